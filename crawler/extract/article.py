@@ -1,0 +1,319 @@
+"""Page -> Article. The generic page object; portal profiles subclass it with selectors.
+
+A profile's selectors are hints written against reconstructed markup: whenever the body selector
+matches nothing (a sub-site, a changed template) the generic path (Vietnamese chrome rules, then
+trafilatura) produces the record instead, and `Article.extraction` says which path ran.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property, lru_cache
+from typing import ClassVar, Iterator
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from crawler.extract import chrome
+from crawler.extract.dates import parse_date, parse_iso, to_iso
+from crawler.extract.page import HtmlElement, parse
+from crawler.extract.record import Article, Image, Page
+from crawler.extract.text import clean, is_shouting, title_case_name
+from crawler.extract.urls import canonical_url, host_of
+
+
+class NotAnArticle(ValueError):
+    """The page holds no article (a listing, an error page, an empty page)."""
+
+
+@lru_cache(maxsize=None)
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
+
+
+def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    if not selector:
+        return []
+    return [el for el in _css(selector)(root) if isinstance(el.tag, str)]
+
+
+def select_one(root: HtmlElement, selector: str | None) -> HtmlElement | None:
+    found = select(root, selector)
+    return found[0] if found else None
+
+
+@dataclass
+class Block:
+    """One unit of the article body in reading order."""
+
+    kind: str  # "text" | "image" | "caption"
+    text: str = ""
+    src: str | None = None
+    element: HtmlElement | None = None
+
+
+_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
+_CONTAINER_TAGS = {"div", "section", "article", "td", "span", "font", "center", "main", "tbody", "tr", "table", "ul", "ol", "dl"}
+_BYLINE_MAX = 80
+_CAPTION_MAX = 300
+
+
+class ArticlePage:
+    """Generic page object: every field has one small method; `to_record()` assembles them.
+
+    Subclasses (portal profiles) set the selectors; `None` means "use the generic rule".
+    """
+
+    site: ClassVar[str] = "generic"
+    site_names: ClassVar[tuple[str, ...]] = ()
+    hosts: ClassVar[tuple[str, ...]] = ()
+
+    title_selector: ClassVar[str | None] = None
+    date_selector: ClassVar[str | None] = None
+    category_selector: ClassVar[str | None] = None
+    lead_selector: ClassVar[str | None] = None
+    body_selector: ClassVar[str | None] = None
+    author_selector: ClassVar[str | None] = None
+    caption_selector: ClassVar[str] = "figcaption, .image_desc, .caption, .PhotoCMS_Caption, .image-caption, .chu-thich"
+    # Inside the body container: what the portal puts there that is not the article.
+    prune_selectors: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.tree = parse(page)
+
+    # --- which path -------------------------------------------------------------------
+
+    @cached_property
+    def profile_body(self) -> HtmlElement | None:
+        """The profile's article container, pruned; None when the selector matches nothing."""
+        body = select_one(self.tree, self.body_selector)
+        if body is None or not clean(body.text_content()):
+            return None
+        return chrome.prune(body, extra=self.prune_selectors)
+
+    @property
+    def extraction(self) -> str:
+        return f"profile:{self.site}" if self.profile_body is not None else "generic"
+
+    # --- fields -----------------------------------------------------------------------
+
+    def url(self) -> str:
+        for href in self.tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+            absolute = urljoin(self.page.url, href.strip())
+            if host_of(absolute) == host_of(self.page.url):
+                return canonical_url(absolute)
+        return canonical_url(self.page.url)
+
+    def title(self) -> str:
+        heading = select_one(self.tree, self.title_selector) if self.title_selector else None
+        if heading is not None and clean(heading.text_content()):
+            return chrome.clean_title(clean(heading.text_content()), self.site_names)
+        return chrome.generic_title(self.tree, self.site_names)
+
+    def published(self) -> str | None:
+        line = select_one(self.tree, self.date_selector)
+        if line is not None:
+            value = parse_date(clean(line.text_content()))
+            if value is not None:
+                return to_iso(value)
+        return to_iso(self.structured_date() or chrome.generic_date(self.tree))
+
+    def structured_date(self) -> date | datetime | None:
+        for content in self.tree.xpath(
+            '//meta[@property="article:published_time" or @name="pubdate" or @itemprop="datePublished"'
+            ' or @name="publishdate" or @name="dc.date.issued"]/@content | //*[@itemprop="datePublished"]/@datetime'
+        ):
+            value = parse_iso(content) or parse_date(content)
+            if value is not None:
+                return value
+        for script in self.tree.xpath('//script[@type="application/ld+json"]/text()'):
+            match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script)
+            if match:
+                value = parse_iso(match.group(1)) or parse_date(match.group(1))
+                if value is not None:
+                    return value
+        return None
+
+    def category(self) -> str | None:
+        crumbs = select(self.tree, self.category_selector)
+        if crumbs:
+            return clean(crumbs[-1].text_content()) or None
+        return chrome.generic_category(self.tree)
+
+    def summary(self) -> str | None:
+        lead = select_one(self.tree, self.lead_selector)
+        if lead is None and self.profile_body is None:
+            lead = chrome.generic_lead(self.tree)
+        text = clean(lead.text_content()) if lead is not None else ""
+        return text or None
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        body = self.profile_body
+        if body is not None:
+            return list(_walk(body, self.caption_selector))
+        return chrome.generic_blocks(self.tree, self.page.url, self.caption_selector)
+
+    @cached_property
+    def _split(self) -> tuple[list[str], str | None, str | None]:
+        """(paragraphs, author, source): bylines and source lines come off the end of the body."""
+        return chrome.split_byline(_paragraphs(self.blocks))
+
+    def text(self) -> str:
+        paragraphs = list(self._split[0])
+        lead = self.summary()
+        if lead and not (paragraphs and clean(paragraphs[0]) == lead):
+            paragraphs.insert(0, lead)
+        return "\n\n".join(paragraphs)
+
+    def author(self) -> str | None:
+        line = select_one(self.tree, self.author_selector)
+        if line is not None and clean(line.text_content()):
+            return chrome.clean_author(clean(line.text_content()))
+        return self._split[1]
+
+    def source(self) -> str | None:
+        return self._split[2]
+
+    def images(self) -> tuple[Image, ...]:
+        return tuple(_images(self.blocks, self.page.url))
+
+    def check(self, title: str, text: str) -> None:
+        if not title:
+            raise NotAnArticle("no title found")
+        if len(text) < 80:
+            raise NotAnArticle("no article text found")
+        if self.profile_body is None and chrome.looks_like_listing(self.tree, self._split[0]):
+            raise NotAnArticle("page is a list of articles, not an article")
+
+    def to_record(self) -> Article:
+        title, text = self.title(), self.text()
+        self.check(title, text)
+        return Article(
+            url=self.url(),
+            site=self.site,
+            title=title,
+            text=text,
+            published=self.published(),
+            author=self.author(),
+            category=self.category(),
+            summary=self.summary(),
+            source=self.source(),
+            images=self.images(),
+            extraction=self.extraction,
+        )
+
+
+def _element_text(el: HtmlElement) -> str:
+    return clean(el.text_content())
+
+
+def _image_src(img: HtmlElement) -> str | None:
+    for attr in ("data-src", "data-original", "src"):
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _walk(el: HtmlElement, caption_selector: str) -> Iterator[Block]:
+    """Body container -> blocks in reading order: paragraphs, images, captions."""
+    captions = set(select(el, caption_selector))
+    yield from _walk_element(el, captions)
+
+
+def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block]:
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if child in captions:
+            text = _element_text(child)
+            if text:
+                yield Block("caption", text, element=child)
+            continue
+        if tag == "img":
+            src = _image_src(child)
+            if src and not chrome.is_placeholder_image(child):
+                yield Block("image", src=src, element=child)
+            continue
+        has_inner_blocks = any(
+            isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c.tag in _CONTAINER_TAGS or c in captions or c.tag == "figure")
+            for c in child.iterdescendants()
+        )
+        if tag in _BLOCK_TAGS and not has_inner_blocks:
+            for img in child.iter("img"):
+                src = _image_src(img)
+                if src and not chrome.is_placeholder_image(img):
+                    yield Block("image", src=src, element=img)
+            text = _element_text(child)
+            if text:
+                yield Block("text", text, element=child)
+            continue
+        if child.text and child.text.strip() and tag in _CONTAINER_TAGS and not has_inner_blocks:
+            text = _element_text(child)
+            yield Block("text", text, element=child)
+            continue
+        yield from _walk_element(child, captions)
+        if child.tail and child.tail.strip() and el.tag not in _BLOCK_TAGS:
+            yield Block("text", clean(child.tail), element=el)
+
+
+def _is_caption_like(block: Block) -> bool:
+    """A short line right under an image, set apart the way editors mark captions:
+    <p style="text-align: center;"><em>Quang cảnh hội nghị</em></p>."""
+    el = block.element
+    if el is None or len(block.text) > _CAPTION_MAX:
+        return False
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "text-align:center" in style or (el.get("align") or "").lower() == "center":
+        return True
+    emphasis = "".join(e.text_content() for e in el.iter("em", "i"))
+    return clean(emphasis) == block.text
+
+
+def _paragraphs(blocks: list[Block]) -> list[str]:
+    out: list[str] = []
+    previous = "start"
+    for block in blocks:
+        if block.kind == "text":
+            if previous == "image" and _is_caption_like(block):
+                block.kind = "caption"
+            elif not chrome.is_chrome_line(block.text):
+                out.append(block.text)
+        previous = block.kind
+    return out
+
+
+def _images(blocks: list[Block], base_url: str) -> Iterator[Image]:
+    pending: Block | None = None
+    for block in blocks:
+        if block.kind == "image" and block.src:
+            if pending is not None:
+                yield Image(urljoin(base_url, pending.src or ""), None)
+            pending = block
+        elif block.kind == "caption" and pending is not None:
+            yield Image(urljoin(base_url, pending.src or ""), block.text)
+            pending = None
+        elif block.kind == "text" and pending is not None:
+            yield Image(urljoin(base_url, pending.src or ""), None)
+            pending = None
+    if pending is not None:
+        yield Image(urljoin(base_url, pending.src or ""), None)
+
+
+def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
+    """The one entry point: raw page in, Article out (or NotAnArticle)."""
+    try:
+        return page_class(page).to_record()
+    except (etree.ParserError, ValueError) as error:
+        if isinstance(error, NotAnArticle):
+            raise
+        raise NotAnArticle(str(error) or "unparseable page") from error
+
+
+__all__ = ["ArticlePage", "Block", "NotAnArticle", "extract"]

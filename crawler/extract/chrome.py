@@ -1,0 +1,374 @@
+"""Vietnamese portal chrome: what looks like content on these pages but is not the article.
+
+Used on both paths: inside a profile's container (pruning) and on whole pages for the generic
+path, where trafilatura then picks the body out of what is left.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Iterable
+
+import trafilatura
+from lxml import etree
+
+from crawler.extract.dates import parse_date
+from crawler.extract.page import HtmlElement
+from crawler.extract.text import clean, is_shouting, title_case_name
+
+# Headings that open a list of other articles, a comment box or a sidebar box:
+# "Tin cùng chuyên mục" under nghean.dcs.vn articles, "Tin liên quan", "Các tin khác"...
+CHROME_HEADINGS = re.compile(
+    r"^(?:tin|bài( viết)?)\s+(?:cùng chuyên mục|cùng danh mục|liên quan|khác|mới( nhất| hơn)?|đã đưa|cũ hơn|"
+    r"đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm|trước|sau|tiếp theo)\b"
+    r"|^(?:các|những) (?:tin|bài)( viết)? (?:khác|liên quan|đã đưa|cùng chuyên mục)"
+    r"|^(?:xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|"
+    r"ý kiến của bạn|phản hồi|liên kết website|thư viện ảnh|video clip|thăm dò ý kiến|tags?|từ khóa)\b",
+    re.I,
+)
+# Whole lines that are widgets, counters or CMS leftovers, never article text.
+CHROME_LINE = re.compile(
+    r"^(?:lượt xem|số lượt xem|đã xem|lượt đọc|phản hồi|bình luận|in bài|bản in|gửi bài|gửi email|chia sẻ|"
+    r"lên đầu trang|về trang trước|quay lại|xuất bản thông tin|chi tiết bài viết|cỡ chữ|a-|a\+|"
+    r"null|none|undefined|anh-tin-bai|image banner|no image)\b[\s:0-9.,()-]*$",
+    re.I,
+)
+# Class/id words naming page furniture. Matched per word of the attribute, so "news-content"
+# is kept while "comment-form", "related-news", "news-tools" go.
+CHROME_WORDS = {
+    "comment", "comments", "binhluan", "related", "relate", "lienquan", "tinkhac", "other", "share",
+    "social", "print", "banner", "advertisement", "ads", "adv", "quangcao", "sidebar", "breadcrumb",
+    "breadcrumbs", "toolbar", "tools", "tool", "tags", "tag", "rating", "counter", "views", "pagination",
+    "paging", "footer", "menu", "nav", "navbar", "captcha", "login", "search", "clock", "fontsize",
+    "font", "sapo_ads", "widget", "attachments", "attachment",
+}
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "input", "textarea", "select", "button", "nav",
+              "footer", "aside", "object", "embed", "svg", "label")
+_PLACEHOLDER_SRC = re.compile(r"(?:no[-_]?image|noimage|blank|spacer|pixel|loading|icon|logo|avatar)\.", re.I)
+
+
+def _is_chrome_element(el: HtmlElement) -> bool:
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if not attrs.strip():
+        return False
+    return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(attrs))
+
+
+def is_chrome_heading(text: str) -> bool:
+    return bool(text) and len(text) < 60 and bool(CHROME_HEADINGS.match(text))
+
+
+def is_chrome_line(text: str) -> bool:
+    return bool(CHROME_LINE.match(text))
+
+
+def is_placeholder_image(img: HtmlElement) -> bool:
+    """Icons and placeholders: the comment form's "no image" icons, spacers, logos."""
+    alt = clean(img.get("alt")).lower()
+    src = img.get("src") or img.get("data-src") or ""
+    if alt in {"no image", "noimage", "image banner"} or alt.startswith("banner") or _PLACEHOLDER_SRC.search(src):
+        return True
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < 50:
+            return True
+    return False
+
+
+def _drop(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    # Keep the tail text: it belongs to the parent, not to the removed element.
+    if el.tail and el.tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _drop_chrome_heading(heading: HtmlElement) -> None:
+    """A related-news heading takes its list with it: the siblings after it, or its box."""
+    parent = heading.getparent()
+    if parent is None:
+        return
+    siblings = [s for s in parent if isinstance(s.tag, str)]
+    if siblings and siblings[0] is heading and parent.tag not in ("body", "article") and len(siblings) <= 40:
+        _drop(parent)
+        return
+    for sibling in list(heading.itersiblings()):
+        if isinstance(sibling.tag, str) and sibling.tag in ("ul", "ol", "div", "table", "dl", "section"):
+            _drop(sibling)
+        elif isinstance(sibling.tag, str):
+            break
+    _drop(heading)
+
+
+def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
+    """A copy of `root` without chrome (profile selectors in `extra` first, then generic rules)."""
+    from crawler.extract.article import select  # the selector cache lives with the page object
+
+    tree = root if in_place else copy.deepcopy(root)
+    for selector in extra:
+        for el in select(tree, selector):
+            _drop(el)
+    for el in list(tree.iter(*_DROP_TAGS)):
+        _drop(el)
+    for el in list(tree.iter(etree.Comment)):
+        _drop(el)
+    # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
+    # furniture is removed only when it holds a minor part of the text.
+    total = len(clean(tree.text_content())) or 1
+    for el in list(tree.iter()):
+        if isinstance(el.tag, str) and el is not tree and el.getparent() is not None and _is_chrome_element(el):
+            if len(clean(el.text_content())) < 0.3 * total:
+                _drop(el)
+    for el in list(tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span")):
+        if el.getparent() is None or el is tree:
+            continue
+        text = clean(el.text_content())
+        if is_chrome_heading(text) and len(el) <= 2:
+            _drop_chrome_heading(el)
+    for img in list(tree.iter("img")):
+        if is_placeholder_image(img):
+            _drop(img)
+    return tree
+
+
+# --- titles -----------------------------------------------------------------------------------
+
+_SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
+_GENERIC_SITE_SUFFIX = re.compile(r"^(?:cổng|trang) thông tin|^báo |^tạp chí |\.(?:vn|gov\.vn|com)$", re.I)
+_TITLE_MARKERS = re.compile(r"^(?:\[(?:video|ảnh|photo|infographic|emagazine|e-magazine)\]\s*|(?:video|ảnh)\s*:\s+)|\s*\((?:video|ảnh)\)$", re.I)
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
+    """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - "."""
+    title = clean(title)
+    names = [_fold(name) for name in site_names if name]
+    while True:
+        parts = _SUFFIX_SPLIT.split(title)
+        if len(parts) < 2:
+            break
+        match = re.search(r"\s+(?:\||-|–|—|::|»)\s+(?!.*\s(?:\||-|–|—|::|»)\s)", title)
+        if match is None:
+            break
+        suffix = title[match.end():]
+        folded = _fold(suffix)
+        if any(folded == n or folded in n or n in folded for n in names) or _GENERIC_SITE_SUFFIX.search(suffix):
+            title = title[: match.start()].rstrip()
+        else:
+            break
+    return _TITLE_MARKERS.sub("", title).strip()
+
+
+def generic_title(tree: HtmlElement, site_names: Iterable[str]) -> str:
+    candidates: list[str] = []
+    for h1 in tree.iter("h1"):
+        text = clean(h1.text_content())
+        if 10 <= len(text) <= 300:
+            candidates.append(text)
+    og = tree.xpath('//meta[@property="og:title"]/@content')
+    head = tree.findtext(".//title") or ""
+    og_title = clean(og[0]) if og else ""
+    # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
+    for text in candidates:
+        if og_title and (_fold(text) in _fold(og_title) or _fold(og_title) in _fold(text)):
+            return clean_title(text, site_names)
+        if head and _fold(text) in _fold(head):
+            return clean_title(text, site_names)
+    if og_title:
+        return clean_title(og_title, site_names)
+    if candidates:
+        return clean_title(candidates[0], site_names)
+    return clean_title(head, site_names)
+
+
+# --- dates, category, lead -----------------------------------------------------------------------
+
+_DATE_HINT = re.compile(r"date|time|ngay|publish|post|created|meta|info|thoigian", re.I)
+_CLOCK_HINT = re.compile(r"clock|today|header|top-?bar|topbar|weather|calendar|current", re.I)
+
+
+def _inside(el: HtmlElement, pattern: re.Pattern[str]) -> bool:
+    for ancestor in el.iterancestors():
+        attrs = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in ("header",) or pattern.search(attrs):
+            return True
+    return False
+
+
+def generic_date(tree: HtmlElement) -> object:
+    """The date line nearest after the article heading; never a header clock or a related item."""
+    h1s = [h for h in tree.iter("h1") if clean(h.text_content())]
+    anchor_seen = not h1s
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if h1s and el is h1s[0]:
+            anchor_seen = True
+            continue
+        if not anchor_seen or el.tag in ("script", "style", "a", "li"):
+            continue
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag not in ("time",) and not _DATE_HINT.search(attrs):
+            continue
+        if _CLOCK_HINT.search(attrs) or _inside(el, _CLOCK_HINT) or _is_chrome_element(el):
+            continue
+        text = clean(el.get("datetime") or el.text_content())
+        if len(text) > 120:
+            continue
+        value = parse_date(text)
+        if value is not None:
+            return value
+    return None
+
+
+def generic_category(tree: HtmlElement) -> str | None:
+    section = tree.xpath('//meta[@property="article:section"]/@content')
+    if section and clean(section[0]):
+        return clean(section[0])
+    for crumbs in tree.xpath('//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb")]'):
+        links = [clean(a.text_content()) for a in crumbs.iter("a")]
+        links = [t for t in links if t and _fold(t) not in ("trang chu", "home")]
+        if links:
+            return links[-1]
+    return None
+
+
+def generic_lead(tree: HtmlElement) -> HtmlElement | None:
+    for el in tree.xpath(
+        '//*[contains(@class,"sapo") or contains(@class,"lead") or contains(@class,"summary")'
+        ' or contains(@class,"chapeau") or contains(@class,"description") or contains(@class,"excerpt")]'
+    ):
+        if el.tag in ("meta", "a", "li") or _inside(el, _CLOCK_HINT) or any(a.tag == "li" for a in el.iterancestors()):
+            continue
+        if _is_chrome_element(el) or any(_is_chrome_element(a) for a in el.iterancestors()):
+            continue
+        text = clean(el.text_content())
+        if 40 <= len(text) <= 1500:
+            return el
+    return None
+
+
+def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
+    """What was extracted is mostly the titles of links to other pages: a category page."""
+    if len(paragraphs) < 4:
+        return False
+    anchors = {clean(a.text_content()) for a in tree.iter("a")}
+    linked = sum(1 for p in paragraphs if p in anchors or any(p.startswith(a) for a in anchors if len(a) > 30))
+    return linked >= 0.5 * len(paragraphs)
+
+
+# --- generic body ------------------------------------------------------------------------------
+
+
+def generic_blocks(tree: HtmlElement, url: str, caption_selector: str) -> list:  # list[Block]
+    """Prune the chrome, then let trafilatura choose the body among what is left."""
+    from crawler.extract.article import Block, select
+
+    pruned = prune(tree)
+    captions = {clean(el.text_content()) for el in select(pruned, caption_selector)}
+    captions |= _captions_after_images(pruned)
+    captions.discard("")
+    document = trafilatura.bare_extraction(
+        pruned, url=url, include_comments=False, include_images=True, include_tables=True, with_metadata=False
+    )
+    body = getattr(document, "body", None)
+    blocks: list[Block] = []
+    if body is None:
+        return blocks
+    for el in body.iter("p", "head", "item", "quote", "graphic", "cell"):
+        if el.tag == "graphic":
+            if el.get("src"):
+                blocks.append(Block("image", src=el.get("src")))
+            continue
+        if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("item", "quote", "cell"):
+            continue
+        text = clean("".join(el.itertext()))
+        if not text:
+            continue
+        if text in captions:
+            blocks.append(Block("caption", text))
+        else:
+            blocks.append(Block("text", text))
+    return blocks
+
+
+def _captions_after_images(tree: HtmlElement) -> set[str]:
+    found: set[str] = set()
+    for p in tree.iter("p"):
+        previous = p.getprevious()
+        if previous is None or previous.tag != "p" or clean(previous.text_content()):
+            continue
+        if not any(True for _ in previous.iter("img")):
+            continue
+        text = clean(p.text_content())
+        emphasis = clean("".join(e.text_content() for e in p.iter("em", "i")))
+        style = (p.get("style") or "").replace(" ", "").lower()
+        if text and len(text) <= 300 and (emphasis == text or "text-align:center" in style):
+            found.add(text)
+    return found
+
+
+# --- bylines -----------------------------------------------------------------------------------
+
+_AUTHOR_PREFIX = re.compile(r"^(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv)\s*[:：]\s*", re.I)
+_SOURCE_LINE = re.compile(r"^(?:\(?\s*(?:theo|nguồn)\s*[:：]?\s+)(?P<source>.{2,80}?)\s*\)?\.?$", re.I)
+_PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa)\s*[:：]", re.I)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
+
+
+def clean_author(text: str) -> str | None:
+    """'QUANG MINH\u00a0\u00a0' -> 'Quang Minh'; 'Hồng Hạnh (Trung tâm Truyền thông)' -> 'Hồng Hạnh'."""
+    text = _AUTHOR_PREFIX.sub("", clean(text))
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" .,-–")
+    if not text:
+        return None
+    return title_case_name(text) if is_shouting(text) else text
+
+
+def looks_like_name(text: str) -> bool:
+    """A byline: a few capitalised words, maybe two names joined by " - " or ","."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", clean(text))
+    if not text or len(text) > _BYLINE_MAX or text.endswith((".", ":", ";", "?", "!", "…")):
+        return False
+    words = [w for w in re.split(r"[\s,\-–&]+", text) if w and w.lower() not in ("và", "và:")]
+    return 1 <= len(words) <= 9 and all(_NAME_WORD.match(w) for w in words)
+
+
+_BYLINE_MAX = 80
+
+
+def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Take the byline, source line and photo credits off the end of the body."""
+    body = list(paragraphs)
+    author: str | None = None
+    source: str | None = None
+    for _ in range(4):
+        if not body:
+            break
+        last = body[-1]
+        source_match = _SOURCE_LINE.match(last)
+        if source_match and source is None and len(last) <= 100:
+            source = source_match.group("source").strip()
+            body.pop()
+        elif _PHOTO_CREDIT.match(last) and len(last) <= 100:
+            body.pop()
+        elif author is None and (_AUTHOR_PREFIX.match(last) or looks_like_name(last)) and len(last) <= _BYLINE_MAX:
+            author = clean_author(last)
+            body.pop()
+        else:
+            break
+    return body, author, source

@@ -1,0 +1,29 @@
+"""Text normalisation shared by every field: NFC, no-break and zero-width spaces, whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# U+200B..U+200D zero-width space/joiners, U+2060 word joiner, U+FEFF BOM/zero-width no-break space:
+# they arrive in titles and bylines pasted from office software ("Quang\u200b Minh").
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def clean(text: str | None) -> str:
+    """NFC, zero-width characters removed, every run of spaces (no-break included) -> one space."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
+def title_case_name(text: str) -> str:
+    """'QUANG MINH' -> 'Quang Minh' (bylines are sometimes typed in capitals)."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in text.split(" "))

@@ -1,0 +1,62 @@
+"""What a portal profile is: data about one site, used by the spider and by extraction.
+
+A profile says which hosts belong to the portal, where a crawl starts, which URLs are
+category listings and which are articles, and which page class extracts its articles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from crawler.extract.article import ArticlePage
+from crawler.extract.urls import canonical_url, host_of
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    key: str
+    name: str
+    hosts: tuple[str, ...]
+    start_urls: tuple[str, ...]
+    # Regular expressions matched against the URL path (plus "?query" when there is one).
+    article_pattern: str
+    listing_pattern: str
+    page_class: type[ArticlePage] = ArticlePage
+    # Group 1 of this pattern on the path is the portal's own article id (the identity).
+    article_id_pattern: str | None = None
+    # Listing query parameters that select a page of the listing; others are dropped.
+    listing_params: tuple[str, ...] = ("page",)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def _article(self) -> re.Pattern[str]:
+        return re.compile(self.article_pattern)
+
+    @cached_property
+    def _listing(self) -> re.Pattern[str]:
+        return re.compile(self.listing_pattern)
+
+    def owns(self, url: str) -> bool:
+        host = host_of(url)
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+    @staticmethod
+    def _path(url: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def is_article(self, url: str) -> bool:
+        return self.owns(url) and bool(self._article.match(self._path(canonical_url(url))))
+
+    def is_listing(self, url: str) -> bool:
+        return self.owns(url) and bool(self._listing.match(self._path(canonical_url(url))))
+
+    def article_id(self, url: str) -> str | None:
+        if not self.article_id_pattern:
+            return None
+        match = re.search(self.article_id_pattern, self._path(canonical_url(url)))
+        return match.group(1) if match else None
