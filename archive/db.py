@@ -1,0 +1,85 @@
+"""Opening an archive file: the connection every archive writer and reader is handed.
+
+Data flow: the crawl pipeline and the CLI call open_archive() once, then pass the
+Database to save_article(), start_run(), search(), stats().
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from archive.schema import migrate, pending_migrations
+
+# A scheduled crawl and someone searching the same file may overlap; WAL lets
+# readers and one writer proceed together, and the timeout covers the brief
+# moments when SQLite still needs an exclusive lock (a checkpoint, a migration).
+BUSY_TIMEOUT_SECONDS = 5.0
+
+
+class ArchiveError(ValueError):
+    """The archive cannot be opened; the message is one line meant for the user."""
+
+
+def open_archive(path: str | Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
+    """Open (or create) the archive at `path` and bring its schema up to date.
+
+    `":memory:"` opens a fresh in-memory archive. `readonly=True` opens an existing
+    file without writing to it (no migrations, no journal mode change): a missing
+    file or an archive that needs migrating is an ArchiveError.
+    """
+    if str(path) == ":memory:":
+        if readonly:
+            raise ArchiveError("an in-memory archive cannot be opened read-only: it would be empty")
+        db = Database(memory=True)
+        db.execute("PRAGMA foreign_keys = ON")
+        migrate(db)
+        return db
+
+    file = Path(path)
+    if readonly and not file.is_file():
+        raise ArchiveError(f"archive not found: {file}")
+    if file.is_dir():
+        raise ArchiveError(f"archive path is a directory, not a file: {file}")
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+        else:
+            conn = sqlite3.connect(str(file), timeout=timeout)
+    except sqlite3.Error as exc:
+        raise ArchiveError(_describe(file, exc, timeout)) from None
+
+    db = Database(conn)
+    try:
+        # sqlite3.connect() does not read the file: the first query is what fails
+        # on a file that is not a database, or one locked by another writer.
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        db.execute("PRAGMA foreign_keys = ON")
+        if readonly:
+            pending = pending_migrations(db)
+            if pending:
+                raise ArchiveError(
+                    f"{file} is not an up-to-date tinbai archive (pending migrations: "
+                    f"{', '.join(pending)}); open it once without read-only to upgrade it"
+                )
+        else:
+            db.enable_wal()
+            migrate(db)
+    except sqlite3.Error as exc:
+        db.close()
+        raise ArchiveError(_describe(file, exc, timeout)) from None
+    except ArchiveError:
+        db.close()
+        raise
+    return db
+
+
+def _describe(file: Path, exc: sqlite3.Error, timeout: float) -> str:
+    message = str(exc)
+    if "not a database" in message:
+        return f"{file} is not a SQLite database"
+    if "locked" in message or "busy" in message:
+        return f"archive {file} is locked by another process (gave up after {timeout:g}s)"
+    return f"cannot open archive {file}: {message}"

@@ -1,0 +1,53 @@
+"""Diacritic folding for search: Article text -> folded copy indexed by full-text search.
+
+People type "dang uy" or "Nghe An" for "Đảng ủy" and "Nghệ An". SQLite's FTS5
+`remove_diacritics` option cannot do this: it never folds "đ"/"Đ" (a letter of its
+own, not "d" plus a mark), so "dang" would not find "Đảng". The archive therefore
+indexes folded copies, and the query is folded the same way.
+
+`fold()` keeps one output character per NFC input character, so an offset in the
+folded string is the same offset in the NFC original: search finds a match in the
+folded text and cuts the snippet from the original, diacritics intact.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# "đ" and "Đ" have no canonical decomposition, so NFD cannot strip them.
+_LETTER_BASE = {"đ": "d", "Đ": "d"}
+
+# search.py wraps matches in these two control characters (via FTS5 highlight())
+# and locates them by position; article text never legitimately contains them,
+# but folding them to spaces guarantees a marker found in the index is a marker.
+HIGHLIGHT_OPEN = "\x02"
+HIGHLIGHT_CLOSE = "\x03"
+_RESERVED = {HIGHLIGHT_OPEN: " ", HIGHLIGHT_CLOSE: " "}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One NFC character -> exactly one character: its base letter, lower-cased."""
+    if char in _LETTER_BASE:
+        return _LETTER_BASE[char]
+    if char in _RESERVED:
+        return _RESERVED[char]
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    # A Hangul syllable decomposes into several letters, a lone combining mark into
+    # none: keeping the character itself is the only way to keep offsets aligned.
+    if len(base) != 1:
+        base = char
+    lowered = base.lower()
+    # "İ".lower() is two characters ("i" + combining dot); keep the offsets instead.
+    return lowered if len(lowered) == 1 else base
+
+
+def fold(text: str) -> str:
+    """NFC-normalise, strip diacritics (đ -> d too) and lower-case, keeping the length.
+
+    >>> fold("Đảng ủy tỉnh Nghệ An")
+    'dang uy tinh nghe an'
+    """
+    nfc = unicodedata.normalize("NFC", text)
+    return "".join(_fold_char(char) for char in nfc)

@@ -1,0 +1,78 @@
+"""Crawl runs and per-site statistics: the incremental state a scheduled crawl leaves behind.
+
+Data flow: the crawl pipeline calls start_run() when a spider opens and finish_run()
+with its counts when it closes; the CLI's stats command reads stats().
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.store import inserted_id, utc_now
+
+# finish_run() counts: each key is a column of `runs`. "aliases" counts saves that
+# found the same content under a new URL (SaveResult.status == "alias").
+RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases")
+
+
+def start_run(db: Database, site: str) -> int:
+    """Record that a crawl of `site` started now; returns the run id for finish_run()."""
+    with db.atomic():
+        table = db.table("runs")
+        table.insert({"site": site, "started": utc_now(), "status": "running"})
+        return inserted_id(table)
+
+
+def finish_run(db: Database, run_id: int, *, status: str, counts: dict[str, int], errors: dict[str, int]) -> None:
+    """Close run `run_id`: its final status, counts (keys from RUN_COUNTS) and errors by kind.
+
+    `errors` maps an error kind ("http_404", "timeout", "not_an_article") to how
+    many times it happened; the runs row keeps their total and the breakdown as JSON.
+    """
+    unknown = sorted(set(counts) - set(RUN_COUNTS))
+    if unknown:
+        raise ValueError(f"unknown run counts {unknown}; expected keys from {list(RUN_COUNTS)}")
+    row: dict[str, Any] = {key: int(counts.get(key, 0)) for key in RUN_COUNTS}
+    row.update(
+        finished=utc_now(),
+        status=status,
+        errors=sum(errors.values()),
+        errors_json=json.dumps(errors, ensure_ascii=False, sort_keys=True),
+    )
+    with db.atomic():
+        if db.execute("SELECT 1 FROM runs WHERE id = ?", [run_id]).fetchone() is None:
+            raise ValueError(f"no run with id {run_id}")
+        db.table("runs").update(run_id, row)
+
+
+def stats(db: Database) -> list[dict[str, Any]]:
+    """One row per site (from articles or runs): article count, published range, last run."""
+    sql = """
+        WITH sites AS (
+            SELECT site FROM articles UNION SELECT site FROM runs
+        ),
+        per_site AS (
+            SELECT site, count(*) AS articles,
+                   min(published) AS first_published, max(published) AS last_published
+            FROM articles GROUP BY site
+        ),
+        last_runs AS (
+            SELECT site, started, finished, status,
+                   row_number() OVER (PARTITION BY site ORDER BY started DESC, id DESC) AS n
+            FROM runs
+        )
+        SELECT sites.site,
+               coalesce(per_site.articles, 0) AS articles,
+               per_site.first_published, per_site.last_published,
+               last_runs.started AS last_run,
+               last_runs.finished AS last_run_finished,
+               last_runs.status AS last_run_status
+        FROM sites
+        LEFT JOIN per_site ON per_site.site = sites.site
+        LEFT JOIN last_runs ON last_runs.site = sites.site AND last_runs.n = 1
+        ORDER BY sites.site
+    """
+    return list(db.query(sql))

@@ -1,0 +1,256 @@
+"""Saving articles: Article (+ the Page it came from) -> dedup -> archive rows.
+
+Data flow: the crawl pipeline hands each extracted Article to save_article(), which
+decides whether it is new, a new version of a known article, an exact duplicate,
+or the same content under another URL (an alias), and writes every table that
+changes (articles, article_versions, article_urls, images, raw_pages, the
+full-text index) in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from archive.fold import fold
+from archive.schema import FTS_TABLE
+from crawler.extract.record import Article, Image, Page
+
+SaveStatus = Literal["new", "updated", "duplicate", "alias"]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What save_article() did: `version` is the article's latest version number."""
+
+    status: SaveStatus
+    article_id: int
+    version: int
+
+
+def utc_now() -> str:
+    """The archive's timestamp format: ISO 8601, UTC, whole seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def save_article(
+    db: Database,
+    article: Article,
+    *,
+    page: Page | None = None,
+    fetched_url: str | None = None,
+    fetched_at: str | None = None,
+) -> SaveResult:
+    """Store `article`, deduplicating by URL first, then by content.
+
+    - A URL already known (article.url or fetched_url): "duplicate" when the content
+      hash equals that article's latest version (only last_seen moves), otherwise
+      "updated" (a new version; the articles row and images show the new content).
+    - An unknown URL whose content equals some article's latest version: "alias",
+      the URLs are registered for that article.
+    - Otherwise "new".
+
+    `page` is the fetched page the article was extracted from; its body is kept
+    (compressed, once per distinct body) with the version it produced.
+    `fetched_url` defaults to page.url: the URL requested, which often differs from
+    the canonical article.url (tracking parameters, mobile host, redirects).
+    """
+    seen_at = fetched_at or utc_now()
+    if fetched_url is None and page is not None:
+        fetched_url = page.url
+    urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
+
+    with db.atomic():
+        article_id = _known_article(db, urls)
+        if article_id is not None:
+            latest = _latest_version(db, article_id)
+            if latest["content_hash"] == article.content_hash:
+                _touch(db, article_id, seen_at)
+                _register_urls(db, article_id, urls)
+                if page is not None and latest["raw_page_id"] is None:
+                    # The version was saved without its page (an import, an older
+                    # crawler): keep this identical fetch so it can be re-extracted.
+                    raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id)
+                    _versions(db).update((article_id, latest["version"]), {"raw_page_id": raw_page_id})
+                return SaveResult("duplicate", article_id, latest["version"])
+            version = latest["version"] + 1
+            _articles(db).update(article_id, _article_columns(article))
+            _add_version(db, article_id, version, article, page, seen_at)
+            _replace_images(db, article_id, article.images)
+            _index(db, article_id, article)
+            _touch(db, article_id, seen_at)
+            _register_urls(db, article_id, urls)
+            return SaveResult("updated", article_id, version)
+
+        alias_of = _article_with_content(db, article)
+        if alias_of is not None:
+            _touch(db, alias_of, seen_at)
+            _register_urls(db, alias_of, urls)
+            return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"])
+
+        article_id = _insert_article(db, article, seen_at)
+        _add_version(db, article_id, 1, article, page, seen_at)
+        _replace_images(db, article_id, article.images)
+        _index(db, article_id, article)
+        _register_urls(db, article_id, urls)
+        return SaveResult("new", article_id, 1)
+
+
+def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None) -> int:
+    """Keep `page` zlib-compressed; an identical body already stored is reused.
+
+    Returns the raw_pages id. Dedup is by the sha256 of the uncompressed body, so
+    a page re-fetched byte for byte costs nothing; the first URL and time are kept.
+    """
+    digest = hashlib.sha256(page.body).hexdigest()
+    existing = db.execute("SELECT id FROM raw_pages WHERE sha256 = ?", [digest]).fetchone()
+    if existing is not None:
+        return int(existing[0])
+    table = db.table("raw_pages")
+    table.insert(
+        {
+            "url": page.url,
+            "fetched_at": fetched_at,
+            "status": page.status,
+            "headers": json.dumps(page.headers, ensure_ascii=False, sort_keys=True),
+            "body": zlib.compress(page.body, 9),
+            "sha256": digest,
+            "article_id": article_id,
+        }
+    )
+    return inserted_id(table)
+
+
+def load_raw_page(db: Database, raw_page_id: int) -> Page:
+    """The stored page, decompressed: the input to re-run extraction on."""
+    row = db.execute("SELECT url, status, headers, body FROM raw_pages WHERE id = ?", [raw_page_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no raw page with id {raw_page_id}")
+    url, status, headers, body = row
+    return Page(url=url, body=zlib.decompress(body), headers=json.loads(headers or "{}"), status=status)
+
+
+def inserted_id(table: Table) -> int:
+    """The integer primary key of the row `table` just inserted."""
+    if table.last_pk is None:
+        raise LookupError(f"no row was inserted into {table.name}")
+    return int(table.last_pk)
+
+
+def _articles(db: Database) -> Table:
+    return db.table("articles")
+
+
+def _versions(db: Database) -> Table:
+    return db.table("article_versions")
+
+
+def _known_article(db: Database, urls: list[str]) -> int | None:
+    # urls[0] is the canonical URL: when the canonical and the fetched URL belong
+    # to two different articles, the canonical one decides.
+    for url in urls:
+        row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
+        if row is not None:
+            return int(row[0])
+    return None
+
+
+def _article_with_content(db: Database, article: Article) -> int | None:
+    # An empty text hashes the same on every page that has none (a video-only
+    # post, a photo gallery): such pages are not the same article.
+    if not article.text.strip():
+        return None
+    row = db.execute(
+        "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+        [article.content_hash],
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _latest_version(db: Database, article_id: int) -> dict[str, Any]:
+    row = db.execute(
+        "SELECT version, content_hash, raw_page_id FROM article_versions "
+        "WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+        [article_id],
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"article {article_id} has no versions")
+    return {"version": row[0], "content_hash": row[1], "raw_page_id": row[2]}
+
+
+def _article_columns(article: Article) -> dict[str, Any]:
+    return {
+        "site": article.site,
+        "title": article.title,
+        "published": article.published,
+        "author": article.author,
+        "category": article.category,
+        "summary": article.summary,
+        "source": article.source,
+        "text": article.text,
+        "extraction": article.extraction,
+        "content_hash": article.content_hash,
+    }
+
+
+def _insert_article(db: Database, article: Article, seen_at: str) -> int:
+    table = _articles(db)
+    table.insert({"url": article.url, **_article_columns(article), "first_seen": seen_at, "last_seen": seen_at})
+    return inserted_id(table)
+
+
+def _add_version(
+    db: Database, article_id: int, version: int, article: Article, page: Page | None, seen_at: str
+) -> None:
+    raw_page_id = None
+    if page is not None:
+        raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id)
+    _versions(db).insert(
+        {
+            "article_id": article_id,
+            "version": version,
+            "fetched_at": seen_at,
+            "title": article.title,
+            "text": article.text,
+            "content_hash": article.content_hash,
+            "raw_page_id": raw_page_id,
+        }
+    )
+
+
+def _replace_images(db: Database, article_id: int, images: tuple[Image, ...]) -> None:
+    db.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+    if images:
+        db.table("images").insert_all(
+            {"article_id": article_id, "position": position, "src": image.src, "caption": image.caption}
+            for position, image in enumerate(images, start=1)
+        )
+
+
+def _index(db: Database, article_id: int, article: Article) -> None:
+    """Put the folded copy of the article's latest content in the full-text index."""
+    db.execute(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id])
+    db.execute(
+        f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",
+        [article_id, fold(article.title), fold(article.summary or ""), fold(article.text)],
+    )
+
+
+def _touch(db: Database, article_id: int, seen_at: str) -> None:
+    # max(): replaying an old crawl must not move last_seen backwards.
+    db.execute(
+        "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?) WHERE id = ?",
+        [seen_at, article_id],
+    )
+
+
+def _register_urls(db: Database, article_id: int, urls: list[str]) -> None:
+    # OR IGNORE: a URL already registered stays with the article it was first seen for.
+    db.table("article_urls").insert_all(({"url": url, "article_id": article_id} for url in urls), ignore=True)
