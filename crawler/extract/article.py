@@ -8,10 +8,11 @@ trafilatura) produces the record instead, and `Article.extraction` says which pa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property, lru_cache
-from typing import ClassVar, Iterator
+from functools import cache, cached_property
+from typing import ClassVar
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -21,7 +22,7 @@ from crawler.extract import chrome
 from crawler.extract.dates import parse_date, parse_iso, to_iso
 from crawler.extract.page import HtmlElement, parse
 from crawler.extract.record import Article, Image, Page
-from crawler.extract.text import clean, is_shouting, title_case_name
+from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
 
 
@@ -29,7 +30,7 @@ class NotAnArticle(ValueError):
     """The page holds no article (a listing, an error page, an empty page)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector)
 
@@ -56,7 +57,9 @@ class Block:
 
 
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
-_CONTAINER_TAGS = {"div", "section", "article", "td", "span", "font", "center", "main", "tbody", "tr", "table", "ul", "ol", "dl"}
+_CONTAINER_TAGS = {
+    "div", "section", "article", "td", "span", "font", "center", "main", "tbody", "tr", "table", "ul", "ol", "dl",
+}
 _BYLINE_MAX = 80
 _CAPTION_MAX = 300
 
@@ -242,7 +245,8 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block
                 yield Block("image", src=src, element=child)
             continue
         has_inner_blocks = any(
-            isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or c.tag in _CONTAINER_TAGS or c in captions or c.tag == "figure")
+            isinstance(c.tag, str)
+            and (c.tag in _BLOCK_TAGS or c.tag in _CONTAINER_TAGS or c.tag == "figure" or c in captions)
             for c in child.iterdescendants()
         )
         if tag in _BLOCK_TAGS and not has_inner_blocks:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import trafilatura
 from lxml import etree
@@ -143,7 +143,9 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
 
 _SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 _GENERIC_SITE_SUFFIX = re.compile(r"^(?:cổng|trang) thông tin|^báo |^tạp chí |\.(?:vn|gov\.vn|com)$", re.I)
-_TITLE_MARKERS = re.compile(r"^(?:\[(?:video|ảnh|photo|infographic|emagazine|e-magazine)\]\s*|(?:video|ảnh)\s*:\s+)|\s*\((?:video|ảnh)\)$", re.I)
+_TITLE_MARKERS = re.compile(
+    r"^(?:\[(?:video|ảnh|photo|infographic|emagazine|e-magazine)\]\s*|(?:video|ảnh)\s*:\s+)|\s*\((?:video|ảnh)\)$", re.I
+)
 
 
 def _fold(text: str) -> str:
@@ -324,7 +326,9 @@ def _captions_after_images(tree: HtmlElement) -> set[str]:
 
 # --- bylines -----------------------------------------------------------------------------------
 
-_AUTHOR_PREFIX = re.compile(r"^(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv)\s*[:：]\s*", re.I)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv)\s*[:：]\s*", re.I
+)
 _SOURCE_LINE = re.compile(r"^(?:\(?\s*(?:theo|nguồn)\s*[:：]?\s+)(?P<source>.{2,80}?)\s*\)?\.?$", re.I)
 _PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa)\s*[:：]", re.I)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")

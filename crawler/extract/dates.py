@@ -7,7 +7,7 @@ Forms seen: "Ngày đăng: 08/07/2024  11:38", "Thứ Tư, 08/04/2015, 08:11 [GM
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 VN_TZ = timezone(timedelta(hours=7))
 
@@ -15,7 +15,10 @@ _MONTH_WORDS = {
     "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
     "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "một một": 11, "mười hai": 12, "chạp": 12,
 }
-_TIME = r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*[0-5]\d|phút))?(?:\s*(?P<ampm>[AaPp][Mm]))?"
+_TIME = (
+    r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*[0-5]\d|phút))?"
+    r"(?:\s*(?P<ampm>[AaPp][Mm]))?"
+)
 _NUMERIC_DATE = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
 _WORD_DATE = (
     r"(?:ngày\s+)?(?P<d>[0-3]?\d)\s+tháng\s+(?P<m>[01]?\d|[^\W\d_]+(?:\s+(?:một|hai))?)\s*"
@@ -87,7 +90,7 @@ def parse_iso(text: str) -> date | datetime | None:
         tz = VN_TZ
         if g["tz"]:
             if g["tz"] == "Z":
-                tz = timezone.utc
+                tz = UTC
             else:
                 sign = 1 if g["tz"][0] == "+" else -1
                 digits = g["tz"][1:].replace(":", "")

@@ -30,7 +30,7 @@ def canonical_url(url: str) -> str:
     url = strip_tracking(url.strip())
     parts = urlsplit(canonicalize_url(url, keep_fragments=False))
     netloc = parts.hostname or ""
-    if parts.port and not (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
+    if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         netloc = f"{netloc}:{parts.port}"
     path = re.sub(r"/{2,}", "/", parts.path) or "/"
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))

@@ -1,0 +1,188 @@
+"""Saved pages: replaying a directory instead of the network, and recording a live crawl into one.
+
+A replay set is a directory with manifest.json:
+    {"pages": [{"url": ..., "file": "pages/home.html", "status": 200, "headers": {...}}, ...]}
+`status` defaults to 200, `headers` to Content-Type: text/html; charset=utf-8, `file` is the raw
+body relative to the directory. A URL not in the manifest answers 404.
+
+Replay is a Scrapy download handler, so everything above the network (robots.txt, redirects,
+retries, decompression, offsite filtering) runs exactly as in a live crawl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
+from w3lib.url import safe_url_string
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def replay_key(url: str) -> str:
+    """Manifest URLs and requested URLs compare after the same escaping, without fragment."""
+    return safe_url_string(url.split("#", 1)[0])
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    url: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HEADERS))
+    file: Path | None = None
+
+
+def _inside(root: Path, relative: str) -> Path:
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ManifestError(f"file {relative!r} lies outside the replay directory")
+    return path
+
+
+def load_manifest(directory: str | Path) -> dict[str, SavedPage]:
+    """Read a replay set. Bad entries are skipped with a logged error; a missing or unreadable
+    manifest raises ManifestError."""
+    root = Path(directory).resolve()
+    try:
+        data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        entries = data["pages"]
+        if not isinstance(entries, list):
+            raise TypeError("'pages' is not a list")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ManifestError(f"{root / 'manifest.json'}: not a replay manifest ({error})") from None
+    pages: dict[str, SavedPage] = {}
+    for number, entry in enumerate(entries):
+        try:
+            pages[replay_key(entry["url"])] = _saved_page(root, entry)
+        except (KeyError, TypeError, ValueError) as error:
+            logger.error("manifest entry %d skipped: %s", number, error)
+    return pages
+
+
+def _saved_page(root: Path, entry: dict[str, Any]) -> SavedPage:
+    url = entry["url"]
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError(f"bad url {url!r}")
+    status = int(entry.get("status", 200))
+    if not 100 <= status <= 599:
+        raise ValueError(f"bad status {status}")
+    headers = entry.get("headers")
+    if headers is None:
+        headers = dict(DEFAULT_HEADERS) if "file" in entry else {}
+    if not isinstance(headers, dict):
+        raise ValueError("headers must be an object")
+    file = _inside(root, entry["file"]) if entry.get("file") else None
+    return SavedPage(url=url, status=status, headers={str(k): str(v) for k, v in headers.items()}, file=file)
+
+
+class ReplayDownloadHandler(BaseDownloadHandler):
+    """Answers http(s) requests from a replay set: the network is never touched."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        directory = crawler.settings.get("TINBAI_REPLAY")
+        if not directory:
+            raise NotConfigured("TINBAI_REPLAY is not set")
+        self.pages = load_manifest(directory)
+
+    async def download_request(self, request: Request) -> Response:
+        saved = self.pages.get(replay_key(request.url))
+        if saved is None:
+            return Response(url=request.url, status=404, body=b"", request=request)
+        body = saved.file.read_bytes() if saved.file is not None else b""
+        headers = Headers(saved.headers)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return response_class(url=request.url, status=saved.status, headers=headers, body=body, request=request)
+
+
+class RecorderMiddleware:
+    """Saves every response, as received (before decompression or redirects), into a replay set.
+
+    File names are derived from a hash of the URL, so no URL can make a file land outside the
+    directory. The manifest is rewritten atomically every `TINBAI_RECORD_FLUSH` pages and at the end.
+    """
+
+    def __init__(self, directory: str, flush_every: int = 50) -> None:
+        self.root = Path(directory).resolve()
+        (self.root / "pages").mkdir(parents=True, exist_ok=True)
+        self.flush_every = flush_every
+        self.entries: dict[str, dict[str, Any]] = {}
+        manifest = self.root / "manifest.json"
+        if manifest.exists():
+            for entry in json.loads(manifest.read_text(encoding="utf-8")).get("pages", []):
+                self.entries[entry["url"]] = entry
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RecorderMiddleware:
+        directory = crawler.settings.get("TINBAI_RECORD")
+        if not directory:
+            raise NotConfigured
+        middleware = cls(directory, crawler.settings.getint("TINBAI_RECORD_FLUSH", 50))
+        from scrapy import signals
+
+        crawler.signals.connect(middleware.write_manifest, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        name = hashlib.sha256(response.url.encode("utf-8")).hexdigest()[:32]
+        entry: dict[str, Any] = {
+            "url": response.url,
+            "status": response.status,
+            "headers": {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()},
+        }
+        if response.body:
+            relative = f"pages/{name}"
+            (self.root / relative).write_bytes(response.body)
+            entry["file"] = relative
+        self.entries[response.url] = entry
+        if len(self.entries) % self.flush_every == 0:
+            self.write_manifest()
+        return response
+
+    def write_manifest(self) -> None:
+        data = json.dumps({"pages": list(self.entries.values())}, ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".manifest-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(data)
+        os.replace(tmp, self.root / "manifest.json")
+
+
+class ReplayAddon:
+    """`-s TINBAI_REPLAY=DIR` swaps the network for a replay set and drops politeness delays
+    (there is no server to spare); `-s TINBAI_RECORD=DIR` records what a crawl fetches."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        # "spider" priority: above the project's polite defaults, below -s on the command line.
+        if settings.get("TINBAI_REPLAY"):
+            handler = "crawler.replay.ReplayDownloadHandler"
+            settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
+            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+            settings.set("CONCURRENT_REQUESTS", 32, priority="spider")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32, priority="spider")
+        if settings.get("TINBAI_RECORD"):
+            middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+            # 950: closest to the downloader, so responses are saved before redirects are
+            # followed and before gzip is undone: the bytes exactly as the server sent them.
+            middlewares["crawler.replay.RecorderMiddleware"] = 950
+            settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")

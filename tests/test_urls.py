@@ -1,0 +1,24 @@
+from crawler.extract.urls import canonical_url
+from crawler.sites import for_url, get
+
+
+def test_tracking_parameters_ports_fragments_and_slashes_go() -> None:
+    url = "https://NGHEAN.dcs.vn:443//vi-vn/tin/x/1-2-3?utm_source=facebook&utm_medium=social&fbclid=IwAR2&zarsrc=30#top"
+    assert canonical_url(url) == "https://nghean.dcs.vn/vi-vn/tin/x/1-2-3"
+
+
+def test_meaningful_parameters_stay() -> None:
+    assert canonical_url("https://nghean.dcs.vn/vi-vn/chuyen-muc/xay-dung-dang/1-2?page=2") == (
+        "https://nghean.dcs.vn/vi-vn/chuyen-muc/xay-dung-dang/1-2?page=2"
+    )
+
+
+def test_nghean_url_shapes() -> None:
+    profile = get("nghean")
+    assert profile.is_article("https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345")
+    assert not profile.is_article("https://nghean.dcs.vn/vi-vn/chuyen-muc/chinh-quyen/1-5")
+    assert profile.is_listing("https://nghean.dcs.vn/vi-vn/chuyen-muc/chinh-quyen/1-5?page=3")
+    assert not profile.is_listing("https://baonghean.vn/vi-vn/chuyen-muc/chinh-quyen/1-5")
+    assert profile.article_id("https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345") == "12345"
+    assert for_url("https://nghean.dcs.vn/vi-vn") is profile
+    assert for_url("https://example.org/") is None
