@@ -36,16 +36,19 @@ CHROME_LINE = re.compile(
 )
 # Class/id words naming page furniture. Matched per word of the attribute, so "news-content"
 # is kept while "comment-form", "related-news", "news-tools" go.
+# Words that also name layout ("font-body", "widget-wrap", WordPress's "tag-training" body class,
+# "newspaper-x-sidebar" around the article) are left out: they cost whole articles.
 CHROME_WORDS = {
-    "comment", "comments", "binhluan", "related", "relate", "lienquan", "tinkhac", "other", "share",
-    "social", "print", "banner", "advertisement", "ads", "adv", "quangcao", "sidebar", "breadcrumb",
-    "breadcrumbs", "toolbar", "tools", "tool", "tags", "tag", "rating", "counter", "views", "pagination",
-    "paging", "footer", "menu", "nav", "navbar", "captcha", "login", "search", "clock", "fontsize",
-    "font", "sapo_ads", "widget", "attachments", "attachment",
+    "comment", "comments", "binhluan", "related", "relate", "lienquan", "tinlienquan", "tinkhac", "share",
+    "social", "print", "banner", "advertisement", "ads", "adv", "quangcao", "breadcrumb", "breadcrumbs",
+    "toolbar", "tools", "rating", "counter", "views", "pagination", "paging", "captcha", "clock", "fontsize",
+    "attachments",
 }
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
-_DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "input", "textarea", "select", "button", "nav",
-              "footer", "aside", "object", "embed", "svg", "label")
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "input", "textarea", "select", "button", "object", "embed",
+              "svg", "label")
+# ASP.NET portals wrap the whole page in <form id="aspnetForm">: these go only when they hold little text.
+_MINOR_TAGS = {"form", "nav", "footer", "aside"}
 _PLACEHOLDER_SRC = re.compile(r"(?:no[-_]?image|noimage|blank|spacer|pixel|loading|icon|logo|avatar)\.", re.I)
 
 
@@ -124,9 +127,10 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     # furniture is removed only when it holds a minor part of the text.
     total = len(clean(tree.text_content())) or 1
     for el in list(tree.iter()):
-        if isinstance(el.tag, str) and el is not tree and el.getparent() is not None and _is_chrome_element(el):
-            if len(clean(el.text_content())) < 0.3 * total:
-                _drop(el)
+        if not isinstance(el.tag, str) or el is tree or el.getparent() is None:
+            continue
+        if (el.tag in _MINOR_TAGS or _is_chrome_element(el)) and len(clean(el.text_content())) < 0.3 * total:
+            _drop(el)
     for el in list(tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span")):
         if el.getparent() is None or el is tree:
             continue
