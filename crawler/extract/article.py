@@ -70,7 +70,7 @@ class ArticlePage:
     Subclasses (portal profiles) set the selectors; `None` means "use the generic rule".
     """
 
-    site: ClassVar[str] = "generic"
+    site: ClassVar[str] = ""  # a profile's key; pages without a profile are named by their host
     site_names: ClassVar[tuple[str, ...]] = ()
     hosts: ClassVar[tuple[str, ...]] = ()
 
@@ -198,7 +198,7 @@ class ArticlePage:
         self.check(title, text)
         return Article(
             url=self.url(),
-            site=self.site,
+            site=self.site or host_of(self.page.url),
             title=title,
             text=text,
             published=self.published(),

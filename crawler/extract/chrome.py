@@ -268,13 +268,49 @@ def generic_lead(tree: HtmlElement) -> HtmlElement | None:
     return None
 
 
+_LINK_HEADINGS = "descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]"
+_ALL_LINK_HEADINGS = "//*[self::h2 or self::h3 or self::h4][.//a[@href]]"
+
+
 def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
-    """What was extracted is mostly the titles of links to other pages: a category page."""
-    if len(paragraphs) < 4:
+    """A home or category page: what was extracted is link titles, or teaser summaries that
+    each sit beside a linked heading (<div class="news-item"><h3><a>title</a></h3><p>sapo</p>)."""
+    if tree.find(".//h1") is None and len(tree.xpath(_ALL_LINK_HEADINGS)) >= 5:
+        return True
+    if len(paragraphs) < 3:
         return False
     anchors = {clean(a.text_content()) for a in tree.iter("a")}
-    linked = sum(1 for p in paragraphs if p in anchors or any(p.startswith(a) for a in anchors if len(a) > 30))
-    return linked >= 0.5 * len(paragraphs)
+    holders = _holders(paragraphs, tree)
+    teasers: set[HtmlElement] = set()
+    linked = 0
+    for text in paragraphs:
+        if text in anchors:
+            linked += 1
+            continue
+        for holder in holders.get(text, [])[:1]:
+            for ancestor in list(holder.iterancestors())[:2]:
+                # A teaser is a small box: one linked heading and a short summary.
+                if ancestor.xpath("count(.//*)") > 40:
+                    break
+                if len(ancestor.xpath(_LINK_HEADINGS)) == 1 and len(clean(ancestor.text_content())) < 700:
+                    teasers.add(ancestor)
+                    break
+    count = linked + len(teasers)
+    return len(teasers) >= 2 and count >= 0.5 * len(paragraphs)
+
+
+def _holders(paragraphs: list[str], tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+    wanted = set(paragraphs)
+    found: dict[str, list[HtmlElement]] = {}
+    for el in tree.iter("p", "div", "li", "td", "blockquote", "h2", "h3", "h4", "span"):
+        # text_content() of every div is quadratic on deep pages: a div or span holds a
+        # paragraph only when it has text of its own.
+        if el.tag in ("div", "span") and not (el.text and el.text.strip()):
+            continue
+        text = clean(el.text_content())
+        if text in wanted:
+            found.setdefault(text, []).append(el)
+    return found
 
 
 # --- generic body ------------------------------------------------------------------------------
@@ -282,7 +318,7 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
 
 def generic_blocks(tree: HtmlElement, url: str, caption_selector: str) -> list:  # list[Block]
     """Prune the chrome, then let trafilatura choose the body among what is left."""
-    from crawler.extract.article import Block, select
+    from crawler.extract.article import Block, _paragraphs, _walk, select
 
     pruned = prune(tree)
     captions = {clean(el.text_content()) for el in select(pruned, caption_selector)}
@@ -309,7 +345,29 @@ def generic_blocks(tree: HtmlElement, url: str, caption_selector: str) -> list: 
             blocks.append(Block("caption", text))
         else:
             blocks.append(Block("text", text))
+    # trafilatura drops <figure> and table-held images; take images and captions from the
+    # smallest element that holds the paragraphs it chose.
+    container = _container_of([b.text for b in blocks if b.kind == "text"], pruned)
+    if container is not None:
+        found = list(_walk(container, caption_selector))
+        _paragraphs(found)  # marks the captions that sit under images
+        blocks = [b for b in blocks if b.kind != "image"]
+        blocks += [b for b in found if b.kind in ("image", "caption")]
     return blocks
+
+
+def _container_of(paragraphs: list[str], tree: HtmlElement) -> HtmlElement | None:
+    holders = [els[-1] for els in _holders(paragraphs, tree).values()]
+    if not holders:
+        return None
+    ancestors = [list(holder.iterancestors())[::-1] + [holder] for holder in holders]
+    common = None
+    for level in zip(*ancestors, strict=False):
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    return common
 
 
 def _captions_after_images(tree: HtmlElement) -> set[str]:

@@ -7,7 +7,7 @@ import unicodedata
 
 # U+200B..U+200D zero-width space/joiners, U+2060 word joiner, U+FEFF BOM/zero-width no-break space:
 # they arrive in titles and bylines pasted from office software ("Quang\u200b Minh").
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -15,8 +15,9 @@ def clean(text: str | None) -> str:
     """NFC, zero-width characters removed, every run of spaces (no-break included) -> one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
 def is_shouting(text: str) -> bool:
