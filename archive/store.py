@@ -74,6 +74,8 @@ def save_article(
             if latest["content_hash"] == article.content_hash:
                 _touch(db, article_id, seen_at)
                 _register_urls(db, article_id, urls)
+                if fetched_url == article.url:
+                    _refresh_metadata(db, article_id, article)
                 if page is not None and latest["raw_page_id"] is None:
                     # The version was saved without its page (an import, an older
                     # crawler): keep this identical fetch so it can be re-extracted.
@@ -198,6 +200,20 @@ def _article_columns(article: Article) -> dict[str, Any]:
         "extraction": article.extraction,
         "content_hash": article.content_hash,
     }
+
+
+def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
+    """Same text, fetched at its own canonical URL: that page's metadata is the article's.
+
+    An article listed in two categories is served under two URLs whose breadcrumbs differ
+    (.../1-2-34842 "Xây dựng Đảng", .../1-5-34842 "Chính quyền", both rel=canonical 1-2);
+    whichever a crawl fetches first, the canonical page decides. An alias fetch never does.
+    """
+    columns = {k: v for k, v in _article_columns(article).items() if k not in ("text", "content_hash")}
+    db.execute(
+        "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
+        {**columns, "id": article_id},
+    )
 
 
 def _insert_article(db: Database, article: Article, seen_at: str) -> int:

@@ -423,3 +423,19 @@ def test_fold_keeps_offsets() -> None:
         assert fold(unicodedata.normalize("NFD", text)) == folded
     assert fold("Đảng ủy tỉnh Nghệ An") == "dang uy tinh nghe an"
     assert fold("ĐẢNG ỦY") == "dang uy"
+
+
+def test_the_canonical_page_decides_metadata_whatever_the_fetch_order() -> None:
+    from archive import open_archive, save_article
+
+    canonical = "https://nghean.dcs.vn/vi-vn/tin/x/1-2-34842"
+    alias = "https://nghean.dcs.vn/vi-vn/tin/x/1-5-34842"
+    text = "Nâng cao chất lượng sinh hoạt chi bộ. " * 5
+    for order in ((alias, canonical), (canonical, alias)):
+        db = open_archive(":memory:")
+        for fetched in order:
+            category = "Xây dựng Đảng" if fetched == canonical else "Chính quyền"
+            record = Article(url=canonical, site="nghean", title="T", text=text, category=category)
+            save_article(db, record, fetched_url=fetched)
+        assert [row["category"] for row in db["articles"].rows] == ["Xây dựng Đảng"], order
+        assert db["article_versions"].count == 1
