@@ -45,3 +45,6 @@ def main() -> None:
 
 # Registration: importing a module adds its commands to `cli`.
 from crawler.cli import crawl, extract, query  # noqa: E402,F401
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -73,5 +74,8 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             yield CrawlError(request.url, f"http_{status}", f"HTTP {status}")
+        elif failure.check(IgnoreRequest):
+            # Forbidden by robots.txt, or an offsite redirect: the crawl's own policy, not a fault.
+            self.logger.info("skipped %s: %s", request.url, failure.value)
         else:
             yield CrawlError(request.url, type(failure.value).__name__, str(failure.value)[:200])
