@@ -14,6 +14,7 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("tinbai")
 
 FTS_TABLE = "articles_fts"
+FTS_EXACT_TABLE = "articles_fts_exact"
 
 
 @migrations()
@@ -126,6 +127,64 @@ def m001_initial(db: Database) -> None:
         f"CREATE VIRTUAL TABLE [{FTS_TABLE}] USING fts5("
         "title, summary, text, tokenize = 'unicode61 remove_diacritics 2')"
     )
+
+
+@migrations()
+def m002_identity_near_duplicates_exact_search(db: Database) -> None:
+    articles = db.table("articles")
+    # The portal's own article id ("34842" in .../1-2-34842): the identity that survives
+    # a changed slug. NULLs are distinct in a unique index, so portals without ids coexist.
+    articles.add_column("site_article_id", str)
+    db.execute("CREATE UNIQUE INDEX idx_articles_site_article_id ON articles (site, site_article_id)")
+    # A re-post with small edits (another section, another portal) is kept as its own
+    # article and points at the earliest one; default search and export leave it out.
+    articles.add_column("near_duplicate_of", int, fk="articles", fk_col="id")
+    db.execute("CREATE INDEX idx_articles_near_duplicate_of ON articles (near_duplicate_of)")
+    # "2024-07" for a facet by month (the browser UI); derived from `published`.
+    articles.add_column("published_month", str)
+    db.execute("UPDATE articles SET published_month = substr(published, 1, 7) WHERE published IS NOT NULL")
+    # Which extraction produced a version: a re-extraction adds a version named by it.
+    db.table("article_versions").add_column("extraction", str)
+
+    # MinHash signatures of the folded text, and their LSH band buckets to find
+    # candidates without comparing against every article (archive/near.py).
+    db.table("article_minhash").create(
+        {"article_id": int, "signature": bytes}, pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_lsh").create(
+        {"band": int, "bucket": int, "article_id": int},
+        pk=("band", "bucket", "article_id"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_lsh").create_index(["article_id"])
+
+    # Exact-diacritic search ("Đảng" but not "đăng" or "dang"): an index over the
+    # original NFC text, which articles already holds, so it is an external-content
+    # table kept in step by triggers; only changes to the indexed columns touch it.
+    db.execute(
+        f"CREATE VIRTUAL TABLE [{FTS_EXACT_TABLE}] USING fts5(title, summary, text, "
+        "content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    row = "new.id, new.title, new.summary, new.text"
+    old = "'delete', old.id, old.title, old.summary, old.text"
+    columns = f"[{FTS_EXACT_TABLE}] (rowid, title, summary, text)"
+    delete = f"INSERT INTO [{FTS_EXACT_TABLE}] ([{FTS_EXACT_TABLE}], rowid, title, summary, text) VALUES ({old})"
+    db.executescript(
+        f"""
+        CREATE TRIGGER articles_exact_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO {columns} VALUES ({row});
+        END;
+        CREATE TRIGGER articles_exact_delete AFTER DELETE ON articles BEGIN
+            {delete};
+        END;
+        CREATE TRIGGER articles_exact_update AFTER UPDATE OF title, summary, text ON articles BEGIN
+            {delete};
+            INSERT INTO {columns} VALUES ({row});
+        END;
+        """
+    )
+    db.execute(f"INSERT INTO [{FTS_EXACT_TABLE}] ([{FTS_EXACT_TABLE}]) VALUES ('rebuild')")
 
 
 def migrate(db: Database) -> None:

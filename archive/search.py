@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
 
+from archive.filters import FilterError, Filters, register_functions
 from archive.fold import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, fold
-from archive.schema import FTS_TABLE
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 
 # bm25 weights, in the order of the FTS columns (title, summary, text): a word in
 # the headline says more about what the article is about than one in its body.
@@ -24,6 +26,8 @@ RANK_WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_WORDS = 30
 # Words kept before the first match, so the snippet shows it in context.
 SNIPPET_LEAD_WORDS = 8
+# Words that may stand between the query's words for an article to rank as "near".
+NEAR_WORDS = 5
 
 # FTS5 operators, which the query language does not offer: every term is required.
 _UNSUPPORTED_OPERATORS = {"OR", "NOT", "NEAR"}
@@ -35,18 +39,20 @@ class SearchError(ValueError):
     """The search query cannot be used; the message is one line meant for the user."""
 
 
-def parse_query(query: str) -> list[str]:
-    """Split a user's query into folded terms: quoted phrases and single words.
+def parse_query(query: str, *, exact: bool = False) -> list[str]:
+    """Split a user's query into terms: quoted phrases and single words.
 
     'Đảng ủy "Nghệ An"' -> ["dang", "uy", "nghe an"]. All terms are required.
+    Terms are folded (archive/fold.py); with `exact` they keep their diacritics (NFC).
     """
     if query.count('"') % 2:
         raise SearchError(f"unbalanced quote in search query: {query!r}")
+    normalise = _exact_term if exact else fold
     terms: list[str] = []
     # Splitting on quotes alternates outside (even) and inside (odd) a phrase.
     for position, part in enumerate(query.split('"')):
         if position % 2:
-            phrase = " ".join(fold(part).split())
+            phrase = " ".join(normalise(part).split())
             if _searchable(phrase):
                 terms.append(phrase)
             continue
@@ -56,48 +62,96 @@ def parse_query(query: str) -> list[str]:
                     f"{word} is not supported in search: all words are required; "
                     'quote a phrase to search for it ("dang uy")'
                 )
-            folded = fold(word)
+            term = normalise(word)
             # "AND" is what FTS5 would do anyway; punctuation alone ("-", "*") has no word in it.
-            if word != "AND" and _searchable(folded):
-                terms.append(folded)
+            if word != "AND" and _searchable(term):
+                terms.append(term)
     if not terms:
         raise SearchError(f"nothing to search for in {query!r}: give at least one word")
     return terms
 
 
+def _exact_term(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
 def to_fts_expression(terms: list[str]) -> str:
     """Every term as an FTS5 string, so no user input is read as FTS5 syntax."""
-    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return " AND ".join(_quote(term) for term in terms)
 
 
-def search(db: Database, query: str, *, limit: int = 20, site: str | None = None) -> list[dict[str, Any]]:
+def ranking_expressions(terms: list[str]) -> tuple[str, str]:
+    """FTS5 expressions for the two best tiers: all terms as one phrase, all terms near.
+
+    "dang uy" ranks "... Đảng ủy ..." (the phrase) above "... Đảng bộ ... ủy ban ..."
+    (near) above "Tỉnh ủy ... [200 words] ... Đảng" (only all words).
+    """
+    phrase = _quote(" ".join(terms))
+    near = f"NEAR({' '.join(_quote(term) for term in terms)}, {NEAR_WORDS})"
+    return phrase, near
+
+
+def search_sql(*, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str) -> str:
+    """The ranked search query; `match`, `phrase`, `near`, `where` and `limit` are SQL
+    expressions (parameters for the CLI, SQL functions in the browser UI, archive/ui.py)."""
+    weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
+    marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
+    return f"""
+        SELECT articles.id, articles.url, articles.title, articles.published, articles.site,
+               articles.category, articles.author, articles.summary, articles.text,
+               highlight([{fts_table}], 0, {marks}) AS title_marked,
+               highlight([{fts_table}], 1, {marks}) AS summary_marked,
+               highlight([{fts_table}], 2, {marks}) AS text_marked,
+               CASE WHEN articles.id IN (SELECT rowid FROM [{fts_table}] WHERE [{fts_table}] MATCH {phrase}) THEN 0
+                    WHEN articles.id IN (SELECT rowid FROM [{fts_table}] WHERE [{fts_table}] MATCH {near}) THEN 1
+                    ELSE 2 END AS tier
+        FROM [{fts_table}] JOIN articles ON articles.id = [{fts_table}].rowid
+        WHERE [{fts_table}] MATCH {match} AND {where}
+        ORDER BY tier, bm25([{fts_table}], {weights}), articles.id
+        LIMIT {limit}
+    """
+
+
+def search(
+    db: Database,
+    query: str,
+    *,
+    limit: int = 20,
+    site: str | None = None,
+    filters: Filters | None = None,
+    exact: bool = False,
+) -> list[dict[str, Any]]:
     """Articles matching every word and phrase of `query`, best first.
 
-    Diacritics and case do not matter ("nghe an" finds "Nghệ An"); "quoted words"
-    must appear together. Each result: id, url, title, published, site, and a
-    snippet of the original text around the first match, matches in [brackets].
+    Diacritics and case do not matter ("nghe an" finds "Nghệ An") unless `exact`
+    ("Đảng" then finds neither "đăng" nor "dang"); "quoted words" must appear
+    together. Articles where the words stand together as in the query come first,
+    then those where they are near each other, then the rest, each by bm25.
+    Re-posts (near duplicates) are left out unless the filters ask for them.
+    Each result: id, url, title, published, site, category, author, and a snippet
+    of the original text around the first match, matches in [brackets].
     """
     if limit < 1:
         raise SearchError(f"limit must be at least 1, not {limit}")
-    params: dict[str, Any] = {
-        "expression": to_fts_expression(parse_query(query)),
-        "open": HIGHLIGHT_OPEN,
-        "close": HIGHLIGHT_CLOSE,
-        "limit": limit,
-        "site": site,
-    }
-    weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
-    sql = f"""
-        SELECT articles.id, articles.url, articles.title, articles.published, articles.site,
-               articles.summary, articles.text,
-               highlight([{FTS_TABLE}], 0, :open, :close) AS title_marked,
-               highlight([{FTS_TABLE}], 1, :open, :close) AS summary_marked,
-               highlight([{FTS_TABLE}], 2, :open, :close) AS text_marked
-        FROM [{FTS_TABLE}] JOIN articles ON articles.id = [{FTS_TABLE}].rowid
-        WHERE [{FTS_TABLE}] MATCH :expression AND (:site IS NULL OR articles.site = :site)
-        ORDER BY bm25([{FTS_TABLE}], {weights}), articles.id
-        LIMIT :limit
-    """
+    filters = filters or Filters()
+    if site is not None:
+        filters = replace(filters, site=site)
+    terms = parse_query(query, exact=exact)
+    phrase, near = ranking_expressions(terms)
+    try:
+        where, params = filters.where()
+    except FilterError as error:
+        raise SearchError(str(error)) from None
+    params.update(expression=to_fts_expression(terms), phrase=phrase, near=near, limit=limit)
+    sql = search_sql(
+        fts_table=FTS_EXACT_TABLE if exact else FTS_TABLE,
+        match=":expression", phrase=":phrase", near=":near", where=where, limit=":limit",
+    )
+    register_functions(db.conn)
     try:
         rows = list(db.query(sql, params))
     except sqlite3.Error as exc:
@@ -109,13 +163,16 @@ def search(db: Database, query: str, *, limit: int = 20, site: str | None = None
             "title": row["title"],
             "published": row["published"],
             "site": row["site"],
-            "snippet": _best_snippet(row),
+            "category": row["category"],
+            "author": row["author"],
+            "snippet": best_snippet(row),
         }
         for row in rows
     ]
 
 
-def _best_snippet(row: dict[str, Any]) -> str:
+def best_snippet(row: dict[str, Any]) -> str:
+    """The snippet of a search row: the first column (text, summary, title) with a match."""
     # The body is the useful context; a match only in the summary or the title
     # still gets a snippet that shows it.
     for column in ("text", "summary", "title"):

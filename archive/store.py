@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from archive.fold import fold
+from archive.near import link_near_duplicate
 from archive.schema import FTS_TABLE
 from crawler.extract.record import Article, Image, Page
 
@@ -47,15 +48,19 @@ def save_article(
     page: Page | None = None,
     fetched_url: str | None = None,
     fetched_at: str | None = None,
+    site_article_id: str | None = None,
 ) -> SaveResult:
-    """Store `article`, deduplicating by URL first, then by content.
+    """Store `article`, deduplicating by URL first, then by the portal's id, then by content.
 
-    - A URL already known (article.url or fetched_url): "duplicate" when the content
-      hash equals that article's latest version (only last_seen moves), otherwise
-      "updated" (a new version; the articles row and images show the new content).
+    - A URL already known (article.url or fetched_url), or else the portal's own id
+      for the article (`site_article_id`, "34842" for .../1-2-34842, so a changed slug
+      is the same article): "duplicate" when the content hash equals that article's
+      latest version (only last_seen moves), otherwise "updated" (a new version; the
+      articles row and images show the new content).
     - An unknown URL whose content equals some article's latest version: "alias",
       the URLs are registered for that article.
-    - Otherwise "new".
+    - Otherwise "new". A new or changed text that re-posts an older article with small
+      edits is linked to it (`near_duplicate_of`, archive/near.py) and kept.
 
     `page` is the fetched page the article was extracted from; its body is kept
     (compressed, once per distinct body) with the version it produced.
@@ -69,7 +74,11 @@ def save_article(
 
     with db.atomic():
         article_id = _known_article(db, urls)
+        if article_id is None and site_article_id is not None:
+            article_id = _article_with_site_id(db, article.site, site_article_id)
         if article_id is not None:
+            if site_article_id is not None:
+                _claim_site_id(db, article_id, article.site, site_article_id)
             latest = _latest_version(db, article_id)
             if latest["content_hash"] == article.content_hash:
                 _touch(db, article_id, seen_at)
@@ -87,6 +96,7 @@ def save_article(
             _add_version(db, article_id, version, article, page, seen_at)
             _replace_images(db, article_id, article.images)
             _index(db, article_id, article)
+            link_near_duplicate(db, article_id, article.text)
             _touch(db, article_id, seen_at)
             _register_urls(db, article_id, urls)
             return SaveResult("updated", article_id, version)
@@ -97,12 +107,54 @@ def save_article(
             _register_urls(db, alias_of, urls)
             return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"])
 
-        article_id = _insert_article(db, article, seen_at)
+        article_id = _insert_article(db, article, seen_at, site_article_id)
         _add_version(db, article_id, 1, article, page, seen_at)
         _replace_images(db, article_id, article.images)
         _index(db, article_id, article)
+        link_near_duplicate(db, article_id, article.text)
         _register_urls(db, article_id, urls)
         return SaveResult("new", article_id, 1)
+
+
+def save_reextraction(db: Database, article_id: int, article: Article, *, raw_page_id: int) -> SaveResult:
+    """Replace article `article_id`'s record by `article`, re-extracted from its stored page.
+
+    No fetch happened: `last_seen` stays. Metadata (title, author, category...) is
+    rewritten; a text that differs from the latest version becomes a new version,
+    dated when the page was fetched and linked to it, with the extraction that made it.
+    Returns "updated" with the new version, or "duplicate" when the text is unchanged.
+    """
+    with db.atomic():
+        latest = _latest_version(db, article_id)
+        columns = _article_columns(article)
+        if latest["content_hash"] == article.content_hash:
+            columns = {k: v for k, v in columns.items() if k not in ("text", "content_hash")}
+            db.execute(
+                "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
+                {**columns, "id": article_id},
+            )
+            _replace_images(db, article_id, article.images)
+            _index(db, article_id, article)
+            return SaveResult("duplicate", article_id, latest["version"])
+        fetched_at = db.execute("SELECT fetched_at FROM raw_pages WHERE id = ?", [raw_page_id]).fetchone()[0]
+        version = latest["version"] + 1
+        _articles(db).update(article_id, columns)
+        _versions(db).insert(
+            {
+                "article_id": article_id,
+                "version": version,
+                "fetched_at": fetched_at,
+                "title": article.title,
+                "text": article.text,
+                "content_hash": article.content_hash,
+                "raw_page_id": raw_page_id,
+                "extraction": article.extraction,
+            }
+        )
+        _replace_images(db, article_id, article.images)
+        _index(db, article_id, article)
+        link_near_duplicate(db, article_id, article.text)
+        return SaveResult("updated", article_id, version)
 
 
 def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None) -> int:
@@ -164,6 +216,23 @@ def _known_article(db: Database, urls: list[str]) -> int | None:
     return None
 
 
+def _article_with_site_id(db: Database, site: str, site_article_id: str) -> int | None:
+    row = db.execute(
+        "SELECT id FROM articles WHERE site = ? AND site_article_id = ?", [site, site_article_id]
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _claim_site_id(db: Database, article_id: int, site: str, site_article_id: str) -> None:
+    # An article archived before ids were recorded gets its id on its next fetch,
+    # unless another article already holds it (the first one keeps it).
+    db.execute(
+        "UPDATE articles SET site_article_id = ? WHERE id = ? AND site_article_id IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM articles WHERE site = ? AND site_article_id = ?)",
+        [site_article_id, article_id, site, site_article_id],
+    )
+
+
 def _article_with_content(db: Database, article: Article) -> int | None:
     # An empty text hashes the same on every page that has none (a video-only
     # post, a photo gallery): such pages are not the same article.
@@ -192,6 +261,7 @@ def _article_columns(article: Article) -> dict[str, Any]:
         "site": article.site,
         "title": article.title,
         "published": article.published,
+        "published_month": article.published[:7] if article.published else None,
         "author": article.author,
         "category": article.category,
         "summary": article.summary,
@@ -216,9 +286,17 @@ def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
     )
 
 
-def _insert_article(db: Database, article: Article, seen_at: str) -> int:
+def _insert_article(db: Database, article: Article, seen_at: str, site_article_id: str | None) -> int:
     table = _articles(db)
-    table.insert({"url": article.url, **_article_columns(article), "first_seen": seen_at, "last_seen": seen_at})
+    table.insert(
+        {
+            "url": article.url,
+            **_article_columns(article),
+            "site_article_id": site_article_id,
+            "first_seen": seen_at,
+            "last_seen": seen_at,
+        }
+    )
     return inserted_id(table)
 
 
@@ -237,6 +315,7 @@ def _add_version(
             "text": article.text,
             "content_hash": article.content_hash,
             "raw_page_id": raw_page_id,
+            "extraction": article.extraction,
         }
     )
 
@@ -251,7 +330,10 @@ def _replace_images(db: Database, article_id: int, images: tuple[Image, ...]) ->
 
 
 def _index(db: Database, article_id: int, article: Article) -> None:
-    """Put the folded copy of the article's latest content in the full-text index."""
+    """Put the folded copy of the article's latest content in the full-text index.
+
+    The exact-diacritic index (articles_fts_exact) follows the articles row by triggers.
+    """
     db.execute(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id])
     db.execute(
         f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",

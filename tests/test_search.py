@@ -9,6 +9,7 @@ import pytest
 import sqlite_utils
 
 from archive import SearchError, open_archive, save_article, search
+from archive.filters import Filters
 from archive.search import parse_query, snippet, to_fts_expression
 from crawler.extract.record import Article
 
@@ -54,7 +55,7 @@ def test_query_without_diacritics_finds_dang_uy(db: sqlite_utils.Database) -> No
     results = search(db, "dang uy")
     # Article 3 has it in its title, which weighs more than article 1's body.
     assert ids(results) == [3, 1]
-    assert set(results[0]) == {"id", "url", "title", "published", "site", "snippet"}
+    assert set(results[0]) == {"id", "url", "title", "published", "site", "category", "author", "snippet"}
     assert results[1]["url"] == "https://nghean.dcs.vn/tin/1.html"
 
 
@@ -162,3 +163,66 @@ def test_snippet_brackets_every_match_in_window() -> None:
     text = "Đảng ủy tỉnh họp.\n\nĐảng ủy xã cũng họp."
     assert snippet(text, [(0, 7), (19, 26)]) == "[Đảng ủy] tỉnh họp. [Đảng ủy] xã cũng họp."
     assert snippet(text, []) == "Đảng ủy tỉnh họp. Đảng ủy xã cũng họp."
+
+
+# --- ranking: the words together first --------------------------------------------------------
+
+
+def test_phrase_then_near_then_scattered_words() -> None:
+    database = open_archive(":memory:")
+    def filler(word: str) -> str:
+        return " ".join(f"{word}{n}" for n in range(60))
+
+    scattered = Article(
+        url="https://a.vn/1", site="nghean", title="Tỉnh ủy họp bàn nhiều việc về công tác Đảng",
+        text="Tỉnh ủy Nghệ An họp. " + filler("một") + " Công tác xây dựng Đảng được bàn.",
+    )
+    near = Article(url="https://a.vn/2", site="nghean", title="Sinh hoạt chi bộ",
+                   text=f"{filler('hai')} Đảng bộ xã và Ủy ban nhân dân cùng làm. {filler('ba')}")
+    phrase = Article(url="https://a.vn/3", site="nghean", title="Sinh hoạt chi bộ ở xã",
+                     text=f"{filler('bốn')} Đảng ủy xã họp. {filler('năm')}")
+    for article in (scattered, near, phrase):
+        save_article(database, article)
+    # The scattered article has both words in its title, which bm25 alone would rank first.
+    assert ids(search(database, "dang uy")) == [3, 2, 1]
+    database.close()
+
+
+# --- exact diacritics ---------------------------------------------------------------------------
+
+
+def test_exact_matching_keeps_diacritics(db: sqlite_utils.Database) -> None:
+    save_article(db, Article(url="https://a.vn/4", site="nghean", title="Đăng ký cư trú", text="Người dân đăng ký."))
+    assert sorted(ids(search(db, "dang"))) == [1, 3, 4]
+    assert sorted(ids(search(db, "Đảng", exact=True))) == [1, 3]
+    assert ids(search(db, "đăng", exact=True)) == [4]
+    assert search(db, "dang", exact=True) == []
+    # Case still does not matter, and an NFD query is the same query.
+    assert sorted(ids(search(db, unicodedata.normalize("NFD", "ĐẢNG ỦY"), exact=True))) == [1, 3]
+    snippet_text = search(db, '"Nghệ An"', exact=True)[0]["snippet"]
+    assert "[Nghệ An]" in snippet_text
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def test_filters_category_author_and_published_range() -> None:
+    database = open_archive(":memory:")
+    rows = [
+        ("2023-12-30T08:00:00+07:00", "Xây dựng Đảng", "Quang Minh"),
+        ("2024-01-15T08:00:00+07:00", "Chính quyền", "Thành Duy - Hoài Thu"),
+        ("2024-07-08", "Xây dựng Đảng", None),
+    ]
+    for number, (published, category, author) in enumerate(rows, start=1):
+        save_article(database, Article(
+            url=f"https://a.vn/{number}", site="nghean", title=f"Đảng ủy họp lần {number}",
+            text=f"Nội dung {number}.", published=published, category=category, author=author,
+        ))
+    assert ids(search(database, "dang uy", filters=Filters(category="xay dung dang"))) == [1, 3]
+    assert ids(search(database, "dang uy", filters=Filters(author="hoai thu"))) == [2]
+    assert ids(search(database, "dang uy", filters=Filters(since="2024"))) == [2, 3]
+    assert ids(search(database, "dang uy", filters=Filters(until="2024-01"))) == [1, 2]
+    assert ids(search(database, "dang uy", filters=Filters(since="2024-01-16", until="2024-07-08"))) == [3]
+    with pytest.raises(SearchError, match="YYYY-MM-DD"):
+        search(database, "dang uy", filters=Filters(since="15/01/2024"))
+    database.close()

@@ -1,0 +1,74 @@
+"""Which articles a query is about: site, category, author, publication range, near duplicates.
+
+Data flow: the CLI builds Filters from its options; search() (archive/search.py) and
+export_rows() (archive/export.py) turn them into one SQL condition on `articles`.
+Category and author compare folded (archive/fold.py): "xay dung dang" is "Xây dựng Đảng".
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from archive.fold import fold
+
+# "2024", "2024-07" or "2024-07-08": `published` is ISO 8601, so a prefix is a range.
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class FilterError(ValueError):
+    """A filter cannot be used; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    site: str | None = None
+    category: str | None = None
+    author: str | None = None
+    # Inclusive bounds on the publication date: a year, a month or a day.
+    since: str | None = None
+    until: str | None = None
+    # Re-posts of an earlier article (articles.near_duplicate_of) are left out unless asked for.
+    include_near_duplicates: bool = False
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """An SQL condition on `articles` and its named parameters (prefixed `f_`)."""
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if self.site:
+            clauses.append("articles.site = :f_site")
+            params["f_site"] = self.site
+        if self.category:
+            clauses.append("tinbai_fold(articles.category) = :f_category")
+            params["f_category"] = " ".join(fold(self.category).split())
+        if self.author:
+            clauses.append("instr(tinbai_fold(articles.author), :f_author) > 0")
+            params["f_author"] = " ".join(fold(self.author).split())
+        if self.since:
+            clauses.append("articles.published >= :f_since")
+            params["f_since"] = _date(self.since, "since")
+        if self.until:
+            # "2024-07" as an upper bound means the whole of July: compare the same prefix.
+            until = _date(self.until, "until")
+            clauses.append(f"substr(articles.published, 1, {len(until)}) <= :f_until")
+            params["f_until"] = until
+        if not self.include_near_duplicates:
+            clauses.append("articles.near_duplicate_of IS NULL")
+        return (" AND ".join(clauses) or "1"), params
+
+
+def _date(value: str, name: str) -> str:
+    if not _DATE.match(value):
+        raise FilterError(f"--{name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    return value
+
+
+def _sql_fold(text: str | None) -> str | None:
+    return None if text is None else " ".join(fold(text).split())
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the filters use: tinbai_fold(text) folds like the search index."""
+    conn.create_function("tinbai_fold", 1, _sql_fold, deterministic=True)

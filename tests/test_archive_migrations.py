@@ -1,0 +1,60 @@
+"""An archive made by an older tinbai upgrades in place when the current code opens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archive import ArchiveError, fold, open_archive, save_article, search
+from archive.schema import FTS_TABLE, migrations, pending_migrations
+from crawler.extract.record import Article, content_hash
+
+TEXT = "Sáng 8/7, Ban Thường vụ Đảng ủy Khối cơ quan tỉnh Nghệ An họp phiên thường kỳ."
+
+
+def first_version_archive(path: Path) -> None:
+    """What tinbai 0.1 wrote: only the first migration, one article saved by its own code path."""
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m002_identity_near_duplicates_exact_search")
+    assert [row["name"] for row in db.query("SELECT name FROM _sqlite_migrations")] == ["m001_initial"]
+    db.table("articles").insert({
+        "id": 1, "url": "https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", "site": "nghean",
+        "title": "Đảng ủy Khối họp", "published": "2024-07-08T11:38:00+07:00", "text": TEXT,
+        "content_hash": content_hash(TEXT), "first_seen": "2024-07-08T05:00:00+00:00",
+        "last_seen": "2024-07-08T05:00:00+00:00",
+    })
+    db.table("article_versions").insert({
+        "article_id": 1, "version": 1, "fetched_at": "2024-07-08T05:00:00+00:00", "title": "Đảng ủy Khối họp",
+        "text": TEXT, "content_hash": content_hash(TEXT),
+    })
+    db.table("article_urls").insert({"url": "https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", "article_id": 1})
+    db.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (1, ?, '', ?)",
+               [fold("Đảng ủy Khối họp"), fold(TEXT)])
+    db.conn.commit()
+    db.close()
+
+
+def test_an_archive_of_the_first_schema_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    first_version_archive(path)
+    with pytest.raises(ArchiveError, match="pending migrations"):
+        open_archive(path, readonly=True)
+
+    db = open_archive(path)
+    assert pending_migrations(db) == []
+    article = next(db.query("SELECT * FROM articles"))
+    assert article["published_month"] == "2024-07"
+    assert article["near_duplicate_of"] is None and article["site_article_id"] is None
+    # The old article is in the new exact-diacritic index and still in the folded one.
+    assert [r["id"] for r in search(db, "Đảng ủy", exact=True)] == [1]
+    assert [r["id"] for r in search(db, "dang uy")] == [1]
+    # And the new code saves into it: the same URL with new text is a second version.
+    result = save_article(db, Article(url="https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", site="nghean",
+                                      title="Đảng ủy Khối họp", text=TEXT + " Cập nhật."), site_article_id="100")
+    assert (result.status, result.version) == ("updated", 2)
+    db.close()
+    readonly = open_archive(path, readonly=True)
+    assert readonly.execute("SELECT site_article_id FROM articles").fetchone()[0] == "100"
+    readonly.close()
