@@ -14,8 +14,9 @@ from sqlite_utils import Database
 from archive.store import inserted_id, utc_now
 
 # finish_run() counts: each key is a column of `runs`. "aliases" counts saves that
-# found the same content under a new URL (SaveResult.status == "alias").
-RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases")
+# found the same content under a new URL (SaveResult.status == "alias"); "not_modified" the
+# 304 answers to conditional re-fetches (the column comes from archive/crawlstate.py).
+RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified")
 
 
 def start_run(db: Database, site: str) -> int:
@@ -76,3 +77,18 @@ def stats(db: Database) -> list[dict[str, Any]]:
         ORDER BY sites.site
     """
     return list(db.query(sql))
+
+
+def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest runs, newest first, with their errors by kind decoded."""
+    where, params = ("WHERE site = ?", [site]) if site else ("", [])
+    rows = db.query(
+        "SELECT id, site, started, finished, status, pages, new, updated, duplicates, aliases,"
+        f" not_modified, errors, errors_json FROM runs {where} ORDER BY id DESC LIMIT ?",
+        [*params, limit],
+    )
+    result = []
+    for row in rows:
+        row["errors_by_kind"] = json.loads(row.pop("errors_json") or "{}")
+        result.append(row)
+    return result

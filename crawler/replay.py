@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DownloadCancelledError, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
@@ -59,9 +59,9 @@ def _inside(root: Path, relative: str) -> Path:
     return path
 
 
-def load_manifest(directory: str | Path) -> dict[str, SavedPage]:
-    """Read a replay set. Bad entries are skipped with a logged error; a missing or unreadable
-    manifest raises ManifestError."""
+def load_manifest(directory: str | Path, *, skipped: list[str] | None = None) -> dict[str, SavedPage]:
+    """Read a replay set. Bad entries are skipped with a logged error (and their messages appended
+    to `skipped`); a missing or unreadable manifest raises ManifestError."""
     root = Path(directory).resolve()
     try:
         data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
@@ -76,6 +76,8 @@ def load_manifest(directory: str | Path) -> dict[str, SavedPage]:
             pages[replay_key(entry["url"])] = _saved_page(root, entry)
         except (KeyError, TypeError, ValueError) as error:
             logger.error("manifest entry %d skipped: %s", number, error)
+            if skipped is not None:
+                skipped.append(f"entry {number}: {error}")
     return pages
 
 
@@ -92,6 +94,8 @@ def _saved_page(root: Path, entry: dict[str, Any]) -> SavedPage:
     if not isinstance(headers, dict):
         raise ValueError("headers must be an object")
     file = _inside(root, entry["file"]) if entry.get("file") else None
+    if file is not None and not file.is_file():
+        raise ValueError(f"file {entry['file']!r} is missing")
     return SavedPage(url=url, status=status, headers={str(k): str(v) for k, v in headers.items()}, file=file)
 
 
@@ -103,13 +107,24 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         directory = crawler.settings.get("TINBAI_REPLAY")
         if not directory:
             raise NotConfigured("TINBAI_REPLAY is not set")
-        self.pages = load_manifest(directory)
+        skipped: list[str] = []
+        self.pages = load_manifest(directory, skipped=skipped)
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        if skipped and crawler.stats is not None:
+            # Counted as the run's errors by crawler.pipelines (ERROR_STATS_PREFIX).
+            crawler.stats.inc_value("tinbai/errors/bad_manifest_entry", len(skipped))
 
     async def download_request(self, request: Request) -> Response:
         saved = self.pages.get(replay_key(request.url))
         if saved is None:
             return Response(url=request.url, status=404, body=b"", request=request)
         body = saved.file.read_bytes() if saved.file is not None else b""
+        maxsize = request.meta.get("download_maxsize", self.maxsize)
+        if maxsize and len(body) > maxsize:
+            # What the live download handler raises for a body over DOWNLOAD_MAXSIZE.
+            raise DownloadCancelledError(
+                f"Received {len(body)} bytes which is larger than download max size ({maxsize}) in request {request}."
+            )
         headers = Headers(saved.headers)
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(url=request.url, status=saved.status, headers=headers, body=body, request=request)
@@ -152,7 +167,11 @@ class RecorderMiddleware:
         }
         if response.body:
             relative = f"pages/{name}"
-            (self.root / relative).write_bytes(response.body)
+            target = self.root / relative
+            # The name is a hash; the check is for a pages/ that was made a symlink to elsewhere.
+            if not target.parent.resolve().is_relative_to(self.root):
+                raise ManifestError(f"{target.parent} lies outside the recording directory")
+            target.write_bytes(response.body)
             entry["file"] = relative
         self.entries[response.url] = entry
         if len(self.entries) % self.flush_every == 0:

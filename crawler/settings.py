@@ -10,8 +10,19 @@ TINBAI_DB = "tinbai.db"
 TINBAI_REPLAY = None
 TINBAI_RECORD = None
 TINBAI_CONTACT_URL = "https://github.com/tinbai/tinbai"
+# Incremental by default: see crawler/spiders/portal.py. TINBAI_FULL fetches every listing page and
+# every known article; TINBAI_REFRESH ([[younger_than_days, every_days], ...], JSON) overrides the
+# profiles' refresh schedules; TINBAI_NOW (ISO 8601) is the time the schedule is judged at.
+TINBAI_FULL = False
+TINBAI_REFRESH = None
+TINBAI_NOW = None
+# A Retry-After longer than this (seconds) is not waited for: the URL fails now, the next run retries.
+TINBAI_RETRY_AFTER_MAX = 120
 
-USER_AGENT = f"tinbai/0.1 (news archive crawler; +{TINBAI_CONTACT_URL})"
+# The contact URL is filled in by crawler.middlewares.ContactAddon from TINBAI_CONTACT_URL, so
+# `-s TINBAI_CONTACT_URL=https://example.org/archive` changes it; this is the default's spelling.
+TINBAI_USER_AGENT = "tinbai/0.1 (news archive crawler; +{contact})"
+USER_AGENT = TINBAI_USER_AGENT.format(contact=TINBAI_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
@@ -27,8 +38,17 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
+# Never on: Scrapy's HTTP cache and JOBDIR queues pickle what they store.
+HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
-ADDONS = {"crawler.replay.ReplayAddon": 0}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    # 610: sees a redirect before RedirectMiddleware (600) follows it.
+    "crawler.middlewares.RedirectGuardMiddleware": 610,
+}
+
+ADDONS = {"crawler.replay.ReplayAddon": 0, "crawler.middlewares.ContactAddon": 0}
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}

@@ -87,7 +87,8 @@ def test_raw_pages_are_kept_compressed_and_byte_identical(crawled: tuple[Path, o
 def test_second_crawl_adds_nothing(crawled: tuple[Path, object], tmp_path: Path) -> None:
     db = tmp_path / "again.db"
     tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db))
-    second = tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db))
+    # --full: every article fetched again (an incremental run would not fetch them at all).
+    second = tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db), "--full")
     (summary,) = json.loads(second.stdout)
     assert (summary["new"], summary["updated"], summary["duplicates"]) == (0, 0, 17)
     archive = sqlite_utils.Database(db)

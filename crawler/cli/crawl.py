@@ -19,15 +19,21 @@ from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 @click.option("--replay", type=click.Path(file_okay=False), help="Read pages only from this replay set.")
 @click.option("--record", type=click.Path(file_okay=False), help="Save every fetched page into this directory.")
 @click.option("--start", multiple=True, help="Start from this URL instead of the portal's home (repeatable).")
+@click.option("--full", is_flag=True, help="Fetch every listing page and every known article, whatever the schedule.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
     sites: tuple[str, ...], all_sites: bool, db: str, replay: str | None, record: str | None,
-    start: tuple[str, ...], overrides: tuple[str, ...], verbose: bool,
+    start: tuple[str, ...], full: bool, overrides: tuple[str, ...], verbose: bool,
 ) -> None:
     """Crawl portals into the archive, then print what the run did.
 
-    Exit code 0 when clean, 1 when the run finished with errors, 2 when it could not run.
+    Incremental: listings are read until a page whose articles are all archived, known articles
+    are fetched again (conditionally) only when their portal's refresh schedule says so. One run
+    at a time per archive: a second one exits at once; a lock left by a killed run is taken over.
+
+    Exit code 0 when clean, 1 when the run finished with errors or was interrupted, 2 when it
+    could not run (unknown site, bad replay set, archive locked, corrupt or unwritable).
 
     Example: tinbai crawl nghean --replay fixtures/nghean --db nghean.db
     """
@@ -48,29 +54,63 @@ def crawl(
             load_manifest(replay)
         except ManifestError as error:
             raise CouldNotRun(str(error)) from None
-    _check_archive(db)
+    for url in start:
+        if not all(profile.owns(url) for profile in profiles):
+            raise CouldNotRun(f"--start {url} is not on {', '.join(p.key for p in profiles)}'s hosts")
+    before = _check_archive(db)
 
     settings = _settings(db=db, replay=replay, record=record, overrides=overrides, verbose=verbose)
+    if full:
+        settings.set("TINBAI_FULL", True, priority="cmdline")
     from scrapy.crawler import CrawlerProcess
 
-    process = CrawlerProcess(settings)
-    for profile in profiles:
-        process.crawl(profile.key, start=list(start) or None)
-    process.start()
+    from archive import ArchiveError, RunLock
 
-    summaries = _last_runs(db, [p.key for p in profiles])
+    lock = RunLock(db)
+    try:
+        lock.acquire()
+    except ArchiveError as error:
+        raise CouldNotRun(str(error)) from None
+    try:
+        if lock.taken_over:
+            click.echo(f"took over the lock of a dead run (pid {lock.taken_over['pid']}, "
+                       f"{lock.taken_over['reason']})", err=True)
+        process = CrawlerProcess(settings)
+        for profile in profiles:
+            process.crawl(profile.key, start=list(start) or None)
+        process.start()
+    finally:
+        lock.release()
+
+    summaries = _runs_since(db, before, [p.key for p in profiles])
     click.echo(json.dumps(summaries, ensure_ascii=False, indent=2))
+    if all(summary["status"] == "did not run" for summary in summaries):
+        sys.exit(2)
     if any(summary["status"] != "ok" for summary in summaries):
         sys.exit(1)
 
 
-def _check_archive(db: str) -> None:
+def _check_archive(db: str) -> int:
+    """Open (create, migrate) the archive once, so that a corrupt, locked or unwritable file is one
+    clear line before anything starts. Returns the last run id, to tell this run's rows apart."""
+    import sqlite3
+
     from archive import ArchiveError, open_archive
 
     try:
-        open_archive(db).close()
+        archive = open_archive(db)
+        try:
+            # A write, so a file that opens but cannot be written to fails here, not mid-crawl.
+            with archive.atomic():
+                archive.execute("UPDATE runs SET status = status WHERE 0")
+                archive.execute("DELETE FROM run_lock WHERE 0")
+            return int(archive.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])
+        finally:
+            archive.close()
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
+    except sqlite3.Error as error:
+        raise CouldNotRun(f"cannot use archive {db}: {error}") from None
 
 
 def _settings(*, db: str, replay: str | None, record: str | None, overrides: tuple[str, ...], verbose: bool) -> Any:
@@ -94,7 +134,8 @@ def _settings(*, db: str, replay: str | None, record: str | None, overrides: tup
     return settings
 
 
-def _last_runs(db: str, sites: list[str]) -> list[dict[str, Any]]:
+def _runs_since(db: str, after: int, sites: list[str]) -> list[dict[str, Any]]:
+    """The summary of each site's run started by this command (run ids above `after`)."""
     from archive import open_archive
 
     archive = open_archive(db, readonly=True)
@@ -102,19 +143,18 @@ def _last_runs(db: str, sites: list[str]) -> list[dict[str, Any]]:
         summaries = []
         for site in sites:
             row = archive.execute(
-                "SELECT id, site, status, pages, new, updated, duplicates, aliases, errors, errors_json"
-                " FROM runs WHERE site = ? ORDER BY id DESC LIMIT 1",
-                [site],
+                "SELECT id, site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
+                " FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
+                [site, after],
             ).fetchone()
             if row is None:
                 summaries.append({"site": site, "status": "did not run"})
                 continue
-            keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "errors"]
-            summary = dict(zip(keys, row[:9], strict=True))
-            summary["errors_by_kind"] = json.loads(row[9] or "{}")
+            keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "not_modified",
+                    "errors"]
+            summary = dict(zip(keys, row[:10], strict=True))
+            summary["errors_by_kind"] = json.loads(row[10] or "{}")
             summaries.append(summary)
         return summaries
     finally:
         archive.close()
-
-

@@ -3,32 +3,60 @@
 It only crawls: the site profile says which links are listings and articles, extraction turns
 each article page into a record. Related-news links inside articles are not followed; the
 listings and their pagination are the portal's index of its articles.
+
+Incremental: the archive's crawl state (archive/crawlstate.py) says which URLs are known. A
+listing's pagination stops after a page whose articles are all known; a known article is fetched
+again only when the profile's refresh schedule says so, conditionally (If-None-Match /
+If-Modified-Since). TINBAI_FULL fetches every listing page and every known article.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from archive import CrawlPlan, load_plan, open_archive
 from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.urls import canonical_url
-from crawler.items import CrawlError, FetchedArticle
+from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from crawler.middlewares import error_kind
 from crawler.sites import SiteProfile
+
+# A page always ends with its closing tags ("...</div></body></html>"); a body cut off by a
+# dropped connection or a server that died mid-answer does not, and must not become a version.
+_CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.I)
 
 
 def page_from(response: Response) -> Page:
-    headers = {
+    return Page(url=response.url, body=response.body, headers=headers_of(response), status=response.status)
+
+
+def headers_of(response: Response) -> dict[str, str]:
+    return {
         key.decode("latin-1"): b", ".join(values).decode("latin-1")
         for key, values in response.headers.items()
     }
-    return Page(url=response.url, body=response.body, headers=headers, status=response.status)
+
+
+def requested_url(response_or_request: Response | scrapy.Request) -> str:
+    """The URL the spider asked for: redirects do not change which crawl state row it is."""
+    meta = response_or_request.meta
+    return meta.get("tinbai_url") or (meta.get("redirect_urls") or [response_or_request.url])[0]
+
+
+def _page_number(url: str) -> int:
+    values = parse_qs(urlsplit(url).query).get("page", ["1"])
+    return int(values[0]) if values[0].isdigit() else 1
 
 
 class PortalSpider(scrapy.Spider):
@@ -42,40 +70,123 @@ class PortalSpider(scrapy.Spider):
             start = [url for url in start.split(",") if url]
         self.start_urls = list(start or self.profile.start_urls)
         self.links = LinkExtractor(allow_domains=list(self.profile.hosts), unique=True)
+        self.plan = CrawlPlan()
+        self.full = False
 
     async def start(self) -> AsyncIterator[Any]:
+        self.full = self.settings.getbool("TINBAI_FULL")
+        self.plan = self._load_plan()
         for url in self.start_urls:
-            callback = self.parse_article if self.profile.is_article(url) else self.parse
-            yield scrapy.Request(url, callback=callback, errback=self.on_error)
+            yield self._article(url) if self.profile.is_article(url) else self._listing(url)
+        # Pending from a run that was killed, failed last time, or due for a refresh.
+        for url, page_type in self.plan.due:
+            if self.profile.owns(url):
+                yield self._article(url) if page_type == "article" else self._listing(url)
+
+    def _load_plan(self) -> CrawlPlan:
+        schedule = self.settings.get("TINBAI_REFRESH") or self.profile.refresh_schedule
+        if isinstance(schedule, str):
+            schedule = json.loads(schedule)
+        now = self.settings.get("TINBAI_NOW")
+        db = open_archive(self.settings.get("TINBAI_DB"))
+        try:
+            return load_plan(
+                db, self.name, full=self.full, schedule=[tuple(step) for step in schedule],
+                now=datetime.fromisoformat(now) if now else datetime.now(UTC),
+            )
+        finally:
+            db.close()
+
+    def _article(self, url: str) -> scrapy.Request:
+        headers = self.plan.validators.get(url) if url in self.plan.known else None
+        return scrapy.Request(
+            url, callback=self.parse_article, errback=self.on_error, headers=headers,
+            meta={"page_type": "article", "tinbai_url": url, "handle_httpstatus_list": [304]},
+        )
+
+    def _listing(self, url: str) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse, errback=self.on_error, meta={"page_type": "listing", "tinbai_url": url},
+        )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield CrawlError(response.url, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+        url = requested_url(response)
+        if not isinstance(response, HtmlResponse):
+            yield self._not_html(response, url, "listing")
             return
+        articles: list[str] = []
+        listings: list[str] = []
         for link in self.links.extract_links(response):
-            url = canonical_url(link.url)
-            if self.profile.is_article(url):
-                yield response.follow(url, callback=self.parse_article, errback=self.on_error)
-            elif self.profile.is_listing(url):
-                yield response.follow(url, callback=self.parse, errback=self.on_error)
+            try:
+                target = canonical_url(link.url)
+                is_article, is_listing = self.profile.is_article(target), self.profile.is_listing(target)
+            except ValueError as error:  # href="https://nghean.dcs.vn:99999/", href="http://[::1"
+                yield CrawlError(link.url, "malformed_link", f"on {url}: {error}", page_type="link")
+                continue
+            if is_article:
+                articles.append(target)
+            elif is_listing:
+                listings.append(target)
+        queued = [(a, "article") for a in articles if self.full or a not in self.plan.known or self.plan.is_due(a)]
+        queued += [(page, "listing") for page in self._listings_to_follow(response.url, articles, listings)]
+        # Recorded before the requests go out, so a run killed now finds them pending next time.
+        yield ListingRead(url, response.status, queued)
+        for target, page_type in queued:
+            yield self._article(target) if page_type == "article" else self._listing(target)
+
+    def _listings_to_follow(self, here: str, articles: list[str], listings: list[str]) -> list[str]:
+        """First pages of listings always; the next page of this listing only while this page has
+        an article not seen before (or in a --full run, every page)."""
+        if self.full:
+            return listings
+        path, number = urlsplit(here).path, _page_number(here)
+        first_pages = [url for url in listings if _page_number(url) == 1]
+        fresh = any(article not in self.plan.known for article in articles)
+        later = sorted(
+            (url for url in listings if urlsplit(url).path == path and _page_number(url) > number), key=_page_number
+        )
+        return first_pages + (later[:1] if fresh else [])
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            yield CrawlError(response.url, "not_html", response.headers.get("Content-Type", b"").decode("latin-1"))
+        url = requested_url(response)
+        if response.status == 304:
+            yield NotModified(url, headers_of(response))
+            return
+        if not isinstance(response, HtmlResponse):
+            yield self._not_html(response, url, "article")
+            return
+        if not response.body.strip():
+            yield CrawlError(url, "empty_page", "200 with an empty body", status=response.status)
+            return
+        if not _CLOSING_TAG.search(response.body):
+            yield CrawlError(url, "truncated", f"no closing tag in {len(response.body)} bytes", status=response.status)
             return
         page = page_from(response)
         try:
-            yield FetchedArticle(page=page, article=extract(page, self.profile.page_class))
+            yield FetchedArticle(page=page, article=extract(page, self.profile.page_class), url=url)
         except NotAnArticle as error:
-            yield CrawlError(response.url, "not_an_article", str(error))
+            yield CrawlError(url, "not_an_article", str(error), status=response.status, headers=page.headers)
+        except Exception as error:  # noqa: BLE001 - one hostile page must not stop the run
+            self.logger.exception("extraction failed on %s", url)
+            yield CrawlError(url, "extraction_failed", f"{type(error).__name__}: {error}"[:200], status=response.status)
 
-    def on_error(self, failure: Failure) -> Iterator[CrawlError]:
+    def _not_html(self, response: Response, url: str, page_type: str) -> CrawlError:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        return CrawlError(url, "not_html", content_type or "no Content-Type", status=response.status,
+                          page_type=page_type)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
+        url = requested_url(request)
+        page_type = request.meta.get("page_type", "article")
         if failure.check(HttpError):
             status = failure.value.response.status
-            yield CrawlError(request.url, f"http_{status}", f"HTTP {status}")
-        elif failure.check(IgnoreRequest):
-            # Forbidden by robots.txt, or an offsite redirect: the crawl's own policy, not a fault.
+            yield CrawlError(url, f"http_{status}", f"HTTP {status}", status=status, page_type=page_type)
+            return
+        kind = error_kind(failure.value)
+        if kind is None:
+            # Forbidden by robots.txt: the crawl's own policy, not a fault.
             self.logger.info("skipped %s: %s", request.url, failure.value)
+            yield Skipped(url, "robots_forbidden", page_type=page_type)
         else:
-            yield CrawlError(request.url, type(failure.value).__name__, str(failure.value)[:200])
+            yield CrawlError(url, kind, str(failure.value)[:300], page_type=page_type)

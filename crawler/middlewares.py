@@ -1,0 +1,168 @@
+"""Downloader middlewares between the spider's requests and the network: Retry-After honoured, and
+redirects that leave the portal or go round in circles refused with a named error. Plus the addon
+that writes the contact URL into the user agent.
+
+Both raise or return what the spider's errback turns into CrawlError items (crawler/spiders/portal.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from w3lib.url import safe_url_string
+
+logger = logging.getLogger(__name__)
+
+
+class Refused(IgnoreRequest):
+    """A response the crawl will not follow; `kind` is the error kind the run counts."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
+    """Retry-After is either seconds ("120") or an HTTP date ("Fri, 21 Nov 2026 08:00:00 GMT")."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's RetryMiddleware, which retries a 503 or 429 at once, made to wait as the server asks.
+
+    A 503 with "Retry-After: 30" pauses every request to that host for 30 s, not only the retry:
+    the server said it is overloaded. A wait longer than TINBAI_RETRY_AFTER_MAX is not waited
+    for: the request fails now (counted, retried by the next run) instead of stalling the crawl.
+    """
+
+    RETRY_AFTER_CODES = (429, 503)
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("TINBAI_RETRY_AFTER_MAX", 120.0)
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        wait = self.paused_until.get(host, 0.0) - time.monotonic()
+        if wait > 0:
+            from twisted.internet import reactor
+            from twisted.internet.task import deferLater
+
+            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))  # type: ignore[arg-type]
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if response.status in self.RETRY_AFTER_CODES and not request.meta.get("dont_retry"):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None:
+                if wait > self.max_wait:
+                    logger.warning("%s asks to come back in %.0f s; not retrying %s this run",
+                                   response.status, wait, request.url)
+                    return response
+                host = urlparse_cached(request).hostname or ""
+                self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.monotonic() + wait)
+                logger.info("%s: Retry-After %.1f s, pausing %s", response.status, wait, host)
+        return super().process_response(request, response)
+
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+class RedirectGuardMiddleware:
+    """Before RedirectMiddleware follows a redirect: refuse one to another site, or back to a URL
+    already in the chain.
+
+    Without it a redirect to another site is dropped silently by OffsiteMiddleware, and a loop
+    (A -> B -> A) silently by the duplicate filter: neither would be counted.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in REDIRECT_CODES or not location:
+            return response
+        if response.status in request.meta.get("handle_httpstatus_list", ()):
+            return response
+        try:
+            target = safe_url_string(response.urljoin(location.decode("latin-1")))
+        except ValueError as error:
+            raise Refused("malformed_redirect", f"{request.url} redirects to a malformed URL: {error}") from None
+        profile = getattr(self.crawler.spider, "profile", None)
+        if profile is not None and not profile.owns(target):
+            raise Refused("offsite_redirect", f"{request.url} redirects off the portal, to {target}")
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if _without_fragment(target) in {_without_fragment(url) for url in chain}:
+            raise Refused("redirect_loop", f"redirect loop: {' -> '.join([*chain, target])}")
+        return response
+
+
+def _without_fragment(url: str) -> str:
+    return safe_url_string(url.split("#", 1)[0])
+
+
+def error_kind(failure_value: Any) -> str | None:
+    """The error kind of an exception Scrapy's own middlewares raise; None for robots.txt, which is
+    the crawl's policy, not a fault."""
+    if isinstance(failure_value, Refused):
+        return failure_value.kind
+    message = str(failure_value)
+    name = type(failure_value).__name__
+    if isinstance(failure_value, IgnoreRequest):
+        if "robots.txt" in message:
+            return None
+        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a gzip bomb
+            return "too_large"
+        if "max redirections" in message:
+            return "redirect_loop"
+        if "offsite" in message.lower():  # a meta refresh off the portal
+            return "offsite_redirect"
+        return "ignored"
+    if name == "DownloadCancelledError" and "max size" in message:
+        return "too_large"
+    if name == "ResponseDataLossError":
+        return "truncated"
+    return name
+
+
+class ContactAddon:
+    """USER_AGENT from TINBAI_USER_AGENT and TINBAI_CONTACT_URL, unless USER_AGENT itself was set
+    on the command line: `-s TINBAI_CONTACT_URL=https://example.org/archive` is all an operator
+    needs to say who runs the crawler."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if (settings.getpriority("USER_AGENT") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
+            return
+        agent = settings.get("TINBAI_USER_AGENT", "").format(contact=settings.get("TINBAI_CONTACT_URL", ""))
+        if agent:
+            settings.set("USER_AGENT", agent, priority="spider")
