@@ -8,19 +8,17 @@ trafilatura) produces the record instead, and `Article.extraction` says which pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache, cached_property
+from functools import cached_property
 from typing import ClassVar
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
-from crawler.extract import chrome
+from crawler.extract import chrome, generic
+from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, parse_iso, to_iso
-from crawler.extract.page import HtmlElement, parse
+from crawler.extract.page import HtmlElement, parse, select, select_one
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
@@ -28,40 +26,6 @@ from crawler.extract.urls import canonical_url, host_of
 
 class NotAnArticle(ValueError):
     """The page holds no article (a listing, an error page, an empty page)."""
-
-
-@cache
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
-    if not selector:
-        return []
-    return [el for el in _css(selector)(root) if isinstance(el.tag, str)]
-
-
-def select_one(root: HtmlElement, selector: str | None) -> HtmlElement | None:
-    found = select(root, selector)
-    return found[0] if found else None
-
-
-@dataclass
-class Block:
-    """One unit of the article body in reading order."""
-
-    kind: str  # "text" | "image" | "caption"
-    text: str = ""
-    src: str | None = None
-    element: HtmlElement | None = None
-
-
-_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
-_CONTAINER_TAGS = {
-    "div", "section", "article", "td", "span", "font", "center", "main", "tbody", "tr", "table", "ul", "ol", "dl",
-}
-_BYLINE_MAX = 80
-_CAPTION_MAX = 300
 
 
 class ArticlePage:
@@ -115,7 +79,7 @@ class ArticlePage:
         heading = select_one(self.tree, self.title_selector) if self.title_selector else None
         if heading is not None and clean(heading.text_content()):
             return chrome.clean_title(clean(heading.text_content()), self.site_names)
-        return chrome.generic_title(self.tree, self.site_names)
+        return generic.generic_title(self.tree, self.site_names)
 
     def published(self) -> str | None:
         line = select_one(self.tree, self.date_selector)
@@ -123,7 +87,7 @@ class ArticlePage:
             value = parse_date(clean(line.text_content()))
             if value is not None:
                 return to_iso(value)
-        return to_iso(self.structured_date() or chrome.generic_date(self.tree))
+        return to_iso(self.structured_date() or generic.generic_date(self.tree))
 
     def structured_date(self) -> date | datetime | None:
         for content in self.tree.xpath(
@@ -145,26 +109,30 @@ class ArticlePage:
         crumbs = select(self.tree, self.category_selector)
         if crumbs:
             return clean(crumbs[-1].text_content()) or None
-        return chrome.generic_category(self.tree)
+        return generic.generic_category(self.tree)
 
     def summary(self) -> str | None:
         lead = select_one(self.tree, self.lead_selector)
         if lead is None and self.profile_body is None:
-            lead = chrome.generic_lead(self.tree)
+            return self.generic_body.lead
         text = clean(lead.text_content()) if lead is not None else ""
         return text or None
+
+    @cached_property
+    def generic_body(self) -> generic.GenericBody:
+        return generic.generic_body(self.tree, self.page.url, self.caption_selector)
 
     @cached_property
     def blocks(self) -> list[Block]:
         body = self.profile_body
         if body is not None:
-            return list(_walk(body, self.caption_selector))
-        return chrome.generic_blocks(self.tree, self.page.url, self.caption_selector)
+            return list(walk(body, self.caption_selector))
+        return self.generic_body.blocks
 
     @cached_property
     def _split(self) -> tuple[list[str], str | None, str | None]:
         """(paragraphs, author, source): bylines and source lines come off the end of the body."""
-        return chrome.split_byline(_paragraphs(self.blocks))
+        return chrome.split_byline(paragraphs(self.blocks))
 
     def text(self) -> str:
         paragraphs = list(self._split[0])
@@ -183,14 +151,14 @@ class ArticlePage:
         return self._split[2]
 
     def images(self) -> tuple[Image, ...]:
-        return tuple(_images(self.blocks, self.page.url))
+        return tuple(images(self.blocks, self.page.url))
 
     def check(self, title: str, text: str) -> None:
         if not title:
             raise NotAnArticle("no title found")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
-        if self.profile_body is None and chrome.looks_like_listing(self.tree, self._split[0]):
+        if self.profile_body is None and generic.looks_like_listing(self.tree, self._split[0]):
             raise NotAnArticle("page is a list of articles, not an article")
 
     def to_record(self) -> Article:
@@ -211,105 +179,6 @@ class ArticlePage:
         )
 
 
-def _element_text(el: HtmlElement) -> str:
-    return clean(el.text_content())
-
-
-def _image_src(img: HtmlElement) -> str | None:
-    for attr in ("data-src", "data-original", "src"):
-        value = (img.get(attr) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    return None
-
-
-def _walk(el: HtmlElement, caption_selector: str) -> Iterator[Block]:
-    """Body container -> blocks in reading order: paragraphs, images, captions."""
-    captions = set(select(el, caption_selector))
-    yield from _walk_element(el, captions)
-
-
-def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block]:
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        tag = child.tag.lower()
-        if child in captions:
-            text = _element_text(child)
-            if text:
-                yield Block("caption", text, element=child)
-            continue
-        if tag == "img":
-            src = _image_src(child)
-            if src and not chrome.is_placeholder_image(child):
-                yield Block("image", src=src, element=child)
-            continue
-        has_inner_blocks = any(
-            isinstance(c.tag, str)
-            and (c.tag in _BLOCK_TAGS or c.tag in _CONTAINER_TAGS or c.tag == "figure" or c in captions)
-            for c in child.iterdescendants()
-        )
-        if tag in _BLOCK_TAGS and not has_inner_blocks:
-            for img in child.iter("img"):
-                src = _image_src(img)
-                if src and not chrome.is_placeholder_image(img):
-                    yield Block("image", src=src, element=img)
-            text = _element_text(child)
-            if text:
-                yield Block("text", text, element=child)
-            continue
-        if child.text and child.text.strip() and tag in _CONTAINER_TAGS and not has_inner_blocks:
-            text = _element_text(child)
-            yield Block("text", text, element=child)
-            continue
-        yield from _walk_element(child, captions)
-        if child.tail and child.tail.strip() and el.tag not in _BLOCK_TAGS:
-            yield Block("text", clean(child.tail), element=el)
-
-
-def _is_caption_like(block: Block) -> bool:
-    """A short line right under an image, set apart the way editors mark captions:
-    <p style="text-align: center;"><em>Quang cảnh hội nghị</em></p>."""
-    el = block.element
-    if el is None or len(block.text) > _CAPTION_MAX:
-        return False
-    style = (el.get("style") or "").replace(" ", "").lower()
-    if "text-align:center" in style or (el.get("align") or "").lower() == "center":
-        return True
-    emphasis = "".join(e.text_content() for e in el.iter("em", "i"))
-    return clean(emphasis) == block.text
-
-
-def _paragraphs(blocks: list[Block]) -> list[str]:
-    out: list[str] = []
-    previous = "start"
-    for block in blocks:
-        if block.kind == "text":
-            if previous == "image" and _is_caption_like(block):
-                block.kind = "caption"
-            elif not chrome.is_chrome_line(block.text):
-                out.append(block.text)
-        previous = block.kind
-    return out
-
-
-def _images(blocks: list[Block], base_url: str) -> Iterator[Image]:
-    pending: Block | None = None
-    for block in blocks:
-        if block.kind == "image" and block.src:
-            if pending is not None:
-                yield Image(urljoin(base_url, pending.src or ""), None)
-            pending = block
-        elif block.kind == "caption" and pending is not None:
-            yield Image(urljoin(base_url, pending.src or ""), block.text)
-            pending = None
-        elif block.kind == "text" and pending is not None:
-            yield Image(urljoin(base_url, pending.src or ""), None)
-            pending = None
-    if pending is not None:
-        yield Image(urljoin(base_url, pending.src or ""), None)
-
-
 def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
     """The one entry point: raw page in, Article out (or NotAnArticle)."""
     try:
@@ -320,4 +189,4 @@ def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
         raise NotAnArticle(str(error) or "unparseable page") from error
 
 
-__all__ = ["ArticlePage", "Block", "NotAnArticle", "extract"]
+__all__ = ["ArticlePage", "NotAnArticle", "extract"]

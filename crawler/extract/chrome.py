@@ -10,11 +10,9 @@ import copy
 import re
 from collections.abc import Iterable
 
-import trafilatura
 from lxml import etree
 
-from crawler.extract.dates import parse_date
-from crawler.extract.page import HtmlElement
+from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean, is_shouting, title_case_name
 
 # Headings that open a list of other articles, a comment box or a sidebar box:
@@ -113,8 +111,6 @@ def _drop_chrome_heading(heading: HtmlElement) -> None:
 
 def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
     """A copy of `root` without chrome (profile selectors in `extra` first, then generic rules)."""
-    from crawler.extract.article import select  # the selector cache lives with the page object
-
     tree = root if in_place else copy.deepcopy(root)
     for selector in extra:
         for el in select(tree, selector):
@@ -177,213 +173,6 @@ def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
         else:
             break
     return _TITLE_MARKERS.sub("", title).strip()
-
-
-def generic_title(tree: HtmlElement, site_names: Iterable[str]) -> str:
-    candidates: list[str] = []
-    for h1 in tree.iter("h1"):
-        text = clean(h1.text_content())
-        if 10 <= len(text) <= 300:
-            candidates.append(text)
-    og = tree.xpath('//meta[@property="og:title"]/@content')
-    head = tree.findtext(".//title") or ""
-    og_title = clean(og[0]) if og else ""
-    # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
-    for text in candidates:
-        if og_title and (_fold(text) in _fold(og_title) or _fold(og_title) in _fold(text)):
-            return clean_title(text, site_names)
-        if head and _fold(text) in _fold(head):
-            return clean_title(text, site_names)
-    if og_title:
-        return clean_title(og_title, site_names)
-    if candidates:
-        return clean_title(candidates[0], site_names)
-    return clean_title(head, site_names)
-
-
-# --- dates, category, lead -----------------------------------------------------------------------
-
-_DATE_HINT = re.compile(r"date|time|ngay|publish|post|created|meta|info|thoigian", re.I)
-_CLOCK_HINT = re.compile(r"clock|today|header|top-?bar|topbar|weather|calendar|current", re.I)
-
-
-def _inside(el: HtmlElement, pattern: re.Pattern[str]) -> bool:
-    for ancestor in el.iterancestors():
-        attrs = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if ancestor.tag in ("header",) or pattern.search(attrs):
-            return True
-    return False
-
-
-def generic_date(tree: HtmlElement) -> object:
-    """The date line nearest after the article heading; never a header clock or a related item."""
-    h1s = [h for h in tree.iter("h1") if clean(h.text_content())]
-    anchor_seen = not h1s
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if h1s and el is h1s[0]:
-            anchor_seen = True
-            continue
-        if not anchor_seen or el.tag in ("script", "style", "a", "li"):
-            continue
-        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if el.tag not in ("time",) and not _DATE_HINT.search(attrs):
-            continue
-        if _CLOCK_HINT.search(attrs) or _inside(el, _CLOCK_HINT) or _is_chrome_element(el):
-            continue
-        text = clean(el.get("datetime") or el.text_content())
-        if len(text) > 120:
-            continue
-        value = parse_date(text)
-        if value is not None:
-            return value
-    return None
-
-
-def generic_category(tree: HtmlElement) -> str | None:
-    section = tree.xpath('//meta[@property="article:section"]/@content')
-    if section and clean(section[0]):
-        return clean(section[0])
-    for crumbs in tree.xpath('//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb")]'):
-        links = [clean(a.text_content()) for a in crumbs.iter("a")]
-        links = [t for t in links if t and _fold(t) not in ("trang chu", "home")]
-        if links:
-            return links[-1]
-    return None
-
-
-def generic_lead(tree: HtmlElement) -> HtmlElement | None:
-    for el in tree.xpath(
-        '//*[contains(@class,"sapo") or contains(@class,"lead") or contains(@class,"summary")'
-        ' or contains(@class,"chapeau") or contains(@class,"description") or contains(@class,"excerpt")]'
-    ):
-        if el.tag in ("meta", "a", "li") or _inside(el, _CLOCK_HINT) or any(a.tag == "li" for a in el.iterancestors()):
-            continue
-        if _is_chrome_element(el) or any(_is_chrome_element(a) for a in el.iterancestors()):
-            continue
-        text = clean(el.text_content())
-        if 40 <= len(text) <= 1500:
-            return el
-    return None
-
-
-_LINK_HEADINGS = "descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]"
-_ALL_LINK_HEADINGS = "//*[self::h2 or self::h3 or self::h4][.//a[@href]]"
-
-
-def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
-    """A home or category page: what was extracted is link titles, or teaser summaries that
-    each sit beside a linked heading (<div class="news-item"><h3><a>title</a></h3><p>sapo</p>)."""
-    if tree.find(".//h1") is None and len(tree.xpath(_ALL_LINK_HEADINGS)) >= 5:
-        return True
-    if len(paragraphs) < 3:
-        return False
-    anchors = {clean(a.text_content()) for a in tree.iter("a")}
-    holders = _holders(paragraphs, tree)
-    teasers: set[HtmlElement] = set()
-    linked = 0
-    for text in paragraphs:
-        if text in anchors:
-            linked += 1
-            continue
-        for holder in holders.get(text, [])[:1]:
-            for ancestor in list(holder.iterancestors())[:2]:
-                # A teaser is a small box: one linked heading and a short summary.
-                if ancestor.xpath("count(.//*)") > 40:
-                    break
-                if len(ancestor.xpath(_LINK_HEADINGS)) == 1 and len(clean(ancestor.text_content())) < 700:
-                    teasers.add(ancestor)
-                    break
-    count = linked + len(teasers)
-    return len(teasers) >= 2 and count >= 0.5 * len(paragraphs)
-
-
-def _holders(paragraphs: list[str], tree: HtmlElement) -> dict[str, list[HtmlElement]]:
-    wanted = set(paragraphs)
-    found: dict[str, list[HtmlElement]] = {}
-    for el in tree.iter("p", "div", "li", "td", "blockquote", "h2", "h3", "h4", "span"):
-        # text_content() of every div is quadratic on deep pages: a div or span holds a
-        # paragraph only when it has text of its own.
-        if el.tag in ("div", "span") and not (el.text and el.text.strip()):
-            continue
-        text = clean(el.text_content())
-        if text in wanted:
-            found.setdefault(text, []).append(el)
-    return found
-
-
-# --- generic body ------------------------------------------------------------------------------
-
-
-def generic_blocks(tree: HtmlElement, url: str, caption_selector: str) -> list:  # list[Block]
-    """Prune the chrome, then let trafilatura choose the body among what is left."""
-    from crawler.extract.article import Block, _paragraphs, _walk, select
-
-    pruned = prune(tree)
-    captions = {clean(el.text_content()) for el in select(pruned, caption_selector)}
-    captions |= _captions_after_images(pruned)
-    captions.discard("")
-    document = trafilatura.bare_extraction(
-        pruned, url=url, include_comments=False, include_images=True, include_tables=True, with_metadata=False
-    )
-    body = getattr(document, "body", None)
-    blocks: list[Block] = []
-    if body is None:
-        return blocks
-    for el in body.iter("p", "head", "item", "quote", "graphic", "cell"):
-        if el.tag == "graphic":
-            if el.get("src"):
-                blocks.append(Block("image", src=el.get("src")))
-            continue
-        if el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("item", "quote", "cell"):
-            continue
-        text = clean("".join(el.itertext()))
-        if not text:
-            continue
-        if text in captions:
-            blocks.append(Block("caption", text))
-        else:
-            blocks.append(Block("text", text))
-    # trafilatura drops <figure> and table-held images; take images and captions from the
-    # smallest element that holds the paragraphs it chose.
-    container = _container_of([b.text for b in blocks if b.kind == "text"], pruned)
-    if container is not None:
-        found = list(_walk(container, caption_selector))
-        _paragraphs(found)  # marks the captions that sit under images
-        blocks = [b for b in blocks if b.kind != "image"]
-        blocks += [b for b in found if b.kind in ("image", "caption")]
-    return blocks
-
-
-def _container_of(paragraphs: list[str], tree: HtmlElement) -> HtmlElement | None:
-    holders = [els[-1] for els in _holders(paragraphs, tree).values()]
-    if not holders:
-        return None
-    ancestors = [list(holder.iterancestors())[::-1] + [holder] for holder in holders]
-    common = None
-    for level in zip(*ancestors, strict=False):
-        if all(el is level[0] for el in level):
-            common = level[0]
-        else:
-            break
-    return common
-
-
-def _captions_after_images(tree: HtmlElement) -> set[str]:
-    found: set[str] = set()
-    for p in tree.iter("p"):
-        previous = p.getprevious()
-        if previous is None or previous.tag != "p" or clean(previous.text_content()):
-            continue
-        if not any(True for _ in previous.iter("img")):
-            continue
-        text = clean(p.text_content())
-        emphasis = clean("".join(e.text_content() for e in p.iter("em", "i")))
-        style = (p.get("style") or "").replace(" ", "").lower()
-        if text and len(text) <= 300 and (emphasis == text or "text-align:center" in style):
-            found.add(text)
-    return found
 
 
 # --- bylines -----------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from functools import cache
 
 import lxml.html
+from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.extract.record import Page
@@ -71,3 +73,19 @@ def parse(page: Page) -> HtmlElement:
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[1]
     return lxml.html.document_fromstring(html, base_url=page.url)
+
+
+@cache
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
+
+
+def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    if not selector:
+        return []
+    return [el for el in _css(selector)(root) if isinstance(el.tag, str)]
+
+
+def select_one(root: HtmlElement, selector: str | None) -> HtmlElement | None:
+    found = select(root, selector)
+    return found[0] if found else None

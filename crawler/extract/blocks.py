@@ -1,0 +1,132 @@
+"""Blocks: an article container -> paragraphs, images and captions in reading order.
+
+Both paths end here: the profile path walks the profile's container, the generic path walks the
+container that holds the paragraphs trafilatura chose (for images and captions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from crawler.extract import chrome
+from crawler.extract.page import HtmlElement, select
+from crawler.extract.record import Image
+from crawler.extract.text import clean
+
+
+@dataclass
+class Block:
+    """One unit of the article body in reading order."""
+
+    kind: str  # "text" | "image" | "caption"
+    text: str = ""
+    src: str | None = None
+    element: HtmlElement | None = None
+
+
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
+CONTAINER_TAGS = {
+    "div", "section", "article", "td", "span", "font", "center", "main", "tbody", "tr", "table", "ul", "ol", "dl",
+}
+_CAPTION_MAX = 300
+
+
+def _element_text(el: HtmlElement) -> str:
+    return clean(el.text_content())
+
+
+def _image_src(img: HtmlElement) -> str | None:
+    for attr in ("data-src", "data-original", "src"):
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def walk(el: HtmlElement, caption_selector: str) -> Iterator[Block]:
+    """Body container -> blocks in reading order: paragraphs, images, captions."""
+    captions = set(select(el, caption_selector))
+    yield from _walk_element(el, captions)
+
+
+def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block]:
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if child in captions:
+            text = _element_text(child)
+            if text:
+                yield Block("caption", text, element=child)
+            continue
+        if tag == "img":
+            src = _image_src(child)
+            if src and not chrome.is_placeholder_image(child):
+                yield Block("image", src=src, element=child)
+            continue
+        has_inner_blocks = any(
+            isinstance(c.tag, str)
+            and (c.tag in BLOCK_TAGS or c.tag in CONTAINER_TAGS or c.tag == "figure" or c in captions)
+            for c in child.iterdescendants()
+        )
+        if tag in BLOCK_TAGS and not has_inner_blocks:
+            for img in child.iter("img"):
+                src = _image_src(img)
+                if src and not chrome.is_placeholder_image(img):
+                    yield Block("image", src=src, element=img)
+            text = _element_text(child)
+            if text:
+                yield Block("text", text, element=child)
+            continue
+        if child.text and child.text.strip() and tag in CONTAINER_TAGS and not has_inner_blocks:
+            text = _element_text(child)
+            yield Block("text", text, element=child)
+            continue
+        yield from _walk_element(child, captions)
+        if child.tail and child.tail.strip() and el.tag not in BLOCK_TAGS:
+            yield Block("text", clean(child.tail), element=el)
+
+
+def _is_caption_like(block: Block) -> bool:
+    """A short line right under an image, set apart the way editors mark captions:
+    <p style="text-align: center;"><em>Quang cảnh hội nghị</em></p>."""
+    el = block.element
+    if el is None or len(block.text) > _CAPTION_MAX:
+        return False
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "text-align:center" in style or (el.get("align") or "").lower() == "center":
+        return True
+    emphasis = "".join(e.text_content() for e in el.iter("em", "i"))
+    return clean(emphasis) == block.text
+
+
+def paragraphs(blocks: list[Block]) -> list[str]:
+    out: list[str] = []
+    previous = "start"
+    for block in blocks:
+        if block.kind == "text":
+            if previous == "image" and _is_caption_like(block):
+                block.kind = "caption"
+            elif not chrome.is_chrome_line(block.text):
+                out.append(block.text)
+        previous = block.kind
+    return out
+
+
+def images(blocks: list[Block], base_url: str) -> Iterator[Image]:
+    pending: Block | None = None
+    for block in blocks:
+        if block.kind == "image" and block.src:
+            if pending is not None:
+                yield Image(urljoin(base_url, pending.src or ""), None)
+            pending = block
+        elif block.kind == "caption" and pending is not None:
+            yield Image(urljoin(base_url, pending.src or ""), block.text)
+            pending = None
+        elif block.kind == "text" and pending is not None:
+            yield Image(urljoin(base_url, pending.src or ""), None)
+            pending = None
+    if pending is not None:
+        yield Image(urljoin(base_url, pending.src or ""), None)

@@ -1,0 +1,312 @@
+"""The generic path: any portal's page -> title, date, lead, body, without a profile.
+
+Vietnamese chrome rules (chrome.py) prune the page first; trafilatura then picks the body among
+what is left; images and captions come from the container that holds the chosen paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import trafilatura
+from lxml import etree
+
+from crawler.extract.blocks import Block, paragraphs, walk
+from crawler.extract.chrome import _WORD_SPLIT, _fold, _is_chrome_element, clean_title, prune
+from crawler.extract.dates import parse_date
+from crawler.extract.page import HtmlElement, select
+from crawler.extract.text import clean
+
+# --- titles ------------------------------------------------------------------------------------
+
+
+def generic_title(tree: HtmlElement, site_names: Iterable[str]) -> str:
+    candidates: list[str] = []
+    for h1 in tree.iter("h1"):
+        text = clean(h1.text_content())
+        if 10 <= len(text) <= 300:
+            candidates.append(text)
+    og = tree.xpath('//meta[@property="og:title"]/@content')
+    head = tree.findtext(".//title") or ""
+    og_title = clean(og[0]) if og else ""
+    # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
+    for text in candidates:
+        if og_title and (_fold(text) in _fold(og_title) or _fold(og_title) in _fold(text)):
+            return clean_title(text, site_names)
+        if head and _fold(text) in _fold(head):
+            return clean_title(text, site_names)
+    if og_title:
+        return clean_title(og_title, site_names)
+    if candidates:
+        return clean_title(candidates[0], site_names)
+    return clean_title(head, site_names)
+
+
+# --- dates, category, lead -----------------------------------------------------------------------
+
+_DATE_HINT = re.compile(r"date|time|ngay|publish|post|created|meta|info|thoigian", re.I)
+_CLOCK_HINT = re.compile(r"clock|today|header|top-?bar|topbar|weather|calendar|current", re.I)
+
+
+def _inside(el: HtmlElement, pattern: re.Pattern[str]) -> bool:
+    for ancestor in el.iterancestors():
+        attrs = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in ("header",) or pattern.search(attrs):
+            return True
+    return False
+
+
+def generic_date(tree: HtmlElement) -> object:
+    """The date line nearest after the article heading; never a header clock or a related item."""
+    h1s = [h for h in tree.iter("h1") if clean(h.text_content())]
+    anchor_seen = not h1s
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if h1s and el is h1s[0]:
+            anchor_seen = True
+            continue
+        if not anchor_seen or el.tag in ("script", "style", "a", "li"):
+            continue
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag not in ("time",) and not _DATE_HINT.search(attrs):
+            continue
+        if _CLOCK_HINT.search(attrs) or _inside(el, _CLOCK_HINT) or _is_chrome_element(el):
+            continue
+        text = clean(el.get("datetime") or el.text_content())
+        if len(text) > 120:
+            continue
+        value = parse_date(text)
+        if value is not None:
+            return value
+    return None
+
+
+def generic_category(tree: HtmlElement) -> str | None:
+    section = tree.xpath('//meta[@property="article:section"]/@content')
+    if section and clean(section[0]):
+        return clean(section[0])
+    for crumbs in tree.xpath('//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb")]'):
+        links = [clean(a.text_content()) for a in crumbs.iter("a")]
+        links = [t for t in links if t and _fold(t) not in ("trang chu", "home")]
+        if links:
+            return links[-1]
+    return None
+
+
+_LINK_HEADINGS = "descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]"
+_ALL_LINK_HEADINGS = "//*[self::h2 or self::h3 or self::h4][.//a[@href]]"
+
+
+_ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analysis)?(?:Article|Posting)"')
+
+
+def declares_article(tree: HtmlElement) -> bool:
+    """The page says it is one article: og:type "article", article:published_time, or JSON-LD
+    NewsArticle/Article/BlogPosting. Category pages say "website" (nghean.dcs.vn's listings)."""
+    if tree.xpath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]'):
+        return True
+    if tree.xpath('//meta[@property="article:published_time"]'):
+        return True
+    return any(_ARTICLE_TYPES.search(s) for s in tree.xpath('//script[@type="application/ld+json"]/text()'))
+
+
+def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
+    """A home or category page: what was extracted is link titles, or teaser summaries that
+    each sit beside a linked heading (<div class="news-item"><h3><a>title</a></h3><p>sapo</p>).
+
+    A page that declares itself an article and has a heading is one, even when it is a list
+    of linked items with summaries ("10 DIY Woodworking Projects", each a link and a blurb)."""
+    has_heading = tree.find(".//h1") is not None
+    if has_heading and declares_article(tree):
+        return False
+    if not has_heading and len(tree.xpath(_ALL_LINK_HEADINGS)) >= 5:
+        return True
+    if len(paragraphs) < 3:
+        return False
+    anchors = {clean(a.text_content()) for a in tree.iter("a")}
+    holders = _holders(paragraphs, tree)
+    teasers: set[HtmlElement] = set()
+    linked = 0
+    for text in paragraphs:
+        if text in anchors:
+            linked += 1
+            continue
+        for holder in holders.get(text, [])[:1]:
+            for ancestor in list(holder.iterancestors())[:2]:
+                # A teaser is a small box: one linked heading and a short summary.
+                if ancestor.xpath("count(.//*)") > 40:
+                    break
+                if len(ancestor.xpath(_LINK_HEADINGS)) == 1 and len(clean(ancestor.text_content())) < 700:
+                    teasers.add(ancestor)
+                    break
+    count = linked + len(teasers)
+    return len(teasers) >= 2 and count >= 0.5 * len(paragraphs)
+
+
+def _holders(paragraphs: list[str], tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+    wanted = set(paragraphs)
+    found: dict[str, list[HtmlElement]] = {}
+    for el in tree.iter("p", "div", "li", "td", "blockquote", "h2", "h3", "h4", "span"):
+        # text_content() of every div is quadratic on deep pages: a div or span holds a
+        # paragraph only when it has text of its own.
+        if el.tag in ("div", "span") and not (el.text and el.text.strip()):
+            continue
+        text = clean(el.text_content())
+        if text in wanted:
+            found.setdefault(text, []).append(el)
+    return found
+
+
+# --- generic body ------------------------------------------------------------------------------
+
+
+@dataclass
+class GenericBody:
+    """What the generic path found: blocks in reading order and the lead, if the page marks one."""
+
+    blocks: list[Block]
+    lead: str | None = None
+
+
+def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericBody:
+    """Prune the chrome, then let trafilatura choose the body among what is left."""
+    pruned = prune(tree)
+    captions = {clean(el.text_content()) for el in select(pruned, caption_selector)}
+    captions |= _captions_after_images(pruned)
+    captions.discard("")
+    # Images are asked for separately below: include_images changes which blocks trafilatura
+    # keeps (body F1 0.960 -> 0.896 on the fundus sample).
+    document = trafilatura.bare_extraction(pruned, url=url, include_comments=False, with_metadata=False)
+    body = getattr(document, "body", None)
+    if body is None:
+        return GenericBody([])
+    blocks = [Block("caption" if text in captions else "text", text) for text in _body_lines(body)]
+    texts = [b.text for b in blocks if b.kind == "text"]
+    holders = _holders(texts, pruned)
+    # trafilatura drops <figure> and table-held images; take images and captions from the
+    # smallest element that holds the paragraphs it chose.
+    container = _container_of(holders)
+    if container is not None:
+        found = list(walk(container, caption_selector))
+        paragraphs(found)  # marks the captions that sit under images
+        blocks += [b for b in found if b.kind in ("image", "caption")]
+    first = holders.get(texts[0], []) if texts else []
+    return GenericBody(blocks, _lead(pruned, first[0] if first else None))
+
+
+# Class words of a lead: "news-sapo", "article-lead", "story__summary", VnExpress's "description".
+_LEAD_WORDS = {"sapo", "lead", "summary", "chapeau", "description", "tomtat", "mota"}
+# ...unless the class says whose: "avatar-group__description" (lrt.lt) is the author's box,
+# "show-feature-image-description" a caption.
+_NOT_LEAD_WORDS = {"image", "img", "photo", "avatar", "author", "caption", "video", "feature", "thumb", "meta", "media"}
+
+
+def _is_lead_class(value: str) -> bool:
+    words = set(_WORD_SPLIT.split(value.lower()))
+    return bool(words & _LEAD_WORDS) and not words & _NOT_LEAD_WORDS
+
+
+def _lead(pruned: HtmlElement, first_paragraph: HtmlElement | None) -> str | None:
+    """The lead the page marks (class "sapo", "lead", "summary"...), when it sits between the
+    article heading and the first paragraph of the body. Elsewhere such classes name image
+    captions ("Campamento italiano..." on elpais.com) and topic boxes, not the lead."""
+    if first_paragraph is None:
+        return None
+    order = {el: number for number, el in enumerate(pruned.iter())}
+    end = order.get(first_paragraph, 0)
+    h1 = next((h for h in pruned.iter("h1") if clean(h.text_content())), None)
+    start = order.get(h1, -1) if h1 is not None else -1
+    for el in pruned.iter():
+        number = order.get(el, 0)
+        if number > end:
+            break
+        if number <= start or not isinstance(el.tag, str) or el.tag in ("meta", "a", "li", "img", "figure"):
+            continue
+        if not _is_lead_class(el.get("class") or ""):
+            continue
+        if any(a.tag in ("li", "figure", "figcaption", "a") for a in el.iterancestors()):
+            continue
+        if el.find(".//img") is not None or el.find(".//figure") is not None or el.find(".//video") is not None:
+            continue
+        text = clean(el.text_content())
+        if 40 <= len(text) <= 1500:
+            return text
+    return None
+
+
+def _body_lines(body: etree._Element) -> Iterator[str]:
+    """trafilatura's body -> one line per paragraph, heading, list item, quote, code block or table row.
+
+    Loose text between blocks is a line of its own: ilgiornale.it ends its article with text
+    after the last </p>."""
+    if clean(body.text):
+        yield clean(body.text)
+    for child in body:
+        tag = child.tag
+        if tag in ("list", "table", "div", "main"):
+            yield from _body_lines(child)
+        elif tag == "item" and child.find("list") is not None:
+            own = clean(_xml_text(child, skip="list"))
+            if own:
+                yield own
+            for sub in child.iterchildren("list"):
+                yield from _body_lines(sub)
+        elif tag != "graphic":
+            text = clean(_xml_text(child))
+            if text:
+                yield text
+        if clean(child.tail):
+            yield clean(child.tail)
+
+
+_INLINE = {"hi", "ref", "del"}
+
+
+def _xml_text(el: etree._Element, skip: str = "") -> str:
+    """Text of a trafilatura element; block children and <lb/> are word boundaries
+    (<item><p>B2B Apps</p><p>Developed for...</p></item> is not "AppsDeveloped")."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == skip:
+            pass
+        elif child.tag in _INLINE:
+            parts.append(_xml_text(child))
+        else:
+            parts += [" ", _xml_text(child), " "]
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _container_of(found: dict[str, list[HtmlElement]]) -> HtmlElement | None:
+    holders = [els[-1] for els in found.values()]
+    if not holders:
+        return None
+    ancestors = [list(holder.iterancestors())[::-1] + [holder] for holder in holders]
+    common = None
+    for level in zip(*ancestors, strict=False):
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    return common
+
+
+def _captions_after_images(tree: HtmlElement) -> set[str]:
+    found: set[str] = set()
+    for p in tree.iter("p"):
+        previous = p.getprevious()
+        if previous is None or previous.tag != "p" or clean(previous.text_content()):
+            continue
+        if not any(True for _ in previous.iter("img")):
+            continue
+        text = clean(p.text_content())
+        emphasis = clean("".join(e.text_content() for e in p.iter("em", "i")))
+        style = (p.get("style") or "").replace(" ", "").lower()
+        if text and len(text) <= 300 and (emphasis == text or "text-align:center" in style):
+            found.add(text)
+    return found
+
+

@@ -1,0 +1,83 @@
+"""The generic path's rules, each on the smallest page that needs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import ArticlePage, NotAnArticle, Page, extract
+from tests.fixtures import saved_page
+
+URL = "https://tinhuy.example.vn/tin-tuc/bai-viet-123.html"
+PARAGRAPHS = [
+    "Sáng 12/3, Ban Thường vụ Tỉnh ủy tổ chức hội nghị sơ kết công tác quý I năm 2024 và triển khai nhiệm vụ.",
+    "Tham dự hội nghị có các đồng chí trong Ban Thường vụ Tỉnh ủy, lãnh đạo các ban Đảng và các sở, ngành.",
+    "Hội nghị thống nhất các giải pháp trọng tâm trong quý II, nhất là giải ngân vốn đầu tư công và thu ngân sách.",
+]
+
+
+def page(body: str, head: str = "", url: str = URL) -> Page:
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    return Page(url=url, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def article_html(before: str = "", inside: str = "", after: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        "<div class='header'><a href='/'>Trang chủ</a></div>"
+        f"<div class='main'><h1>Hội nghị sơ kết công tác quý I năm 2024</h1>{before}"
+        f"<div class='content'>{paragraphs}{inside}</div>{after}</div>"
+    )
+
+
+def test_a_lead_class_between_heading_and_body_is_the_summary() -> None:
+    lead = "Hội nghị đánh giá kết quả quý I và bàn giải pháp cho những tháng tiếp theo của năm 2024."
+    article = extract(page(article_html(before=f"<div class='news-sapo'>{lead}</div>")))
+    assert article.summary == lead
+    assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
+def test_a_description_class_on_a_caption_or_author_box_is_not_the_lead() -> None:
+    # lrt.lt: <div class="avatar-group__description">Name, professor...</div> above the text;
+    # elpais.com: the photo's caption sits in a "summary"-classed figure.
+    before = (
+        "<div class='avatar-group__description'>Nguyễn Văn A, giảng viên Học viện Chính trị khu vực III</div>"
+        "<figure><img src='/a.jpg'><figcaption class='summary'>Quang cảnh hội nghị sơ kết quý I năm 2024 tại "
+        "Hội trường Tỉnh ủy</figcaption></figure>"
+    )
+    article = extract(page(article_html(before=before)))
+    assert article.summary is None
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_text_after_the_last_paragraph_is_kept() -> None:
+    # ilgiornale.it closes its article with loose text after the last </p>.
+    tail = "Đây là lần đầu tiên hội nghị sơ kết được tổ chức theo hình thức trực tuyến đến các xã, phường."
+    article = extract(page(article_html(inside=tail)))
+    assert article.text.split("\n\n")[-1] == tail
+
+
+def test_block_children_of_a_list_item_are_separate_words() -> None:
+    inside = "<ul><li><p><strong>Ứng dụng nội bộ</strong></p><p>Dùng cho hoạt động của cơ quan.</p></li></ul>"
+    article = extract(page(article_html(inside=inside)))
+    assert "Ứng dụng nội bộ Dùng cho hoạt động của cơ quan." in article.text.split("\n\n")
+
+
+@pytest.mark.parametrize("path", ["/vi-vn", "/vi-vn/chuyen-muc/xay-dung-dang/1-2"])
+def test_home_and_category_pages_are_not_articles_on_the_generic_path(path: str) -> None:
+    with pytest.raises(NotAnArticle, match="list of articles"):
+        extract(saved_page("nghean", f"https://nghean.dcs.vn{path}"), ArticlePage)
+
+
+def test_an_article_that_is_a_list_of_linked_items_is_still_an_article() -> None:
+    # "10 DIY Woodworking Projects": each item a linked heading and a blurb, like a listing's
+    # teasers; the page says it is an article (og:type) and has its heading.
+    items = "".join(
+        f"<div class='item'><h3><a href='/du-an-{n}'>Dự án số {n} cho gia đình</a></h3>"
+        f"<p>Một dự án đơn giản số {n}, làm trong một buổi chiều với vài tấm gỗ và dụng cụ thông thường.</p></div>"
+        for n in range(1, 7)
+    )
+    body = f"<article><h1>Sáu dự án đồ gỗ tự làm cho ngôi nhà</h1>{items}</article>"
+    article = extract(page(body, head="<meta property='og:type' content='article'>"))
+    assert "Dự án số 3 cho gia đình" in article.text
+    with pytest.raises(NotAnArticle):
+        extract(page(body.replace("<h1>", "<h2>").replace("</h1>", "</h2>")))
