@@ -175,3 +175,54 @@ def test_an_update_that_diverges_unlinks_the_repost(db: sqlite_utils.Database) -
     )
     assert save_article(db, rewritten).status == "updated"
     assert row(db, result.article_id)["near_duplicate_of"] is None
+
+
+# --- one canonical URL -------------------------------------------------------------------------
+
+ARTICLE = "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "HTTPS://NGHEAN.DCS.VN/vi-vn/tin/ky-ket-quy-che/1-5-12345",
+        "https://nghean.dcs.vn.:443/vi-vn/tin/ky-ket-quy-che/1-5-12345#binh-luan",
+        "https://nghean.dcs.vn//vi-vn//tin/ky-ket-quy-che/1-5-12345",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?utm_source=zalo&utm_campaign=x&zarsrc=31",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?fbclid=IwAR2xK9&gidzl=abc",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?print=1",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?view=print",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345/print",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345/amp",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?lang=vi",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345?culture=vi-VN",
+        "https://nghean.dcs.vn/(S(x3k2abcdef))/vi-vn/tin/ky-ket-quy-che/1-5-12345",
+        "https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345;jsessionid=ABC123",
+    ],
+)
+def test_url_variants_have_one_canonical_form(variant: str) -> None:
+    from crawler.extract.urls import canonical_url
+
+    assert canonical_url(variant) == ARTICLE
+
+
+def test_parameters_that_choose_the_page_stay() -> None:
+    from crawler.extract.urls import canonical_url
+
+    listing = "https://nghean.dcs.vn/vi-vn/chuyen-muc/xay-dung-dang/1-2?page=2"
+    assert canonical_url(listing + "&utm_medium=social") == listing
+    # Another language is another page; other ports are other servers.
+    assert canonical_url(ARTICLE + "?lang=en") == ARTICLE + "?lang=en"
+    assert canonical_url("https://nghean.dcs.vn:8443/vi-vn") == "https://nghean.dcs.vn:8443/vi-vn"
+    assert canonical_url("https://nghean.dcs.vn/vi-vn/tin/in-an-tai-lieu/1-2-3") == (
+        "https://nghean.dcs.vn/vi-vn/tin/in-an-tai-lieu/1-2-3"
+    )
+
+
+def test_the_nghean_profile_names_one_id_for_every_slug() -> None:
+    from crawler.sites import get
+
+    profile = get("nghean")
+    assert profile.article_id(ARTICLE) == "12345"
+    assert profile.article_id("https://nghean.dcs.vn/vi-vn/tin/ten-moi-cua-bai/1-2-12345?utm_source=fb") == "12345"
+    assert profile.article_id("https://nghean.dcs.vn/vi-vn/chuyen-muc/chinh-quyen/1-5") is None

@@ -1,40 +1,76 @@
-"""URL canonicalisation: one URL per article, whatever link it was reached by."""
+"""URL canonicalisation: one URL per article, whatever link it was reached by.
+
+The spider canonicalises every link before following it, extraction canonicalises the page's
+own URL (rel=canonical first), and the archive keys articles by the result. Where a portal has
+its own article id, the profile (crawler/sites/base.py) makes the id the identity as well.
+"""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from w3lib.url import canonicalize_url
 
 # Parameters that only say how a reader arrived, never which page it is:
 # ".../1-2-21523?utm_source=facebook&utm_medium=social&fbclid=IwAR2..." is ".../1-2-21523".
 TRACKING_PARAMETERS = re.compile(
-    r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|yclid|zarsrc|zalo_source|_ga|_gl|mc_cid|mc_eid"
-    r"|igshid|ref|ref_src|source|share|sharetype|gidzl|s_cid|cmpid)$",
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|zarsrc|zalo_source|_ga|_gl|mc_cid|mc_eid"
+    r"|igshid|ref|ref_src|source|share|sharetype|gidzl|s_cid|cmpid|_hsenc|_hsmi|mkt_tok|vero_id|at_[a-z]+)$",
     re.I,
 )
+# The printer-friendly copy of an article is the article: "?print=1", "?isprint=true", "?view=print".
+PRINT_PARAMETERS = re.compile(r"^(print|isprint|printable|printview|inbai)$", re.I)
+PRINT_VALUES = {"view": "print", "mode": "print", "format": "print", "layout": "print", "type": "print"}
+# A language switch that names the language the portal already serves ("?lang=vi" on a
+# /vi-vn/ page, the link of the "Tiếng Việt" button) adds nothing; "?lang=en" is another page.
+LANGUAGE_PARAMETERS = re.compile(r"^(lang|language|hl|culture|locale|ln)$", re.I)
+DEFAULT_LANGUAGES = {"vi", "vi-vn", "vi_vn", "vn", "vie"}
+# Path forms of the same copies: ".../1-2-21523/print", ".../1-2-21523/amp".
+VARIANT_SUFFIX = re.compile(r"/(print|amp)/?$", re.I)
+# ASP.NET cookieless sessions put the session in the path: "/(S(x3k2...))/vi-vn/tin/...";
+# Java servlets in a path parameter: "/tin/1.html;jsessionid=ABC".
+SESSION_SEGMENT = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)", re.I)
+SESSION_PARAMETER = re.compile(r";(jsessionid|phpsessid|sid)=[^/?#]*", re.I)
+SESSION_QUERY = re.compile(r"^(jsessionid|phpsessid|aspsessionid[a-z]*|sessionid|sid)$", re.I)
+
+
+def _drop(name: str, value: str) -> bool:
+    if TRACKING_PARAMETERS.match(name) or PRINT_PARAMETERS.match(name) or SESSION_QUERY.match(name):
+        return True
+    if PRINT_VALUES.get(name.lower()) == value.lower():
+        return True
+    return bool(LANGUAGE_PARAMETERS.match(name)) and value.lower() in DEFAULT_LANGUAGES
 
 
 def strip_tracking(url: str) -> str:
-    query = urlsplit(url).query
-    if not query:
+    """Drop the query parameters that do not choose the page (tracking, print, default language)."""
+    parts = urlsplit(url)
+    if not parts.query:
         return url
-    keep = [name.split("=", 1)[0] for name in query.split("&") if name]
-    keep = [name for name in keep if not TRACKING_PARAMETERS.match(name)]
-    return url_query_cleaner(url, keep, unique=False, keep_fragments=False)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if not _drop(name, value)]
+    if len(kept) == len(pairs):
+        return urlunsplit(parts._replace(fragment=""))
+    return urlunsplit(parts._replace(query=urlencode(kept), fragment=""))
 
 
 def canonical_url(url: str) -> str:
-    """https://NGHEAN.dcs.vn:443//vi-vn/tin/x/1-2-3?utm_source=fb#top -> https://nghean.dcs.vn/vi-vn/tin/x/1-2-3"""
-    url = strip_tracking(url.strip())
+    """https://NGHEAN.dcs.vn:443//vi-vn/tin/x/1-2-3?utm_source=fb#top -> https://nghean.dcs.vn/vi-vn/tin/x/1-2-3
+
+    Also: scheme and host case, a trailing dot on the host, default ports, fragments, duplicate
+    slashes, session ids, print and AMP copies, a language switch to the default language.
+    """
+    url = SESSION_PARAMETER.sub("", strip_tracking(url.strip()))
     parts = urlsplit(canonicalize_url(url, keep_fragments=False))
-    netloc = parts.hostname or ""
+    netloc = (parts.hostname or "").rstrip(".")
     if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         netloc = f"{netloc}:{parts.port}"
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    path = re.sub(r"/{2,}", "/", SESSION_SEGMENT.sub("", parts.path)) or "/"
+    if path != "/":
+        path = VARIANT_SUFFIX.sub("", path) or "/"
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
