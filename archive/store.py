@@ -116,7 +116,9 @@ def save_article(
         return SaveResult("new", article_id, 1)
 
 
-def save_reextraction(db: Database, article_id: int, article: Article, *, raw_page_id: int) -> SaveResult:
+def save_reextraction(
+    db: Database, article_id: int, article: Article, *, raw_page_id: int, site_article_id: str | None = None
+) -> SaveResult:
     """Replace article `article_id`'s record by `article`, re-extracted from its stored page.
 
     No fetch happened: `last_seen` stays. Metadata (title, author, category...) is
@@ -125,6 +127,8 @@ def save_reextraction(db: Database, article_id: int, article: Article, *, raw_pa
     Returns "updated" with the new version, or "duplicate" when the text is unchanged.
     """
     with db.atomic():
+        if site_article_id is not None:
+            _claim_site_id(db, article_id, article.site, site_article_id)
         latest = _latest_version(db, article_id)
         columns = _article_columns(article)
         if latest["content_hash"] == article.content_hash:
@@ -155,6 +159,18 @@ def save_reextraction(db: Database, article_id: int, article: Article, *, raw_pa
         _index(db, article_id, article)
         link_near_duplicate(db, article_id, article.text)
         return SaveResult("updated", article_id, version)
+
+
+def reextraction_plan(db: Database, site: str | None = None) -> list[tuple[int, int]]:
+    """(article_id, raw_page_id) for every article with a stored page: the page of its latest
+    version that has one, which is what re-extraction reads."""
+    rows = db.execute(
+        "SELECT articles.id, (SELECT raw_page_id FROM article_versions WHERE article_id = articles.id"
+        "   AND raw_page_id IS NOT NULL ORDER BY version DESC LIMIT 1) AS raw_page_id"
+        " FROM articles WHERE (:site IS NULL OR articles.site = :site) ORDER BY articles.id",
+        {"site": site},
+    ).fetchall()
+    return [(int(article_id), int(raw_page_id)) for article_id, raw_page_id in rows if raw_page_id is not None]
 
 
 def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None) -> int:

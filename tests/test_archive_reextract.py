@@ -1,0 +1,93 @@
+"""Re-extraction over the stored raw pages: new versions where the text changes, no network, every core."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive import open_archive, save_article, search
+from crawler.cli import cli
+from crawler.extract import extract
+from crawler.reextract import reextract
+from crawler.sites import get
+from tests.fixtures import gold_records, load_gold, saved_page
+
+FETCHED = "2026-11-21T10:00:00+00:00"
+STALE = "34866"  # saved by "older rules" that kept the share bar in the text
+MISFILED = "34805"  # saved with a wrong category
+
+
+@pytest.fixture
+def archive_file(tmp_path: Path) -> Path:
+    path = tmp_path / "nghean.db"
+    db = open_archive(path)
+    profile = get("nghean")
+    for site, gold_path in gold_records():
+        gold = load_gold(gold_path)
+        page = saved_page(site, gold["url"])
+        article = extract(page, profile.page_class)
+        if gold_path.stem == STALE:
+            article = replace(article, text=article.text + "\n\nChia sẻ: Facebook Zalo In bài", content_hash="")
+        if gold_path.stem == MISFILED:
+            article = replace(article, category="Tin tổng hợp")
+        save_article(db, article, page=page, fetched_at=FETCHED)
+    db.close()
+    return path
+
+
+def test_reextract_adds_a_version_where_the_text_changed(archive_file: Path) -> None:
+    db = open_archive(archive_file)
+    counts = reextract(db, str(archive_file), processes=2)
+    assert (counts["articles"], counts["updated"], counts["unchanged"], counts["failed"]) == (16, 1, 15, 0)
+    assert counts["processes"] == 2
+
+    stale = next(db.query("SELECT * FROM articles WHERE url LIKE ?", [f"%-{STALE}"]))
+    gold = load_gold(next(path for _, path in gold_records() if path.stem == STALE))
+    assert stale["text"] == gold["text"]
+    assert stale["last_seen"] == FETCHED  # nothing was fetched
+    versions = list(db.query("SELECT * FROM article_versions WHERE article_id = ? ORDER BY version", [stale["id"]]))
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["fetched_at"] == FETCHED and versions[1]["raw_page_id"] == versions[0]["raw_page_id"]
+    assert versions[1]["extraction"] == "profile:nghean"
+    assert search(db, '"chia se facebook"') == []
+
+    misfiled = next(db.query("SELECT category, site_article_id FROM articles WHERE url LIKE ?", [f"%-{MISFILED}"]))
+    assert misfiled == {"category": "Tuyên giáo", "site_article_id": MISFILED}
+    assert db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 17
+
+    # Twice is the same as once.
+    again = reextract(db, str(archive_file), processes=2)
+    assert (again["updated"], again["unchanged"]) == (0, 16)
+    db.close()
+
+
+def test_reextract_one_site_only(archive_file: Path) -> None:
+    db = open_archive(archive_file)
+    assert reextract(db, str(archive_file), site="hatinh")["articles"] == 0
+    db.close()
+
+
+def test_reextract_command_uses_no_network(archive_file: Path) -> None:
+    # A proxy that refuses everything: any fetch would fail the run.
+    code = (
+        "import sys; from crawler.cli import cli;"
+        f"cli(['reextract', '--db', {str(archive_file)!r}, '--processes', '2'], standalone_mode=False);"
+        "print('scrapy' in sys.modules, file=sys.stderr)"
+    )
+    env = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["updated"] == 1
+    assert result.stderr.strip().endswith("False")
+
+
+def test_reextract_missing_archive_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "archive not found" in result.output
