@@ -50,33 +50,44 @@ def finish_run(db: Database, run_id: int, *, status: str, counts: dict[str, int]
 
 
 def stats(db: Database) -> list[dict[str, Any]]:
-    """One row per site (from articles or runs): article count, published range, last run."""
+    """One row per site (from articles or runs): articles (and how many are re-posts of an
+    earlier one), versions, published range, and the last run with its errors by kind."""
     sql = """
         WITH sites AS (
             SELECT site FROM articles UNION SELECT site FROM runs
         ),
         per_site AS (
             SELECT site, count(*) AS articles,
+                   count(near_duplicate_of) AS near_duplicates,
+                   (SELECT count(*) FROM article_versions JOIN articles AS a ON a.id = article_versions.article_id
+                    WHERE a.site = articles.site) AS versions,
                    min(published) AS first_published, max(published) AS last_published
             FROM articles GROUP BY site
         ),
         last_runs AS (
-            SELECT site, started, finished, status,
+            SELECT site, started, finished, status, errors, errors_json,
                    row_number() OVER (PARTITION BY site ORDER BY started DESC, id DESC) AS n
             FROM runs
         )
         SELECT sites.site,
                coalesce(per_site.articles, 0) AS articles,
+               coalesce(per_site.near_duplicates, 0) AS near_duplicates,
+               coalesce(per_site.versions, 0) AS versions,
                per_site.first_published, per_site.last_published,
                last_runs.started AS last_run,
                last_runs.finished AS last_run_finished,
-               last_runs.status AS last_run_status
+               last_runs.status AS last_run_status,
+               last_runs.errors AS last_run_errors,
+               last_runs.errors_json AS last_run_errors_by_kind
         FROM sites
         LEFT JOIN per_site ON per_site.site = sites.site
         LEFT JOIN last_runs ON last_runs.site = sites.site AND last_runs.n = 1
         ORDER BY sites.site
     """
-    return list(db.query(sql))
+    rows = list(db.query(sql))
+    for row in rows:
+        row["last_run_errors_by_kind"] = json.loads(row["last_run_errors_by_kind"] or "{}")
+    return rows
 
 
 def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:

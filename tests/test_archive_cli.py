@@ -147,3 +147,22 @@ def test_search_exact_and_filters_from_the_command_line(archive_file: Path) -> N
     code, output = run("search", "dang", "--db", str(archive_file), "--json", "--site", "dienchau",
                        "--include-near-duplicates")
     assert [r["id"] for r in json.loads(output)] == [3]
+
+
+def test_stats_per_site_counts_reposts_versions_and_last_run_errors(archive_file: Path) -> None:
+    from archive import finish_run, start_run
+
+    db = open_archive(archive_file)
+    run_id = start_run(db, "nghean")
+    finish_run(db, run_id, status="errors", counts={"pages": 20}, errors={"http_404": 1, "http_500": 2})
+    db.close()
+    code, output = run("stats", "--db", str(archive_file))
+    assert code == 0
+    rows = {row["site"]: row for row in json.loads(output)}
+    nghean = rows["nghean"]
+    assert (nghean["articles"], nghean["near_duplicates"], nghean["versions"]) == (2, 0, 4)
+    assert (nghean["first_published"], nghean["last_published"]) == ("2025-01-02", "2026-07-08T08:00:00+07:00")
+    assert nghean["last_run_status"] == "errors" and nghean["last_run_errors"] == 3
+    assert nghean["last_run_errors_by_kind"] == {"http_404": 1, "http_500": 2}
+    assert (rows["dienchau"]["articles"], rows["dienchau"]["near_duplicates"]) == (1, 1)
+    assert rows["dienchau"]["last_run"] is None

@@ -87,7 +87,7 @@ def search(query: str, db: str, exact: bool, limit: int, as_json: bool, **option
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON.")
 def stats(db: str, as_csv: bool) -> None:
-    """Per portal: articles, published date range, last run.
+    """Per portal: articles, re-posts, versions, published date range, last run and its errors.
 
     Example: tinbai stats --db nghean.db
     """
@@ -95,6 +95,10 @@ def stats(db: str, as_csv: bool) -> None:
 
     archive = open_readonly(db)
     try:
-        print_rows(archive_stats(archive), "csv" if as_csv else "json")
+        rows = archive_stats(archive)
     finally:
         archive.close()
+    if as_csv:
+        rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()}
+                for row in rows]
+    print_rows(rows, "csv" if as_csv else "json")
