@@ -7,8 +7,6 @@ trafilatura) produces the record instead, and `Article.extraction` says which pa
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
 from functools import cached_property
 from typing import ClassVar
 from urllib.parse import urljoin
@@ -17,7 +15,7 @@ from lxml import etree
 
 from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
-from crawler.extract.dates import parse_date, parse_iso, to_iso
+from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.page import HtmlElement, parse, select, select_one
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
@@ -75,11 +73,16 @@ class ArticlePage:
                 return canonical_url(absolute)
         return canonical_url(self.page.url)
 
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """What the site calls itself: a title suffix naming it goes, an author naming it is none."""
+        return generic.site_names(self.tree, self.page.url, self.site_names)
+
     def title(self) -> str:
         heading = select_one(self.tree, self.title_selector) if self.title_selector else None
         if heading is not None and clean(heading.text_content()):
-            return chrome.clean_title(clean(heading.text_content()), self.site_names)
-        return generic.generic_title(self.tree, self.site_names)
+            return chrome.clean_title(clean(heading.text_content()), self.names)
+        return generic.generic_title(self.tree, self.names)
 
     def published(self) -> str | None:
         line = select_one(self.tree, self.date_selector)
@@ -87,23 +90,7 @@ class ArticlePage:
             value = parse_date(clean(line.text_content()))
             if value is not None:
                 return to_iso(value)
-        return to_iso(self.structured_date() or generic.generic_date(self.tree))
-
-    def structured_date(self) -> date | datetime | None:
-        for content in self.tree.xpath(
-            '//meta[@property="article:published_time" or @name="pubdate" or @itemprop="datePublished"'
-            ' or @name="publishdate" or @name="dc.date.issued"]/@content | //*[@itemprop="datePublished"]/@datetime'
-        ):
-            value = parse_iso(content) or parse_date(content)
-            if value is not None:
-                return value
-        for script in self.tree.xpath('//script[@type="application/ld+json"]/text()'):
-            match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script)
-            if match:
-                value = parse_iso(match.group(1)) or parse_date(match.group(1))
-                if value is not None:
-                    return value
-        return None
+        return to_iso(generic.structured_date(self.tree) or generic.generic_date(self.tree))
 
     def category(self) -> str | None:
         crumbs = select(self.tree, self.category_selector)
@@ -145,7 +132,7 @@ class ArticlePage:
         line = select_one(self.tree, self.author_selector)
         if line is not None and clean(line.text_content()):
             return chrome.clean_author(clean(line.text_content()))
-        return self._split[1]
+        return self._split[1] or generic.page_author(self.tree, self.names)
 
     def source(self) -> str | None:
         return self._split[2]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from lxml import etree
@@ -141,53 +142,76 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
 
 # --- titles -----------------------------------------------------------------------------------
 
-_SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
-_GENERIC_SITE_SUFFIX = re.compile(r"^(?:cổng|trang) thông tin|^báo |^tạp chí |\.(?:vn|gov\.vn|com)$", re.I)
+_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|»)\s+(?!.*\s(?:\||-|–|—|::|»)\s)")
+# A portal's name needs no match: "Cổng thông tin điện tử ...", "Trang thông tin điện tử ...".
+_PORTAL_NAME = re.compile(r"^(?:cổng|trang) (?:thông tin|ttđt)", re.I)
+_MEDIA = r"video|clip|ảnh|photo|infographic|e-?magazine|longform|podcast|audio|trực tiếp|live"
+# Stray markers around a heading: "[Video] ...", "Infographic: ...", "... (Ảnh)", "(*)".
 _TITLE_MARKERS = re.compile(
-    r"^(?:\[(?:video|ảnh|photo|infographic|emagazine|e-magazine)\]\s*|(?:video|ảnh)\s*:\s+)|\s*\((?:video|ảnh)\)$", re.I
+    rf"^\s*(?:[\[(](?:{_MEDIA})[\])]\s*[:\-–]?\s*|(?:{_MEDIA})\s*:\s+)"
+    rf"|\s*(?:[\[(](?:{_MEDIA})[\])]|\(\*\))\s*$",
+    re.I,
 )
 
 
 def _fold(text: str) -> str:
-    import unicodedata
-
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
+    """ "Cổng thông tin điện tử Tỉnh ủy Nghệ An" or "Tỉnh ủy Nghệ An" name the portal of that
+    name; "Nghệ An" alone (a place, as in "Lễ hội Làng Sen - Nghệ An") does not."""
+    folded = _fold(suffix).strip(" .")
+    if not folded:
+        return False
+    if _PORTAL_NAME.match(suffix):
+        return True
+    for name in (_fold(n).strip(" .") for n in site_names if n):
+        if folded == name or (name and name in folded):
+            return True
+        if folded in name and len(folded.split()) >= 3:
+            return True
+        # a host given as the name: "nghean.dcs.vn" for "www.nghean.dcs.vn", "Baonghean.vn"
+        if "." in name and folded.removeprefix("www.") == name.removeprefix("www."):
+            return True
+    return False
+
+
 def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
-    """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - "."""
+    """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - ",
+    "Hội nghị ... - Cổng thông tin điện tử Tỉnh ủy Nghệ An" loses it."""
     title = clean(title)
-    names = [_fold(name) for name in site_names if name]
-    while True:
-        parts = _SUFFIX_SPLIT.split(title)
-        if len(parts) < 2:
-            break
-        match = re.search(r"\s+(?:\||-|–|—|::|»)\s+(?!.*\s(?:\||-|–|—|::|»)\s)", title)
-        if match is None:
-            break
-        suffix = title[match.end():]
-        folded = _fold(suffix)
-        if any(folded == n or folded in n or n in folded for n in names) or _GENERIC_SITE_SUFFIX.search(suffix):
-            title = title[: match.start()].rstrip()
-        else:
-            break
-    return _TITLE_MARKERS.sub("", title).strip()
+    names = tuple(site_names)
+    while (match := _SUFFIX.search(title)) is not None and names_the_site(title[match.end():], names):
+        title = title[: match.start()].rstrip()
+    previous = None
+    while previous != title:
+        previous, title = title, _TITLE_MARKERS.sub("", title).strip()
+    return title
 
 
 # --- bylines -----------------------------------------------------------------------------------
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv)\s*[:：]\s*", re.I
+    r"^(?:(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv|nhóm phóng viên)\s*[:：]\s*"
+    r"|(?:by|bởi|von|par|por)\s*:?\s+)",
+    re.I,
 )
 _SOURCE_LINE = re.compile(r"^(?:\(?\s*(?:theo|nguồn)\s*[:：]?\s+)(?P<source>.{2,80}?)\s*\)?\.?$", re.I)
-_PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa)\s*[:：]", re.I)
+_PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa|photo)\s*[:：]", re.I)
+# "Bài: Minh Châu - Ảnh: Thành Duy": the photo credit after the writer goes.
+_TRAILING_PHOTO_CREDIT = re.compile(r"\s*(?:[-–,;|]\s*|\s)(?:ảnh|đồ họa|video|photo)\s*[:：].*$", re.I)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
 
 
 def clean_author(text: str) -> str | None:
-    """'QUANG MINH\u00a0\u00a0' -> 'Quang Minh'; 'Hồng Hạnh (Trung tâm Truyền thông)' -> 'Hồng Hạnh'."""
-    text = _AUTHOR_PREFIX.sub("", clean(text))
+    """'QUANG MINH\u00a0\u00a0' -> 'Quang Minh'; 'Hồng Hạnh (Trung tâm Truyền thông)' -> 'Hồng Hạnh';
+    'Bài: Minh Châu - Ảnh: Thành Duy' -> 'Minh Châu'; 'Ảnh: Thành Duy' (a photo credit) -> None."""
+    text = clean(text)
+    if _PHOTO_CREDIT.match(text) or _SOURCE_LINE.match(text):
+        return None
+    text = _TRAILING_PHOTO_CREDIT.sub("", _AUTHOR_PREFIX.sub("", text))
     text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" .,-–")
     if not text:
         return None
@@ -206,6 +230,12 @@ def looks_like_name(text: str) -> bool:
 _BYLINE_MAX = 80
 
 
+def _is_byline(line: str) -> bool:
+    """'Quang Minh', 'Tác giả: Nguyễn Văn An', 'Bài, ảnh: Minh Châu - Ảnh: Thành Duy'."""
+    name = clean_author(line)
+    return bool(name) and looks_like_name(name or "") and (bool(_AUTHOR_PREFIX.match(line)) or looks_like_name(line))
+
+
 def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
     """Take the byline, source line and photo credits off the end of the body."""
     body = list(paragraphs)
@@ -221,7 +251,7 @@ def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | No
             body.pop()
         elif _PHOTO_CREDIT.match(last) and len(last) <= 100:
             body.pop()
-        elif author is None and (_AUTHOR_PREFIX.match(last) or looks_like_name(last)) and len(last) <= _BYLINE_MAX:
+        elif author is None and len(last) <= _BYLINE_MAX and _is_byline(last):
             author = clean_author(last)
             body.pop()
         else:

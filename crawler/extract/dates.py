@@ -1,7 +1,8 @@
 """Publication dates as Vietnamese portals write them, always day-first, in Asia/Ho_Chi_Minh.
 
 Forms seen: "Ngày đăng: 08/07/2024  11:38", "Thứ Tư, 08/04/2015, 08:11 [GMT+7]",
-"Thứ tư - 28/09/2022 21:45", "11:38 08/07/2024", "08 tháng 7, 2024", "ngày 8 tháng Bảy năm 2024".
+"Thứ tư - 28/09/2022 21:45", "11:38 08/07/2024", "08 tháng 7, 2024", "ngày 8 tháng Bảy năm 2024";
+on the portals' English pages and elsewhere "June 29, 2020", "Dec. 13, 2025 10:05 AM", "29 June 2020".
 """
 
 from __future__ import annotations
@@ -15,6 +16,20 @@ _MONTH_WORDS = {
     "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
     "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "một một": 11, "mười hai": 12, "chạp": 12,
 }
+_EN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
+_EN_MONTH = (
+    r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _TIME = (
     r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*[0-5]\d|phút))?"
     r"(?:\s*(?P<ampm>[AaPp][Mm]))?"
@@ -24,12 +39,16 @@ _WORD_DATE = (
     r"(?:ngày\s+)?(?P<d>[0-3]?\d)\s+tháng\s+(?P<m>[01]?\d|[^\W\d_]+(?:\s+(?:một|hai))?)\s*"
     r"(?:,\s*|\s+năm\s+|\s+)(?P<y>(?:19|20)\d\d)"
 )
+_EN_DATE = rf"\b{_EN_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
+_EN_DAY_FIRST = rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_EN_MONTH},?\s+(?P<y>(?:19|20)\d\d)"
 # Python's re has no duplicate group names, so each shape is its own pattern.
 _PATTERNS = [
     re.compile(rf"{_TIME}[^\d]{{0,12}}?{_NUMERIC_DATE}", re.I),
     re.compile(rf"{_TIME}[^\d]{{0,12}}?{_WORD_DATE}", re.I),
     re.compile(rf"{_NUMERIC_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
     re.compile(rf"{_WORD_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
+    re.compile(rf"{_EN_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
+    re.compile(rf"{_EN_DAY_FIRST}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
 ]
 _ISO = re.compile(
     r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
@@ -40,7 +59,8 @@ _ISO = re.compile(
 def _month(value: str) -> int | None:
     if value.isdigit():
         return int(value)
-    return _MONTH_WORDS.get(value.lower().strip())
+    word = value.lower().strip(" .")
+    return _MONTH_WORDS.get(word) or _EN_MONTHS.get(word)
 
 
 def _build(groups: dict[str, str | None]) -> date | datetime | None:

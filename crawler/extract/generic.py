@@ -6,6 +6,8 @@ what is left; images and captions come from the container that holds the chosen 
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,20 +15,38 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import etree
 
+from crawler.extract import chrome
 from crawler.extract.blocks import Block, paragraphs, walk
 from crawler.extract.chrome import _WORD_SPLIT, _fold, _is_chrome_element, clean_title, prune
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean
+from crawler.extract.urls import host_of
 
 # --- titles ------------------------------------------------------------------------------------
 
 
-def generic_title(tree: HtmlElement, site_names: Iterable[str]) -> str:
+def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
+    """The names a page gives its site: the profile's, og:site_name, application-name, the host."""
+    found = tree.xpath('//meta[@property="og:site_name"]/@content | //meta[@name="application-name"]/@content')
+    names = [*declared, *(clean(n) for n in found), host_of(url)]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
+    """The site's logo set as <h1> (WordPress "wp-block-site-title", <h1><a href="/">)."""
+    text = _fold(clean(h1.text_content()))
+    if any(text == _fold(name) for name in names):
+        return True
+    links = h1.xpath(".//a[@href]")
+    return len(links) == 1 and (links[0].get("rel") == "home" or links[0].get("href") in ("/", "./", "#"))
+
+
+def generic_title(tree: HtmlElement, names: tuple[str, ...]) -> str:
     candidates: list[str] = []
     for h1 in tree.iter("h1"):
         text = clean(h1.text_content())
-        if 10 <= len(text) <= 300:
+        if 10 <= len(text) <= 300 and not _is_site_heading(h1, names):
             candidates.append(text)
     og = tree.xpath('//meta[@property="og:title"]/@content')
     head = tree.findtext(".//title") or ""
@@ -34,14 +54,14 @@ def generic_title(tree: HtmlElement, site_names: Iterable[str]) -> str:
     # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
     for text in candidates:
         if og_title and (_fold(text) in _fold(og_title) or _fold(og_title) in _fold(text)):
-            return clean_title(text, site_names)
+            return clean_title(text, names)
         if head and _fold(text) in _fold(head):
-            return clean_title(text, site_names)
+            return clean_title(text, names)
     if og_title:
-        return clean_title(og_title, site_names)
+        return clean_title(og_title, names)
     if candidates:
-        return clean_title(candidates[0], site_names)
-    return clean_title(head, site_names)
+        return clean_title(candidates[0], names)
+    return clean_title(head, names)
 
 
 # --- dates, category, lead -----------------------------------------------------------------------
@@ -310,3 +330,109 @@ def _captions_after_images(tree: HtmlElement) -> set[str]:
     return found
 
 
+
+
+# --- structured data and bylines outside the body ----------------------------------------------
+
+_DATE_METAS = (
+    "article:published_time", "og:publish_date", "publish_date", "pubdate", "publishdate", "dc.date.issued",
+    "dc.date", "date", "sailthru.date", "parsely-pub-date", "article.published", "datepublished",
+)
+_DATE_META_XPATH = " or ".join(
+    f'translate(@{attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")="{name}"'
+    for attr in ("property", "name", "itemprop") for name in _DATE_METAS
+)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def structured_date(tree: HtmlElement) -> object:
+    """datePublished from meta tags, microdata, <time pubdate> or JSON-LD."""
+    values = tree.xpath(
+        f"//meta[{_DATE_META_XPATH}]/@content | //*[@itemprop='datePublished']/@datetime"
+        " | //*[@itemprop='datePublished' and not(@datetime)]/@content | //time[@pubdate]/@datetime"
+        " | //time[contains(concat(' ', normalize-space(@class), ' '), ' published ')]/@datetime"
+    )
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        values += _JSONLD_DATE.findall(script)
+    for content in values:
+        value = parse_iso(content) or parse_date(content)
+        if value is not None:
+            return value
+    return None
+
+
+_AUTHOR_CLASS_WORDS = {"author", "authors", "byline", "tacgia", "writer", "nguoiviet", "butdanh", "reporter"}
+_AUTHOR_METAS = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+# Labels without a name, dates, addresses: "Author", "Tác giả", "admin", "bykj@mk.co.kr".
+_NOT_A_NAME = re.compile(r"^(?:author|authors|tác giả|admin|administrator|by)$|\d|https?:|www\.|@", re.I)
+_LABELLED_AUTHOR = re.compile(r"^(?:tác giả|người viết|bài(?:\s+(?:và|,)\s*ảnh)?)\s*[:：]\s*\S", re.I)
+
+
+def page_author(tree: HtmlElement, names: tuple[str, ...]) -> str | None:
+    """A byline outside the body's last paragraphs, first found of: a labelled line
+    ("Tác giả: Nguyễn Văn An"), an author-classed element near the heading (the name block some
+    portals put before the lead), microdata and JSON-LD authors, author meta tags. Never the
+    site itself (nghean.dcs.vn's <meta name="author"> is the portal's name) nor a photo credit."""
+    for candidate in _author_candidates(tree):
+        author = chrome.clean_author(html.unescape(candidate))
+        if author and len(author) <= 120 and not _is_site(author, names) and not _NOT_A_NAME.search(author):
+            return author
+    return None
+
+
+def _is_site(author: str, names: tuple[str, ...]) -> bool:
+    folded = _fold(author)
+    return any(folded == _fold(name) for name in names) or chrome.names_the_site(author, names)
+
+
+def _author_candidates(tree: HtmlElement) -> Iterator[str]:
+    for el in tree.iter("p", "div", "span", "strong", "b", "em", "i", "td"):
+        own = clean(el.text)
+        if own and _LABELLED_AUTHOR.match(own) and not _in_chrome(el):
+            yield clean(el.text_content())
+    yield from _jsonld_authors(tree)
+    for el in tree.xpath("//*[@itemprop='author']"):
+        named = el.xpath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
+        yield clean(" ".join(named)) if named else clean(el.get("content") or el.text_content())
+    metas = " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS)
+    yield from (clean(value) for value in tree.xpath(f"//meta[{metas}]/@content"))
+    for el in tree.xpath("//*[@class or @id]"):
+        words = set(_WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower()))
+        if words & _AUTHOR_CLASS_WORDS and not words & chrome.CHROME_WORDS and el.tag not in ("meta", "link", "img"):
+            text = clean(el.text_content())
+            if 2 <= len(text) <= 80 and not _in_chrome(el):
+                yield text
+    yield from (clean(a.text_content()) for a in tree.xpath('//a[@rel="author"]'))
+
+
+def _in_chrome(el: HtmlElement) -> bool:
+    """Inside comments, related-news boxes and other furniture ("comment-author" is a reader)."""
+    return any(_is_chrome_element(a) for a in el.iterancestors())
+
+
+def _jsonld_authors(tree: HtmlElement) -> Iterator[str]:
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        if '"author"' not in script:
+            continue
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        for author in _find_key(data, "author"):
+            people = author if isinstance(author, list) else [author]
+            names = [p.get("name") if isinstance(p, dict) else p for p in people]
+            text = ", ".join(clean(str(n)) for n in names if isinstance(n, str) and clean(n))
+            if text:
+                yield text
+
+
+def _find_key(data: object, key: str) -> Iterator[object]:
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _find_key(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _find_key(item, key)

@@ -1,0 +1,136 @@
+"""Field rules on small pages: titles, bylines, dates, each rule with the page that forced it."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import Page, extract
+from crawler.extract.chrome import clean_author, clean_title, split_byline
+from crawler.extract.dates import parse_date, to_iso
+
+SITE = ("Cổng thông tin điện tử Tỉnh ủy Hà Tĩnh", "hatinh.dcs.vn")
+BODY = "".join(
+    f"<p>Đoạn văn thứ {n} của bài viết về hội nghị sơ kết công tác xây dựng Đảng quý I năm 2024.</p>"
+    for n in range(1, 4)
+)
+
+
+def page(head: str, body: str, url: str = "https://tinhuy.example.vn/tin/hoi-nghi-123.html") -> Page:
+    html = f"<html lang='vi'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    return Page(url=url, body=html.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Hội nghị sơ kết - Cổng thông tin điện tử Tỉnh ủy Hà Tĩnh", "Hội nghị sơ kết"),
+        ("Hội nghị sơ kết | hatinh.dcs.vn", "Hội nghị sơ kết"),
+        ("Hội nghị sơ kết - Tỉnh ủy Hà Tĩnh", "Hội nghị sơ kết"),
+        # never cut at " - " when what follows is not the site
+        ("Chương trình hành động giai đoạn 2025 - 2030", "Chương trình hành động giai đoạn 2025 - 2030"),
+        ("Lễ hội Làng Sen - Hà Tĩnh", "Lễ hội Làng Sen - Hà Tĩnh"),
+        ("Đại hội Đảng bộ - Báo Lao Động", "Đại hội Đảng bộ - Báo Lao Động"),
+        # stray markers
+        ("[Video] Hội nghị sơ kết", "Hội nghị sơ kết"),
+        ("Infographic: Kết quả quý I", "Kết quả quý I"),
+        ("Hội nghị sơ kết (Ảnh)", "Hội nghị sơ kết"),
+        ("Hội nghị sơ kết (*)", "Hội nghị sơ kết"),
+    ],
+)
+def test_title_suffix_goes_only_when_it_names_the_site(raw: str, expected: str) -> None:
+    assert clean_title(raw, SITE) == expected
+
+
+def test_og_site_name_is_a_site_name_on_the_generic_path() -> None:
+    head = "<meta property='og:site_name' content='Báo Hà Tĩnh'><title>Hội nghị sơ kết quý I - Báo Hà Tĩnh</title>"
+    assert extract(page(head, BODY)).title == "Hội nghị sơ kết quý I"
+
+
+def test_the_sites_logo_heading_is_not_the_title() -> None:
+    # WordPress: <h1 class="wp-block-site-title"><a href="/" rel="home">Site</a></h1> above the article.
+    head = (
+        "<meta property='og:site_name' content='Tỉnh ủy Hà Tĩnh'>"
+        "<title>Hội nghị sơ kết quý I – Tỉnh ủy Hà Tĩnh</title>"
+    )
+    body = "<h1 class='site-title'><a href='/' rel='home'>Tỉnh ủy Hà Tĩnh</a></h1><h2>Hội nghị sơ kết quý I</h2>" + BODY
+    assert extract(page(head, body)).title == "Hội nghị sơ kết quý I"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("QUANG MINH\u00a0\u00a0", "Quang Minh"),
+        ("Hồng Hạnh (Trung tâm Truyền thông tỉnh)", "Hồng Hạnh"),
+        ("Tác giả: Nguyễn Văn An", "Nguyễn Văn An"),
+        ("Bài và ảnh: Minh Châu", "Minh Châu"),
+        ("Bài: Minh Châu - Ảnh: Thành Duy", "Minh Châu"),
+        ("Ảnh: Thành Duy", None),
+        ("Theo Báo Nghệ An", None),
+    ],
+)
+def test_clean_author(line: str, expected: str | None) -> None:
+    assert clean_author(line) == expected
+
+
+def test_a_closing_paragraph_that_starts_like_a_label_is_text() -> None:
+    # "Bài học ..." starts with "Bài" (the byline label "Bài: ...") but is a sentence.
+    paragraphs = ["Đoạn một.", "Bài học kinh nghiệm từ cơ sở"]
+    assert split_byline(paragraphs) == (paragraphs, None, None)
+
+
+def test_photo_credit_and_source_come_off_the_end_but_are_not_the_author() -> None:
+    body, author, source = split_byline(["Đoạn một.", "Minh Châu", "Ảnh: Thành Duy", "Theo Báo Nghệ An"])
+    assert (body, author, source) == (["Đoạn một."], "Minh Châu", "Báo Nghệ An")
+
+
+def test_a_labelled_byline_outside_the_body_is_the_author() -> None:
+    body = f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div><div class='info'>Tác giả: Lê Thu Hà</div>"
+    assert extract(page("", body)).author == "Lê Thu Hà"
+
+
+def test_a_name_block_before_the_lead_is_the_author() -> None:
+    body = f"<h1>Hội nghị sơ kết quý I</h1><div class='author'>PHAN HOÀNG</div><div class='content'>{BODY}</div>"
+    assert extract(page("", body)).author == "Phan Hoàng"
+
+
+def test_the_portal_itself_is_not_an_author() -> None:
+    head = "<meta name='author' content='Cổng thông tin điện tử Tỉnh ủy Hà Tĩnh'>"
+    body = f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div>"
+    assert extract(page(head, body)).author is None
+
+
+def test_json_ld_authors() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+        '[{"@type": "Person", "name": "Lê Thu Hà"}, {"@type": "Person", "name": "Phan Hoàng"}]}</script>'
+    )
+    body = f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div>"
+    assert extract(page(head, body)).author == "Lê Thu Hà, Phan Hoàng"
+
+
+def test_a_readers_comment_author_is_not_the_author() -> None:
+    comments = "<div class='comments'><div class='comment-author'>Nguyễn Văn Bình</div><p>Bài hay.</p></div>"
+    body = f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div>{comments}"
+    assert extract(page("", body)).author is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("June 29, 2020", "2020-06-29"),
+        ("Dec. 13, 2025 10:05 AM", "2025-12-13T10:05:00+07:00"),
+        ("29 June 2020", "2020-06-29"),
+        # the US month-first form is never read day-first into another date
+        ("09/25/2025", None),
+    ],
+)
+def test_english_month_words(line: str, expected: str | None) -> None:
+    assert to_iso(parse_date(line)) == expected
+
+
+def test_time_element_marked_published() -> None:
+    body = (
+        "<header><time class='entry-date published' datetime='2024-03-12T08:30:00+07:00'>12/03/2024</time></header>"
+        f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div>"
+    )
+    assert extract(page("", body)).published == "2024-03-12T08:30:00+07:00"
