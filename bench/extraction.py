@@ -253,23 +253,31 @@ class Row:
     author_pages: int = 0
     records_right: int | None = None
     leaks: int | None = 0
-    seconds: float = 0.0
-    rounds: int = 1
+    seconds: float = 0.0  # the sum over pages of each page's best time
     worse: list[str] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
-        return self.pages * self.rounds / self.seconds if self.seconds else 0.0
+        return self.pages / self.seconds if self.seconds else 0.0
 
 
-def timed(run: Callable[[Case], Result], cases: list[Case], rounds: int) -> tuple[list[Result], float]:
-    results: list[Result] = []
-    started = time.perf_counter()
+Extractor = Callable[[Case], Result]
+
+
+def timed(runs: dict[str, Extractor], cases: list[Case], rounds: int) -> dict[str, tuple[list[Result], float]]:
+    """Each extractor on each page, interleaved page by page; a page's time is its best of
+    `rounds`, so that a busy machine slows both sides alike and a stray pause counts once."""
+    results: dict[str, list[Result]] = {name: [] for name in runs}
+    best: dict[str, list[float]] = {name: [float("inf")] * len(cases) for name in runs}
     for round_number in range(rounds):
-        batch = [run(case) for case in cases]
-        if round_number == 0:
-            results = batch
-    return results, time.perf_counter() - started
+        for index, case in enumerate(cases):
+            for name, run in runs.items():
+                started = time.perf_counter()
+                result = run(case)
+                best[name][index] = min(best[name][index], time.perf_counter() - started)
+                if round_number == 0:
+                    results[name].append(result)
+    return {name: (results[name], sum(best[name])) for name in runs}
 
 
 def score(row: Row, cases: list[Case], results: list[Result]) -> Row:
@@ -303,16 +311,17 @@ def measure(set_name: str, cases: list[Case], rounds: int, generic: bool = False
     label = "tinbai generic" if generic else "tinbai"
     if generic:
         classes = {c.page_class: generic_only(c.page_class) for c in cases}
-        mine, mine_seconds = timed(lambda c: ours(c, classes[c.page_class]), cases, rounds)
+        mine_run: Extractor = lambda c: ours(c, classes[c.page_class])  # noqa: E731
     else:
-        mine, mine_seconds = timed(ours, cases, rounds)
+        mine_run = ours
         if any(c.page_class is not ArticlePage for c in cases):
             label = "tinbai profile"
-    theirs, their_seconds = timed(plain_trafilatura, cases, rounds)
+    timings = timed({"ours": mine_run, "trafilatura": plain_trafilatura}, cases, rounds)
+    (mine, mine_seconds), (theirs, their_seconds) = timings["ours"], timings["trafilatura"]
     theirs = [trafilatura_metadata(c, r) for c, r in zip(cases, theirs, strict=True)]
     rows = [
-        score(Row(set_name, label, seconds=mine_seconds, rounds=rounds), cases, mine),
-        score(Row(set_name, "trafilatura", seconds=their_seconds, rounds=rounds), cases, theirs),
+        score(Row(set_name, label, seconds=mine_seconds), cases, mine),
+        score(Row(set_name, "trafilatura", seconds=their_seconds), cases, theirs),
     ]
     for case, a, b in zip(cases, mine, theirs, strict=True):
         fa, fb = body_scores(a.text, case.text)[2], body_scores(b.text, case.text)[2]
@@ -351,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", type=Path, default=REPO / "fixtures", help="folder of replay sets")
     parser.add_argument("--data", type=Path, action="append", default=[], help="external sample folder")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over each set for the timing")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over each set; a page's time is its best")
     parser.add_argument("--verbose", action="store_true", help="list pages where ours is below trafilatura")
     args = parser.parse_args(argv)
 

@@ -16,7 +16,7 @@ from lxml import etree
 from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.page import HtmlElement, parse, select, select_one
+from crawler.extract.page import HtmlElement, head, parse, select, select_one
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
@@ -67,7 +67,7 @@ class ArticlePage:
     # --- fields -----------------------------------------------------------------------
 
     def url(self) -> str:
-        for href in self.tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+        for href in head(self.tree).xpath('.//link[@rel="canonical"]/@href | .//meta[@property="og:url"]/@content'):
             absolute = urljoin(self.page.url, href.strip())
             if host_of(absolute) == host_of(self.page.url):
                 return canonical_url(absolute)
@@ -99,6 +99,10 @@ class ArticlePage:
         return generic.generic_category(self.tree)
 
     def summary(self) -> str | None:
+        return self._lead
+
+    @cached_property
+    def _lead(self) -> str | None:
         lead = select_one(self.tree, self.lead_selector)
         if lead is None and self.profile_body is None:
             return self.generic_body.lead

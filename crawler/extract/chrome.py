@@ -93,21 +93,54 @@ def _drop(el: HtmlElement) -> None:
     parent.remove(el)
 
 
-def _drop_chrome_heading(heading: HtmlElement) -> None:
-    """A related-news heading takes its list with it: the siblings after it, or its box."""
+def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
+    """A related-news heading takes its list with it: the siblings after it, or its box.
+    Returns what was removed besides the heading (the caller may still hold the siblings)."""
     parent = heading.getparent()
     if parent is None:
-        return
+        return set()
     siblings = [s for s in parent if isinstance(s.tag, str)]
     if siblings and siblings[0] is heading and parent.tag not in ("body", "article") and len(siblings) <= 40:
         _drop(parent)
-        return
+        return {parent, *siblings}
+    removed: set[HtmlElement] = set()
     for sibling in list(heading.itersiblings()):
         if isinstance(sibling.tag, str) and sibling.tag in ("ul", "ol", "div", "table", "dl", "section"):
             _drop(sibling)
+            removed.add(sibling)
         elif isinstance(sibling.tag, str):
             break
     _drop(heading)
+    return removed
+
+
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span"}
+
+
+# First words of CHROME_HEADINGS: most elements are ruled out without reading their text.
+_HEADING_FIRST_WORDS = {
+    "tin", "bài", "các", "những", "xem", "đọc", "có", "ý", "bình", "gửi", "phản", "liên", "thư", "video", "thăm",
+    "tag", "tags", "từ",
+}
+
+
+def _short_text(el: HtmlElement, limit: int) -> str | None:
+    """The element's text when it is short and starts like a chrome heading, without reading a
+    whole container."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        stripped = piece.strip()
+        if not parts and stripped:
+            first = stripped.split(None, 1)[0].lower().rstrip(":")
+            if first not in _HEADING_FIRST_WORDS:
+                return None
+        if stripped or parts:
+            parts.append(piece)
+        size += len(stripped)
+        if size > limit:
+            return None
+    return clean("".join(parts))
 
 
 def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
@@ -121,19 +154,23 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     for el in list(tree.iter(etree.Comment)):
         _drop(el)
     # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
-    # furniture is removed only when it holds a minor part of the text.
-    total = len(clean(tree.text_content())) or 1
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str) or el is tree or el.getparent() is None:
-            continue
-        if (el.tag in _MINOR_TAGS or _is_chrome_element(el)) and len(clean(el.text_content())) < 0.3 * total:
-            _drop(el)
-    for el in list(tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span")):
-        if el.getparent() is None or el is tree:
-            continue
-        text = clean(el.text_content())
-        if is_chrome_heading(text) and len(el) <= 2:
-            _drop_chrome_heading(el)
+    # furniture is removed only when it holds a minor part of the text. Top-down, so that what
+    # sits inside a removed box is never looked at again.
+    limit = 0.3 * (len(clean(tree.text_content())) or 1)
+    stack = [child for child in reversed(tree) if isinstance(child.tag, str)]
+    while stack:
+        el = stack.pop()
+        if el.tag in _MINOR_TAGS or _is_chrome_element(el):
+            if len(clean(el.text_content())) < limit:
+                _drop(el)
+                continue
+        if el.tag in _HEADING_TAGS and len(el) <= 2:
+            text = _short_text(el, 60)
+            if text and is_chrome_heading(text):
+                following = _drop_chrome_heading(el)
+                stack = [s for s in stack if s not in following]
+                continue
+        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
     for img in list(tree.iter("img")):
         if is_placeholder_image(img):
             _drop(img)

@@ -19,7 +19,7 @@ from crawler.extract import chrome
 from crawler.extract.blocks import Block, paragraphs, walk
 from crawler.extract.chrome import _WORD_SPLIT, _fold, _is_chrome_element, clean_title, prune
 from crawler.extract.dates import parse_date, parse_iso
-from crawler.extract.page import HtmlElement, select
+from crawler.extract.page import HtmlElement, head, select
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
 
@@ -28,7 +28,7 @@ from crawler.extract.urls import host_of
 
 def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
     """The names a page gives its site: the profile's, og:site_name, application-name, the host."""
-    found = tree.xpath('//meta[@property="og:site_name"]/@content | //meta[@name="application-name"]/@content')
+    found = head(tree).xpath('.//meta[@property="og:site_name"]/@content | .//meta[@name="application-name"]/@content')
     names = [*declared, *(clean(n) for n in found), host_of(url)]
     return tuple(dict.fromkeys(n for n in names if n))
 
@@ -168,13 +168,21 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
 
 def _holders(paragraphs: list[str], tree: HtmlElement) -> dict[str, list[HtmlElement]]:
     wanted = set(paragraphs)
+    starts = {p[:16] for p in paragraphs}
     found: dict[str, list[HtmlElement]] = {}
     for el in tree.iter("p", "div", "li", "td", "blockquote", "h2", "h3", "h4", "span"):
         # text_content() of every div is quadratic on deep pages: a div or span holds a
         # paragraph only when it has text of its own.
         if el.tag in ("div", "span") and not (el.text and el.text.strip()):
             continue
-        text = clean(el.text_content())
+        raw = el.text_content()
+        # most elements are ruled out by how they start, before the whole text is cleaned
+        head = clean(raw[:64])
+        if len(head) < 16 < len(raw):
+            head = clean(raw)
+        if head[:16] not in starts:
+            continue
+        text = clean(raw)
         if text in wanted:
             found.setdefault(text, []).append(el)
     return found
@@ -385,18 +393,28 @@ def _is_site(author: str, names: tuple[str, ...]) -> bool:
     return any(folded == _fold(name) for name in names) or chrome.names_the_site(author, names)
 
 
+_AUTHOR_LABEL_XPATH = "//text()[" + " or ".join(
+    f'contains(., "{label}")' for label in ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
+) + "]"
+_AUTHOR_CLASS_XPATH = "//*[" + " or ".join(
+    f'contains(@class, "{w}") or contains(@id, "{w}")' for w in ("author", "byline", "tacgia", "writer", "butdanh")
+) + "]"
+
+
 def _author_candidates(tree: HtmlElement) -> Iterator[str]:
-    for el in tree.iter("p", "div", "span", "strong", "b", "em", "i", "td"):
-        own = clean(el.text)
-        if own and _LABELLED_AUTHOR.match(own) and not _in_chrome(el):
-            yield clean(el.text_content())
+    for node in tree.xpath(_AUTHOR_LABEL_XPATH):
+        el = node.getparent()
+        if el is None or not _LABELLED_AUTHOR.match(clean(node)) or _in_chrome(el):
+            continue
+        # "<p>Tác giả: <b>Lê Thu Hà</b></p>" or "...<br>Tác giả: Lê Thu Hà" (a tail)
+        yield clean(el.text_content()) if node.is_text else clean(node)
     yield from _jsonld_authors(tree)
     for el in tree.xpath("//*[@itemprop='author']"):
         named = el.xpath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
         yield clean(" ".join(named)) if named else clean(el.get("content") or el.text_content())
     metas = " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS)
     yield from (clean(value) for value in tree.xpath(f"//meta[{metas}]/@content"))
-    for el in tree.xpath("//*[@class or @id]"):
+    for el in tree.xpath(_AUTHOR_CLASS_XPATH):
         words = set(_WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower()))
         if words & _AUTHOR_CLASS_WORDS and not words & chrome.CHROME_WORDS and el.tag not in ("meta", "link", "img"):
             text = clean(el.text_content())

@@ -30,38 +30,46 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def _decodes(body: bytes, encoding: str) -> bool:
+def _try(body: bytes, encoding: str) -> str | None:
     try:
-        body.decode(encoding)
+        return body.decode(encoding)
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """(encoding, text), decoding the body once in the common case (header and meta agree)."""
+    bom, _ = read_bom(body)
+    if bom:
+        encoding = _codec(bom) or "utf-8"
+        return encoding, body.decode(encoding, errors="replace").removeprefix("\ufeff")
+    header = _codec(http_content_type_encoding(content_type or ""))
+    meta = _codec(html_body_declared_encoding(body))
+    if header and meta and header != meta:
+        # A UTF-8 body is UTF-8 whatever either label says; otherwise the page's own meta
+        # corrects a server default ("Content-Type: text/html; charset=iso-8859-1" in front of
+        # a windows-1258 page that says so in its <meta>): single-byte codecs decode anything.
+        candidates = ["utf-8", meta, header] if "utf-8" in (header, meta) else [meta, header]
+    else:
+        candidates = [enc for enc in (header or meta,) if enc]
+    for encoding in [*candidates, "utf-8"]:
+        text = _try(body, encoding)
+        if text is not None:
+            return encoding, text
+    # Undeclared legacy Vietnamese pages: windows-1258 decodes every byte.
+    encoding = candidates[0] if candidates else "cp1258"
+    return encoding, body.decode(encoding, errors="replace")
 
 
 def detect_encoding(body: bytes, content_type: str | None) -> str:
-    bom, _ = read_bom(body)
-    if bom:
-        return _codec(bom) or "utf-8"
-    header = _codec(http_content_type_encoding(content_type or ""))
-    meta = _codec(html_body_declared_encoding(body))
-    declared = [enc for enc in (header, meta) if enc]
-    if header and meta and header != meta and "utf-8" in declared and _decodes(body, "utf-8"):
-        return "utf-8"
-    for encoding in declared:
-        if _decodes(body, encoding):
-            return encoding
-    if _decodes(body, "utf-8"):
-        return "utf-8"
-    # Undeclared legacy Vietnamese pages: windows-1258 decodes every byte.
-    return declared[0] if declared else "cp1258"
+    return _decode(body, content_type)[0]
 
 
 def decode(page: Page) -> str:
-    encoding = detect_encoding(page.body, page.header("Content-Type"))
-    text = page.body.decode(encoding, errors="replace")
+    text = _decode(page.body, page.header("Content-Type"))[1]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return unicodedata.normalize("NFC", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def parse(page: Page) -> HtmlElement:
@@ -89,3 +97,9 @@ def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
 def select_one(root: HtmlElement, selector: str | None) -> HtmlElement | None:
     found = select(root, selector)
     return found[0] if found else None
+
+
+def head(tree: HtmlElement) -> HtmlElement:
+    """<head>, where metadata lives: looking there spares a walk over the whole page."""
+    found = tree.find("head")
+    return found if found is not None else tree
