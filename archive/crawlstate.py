@@ -5,8 +5,9 @@ pipeline writes back each outcome (record_fetch, record_listing) in the same tra
 article it saved. `tinbai crawl` holds the archive's RunLock for the whole run.
 
 crawl_state has one row per URL the crawler has queued or fetched. A row with `fetched` NULL is
-pending: discovered by a listing, not fetched yet (a run killed mid-way leaves such rows, and the
-next run fetches them first, so stopping pagination early never loses an article).
+pending: discovered by a listing, not fetched yet; so is one whose `queued` is later than its
+`fetched` (asked for again, not fetched since). A run killed mid-way leaves such rows, and the next
+run fetches them first, so stopping pagination early never loses an article.
 """
 
 from __future__ import annotations
@@ -84,6 +85,14 @@ def m100_crawl_state(db: Database) -> None:
         db.table("runs").add_column("not_modified", int)
 
 
+@migrations()
+def m101_crawl_state_queued(db: Database) -> None:
+    # When a run last asked for the URL. A URL fetched long ago and queued again by a run that was
+    # killed before fetching it (page 2 of a listing that gained an article) is pending too:
+    # queued > fetched. Without it the next run, finding page 1 all known, would never read page 2.
+    db.table("crawl_state").add_column("queued", str)
+
+
 # --- what to fetch -------------------------------------------------------------------------------
 
 
@@ -140,13 +149,13 @@ def load_plan(
         )
     )
     rows = db.execute(
-        "SELECT crawl_state.url, kind, discovered, fetched, error, failures, etag, last_modified,"
+        "SELECT crawl_state.url, kind, discovered, fetched, queued, error, failures, etag, last_modified,"
         " (SELECT articles.published FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
         "  WHERE article_urls.url = crawl_state.url) AS published"
         " FROM crawl_state WHERE site = ? ORDER BY discovered, url",
         [site],
     )
-    for url, kind, discovered, fetched, error, failures, etag, last_modified, published in rows:
+    for url, kind, discovered, fetched, queued, error, failures, etag, last_modified, published in rows:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -154,11 +163,12 @@ def load_plan(
             headers["If-Modified-Since"] = last_modified
         if headers:
             plan.validators[url] = headers
-        if fetched is None:
+        if fetched is not None:
+            plan.known.add(url)
+        if fetched is None or (queued is not None and queued > fetched):
             plan.add_due(url, kind)
             continue
-        plan.known.add(url)
-        if is_transient(error) and (failures or 0) <= MAX_TRANSIENT_FAILURES:
+        if is_transient(error) and (failures or 0) < MAX_TRANSIENT_FAILURES:
             plan.add_due(url, kind)
         elif kind == "article" and (full or _refresh_due(now, fetched, published or discovered, schedule)):
             plan.add_due(url, kind)
@@ -216,9 +226,9 @@ def record_listing(db: Database, url: str, *, site: str, status: int, queued: It
     with db.atomic():
         record_fetch(db, url, site=site, kind="listing", status=status, when=when)
         db.conn.executemany(
-            "INSERT INTO crawl_state (url, site, kind, discovered, failures) VALUES (?, ?, ?, ?, 0)"
-            " ON CONFLICT(url) DO NOTHING",
-            [(link, site, kind, when) for link, kind in queued],
+            "INSERT INTO crawl_state (url, site, kind, discovered, queued, failures) VALUES (?, ?, ?, ?, ?, 0)"
+            " ON CONFLICT(url) DO UPDATE SET queued = excluded.queued",
+            [(link, site, kind, when, when) for link, kind in queued],
         )
 
 

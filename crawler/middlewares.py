@@ -18,7 +18,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
@@ -50,9 +50,10 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's RetryMiddleware, which retries a 503 or 429 at once, made to wait as the server asks.
 
-    A 503 with "Retry-After: 30" pauses every request to that host for 30 s, not only the retry:
-    the server said it is overloaded. A wait longer than TINBAI_RETRY_AFTER_MAX is not waited
-    for: the request fails now (counted, retried by the next run) instead of stalling the crawl.
+    A 503 with "Retry-After: 30" pauses the host's download slot for 30 s, so not only the retry
+    but every request queued for that host waits: the server said it is overloaded. A wait longer
+    than TINBAI_RETRY_AFTER_MAX is not waited for: the request fails now (counted, and retried by
+    the next run) instead of stalling the crawl.
     """
 
     RETRY_AFTER_CODES = (429, 503)
@@ -67,15 +68,6 @@ class RetryAfterMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
-    async def process_request(self, request: Request) -> None:
-        host = urlparse_cached(request).hostname or ""
-        wait = self.paused_until.get(host, 0.0) - time.monotonic()
-        if wait > 0:
-            from twisted.internet import reactor
-            from twisted.internet.task import deferLater
-
-            await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))  # type: ignore[arg-type]
-
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if response.status in self.RETRY_AFTER_CODES and not request.meta.get("dont_retry"):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -84,10 +76,31 @@ class RetryAfterMiddleware(RetryMiddleware):
                     logger.warning("%s asks to come back in %.0f s; not retrying %s this run",
                                    response.status, wait, request.url)
                     return response
-                host = urlparse_cached(request).hostname or ""
-                self.paused_until[host] = max(self.paused_until.get(host, 0.0), time.monotonic() + wait)
-                logger.info("%s: Retry-After %.1f s, pausing %s", response.status, wait, host)
+                self._pause(request, wait)
         return super().process_response(request, response)
+
+    def _pause(self, request: Request, wait: float) -> None:
+        """Hold the host's download slot: the downloader does not start a request from a slot
+        whose `latercall` is pending (scrapy/core/downloader/__init__.py, _process_queue)."""
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        if downloader is None:
+            return
+        key = downloader.get_slot_key(request)
+        until = time.monotonic() + wait
+        if until <= self.paused_until.get(key, 0.0):
+            return
+        self.paused_until[key] = until
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return
+        if slot.latercall is not None:
+            slot.latercall.cancel()
+        slot.latercall = call_later(wait, downloader._latercall, slot)
+        logger.info("%s: Retry-After %.1f s, pausing %s", response_host(request), wait, key)
+
+
+def response_host(request: Request) -> str:
+    return urlparse_cached(request).hostname or ""
 
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)

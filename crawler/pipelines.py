@@ -77,7 +77,10 @@ class ArchivePipeline:
             # The article and its URL's state in one transaction: a kill between them cannot leave
             # an article archived whose URL still looks never fetched, or the reverse.
             with self.db.atomic():
-                result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url)
+                profile = getattr(self.crawler.spider, "profile", None)
+                site_article_id = profile.article_id(item.article.url or url) if profile else None
+                result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
+                                      site_article_id=site_article_id)
                 record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
                              headers=item.page.headers)
         except Exception as error:  # noqa: BLE001 - counted; the next article may well save

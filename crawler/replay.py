@@ -111,8 +111,9 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         self.pages = load_manifest(directory, skipped=skipped)
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         if skipped and crawler.stats is not None:
-            # Counted as the run's errors by crawler.pipelines (ERROR_STATS_PREFIX).
-            crawler.stats.inc_value("tinbai/errors/bad_manifest_entry", len(skipped))
+            # Counted as the run's errors by crawler.pipelines (ERROR_STATS_PREFIX); max, not a
+            # sum: the handler is made once for http and once for https.
+            crawler.stats.max_value("tinbai/errors/bad_manifest_entry", len(skipped))
 
     async def download_request(self, request: Request) -> Response:
         saved = self.pages.get(replay_key(request.url))

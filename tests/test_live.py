@@ -298,3 +298,52 @@ def test_recorder_keeps_files_inside_its_directory(tmp_path: Path) -> None:
     for url, body in bodies.items():
         saved = replayed[replay_key(url)]
         assert saved.file is not None and saved.file.read_bytes() == body, url
+
+
+# --- faults on: Retry-After, 503s, dropped connections, slow answers, validators ------------------
+
+
+def test_retry_after_pauses_the_host(small_site: Path, tmp_path: Path, tinbai: Any) -> None:
+    article = f"{SITE}/vi-vn/tin/bai-hai/1-2-103"
+    with serve(small_site, unavailable={article: 1}, retry_after=2) as site:
+        summary = crawl(tinbai, tmp_path / "wait.db", *FAST, env=site.proxy_env())
+    hits = [hit for hit in site.log if hit.url == article]
+    assert [hit.status for hit in hits] == [503, 200]
+    refused = hits[0]
+    # Scrapy would retry at once; the server said two seconds, for the whole host.
+    assert hits[1].started - refused.finished >= 1.9
+    # Nothing else either, once the 503 was read (requests already on their way in the few
+    # milliseconds before are not recalled).
+    assert not [hit.url for hit in site.log if refused.finished + 0.1 < hit.started < refused.finished + 1.9]
+    assert summary["new"] == 4 and "http_503" not in summary["errors_by_kind"]
+
+
+def test_a_long_retry_after_is_not_waited_for(small_site: Path, tmp_path: Path, tinbai: Any) -> None:
+    article = f"{SITE}/vi-vn/tin/bai-hai/1-2-103"
+    with serve(small_site, unavailable={article: 10}, retry_after=3600) as site:
+        summary = crawl(tinbai, tmp_path / "late.db", *FAST, env=site.proxy_env())
+    assert [hit.status for hit in site.log if hit.url == article] == [503]
+    assert summary["errors_by_kind"]["http_503"] == 1 and summary["new"] == 3
+    assert site.log[-1].finished - site.log[0].started < 30
+
+
+def test_live_crawl_with_faults_on_archives_what_replay_archives(tmp_path: Path, tinbai: Any) -> None:
+    listing = f"{SITE}/vi-vn/chuyen-muc/chinh-quyen/1-5"
+    dropped = [f"{SITE}/vi-vn/tin/giao-ban-cong-tac-xay-dung-dang-6-thang-dau-nam-2023/1-2-21066",
+               f"{SITE}/vi-vn/tin/hoi-nghi-bao-cao-vien-tinh-uy-thang-11-2026/1-8-34805"]
+    faults: dict[str, Any] = dict(gzip=True, validators=True, unavailable={listing: 1}, retry_after=1,
+                                  drop={url: 1 for url in dropped}, delay={dropped[0]: 0.5, listing: 0.3})
+    crawl(tinbai, tmp_path / "replay.db", "--replay", str(NGHEAN))
+    expected = archived(tmp_path / "replay.db")
+    with serve(NGHEAN, **faults) as site:
+        live = crawl(tinbai, tmp_path / "live.db", *FAST, env=site.proxy_env())
+    assert archived(tmp_path / "live.db") == expected
+    assert live["errors_by_kind"] == expected["errors"]
+    statuses = Counter(hit.status for hit in site.log)
+    assert statuses[DROPPED] == 2 and statuses[503] == 1
+
+    # Again, every article due: conditional requests, 304s, the archive unchanged.
+    with serve(NGHEAN, **faults) as site:
+        again = crawl(tinbai, tmp_path / "live.db", "-s", "TINBAI_REFRESH=[[36500, 0]]", *FAST, env=site.proxy_env())
+    assert again["not_modified"] >= 16 and (again["new"], again["updated"]) == (0, 0)
+    assert archived(tmp_path / "live.db")["articles"] == expected["articles"]

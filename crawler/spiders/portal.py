@@ -20,8 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response
-from scrapy.linkextractors import LinkExtractor
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -54,6 +53,35 @@ def requested_url(response_or_request: Response | scrapy.Request) -> str:
     return meta.get("tinbai_url") or (meta.get("redirect_urls") or [response_or_request.url])[0]
 
 
+# Links that are not web pages, skipped without a word: "javascript:window.print();", "mailto:".
+_NOT_WEB = ("javascript:", "mailto:", "tel:", "data:", "#")
+# Scrapy's own limit (URLLENGTH_LIMIT); a longer link would be dropped silently.
+_MAX_URL_LENGTH = 2083
+
+
+def links_of(response: TextResponse) -> Iterator[tuple[str | None, str]]:
+    """(canonical URL, href) for every link on the page; (None, why) for one that cannot be a URL.
+
+    Not Scrapy's LinkExtractor: it drops malformed links silently, and the run must count them
+    (href="https://nghean.dcs.vn:99999/...", href="http://[::1", a 5,000-character href).
+    """
+    for href in response.css("a::attr(href), area::attr(href)").getall():
+        href = href.strip()
+        if not href or href.lower().startswith(_NOT_WEB):
+            continue
+        try:
+            url = response.urljoin(href)
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+            if parts.scheme not in ("http", "https"):
+                continue
+            if not parts.hostname or len(url) > _MAX_URL_LENGTH or any(ord(char) < 32 for char in url):
+                raise ValueError("no host, too long, or control characters")
+            yield canonical_url(url), href
+        except ValueError as error:
+            yield None, f"{href[:120]!r}: {error}"
+
+
 def _page_number(url: str) -> int:
     values = parse_qs(urlsplit(url).query).get("page", ["1"])
     return int(values[0]) if values[0].isdigit() else 1
@@ -69,7 +97,8 @@ class PortalSpider(scrapy.Spider):
         if isinstance(start, str):
             start = [url for url in start.split(",") if url]
         self.start_urls = list(start or self.profile.start_urls)
-        self.links = LinkExtractor(allow_domains=list(self.profile.hosts), unique=True)
+        self.malformed: set[str] = set()
+        self.queued: set[str] = set()
         self.plan = CrawlPlan()
         self.full = False
 
@@ -116,19 +145,26 @@ class PortalSpider(scrapy.Spider):
             return
         articles: list[str] = []
         listings: list[str] = []
-        for link in self.links.extract_links(response):
-            try:
-                target = canonical_url(link.url)
-                is_article, is_listing = self.profile.is_article(target), self.profile.is_listing(target)
-            except ValueError as error:  # href="https://nghean.dcs.vn:99999/", href="http://[::1"
-                yield CrawlError(link.url, "malformed_link", f"on {url}: {error}", page_type="link")
+        for target, href in links_of(response):
+            if target is None:
+                # Counted once per run: a broken link in the portal's template is on every page.
+                if href not in self.malformed:
+                    self.malformed.add(href)
+                    yield CrawlError(url, "malformed_link", href, page_type="link")
                 continue
-            if is_article:
+            if not self.profile.owns(target):
+                continue  # off the portal: never followed, and not a fault
+            if self.profile.is_article(target):
                 articles.append(target)
-            elif is_listing:
+            elif self.profile.is_listing(target):
                 listings.append(target)
+        articles, listings = list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
         queued = [(a, "article") for a in articles if self.full or a not in self.plan.known or self.plan.is_due(a)]
         queued += [(page, "listing") for page in self._listings_to_follow(response.url, articles, listings)]
+        # Each URL once per run, as Scrapy's duplicate filter would: an article in the sidebar of
+        # every listing page must not look queued again after it was fetched.
+        queued = [(target, kind) for target, kind in queued if target not in self.queued]
+        self.queued.update(target for target, _ in queued)
         # Recorded before the requests go out, so a run killed now finds them pending next time.
         yield ListingRead(url, response.status, queued)
         for target, page_type in queued:
@@ -163,7 +199,14 @@ class PortalSpider(scrapy.Spider):
             return
         page = page_from(response)
         try:
-            yield FetchedArticle(page=page, article=extract(page, self.profile.page_class), url=url)
+            article = extract(page, self.profile.page_class)
+            if "\ufffd" in article.title + article.text:
+                # Bytes the page's encoding could not decode: a windows-1258 page labelled utf-8
+                # with no <meta> to say otherwise reads "Tri��n khai". Archived, it would be a version.
+                yield CrawlError(url, "undecodable", f"replacement characters in {article.title[:60]!r}",
+                                 status=response.status)
+                return
+            yield FetchedArticle(page=page, article=article, url=url)
         except NotAnArticle as error:
             yield CrawlError(url, "not_an_article", str(error), status=response.status, headers=page.headers)
         except Exception as error:  # noqa: BLE001 - one hostile page must not stop the run

@@ -1,0 +1,51 @@
+"""deploy/: the crontab lines and the systemd units run the real command line, as written."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+DEPLOY = REPO / "deploy"
+NGHEAN = REPO / "fixtures" / "nghean"
+
+
+def _commands() -> list[tuple[str, list[str]]]:
+    """(where, argv) of every crawl the deploy files start, variables expanded."""
+    found = []
+    for unit in sorted(DEPLOY.glob("*.service")):
+        [line] = [line for line in unit.read_text().splitlines() if line.startswith("ExecStart=")]
+        found.append((unit.name, shlex.split(line.removeprefix("ExecStart="))))
+    crontab = (DEPLOY / "crontab").read_text()
+    variables = dict(re.findall(r"^([A-Z_]+)=(\S*)$", crontab, re.M))
+    for line in crontab.splitlines():
+        if line and line[0].isdigit():
+            command = " ".join(line.split()[5:]).split(">>")[0]
+            found.append(("crontab", [variables.get(word[1:], word) if word.startswith("$") else word
+                                      for word in shlex.split(command)]))
+    return found
+
+
+@pytest.mark.parametrize(("where", "argv"), _commands(), ids=lambda value: value if isinstance(value, str) else "")
+def test_deploy_command_runs(where: str, argv: list[str], tmp_path: Path, tinbai: Any) -> None:
+    assert argv[0].endswith("/tinbai") and argv[1:3] == ["crawl", "--all"], where
+    args = [str(tmp_path / "tinbai.db") if arg.endswith(".db") else arg for arg in argv[2:]]
+    # The same command, answered from the saved portal instead of the network.
+    result = tinbai("crawl", *args, "--replay", str(NGHEAN))
+    assert result.returncode == 1, result.stderr  # the saved portal's 404 and 500
+    assert json.loads(result.stdout)[0]["new"] == 16
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_timers_are_valid_calendar_events() -> None:
+    for timer in DEPLOY.glob("*.timer"):
+        [spec] = re.findall(r"^OnCalendar=(.+)$", timer.read_text(), re.M)
+        assert subprocess.run(["systemd-analyze", "calendar", spec], capture_output=True).returncode == 0, spec
