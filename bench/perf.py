@@ -1,0 +1,432 @@
+"""Performance benchmark: extraction, the offline crawl, archive writes, search, memory, re-extraction
+and incremental runs, in one run, over a synthetic nghean.dcs.vn (bench/synth.py) built in a temp dir.
+
+    python bench/perf.py                       # 5,000- and 20,000-article portals, 100,000-article archive
+    python bench/perf.py --quick               # a small smoke run (a minute or two)
+
+What is measured, and against what:
+1. extraction pages/s on a sample of the portal's article pages, interleaved in chunks so that a
+   change in the machine's load hits every extractor alike: lxml parsing alone (the floor), the
+   portal's profile, the generic path (crawler.extract.ArticlePage) and plain trafilatura
+   (`trafilatura.extract(html, url=url, include_comments=False)`);
+2. `tinbai crawl nghean --replay DIR --db X` end to end, pages/s over the profile's extraction rate;
+3. archive.save_article (dedup check + insert, one transaction each) per second on a batch when
+   the archive holds 1,000 and 100,000 synthetic records;
+4. archive.search latency, p50/p95, over the 100,000 records, Vietnamese queries with and without
+   diacritics;
+5. the crawl's peak memory (max RSS from wait4);
+6. `tinbai reextract --processes 1` against `--processes 2` on the first portal's archive;
+7. the requests a second, incremental `tinbai crawl` makes over the unchanged portal.
+
+Rates are given by the wall clock and by CPU time (user + system of the measuring process or of the
+child): on a shared machine the wall clock carries other people's load, CPU time does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import trafilatura
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from synth import LAST, Portal, Story  # noqa: E402
+
+from archive import open_archive, save_article, search  # noqa: E402
+from crawler import sites  # noqa: E402
+from crawler.extract import Article, ArticlePage, Image, Page, extract  # noqa: E402
+
+# Half with diacritics, half typed without, as people search: names of bodies, places, topics,
+# a quoted phrase, a rare place and a common word.
+QUERIES = (
+    "Đảng ủy", "dang uy", "Nghệ An", "nghe an", "chuyển đổi số", "chuyen doi so", "nông thôn mới",
+    "nong thon moi", "Ban Thường vụ Tỉnh ủy", "ban thuong vu tinh uy", "cải cách hành chính",
+    "cai cach hanh chinh", '"kiểm tra, giám sát"', '"kiem tra giam sat"', "Quỳnh Lưu", "quynh luu",
+    "đảng viên", "dang vien", "Kỳ Sơn giảm nghèo", "ky son giam ngheo", "phòng chống tham nhũng",
+    "phong chong tham nhung", "Hồ Chí Minh", "ho chi minh",
+)
+TARGETS = {
+    "profile_vs_trafilatura": 10.0,
+    "generic_vs_trafilatura": 1.0,
+    "crawl_vs_extraction": 0.5,
+    "write_rate_drop": 1.3,
+    "search_p95_ms": 50.0,
+    "crawl_rss_mb": 400.0,
+    "crawl_rss_growth": 1.5,
+    "reextract_speedup": 1.7,
+}
+
+
+@dataclass
+class Clock:
+    """Wall and CPU seconds accumulated over many timed calls."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+    calls: int = 0
+
+    def time(self, run: Callable[[], Any]) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        self.wall += time.perf_counter() - wall
+        self.cpu += time.process_time() - cpu
+        self.calls += 1
+        return result
+
+    def rate(self, cpu: bool = False) -> float:
+        seconds = self.cpu if cpu else self.wall
+        return self.calls / seconds if seconds else 0.0
+
+
+@dataclass
+class Child:
+    """A finished subprocess: wall seconds, CPU seconds (its own and its children's), peak RSS."""
+
+    wall: float
+    cpu: float
+    max_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_child(args: list[str]) -> Child:
+    """Run a command and read its own rusage (os.wait4), not the sum of every child so far."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Child(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode,
+                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def tinbai(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("tinbai")), *args]
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- 1. extraction -----------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    story: Story
+    body: bytes
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+
+    def page(self) -> Page:
+        return Page(url=self.story.url, body=self.body, headers=self.headers)
+
+
+def extraction(portal_dir: Path, portal: Portal, articles: int, size: int, chunk: int = 10) -> dict[str, Any]:
+    """Pages/s of each extractor on `size` article pages spread over the portal."""
+    step = max(1, articles // size)
+    samples = [
+        Sample(story, (portal_dir / f"pages/tin/{story.portal_id}.html").read_bytes())
+        for story in (portal.story(n) for n in range(1, articles + 1, step))
+    ][:size]
+    profile = sites.get("nghean").page_class
+    extractors: dict[str, Callable[[Sample], Any]] = {
+        "lxml parse (floor)": lambda s: lxml.html.document_fromstring(s.body),
+        "tinbai profile": lambda s: extract(s.page(), profile),
+        "tinbai generic": lambda s: extract(s.page(), ArticlePage),
+        "trafilatura": lambda s: trafilatura.extract(s.body, url=s.story.url, include_comments=False),
+    }
+    clocks = {name: Clock() for name in extractors}
+    right = 0
+    for start in range(0, len(samples), chunk):
+        for name, run in extractors.items():
+            for sample in samples[start : start + chunk]:
+                result = clocks[name].time(lambda run=run, sample=sample: run(sample))
+                if name == "tinbai profile":
+                    right += result.title == sample.story.title and result.text == sample.story.text
+    mean_kb = sum(len(s.body) for s in samples) / len(samples) / 1024
+    return {"pages": len(samples), "mean_page_kb": round(mean_kb, 1), "profile_records_right": right,
+            "rates": {name: {"wall": c.rate(), "cpu": c.rate(cpu=True)} for name, c in clocks.items()}}
+
+
+# --- 2, 5, 6, 7. crawl, memory, re-extraction, incremental run ---------------------------------
+
+
+def crawl(portal_dir: Path, db: Path) -> dict[str, Any]:
+    child = run_child(tinbai("crawl", "nghean", "--replay", str(portal_dir), "--db", str(db)))
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"tinbai crawl failed ({child.returncode}): {child.stderr[-2000:]}")
+    summary = json.loads(child.stdout)[0]
+    return {"wall": child.wall, "cpu": child.cpu, "max_rss_mb": child.max_rss_mb, "summary": summary,
+            "pages_per_s": summary["pages"] / child.wall, "pages_per_cpu_s": summary["pages"] / child.cpu}
+
+
+def reextract(db: Path, processes: int) -> dict[str, Any]:
+    child = run_child(tinbai("reextract", "--db", str(db), "--processes", str(processes)))
+    if child.returncode != 0:
+        raise RuntimeError(f"tinbai reextract failed ({child.returncode}): {child.stderr[-2000:]}")
+    counts = json.loads(child.stdout)
+    return {"wall": child.wall, "cpu": child.cpu, "max_rss_mb": child.max_rss_mb,
+            "articles": counts["articles"], "processes": counts["processes"],
+            "articles_per_s": counts["articles"] / child.wall}
+
+
+# --- 3, 4. archive writes and search -----------------------------------------------------------
+
+
+def synthetic_article(portal: Portal, number: int, total: int) -> Article:
+    """Archive record `number` of `total`: a story's fields, published 50 minutes apart."""
+    story = portal.make_story(number)
+    published = LAST - (total - number) * timedelta(minutes=50)
+    return Article(
+        url=story.url, site="nghean", title=story.title, text=story.text, published=published.isoformat(),
+        author=story.author, category=story.category[2], summary=story.lead, source=story.source,
+        images=(Image(story.image[1], story.image[2]),) if story.image else (), extraction="profile:nghean",
+    )
+
+
+def archive(path: Path, portal: Portal, sizes: tuple[int, int], batch: int, queries: int) -> dict[str, Any]:
+    """Fill an archive file with save_article, timing one-transaction saves at each size, then search."""
+    db = open_archive(path)
+    total = sizes[-1] + batch * len(sizes)
+    made = 0
+    results: dict[str, Any] = {"batches": [], "fill": []}
+
+    def fill(until: int) -> None:
+        nonlocal made
+        while made < until:
+            # Filling between measurements: a thousand saves per transaction (nested atomic()s
+            # become savepoints), so the archive grows without paying a disk flush per article.
+            clock = Clock()
+            with db.atomic():
+                for _ in range(min(1000, until - made)):
+                    made += 1
+                    clock.time(lambda n=made: save_article(db, synthetic_article(portal, n, total)))
+            if made % 10_000 == 0 or made == until:
+                results["fill"].append({"articles": made, "saves_per_s": clock.rate(), "per_cpu_s": clock.rate(True)})
+                say(f"  archive: {made} articles, {clock.rate():.0f} saves/s (load {load()})")
+
+    for size in sizes:
+        fill(size)
+        new, again = Clock(), Clock()
+        first = made + 1
+        for _ in range(batch):
+            made += 1
+            new.time(lambda n=made: save_article(db, synthetic_article(portal, n, total)))
+        # The same records again: the duplicate path (URL known, same content: only last_seen moves).
+        for number in range(first, first + batch):
+            article = synthetic_article(portal, number, total)
+            again.time(lambda article=article: save_article(db, article))
+        results["batches"].append({
+            "articles": size, "new_per_s": new.rate(), "new_per_cpu_s": new.rate(True),
+            "duplicate_per_s": again.rate(), "duplicate_per_cpu_s": again.rate(True),
+        })
+        say(f"  archive at {size}: {new.rate():.0f} new saves/s, {again.rate():.0f} duplicate saves/s")
+
+    latencies: dict[str, list[float]] = {query: [] for query in QUERIES}
+    hits: dict[str, int] = {}
+    for query in QUERIES:  # warm the page cache once, as a server that has been up a while
+        hits[query] = len(search(db, query))
+    for _ in range(queries):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search(db, query)
+            latencies[query].append((time.perf_counter() - started) * 1000)
+    every = sorted(ms for values in latencies.values() for ms in values)
+    results["search"] = {
+        "articles": made, "queries": len(every),
+        "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95), "max_ms": every[-1],
+        "per_query_p50_ms": {q: round(statistics.median(v), 1) for q, v in latencies.items()},
+        "hits": hits,
+    }
+    db.close()
+    results["file_mb"] = path.stat().st_size / 2**20
+    return results
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    import sqlite3
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": memory, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "lxml": ".".join(map(str, lxml.etree.LXML_VERSION[:3])),
+            "trafilatura": trafilatura.__version__, "system": platform.platform()}
+
+
+def report(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table, each beside its target."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, value: str, target: str = "", met: bool | None = None) -> None:
+        rows.append((name, value, target, "" if met is None else ("yes" if met else "**no**")))
+
+    ex = results["extraction"]
+    rates = ex["rates"]
+    for name, r in rates.items():
+        row(f"extraction: {name} (pages/s, {ex['pages']} pages of {ex['mean_page_kb']} KB)",
+            f"{r['wall']:.1f} wall, {r['cpu']:.1f} CPU")
+    base = rates["trafilatura"]
+    for key, name in (("profile_vs_trafilatura", "tinbai profile"), ("generic_vs_trafilatura", "tinbai generic")):
+        wall, cpu = rates[name]["wall"] / base["wall"], rates[name]["cpu"] / base["cpu"]
+        row(f"{name} / trafilatura", f"{wall:.2f}× wall, {cpu:.2f}× CPU", f"≥ {TARGETS[key]}",
+            min(wall, cpu) >= TARGETS[key])
+    floor = rates["lxml parse (floor)"]
+    row("tinbai profile / lxml parse alone", f"{rates['tinbai profile']['cpu'] / floor['cpu']:.2f}× CPU")
+
+    profile = rates["tinbai profile"]
+    crawls = results["crawls"]
+    for size, c in crawls.items():
+        s = c["first"]["summary"]
+        row(f"crawl {size}: pages, new, errors", f"{s['pages']}, {s['new']}, {s['errors']}")
+        wall, cpu = c["first"]["pages_per_s"] / profile["wall"], c["first"]["pages_per_cpu_s"] / profile["cpu"]
+        row(f"crawl {size}: pages/s (÷ extraction)",
+            f"{c['first']['pages_per_s']:.1f} wall ({wall:.2f}×), {c['first']['pages_per_cpu_s']:.1f} CPU ({cpu:.2f}×)",
+            f"≥ {TARGETS['crawl_vs_extraction']}×", cpu >= TARGETS["crawl_vs_extraction"])
+        row(f"crawl {size}: peak RSS", f"{c['first']['max_rss_mb']:.0f} MB", f"< {TARGETS['crawl_rss_mb']:.0f} MB",
+            c["first"]["max_rss_mb"] < TARGETS["crawl_rss_mb"])
+        second = c["second"]
+        row(f"crawl {size}: second incremental run", f"{second['summary']['pages']} requests, "
+            f"{second['summary']['new']} new, {second['wall']:.1f} s")
+    if len(crawls) > 1:
+        first, last = list(crawls.values())[0]["first"], list(crawls.values())[-1]["first"]
+        growth = last["max_rss_mb"] / first["max_rss_mb"]
+        row("crawl peak RSS growth, largest ÷ smallest", f"{growth:.2f}×", f"< {TARGETS['crawl_rss_growth']}×",
+            growth < TARGETS["crawl_rss_growth"])
+
+    if "reextract" in results:
+        one, two = results["reextract"]["1"], results["reextract"]["2"]
+        speedup = one["wall"] / two["wall"]
+        row(f"reextract {one['articles']}: 1 process, 2 processes",
+            f"{one['articles_per_s']:.1f}/s, {two['articles_per_s']:.1f}/s")
+        row("reextract speed-up, 2 processes ÷ 1", f"{speedup:.2f}×", f"≥ {TARGETS['reextract_speedup']}×",
+            speedup >= TARGETS["reextract_speedup"])
+
+    ar = results["archive"]
+    small, large = ar["batches"][0], ar["batches"][-1]
+    for b in ar["batches"]:
+        row(f"archive writes at {b['articles']}: new, duplicate (saves/s)",
+            f"{b['new_per_s']:.0f} ({b['new_per_cpu_s']:.0f} CPU), {b['duplicate_per_s']:.0f} "
+            f"({b['duplicate_per_cpu_s']:.0f} CPU)")
+    drop = small["new_per_s"] / large["new_per_s"]
+    drop_cpu = small["new_per_cpu_s"] / large["new_per_cpu_s"]
+    row(f"archive write rate at {small['articles']} ÷ at {large['articles']}", f"{drop:.2f}× wall, {drop_cpu:.2f}× CPU",
+        f"≤ {TARGETS['write_rate_drop']}×", max(drop, drop_cpu) <= TARGETS["write_rate_drop"])
+    se = ar["search"]
+    row(f"search over {se['articles']} ({se['queries']} queries): p50, p95, max",
+        f"{se['p50_ms']:.1f} ms, {se['p95_ms']:.1f} ms, {se['max_ms']:.1f} ms",
+        f"p95 < {TARGETS['search_p95_ms']:.0f} ms", se["p95_ms"] < TARGETS["search_p95_ms"])
+
+    lines = ["| measure | value | target | met |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5000,20000", help="articles in each synthetic portal crawled")
+    parser.add_argument("--archive-sizes", default="1000,100000", help="archive sizes where writes are timed")
+    parser.add_argument("--batch", type=int, default=1000, help="saves timed at each archive size")
+    parser.add_argument("--sample", type=int, default=300, help="article pages in the extraction comparison")
+    parser.add_argument("--queries", type=int, default=5, help="passes over the search queries")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it (default: a temp dir)")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--skip", default="", help="comma-separated: crawl, reextract, archive")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.archive_sizes, args.batch, args.sample, args.queries = "200,600", "300,2000", 100, 20, 2
+    sizes = [int(s) for s in args.sizes.split(",")]
+    archive_sizes = tuple(int(s) for s in args.archive_sizes.split(","))
+    skip = set(filter(None, args.skip.split(",")))
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="tinbai-perf-"))
+    work.mkdir(parents=True, exist_ok=True)
+    portal = Portal()
+    results: dict[str, Any] = {"machine": machine(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+                               "load_start": load(), "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    try:
+        results["crawls"] = {}
+        for size in sizes:
+            directory = work / f"portal-{size}"
+            started = time.perf_counter()
+            if not (directory / "manifest.json").exists():
+                counts = portal.write(directory, size)
+                say(f"portal {size}: {counts} in {time.perf_counter() - started:.0f} s")
+            if size == sizes[-1]:
+                say(f"extraction on {args.sample} pages (load {load()})")
+                results["extraction"] = extraction(directory, portal, size, args.sample)
+            if "crawl" in skip:
+                continue
+            db = work / f"crawl-{size}.db"
+            for stale in work.glob(f"crawl-{size}.db*"):
+                stale.unlink()
+            say(f"crawl {size} (load {load()})")
+            first = crawl(directory, db)
+            say(f"  {first['summary']['pages']} pages in {first['wall']:.0f} s, {first['max_rss_mb']:.0f} MB")
+            second = crawl(directory, db)
+            results["crawls"][size] = {"first": first, "second": second}
+        if "crawl" not in skip and "reextract" not in skip:
+            db = work / f"crawl-{sizes[0]}.db"
+            results["reextract"] = {}
+            for processes in (1, 2):
+                say(f"reextract {sizes[0]} with {processes} process(es) (load {load()})")
+                results["reextract"][str(processes)] = reextract(db, processes)
+        if "archive" not in skip:
+            path = work / "archive.db"
+            for stale in work.glob("archive.db*"):
+                stale.unlink()
+            say(f"archive writes at {archive_sizes}, then search (load {load()})")
+            results["archive"] = archive(path, portal, archive_sizes, args.batch, args.queries)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    results["load_end"] = load()
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"machine: {results['machine']}")
+    print(f"command: {results['command']}  started {results['started']}")
+    print(f"load average (1, 5, 15 min): {results['load_start']} at the start, {results['load_end']} at the end\n")
+    if "crawl" not in skip and "archive" not in skip:
+        print(report(results))
+    else:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

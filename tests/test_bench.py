@@ -1,0 +1,98 @@
+"""bench/: the synthetic portal is a valid replay set whose pages extract to what they say, and the
+performance benchmark runs end to end on a tiny size."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+import perf  # noqa: E402
+from synth import PER_PAGE, Portal  # noqa: E402
+
+from crawler import sites  # noqa: E402
+from crawler.extract import Page, extract  # noqa: E402
+from crawler.replay import load_manifest, replay_key  # noqa: E402
+
+ARTICLES = 45
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Portal, Path]:
+    directory = tmp_path_factory.mktemp("portal")
+    Portal().write(directory, ARTICLES)
+    return Portal(), directory
+
+
+def test_synthetic_portal_is_a_replay_set_of_heavy_pages(portal: tuple[Portal, Path]) -> None:
+    generator, directory = portal
+    skipped: list[str] = []
+    pages = load_manifest(directory, skipped=skipped)
+    assert skipped == []
+    assert replay_key("https://nghean.dcs.vn/robots.txt") in pages
+    assert pages[replay_key("https://nghean.dcs.vn/")].status == 302
+    articles = [generator.story(n) for n in range(1, ARTICLES + 1)]
+    assert len({story.url for story in articles}) == ARTICLES
+    for story in articles:
+        saved = pages[replay_key(story.url)]
+        assert saved.file is not None and saved.file.stat().st_size > 40_000, story.url
+    # Every article is on exactly one page of its category's listing, 20 to a page, newest first.
+    listed: dict[str, int] = {}
+    for url, saved in pages.items():
+        if "/chuyen-muc/" in url:
+            assert saved.file is not None
+            links = re.findall(r'<h3><a href="([^"]+)"', saved.file.read_text(encoding="utf-8"))
+            assert 0 < len(links) <= PER_PAGE
+            for link in links:
+                listed[link] = listed.get(link, 0) + 1
+    assert listed == {story.path: 1 for story in articles}
+
+
+def test_synthetic_pages_extract_to_their_story(portal: tuple[Portal, Path]) -> None:
+    generator, directory = portal
+    page_class = sites.get("nghean").page_class
+    pages = load_manifest(directory)
+    for number in range(1, ARTICLES + 1):
+        story = generator.story(number)
+        saved = pages[replay_key(story.url)]
+        assert saved.file is not None
+        article = extract(Page(url=story.url, body=saved.file.read_bytes(), headers=saved.headers), page_class)
+        assert article.extraction == "profile:nghean"
+        assert (article.url, article.title, article.category) == (story.url, story.title, story.category[2])
+        assert article.published == story.published.isoformat()
+        assert (article.author, article.source) == (story.author, story.source)
+        assert article.text == story.text
+        assert len(article.images) == (1 if story.image else 0)
+
+
+def test_stories_do_not_depend_on_the_set_size() -> None:
+    assert Portal().story(7) == Portal().story(7)
+    assert Portal().story(7).text != Portal().story(8).text
+
+
+def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "perf.json"
+    code = perf.main([
+        "--sizes", "30", "--archive-sizes", "20,80", "--batch", "10", "--sample", "6", "--queries", "1",
+        "--keep", str(tmp_path / "work"), "--json", str(out),
+    ])
+    assert code == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["extraction"]["profile_records_right"] == results["extraction"]["pages"] == 6
+    for size, crawl in results["crawls"].items():
+        summary = crawl["first"]["summary"]
+        assert (summary["new"], summary["errors"], summary["duplicates"]) == (int(size), 0, 0)
+        assert crawl["first"]["max_rss_mb"] > 0
+        # Over the unchanged portal: robots.txt, the root's redirect, home, the three first listing pages.
+        assert crawl["second"]["summary"]["pages"] <= 6
+    assert {run["articles"] for run in results["reextract"].values()} == {30}
+    assert [batch["articles"] for batch in results["archive"]["batches"]] == [20, 80]
+    # Filled to 20, 10 timed saves, filled to 80, 10 more: search runs over 90.
+    assert results["archive"]["search"]["articles"] == 90
+    assert "| search over 90 " in capsys.readouterr().out
