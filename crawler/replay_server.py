@@ -68,6 +68,7 @@ class Hit(NamedTuple):
     status: int  # DROPPED when the connection was closed instead
     started: float
     finished: float
+    user_agent: str = ""
 
 
 @dataclass
@@ -169,7 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = self._requested_url()
         key, page = self._lookup(url)
         status = self._answer(key, page, body=body)
-        self.server.log.append(Hit(self.command, url, status, started, time.monotonic()))
+        agent = self.headers.get("User-Agent", "")
+        self.server.log.append(Hit(self.command, url, status, started, time.monotonic(), agent))
 
     def _answer(self, key: str, page: SavedPage | None, *, body: bool) -> int:
         faults = self.server.faults

@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -224,29 +225,60 @@ def _heartbeat(db: Path) -> str:
     return sqlite3.connect(db).execute("SELECT heartbeat FROM run_lock").fetchone()[0]
 
 
-def test_readers_search_while_a_crawl_writes(tmp_path: Path, tinbai: Any) -> None:
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _served_count(port: int) -> int | None:
+    url = f"http://127.0.0.1:{port}/busy.json?sql=select+count(*)+as+n+from+articles&_shape=array"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return json.loads(answer.read())[0]["n"]
+    except OSError:
+        return None  # not listening yet
+
+
+def test_readers_search_and_serve_while_a_crawl_writes(tmp_path: Path, tinbai: Any) -> None:
     db = tmp_path / "busy.db"
     run_crawl(tinbai, db, NGHEAN)
     later = evolved(tmp_path)
-    crawl = start_crawl(db, later, "--full", *SLOW)
-    reads = []
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    server = subprocess.Popen([_tinbai_command(), "serve", "--db", str(db), "--port", str(port)], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        while crawl.poll() is None:
-            archive = open_archive(db, readonly=True)
-            try:
-                hits = search(archive, "dang uy")
-                count = archive.execute("SELECT count(*) FROM articles").fetchone()[0]
-            finally:
-                archive.close()
-            assert hits
-            reads.append(count)
-        searched = tinbai("search", "dang uy", "--db", str(db), "--json")
+        deadline = time.monotonic() + 60
+        while _served_count(port) is None:
+            assert server.poll() is None and time.monotonic() < deadline, server.communicate()
+            time.sleep(0.2)
+        crawl = start_crawl(db, later, "--full", *SLOW)
+        reads, served = [], []
+        try:
+            while crawl.poll() is None:
+                archive = open_archive(db, readonly=True)
+                try:
+                    hits = search(archive, "dang uy")
+                    count = archive.execute("SELECT count(*) FROM articles").fetchone()[0]
+                finally:
+                    archive.close()
+                assert hits
+                reads.append(count)
+                served.append(_served_count(port))
+            searched = tinbai("search", "dang uy", "--db", str(db), "--json")
+        finally:
+            crawl.communicate()
+        after = _served_count(port)
     finally:
-        crawl.communicate()
+        server.terminate()
+        server.communicate(timeout=30)
     assert crawl.returncode == 1
     assert searched.returncode == 0, searched.stderr
     assert len(reads) >= 5
     assert reads == sorted(reads) and reads[0] >= 16
+    # Datasette, open the whole time, saw the crawl's commits as they came.
+    assert None not in served and served == sorted(served) and after == 19
 
 
 def test_sigterm_stops_the_run_cleanly(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ fetches everything.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -137,3 +138,20 @@ def test_refresh_schedule_by_age() -> None:
     assert "https://x/pending" not in plan.known
     full = load_plan(db, "x", now=now, schedule=schedule, full=True)
     assert {url for url, _ in full.due} >= {"https://x/old", "https://x/gone"}
+
+
+def test_tinbai_runs_shows_what_each_run_did(tmp_path: Path, tinbai: Any) -> None:
+    db = tmp_path / "runs.db"
+    crawl(tinbai, db, "--replay", str(NGHEAN))
+    crawl(tinbai, db, "--replay", str(NGHEAN))
+    listed = tinbai("runs", "--db", str(db))
+    assert listed.returncode == 0, listed.stderr
+    second, first = json.loads(listed.stdout)
+    assert set(first) >= {"id", "site", "started", "finished", "status", "pages", "new", "updated", "duplicates",
+                          "not_modified", "errors", "errors_by_kind"}
+    assert (first["new"], first["pages"], first["errors_by_kind"]) == (16, 30, {"http_404": 1, "http_500": 1})
+    assert (second["new"], second["pages"], second["errors_by_kind"]) == (0, 9, {"http_500": 1})
+    assert first["started"] <= first["finished"] <= second["started"]
+    assert len(tinbai("runs", "--db", str(db), "--table", "--limit", "1").stdout.strip().splitlines()) == 1
+    rows = tinbai("runs", "--db", str(db), "--csv").stdout.strip().splitlines()
+    assert len(rows) == 3 and rows[0].startswith("id,site,started")

@@ -225,6 +225,24 @@ def test_live_crawl_is_polite_by_default(tmp_path: Path, tinbai: Any) -> None:
         assert after.started - before.started >= 0.5 * delay
 
 
+def test_polite_defaults() -> None:
+    from crawler import settings
+
+    assert settings.ROBOTSTXT_OBEY is True
+    assert settings.CONCURRENT_REQUESTS_PER_DOMAIN == 1
+    assert settings.DOWNLOAD_DELAY >= 1 and settings.AUTOTHROTTLE_ENABLED
+    assert "tinbai" in settings.USER_AGENT and settings.TINBAI_CONTACT_URL in settings.USER_AGENT
+    assert "crawler.middlewares.RetryAfterMiddleware" in settings.DOWNLOADER_MIDDLEWARES
+
+
+def test_user_agent_names_the_contact_url(small_site: Path, tmp_path: Path, tinbai: Any) -> None:
+    contact = "https://example.org/lien-he"
+    with serve(small_site) as site:
+        crawl(tinbai, tmp_path / "ua.db", "-s", f"TINBAI_CONTACT_URL={contact}", *FAST, env=site.proxy_env())
+    agents = {hit.user_agent for hit in site.log}
+    assert agents == {f"tinbai/0.1 (news archive crawler; +{contact})"}
+
+
 # --- the server's fault hooks, with a plain HTTP client -------------------------------------------
 
 
