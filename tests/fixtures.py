@@ -6,19 +6,47 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from crawler.extract.article import ArticlePage
 from crawler.extract.record import Page
 from crawler.replay import load_manifest, replay_key
+from crawler.sites import PROFILES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FIELDS = ("url", "site", "title", "published", "author", "category", "summary", "source", "text", "images")
 
 
+def _replay_sets() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if (p / "manifest.json").exists())
+
+
+def _golds(site_dir: Path) -> Iterator[Path]:
+    for path in sorted((site_dir / "expected").glob("*.json")):
+        if path.name != "crawl.json":
+            yield path
+
+
 def gold_records() -> Iterator[tuple[str, Path]]:
-    """(site, expected/<id>.json) for every gold record of every replay set."""
-    for site_dir in sorted(p for p in FIXTURES.iterdir() if (p / "manifest.json").exists()):
-        for path in sorted((site_dir / "expected").glob("*.json")):
-            if path.name != "crawl.json":
+    """(site, expected/<id>.json) for every gold record of every replay set of a profiled portal
+    (the directory is named by the profile's key)."""
+    for site_dir in _replay_sets():
+        if site_dir.name in PROFILES:
+            for path in _golds(site_dir):
                 yield site_dir.name, path
+
+
+def generic_gold_records() -> Iterator[tuple[str, Path]]:
+    """(set, expected/<name>.json) for the replay sets of portals without a profile
+    (fixtures/generic-portals): their pages go through the generic path."""
+    for site_dir in _replay_sets():
+        if site_dir.name not in PROFILES:
+            for path in _golds(site_dir):
+                yield site_dir.name, path
+
+
+def page_class_for(replay_set: str) -> type[ArticlePage]:
+    """The profile's page class for a profiled portal's set, the generic page object otherwise."""
+    profile = PROFILES.get(replay_set)
+    return profile.page_class if profile else ArticlePage
 
 
 def saved_page(site: str, url: str) -> Page:

@@ -90,7 +90,7 @@ class ArticlePage:
             value = parse_date(clean(line.text_content()))
             if value is not None:
                 return to_iso(value)
-        return to_iso(generic.structured_date(self.tree) or generic.generic_date(self.tree))
+        return to_iso(generic.structured_date(self.tree) or generic.generic_date(self.tree, self.title()))
 
     def category(self) -> str | None:
         crumbs = select(self.tree, self.category_selector)
@@ -123,7 +123,9 @@ class ArticlePage:
     @cached_property
     def _split(self) -> tuple[list[str], str | None, str | None]:
         """(paragraphs, author, source): bylines and source lines come off the end of the body."""
-        return chrome.split_byline(paragraphs(self.blocks))
+        # the heading is the title, not a paragraph (trafilatura keeps Liferay's <h1> in the body)
+        title = self.title()
+        return chrome.split_byline([p for p in paragraphs(self.blocks) if p != title])
 
     def text(self) -> str:
         paragraphs = list(self._split[0])

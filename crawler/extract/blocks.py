@@ -109,7 +109,7 @@ def paragraphs(blocks: list[Block]) -> list[str]:
         if block.kind == "text":
             if previous == "image" and _is_caption_like(block):
                 block.kind = "caption"
-            elif not chrome.is_chrome_line(block.text):
+            elif not chrome.is_chrome_line(block.text) and not chrome.is_photo_credit(block.text):
                 out.append(block.text)
         previous = block.kind
     return out

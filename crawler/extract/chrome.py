@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from crawler.extract.dates import parse_date
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean, is_shouting, title_case_name
 
@@ -21,16 +22,21 @@ from crawler.extract.text import clean, is_shouting, title_case_name
 CHROME_HEADINGS = re.compile(
     r"^(?:tin|bài( viết)?)\s+(?:cùng chuyên mục|cùng danh mục|liên quan|khác|mới( nhất| hơn)?|đã đưa|cũ hơn|"
     r"đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm|trước|sau|tiếp theo)\b"
-    r"|^(?:các|những) (?:tin|bài)( viết)? (?:khác|liên quan|đã đưa|cùng chuyên mục)"
+    r"|^(?:các|những) (?:tin|bài)( viết)? (?:khác|liên quan|đã đưa|cùng chuyên mục|mới hơn|cũ hơn|mới nhất)"
     r"|^(?:xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|"
     r"ý kiến của bạn|phản hồi|liên kết website|thư viện ảnh|video clip|thăm dò ý kiến|tags?|từ khóa)\b",
     re.I,
 )
 # Whole lines that are widgets, counters or CMS leftovers, never article text.
 CHROME_LINE = re.compile(
-    r"^(?:lượt xem|số lượt xem|đã xem|lượt đọc|phản hồi|bình luận|in bài|bản in|gửi bài|gửi email|chia sẻ|"
+    r"^(?:(?:lượt xem|số lượt xem|đã xem|lượt đọc|phản hồi|bình luận|in bài|bản in|gửi bài|gửi email|chia sẻ|"
     r"lên đầu trang|về trang trước|quay lại|xuất bản thông tin|chi tiết bài viết|cỡ chữ|a-|a\+|"
-    r"null|none|undefined|anh-tin-bai|image banner|no image)\b[\s:0-9.,()-]*$",
+    r"null|none|undefined|anh-tin-bai|image banner|no image|a)(?=[\s:0-9.,()|-]|$)[\s:0-9.,()|-]*)+$"
+    # an empty CMS field printed as text: "Nguồn: null" (Liferay)
+    r"|^[^:]{1,30}:\s*(?:null|none|undefined)$"
+    # a link to another article inside the body: ">> Quán triệt Nghị quyết ...", "Xem thêm: ..."
+    r"|^(?:>>|>\s*>)\s*\S.{0,200}$"
+    r"|^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|mời xem|có thể bạn quan tâm)\s*[:：>]",
     re.I,
 )
 # Class/id words naming page furniture. Matched per word of the attribute, so "news-content"
@@ -42,6 +48,9 @@ CHROME_WORDS = {
     "social", "print", "banner", "advertisement", "ads", "adv", "quangcao", "breadcrumb", "breadcrumbs",
     "toolbar", "tools", "rating", "counter", "views", "pagination", "paging", "captcha", "clock", "fontsize",
     "attachments",
+    # Vietnamese class names of home-made CMSs: "duongdan" (breadcrumb), "congcu" (tools),
+    # "phanhoi" (feedback), "ykien" (readers' opinions); and menus, footers
+    "duongdan", "congcu", "phanhoi", "ykien", "menu", "footer", "copyright",
 }
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "input", "textarea", "select", "button", "object", "embed",
@@ -63,7 +72,15 @@ def is_chrome_heading(text: str) -> bool:
 
 
 def is_chrome_line(text: str) -> bool:
-    return bool(CHROME_LINE.match(text))
+    return bool(CHROME_LINE.match(text)) or is_date_line(text)
+
+
+_DATE_WORDS = re.compile(r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|[^\w]", re.I)
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is only a date: "Ngày 14 tháng 6 năm 2021 | 10:20", "Thứ tư - 28/09/2022 21:45"."""
+    return len(text) <= 60 and parse_date(text) is not None and not _DATE_WORDS.sub("", text).strip()
 
 
 def is_placeholder_image(img: HtmlElement) -> bool:
@@ -99,6 +116,10 @@ def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
     parent = heading.getparent()
     if parent is None:
         return set()
+    table = _table_box(heading)
+    if table is not None:
+        _drop(table)
+        return {table}
     siblings = [s for s in parent if isinstance(s.tag, str)]
     if siblings and siblings[0] is heading and parent.tag not in ("body", "article") and len(siblings) <= 40:
         _drop(parent)
@@ -114,7 +135,53 @@ def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
     return removed
 
 
-_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span"}
+_LINKED_HEADINGS = (
+    "//*[self::h2 or self::h3 or self::h4 or self::h5][.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
+)
+_TEASER_MAX = 400
+
+
+def teaser_groups(tree: HtmlElement) -> list[HtmlElement]:
+    """Boxes of teasers: two or more children, each one linked heading with a short summary.
+
+    Related posts sit inside WordPress's entry-content with nothing to name them:
+    <div class="wp-block-columns"><div><h3><a href="...">Title</a></h3><p>Summary...</p></div>...</div>.
+    The caller keeps a group that holds most of the text: a list of linked items with blurbs can
+    be the article itself ("10 DIY Woodworking Projects")."""
+    counts: dict[HtmlElement, int] = {}
+    headings = tree.xpath(_LINKED_HEADINGS)
+    for heading in headings:
+        for ancestor in heading.iterancestors():
+            counts[ancestor] = counts.get(ancestor, 0) + 1
+    groups = []
+    for parent, count in counts.items():
+        if count < 2 or parent is tree:
+            continue
+        teasers = [child for child in parent if counts.get(child, 0) or child in headings]
+        if len(teasers) < 2 or any(counts.get(child, 0) > 1 for child in teasers):
+            continue
+        sizes = [len(clean(child.text_content())) for child in teasers]
+        # nothing but teasers: an article body with two boxes embedded in it is not a group
+        if max(sizes) <= _TEASER_MAX and sum(sizes) >= 0.8 * len(clean(parent.text_content())):
+            groups.append(parent)
+    # the outermost boxes only
+    return [g for g in groups if not any(a in counts and a in groups for a in g.iterancestors())]
+
+
+def _table_box(heading: HtmlElement) -> HtmlElement | None:
+    """A box laid out as a table whose first cell is the heading (home-made CMSs:
+    <table><tr><td class="tieudebox">Tin mới nhất</td></tr><tr><td><a>...</a></td></tr></table>)."""
+    box = heading
+    while box.tag != "table":
+        parent = box.getparent()
+        first = next((c for c in parent if isinstance(c.tag, str)), None) if parent is not None else None
+        if parent is None or first is not box or parent.tag not in ("td", "th", "tr", "tbody", "thead", "table"):
+            return None
+        box = parent
+    return box if box is not heading and len(box.xpath(".//tr")) <= 40 else None
+
+
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span", "td", "th"}
 
 
 # First words of CHROME_HEADINGS: most elements are ruled out without reading their text.
@@ -124,7 +191,14 @@ _HEADING_FIRST_WORDS = {
 }
 
 
-def _short_text(el: HtmlElement, limit: int) -> str | None:
+_LINE_TAGS = {"span", "div", "p", "a", "h2", "h3", "h4", "h5", "h6", "td", "strong", "b", "em", "i"}
+_LINE_FIRST_WORDS = {
+    "lượt", "số", "đã", "phản", "bình", "in", "bản", "gửi", "chia", "lên", "về", "quay", "xuất", "chi", "cỡ", "a-",
+    "a+", "null", "none", "undefined", "anh-tin-bai", "image", "no",
+}
+
+
+def _short_text(el: HtmlElement, limit: int, first_words: set[str]) -> str | None:
     """The element's text when it is short and starts like a chrome heading, without reading a
     whole container."""
     parts: list[str] = []
@@ -133,7 +207,7 @@ def _short_text(el: HtmlElement, limit: int) -> str | None:
         stripped = piece.strip()
         if not parts and stripped:
             first = stripped.split(None, 1)[0].lower().rstrip(":")
-            if first not in _HEADING_FIRST_WORDS:
+            if first not in first_words:
                 return None
         if stripped or parts:
             parts.append(piece)
@@ -157,6 +231,9 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     # furniture is removed only when it holds a minor part of the text. Top-down, so that what
     # sits inside a removed box is never looked at again.
     limit = 0.3 * (len(clean(tree.text_content())) or 1)
+    for group in teaser_groups(tree):
+        if len(clean(group.text_content())) < limit:
+            _drop(group)
     stack = [child for child in reversed(tree) if isinstance(child.tag, str)]
     while stack:
         el = stack.pop()
@@ -165,10 +242,16 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
                 _drop(el)
                 continue
         if el.tag in _HEADING_TAGS and len(el) <= 2:
-            text = _short_text(el, 60)
+            text = _short_text(el, 60, _HEADING_FIRST_WORDS)
             if text and is_chrome_heading(text):
                 following = _drop_chrome_heading(el)
                 stack = [s for s in stack if s not in following]
+                continue
+        if el.tag in _LINE_TAGS and len(el) <= 3:
+            # a widget on its own: Liferay's "Quay lại" link and "Chi tiết bài viết" portlet title
+            text = _short_text(el, 40, _LINE_FIRST_WORDS)
+            if text and is_chrome_line(text):
+                _drop(el)
                 continue
         stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
     for img in list(tree.iter("img")):
@@ -235,11 +318,18 @@ _AUTHOR_PREFIX = re.compile(
     r"|(?:by|bởi|von|par|por)\s*:?\s+)",
     re.I,
 )
-_SOURCE_LINE = re.compile(r"^(?:\(?\s*(?:theo|nguồn)\s*[:：]?\s+)(?P<source>.{2,80}?)\s*\)?\.?$", re.I)
+_SOURCE_LINE = re.compile(
+    r"^(?:\(?\s*(?:theo|nguồn tin|nguồn)\s*[:：]?\s+)(?!null\b|none\b)(?P<source>.{2,80}?)\s*\)?\.?$", re.I
+)
 _PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa|photo)\s*[:：]", re.I)
 # "Bài: Minh Châu - Ảnh: Thành Duy": the photo credit after the writer goes.
 _TRAILING_PHOTO_CREDIT = re.compile(r"\s*(?:[-–,;|]\s*|\s)(?:ảnh|đồ họa|video|photo)\s*[:：].*$", re.I)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
+
+
+def is_photo_credit(text: str) -> bool:
+    """"Ảnh: Thanh Hà" under the text: who took the pictures, neither text nor author."""
+    return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text))
 
 
 def clean_author(text: str) -> str | None:

@@ -78,37 +78,68 @@ def _inside(el: HtmlElement, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-def generic_date(tree: HtmlElement) -> object:
-    """The date line nearest after the article heading; never a header clock or a related item."""
-    h1s = [h for h in tree.iter("h1") if clean(h.text_content())]
-    anchor_seen = not h1s
+def generic_date(tree: HtmlElement, title: str = "") -> object:
+    """The date line nearest after the article heading; never a header clock or a related item.
+
+    First an element that says it holds a date (class "date", "time", "ngay"...); else a short
+    line that is only a date, such as NukeViet's <span class="h5">Thứ tư - 28/09/2022 21:45</span>.
+    Without an <h1> the heading is the element that holds the title (<td class="tieude"><b>...)."""
+    candidates = list(_after_heading(tree, title))
+    for el in candidates:
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag == "time" or _DATE_HINT.search(attrs):
+            value = _date_of(el, 120)
+            if value is not None:
+                return value
+    for el in candidates:
+        if len(el) <= 2:
+            value = _date_of(el, 50)
+            if value is not None:
+                return value
+    return None
+
+
+def _after_heading(tree: HtmlElement, title: str) -> Iterator[HtmlElement]:
+    h1 = next((h for h in tree.iter("h1") if clean(h.text_content())), None)
+    anchor_seen = False
+    folded_title = _fold(title) if title else ""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        if h1s and el is h1s[0]:
-            anchor_seen = True
+        if not anchor_seen:
+            if h1 is not None:
+                anchor_seen = el is h1
+            elif folded_title and el.tag not in ("title", "head", "html", "body") and el.text:
+                anchor_seen = _fold(clean(el.text)) == folded_title
+            elif not folded_title:
+                anchor_seen = True
             continue
-        if not anchor_seen or el.tag in ("script", "style", "a", "li"):
+        if el.tag in ("script", "style", "a", "li", "meta", "link"):
             continue
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if el.tag not in ("time",) and not _DATE_HINT.search(attrs):
+        if _CLOCK_HINT.search(attrs) or _is_chrome_element(el):
             continue
-        if _CLOCK_HINT.search(attrs) or _inside(el, _CLOCK_HINT) or _is_chrome_element(el):
-            continue
-        text = clean(el.get("datetime") or el.text_content())
-        if len(text) > 120:
-            continue
-        value = parse_date(text)
-        if value is not None:
-            return value
-    return None
+        yield el
+
+
+def _date_of(el: HtmlElement, limit: int) -> object:
+    text = clean(el.get("datetime") or el.text_content())
+    if not text or len(text) > limit:
+        return None
+    value = parse_date(text)
+    if value is None or _inside(el, _CLOCK_HINT) or _in_chrome(el):
+        return None
+    return None if any(a.tag in ("li", "a") for a in el.iterancestors()) else value
 
 
 def generic_category(tree: HtmlElement) -> str | None:
     section = tree.xpath('//meta[@property="article:section"]/@content')
     if section and clean(section[0]):
         return clean(section[0])
-    for crumbs in tree.xpath('//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb")]'):
+    # "breadcrumb(s)"; home-made CMSs say "duongdan" (the path)
+    for crumbs in tree.xpath(
+        '//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb") or contains(@class,"duongdan")]'
+    ):
         links = [clean(a.text_content()) for a in crumbs.iter("a")]
         links = [t for t in links if t and _fold(t) not in ("trang chu", "home")]
         if links:
@@ -145,7 +176,11 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
     if not has_heading and len(tree.xpath(_ALL_LINK_HEADINGS)) >= 5:
         return True
     if len(paragraphs) < 3:
-        return False
+        # Pruning takes teaser boxes out; when they hold more text than the line or two that
+        # was left, that was the page's furniture and the page a listing (nghean.dcs.vn's
+        # category pages: "Xây dựng Đảng Tiếng Việt English RSS Tiêu điểm: ...").
+        teasers = sum(len(clean(group.text_content())) for group in chrome.teaser_groups(tree))
+        return teasers > sum(len(p) for p in paragraphs)
     anchors = {clean(a.text_content()) for a in tree.iter("a")}
     holders = _holders(paragraphs, tree)
     teasers: set[HtmlElement] = set()
@@ -221,12 +256,15 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
         found = list(walk(container, caption_selector))
         paragraphs(found)  # marks the captions that sit under images
         blocks += [b for b in found if b.kind in ("image", "caption")]
-    first = holders.get(texts[0], []) if texts else []
-    return GenericBody(blocks, _lead(pruned, first[0] if first else None))
+    headings = {clean(h.text_content()) for h in pruned.iter("h1")}
+    texts = [text for text in texts if text not in headings]
+    # the first paragraph found in the page (a lead in <div class="sapo"><strong> has no holder)
+    first = next((holders[text][0] for text in texts if holders.get(text)), None)
+    return GenericBody(blocks, _lead(pruned, first))
 
 
 # Class words of a lead: "news-sapo", "article-lead", "story__summary", VnExpress's "description".
-_LEAD_WORDS = {"sapo", "lead", "summary", "chapeau", "description", "tomtat", "mota"}
+_LEAD_WORDS = {"sapo", "lead", "summary", "chapeau", "chapo", "description", "tomtat", "mota", "hometext"}
 # ...unless the class says whose: "avatar-group__description" (lrt.lt) is the author's box,
 # "show-feature-image-description" a caption.
 _NOT_LEAD_WORDS = {"image", "img", "photo", "avatar", "author", "caption", "video", "feature", "thumb", "meta", "media"}
@@ -276,6 +314,10 @@ def _body_lines(body: etree._Element) -> Iterator[str]:
         tag = child.tag
         if tag in ("list", "table", "div", "main"):
             yield from _body_lines(child)
+        elif tag == "row" and child.find(".//p") is not None:
+            # a layout table: the cell holds the article's paragraphs, each a line of its own
+            for cell in child:
+                yield from _body_lines(cell)
         elif tag == "item" and child.find("list") is not None:
             own = clean(_xml_text(child, skip="list"))
             if own:
