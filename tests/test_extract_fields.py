@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import Page, extract
-from crawler.extract.chrome import clean_author, clean_title, split_byline
+from crawler.extract.chrome import clean_author, clean_title, is_chrome_line, split_byline
 from crawler.extract.dates import parse_date, to_iso
+from crawler.extract.page import decode
 
 SITE = ("Cổng thông tin điện tử Tỉnh ủy Hà Tĩnh", "hatinh.dcs.vn")
 BODY = "".join(
@@ -134,3 +135,30 @@ def test_time_element_marked_published() -> None:
         f"<h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div>"
     )
     assert extract(page("", body)).published == "2024-03-12T08:30:00+07:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [">> Quán triệt Nghị quyết Trung ương 5", "Xem thêm: Sơ kết công tác tổ chức", "Nguồn: null",
+     "Cỡ chữ: A- A A+ | Đã xem: 856 | In bài", "Phản hồi (2)", "Thứ tư - 28/09/2022 21:45",
+     "Ngày 14 tháng 6 năm 2021 | 10:20"],
+)
+def test_widget_link_and_date_lines_are_not_text(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["»Jeg skal ud med dobbelt så meget pap«, udbryder hun.", "Chia sẻ để cùng nhau vượt khó",
+     "Ngày 14/6/2021, Tỉnh ủy ban hành Chỉ thị số 05 về công tác cán bộ."],
+)
+def test_sentences_that_start_like_widgets_stay(line: str) -> None:
+    assert not is_chrome_line(line)
+
+
+def test_a_wrong_single_byte_header_is_corrected_by_the_meta() -> None:
+    # a server default in front of a windows-1258 page: "ệ" is "ê" + a combining dot below
+    html = "<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1258'></head>"
+    body = html.encode("ascii") + b"<body>Vi\xea\xf2t Nam</body></html>"
+    page = Page(url="http://a.example/", body=body, headers={"Content-Type": "text/html; charset=iso-8859-1"})
+    assert "Việt Nam" in decode(page)
