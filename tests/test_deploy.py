@@ -34,9 +34,20 @@ def _commands() -> list[tuple[str, list[str]]]:
     return found
 
 
-@pytest.mark.parametrize(("where", "argv"), _commands(), ids=lambda value: value if isinstance(value, str) else "")
-def test_deploy_command_runs(where: str, argv: list[str], tmp_path: Path, tinbai: Any) -> None:
-    assert argv[0].endswith("/tinbai") and argv[1:3] == ["crawl", "--all"], where
+def test_deploy_commands_are_valid_crawls() -> None:
+    from crawler.cli.crawl import crawl
+
+    commands = _commands()
+    assert len(commands) == 4  # two units, two crontab lines
+    for where, argv in commands:
+        assert argv[0].endswith("/tinbai") and argv[1:3] == ["crawl", "--all"], where
+        context = crawl.make_context("crawl", argv[2:])  # what click accepts, or UsageError
+        assert context.params["all_sites"] and context.params["db"].endswith("tinbai.db"), where
+    assert sum("--full" in argv for _, argv in commands) == 2
+
+
+def test_the_service_command_runs(tmp_path: Path, tinbai: Any) -> None:
+    [argv] = [argv for where, argv in _commands() if where == "tinbai-crawl.service"]
     args = [str(tmp_path / "tinbai.db") if arg.endswith(".db") else arg for arg in argv[2:]]
     # The same command, answered from the saved portal instead of the network.
     result = tinbai("crawl", *args, "--replay", str(NGHEAN))

@@ -155,3 +155,21 @@ def test_tinbai_runs_shows_what_each_run_did(tmp_path: Path, tinbai: Any) -> Non
     assert len(tinbai("runs", "--db", str(db), "--table", "--limit", "1").stdout.strip().splitlines()) == 1
     rows = tinbai("runs", "--db", str(db), "--csv").stdout.strip().splitlines()
     assert len(rows) == 3 and rows[0].startswith("id,site,started")
+
+
+def test_an_archive_from_before_the_crawl_state_knows_its_articles() -> None:
+    from sqlite_utils import Database
+
+    from archive import save_article
+    from archive.schema import migrations
+    from crawler.extract.record import Article
+
+    db = Database(memory=True)
+    migrations.apply(db, stop_before="m100_crawl_state")
+    url = f"{SITE}/vi-vn/tin/bai-mot/1-2-101"
+    save_article(db, Article(url=url, site="nghean", title="Hội nghị", text="Đồng chí Bí thư chủ trì."))
+    migrations.apply(db)
+    plan = load_plan(db, "nghean")
+    # Known (a listing showing only it stops there), and fetched again only when due.
+    assert url in plan.known
+    assert db.execute("SELECT kind, status FROM crawl_state WHERE url = ?", [url]).fetchone() == ("article", 200)
