@@ -16,7 +16,7 @@ from lxml import etree
 from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.page import HtmlElement, head, parse, select, select_one
+from crawler.extract.page import ClassIndex, HtmlElement, head, parse
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
@@ -50,12 +50,24 @@ class ArticlePage:
         self.page = page
         self.tree = parse(page)
 
+    @cached_property
+    def _index(self) -> ClassIndex:
+        return ClassIndex(self.tree)
+
+    def select(self, selector: str | None) -> list[HtmlElement]:
+        """A profile selector over the whole page."""
+        return self._index.select(self.tree, selector)
+
+    def select_one(self, selector: str | None) -> HtmlElement | None:
+        found = self.select(selector)
+        return found[0] if found else None
+
     # --- which path -------------------------------------------------------------------
 
     @cached_property
     def profile_body(self) -> HtmlElement | None:
         """The profile's article container, pruned; None when the selector matches nothing."""
-        body = select_one(self.tree, self.body_selector)
+        body = self.select_one(self.body_selector)
         if body is None or not clean(body.text_content()):
             return None
         return chrome.prune(body, extra=self.prune_selectors)
@@ -79,13 +91,13 @@ class ArticlePage:
         return generic.site_names(self.tree, self.page.url, self.site_names)
 
     def title(self) -> str:
-        heading = select_one(self.tree, self.title_selector) if self.title_selector else None
+        heading = self.select_one(self.title_selector) if self.title_selector else None
         if heading is not None and clean(heading.text_content()):
             return chrome.clean_title(clean(heading.text_content()), self.names)
         return generic.generic_title(self.tree, self.names)
 
     def published(self) -> str | None:
-        line = select_one(self.tree, self.date_selector)
+        line = self.select_one(self.date_selector)
         if line is not None:
             value = parse_date(clean(line.text_content()))
             if value is not None:
@@ -93,9 +105,10 @@ class ArticlePage:
         return to_iso(generic.structured_date(self.tree) or generic.generic_date(self.tree, self.title()))
 
     def category(self) -> str | None:
-        crumbs = select(self.tree, self.category_selector)
+        crumbs = [clean(a.text_content()) for a in self.select(self.category_selector)]
+        crumbs = [crumb for crumb in crumbs if crumb and not generic.is_home_crumb(crumb)]
         if crumbs:
-            return clean(crumbs[-1].text_content()) or None
+            return crumbs[-1]
         return generic.generic_category(self.tree)
 
     def summary(self) -> str | None:
@@ -103,7 +116,7 @@ class ArticlePage:
 
     @cached_property
     def _lead(self) -> str | None:
-        lead = select_one(self.tree, self.lead_selector)
+        lead = self.select_one(self.lead_selector)
         if lead is None and self.profile_body is None:
             return self.generic_body.lead
         text = clean(lead.text_content()) if lead is not None else ""
@@ -135,7 +148,7 @@ class ArticlePage:
         return "\n\n".join(paragraphs)
 
     def author(self) -> str | None:
-        line = select_one(self.tree, self.author_selector)
+        line = self.select_one(self.author_selector)
         if line is not None and clean(line.text_content()):
             return chrome.clean_author(clean(line.text_content()))
         return self._split[1] or generic.page_author(self.tree, self.names)

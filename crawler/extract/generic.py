@@ -132,6 +132,10 @@ def _date_of(el: HtmlElement, limit: int) -> object:
     return None if any(a.tag in ("li", "a") for a in el.iterancestors()) else value
 
 
+def is_home_crumb(text: str) -> bool:
+    return _fold(text) in ("trang chu", "home", "trang nhat")
+
+
 def generic_category(tree: HtmlElement) -> str | None:
     section = tree.xpath('//meta[@property="article:section"]/@content')
     if section and clean(section[0]):
@@ -141,7 +145,7 @@ def generic_category(tree: HtmlElement) -> str | None:
         '//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb") or contains(@class,"duongdan")]'
     ):
         links = [clean(a.text_content()) for a in crumbs.iter("a")]
-        links = [t for t in links if t and _fold(t) not in ("trang chu", "home")]
+        links = [t for t in links if t and not is_home_crumb(t)]
         if links:
             return links[-1]
     return None

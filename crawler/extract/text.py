@@ -7,7 +7,8 @@ import unicodedata
 
 # U+200B..U+200D zero-width space/joiners, U+2060 word joiner, U+FEFF BOM/zero-width no-break space:
 # they arrive in titles and bylines pasted from office software ("Quang\u200b Minh").
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -17,7 +18,9 @@ def clean(text: str | None) -> str:
         return ""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    if not text.isascii() and any(char in text for char in _ZERO_WIDTH_CHARS):
+        text = _ZERO_WIDTH.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def is_shouting(text: str) -> bool:

@@ -14,7 +14,7 @@ from crawler.sites.base import SiteProfile
 class DcsArticlePage(ArticlePage):
     title_selector = ".news-detail h1.news-title"
     date_selector = ".news-detail .news-date"
-    category_selector = ".breadcrumb a:not(:first-child)"
+    category_selector = ".breadcrumb a"
     lead_selector = ".news-detail .news-sapo"
     body_selector = ".news-detail .news-content"
     # Inside .news-content editors sometimes paste share widgets and "Tin liên quan" boxes.
