@@ -1,5 +1,7 @@
 """Faults a scheduled crawl meets: kill -9 mid-run, many times in a row; a second run started while
-one is going; a lock left by a dead run; readers searching while a crawl writes."""
+one is going; a lock left by a dead run; readers searching while a crawl writes; SIGTERM.
+
+The tests that run crawls side by side carry the "slow" marker: pytest -m slow runs them."""
 
 from __future__ import annotations
 
@@ -134,6 +136,7 @@ def _last_run(db: Path) -> int:
         connection.close()
 
 
+@pytest.mark.slow
 def test_a_second_run_while_one_is_going_exits_at_once(tmp_path: Path, tinbai: Any) -> None:
     db = tmp_path / "busy.db"
     first = start_crawl(db, NGHEAN, "-s", "DOWNLOAD_DELAY=0.2")
@@ -240,6 +243,7 @@ def _served_count(port: int) -> int | None:
         return None  # not listening yet
 
 
+@pytest.mark.slow
 def test_readers_search_and_serve_while_a_crawl_writes(tmp_path: Path, tinbai: Any) -> None:
     db = tmp_path / "busy.db"
     run_crawl(tinbai, db, NGHEAN)
@@ -281,6 +285,7 @@ def test_readers_search_and_serve_while_a_crawl_writes(tmp_path: Path, tinbai: A
     assert None not in served and served == sorted(served) and after == 19
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_run_cleanly(tmp_path: Path) -> None:
     """What systemd does to a run that outlives TimeoutStopSec or is stopped by hand."""
     db = tmp_path / "stopped.db"
