@@ -173,3 +173,24 @@ def test_an_archive_from_before_the_crawl_state_knows_its_articles() -> None:
     # Known (a listing showing only it stops there), and fetched again only when due.
     assert url in plan.known
     assert db.execute("SELECT kind, status FROM crawl_state WHERE url = ?", [url]).fetchone() == ("article", 200)
+
+
+def test_a_page_that_failed_is_fetched_again_once_it_answers(tmp_path: Path, tinbai: Any) -> None:
+    db = tmp_path / "retry.db"
+    failing = f"{SITE}/vi-vn/tin/bai-9/1-2-9"
+    down = _paged_site(tmp_path / "down", [[9, 8]])
+    manifest = json.loads((down / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["pages"]:
+        if entry["url"] == failing:
+            entry["status"] = 500
+    (down / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    up = _paged_site(tmp_path / "up", [[9, 8]])
+    first = crawl(tinbai, db, "--replay", str(down))
+    assert (first["new"], first["errors_by_kind"]) == (1, {"http_500": 1})
+    second = crawl(tinbai, db, "--replay", str(up))
+    assert (second["new"], second["status"]) == (1, "ok")
+    # Fetched and archived: the next run does not ask for it again (not due for days).
+    with serve(up) as site:
+        third = crawl(tinbai, db, *FAST, env=site.proxy_env())
+    assert failing.removeprefix(SITE) not in _asked(site.log)
+    assert (third["new"], third["status"]) == (0, "ok")

@@ -108,9 +108,11 @@ class PortalSpider(scrapy.Spider):
         for url in self.start_urls:
             yield self._article(url) if self.profile.is_article(url) else self._listing(url)
         # Pending from a run that was killed, failed last time, or due for a refresh.
-        for url, page_type in self.plan.due:
-            if self.profile.owns(url):
-                yield self._article(url) if page_type == "article" else self._listing(url)
+        due = [(url, page_type) for url, page_type in self.plan.due if self.profile.owns(url)]
+        # Asked for already: a listing that links them must not mark them queued again.
+        self.queued.update([*self.start_urls, *(url for url, _ in due)])
+        for url, page_type in due:
+            yield self._article(url) if page_type == "article" else self._listing(url)
 
     def _load_plan(self) -> CrawlPlan:
         schedule = self.settings.get("TINBAI_REFRESH") or self.profile.refresh_schedule
