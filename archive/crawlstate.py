@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from archive.db import ArchiveError, open_archive
 from archive.schema import migrations
 from archive.store import utc_now
+from archive.transaction import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +204,7 @@ def record_fetch(
     when = when or utc_now()
     lowered = {key.lower(): value for key, value in (headers or {}).items()}
     transient = is_transient(error)
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "INSERT INTO crawl_state (url, site, kind, discovered, failures) VALUES (?, ?, ?, ?, 0)"
             " ON CONFLICT(url) DO NOTHING",
@@ -223,7 +224,7 @@ def record_listing(db: Database, url: str, *, site: str, status: int, queued: It
 
     One transaction, so a run killed at any moment leaves either both or neither."""
     when = utc_now()
-    with db.atomic():
+    with write_transaction(db):
         record_fetch(db, url, site=site, kind="listing", status=status, when=when)
         db.conn.executemany(
             "INSERT INTO crawl_state (url, site, kind, discovered, queued, failures) VALUES (?, ?, ?, ?, ?, 0)"
@@ -350,7 +351,7 @@ class RunLock:
             try:
                 db = open_archive(self.path)
                 try:
-                    with db.atomic():
+                    with write_transaction(db):
                         cursor = db.execute(
                             "UPDATE run_lock SET heartbeat = ? WHERE token = ?", [utc_now(), self.token]
                         )
@@ -370,7 +371,7 @@ class RunLock:
         try:
             db = open_archive(self.path)
             try:
-                with db.atomic():
+                with write_transaction(db):
                     db.execute("DELETE FROM run_lock WHERE token = ?", [self.token])
             finally:
                 db.close()

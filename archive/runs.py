@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.store import inserted_id, utc_now
+from archive.transaction import write_transaction
 
 # finish_run() counts: each key is a column of `runs`. "aliases" counts saves that
 # found the same content under a new URL (SaveResult.status == "alias"); "not_modified" the
@@ -21,7 +22,7 @@ RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified"
 
 def start_run(db: Database, site: str) -> int:
     """Record that a crawl of `site` started now; returns the run id for finish_run()."""
-    with db.atomic():
+    with write_transaction(db):
         table = db.table("runs")
         table.insert({"site": site, "started": utc_now(), "status": "running"})
         return inserted_id(table)
@@ -43,7 +44,7 @@ def finish_run(db: Database, run_id: int, *, status: str, counts: dict[str, int]
         errors=sum(errors.values()),
         errors_json=json.dumps(errors, ensure_ascii=False, sort_keys=True),
     )
-    with db.atomic():
+    with write_transaction(db):
         if db.execute("SELECT 1 FROM runs WHERE id = ?", [run_id]).fetchone() is None:
             raise ValueError(f"no run with id {run_id}")
         db.table("runs").update(run_id, row)

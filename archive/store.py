@@ -22,6 +22,7 @@ from sqlite_utils.db import Table
 from archive.fold import fold
 from archive.near import link_near_duplicate
 from archive.schema import FTS_TABLE
+from archive.transaction import write_transaction
 from crawler.extract.record import Article, Image, Page
 
 SaveStatus = Literal["new", "updated", "duplicate", "alias"]
@@ -72,7 +73,7 @@ def save_article(
         fetched_url = page.url
     urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
 
-    with db.atomic():
+    with write_transaction(db):
         article_id = _known_article(db, urls)
         if article_id is None and site_article_id is not None:
             article_id = _article_with_site_id(db, article.site, site_article_id)
@@ -126,7 +127,7 @@ def save_reextraction(
     dated when the page was fetched and linked to it, with the extraction that made it.
     Returns "updated" with the new version, or "duplicate" when the text is unchanged.
     """
-    with db.atomic():
+    with write_transaction(db):
         if site_article_id is not None:
             _claim_site_id(db, article_id, article.site, site_article_id)
         latest = _latest_version(db, article_id)

@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article, start_run
 from archive.crawlstate import touch_article
+from archive.transaction import write_transaction
 from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class ArchivePipeline:
             raise DropItem(f"{item.kind}: {item.url}", log_level="DEBUG")
         if isinstance(item, NotModified):
             self.counts["not_modified"] += 1
-            with self.db.atomic():
+            with write_transaction(self.db):
                 record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
                 touch_article(self.db, item.url)
         elif isinstance(item, ListingRead):
@@ -76,7 +77,7 @@ class ArchivePipeline:
         try:
             # The article and its URL's state in one transaction: a kill between them cannot leave
             # an article archived whose URL still looks never fetched, or the reverse.
-            with self.db.atomic():
+            with write_transaction(self.db):
                 profile = getattr(self.crawler.spider, "profile", None)
                 site_article_id = profile.article_id(item.article.url or url) if profile else None
                 result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,

@@ -22,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.store import reextraction_plan, save_reextraction
+from archive.transaction import write_transaction
 from crawler import sites as registry
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
 
@@ -90,7 +91,7 @@ def reextract(
         done = 0
         while done < len(plan):
             # One commit per COMMIT_EVERY saves (each save_reextraction() a savepoint inside it).
-            with db.atomic():
+            with write_transaction(db):
                 for article_id, raw_page_id, record, site_article_id, error in islice(results, COMMIT_EVERY):
                     done += 1
                     if record is None:

@@ -439,3 +439,29 @@ def test_the_canonical_page_decides_metadata_whatever_the_fetch_order() -> None:
             save_article(db, record, fetched_url=fetched)
         assert [row["category"] for row in db["articles"].rows] == ["Xây dựng Đảng"], order
         assert db["article_versions"].count == 1
+
+
+def test_a_write_transaction_survives_a_commit_by_another_connection(tmp_path: Path) -> None:
+    """The run lock's heartbeat commits from its own connection while the pipeline saves."""
+    from archive import open_archive, save_article
+    from archive.transaction import write_transaction
+
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    heartbeat = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    heartbeat.execute("CREATE TABLE beat (t)")
+    record = Article(url="https://nghean.dcs.vn/vi-vn/tin/x/1-2-3", site="nghean", title="T", text="Đảng ủy " * 30)
+
+    # What db.atomic() does: read, another connection commits, then the write fails at once.
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with db.atomic():
+            db.execute("SELECT count(*) FROM articles").fetchone()
+            heartbeat.execute("INSERT INTO beat VALUES (1)")
+            save_article(db, record)
+    # With the write lock taken first, the other writer waits (here: times out) and the save lands.
+    with write_transaction(db):
+        db.execute("SELECT count(*) FROM articles").fetchone()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            heartbeat.execute("INSERT INTO beat VALUES (2)")
+        save_article(db, record)
+    assert db["articles"].count == 1

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from archive.transaction import write_transaction
 from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 
 
@@ -101,7 +102,7 @@ def _check_archive(db: str) -> int:
         archive = open_archive(db)
         try:
             # A write, so a file that opens but cannot be written to fails here, not mid-crawl.
-            with archive.atomic():
+            with write_transaction(archive):
                 archive.execute("UPDATE runs SET status = status WHERE 0")
                 archive.execute("DELETE FROM run_lock WHERE 0")
             return int(archive.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])

@@ -1,0 +1,32 @@
+"""Write transactions on the archive: every writer (crawl pipeline, run lock, re-extraction) uses them.
+
+A deferred BEGIN (what `db.atomic()` issues) reads first and becomes a writer later; if another
+connection commits in between (the run lock's heartbeat thread, a second process), SQLite answers
+"database is locked" at once, whatever the busy timeout: one save in a few thousand failed that
+way during long crawls. BEGIN IMMEDIATE takes the write lock first and waits for it instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """Like `db.atomic()`; the outermost transaction starts with BEGIN IMMEDIATE."""
+    if db.conn.in_transaction:
+        with db.atomic():  # nested: a savepoint inside the caller's transaction
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
