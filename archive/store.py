@@ -131,31 +131,15 @@ def save_reextraction(
         if site_article_id is not None:
             _claim_site_id(db, article_id, article.site, site_article_id)
         latest = _latest_version(db, article_id)
-        columns = _article_columns(article)
         if latest["content_hash"] == article.content_hash:
-            columns = {k: v for k, v in columns.items() if k not in ("text", "content_hash")}
-            db.execute(
-                "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
-                {**columns, "id": article_id},
-            )
+            _refresh_metadata(db, article_id, article)
             _replace_images(db, article_id, article.images)
             _index(db, article_id, article)
             return SaveResult("duplicate", article_id, latest["version"])
         fetched_at = db.execute("SELECT fetched_at FROM raw_pages WHERE id = ?", [raw_page_id]).fetchone()[0]
         version = latest["version"] + 1
-        _articles(db).update(article_id, columns)
-        _versions(db).insert(
-            {
-                "article_id": article_id,
-                "version": version,
-                "fetched_at": fetched_at,
-                "title": article.title,
-                "text": article.text,
-                "content_hash": article.content_hash,
-                "raw_page_id": raw_page_id,
-                "extraction": article.extraction,
-            }
-        )
+        _articles(db).update(article_id, _article_columns(article))
+        _insert_version(db, article_id, version, article, raw_page_id, fetched_at)
         _replace_images(db, article_id, article.images)
         _index(db, article_id, article)
         link_near_duplicate(db, article_id, article.text)
@@ -323,11 +307,17 @@ def _add_version(
     raw_page_id = None
     if page is not None:
         raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id)
+    _insert_version(db, article_id, version, article, raw_page_id, seen_at)
+
+
+def _insert_version(
+    db: Database, article_id: int, version: int, article: Article, raw_page_id: int | None, fetched_at: str
+) -> None:
     _versions(db).insert(
         {
             "article_id": article_id,
             "version": version,
-            "fetched_at": seen_at,
+            "fetched_at": fetched_at,
             "title": article.title,
             "text": article.text,
             "content_hash": article.content_hash,
