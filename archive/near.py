@@ -102,12 +102,14 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
 
 
 def _buckets(hashvalues: np.ndarray) -> list[tuple[int, int]]:
-    buckets = []
-    for band in range(BANDS):
-        chunk = hashvalues[band * ROWS : (band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        buckets.append((band, int.from_bytes(digest, "big", signed=True)))
-    return buckets
+    """(band, bucket) for each band: the signed 64-bit BLAKE2b of the band's ROWS stored values."""
+    stored = hashvalues.astype(SIGNATURE_DTYPE, copy=False).tobytes()
+    size = ROWS * 4
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return [
+        (band, from_bytes(blake2b(stored[band * size : (band + 1) * size], digest_size=8).digest(), "big", signed=True))
+        for band in range(BANDS)
+    ]
 
 
 def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str | None = None) -> int | None:
@@ -118,35 +120,56 @@ def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str
     itself a re-post is followed to the article it re-posts. `folded` is fold(text) when the
     caller has it.
     """
+    original, hashvalues = find_original(db, text, folded=folded, before=article_id)
+    store_signature(db, article_id, hashvalues)
+    db.conn.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [original, article_id])
+    return original
+
+
+def find_original(
+    db: Database, text: str, *, folded: str | None = None, before: int | None = None
+) -> tuple[int | None, np.ndarray | None]:
+    """(the article `text` re-posts, `text`'s signature): the earliest article with an id below
+    `before` whose signature is within THRESHOLD, followed to the article it re-posts, or None.
+
+    `before=None` is for an article not inserted yet, which is newer than every stored one:
+    save_article() inserts a new article with its link instead of updating the row after (an
+    UPDATE rewrites the whole row, text included). The signature is None for a short text,
+    which is never linked.
+    """
+    hashvalues = signature(text, folded=folded)
+    if hashvalues is None:
+        return None, None
+    return _earliest_match(db, _NEWEST if before is None else before, hashvalues, _buckets(hashvalues)), hashvalues
+
+
+def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None) -> None:
+    """Replace `article_id`'s signature and LSH buckets by `hashvalues` (none for None)."""
     # Plain statements on the connection: sqlite-utils' table methods re-read the schema.
     conn = db.conn
     conn.execute("DELETE FROM article_lsh WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
-    hashvalues = signature(text, folded=folded)
-    original = None
-    if hashvalues is not None:
-        buckets = _buckets(hashvalues)
-        original = _earliest_match(db, article_id, hashvalues, buckets)
-        conn.execute(
-            "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)", [article_id, hashvalues.tobytes()]
-        )
-        conn.executemany(
-            "INSERT INTO article_lsh (band, bucket, article_id) VALUES (?, ?, ?)",
-            [(band, bucket, article_id) for band, bucket in buckets],
-        )
-    conn.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [original, article_id])
-    return original
+    if hashvalues is None:
+        return
+    conn.execute(
+        "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)", [article_id, hashvalues.tobytes()]
+    )
+    conn.executemany(
+        "INSERT INTO article_lsh (band, bucket, article_id) VALUES (?, ?, ?)",
+        [(band, bucket, article_id) for band, bucket in _buckets(hashvalues)],
+    )
 
 
 def _earliest_match(
     db: Database, article_id: int, hashvalues: np.ndarray, buckets: list[tuple[int, int]]
 ) -> int | None:
-    """The earliest older article sharing a band bucket whose signature is within THRESHOLD,
-    followed to the article it re-posts; None when there is none.
+    """The earliest article older than `article_id` sharing a band bucket whose signature is
+    within THRESHOLD, followed to the article it re-posts; None when there is none.
 
     One query gathers the candidates of every band with their signatures (a formulaic corpus
     gives hundreds of candidates at 100,000 articles: one SELECT each made a save 30 times
-    slower there), and numpy compares them all at once.
+    slower there), and numpy compares them all at once. Only the match's articles row is read:
+    near_duplicate_of comes after the text in the row, so reading it means reading the text.
     """
     import numpy as np
 
@@ -156,22 +179,24 @@ def _earliest_match(
     signatures = np.frombuffer(b"".join(row[1] for row in rows), dtype=SIGNATURE_DTYPE).reshape(len(rows), NUM_PERM)
     # similarity() for every candidate, in id order.
     similar = (signatures == hashvalues).sum(axis=1) / NUM_PERM >= THRESHOLD
-    matches = np.flatnonzero(similar)
-    if not len(matches):
-        return None
-    candidate, near_duplicate_of = rows[matches[0]][0], rows[matches[0]][2]
-    return int(near_duplicate_of or candidate)
+    for match in np.flatnonzero(similar):
+        candidate = rows[match][0]
+        row = db.conn.execute("SELECT near_duplicate_of FROM articles WHERE id = ?", [candidate]).fetchone()
+        if row is not None:
+            return int(row[0] or candidate)
+    return None
 
 
-# Candidates: older articles in the same bucket of any band, in id order, with their signature
-# and what they re-post. An article without a stored signature is no candidate.
+# Above every article id (SQLite's largest rowid).
+_NEWEST = 2**63 - 1
+# Candidates: older articles in the same bucket of any band, in id order, with their signature.
+# An article without a stored signature is no candidate.
 _CANDIDATES = (
     "WITH query (band, bucket) AS (VALUES " + ", ".join(["(?, ?)"] * BANDS) + "),"
     " candidates (article_id) AS (SELECT DISTINCT article_lsh.article_id FROM query"
     "   JOIN article_lsh ON article_lsh.band = query.band AND article_lsh.bucket = query.bucket"
     "   WHERE article_lsh.article_id < ?)"
-    " SELECT candidates.article_id, article_minhash.signature, articles.near_duplicate_of FROM candidates"
+    " SELECT candidates.article_id, article_minhash.signature FROM candidates"
     " JOIN article_minhash ON article_minhash.article_id = candidates.article_id"
-    " JOIN articles ON articles.id = candidates.article_id"
     " ORDER BY candidates.article_id"
 )

@@ -147,3 +147,18 @@ def test_earliest_match_answers_as_one_select_per_candidate(db: sqlite_utils.Dat
 def test_earliest_match_without_candidates_is_none(db: sqlite_utils.Database) -> None:
     hashvalues = near.signature(random_text(random.Random(3), 100))
     assert near._earliest_match(db, 1, hashvalues, near._buckets(hashvalues)) is None
+
+
+def test_buckets_are_the_first_implementations() -> None:
+    """article_lsh holds these buckets: computed another way, stored articles would stop being candidates."""
+    import hashlib
+
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        hashvalues = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+        expected = []
+        for band in range(near.BANDS):
+            chunk = hashvalues[band * near.ROWS : (band + 1) * near.ROWS].tobytes()
+            digest = hashlib.blake2b(chunk, digest_size=8).digest()
+            expected.append((band, int.from_bytes(digest, "big", signed=True)))
+        assert near._buckets(hashvalues) == expected
