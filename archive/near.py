@@ -166,10 +166,11 @@ def _earliest_match(
     """The earliest article older than `article_id` sharing a band bucket whose signature is
     within THRESHOLD, followed to the article it re-posts; None when there is none.
 
-    One query gathers the candidates of every band with their signatures (a formulaic corpus
-    gives hundreds of candidates at 100,000 articles: one SELECT each made a save 30 times
-    slower there), and numpy compares them all at once. Only the match's articles row is read:
-    near_duplicate_of comes after the text in the row, so reading it means reading the text.
+    One query gathers the candidates of every band (a formulaic corpus gives hundreds at
+    100,000 articles: one SELECT each made a save 30 times slower there), keeps those sharing
+    enough bands to be within THRESHOLD at all (MIN_SHARED_BANDS) with their signatures, and
+    numpy compares them at once. Only the match's articles row is read: near_duplicate_of comes
+    after the text in the row, so reading it means reading the text.
     """
     import numpy as np
 
@@ -189,13 +190,19 @@ def _earliest_match(
 
 # Above every article id (SQLite's largest rowid).
 _NEWEST = 2**63 - 1
-# Candidates: older articles in the same bucket of any band, in id order, with their signature.
-# An article without a stored signature is no candidate.
+# The fewest bands a signature within THRESHOLD shares with the new one: at least
+# _MIN_EQUAL of the NUM_PERM values are equal, so at most NUM_PERM - _MIN_EQUAL bands hold an
+# unequal value and the others are equal, hence in the same bucket. An article sharing fewer
+# buckets cannot match, and its signature is not read (most candidates share one or two).
+_MIN_EQUAL = next(equal for equal in range(NUM_PERM + 1) if equal / NUM_PERM >= THRESHOLD)
+MIN_SHARED_BANDS = max(1, BANDS - (NUM_PERM - _MIN_EQUAL))
+# Candidates: older articles in at least MIN_SHARED_BANDS of the new signature's buckets, in
+# id order, with their signature. An article without a stored signature is no candidate.
 _CANDIDATES = (
     "WITH query (band, bucket) AS (VALUES " + ", ".join(["(?, ?)"] * BANDS) + "),"
-    " candidates (article_id) AS (SELECT DISTINCT article_lsh.article_id FROM query"
+    " candidates (article_id) AS (SELECT article_lsh.article_id FROM query"
     "   JOIN article_lsh ON article_lsh.band = query.band AND article_lsh.bucket = query.bucket"
-    "   WHERE article_lsh.article_id < ?)"
+    f"   WHERE article_lsh.article_id < ? GROUP BY article_lsh.article_id HAVING count(*) >= {MIN_SHARED_BANDS})"
     " SELECT candidates.article_id, article_minhash.signature FROM candidates"
     " JOIN article_minhash ON article_minhash.article_id = candidates.article_id"
     " ORDER BY candidates.article_id"

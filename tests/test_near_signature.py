@@ -162,3 +162,33 @@ def test_buckets_are_the_first_implementations() -> None:
             digest = hashlib.blake2b(chunk, digest_size=8).digest()
             expected.append((band, int.from_bytes(digest, "big", signed=True)))
         assert near._buckets(hashvalues) == expected
+
+
+@pytest.mark.parametrize(("equal", "linked"), [(103, True), (102, False)])
+def test_a_candidate_sharing_the_fewest_possible_bands_is_still_compared(
+    db: sqlite_utils.Database, equal: int, linked: bool
+) -> None:
+    """103 of 128 equal values is the least similarity that links (0.805 >= 0.8); with the 25
+    unequal values in 25 different bands the two signatures share only 7 buckets."""
+    assert near.MIN_SHARED_BANDS == 7
+    rng = np.random.default_rng(9)
+    new = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+    old = new.copy()
+    unequal = near.NUM_PERM - equal
+    # One unequal value in each of the first `unequal` bands (25 or 26 of 32).
+    for band in range(unequal):
+        old[band * near.ROWS] ^= 1
+    shared = sum(a == b for a, b in zip(near._buckets(new), near._buckets(old), strict=True))
+    assert shared == near.BANDS - unequal
+    # Two older articles: one unrelated, then the near copy.
+    for number in (1, 2):
+        db.execute(
+            "INSERT INTO articles (id, url, site, title, text, content_hash, first_seen, last_seen)"
+            " VALUES (?, ?, 'x', 't', 't', ?, 'd', 'd')",
+            [number, f"https://x.vn/{number}", str(number)],
+        )
+    other = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+    near.store_signature(db, 1, other)
+    near.store_signature(db, 2, old)
+    assert near.similarity(new, old) == equal / near.NUM_PERM
+    assert near._earliest_match(db, 3, new, near._buckets(new)) == (2 if linked else None)
