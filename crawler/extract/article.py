@@ -7,7 +7,7 @@ trafilatura) produces the record instead, and `Article.extraction` says which pa
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from typing import ClassVar
 from urllib.parse import urljoin
 
@@ -16,7 +16,7 @@ from lxml import etree
 from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.page import ClassIndex, HtmlElement, head, parse
+from crawler.extract.page import ClassIndex, HtmlElement, head, parse, selector_tokens
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
@@ -52,7 +52,7 @@ class ArticlePage:
 
     @cached_property
     def _index(self) -> ClassIndex:
-        return ClassIndex(self.tree)
+        return ClassIndex(self.tree, _selector_tokens(type(self)))
 
     def select(self, selector: str | None) -> list[HtmlElement]:
         """A profile selector over the whole page."""
@@ -70,6 +70,8 @@ class ArticlePage:
         body = self.select_one(self.body_selector)
         if body is None or not clean(body.text_content()):
             return None
+        # Pruned where it stands: the page is this object's own parse, and no other field reads
+        # inside the article container (a copy of it cost as much as the pruning).
         return chrome.prune(body, extra=self.prune_selectors)
 
     @property
@@ -183,6 +185,16 @@ class ArticlePage:
             images=self.images(),
             extraction=self.extraction,
         )
+
+
+@cache
+def _selector_tokens(page_class: type[ArticlePage]) -> frozenset[str]:
+    """The class tokens of the page class's field selectors: indexed together, in one pass."""
+    selectors = (
+        page_class.title_selector, page_class.date_selector, page_class.category_selector,
+        page_class.lead_selector, page_class.body_selector, page_class.author_selector,
+    )
+    return frozenset().union(*(selector_tokens(selector) for selector in selectors))
 
 
 def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:

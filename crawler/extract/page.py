@@ -11,9 +11,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import lxml.html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -38,21 +40,26 @@ def _try(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def _decode(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """(encoding, text), decoding the body once in the common case (header and meta agree)."""
-    bom, _ = read_bom(body)
-    if bom:
-        encoding = _codec(bom) or "utf-8"
-        return encoding, body.decode(encoding, errors="replace").removeprefix("\ufeff")
+def _declared(body: bytes, content_type: str | None) -> list[str]:
+    """The encodings to try, in order, from the HTTP header and the page's own <meta>."""
     header = _codec(http_content_type_encoding(content_type or ""))
     meta = _codec(html_body_declared_encoding(body))
     if header and meta and header != meta:
         # A UTF-8 body is UTF-8 whatever either label says; otherwise the page's own meta
         # corrects a server default ("Content-Type: text/html; charset=iso-8859-1" in front of
         # a windows-1258 page that says so in its <meta>): single-byte codecs decode anything.
-        candidates = ["utf-8", meta, header] if "utf-8" in (header, meta) else [meta, header]
-    else:
-        candidates = [enc for enc in (header or meta,) if enc]
+        return ["utf-8", meta, header] if "utf-8" in (header, meta) else [meta, header]
+    return [enc for enc in (header or meta,) if enc]
+
+
+def _decode(body: bytes, content_type: str | None, candidates: list[str] | None = None) -> tuple[str, str]:
+    """(encoding, text), decoding the body once in the common case (header and meta agree)."""
+    bom, _ = read_bom(body)
+    if bom:
+        encoding = _codec(bom) or "utf-8"
+        return encoding, body.decode(encoding, errors="replace").removeprefix("\ufeff")
+    if candidates is None:
+        candidates = _declared(body, content_type)
     for encoding in [*candidates, "utf-8"]:
         text = _try(body, encoding)
         if text is not None:
@@ -72,25 +79,56 @@ def decode(page: Page) -> str:
 
 
 @cache
-def _parser(encoding: str) -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(encoding=encoding)
+def _parser(encoding: str | None) -> lxml.html.HTMLParser:
+    parser = lxml.html.HTMLParser(encoding=encoding)
+    # Every element an HtmlElement, chosen in C. lxml.html's own lookup calls back into Python
+    # for each element proxy made (to give <form>, <input>, <select>... their form classes,
+    # which extraction never uses): two to three times the cost of every walk over the tree.
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+    ))
+    return parser
 
 
 def parse(page: Page) -> HtmlElement:
     """Parse once; every field method reads this tree."""
-    encoding, html = _decode(page.body, page.header("Content-Type"))
+    body, content_type = page.body, page.header("Content-Type")
+    candidates = None
+    if not read_bom(body)[0]:
+        candidates = _declared(body, content_type)
+        if (not candidates or candidates[0] == "utf-8") and b"\xcc" not in body and b"\xcd" not in body:
+            # Nearly every page: UTF-8 without combining marks (so NFC already; see
+            # _nfc_enough). libxml2 decodes the bytes itself, twice as fast as parsing a str
+            # and without decoding in Python first; bytes that are not UTF-8 make it report
+            # an invalid encoding, and the page then goes the careful way below.
+            if not body.strip(b" \t\r\n"):
+                raise ValueError("empty page")
+            parser = _parser("utf-8")
+            tree = lxml.html.document_fromstring(body, parser=parser, base_url=page.url)
+            if not any(error.type_name == "ERR_INVALID_ENCODING" for error in parser.error_log):
+                return tree
+    encoding, html = _decode(body, content_type, candidates)
     if not html.strip("\ufeff \t\r\n"):
         raise ValueError("empty page")
-    if encoding == "utf-8" and not html.startswith("\ufeff") and unicodedata.is_normalized("NFC", html):
-        # Nearly every page: UTF-8 and already NFC. libxml2 decoding the bytes itself parses
-        # twice as fast as handing it the str.
-        return lxml.html.document_fromstring(page.body, parser=_parser(encoding), base_url=page.url)
+    if encoding == "utf-8" and not html.startswith("\ufeff") and _nfc_enough(body, html):
+        return lxml.html.document_fromstring(body, parser=_parser(encoding), base_url=page.url)
     html = html.removeprefix("\ufeff")
     html = html if unicodedata.is_normalized("NFC", html) else unicodedata.normalize("NFC", html)
     # lxml rejects str input carrying an encoding declaration; strip the XML prolog if any.
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[1]
-    return lxml.html.document_fromstring(html, base_url=page.url)
+    return lxml.html.document_fromstring(html, parser=_parser(None), base_url=page.url)
+
+
+def _nfc_enough(body: bytes, html: str) -> bool:
+    """Whether a UTF-8 page can be parsed as it is. Vietnamese written decomposed ("e" + U+0301)
+    carries combining marks U+0300-U+036F, whose UTF-8 lead bytes 0xCC/0xCD appear nowhere else:
+    without them (two memchr calls) the full NFC check of the page, ten times slower, is skipped.
+    Other scripts' rare unnormalised text still becomes NFC where every field is cleaned."""
+    if b"\xcc" not in body and b"\xcd" not in body:
+        return True
+    return unicodedata.is_normalized("NFC", html)
 
 
 @cache
@@ -117,17 +155,32 @@ def _simple_chain(selector: str) -> tuple[tuple[str | None, frozenset[str]], ...
     return tuple(chain)
 
 
-class ClassIndex:
-    """Elements of one page by class, built in one pass: a profile asks for a dozen selectors
-    per page, and each CSSSelector would walk the whole tree again."""
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
 
-    def __init__(self, root: HtmlElement) -> None:
+
+class ClassIndex:
+    """Elements of one page by class token, for the tokens a profile's selectors name: a profile
+    asks for a dozen selectors per page, and each CSSSelector would walk the whole tree again.
+    A token no selector named beforehand is indexed on first use (one more pass)."""
+
+    def __init__(self, root: HtmlElement, tokens: Iterable[str] = ()) -> None:
+        self.root = root
         self.by_class: dict[str, list[HtmlElement]] = {}
-        # XPath hands back only the elements with a class: lxml.html builds a Python proxy
-        # (through a slow class lookup) for each element an iter() walk visits.
-        for el in root.xpath("descendant-or-self::*[@class]"):
-            for token in set(el.get("class").split()):
-                self.by_class.setdefault(token, []).append(el)
+        self._add(frozenset(tokens))
+
+    def _add(self, tokens: frozenset[str]) -> None:
+        index = self.by_class
+        for token in tokens:
+            index.setdefault(token, [])
+        if not tokens:
+            return
+        # XPath hands back only the elements with a class attribute, in document order.
+        for el in _CLASSED(self.root):
+            for token in el.get("class").split():
+                if token in tokens:
+                    bucket = index[token]
+                    if not bucket or bucket[-1] is not el:  # class="a a" lists an element once
+                        bucket.append(el)
 
     def select(self, root: HtmlElement, selector: str | None) -> list[HtmlElement]:
         if not selector:
@@ -144,8 +197,17 @@ class ClassIndex:
             for container in self._resolve(chain[:-1]):
                 found.update(dict.fromkeys(el for el in container.iterdescendants(tag)))
             return list(found)
-        candidates = self.by_class.get(next(iter(classes)), [])
+        token = min(classes)
+        if token not in self.by_class:
+            self._add(frozenset({token}))
+        candidates = self.by_class[token]
         return [el for el in candidates if _matches(el, tag, classes) and _has_ancestors(el, chain[:-1])]
+
+
+def selector_tokens(selector: str | None) -> frozenset[str]:
+    """The class tokens a simple selector chain looks up (empty for other selectors)."""
+    chain = _simple_chain(selector) if selector else None
+    return frozenset(token for _, classes in chain or () for token in classes)
 
 
 def _matches(el: HtmlElement, tag: str | None, classes: frozenset[str]) -> bool:

@@ -6,7 +6,6 @@ This module is the only one the archive imports from the crawler side.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -56,12 +55,12 @@ class Article:
         return cls(**data)
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def normalized_for_hash(text: str) -> str:
     """Text as compared for exact duplicates: NFC, case-folded, whitespace collapsed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # split() breaks on the characters regex \s matches: the same as collapsing \s+ and stripping.
+    return " ".join(text.split()).casefold()
 
 
 def content_hash(text: str) -> str:
