@@ -3,8 +3,14 @@
 Data flow: when extraction rules improve, `tinbai reextract` runs each article's stored page
 (archive raw_pages, the page of its latest version) through crawler.extract again, with the
 portal's page class, and save_reextraction() writes what changed. No network: the pages come
-from the archive. Workers read and extract in parallel, each with its own read-only connection
-(the archive is in WAL mode, so they read while the parent writes); only the parent writes.
+from the archive.
+
+With N > 1 processes, N workers read, extract and compare in parallel, each with its own
+read-only connection (the archive is in WAL mode, so they read while the parent writes); only
+the parent writes. A worker compares the new record with what the archive holds for it and
+sends back only a record that would change something: re-running the same rules over an
+archive leaves the parent almost nothing to do, so the workers' extraction sets the pace. With
+one process everything runs in it, without a pool, pickling or a second process.
 """
 
 from __future__ import annotations
@@ -13,32 +19,55 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
-from itertools import islice
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
+from archive.fold import fold
+from archive.schema import FTS_TABLE
 from archive.store import reextraction_plan, save_reextraction
 from archive.transaction import write_transaction
 from crawler import sites as registry
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
+from crawler.extract.record import Article
 
-# Only the parent writes, so its commits bound the whole run: one commit (a disk flush) per article
-# kept it busy while a second worker waited (600 articles: 52 s with one process, 39 s with two;
-# batched: 30 s and 20 s, on a busy 2-core machine).
-# A batch is at most a second or two of work, short enough for a crawl waiting on the lock.
+# Only the parent writes, so its commits bound a run where many records change: one commit (a
+# disk flush) per article kept it busy while a second worker waited (600 articles: 52 s with one
+# process, 39 s with two; batched: 30 s and 20 s, on a busy 2-core machine). A transaction holds
+# at most COMMIT_EVERY saves and stays open at most COMMIT_SECONDS, short enough for a crawl
+# waiting on the lock (records that change nothing are not written and open no transaction).
 COMMIT_EVERY = 100
+COMMIT_SECONDS = 1.0
+# Tasks a worker takes at a time: few enough that both workers finish together.
+CHUNKSIZE = 8
 
-# A worker's own read-only connection to the archive (set by _open_worker).
-_worker_db: sqlite3.Connection | None = None
+# What a worker found: "same" (the archive already holds exactly this record: nothing to write),
+# "refresh" (same text, but metadata, images, the search index or the portal's id differ),
+# "changed" (new text: a new version), "failed" (the page no longer yields an article).
+Outcome = Literal["same", "refresh", "changed", "failed"]
+Result = tuple[int, int, Outcome, Article | str | None, str | None]
+
+# The articles columns save_reextraction() rewrites for an unchanged text (store._refresh_metadata):
+# everything _article_columns() holds except text and content_hash.
+_METADATA = ("site", "title", "published", "published_month", "author", "category", "summary", "source",
+             "extraction")
+_STORED = (
+    "SELECT a.site, " + ", ".join(f"a.[{column}]" for column in _METADATA) + ", a.site_article_id,"
+    " (SELECT content_hash FROM article_versions WHERE article_id = a.id ORDER BY version DESC LIMIT 1)"
+    " FROM articles AS a WHERE a.id = ?"
+)
+
+# The reading connection of this process (a worker's, or the parent's own with one process).
+_reader: sqlite3.Connection | None = None
 
 
-def _open_worker(path: str) -> None:
-    global _worker_db
-    _worker_db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+def _open_reader(path: str) -> None:
+    global _reader
+    _reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
 
 
 def _page_class(site: str, url: str) -> type[ArticlePage]:
@@ -46,22 +75,70 @@ def _page_class(site: str, url: str) -> type[ArticlePage]:
     return profile.page_class if profile is not None else ArticlePage
 
 
-def _extract(task: tuple[int, int]) -> tuple[int, int, dict[str, Any] | None, str | None, str | None]:
-    """In a worker: (article_id, raw_page_id) -> (ids, the record as a dict or None, its site id, error)."""
+def _metadata(article: Article) -> tuple[Any, ...]:
+    """The new record as save_reextraction() would write the metadata columns (_METADATA)."""
+    month = article.published[:7] if article.published else None
+    return (article.site, article.title, article.published, month, article.author, article.category,
+            article.summary, article.source, article.extraction)
+
+
+def _compare(db: sqlite3.Connection, article_id: int, stored: tuple[Any, ...], article: Article,
+             site_article_id: str | None) -> Outcome:
+    """Would save_reextraction(article) change anything? Read-only, cheapest checks first."""
+    metadata, stored_site_id, stored_hash = stored[1:-2], stored[-2], stored[-1]
+    if stored_hash != article.content_hash:
+        return "changed"
+    if metadata != _metadata(article):
+        return "refresh"
+    if site_article_id is not None and stored_site_id is None:
+        # The save would claim the id unless another article holds it (then it stays NULL).
+        held = db.execute("SELECT 1 FROM articles WHERE site = ? AND site_article_id = ?",
+                          [article.site, site_article_id]).fetchone()
+        if held is None:
+            return "refresh"
+    images = db.execute("SELECT position, src, caption FROM images WHERE article_id = ? ORDER BY position",
+                        [article_id]).fetchall()
+    if images != [(position, image.src, image.caption) for position, image in enumerate(article.images, start=1)]:
+        return "refresh"
+    # The folded index row is rewritten from the new record (its text can differ from the stored
+    # one in case and spacing with the same hash, and a crawl's metadata refresh leaves it as is).
+    indexed = db.execute(f"SELECT title, summary, text FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id]).fetchone()
+    if indexed != (fold(article.title), fold(article.summary or ""), fold(article.text)):
+        return "refresh"
+    return "same"
+
+
+def _reextract_one(task: tuple[int, int]) -> Result:
+    """(article_id, raw_page_id) -> (ids, outcome, the new record when there is something to write
+    or the reason it failed, the portal's id for it)."""
     article_id, raw_page_id = task
-    assert _worker_db is not None
-    url, status, headers, body = _worker_db.execute(
+    assert _reader is not None
+    url, status, headers, body = _reader.execute(
         "SELECT url, status, headers, body FROM raw_pages WHERE id = ?", [raw_page_id]
     ).fetchone()
-    (site,) = _worker_db.execute("SELECT site FROM articles WHERE id = ?", [article_id]).fetchone()
+    stored = _reader.execute(_STORED, [article_id]).fetchone()
     page = Page(url=url, body=zlib.decompress(body), headers=json.loads(headers or "{}"), status=status or 200)
     try:
-        article = extract(page, _page_class(site, url))
+        article = extract(page, _page_class(stored[0], url))
     except NotAnArticle as error:
-        return article_id, raw_page_id, None, None, str(error)
+        return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)
     site_article_id = profile.article_id(article.url) if profile is not None else None
-    return article_id, raw_page_id, article.to_dict(), site_article_id, None
+    outcome = _compare(_reader, article_id, stored, article, site_article_id)
+    if outcome == "same":
+        return article_id, raw_page_id, outcome, None, None
+    return article_id, raw_page_id, outcome, article, site_article_id
+
+
+def _in_process(path: str, plan: list[tuple[int, int]]) -> Iterator[Result]:
+    global _reader
+    _open_reader(path)
+    try:
+        yield from map(_reextract_one, plan)
+    finally:
+        assert _reader is not None
+        _reader.close()
+        _reader = None
 
 
 def reextract(
@@ -74,39 +151,66 @@ def reextract(
 ) -> dict[str, Any]:
     """Re-extract every article of `site` (all sites when None) from the archive file at `path`.
 
-    `db` is the writable archive opened on the same file. Returns counts: articles,
-    updated (a new version), unchanged (same text; metadata rewritten), failed (the
-    stored page no longer yields an article: the record is kept), processes.
+    `db` is the writable archive opened on the same file. `processes` (default: every core)
+    is how many processes extract: 1 runs everything here; N > 1 starts N workers and this
+    process only writes. Returns counts: articles, updated (a new version), unchanged (same
+    text; changed metadata rewritten), failed (the stored page no longer yields an article:
+    the record is kept), failures, processes.
     """
-    from crawler.extract.record import Article
-
     plan = reextraction_plan(db, site)
     processes = max(1, min(processes or os.cpu_count() or 1, len(plan) or 1))
-    counts: Counter[str] = Counter()
-    failures: list[dict[str, Any]] = []
+    if processes == 1:
+        return _save_all(db, _in_process(path, plan), len(plan), processes, progress)
     # fork: workers inherit the imported extraction code instead of importing it again.
     context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_open_worker, initargs=(path,)) as pool:
-        results = pool.imap_unordered(_extract, plan, chunksize=4)
-        done = 0
-        while done < len(plan):
-            # One commit per COMMIT_EVERY saves (each save_reextraction() a savepoint inside it).
-            with write_transaction(db):
-                for article_id, raw_page_id, record, site_article_id, error in islice(results, COMMIT_EVERY):
-                    done += 1
-                    if record is None:
-                        counts["failed"] += 1
-                        failures.append({"article_id": article_id, "reason": error})
-                    else:
-                        article = Article.from_dict(record)
-                        result = save_reextraction(
-                            db, article_id, article, raw_page_id=raw_page_id, site_article_id=site_article_id
-                        )
-                        counts["updated" if result.status == "updated" else "unchanged"] += 1
-                    if progress is not None:
-                        progress(done, len(plan))
+    with context.Pool(processes, initializer=_open_reader, initargs=(path,)) as pool:
+        results = pool.imap_unordered(_reextract_one, plan, chunksize=CHUNKSIZE)
+        return _save_all(db, results, len(plan), processes, progress)
+
+
+def _save_all(
+    db: Database,
+    results: Iterable[Result],
+    total: int,
+    processes: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
+    """Write what the results say changed, in transactions of up to COMMIT_EVERY saves."""
+    counts: Counter[str] = Counter()
+    failures: list[dict[str, Any]] = []
+    transaction = None
+    saves, opened = 0, 0.0
+    try:
+        for done, (article_id, raw_page_id, outcome, found, site_article_id) in enumerate(results, start=1):
+            if outcome == "failed":
+                counts["failed"] += 1
+                failures.append({"article_id": article_id, "reason": found})
+            elif outcome == "same":
+                counts["unchanged"] += 1
+            else:
+                assert isinstance(found, Article)
+                if transaction is None:
+                    transaction = write_transaction(db)
+                    transaction.__enter__()
+                    saves, opened = 0, time.monotonic()
+                # Each save_reextraction() is a savepoint inside the open transaction.
+                result = save_reextraction(db, article_id, found, raw_page_id=raw_page_id,
+                                           site_article_id=site_article_id)
+                counts["updated" if result.status == "updated" else "unchanged"] += 1
+                saves += 1
+            if transaction is not None and (saves >= COMMIT_EVERY or time.monotonic() - opened >= COMMIT_SECONDS):
+                transaction, pending = None, transaction
+                pending.__exit__(None, None, None)
+            if progress is not None:
+                progress(done, total)
+    except BaseException as error:
+        if transaction is not None:
+            transaction.__exit__(type(error), error, error.__traceback__)
+        raise
+    if transaction is not None:
+        transaction.__exit__(None, None, None)
     return {
-        "articles": len(plan),
+        "articles": total,
         "updated": counts["updated"],
         "unchanged": counts["unchanged"],
         "failed": counts["failed"],
