@@ -12,12 +12,15 @@ from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
 @click.option("--site", help="Only the articles of this portal.")
-@click.option("--processes", type=click.IntRange(1, 512), help="Worker processes [default: every core].")
+@click.option("--processes", type=click.IntRange(1, 512),
+              help="Processes that extract: 1 runs in this one, N > 1 starts N workers and this one only writes"
+                   " [default: every core].")
 def reextract(db: str, site: str | None, processes: int | None) -> None:
     """Re-extract every stored article page with today's rules; no network.
 
-    Changed text becomes a new version (dated when the page was fetched); metadata is
-    rewritten; a page that no longer yields an article keeps its record and is reported.
+    Changed text becomes a new version (dated when the page was fetched); changed metadata is
+    rewritten; a record that comes out exactly as stored is not written; a page that no longer
+    yields an article keeps its record and is reported.
 
     Example: tinbai reextract --db nghean.db --site nghean
     """
