@@ -12,6 +12,7 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import replace
+from itertools import islice
 from typing import Any
 
 from sqlite_utils import Database
@@ -33,6 +34,7 @@ NEAR_WORDS = 5
 _UNSUPPORTED_OPERATORS = {"OR", "NOT", "NEAR"}
 _WORD = re.compile(r"\S+")
 _SPACE = re.compile(r"\s+")
+_MARKED = re.compile(f"{HIGHLIGHT_OPEN}[^{HIGHLIGHT_CLOSE}]*{HIGHLIGHT_CLOSE}")
 
 
 class SearchError(ValueError):
@@ -151,7 +153,9 @@ def search(
         fts_table=FTS_EXACT_TABLE if exact else FTS_TABLE,
         match=":expression", phrase=":phrase", near=":near", where=where, limit=":limit",
     )
-    register_functions(db.conn)
+    if "tinbai_fold" in where:
+        # Registering a function expires the connection's prepared statements: only when used.
+        register_functions(db.conn)
     try:
         rows = list(db.query(sql, params))
     except sqlite3.Error as exc:
@@ -190,15 +194,13 @@ def match_spans(marked: str, original: str) -> list[tuple[int, int]]:
     character per NFC character, so offsets counted without the markers are
     offsets in the original.
     """
-    spans: list[tuple[int, int]] = []
-    position = start = 0
-    for char in marked:
-        if char == HIGHLIGHT_OPEN:
-            start = position
-        elif char == HIGHLIGHT_CLOSE:
-            spans.append((start, position))
-        else:
-            position += 1
+    # highlight() writes balanced pairs, never nested; each pair before a match shifts
+    # its offsets in `marked` by two characters.
+    spans = [
+        (match.start() - 2 * pairs, match.end() - 2 * pairs - 2)
+        for pairs, match in enumerate(_MARKED.finditer(marked))
+    ]
+    position = len(marked) - 2 * len(spans)
     # An index out of step with the article (should not happen: both are written in
     # one transaction) would put brackets in the wrong place; show none instead.
     if position != len(unicodedata.normalize("NFC", original)):
@@ -209,18 +211,24 @@ def match_spans(marked: str, original: str) -> list[tuple[int, int]]:
 def snippet(original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WORDS) -> str:
     """About `words` words of `original` around the first span, spans in [brackets]."""
     text = unicodedata.normalize("NFC", original)
-    word_spans = [match.span() for match in _WORD.finditer(text)]
-    if not word_spans:
+    # Words (runs of non-space, as _WORD) are counted by str.split(); only the window's own
+    # words are visited one by one.
+    total = len(text.split())
+    if not total:
         return ""
     first = 0
     if spans:
-        first = next(
-            (index for index, (_, end) in enumerate(word_spans) if end > spans[0][0]),
-            len(word_spans) - 1,
-        )
-    start_word = max(0, min(first - SNIPPET_LEAD_WORDS, len(word_spans) - words))
-    end_word = min(len(word_spans), start_word + words)
-    window_start, window_end = word_spans[start_word][0], word_spans[end_word - 1][1]
+        # The first word that ends after the match starts: after every word before the match,
+        # or the word the match starts inside of (cut in two by the slice).
+        match_start = spans[0][0]
+        first = len(text[:match_start].split())
+        if 0 < match_start < len(text) and not text[match_start - 1].isspace() and not text[match_start].isspace():
+            first -= 1
+        first = min(first, total - 1)
+    start_word = max(0, min(first - SNIPPET_LEAD_WORDS, total - words))
+    end_word = min(total, start_word + words)
+    window = [match.span() for match in islice(_WORD.finditer(text), start_word, end_word)]
+    window_start, window_end = window[0][0], window[-1][1]
 
     pieces: list[str] = []
     cursor = window_start
@@ -234,7 +242,7 @@ def snippet(original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WO
     # Paragraph breaks inside the window would break the one-line snippet.
     result = _SPACE.sub(" ", "".join(pieces)).strip()
     prefix = "… " if start_word > 0 else ""
-    suffix = " …" if end_word < len(word_spans) else ""
+    suffix = " …" if end_word < total else ""
     return f"{prefix}{result}{suffix}"
 
 
