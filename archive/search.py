@@ -4,8 +4,31 @@ Data flow: reads what save_article() indexed (archive/store.py): the articles_ft
 table holds FOLDED copies (archive/fold.py) of title, summary and text, so
 "dang uy" finds "Đảng ủy". Snippets are cut from the original text at the offsets
 of the match in the folded copy: fold() keeps offsets, so diacritics come back.
-"""
 
+The ranking plan (search_sql), bounded so that a query costs about the same however
+many articles it matches (100,000 archived articles: p95 well under 50 ms):
+
+1. Candidates: the matches that pass the filters, read newest first (FTS5 hands out
+   rowids in order, so this stops after CANDIDATES + 1 of them; re-posts are left out
+   through the index on near_duplicate_of, not by reading every matching row).
+2. Up to CANDIDATES matches (every query with a rare word): all of them, ranked as
+   always: the words together as a phrase first, then near each other (NEAR_WORDS),
+   then the rest, each tier by bm25 (RANK_WEIGHTS: title, summary, text), then id.
+3. More matches than that ("Đảng ủy" matches nearly every article): only the
+   CANDIDATES newest are ranked, by the same tiers, then articles whose title holds
+   every word, then whose summary does, then newest first. bm25 is not used there:
+   its first call counts every article holding each word (a pass over each word's
+   whole entry in the index, tens of milliseconds for a word in every article) and,
+   for words in more than half the articles, FTS5 gives them a near-zero weight anyway. The tier and
+   title/summary tests are FTS5 queries restricted to the candidates' rowid range.
+4. highlight() runs only for the rows returned, over their rowid range.
+
+The trade-off: a query with more than CANDIDATES matches does not reach older
+articles; --since/--until, --site, --category or another word narrow it (filters
+apply before the bound, so they reach every article). "Newest" is the order the
+archive first saw the articles (articles.id), which is publication order for a
+portal crawled as it publishes, but not within the first crawl of its back catalogue.
+"""
 from __future__ import annotations
 
 import re
@@ -29,6 +52,8 @@ SNIPPET_WORDS = 30
 SNIPPET_LEAD_WORDS = 8
 # Words that may stand between the query's words for an article to rank as "near".
 NEAR_WORDS = 5
+# Matches ranked at most (the plan: the module's docstring): a query with more ranks the newest.
+CANDIDATES = 1000
 
 # FTS5 operators, which the query language does not offer: every term is required.
 _UNSUPPORTED_OPERATORS = {"OR", "NOT", "NEAR"}
@@ -97,24 +122,77 @@ def ranking_expressions(terms: list[str]) -> tuple[str, str]:
     return phrase, near
 
 
-def search_sql(*, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str) -> str:
-    """The ranked search query; `match`, `phrase`, `near`, `where` and `limit` are SQL
-    expressions (parameters for the CLI, SQL functions in the browser UI, archive/ui.py)."""
+def search_sql(
+    *, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str,
+    exclude_near_duplicates: bool = True, candidates: int = CANDIDATES,
+) -> str:
+    """The ranked search query (the plan: the module's docstring); `match`, `phrase`,
+    `near`, `where` and `limit` are SQL expressions (parameters for the CLI, SQL
+    functions in the browser UI, archive/ui.py). `where` is a condition on `articles`
+    ("1" for none); re-posts are left out by `exclude_near_duplicates`."""
+    fts = f"[{fts_table}]"
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
     marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
+    conditions = [f"{fts} MATCH {match}"]
+    if where.strip() != "1":
+        conditions.append(where)
+    if exclude_near_duplicates:
+        # Through the index on near_duplicate_of: reading the column of every match would
+        # read each article's whole row (the column comes after the text).
+        conditions.append(
+            f"{fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
+            " WHERE reposts.near_duplicate_of IS NOT NULL)"
+        )
+    join = f"JOIN articles ON articles.id = {fts}.rowid" if where.strip() != "1" else ""
+    # Every FTS query below but the window's reads only the window's range of rowids.
+    in_window = "rowid >= (SELECT low FROM span)"
+    complete = "(SELECT complete FROM span)"
+
+    def among(expression: str) -> str:
+        return f"(SELECT rowid FROM {fts} WHERE {fts} MATCH {expression} AND {in_window})"
+
     return f"""
+        WITH newest AS MATERIALIZED (
+            SELECT {fts}.rowid AS id FROM {fts} {join}
+            WHERE {" AND ".join(conditions)}
+            ORDER BY {fts}.rowid DESC LIMIT max({candidates}, {limit}) + 1
+        ),
+        span AS MATERIALIZED (
+            SELECT coalesce(min(id), 0) AS low, count(*) <= max({candidates}, {limit}) AS complete FROM newest
+        ),
+        candidates AS MATERIALIZED (
+            SELECT id FROM newest WHERE {complete} OR id > (SELECT low FROM span)
+        ),
+        ranked AS MATERIALIZED (
+            SELECT rowid AS id,
+                   CASE WHEN rowid IN {among(phrase)} THEN 0
+                        WHEN rowid IN {among(near)} THEN 1
+                        ELSE 2 END AS tier,
+                   CASE WHEN {complete} THEN 0
+                        WHEN rowid IN {among(f"'{{title}} : (' || {match} || ')'")} THEN 0
+                        WHEN rowid IN {among(f"'{{summary}} : (' || {match} || ')'")} THEN 1
+                        ELSE 2 END AS field,
+                   CASE WHEN {complete} THEN bm25({fts}, {weights}) ELSE 0 END AS score,
+                   CASE WHEN {complete} THEN rowid ELSE -rowid END AS age
+            FROM {fts}
+            WHERE {fts} MATCH {match} AND {in_window} AND +rowid IN (SELECT id FROM candidates)
+            ORDER BY tier, field, score, age
+            LIMIT {limit}
+        ),
+        marked AS MATERIALIZED (
+            SELECT rowid AS id,
+                   highlight({fts}, 0, {marks}) AS title_marked,
+                   highlight({fts}, 1, {marks}) AS summary_marked,
+                   highlight({fts}, 2, {marks}) AS text_marked
+            FROM {fts}
+            WHERE {fts} MATCH {match} AND rowid >= (SELECT min(id) FROM ranked)
+              AND rowid <= (SELECT max(id) FROM ranked) AND +rowid IN (SELECT id FROM ranked)
+        )
         SELECT articles.id, articles.url, articles.title, articles.published, articles.site,
                articles.category, articles.author, articles.summary, articles.text,
-               highlight([{fts_table}], 0, {marks}) AS title_marked,
-               highlight([{fts_table}], 1, {marks}) AS summary_marked,
-               highlight([{fts_table}], 2, {marks}) AS text_marked,
-               CASE WHEN articles.id IN (SELECT rowid FROM [{fts_table}] WHERE [{fts_table}] MATCH {phrase}) THEN 0
-                    WHEN articles.id IN (SELECT rowid FROM [{fts_table}] WHERE [{fts_table}] MATCH {near}) THEN 1
-                    ELSE 2 END AS tier
-        FROM [{fts_table}] JOIN articles ON articles.id = [{fts_table}].rowid
-        WHERE [{fts_table}] MATCH {match} AND {where}
-        ORDER BY tier, bm25([{fts_table}], {weights}), articles.id
-        LIMIT {limit}
+               marked.title_marked, marked.summary_marked, marked.text_marked, ranked.tier
+        FROM ranked JOIN articles ON articles.id = ranked.id JOIN marked ON marked.id = ranked.id
+        ORDER BY ranked.tier, ranked.field, ranked.score, ranked.age
     """
 
 
@@ -132,7 +210,9 @@ def search(
     Diacritics and case do not matter ("nghe an" finds "Nghệ An") unless `exact`
     ("Đảng" then finds neither "đăng" nor "dang"); "quoted words" must appear
     together. Articles where the words stand together as in the query come first,
-    then those where they are near each other, then the rest, each by bm25.
+    then those where they are near each other, then the rest, each by bm25; a
+    query matching more than CANDIDATES articles ranks only the newest of them
+    (the plan and its trade-off: the module's docstring).
     Re-posts (near duplicates) are left out unless the filters ask for them.
     Each result: id, url, title, published, site, category, author, and a snippet
     of the original text around the first match, matches in [brackets].
@@ -145,13 +225,15 @@ def search(
     terms = parse_query(query, exact=exact)
     phrase, near = ranking_expressions(terms)
     try:
-        where, params = filters.where()
+        # Re-posts are left out by search_sql() itself, through an index.
+        where, params = replace(filters, include_near_duplicates=True).where()
     except FilterError as error:
         raise SearchError(str(error)) from None
     params.update(expression=to_fts_expression(terms), phrase=phrase, near=near, limit=limit)
     sql = search_sql(
         fts_table=FTS_EXACT_TABLE if exact else FTS_TABLE,
         match=":expression", phrase=":phrase", near=":near", where=where, limit=":limit",
+        exclude_near_duplicates=not filters.include_near_duplicates, candidates=CANDIDATES,
     )
     if "tinbai_fold" in where:
         # Registering a function expires the connection's prepared statements: only when used.

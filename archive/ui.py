@@ -30,14 +30,15 @@ SEARCH_LIMIT = 50
 # An FTS5 phrase without a token: valid syntax that matches nothing, for an empty or unusable query.
 NO_MATCH = '""'
 
-# The canned query behind /<db>/search: the CLI's ranked search over the folded index,
-# re-posts left out, with the snippet cut from the original text.
+# The canned query behind /<db>/search: the CLI's ranked search over the folded index
+# (the same bounded plan, archive/search.py), re-posts left out, with the snippet cut
+# from the original text.
 SEARCH_SQL = f"""
 SELECT id, title, published, site, category,
        tinbai_snippet(title, title_marked, summary, summary_marked, text, text_marked) AS snippet
 FROM ({search_sql(
     fts_table=FTS_TABLE, match="tinbai_match(:q)", phrase="tinbai_phrase(:q)", near="tinbai_near(:q)",
-    where="articles.near_duplicate_of IS NULL", limit=str(SEARCH_LIMIT),
+    where="1", limit=str(SEARCH_LIMIT), exclude_near_duplicates=True,
 )})
 """
 

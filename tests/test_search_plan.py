@@ -1,0 +1,145 @@
+"""The bounded ranking plan: every match ranked by bm25 up to CANDIDATES matches (or as many as
+asked for), the newest CANDIDATES ranked by tiers beyond; filters and re-posts applied before the bound; the browser
+UI's query ranks as the CLI does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlite_utils
+
+import importlib
+from archive import open_archive, save_article, search
+from archive.filters import Filters
+from archive.ui import SEARCH_LIMIT, SEARCH_SQL, register_functions
+from crawler.extract.record import Article
+
+# `archive.search` is also the name of the function archive/__init__.py exports.
+SEARCH_MODULE = importlib.import_module("archive.search")
+
+
+def filler(word: str, count: int = 40) -> str:
+    return " ".join(f"{word}{n}" for n in range(count))
+
+
+def ids(results: list[dict[str, object]]) -> list[object]:
+    return [result["id"] for result in results]
+
+
+# (title, text, published): saved in this order, so the id is the position + 1.
+ARTICLES = [
+    # 1, the oldest: the phrase in its title, which bm25 ranks first over every match.
+    ("Đảng ủy tỉnh họp phiên đầu năm", f"{filler('a')} Đảng ủy tỉnh họp. {filler('b')}", "2023-01-05"),
+    # 2: the words only apart.
+    ("Tin tức trong tuần", f"Tỉnh ủy họp. {filler('c')} Công tác Đảng.", "2023-03-01"),
+    # 3: the phrase in the text.
+    ("Sinh hoạt chi bộ", f"{filler('d')} Đảng ủy xã họp. {filler('e')}", "2023-06-01"),
+    # 4: the words apart, both in the title.
+    ("Ủy ban nhân dân tỉnh bàn kế hoạch năm mới về công tác Đảng", f"Ủy ban họp. {filler('f')} Bàn công tác Đảng.", "2024-01-01"),
+    # 5: the words near each other in the text.
+    ("Hội nghị cán bộ", f"{filler('g')} Đảng bộ và Ủy ban cùng làm. {filler('h')}", "2024-02-01"),
+    # 6, the newest: the phrase in the text.
+    ("Tổng kết năm", f"{filler('i')} Đảng ủy khối họp. {filler('j')}", "2024-03-01"),
+]
+
+
+@pytest.fixture
+def db() -> Iterator[sqlite_utils.Database]:
+    database = open_archive(":memory:")
+    for number, (title, text, published) in enumerate(ARTICLES, start=1):
+        save_article(database, Article(
+            url=f"https://nghean.dcs.vn/tin/{number}.html", site="nghean" if number != 2 else "hatinh",
+            title=title, text=text, published=published,
+        ))
+    yield database
+    database.close()
+
+
+def test_up_to_candidates_every_match_is_ranked_by_tier_then_bm25(db: sqlite_utils.Database) -> None:
+    # Phrase (1: in the title, before 3 and 6), then near (5), then the rest (4: title, before 2).
+    assert ids(search(db, "dang uy")) == [1, 6, 3, 5, 4, 2]
+
+
+def test_more_matches_than_candidates_ranks_the_newest_by_tier_title_then_age(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 4)
+    # The four newest (3-6): phrase (6 newer than 3), near (5), then the rest (4).
+    assert ids(search(db, "dang uy", limit=4)) == [6, 3, 5, 4]
+    assert ids(search(db, "dang uy", limit=2)) == [6, 3]
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    # Asking for more results than CANDIDATES ranks as many as asked for.
+    assert ids(search(db, "dang uy", limit=4)) == [6, 3, 5, 4]
+    assert ids(search(db, "dang uy", limit=6)) == [1, 6, 3, 5, 4, 2]
+
+
+def test_filters_apply_before_the_bound(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    assert ids(search(db, "dang uy", limit=2)) == [6, 5]
+    # The older articles stay reachable: the bound counts only matches that pass the filters.
+    assert ids(search(db, "dang uy", limit=2, filters=Filters(until="2023"))) == [3, 2]
+    assert ids(search(db, "dang uy", limit=2, filters=Filters(until="2023-03"))) == [1, 2]
+    assert ids(search(db, "dang uy", limit=2, site="hatinh")) == [2]
+
+
+def test_reposts_are_left_out_before_the_bound(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    db.execute("UPDATE articles SET near_duplicate_of = 1 WHERE id IN (5, 6)")
+    assert ids(search(db, "dang uy", limit=2)) == [3, 4]
+    assert ids(search(db, "dang uy", limit=2, filters=Filters(include_near_duplicates=True))) == [6, 5]
+
+
+def test_snippets_of_the_bounded_plan_come_from_the_returned_rows(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    results = search(db, "dang uy", limit=2)
+    assert ids(results) == [6, 5]
+    assert "[Đảng] [ủy] khối họp" in results[0]["snippet"]
+    assert "[Đảng] bộ và [Ủy] ban" in results[1]["snippet"]
+    exact = search(db, "Đảng ủy", exact=True, limit=2)
+    assert ids(exact) == [6, 5] and "[Đảng] [ủy] khối họp" in exact[0]["snippet"]
+
+
+def test_no_match_and_a_word_in_one_article(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    assert search(db, "quang binh", limit=2) == []
+    assert ids(search(db, "chi bo", limit=2)) == [3]
+
+
+def ui_search(db: sqlite_utils.Database, query: str) -> list[int]:
+    register_functions(db.conn)
+    return [row[0] for row in db.execute(SEARCH_SQL, {"q": query}).fetchall()]
+
+
+def test_the_browser_query_ranks_as_the_cli(db: sqlite_utils.Database) -> None:
+    db.execute("UPDATE articles SET near_duplicate_of = 3 WHERE id = 6")
+    for query in ("dang uy", "Đảng ủy", '"dang uy"', "ban hop", "quang binh"):
+        assert ui_search(db, query) == ids(search(db, query, limit=SEARCH_LIMIT))
+    assert ui_search(db, "dang uy") == [1, 3, 5, 4, 2]
+    # An unusable query matches nothing rather than failing.
+    assert ui_search(db, '"') == [] and ui_search(db, "") == []
+
+
+def test_within_a_tier_title_then_summary_then_newest(monkeypatch: pytest.MonkeyPatch) -> None:
+    database = open_archive(":memory:")
+    apart = "Ủy ban nhân dân tỉnh bàn kế hoạch năm mới về công tác Đảng"
+    rows = [
+        # (title, summary): every text has the words apart, so every article is in the last tier.
+        ("Tin trong ngày", None),
+        (apart, None),
+        ("Tin trong tuần", apart),
+        ("Tin trong tháng", None),
+        ("Tin trong năm", None),
+    ]
+    for number, (title, summary) in enumerate(rows, start=1):
+        save_article(database, Article(url=f"https://a.vn/{number}", site="nghean", title=title,
+                                       summary=summary, text=f"Ủy ban. {filler(chr(96 + number))} Đảng."))
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 5)
+    # Every match (within the bound): by bm25, the title first, then the summary, then by id.
+    assert ids(search(database, "dang uy", limit=5)) == [2, 3, 1, 4, 5]
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 4)
+    # Beyond the bound, the newest four (2-5): the title first, then the summary, then the newest.
+    assert ids(search(database, "dang uy", limit=4)) == [2, 3, 5, 4]
+    database.close()
