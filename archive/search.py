@@ -10,7 +10,11 @@ many articles it matches (100,000 archived articles: p95 well under 50 ms):
 
 1. Candidates: the matches that pass the filters, read newest first (FTS5 hands out
    rowids in order, so this stops after CANDIDATES + 1 of them; re-posts are left out
-   through the index on near_duplicate_of, not by reading every matching row).
+   through the index on near_duplicate_of, not by reading every matching row). With
+   filters, the newest SCAN_FACTOR x CANDIDATES matches are looked up in `articles` one
+   by one; if too few of them pass, the older matches are checked against the set of
+   articles that pass, built once (a filter that passes few articles still costs a pass
+   over every match: 50-150 ms for the commonest words at 100,000 articles).
 2. Up to CANDIDATES matches (every query with a rare word): all of them, ranked as
    always: the words together as a phrase first, then near each other (NEAR_WORDS),
    then the rest, each tier by bm25 (RANK_WEIGHTS: title, summary, text), then id.
@@ -54,6 +58,9 @@ SNIPPET_LEAD_WORDS = 8
 NEAR_WORDS = 5
 # Matches ranked at most (the plan: the module's docstring): a query with more ranks the newest.
 CANDIDATES = 1000
+# With filters, how many of the newest matches (times the window) are looked up one by one
+# before the rest are checked against the set of articles that pass the filters.
+SCAN_FACTOR = 4
 
 # FTS5 operators, which the query language does not offer: every term is required.
 _UNSUPPORTED_OPERATORS = {"OR", "NOT", "NEAR"}
@@ -133,17 +140,54 @@ def search_sql(
     fts = f"[{fts_table}]"
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
     marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
-    conditions = [f"{fts} MATCH {match}"]
-    if where.strip() != "1":
-        conditions.append(where)
+    window = f"max({candidates}, {limit})"
+    reposts = ""
     if exclude_near_duplicates:
         # Through the index on near_duplicate_of: reading the column of every match would
         # read each article's whole row (the column comes after the text).
-        conditions.append(
-            f"{fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
+        reposts = (
+            f"AND {fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
             " WHERE reposts.near_duplicate_of IS NOT NULL)"
         )
-    join = f"JOIN articles ON articles.id = {fts}.rowid" if where.strip() != "1" else ""
+    if where.strip() == "1":
+        # The newest matches, one more than the window: whether there are more than it.
+        newest = f"""
+        newest AS MATERIALIZED (
+            SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {match} {reposts}
+            ORDER BY rowid DESC LIMIT {window} + 1
+        )"""
+    else:
+        # With filters, each of the newest matches is looked up in `articles` (a few
+        # microseconds each) until enough pass; for a filter that passes few (another
+        # portal, an old month) that would be every match, so the matches older than the
+        # SCAN_FACTOR x window newest are checked against the set of articles that pass,
+        # built once, instead.
+        scanned = f"{SCAN_FACTOR} * ({window} + 1)"
+        newest = f"""
+        scanned AS MATERIALIZED (
+            SELECT min(id) AS low, count(*) AS count FROM (
+                SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {match} ORDER BY rowid DESC LIMIT {scanned}
+            )
+        ),
+        looked_up AS MATERIALIZED (
+            SELECT {fts}.rowid AS id FROM {fts} JOIN articles ON articles.id = {fts}.rowid
+            WHERE {fts} MATCH {match} AND {fts}.rowid >= (SELECT low FROM scanned) AND {where} {reposts}
+            ORDER BY {fts}.rowid DESC LIMIT {window} + 1
+        ),
+        newest AS MATERIALIZED (
+            SELECT id FROM looked_up
+            UNION ALL
+            SELECT id FROM (
+                SELECT rowid AS id FROM {fts}
+                WHERE {fts} MATCH {match} AND rowid < (SELECT low FROM scanned) {reposts}
+                  AND +rowid IN (SELECT articles.id FROM articles WHERE {where})
+                ORDER BY rowid DESC
+                -- Nothing (no scan, no set) when the lookups found enough, or saw every match.
+                LIMIT CASE WHEN (SELECT count FROM scanned) = {scanned}
+                            AND (SELECT count(*) FROM looked_up) <= {window} THEN {window} + 1 ELSE 0 END
+            )
+            ORDER BY id DESC LIMIT {window} + 1
+        )"""
     # Every FTS query below but the window's reads only the window's range of rowids.
     in_window = "rowid >= (SELECT low FROM span)"
     complete = "(SELECT complete FROM span)"
@@ -152,14 +196,11 @@ def search_sql(
         return f"(SELECT rowid FROM {fts} WHERE {fts} MATCH {expression} AND {in_window})"
 
     return f"""
-        WITH newest AS MATERIALIZED (
-            SELECT {fts}.rowid AS id FROM {fts} {join}
-            WHERE {" AND ".join(conditions)}
-            ORDER BY {fts}.rowid DESC LIMIT max({candidates}, {limit}) + 1
-        ),
+        WITH {newest},
         span AS MATERIALIZED (
-            SELECT coalesce(min(id), 0) AS low, count(*) <= max({candidates}, {limit}) AS complete FROM newest
+            SELECT coalesce(min(id), 0) AS low, count(*) <= {window} AS complete FROM newest
         ),
+        -- Every match when they fit in the window, otherwise the window's newest.
         candidates AS MATERIALIZED (
             SELECT id FROM newest WHERE {complete} OR id > (SELECT low FROM span)
         ),
@@ -172,6 +213,8 @@ def search_sql(
                         WHEN rowid IN {among(f"'{{title}} : (' || {match} || ')'")} THEN 0
                         WHEN rowid IN {among(f"'{{summary}} : (' || {match} || ')'")} THEN 1
                         ELSE 2 END AS field,
+                   -- bm25() is only called (and only then counts every article with each
+                   -- word) when every match is ranked.
                    CASE WHEN {complete} THEN bm25({fts}, {weights}) ELSE 0 END AS score,
                    CASE WHEN {complete} THEN rowid ELSE -rowid END AS age
             FROM {fts}

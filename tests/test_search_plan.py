@@ -74,13 +74,23 @@ def test_more_matches_than_candidates_ranks_the_newest_by_tier_title_then_age(
     assert ids(search(db, "dang uy", limit=6)) == [1, 6, 3, 5, 4, 2]
 
 
-def test_filters_apply_before_the_bound(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
+# SCAN_FACTOR 1: the filters pass none of the newest matches looked up one by one, so the older
+# ones are checked against the set of articles that pass; 100: every match is looked up.
+@pytest.mark.parametrize("scan_factor", [1, 100])
+def test_filters_apply_before_the_bound(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, scan_factor: int
+) -> None:
     monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    monkeypatch.setattr(SEARCH_MODULE, "SCAN_FACTOR", scan_factor)
     assert ids(search(db, "dang uy", limit=2)) == [6, 5]
     # The older articles stay reachable: the bound counts only matches that pass the filters.
     assert ids(search(db, "dang uy", limit=2, filters=Filters(until="2023"))) == [3, 2]
     assert ids(search(db, "dang uy", limit=2, filters=Filters(until="2023-03"))) == [1, 2]
     assert ids(search(db, "dang uy", limit=2, site="hatinh")) == [2]
+    assert ids(search(db, "dang uy", limit=2, site="quangbinh")) == []
+    # A filter that passes most matches: found among the newest.
+    assert ids(search(db, "dang uy", limit=2, site="nghean")) == [6, 5]
+    assert ids(search(db, "dang uy", limit=1, filters=Filters(until="2023"))) == [3]
 
 
 def test_reposts_are_left_out_before_the_bound(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,6 +98,9 @@ def test_reposts_are_left_out_before_the_bound(db: sqlite_utils.Database, monkey
     db.execute("UPDATE articles SET near_duplicate_of = 1 WHERE id IN (5, 6)")
     assert ids(search(db, "dang uy", limit=2)) == [3, 4]
     assert ids(search(db, "dang uy", limit=2, filters=Filters(include_near_duplicates=True))) == [6, 5]
+    # Also where the older matches are checked against the articles that pass the filters.
+    monkeypatch.setattr(SEARCH_MODULE, "SCAN_FACTOR", 1)
+    assert ids(search(db, "dang uy", limit=2, site="nghean")) == [3, 4]
 
 
 def test_snippets_of_the_bounded_plan_come_from_the_returned_rows(
