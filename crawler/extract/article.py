@@ -21,6 +21,9 @@ from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
 
+# Compiled once: a query string given to .xpath() is compiled again on every call.
+_CANONICAL = etree.XPath('.//link[@rel="canonical"]/@href | .//meta[@property="og:url"]/@content')
+
 
 class NotAnArticle(ValueError):
     """The page holds no article (a listing, an error page, an empty page)."""
@@ -68,7 +71,10 @@ class ArticlePage:
     def profile_body(self) -> HtmlElement | None:
         """The profile's article container, pruned; None when the selector matches nothing."""
         body = self.select_one(self.body_selector)
-        if body is None or not clean(body.text_content()):
+        if body is None:
+            return None
+        text = body.text_content()
+        if not (clean(text[:200]) or clean(text)):  # the first words answer, nearly always
             return None
         # Pruned where it stands: the page is this object's own parse, and no other field reads
         # inside the article container (a copy of it cost as much as the pruning).
@@ -81,7 +87,7 @@ class ArticlePage:
     # --- fields -----------------------------------------------------------------------
 
     def url(self) -> str:
-        for href in head(self.tree).xpath('.//link[@rel="canonical"]/@href | .//meta[@property="og:url"]/@content'):
+        for href in _CANONICAL(head(self.tree)):
             absolute = urljoin(self.page.url, href.strip())
             if host_of(absolute) == host_of(self.page.url):
                 return canonical_url(absolute)
@@ -93,6 +99,10 @@ class ArticlePage:
         return generic.site_names(self.tree, self.page.url, self.site_names)
 
     def title(self) -> str:
+        return self._title
+
+    @cached_property
+    def _title(self) -> str:
         heading = self.select_one(self.title_selector) if self.title_selector else None
         if heading is not None and clean(heading.text_content()):
             return chrome.clean_title(clean(heading.text_content()), self.names)

@@ -135,10 +135,11 @@ def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
     return removed
 
 
-_LINKED_HEADINGS = (
+_LINKED_HEADINGS = etree.XPath(
     "//*[self::h2 or self::h3 or self::h4 or self::h5][.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
 )
 _TEASER_MAX = 400
+_ROWS = etree.XPath(".//tr")
 
 
 def teaser_groups(tree: HtmlElement) -> list[HtmlElement]:
@@ -149,7 +150,7 @@ def teaser_groups(tree: HtmlElement) -> list[HtmlElement]:
     The caller keeps a group that holds most of the text: a list of linked items with blurbs can
     be the article itself ("10 DIY Woodworking Projects")."""
     counts: dict[HtmlElement, int] = {}
-    headings = tree.xpath(_LINKED_HEADINGS)
+    headings = _LINKED_HEADINGS(tree)
     for heading in headings:
         for ancestor in heading.iterancestors():
             counts[ancestor] = counts.get(ancestor, 0) + 1
@@ -178,7 +179,7 @@ def _table_box(heading: HtmlElement) -> HtmlElement | None:
         if parent is None or first is not box or parent.tag not in ("td", "th", "tr", "tbody", "thead", "table"):
             return None
         box = parent
-    return box if box is not heading and len(box.xpath(".//tr")) <= 40 else None
+    return box if box is not heading and len(_ROWS(box)) <= 40 else None
 
 
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span", "td", "th"}
@@ -198,17 +199,22 @@ _LINE_FIRST_WORDS = {
 }
 
 
-def _short_text(el: HtmlElement, limit: int, first_words: set[str]) -> str | None:
-    """The element's text when it is short and starts like a chrome heading, without reading a
-    whole container."""
+def _first_word(el: HtmlElement) -> str:
+    """The element's first word, lower-cased, without a trailing colon ("" when it has no text)."""
+    for piece in el.itertext():
+        if not piece.isspace():
+            words = piece.split(None, 1)
+            if words:
+                return words[0].lower().rstrip(":")
+    return ""
+
+
+def _short_text(el: HtmlElement, limit: int) -> str | None:
+    """The element's text when it is short, without reading a whole container."""
     parts: list[str] = []
     size = 0
     for piece in el.itertext():
         stripped = piece.strip()
-        if not parts and stripped:
-            first = stripped.split(None, 1)[0].lower().rstrip(":")
-            if first not in first_words:
-                return None
         if stripped or parts:
             parts.append(piece)
         size += len(stripped)
@@ -220,9 +226,9 @@ def _short_text(el: HtmlElement, limit: int, first_words: set[str]) -> str | Non
 def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
     """A copy of `root` without chrome (profile selectors in `extra` first, then generic rules)."""
     tree = root if in_place else copy.deepcopy(root)
-    for selector in extra:
-        for el in select(tree, selector):
-            _drop(el)
+    # One query for all of them: each selector is a walk over the container.
+    for el in select(tree, ", ".join(extra)):
+        _drop(el)
     for el in list(tree.iter(*_DROP_TAGS)):
         _drop(el)
     for el in list(tree.iter(etree.Comment)):
@@ -241,15 +247,17 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
             if len(clean(el.text_content())) < limit:
                 _drop(el)
                 continue
-        if el.tag in _HEADING_TAGS and len(el) <= 2:
-            text = _short_text(el, 60, _HEADING_FIRST_WORDS)
+        # Only an element whose first word starts a chrome heading or line has its text read.
+        first = _first_word(el) if (el.tag in _HEADING_TAGS or el.tag in _LINE_TAGS) and len(el) <= 3 else ""
+        if first in _HEADING_FIRST_WORDS and el.tag in _HEADING_TAGS and len(el) <= 2:
+            text = _short_text(el, 60)
             if text and is_chrome_heading(text):
                 following = _drop_chrome_heading(el)
                 stack = [s for s in stack if s not in following]
                 continue
-        if el.tag in _LINE_TAGS and len(el) <= 3:
+        if first in _LINE_FIRST_WORDS and el.tag in _LINE_TAGS:
             # a widget on its own: Liferay's "Quay lại" link and "Chi tiết bài viết" portlet title
-            text = _short_text(el, 40, _LINE_FIRST_WORDS)
+            text = _short_text(el, 40)
             if text and is_chrome_line(text):
                 _drop(el)
                 continue

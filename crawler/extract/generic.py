@@ -23,12 +23,30 @@ from crawler.extract.page import HtmlElement, head, select
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
 
+# Queries compiled once: a string given to .xpath() is compiled again on every call.
+_SITE_NAME_METAS = etree.XPath(
+    './/meta[@property="og:site_name"]/@content | .//meta[@name="application-name"]/@content'
+)
+_LINKS = etree.XPath('.//a[@href]')
+_OG_TITLE = etree.XPath('//meta[@property="og:title"]/@content')
+_SECTION = etree.XPath('//meta[@property="article:section"]/@content')
+_CRUMBS = etree.XPath(
+    '//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb") or contains(@class,"duongdan")]'
+)
+_OG_ARTICLE = etree.XPath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
+_PUBLISHED_TIME = etree.XPath('//meta[@property="article:published_time"]')
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_COUNT_ELEMENTS = etree.XPath('count(.//*)')
+_ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author']")
+_ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
+_REL_AUTHOR = etree.XPath('//a[@rel="author"]')
+
 # --- titles ------------------------------------------------------------------------------------
 
 
 def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
     """The names a page gives its site: the profile's, og:site_name, application-name, the host."""
-    found = head(tree).xpath('.//meta[@property="og:site_name"]/@content | .//meta[@name="application-name"]/@content')
+    found = _SITE_NAME_METAS(head(tree))
     names = [*declared, *(clean(n) for n in found), host_of(url)]
     return tuple(dict.fromkeys(n for n in names if n))
 
@@ -38,7 +56,7 @@ def _is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
     text = _fold(clean(h1.text_content()))
     if any(text == _fold(name) for name in names):
         return True
-    links = h1.xpath(".//a[@href]")
+    links = _LINKS(h1)
     return len(links) == 1 and (links[0].get("rel") == "home" or links[0].get("href") in ("/", "./", "#"))
 
 
@@ -48,7 +66,7 @@ def generic_title(tree: HtmlElement, names: tuple[str, ...]) -> str:
         text = clean(h1.text_content())
         if 10 <= len(text) <= 300 and not _is_site_heading(h1, names):
             candidates.append(text)
-    og = tree.xpath('//meta[@property="og:title"]/@content')
+    og = _OG_TITLE(tree)
     head = tree.findtext(".//title") or ""
     og_title = clean(og[0]) if og else ""
     # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
@@ -137,13 +155,11 @@ def is_home_crumb(text: str) -> bool:
 
 
 def generic_category(tree: HtmlElement) -> str | None:
-    section = tree.xpath('//meta[@property="article:section"]/@content')
+    section = _SECTION(tree)
     if section and clean(section[0]):
         return clean(section[0])
     # "breadcrumb(s)"; home-made CMSs say "duongdan" (the path)
-    for crumbs in tree.xpath(
-        '//*[contains(@class,"breadcrumb") or contains(@id,"breadcrumb") or contains(@class,"duongdan")]'
-    ):
+    for crumbs in _CRUMBS(tree):
         links = [clean(a.text_content()) for a in crumbs.iter("a")]
         links = [t for t in links if t and not is_home_crumb(t)]
         if links:
@@ -151,8 +167,8 @@ def generic_category(tree: HtmlElement) -> str | None:
     return None
 
 
-_LINK_HEADINGS = "descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]"
-_ALL_LINK_HEADINGS = "//*[self::h2 or self::h3 or self::h4][.//a[@href]]"
+_LINK_HEADINGS = etree.XPath("descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]")
+_ALL_LINK_HEADINGS = etree.XPath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
 
 
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analysis)?(?:Article|Posting)"')
@@ -161,11 +177,11 @@ _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analys
 def declares_article(tree: HtmlElement) -> bool:
     """The page says it is one article: og:type "article", article:published_time, or JSON-LD
     NewsArticle/Article/BlogPosting. Category pages say "website" (nghean.dcs.vn's listings)."""
-    if tree.xpath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]'):
+    if _OG_ARTICLE(tree):
         return True
-    if tree.xpath('//meta[@property="article:published_time"]'):
+    if _PUBLISHED_TIME(tree):
         return True
-    return any(_ARTICLE_TYPES.search(s) for s in tree.xpath('//script[@type="application/ld+json"]/text()'))
+    return any(_ARTICLE_TYPES.search(s) for s in _JSONLD(tree))
 
 
 def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
@@ -177,7 +193,7 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
     has_heading = tree.find(".//h1") is not None
     if has_heading and declares_article(tree):
         return False
-    if not has_heading and len(tree.xpath(_ALL_LINK_HEADINGS)) >= 5:
+    if not has_heading and len(_ALL_LINK_HEADINGS(tree)) >= 5:
         return True
     if len(paragraphs) < 3:
         # Pruning takes teaser boxes out; when they hold more text than the line or two that
@@ -196,9 +212,9 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
         for holder in holders.get(text, [])[:1]:
             for ancestor in list(holder.iterancestors())[:2]:
                 # A teaser is a small box: one linked heading and a short summary.
-                if ancestor.xpath("count(.//*)") > 40:
+                if _COUNT_ELEMENTS(ancestor) > 40:
                     break
-                if len(ancestor.xpath(_LINK_HEADINGS)) == 1 and len(clean(ancestor.text_content())) < 700:
+                if len(_LINK_HEADINGS(ancestor)) == 1 and len(clean(ancestor.text_content())) < 700:
                     teasers.add(ancestor)
                     break
     count = linked + len(teasers)
@@ -458,10 +474,15 @@ def _is_site(author: str, names: tuple[str, ...]) -> bool:
 
 _AUTHOR_LABELS = ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
 _AUTHOR_CLASS_PARTS = ("author", "byline", "tacgia", "writer", "butdanh")
-_AUTHOR_LABEL_XPATH = "//text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
-_AUTHOR_CLASS_XPATH = "//*[" + " or ".join(
+_AUTHOR_META = etree.XPath(
+    "//meta[" + " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS) + "]/@content"
+)
+_AUTHOR_LABEL_XPATH = etree.XPath(
+    "//text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
+)
+_AUTHOR_CLASS_XPATH = etree.XPath("//*[" + " or ".join(
     f'contains(@class, "{w}") or contains(@id, "{w}")' for w in _AUTHOR_CLASS_PARTS
-) + "]"
+) + "]")
 # libxml2 evaluates each contains() of those two queries on every text node or element (several
 # milliseconds a page): the page's text and its class and id values are looked at once first.
 _ALL_TEXT = etree.XPath("string()", smart_strings=False)
@@ -470,7 +491,7 @@ _ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
 
 def _author_candidates(tree: HtmlElement) -> Iterator[str]:
     text = _ALL_TEXT(tree)
-    labelled = tree.xpath(_AUTHOR_LABEL_XPATH) if any(label in text for label in _AUTHOR_LABELS) else []
+    labelled = _AUTHOR_LABEL_XPATH(tree) if any(label in text for label in _AUTHOR_LABELS) else []
     for node in labelled:
         el = node.getparent()
         if el is None or not _LABELLED_AUTHOR.match(clean(node)) or _in_chrome(el):
@@ -478,20 +499,19 @@ def _author_candidates(tree: HtmlElement) -> Iterator[str]:
         # "<p>Tác giả: <b>Lê Thu Hà</b></p>" or "...<br>Tác giả: Lê Thu Hà" (a tail)
         yield clean(el.text_content()) if node.is_text else clean(node)
     yield from _jsonld_authors(tree)
-    for el in tree.xpath("//*[@itemprop='author']"):
-        named = el.xpath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
+    for el in _ITEMPROP_AUTHOR(tree):
+        named = _ITEMPROP_NAME(el)
         yield clean(" ".join(named)) if named else clean(el.get("content") or el.text_content())
-    metas = " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS)
-    yield from (clean(value) for value in tree.xpath(f"//meta[{metas}]/@content"))
+    yield from (clean(value) for value in _AUTHOR_META(tree))
     attributes = " ".join(_ALL_CLASS_ID(tree))
-    classed = tree.xpath(_AUTHOR_CLASS_XPATH) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
+    classed = _AUTHOR_CLASS_XPATH(tree) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
     for el in classed:
         words = set(_WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower()))
         if words & _AUTHOR_CLASS_WORDS and not words & chrome.CHROME_WORDS and el.tag not in ("meta", "link", "img"):
             text = clean(el.text_content())
             if 2 <= len(text) <= 80 and not _in_chrome(el):
                 yield text
-    yield from (clean(a.text_content()) for a in tree.xpath('//a[@rel="author"]'))
+    yield from (clean(a.text_content()) for a in _REL_AUTHOR(tree))
 
 
 def _in_chrome(el: HtmlElement) -> bool:
@@ -500,7 +520,7 @@ def _in_chrome(el: HtmlElement) -> bool:
 
 
 def _jsonld_authors(tree: HtmlElement) -> Iterator[str]:
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in _JSONLD(tree):
         if '"author"' not in script:
             continue
         try:

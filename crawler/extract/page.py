@@ -98,10 +98,13 @@ def parse(page: Page) -> HtmlElement:
     if not read_bom(body)[0]:
         candidates = _declared(body, content_type)
         if (not candidates or candidates[0] == "utf-8") and b"\xcc" not in body and b"\xcd" not in body:
-            # Nearly every page: UTF-8 without combining marks (so NFC already; see
-            # _nfc_enough). libxml2 decodes the bytes itself, twice as fast as parsing a str
-            # and without decoding in Python first; bytes that are not UTF-8 make it report
-            # an invalid encoding, and the page then goes the careful way below.
+            # Nearly every page: UTF-8 without combining marks. Vietnamese written decomposed
+            # ("e" + U+0301) carries marks U+0300-U+036F, whose UTF-8 lead bytes 0xCC/0xCD occur
+            # nowhere else: without them (two memchr calls) the page's Vietnamese is NFC already
+            # (other scripts' rare unnormalised text becomes NFC where each field is cleaned).
+            # libxml2 decodes the bytes itself, twice as fast as parsing a str and without a
+            # Python decode first; bytes that are not UTF-8 make it report an invalid
+            # encoding, and the page then goes the careful way below.
             if not body.strip(b" \t\r\n"):
                 raise ValueError("empty page")
             parser = _parser("utf-8")
@@ -111,24 +114,18 @@ def parse(page: Page) -> HtmlElement:
     encoding, html = _decode(body, content_type, candidates)
     if not html.strip("\ufeff \t\r\n"):
         raise ValueError("empty page")
-    if encoding == "utf-8" and not html.startswith("\ufeff") and _nfc_enough(body, html):
-        return lxml.html.document_fromstring(body, parser=_parser(encoding), base_url=page.url)
+    bom = html.startswith("\ufeff")
     html = html.removeprefix("\ufeff")
-    html = html if unicodedata.is_normalized("NFC", html) else unicodedata.normalize("NFC", html)
+    # normalize() checks first and hands back the same text when it is NFC already; a separate
+    # is_normalized() would do the whole normalisation twice on a decomposed legacy page.
+    normalized = unicodedata.normalize("NFC", html)
+    if encoding == "utf-8" and not bom and normalized == html:
+        return lxml.html.document_fromstring(body, parser=_parser(encoding), base_url=page.url)
+    html = normalized
     # lxml rejects str input carrying an encoding declaration; strip the XML prolog if any.
     if html.lstrip().startswith("<?xml"):
         html = html.split("?>", 1)[1]
     return lxml.html.document_fromstring(html, parser=_parser(None), base_url=page.url)
-
-
-def _nfc_enough(body: bytes, html: str) -> bool:
-    """Whether a UTF-8 page can be parsed as it is. Vietnamese written decomposed ("e" + U+0301)
-    carries combining marks U+0300-U+036F, whose UTF-8 lead bytes 0xCC/0xCD appear nowhere else:
-    without them (two memchr calls) the full NFC check of the page, ten times slower, is skipped.
-    Other scripts' rare unnormalised text still becomes NFC where every field is cleaned."""
-    if b"\xcc" not in body and b"\xcd" not in body:
-        return True
-    return unicodedata.is_normalized("NFC", html)
 
 
 @cache
