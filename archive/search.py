@@ -6,7 +6,7 @@ table holds FOLDED copies (archive/fold.py) of title, summary and text, so
 of the match in the folded copy: fold() keeps offsets, so diacritics come back.
 
 The ranking plan (search_sql), bounded so that a query costs about the same however
-many articles it matches (100,000 archived articles: p95 well under 50 ms):
+many articles it matches (over 100,000 archived articles, p95 under 50 ms):
 
 1. Candidates: the matches that pass the filters, read newest first (FTS5 hands out
    rowids in order, so this stops after CANDIDATES + 1 of them; re-posts are left out
@@ -14,17 +14,18 @@ many articles it matches (100,000 archived articles: p95 well under 50 ms):
    filters, the newest SCAN_FACTOR x CANDIDATES matches are looked up in `articles` one
    by one; if too few of them pass, the older matches are checked against the set of
    articles that pass, built once (a filter that passes few articles still costs a pass
-   over every match: 50-150 ms for the commonest words at 100,000 articles).
-2. Up to CANDIDATES matches (every query with a rare word): all of them, ranked as
-   always: the words together as a phrase first, then near each other (NEAR_WORDS),
-   then the rest, each tier by bm25 (RANK_WEIGHTS: title, summary, text), then id.
+   over every match: 60-200 ms for the commonest words at 100,000 articles).
+2. Up to CANDIDATES matches (or as many as asked for, if more), as with a rare word:
+   all of them, ranked as always: the words together as a phrase first, then near
+   each other (NEAR_WORDS), then the rest, each tier by bm25 (RANK_WEIGHTS: title,
+   summary, text), then by id.
 3. More matches than that ("Đảng ủy" matches nearly every article): only the
    CANDIDATES newest are ranked, by the same tiers, then articles whose title holds
-   every word, then whose summary does, then newest first. bm25 is not used there:
-   its first call counts every article holding each word (a pass over each word's
-   whole entry in the index, tens of milliseconds for a word in every article) and,
-   for words in more than half the articles, FTS5 gives them a near-zero weight anyway. The tier and
-   title/summary tests are FTS5 queries restricted to the candidates' rowid range.
+   every word, then those whose summary does, then newest first. Not by bm25: its
+   first call counts the articles holding each word (a pass over each word's whole
+   entry in the index, tens of milliseconds for a word in every article), and FTS5
+   gives a word in more than half the articles a near-zero weight anyway. The tier
+   and title/summary tests are FTS5 queries over the candidates' rowid range only.
 4. highlight() runs only for the rows returned, over their rowid range.
 
 The trade-off: a query with more than CANDIDATES matches does not reach older
@@ -33,6 +34,7 @@ apply before the bound, so they reach every article). "Newest" is the order the
 archive first saw the articles (articles.id), which is publication order for a
 portal crawled as it publishes, but not within the first crawl of its back catalogue.
 """
+
 from __future__ import annotations
 
 import re

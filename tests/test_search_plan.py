@@ -1,15 +1,15 @@
-"""The bounded ranking plan: every match ranked by bm25 up to CANDIDATES matches (or as many as
-asked for), the newest CANDIDATES ranked by tiers beyond; filters and re-posts applied before the bound; the browser
-UI's query ranks as the CLI does."""
+"""The bounded ranking plan: every match ranked by bm25 up to CANDIDATES matches (or as many
+as asked for), the newest CANDIDATES ranked by tiers beyond; filters and re-posts applied
+before the bound; the browser UI's query ranks as the CLI does."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
 import sqlite_utils
 
-import importlib
 from archive import open_archive, save_article, search
 from archive.filters import Filters
 from archive.ui import SEARCH_LIMIT, SEARCH_SQL, register_functions
@@ -36,7 +36,8 @@ ARTICLES = [
     # 3: the phrase in the text.
     ("Sinh hoạt chi bộ", f"{filler('d')} Đảng ủy xã họp. {filler('e')}", "2023-06-01"),
     # 4: the words apart, both in the title.
-    ("Ủy ban nhân dân tỉnh bàn kế hoạch năm mới về công tác Đảng", f"Ủy ban họp. {filler('f')} Bàn công tác Đảng.", "2024-01-01"),
+    ("Ủy ban nhân dân tỉnh bàn kế hoạch năm mới về công tác Đảng", f"Ủy ban họp. {filler('f')} Công tác Đảng.",
+     "2024-01-01"),
     # 5: the words near each other in the text.
     ("Hội nghị cán bộ", f"{filler('g')} Đảng bộ và Ủy ban cùng làm. {filler('h')}", "2024-02-01"),
     # 6, the newest: the phrase in the text.
