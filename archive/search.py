@@ -14,7 +14,7 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    filters, the newest SCAN_FACTOR x CANDIDATES matches are looked up in `articles` one
    by one; if too few of them pass, the older matches are checked against the set of
    articles that pass, built once (a filter that passes few articles still costs a pass
-   over every match: 60-200 ms for the commonest words at 100,000 articles).
+   over every match: 60-220 ms CPU for the commonest words at 100,000 articles).
 2. Up to CANDIDATES matches (or as many as asked for, if more), as with a rare word:
    all of them, ranked as always: the words together as a phrase first, then near
    each other (NEAR_WORDS), then the rest, each tier by bm25 (RANK_WEIGHTS: title,
