@@ -102,6 +102,16 @@ def _is_caption_like(block: Block) -> bool:
     return clean(emphasis) == block.text
 
 
+def mark_captions(blocks: list[Block]) -> None:
+    """Mark the text blocks that are captions of the image before them (what paragraphs() does
+    to them), without judging every other line."""
+    previous = "start"
+    for block in blocks:
+        if block.kind == "text" and previous == "image" and _is_caption_like(block):
+            block.kind = "caption"
+        previous = block.kind
+
+
 def paragraphs(blocks: list[Block]) -> list[str]:
     out: list[str] = []
     previous = "start"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml import etree
 
 from crawler.extract.dates import parse_date
+from crawler.extract.fold import fold as _fold
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean, is_shouting, title_case_name
 
@@ -61,10 +62,16 @@ _PLACEHOLDER_SRC = re.compile(r"(?:no[-_]?image|noimage|blank|spacer|pixel|loadi
 
 
 def _is_chrome_element(el: HtmlElement) -> bool:
-    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    if not attrs.strip():
+    classes, ident = el.get("class"), el.get("id")
+    if not classes and not ident:
         return False
-    return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(attrs))
+    return _chrome_attributes(f"{classes or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=8192)
+def _chrome_attributes(attrs: str) -> bool:
+    # A page repeats a few dozen class values over hundreds of elements: each is split once.
+    return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(attrs.lower()))
 
 
 def is_chrome_heading(text: str) -> bool:
@@ -201,6 +208,9 @@ _LINE_FIRST_WORDS = {
 
 def _first_word(el: HtmlElement) -> str:
     """The element's first word, lower-cased, without a trailing colon ("" when it has no text)."""
+    text = el.text
+    if text and not text.isspace():  # nearly always: no iterator needed
+        return text.split(None, 1)[0].lower().rstrip(":")
     for piece in el.itertext():
         if not piece.isspace():
             words = piece.split(None, 1)
@@ -240,7 +250,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     for group in teaser_groups(tree):
         if len(clean(group.text_content())) < limit:
             _drop(group)
-    stack = [child for child in reversed(tree) if isinstance(child.tag, str)]
+    stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
         el = stack.pop()
         if el.tag in _MINOR_TAGS or _is_chrome_element(el):
@@ -261,7 +271,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
             if text and is_chrome_line(text):
                 _drop(el)
                 continue
-        stack.extend(child for child in reversed(el) if isinstance(child.tag, str))
+        stack.extend(el.iterchildren(etree.Element, reversed=True))
     for img in list(tree.iter("img")):
         if is_placeholder_image(img):
             _drop(img)
@@ -280,11 +290,6 @@ _TITLE_MARKERS = re.compile(
     rf"|\s*(?:[\[(](?:{_MEDIA})[\])]|\(\*\))\s*$",
     re.I,
 )
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:

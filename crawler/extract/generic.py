@@ -6,17 +6,20 @@ what is left; images and captions come from the container that holds the chosen 
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, paragraphs, walk
+from crawler.extract.blocks import Block, mark_captions, walk
 from crawler.extract.chrome import _WORD_SPLIT, _fold, _is_chrome_element, clean_title, prune
 from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.page import HtmlElement, head, select
@@ -40,6 +43,7 @@ _COUNT_ELEMENTS = etree.XPath('count(.//*)')
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author']")
 _ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
 _REL_AUTHOR = etree.XPath('//a[@rel="author"]')
+_ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
 
 # --- titles ------------------------------------------------------------------------------------
 
@@ -102,8 +106,9 @@ def generic_date(tree: HtmlElement, title: str = "") -> object:
     First an element that says it holds a date (class "date", "time", "ngay"...); else a short
     line that is only a date, such as NukeViet's <span class="h5">Thứ tư - 28/09/2022 21:45</span>.
     Without an <h1> the heading is the element that holds the title (<td class="tieude"><b>...)."""
-    candidates = list(_after_heading(tree, title))
-    for el in candidates:
+    candidates = []
+    for el in _after_heading(tree, title):  # the date line is near the heading: stop there
+        candidates.append(el)
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
         if el.tag == "time" or _DATE_HINT.search(attrs):
             value = _date_of(el, 120)
@@ -141,13 +146,26 @@ def _after_heading(tree: HtmlElement, title: str) -> Iterator[HtmlElement]:
 
 
 def _date_of(el: HtmlElement, limit: int) -> object:
-    text = clean(el.get("datetime") or el.text_content())
+    text = clean(el.get("datetime") or _text_up_to(el, limit))
     if not text or len(text) > limit:
         return None
     value = parse_date(text)
     if value is None or _inside(el, _CLOCK_HINT) or _in_chrome(el):
         return None
     return None if any(a.tag in ("li", "a") for a in el.iterancestors()) else value
+
+
+def _text_up_to(el: HtmlElement, limit: int) -> str:
+    """The element's text, or "" once it holds more than `limit` characters besides spaces
+    (more than `limit` once cleaned): a big container is not read to the end."""
+    pieces = []
+    size = 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += sum(map(len, piece.split()))
+        if size > limit:
+            return ""
+    return "".join(pieces)
 
 
 def is_home_crumb(text: str) -> bool:
@@ -158,7 +176,11 @@ def generic_category(tree: HtmlElement) -> str | None:
     section = _SECTION(tree)
     if section and clean(section[0]):
         return clean(section[0])
-    # "breadcrumb(s)"; home-made CMSs say "duongdan" (the path)
+    # "breadcrumb(s)"; home-made CMSs say "duongdan" (the path). The contains() query is slow
+    # per element: it runs only when some class or id value has one of the words.
+    attributes = " ".join(_ALL_CLASS_ID(tree))
+    if "breadcrumb" not in attributes and "duongdan" not in attributes:
+        return None
     for crumbs in _CRUMBS(tree):
         links = [clean(a.text_content()) for a in crumbs.iter("a")]
         links = [t for t in links if t and not is_home_crumb(t)]
@@ -254,6 +276,20 @@ class GenericBody:
     lead: str | None = None
 
 
+@cache
+def _options_template() -> Extractor:
+    return Extractor(output_format="python", fast=True, comments=False, with_metadata=False)
+
+
+def _trafilatura_options(url: str) -> Extractor:
+    """bare_extraction(url=url, include_comments=False, with_metadata=False, fast=True)'s options,
+    made once: building them reads trafilatura's configuration anew on every call."""
+    options = copy.copy(_options_template())
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else None
+    return options
+
+
 def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericBody:
     """Prune the chrome, then let trafilatura choose the body among what is left."""
     pruned = prune(tree)
@@ -265,7 +301,7 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
     # opinion (its readability and jusText runs, compared with its own choice): on the pruned
     # tree that comparison changed no body on either external sample (F1 0.961 / 0.965 with and
     # without) and cost as much as the rest of trafilatura's run.
-    document = trafilatura.bare_extraction(pruned, url=url, include_comments=False, with_metadata=False, fast=True)
+    document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
     body = getattr(document, "body", None)
     if body is None:
         return GenericBody([])
@@ -277,7 +313,7 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
     container = _container_of(holders)
     if container is not None:
         found = list(walk(container, caption_selector))
-        paragraphs(found)  # marks the captions that sit under images
+        mark_captions(found)  # the captions that sit under images
         blocks += [b for b in found if b.kind in ("image", "caption")]
     headings = {clean(h.text_content()) for h in pruned.iter("h1")}
     texts = [text for text in texts if text not in headings]
@@ -480,13 +516,20 @@ _AUTHOR_META = etree.XPath(
 _AUTHOR_LABEL_XPATH = etree.XPath(
     "//text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
 )
-_AUTHOR_CLASS_XPATH = etree.XPath("//*[" + " or ".join(
-    f'contains(@class, "{w}") or contains(@id, "{w}")' for w in _AUTHOR_CLASS_PARTS
-) + "]")
+_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+
+
+@lru_cache(maxsize=8192)
+def _is_author_box(attrs: str) -> bool:
+    """class + " " + id of an element that holds a byline ("author", "byline", "tac-gia"...),
+    not a reader's comment or a related box ("comment-author")."""
+    if not any(part in attrs for part in _AUTHOR_CLASS_PARTS):
+        return False
+    words = set(_WORD_SPLIT.split(attrs.lower()))
+    return bool(words & _AUTHOR_CLASS_WORDS) and not words & chrome.CHROME_WORDS
 # libxml2 evaluates each contains() of those two queries on every text node or element (several
 # milliseconds a page): the page's text and its class and id values are looked at once first.
 _ALL_TEXT = etree.XPath("string()", smart_strings=False)
-_ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
 
 
 def _author_candidates(tree: HtmlElement) -> Iterator[str]:
@@ -504,10 +547,11 @@ def _author_candidates(tree: HtmlElement) -> Iterator[str]:
         yield clean(" ".join(named)) if named else clean(el.get("content") or el.text_content())
     yield from (clean(value) for value in _AUTHOR_META(tree))
     attributes = " ".join(_ALL_CLASS_ID(tree))
-    classed = _AUTHOR_CLASS_XPATH(tree) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
+    # An XPath contains() per word and element took milliseconds a page: the class and id
+    # values are judged here instead, each distinct value once.
+    classed = _CLASS_OR_ID(tree) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
     for el in classed:
-        words = set(_WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower()))
-        if words & _AUTHOR_CLASS_WORDS and not words & chrome.CHROME_WORDS and el.tag not in ("meta", "link", "img"):
+        if _is_author_box(f"{el.get('class') or ''} {el.get('id') or ''}") and el.tag not in ("meta", "link", "img"):
             text = clean(el.text_content())
             if 2 <= len(text) <= 80 and not _in_chrome(el):
                 yield text
