@@ -160,7 +160,11 @@ def reextract(
     plan = reextraction_plan(db, site)
     processes = max(1, min(processes or os.cpu_count() or 1, len(plan) or 1))
     if processes == 1:
-        return _save_all(db, _in_process(path, plan), len(plan), processes, progress)
+        results = _in_process(path, plan)
+        try:
+            return _save_all(db, results, len(plan), processes, progress)
+        finally:
+            results.close()  # closes the reading connection, also when a save failed
     # fork: workers inherit the imported extraction code instead of importing it again.
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, initializer=_open_reader, initargs=(path,)) as pool:
