@@ -8,6 +8,7 @@ its own article id, the profile (crawler/sites/base.py) makes the id the identit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -55,6 +56,9 @@ def strip_tracking(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(kept), fragment=""))
 
 
+# Listing pages repeat the portal's menus and sidebars: the same few hundred links on every page
+# (12,500 canonicalisations in a 1,000-article crawl, a tenth of its time, for ~1,100 distinct URLs).
+@lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
     """https://NGHEAN.dcs.vn:443//vi-vn/tin/x/1-2-3?utm_source=fb#top -> https://nghean.dcs.vn/vi-vn/tin/x/1-2-3
 
