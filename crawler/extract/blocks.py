@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from crawler.extract import chrome
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.record import Image
@@ -48,10 +50,25 @@ def _image_src(img: HtmlElement) -> str | None:
 def walk(el: HtmlElement, caption_selector: str) -> Iterator[Block]:
     """Body container -> blocks in reading order: paragraphs, images, captions."""
     captions = set(select(el, caption_selector))
-    yield from _walk_element(el, captions)
+    yield from _walk_element(el, captions, _holding_blocks(el, captions))
 
 
-def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block]:
+def _holding_blocks(root: HtmlElement, captions: set[HtmlElement]) -> set[HtmlElement]:
+    """Elements under `root` with a block, a container, a figure or a caption inside them: found
+    in one pass, not by searching below every element on the way down (quadratic on deep pages)."""
+    holding: set[HtmlElement] = set()
+    for el in root.iterdescendants(etree.Element):
+        if el.tag in BLOCK_TAGS or el.tag in CONTAINER_TAGS or el.tag == "figure" or el in captions:
+            for ancestor in el.iterancestors():
+                if ancestor in holding:
+                    break
+                holding.add(ancestor)
+                if ancestor is root:
+                    break
+    return holding
+
+
+def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[HtmlElement]) -> Iterator[Block]:
     for child in el:
         if not isinstance(child.tag, str):
             continue
@@ -66,11 +83,7 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block
             if src and not chrome.is_placeholder_image(child):
                 yield Block("image", src=src, element=child)
             continue
-        has_inner_blocks = any(
-            isinstance(c.tag, str)
-            and (c.tag in BLOCK_TAGS or c.tag in CONTAINER_TAGS or c.tag == "figure" or c in captions)
-            for c in child.iterdescendants()
-        )
+        has_inner_blocks = child in holding
         if tag in BLOCK_TAGS and not has_inner_blocks:
             for img in child.iter("img"):
                 src = _image_src(img)
@@ -84,7 +97,7 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement]) -> Iterator[Block
             text = _element_text(child)
             yield Block("text", text, element=child)
             continue
-        yield from _walk_element(child, captions)
+        yield from _walk_element(child, captions, holding)
         if child.tail and child.tail.strip() and el.tag not in BLOCK_TAGS:
             yield Block("text", clean(child.tail), element=el)
 

@@ -253,19 +253,21 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
         el = stack.pop()
-        if el.tag in _MINOR_TAGS or _is_chrome_element(el):
+        tag = el.tag  # each .tag makes a new str
+        if tag in _MINOR_TAGS or _is_chrome_element(el):
             if len(clean(el.text_content())) < limit:
                 _drop(el)
                 continue
         # Only an element whose first word starts a chrome heading or line has its text read.
-        first = _first_word(el) if (el.tag in _HEADING_TAGS or el.tag in _LINE_TAGS) and len(el) <= 3 else ""
-        if first in _HEADING_FIRST_WORDS and el.tag in _HEADING_TAGS and len(el) <= 2:
+        children = len(el)
+        first = _first_word(el) if children <= 3 and (tag in _HEADING_TAGS or tag in _LINE_TAGS) else ""
+        if first in _HEADING_FIRST_WORDS and tag in _HEADING_TAGS and children <= 2:
             text = _short_text(el, 60)
             if text and is_chrome_heading(text):
                 following = _drop_chrome_heading(el)
                 stack = [s for s in stack if s not in following]
                 continue
-        if first in _LINE_FIRST_WORDS and el.tag in _LINE_TAGS:
+        if first in _LINE_FIRST_WORDS and tag in _LINE_TAGS:
             # a widget on its own: Liferay's "Quay lại" link and "Chi tiết bài viết" portlet title
             text = _short_text(el, 40)
             if text and is_chrome_line(text):
