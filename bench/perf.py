@@ -275,26 +275,28 @@ def archive(path: Path, portal: Portal, sizes: tuple[int, int], batch: int, quer
 
 
 def search_breakdown(db: Any, query: str) -> dict[str, Any]:
-    """Where one query's time goes: matching alone, bm25 ranking of every match, the phrase tier."""
+    """Where one query's time goes under the bounded plan (archive/search.py's docstring): counting
+    every match, taking the newest CANDIDATES, the phrase and NEAR tiers among them, search()."""
     from archive.schema import FTS_TABLE
-    from archive.search import RANK_WEIGHTS, parse_query, ranking_expressions, to_fts_expression
+    from archive.search import CANDIDATES, parse_query, ranking_expressions, to_fts_expression
 
     terms = parse_query(query)
-    expression, (phrase, _) = to_fts_expression(terms), ranking_expressions(terms)
-    weights = ", ".join(map(str, RANK_WEIGHTS))
+    expression, (phrase, near) = to_fts_expression(terms), ranking_expressions(terms)
+    fts = f"[{FTS_TABLE}]"
+    newest = f"SELECT rowid FROM {fts} WHERE {fts} MATCH :e ORDER BY rowid DESC LIMIT {CANDIDATES + 1}"
+    low = f"(SELECT min(rowid) FROM ({newest}))"
     steps = {
-        "count matches": f"SELECT count(*) FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH :e",
-        "bm25 top 20 of all matches": f"SELECT rowid FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH :e"
-                                      f" ORDER BY bm25([{FTS_TABLE}], {weights}) LIMIT 20",
-        "phrase tier (every phrase match)": f"SELECT count(*) FROM [{FTS_TABLE}] WHERE [{FTS_TABLE}] MATCH :p",
+        "count matches": f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :e",
+        f"newest {CANDIDATES + 1} matches": f"SELECT count(*) FROM ({newest})",
+        "phrase tier among them": f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :p AND rowid >= {low}",
+        "near tier among them": f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :n AND rowid >= {low}",
     }
     breakdown: dict[str, Any] = {"query": query}
     for name, sql in steps.items():
         started = time.perf_counter()
-        row = db.execute(sql, {"e": expression, "p": phrase}).fetchall()
+        row = db.execute(sql, {"e": expression, "p": phrase, "n": near}).fetchall()
         breakdown[f"{name} ms"] = round((time.perf_counter() - started) * 1000, 1)
-        if name.startswith(("count", "phrase")):
-            breakdown[name.split(" (")[0].replace("count ", "") + " rows"] = row[0][0]
+        breakdown[f"{name} rows"] = row[0][0]
     started = time.perf_counter()
     search(db, query)
     breakdown["search() ms"] = round((time.perf_counter() - started) * 1000, 1)
