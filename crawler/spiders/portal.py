@@ -57,6 +57,7 @@ def requested_url(response_or_request: Response | scrapy.Request) -> str:
 _NOT_WEB = ("javascript:", "mailto:", "tel:", "data:", "#")
 # Scrapy's own limit (URLLENGTH_LIMIT); a longer link would be dropped silently.
 _MAX_URL_LENGTH = 2083
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def links_of(response: TextResponse) -> Iterator[tuple[str | None, str]]:
@@ -75,7 +76,7 @@ def links_of(response: TextResponse) -> Iterator[tuple[str | None, str]]:
             parts.port  # noqa: B018 - raises ValueError for a port out of range
             if parts.scheme not in ("http", "https"):
                 continue
-            if not parts.hostname or len(url) > _MAX_URL_LENGTH or any(ord(char) < 32 for char in url):
+            if not parts.hostname or len(url) > _MAX_URL_LENGTH or _CONTROL.search(url):
                 raise ValueError("no host, too long, or control characters")
             yield canonical_url(url), href
         except ValueError as error:
