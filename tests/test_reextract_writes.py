@@ -186,9 +186,9 @@ def test_one_process_runs_without_a_pool(archive_file: Path, monkeypatch: pytest
     assert (counts["processes"], counts["updated"], counts["unchanged"]) == (1, 1, 15)
 
 
-def test_a_failing_save_rolls_back_the_open_batch(archive_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = dump(archive_file)
-    calls = []
+def fail_on_third_save(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make the writer's third save raise; returns the ids the writer was asked to save."""
+    calls: list[int] = []
 
     def failing(db: Any, article_id: int, *args: Any, **kwargs: Any) -> Any:
         calls.append(article_id)
@@ -197,6 +197,12 @@ def test_a_failing_save_rolls_back_the_open_batch(archive_file: Path, monkeypatc
         return save_reextraction(db, article_id, *args, **kwargs)
 
     monkeypatch.setattr(reextract_module, "save_reextraction", failing)
+    return calls
+
+
+def test_a_failing_save_rolls_back_the_open_batch(archive_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = dump(archive_file)
+    fail_on_third_save(monkeypatch)
     db = open_archive(archive_file)
     with pytest.raises(RuntimeError, match="disk full"):
         reextract(db, str(archive_file), processes=2)
@@ -219,15 +225,7 @@ def test_batches_commit_after_commit_every_saves(
     save_every_record(reference)
     wanted, before = dump(reference), dump(archive_file)
     monkeypatch.setattr(reextract_module, "COMMIT_EVERY", 2)
-    calls = []
-
-    def failing(db: Any, article_id: int, *args: Any, **kwargs: Any) -> Any:
-        calls.append(article_id)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return save_reextraction(db, article_id, *args, **kwargs)
-
-    monkeypatch.setattr(reextract_module, "save_reextraction", failing)
+    calls = fail_on_third_save(monkeypatch)
     db = open_archive(archive_file)
     with pytest.raises(RuntimeError, match="disk full"):
         reextract(db, str(archive_file), processes=1)
