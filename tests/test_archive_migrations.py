@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 
 from archive import ArchiveError, fold, open_archive, save_article, search
-from archive.schema import FTS_TABLE, migrations, pending_migrations
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE, migrations, pending_migrations
 from crawler.extract.record import Article, content_hash
 
 TEXT = "Sáng 8/7, Ban Thường vụ Đảng ủy Khối cơ quan tỉnh Nghệ An họp phiên thường kỳ."
@@ -57,4 +57,6 @@ def test_an_archive_of_the_first_schema_upgrades_in_place(tmp_path: Path) -> Non
     db.close()
     readonly = open_archive(path, readonly=True)
     assert readonly.execute("SELECT site_article_id FROM articles").fetchone()[0] == "100"
+    for table in (FTS_TABLE, FTS_EXACT_TABLE):
+        assert readonly.execute(f"SELECT v FROM [{table}_config] WHERE k = 'automerge'").fetchone() == (16,)
     readonly.close()
