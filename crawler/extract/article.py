@@ -76,8 +76,6 @@ class ArticlePage:
         text = body.text_content()
         if not (clean(text[:200]) or clean(text)):  # the first words answer, nearly always
             return None
-        # Pruned where it stands: the page is this object's own parse, and no other field reads
-        # inside the article container (a copy of it cost as much as the pruning).
         return chrome.prune(body, extra=self.prune_selectors)
 
     @property

@@ -116,8 +116,7 @@ def _is_caption_like(block: Block) -> bool:
 
 
 def mark_captions(blocks: list[Block]) -> None:
-    """Mark the text blocks that are captions of the image before them (what paragraphs() does
-    to them), without judging every other line."""
+    """Mark the text blocks that are captions of the image before them."""
     previous = "start"
     for block in blocks:
         if block.kind == "text" and previous == "image" and _is_caption_like(block):
@@ -126,16 +125,12 @@ def mark_captions(blocks: list[Block]) -> None:
 
 
 def paragraphs(blocks: list[Block]) -> list[str]:
-    out: list[str] = []
-    previous = "start"
-    for block in blocks:
-        if block.kind == "text":
-            if previous == "image" and _is_caption_like(block):
-                block.kind = "caption"
-            elif not chrome.is_chrome_line(block.text) and not chrome.is_photo_credit(block.text):
-                out.append(block.text)
-        previous = block.kind
-    return out
+    """The text blocks that are paragraphs: captions marked first, widget lines and photo credits left out."""
+    mark_captions(blocks)
+    return [
+        block.text for block in blocks
+        if block.kind == "text" and not chrome.is_chrome_line(block.text) and not chrome.is_photo_credit(block.text)
+    ]
 
 
 def images(blocks: list[Block], base_url: str) -> Iterator[Image]:

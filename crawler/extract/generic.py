@@ -527,8 +527,10 @@ def _is_author_box(attrs: str) -> bool:
         return False
     words = set(_WORD_SPLIT.split(attrs.lower()))
     return bool(words & _AUTHOR_CLASS_WORDS) and not words & chrome.CHROME_WORDS
-# libxml2 evaluates each contains() of those two queries on every text node or element (several
-# milliseconds a page): the page's text and its class and id values are looked at once first.
+
+
+# libxml2 evaluates each contains() of the label query on every text node (milliseconds a page):
+# the page's text is looked at once first.
 _ALL_TEXT = etree.XPath("string()", smart_strings=False)
 
 
