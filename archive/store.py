@@ -295,6 +295,18 @@ def _article_columns(article: Article) -> dict[str, Any]:
     }
 
 
+# What re-extraction rewrites for an article whose text did not change: every column of
+# _article_columns() but the text and its hash.
+METADATA_COLUMNS = ("site", "title", "published", "published_month", "author", "category", "summary", "source",
+                    "extraction")
+
+
+def metadata_columns(article: Article) -> dict[str, Any]:
+    """The METADATA_COLUMNS of `article` as the archive stores them."""
+    columns = _article_columns(article)
+    return {column: columns[column] for column in METADATA_COLUMNS}
+
+
 def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
     """Same text, fetched at its own canonical URL: that page's metadata is the article's.
 
@@ -302,8 +314,7 @@ def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
     (.../1-2-34842 "Xây dựng Đảng", .../1-5-34842 "Chính quyền", both rel=canonical 1-2);
     whichever a crawl fetches first, the canonical page decides. An alias fetch never does.
     """
-    columns = {k: v for k, v in _article_columns(article).items() if k not in ("text", "content_hash")}
-    _update_article(db, article_id, columns)
+    _update_article(db, article_id, metadata_columns(article))
 
 
 def _insert_article(

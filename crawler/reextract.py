@@ -29,7 +29,7 @@ from sqlite_utils import Database
 
 from archive.fold import fold
 from archive.schema import FTS_TABLE
-from archive.store import reextraction_plan, save_reextraction
+from archive.store import METADATA_COLUMNS, metadata_columns, reextraction_plan, save_reextraction
 from archive.transaction import write_transaction
 from crawler import sites as registry
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
@@ -51,12 +51,9 @@ CHUNKSIZE = 8
 Outcome = Literal["same", "refresh", "changed", "failed"]
 Result = tuple[int, int, Outcome, Article | str | None, str | None]
 
-# The articles columns save_reextraction() rewrites for an unchanged text (store._refresh_metadata):
-# everything _article_columns() holds except text and content_hash.
-_METADATA = ("site", "title", "published", "published_month", "author", "category", "summary", "source",
-             "extraction")
+# The articles columns save_reextraction() rewrites for an unchanged text, as stored.
 _STORED = (
-    "SELECT a.site, " + ", ".join(f"a.[{column}]" for column in _METADATA) + ", a.site_article_id,"
+    "SELECT a.site, " + ", ".join(f"a.[{column}]" for column in METADATA_COLUMNS) + ", a.site_article_id,"
     " (SELECT content_hash FROM article_versions WHERE article_id = a.id ORDER BY version DESC LIMIT 1)"
     " FROM articles AS a WHERE a.id = ?"
 )
@@ -75,20 +72,13 @@ def _page_class(site: str, url: str) -> type[ArticlePage]:
     return profile.page_class if profile is not None else ArticlePage
 
 
-def _metadata(article: Article) -> tuple[Any, ...]:
-    """The new record as save_reextraction() would write the metadata columns (_METADATA)."""
-    month = article.published[:7] if article.published else None
-    return (article.site, article.title, article.published, month, article.author, article.category,
-            article.summary, article.source, article.extraction)
-
-
 def _compare(db: sqlite3.Connection, article_id: int, stored: tuple[Any, ...], article: Article,
              site_article_id: str | None) -> Outcome:
     """Would save_reextraction(article) change anything? Read-only, cheapest checks first."""
     metadata, stored_site_id, stored_hash = stored[1:-2], stored[-2], stored[-1]
     if stored_hash != article.content_hash:
         return "changed"
-    if metadata != _metadata(article):
+    if metadata != tuple(metadata_columns(article).values()):
         return "refresh"
     if site_article_id is not None and stored_site_id is None:
         # The save would claim the id unless another article holds it (then it stays NULL).
