@@ -16,7 +16,7 @@ from lxml import etree
 from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.page import ClassIndex, HtmlElement, head, parse, selector_tokens
+from crawler.extract.page import ClassIndex, HtmlElement, head, parse, region_of, selector_tokens
 from crawler.extract.record import Article, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
@@ -48,6 +48,12 @@ class ArticlePage:
     caption_selector: ClassVar[str] = "figcaption, .image_desc, .caption, .PhotoCMS_Caption, .image-caption, .chu-thich"
     # Inside the body container: what the portal puts there that is not the article.
     prune_selectors: ClassVar[tuple[str, ...]] = ()
+    # Where the article sits in the page's bytes: (start, end) markers, e.g. from the breadcrumb
+    # to the sidebar. A portal page is mostly menus, sidebars and ViewState; when both markers
+    # are found, extract() parses <head> and the bytes between them first (see page.region_of).
+    # A hint like the selectors: the whole page is parsed whenever the title, date or body
+    # selector does not match inside the region.
+    region: ClassVar[tuple[bytes, bytes] | None] = None
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -77,6 +83,14 @@ class ArticlePage:
         if not (clean(text[:200]) or clean(text)):  # the first words answer, nearly always
             return None
         return chrome.prune(body, extra=self.prune_selectors)
+
+    def holds_article(self) -> bool:
+        """The profile's title, date line and body are all on this (part of the) page."""
+        return (
+            self.profile_body is not None
+            and self.select_one(self.title_selector) is not None
+            and (self.date_selector is None or self.select_one(self.date_selector) is not None)
+        )
 
     @property
     def extraction(self) -> str:
@@ -208,6 +222,11 @@ def _selector_tokens(page_class: type[ArticlePage]) -> frozenset[str]:
 def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
     """The one entry point: raw page in, Article out (or NotAnArticle)."""
     try:
+        region = region_of(page, page_class.region) if page_class.region else None
+        if region is not None:
+            part = page_class(region)
+            if part.holds_article():
+                return part.to_record()
         return page_class(page).to_record()
     except (etree.ParserError, ValueError) as error:
         if isinstance(error, NotAnArticle):

@@ -19,6 +19,9 @@ class DcsArticlePage(ArticlePage):
     body_selector = ".news-detail .news-content"
     # Inside .news-content editors sometimes paste share widgets and "Tin liên quan" boxes.
     prune_selectors = (".news-tools", ".news-share", ".news-attachments", ".related-news", ".comment-form")
+    # From the breadcrumb (the category) to the sidebar: the article, its comment form and its
+    # related news. The menus and ViewState before it and the sidebar after it are not parsed.
+    region = (b'<div class="breadcrumb"', b'<div class="col-side"')
 
 
 def dcs_portal(key: str, name: str, host: str, *, start: str = "/") -> SiteProfile:
