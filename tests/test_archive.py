@@ -7,13 +7,13 @@ import sqlite3
 import subprocess
 import sys
 import unicodedata
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlite_utils
+import zstandard
 
 import archive.store
 from archive import (
@@ -202,7 +202,8 @@ def test_identical_bodies_are_stored_once_and_round_trip(db: sqlite_utils.Databa
     assert links[0] == links[1] is not None
 
     row = db.table("raw_pages").get(links[0])
-    assert zlib.decompress(row["body"]) == BODY
+    assert row["compression"] == "zstd"
+    assert zstandard.ZstdDecompressor().decompress(row["body"]) == BODY
     assert len(row["body"]) < len(BODY) or len(BODY) < 100
     assert row["article_id"] == first.article_id != second.article_id
     assert json.loads(row["headers"]) == {"Content-Type": "text/html; charset=utf-8"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,11 @@ import sqlite_utils
 
 from archive import ArchiveError, fold, open_archive, save_article, search
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE, migrations, pending_migrations
-from crawler.extract.record import Article, content_hash
+from archive.store import load_raw_page
+from crawler.extract.record import Article, Page, content_hash
 
 TEXT = "Sáng 8/7, Ban Thường vụ Đảng ủy Khối cơ quan tỉnh Nghệ An họp phiên thường kỳ."
+OLD_PAGE = f"<html><head><title>Đảng ủy Khối họp</title></head><body><p>{TEXT}</p></body></html>".encode()
 
 
 def first_version_archive(path: Path) -> None:
@@ -32,6 +36,13 @@ def first_version_archive(path: Path) -> None:
     db.table("article_urls").insert({"url": "https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", "article_id": 1})
     db.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (1, ?, '', ?)",
                [fold("Đảng ủy Khối họp"), fold(TEXT)])
+    # Pages were zlib streams then, with no column saying so.
+    db.table("raw_pages").insert({
+        "id": 1, "url": "https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", "fetched_at": "2024-07-08T05:00:00+00:00",
+        "status": 200, "headers": "{}", "body": zlib.compress(OLD_PAGE, 9),
+        "sha256": hashlib.sha256(OLD_PAGE).hexdigest(), "article_id": 1,
+    })
+    db.execute("UPDATE article_versions SET raw_page_id = 1")
     db.conn.commit()
     db.close()
 
@@ -50,10 +61,18 @@ def test_an_archive_of_the_first_schema_upgrades_in_place(tmp_path: Path) -> Non
     # The old article is in the new exact-diacritic index and still in the folded one.
     assert [r["id"] for r in search(db, "Đảng ủy", exact=True)] == [1]
     assert [r["id"] for r in search(db, "dang uy")] == [1]
+    # Its zlib page still reads back (re-extraction reads it), and new pages are Zstandard.
+    assert load_raw_page(db, 1).body == OLD_PAGE
+    assert db.execute("SELECT compression FROM raw_pages").fetchall() == [("zlib",)]
     # And the new code saves into it: the same URL with new text is a second version.
     result = save_article(db, Article(url="https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", site="nghean",
                                       title="Đảng ủy Khối họp", text=TEXT + " Cập nhật."), site_article_id="100")
     assert (result.status, result.version) == ("updated", 2)
+    new_page = Page(url="https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", body=OLD_PAGE + b"<!-- 2 -->")
+    save_article(db, Article(url=new_page.url, site="nghean", title="Đảng ủy Khối họp", text=TEXT + " Lần 3."),
+                 page=new_page, site_article_id="100")
+    assert db.execute("SELECT compression FROM raw_pages ORDER BY id").fetchall() == [("zlib",), ("zstd",)]
+    assert load_raw_page(db, 2) == new_page
     db.close()
     readonly = open_archive(path, readonly=True)
     assert readonly.execute("SELECT site_article_id FROM articles").fetchone()[0] == "100"
