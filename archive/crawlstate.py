@@ -205,17 +205,17 @@ def record_fetch(
     lowered = {key.lower(): value for key, value in (headers or {}).items()}
     transient = is_transient(error)
     with write_transaction(db):
-        db.execute(
-            "INSERT INTO crawl_state (url, site, kind, discovered, failures) VALUES (?, ?, ?, ?, 0)"
-            " ON CONFLICT(url) DO NOTHING",
-            [url, site, kind, when],
-        )
-        db.execute(
-            "UPDATE crawl_state SET fetched = ?, status = ?, error = ?,"
-            " failures = CASE WHEN ? THEN failures + 1 ELSE 0 END,"
-            " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)"
-            " WHERE url = ?",
-            [when, status, error, transient, lowered.get("etag"), lowered.get("last-modified"), url],
+        # One statement for a URL seen before or not: a first fetch that failed transiently
+        # starts at one failure, a known URL keeps its kind and discovery time.
+        db.conn.execute(
+            "INSERT INTO crawl_state (url, site, kind, discovered, fetched, status, error, failures, etag,"
+            " last_modified) VALUES (:url, :site, :kind, :when, :when, :status, :error, :failed, :etag, :modified)"
+            " ON CONFLICT(url) DO UPDATE SET fetched = excluded.fetched, status = excluded.status,"
+            " error = excluded.error, failures = CASE WHEN :failed THEN crawl_state.failures + 1 ELSE 0 END,"
+            " etag = coalesce(excluded.etag, crawl_state.etag),"
+            " last_modified = coalesce(excluded.last_modified, crawl_state.last_modified)",
+            {"url": url, "site": site, "kind": kind, "when": when, "status": status, "error": error,
+             "failed": int(transient), "etag": lowered.get("etag"), "modified": lowered.get("last-modified")},
         )
 
 

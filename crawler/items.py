@@ -17,6 +17,7 @@ class FetchedArticle:
     page: Page
     article: Article
     url: str = ""  # as requested; page.url is where redirects ended
+    site_article_id: str | None = None  # the portal's own id for the article (SiteProfile.article_id)
 
 
 @dataclass

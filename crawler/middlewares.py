@@ -1,6 +1,7 @@
-"""Downloader middlewares between the spider's requests and the network: Retry-After honoured, and
-redirects that leave the portal or go round in circles refused with a named error. Plus the addon
-that writes the contact URL into the user agent.
+"""Downloader middlewares between the spider's requests and the network: Retry-After honoured,
+redirects that leave the portal or go round in circles refused with a named error, and meta
+refresh looked for without decoding every page. Plus the addon that writes the contact URL into
+the user agent.
 
 Both raise or return what the spider's errback turns into CrawlError items (crawler/spiders/portal.py).
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -97,6 +99,23 @@ class RetryAfterMiddleware(RetryMiddleware):
             slot.latercall.cancel()
         slot.latercall = call_later(wait, downloader._latercall, slot)
         logger.info("%s: Retry-After %.1f s, pausing %s", response_host(request), wait, key)
+
+
+class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, which decodes every HTML response (response.text, the whole
+    body) to look for <meta http-equiv="refresh"> in its first 4,096 characters, asked only when
+    the raw bytes could hold one: in UTF-8 and the single-byte encodings, the ASCII word "refresh"
+    is in those characters only if its bytes are in the first 4 x 4,096 bytes. An article page
+    is otherwise never decoded by the crawl (extraction reads the bytes)."""
+
+    _WINDOW = 4 * 4096
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        head = response.body[: self._WINDOW]
+        ascii_compatible = not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in head
+        if ascii_compatible and b"refresh" not in head.lower():
+            return response
+        return super().process_response(request, response)
 
 
 def response_host(request: Request) -> str:

@@ -1,20 +1,22 @@
-"""Records -> archive. One pipeline: dedup and storage live in archive/, this only counts and
-remembers each URL's outcome in the crawl state (archive/crawlstate.py)."""
+"""Records -> archive. One pipeline: it opens the run and hands every item to the archive writer
+(crawler/writer.py, a process of its own), which applies it (crawler/recorder.py: dedup and
+storage live in archive/). TINBAI_WRITER = "inline" applies items in the crawl's own process, one
+transaction each."""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
-from archive import finish_run, open_archive, record_fetch, record_listing, save_article, start_run
-from archive.crawlstate import touch_article
-from archive.transaction import write_transaction
-from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from archive import finish_run, open_archive, start_run
+from crawler.items import CrawlError, FetchedArticle
+from crawler.recorder import Item, Recorder
+from crawler.writer import ArchiveWriter, WriterFailed
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +34,13 @@ class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.path = crawler.settings.get("TINBAI_DB")
-        self.counts: Counter[str] = Counter()
-        self.errors: Counter[str] = Counter()
-        self.db: Any = None
+        self.mode = crawler.settings.get("TINBAI_WRITER", "process")
+        if self.mode not in ("process", "inline"):
+            raise ValueError(f"TINBAI_WRITER must be 'process' or 'inline', not {self.mode!r}")
+        self.writer: ArchiveWriter | None = None
+        self.recorder: Recorder | None = None
+        self.run_id: int | None = None
+        self.writer_failed: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -45,78 +51,72 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.db = open_archive(self.path)
         self.site = getattr(self.crawler.spider, "name", "?")
-        self.run_id = start_run(self.db, self.site)
+        db = open_archive(self.path)
+        try:
+            self.run_id = start_run(db, self.site)
+        finally:
+            db.close()
+        if self.mode == "inline":
+            self.recorder = Recorder(self.path, self.site, self.run_id)
+        else:
+            level = self.crawler.settings.get("LOG_LEVEL") or "WARNING"
+            self.writer = ArchiveWriter(self.path, self.site, self.run_id, log_level=level)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, FetchedArticle):
-            return self._save(item)
-        if isinstance(item, CrawlError):
-            self.errors[item.kind] += 1
-            logger.warning("error %s at %s: %s", item.kind, item.url, item.message)
-            if item.page_type in ("article", "listing"):
-                record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=item.status,
-                             error=item.kind, headers=item.headers)
-            raise DropItem(f"{item.kind}: {item.url}", log_level="DEBUG")
-        if isinstance(item, NotModified):
-            self.counts["not_modified"] += 1
-            with write_transaction(self.db):
-                record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
-                touch_article(self.db, item.url)
-        elif isinstance(item, ListingRead):
-            record_listing(self.db, item.url, site=self.site, status=item.status, queued=item.queued)
-        elif isinstance(item, Skipped):
-            record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=None, error=item.reason)
-        else:
+        if not isinstance(item, Item):
             raise DropItem(f"unknown item {type(item).__name__}")
+        self._record(item)
+        if isinstance(item, FetchedArticle):
+            return item
+        if isinstance(item, CrawlError):
+            raise DropItem(f"{item.kind}: {item.url}", log_level="DEBUG")
         raise _bookkeeping(item)
 
-    def _save(self, item: FetchedArticle) -> FetchedArticle:
-        url = item.url or item.page.url
+    def _record(self, item: Item) -> None:
+        if self.recorder is not None:
+            self.recorder.apply(item)
+            self.recorder.commit()
+            return
+        if self.writer is None or self.writer_failed is not None:
+            raise DropItem(f"not archived (the archive writer stopped): {getattr(item, 'url', '')}")
         try:
-            # The article and its URL's state in one transaction: a kill between them cannot leave
-            # an article archived whose URL still looks never fetched, or the reverse.
-            with write_transaction(self.db):
-                profile = getattr(self.crawler.spider, "profile", None)
-                site_article_id = profile.article_id(item.article.url or url) if profile else None
-                result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
-                                      site_article_id=site_article_id)
-                record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
-                             headers=item.page.headers)
-        except Exception as error:  # noqa: BLE001 - counted; the next article may well save
-            logger.exception("could not save %s", url)
-            self.errors["save_failed"] += 1
-            raise DropItem(f"save_failed: {url}: {error}") from None
-        self.counts[result.status] += 1
-        return item
+            self.writer.send(item)
+        except WriterFailed as error:
+            # Nothing more can be archived: stop the run instead of crawling into the void.
+            self.writer_failed = str(error)
+            logger.error("%s; closing the crawl", error)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_writer_failed"))
+            raise DropItem(f"not archived: {getattr(item, 'url', '')}") from None
 
     def close_spider(self) -> None:
         pass  # see spider_closed()
 
     def spider_closed(self, reason: str) -> None:
-        if self.db is None:
+        if self.run_id is None:
             return
         stats = self.crawler.stats
-        errors = Counter(self.errors)
+        pages = int(stats.get_value("downloader/response_count", 0)) if stats else 0
+        errors: dict[str, int] = {}
         if stats:
             for key, value in stats.get_stats().items():
                 if key.startswith(ERROR_STATS_PREFIX):
-                    errors[key.removeprefix(ERROR_STATS_PREFIX)] += int(value)
-        counts = {
-            "pages": stats.get_value("downloader/response_count", 0) if stats else 0,
-            "new": self.counts["new"],
-            "updated": self.counts["updated"],
-            # Every save that added no article: the same URL again, or the same text elsewhere.
-            "duplicates": self.counts["duplicate"] + self.counts["alias"],
-            "aliases": self.counts["alias"],
-            "not_modified": self.counts["not_modified"],
-        }
-        if reason != "finished":
-            status = "interrupted"
-            logger.error("run %s of %s interrupted: %s", self.run_id, self.site, reason)
-        else:
-            status = "ok" if not errors else "errors"
-        finish_run(self.db, self.run_id, status=status, counts=counts, errors=dict(errors))
-        self.db.close()
-        self.db = None
+                    errors[key.removeprefix(ERROR_STATS_PREFIX)] = int(value)
+        if self.recorder is not None:
+            self.recorder.finish(reason=reason, pages=pages, errors=errors)
+            self.recorder.close()
+            self.recorder = None
+            return
+        assert self.writer is not None
+        try:
+            self.writer.finish(reason=reason, pages=pages, errors=errors)
+        except WriterFailed as error:
+            # The run still gets an end, from here: what the writer counted is lost with it.
+            logger.error("%s", error)
+            db = open_archive(self.path)
+            try:
+                finish_run(db, self.run_id, status="errors", counts={"pages": pages},
+                           errors={**errors, "writer_failed": 1})
+            finally:
+                db.close()
+        self.writer = None

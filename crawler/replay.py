@@ -17,6 +17,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,8 +62,25 @@ def _inside(root: Path, relative: str) -> Path:
 
 def load_manifest(directory: str | Path, *, skipped: list[str] | None = None) -> dict[str, SavedPage]:
     """Read a replay set. Bad entries are skipped with a logged error (and their messages appended
-    to `skipped`); a missing or unreadable manifest raises ManifestError."""
+    to `skipped`); a missing or unreadable manifest raises ManifestError.
+
+    Read once per process while manifest.json is unchanged: `tinbai crawl` checks the set before
+    starting and Scrapy makes the handler twice (http, https), and with 20,000 pages each reading
+    (every entry's file resolved and checked) took a second. The mapping returned is shared."""
     root = Path(directory).resolve()
+    manifest = root / "manifest.json"
+    try:
+        stat = manifest.stat()
+    except OSError as error:
+        raise ManifestError(f"{manifest}: not a replay manifest ({error})") from None
+    pages, problems = _load_manifest(root, stat.st_mtime_ns, stat.st_size)
+    if skipped is not None:
+        skipped.extend(problems)
+    return pages
+
+
+@lru_cache(maxsize=4)
+def _load_manifest(root: Path, mtime_ns: int, size: int) -> tuple[dict[str, SavedPage], tuple[str, ...]]:
     try:
         data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
         entries = data["pages"]
@@ -71,14 +89,14 @@ def load_manifest(directory: str | Path, *, skipped: list[str] | None = None) ->
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ManifestError(f"{root / 'manifest.json'}: not a replay manifest ({error})") from None
     pages: dict[str, SavedPage] = {}
+    problems: list[str] = []
     for number, entry in enumerate(entries):
         try:
             pages[replay_key(entry["url"])] = _saved_page(root, entry)
         except (KeyError, TypeError, ValueError) as error:
             logger.error("manifest entry %d skipped: %s", number, error)
-            if skipped is not None:
-                skipped.append(f"entry {number}: {error}")
-    return pages
+            problems.append(f"entry {number}: {error}")
+    return pages, tuple(problems)
 
 
 def _saved_page(root: Path, entry: dict[str, Any]) -> SavedPage:

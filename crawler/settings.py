@@ -16,6 +16,10 @@ TINBAI_CONTACT_URL = "https://github.com/tinbai/tinbai"
 TINBAI_FULL = False
 TINBAI_REFRESH = None
 TINBAI_NOW = None
+# Where the archive's writes happen (crawler/writer.py): "process", a process of their own beside
+# the crawl's, committing whenever it has caught up; "inline", in the crawl's process, one commit
+# per item.
+TINBAI_WRITER = "process"
 # A Retry-After longer than this (seconds) is not waited for: the URL fails now, the next run retries.
 TINBAI_RETRY_AFTER_MAX = 120
 
@@ -53,6 +57,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.CheapMetaRefreshMiddleware": 580,
     # 610: sees a redirect before RedirectMiddleware (600) follows it.
     "crawler.middlewares.RedirectGuardMiddleware": 610,
 }

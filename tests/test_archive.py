@@ -466,3 +466,27 @@ def test_a_write_transaction_survives_a_commit_by_another_connection(tmp_path: P
             heartbeat.execute("INSERT INTO beat VALUES (2)")
         save_article(db, record)
     assert db["articles"].count == 1
+
+
+def test_nested_write_transactions_roll_back_only_their_own_part() -> None:
+    from archive.transaction import write_transaction
+
+    db = open_archive(":memory:")
+    db.execute("CREATE TABLE t (n)")
+    with write_transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(RuntimeError):
+            with write_transaction(db):
+                db.execute("INSERT INTO t VALUES (2)")
+                with write_transaction(db):
+                    db.execute("INSERT INTO t VALUES (3)")
+                raise RuntimeError("the second item fails after its own inner part succeeded")
+        with write_transaction(db):
+            db.execute("INSERT INTO t VALUES (4)")
+            with pytest.raises(RuntimeError):
+                with write_transaction(db):
+                    db.execute("INSERT INTO t VALUES (5)")
+                    raise RuntimeError("an inner part fails; the part around it goes on")
+            db.execute("INSERT INTO t VALUES (6)")
+    assert not db.conn.in_transaction
+    assert [row[0] for row in db.execute("SELECT n FROM t ORDER BY n")] == [1, 4, 6]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,9 @@ def crawl(
             click.echo(f"took over the lock of a dead run (pid {lock.taken_over['pid']}, "
                        f"{lock.taken_over['reason']})", err=True)
         process = CrawlerProcess(settings)
+        # Scrapy sets its logger to DEBUG whatever LOG_LEVEL says (the level is applied by the
+        # handler): every response and item then made a log record that nothing printed.
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
         for profile in profiles:
             process.crawl(profile.key, start=list(start) or None)
         process.start()

@@ -1,0 +1,113 @@
+"""Items -> archive: what each item the spider yields changes in the archive, and the run's counts.
+
+Data flow: the pipeline (crawler/pipelines.py) hands every item to a Recorder, in the crawl's own
+process or in the archive writer's (crawler/writer.py); the Recorder saves articles
+(archive.save_article: dedup, versions, full-text index) and remembers each URL's outcome in the
+crawl state. It never imports Scrapy.
+
+Saves are grouped into transactions: `apply()` makes each item atomic (a savepoint), `commit()`
+ends the group. A run killed at any moment leaves a prefix of its items archived, the same state
+one transaction per item would leave at some earlier moment, and the next run fetches the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from archive import finish_run, open_archive, record_fetch, record_listing, save_article
+from archive.crawlstate import touch_article
+from archive.transaction import write_transaction
+from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+
+logger = logging.getLogger("crawler.pipelines")
+
+Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped
+
+
+class Recorder:
+    """One run's writes into the archive at `path`: open, apply() items, finish()."""
+
+    def __init__(self, path: str, site: str, run_id: int) -> None:
+        self.db = open_archive(path)
+        self.site = site
+        self.run_id = run_id
+        self.counts: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.pending = 0  # items applied since the last commit
+
+    def apply(self, item: Item) -> None:
+        """Write what `item` changes, atomically; a save that fails is counted, not raised."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        self.pending += 1
+        if isinstance(item, FetchedArticle):
+            self._save(item)
+        elif isinstance(item, CrawlError):
+            self.errors[item.kind] += 1
+            logger.warning("error %s at %s: %s", item.kind, item.url, item.message)
+            if item.page_type in ("article", "listing"):
+                record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=item.status,
+                             error=item.kind, headers=item.headers)
+        elif isinstance(item, NotModified):
+            self.counts["not_modified"] += 1
+            with write_transaction(self.db):
+                record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
+                touch_article(self.db, item.url)
+        elif isinstance(item, ListingRead):
+            record_listing(self.db, item.url, site=self.site, status=item.status, queued=item.queued)
+        elif isinstance(item, Skipped):
+            record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=None, error=item.reason)
+        else:
+            raise TypeError(f"unknown item {type(item).__name__}")
+
+    def _save(self, item: FetchedArticle) -> None:
+        url = item.url or item.page.url
+        try:
+            # The article and its URL's state together: a kill between them cannot leave an
+            # article archived whose URL still looks never fetched, or the reverse.
+            with write_transaction(self.db):
+                result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
+                                      site_article_id=item.site_article_id)
+                record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
+                             headers=item.page.headers)
+        except Exception:  # noqa: BLE001 - counted; the next article may well save
+            logger.exception("could not save %s", url)
+            self.errors["save_failed"] += 1
+            return
+        self.counts[result.status] += 1
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        self.pending = 0
+
+    def finish(self, *, reason: str, pages: int, errors: dict[str, int]) -> str:
+        """Commit, close the run (`reason` is Scrapy's: "finished", or "shutdown" when stopped)
+        with the counts so far plus `errors` counted elsewhere; returns the run's status."""
+        self.commit()
+        errors = dict(self.errors + Counter(errors))
+        counts = {
+            "pages": pages,
+            "new": self.counts["new"],
+            "updated": self.counts["updated"],
+            # Every save that added no article: the same URL again, or the same text elsewhere.
+            "duplicates": self.counts["duplicate"] + self.counts["alias"],
+            "aliases": self.counts["alias"],
+            "not_modified": self.counts["not_modified"],
+        }
+        if reason != "finished":
+            status = "interrupted"
+            logger.error("run %s of %s interrupted: %s", self.run_id, self.site, reason)
+        else:
+            status = "ok" if not errors else "errors"
+        finish_run(self.db, self.run_id, status=status, counts=counts, errors=errors)
+        return status
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    def summary(self) -> dict[str, Any]:
+        return {"counts": dict(self.counts), "errors": dict(self.errors)}

@@ -1,0 +1,157 @@
+"""The archive writer process: the same archive as writing in the crawl's own process, no writer left
+behind by a killed crawl, signals for the whole run handled by the crawl, a writer that dies
+ending the run with a counted error."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, _tinbai_command
+from tests.fixtures import FIXTURES
+
+NGHEAN = FIXTURES / "nghean"
+SLOW = ("-s", "DOWNLOAD_DELAY=0.2")
+
+
+def archive_content(db: Path) -> dict[str, Any]:
+    """Everything a crawl writes that does not depend on when it ran."""
+    connection = sqlite3.connect(db)
+    try:
+        queries = {
+            "articles": "SELECT url, site, site_article_id, title, published, author, category, summary, source,"
+                        " text, content_hash, extraction, near_duplicate_of FROM articles ORDER BY id",
+            "urls": "SELECT url, article_id FROM article_urls ORDER BY url",
+            "versions": "SELECT article_id, version, title, content_hash, raw_page_id FROM article_versions"
+                        " ORDER BY article_id, version",
+            "images": "SELECT * FROM images ORDER BY article_id, position",
+            "pages": "SELECT id, url, status, sha256, article_id FROM raw_pages ORDER BY id",
+            "state": "SELECT url, kind, status, error, failures, etag, last_modified, queued IS NOT NULL"
+                     " FROM crawl_state ORDER BY url",
+            "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
+            "lsh": "SELECT * FROM article_lsh ORDER BY article_id, band",
+            "runs": "SELECT site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
+                    " FROM runs ORDER BY id",
+        }
+        return {name: connection.execute(sql).fetchall() for name, sql in queries.items()}
+    finally:
+        connection.close()
+
+
+def test_the_writer_process_writes_what_the_crawl_process_would(tmp_path: Path, tinbai: Any) -> None:
+    for mode in ("process", "inline"):
+        db = tmp_path / f"{mode}.db"
+        result = tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db), "-s", f"TINBAI_WRITER={mode}")
+        assert result.returncode == 1, result.stderr  # the saved portal's 404 and 500
+        assert json.loads(result.stdout)[0]["new"] == 16
+    assert archive_content(tmp_path / "process.db") == archive_content(tmp_path / "inline.db")
+
+
+def start(db: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    return subprocess.Popen(
+        [_tinbai_command(), "crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db), *SLOW, *args],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
+    )
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def writer_of(crawl: subprocess.Popen[str]) -> int:
+    """The crawl's archive writer: the child running multiprocessing's spawn_main, once it writes."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for pid in children(crawl.pid):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in command and b"resource_tracker" not in command:
+                return pid
+        assert crawl.poll() is None, crawl.communicate()
+        time.sleep(0.05)
+    raise AssertionError("no archive writer process")
+
+
+def gone(pid: int, within: float = 15) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":  # exited, waiting for its (dead) parent's reaper
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def runs(db: Path) -> list[tuple[Any, ...]]:
+    return sqlite3.connect(db).execute("SELECT status, errors_json FROM runs ORDER BY id").fetchall()
+
+
+def test_a_killed_crawl_leaves_no_writer_behind(tmp_path: Path, tinbai: Any) -> None:
+    db = tmp_path / "killed.db"
+    crawl = start(db)
+    writer = writer_of(crawl)
+    time.sleep(1.0)
+    crawl.kill()
+    crawl.communicate()
+    # The pipe closed: the writer keeps what it had received and exits.
+    assert gone(writer)
+    assert runs(db) == [("running", None)]
+    # The next run takes the dead run's lock over and finishes the job.
+    result = tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db))
+    assert result.returncode == 1, result.stderr
+    assert [status for status, _ in runs(db)] == ["interrupted", "errors"]
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone() == (16,)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_to_the_whole_run_stops_it_cleanly(tmp_path: Path, signum: int) -> None:
+    """systemd stops a unit, and Ctrl-C stops a terminal's job, by signalling every process of it:
+    the writer ignores the signal and finishes the run when the crawl has shut down."""
+    db = tmp_path / "stopped.db"
+    crawl = start(db, start_new_session=True)
+    writer = writer_of(crawl)
+    time.sleep(1.0)
+    os.killpg(crawl.pid, signum)
+    out, err = crawl.communicate(timeout=60)
+    assert crawl.returncode == 1, err
+    assert json.loads(out)[0]["status"] == "interrupted"
+    assert "Traceback" not in err
+    assert gone(writer)
+    assert runs(db)[0][0] == "interrupted"
+
+
+def test_a_dead_writer_ends_the_run_with_a_counted_error(tmp_path: Path) -> None:
+    db = tmp_path / "writerless.db"
+    crawl = start(db)
+    writer = writer_of(crawl)
+    time.sleep(1.0)
+    os.kill(writer, signal.SIGKILL)
+    out, err = crawl.communicate(timeout=60)
+    assert crawl.returncode == 1, err
+    (summary,) = json.loads(out)
+    assert summary["status"] == "errors" and summary["errors_by_kind"].get("writer_failed") == 1, summary
+    assert "Traceback" not in err
+    assert len(runs(db)) == 1
