@@ -4,6 +4,11 @@ A deferred BEGIN (what `db.atomic()` issues) reads first and becomes a writer la
 connection commits in between (the run lock's heartbeat thread, a second process), SQLite answers
 "database is locked" at once, whatever the busy timeout: one save in a few thousand failed that
 way during long crawls. BEGIN IMMEDIATE takes the write lock first and waits for it instead.
+
+A nested write transaction is a savepoint, so that a failing part rolls back alone. A writer that
+groups many writes in one transaction and can redo them when one fails (crawler/recorder.py) turns
+savepoints off for the group (`without_savepoints`): FTS5 writes its pending terms out as a new
+index segment at every savepoint release, which was a sixth of a save's cost.
 """
 
 from __future__ import annotations
@@ -13,11 +18,22 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+_NO_SAVEPOINTS = "_tinbai_without_savepoints"
+
+
+def without_savepoints(db: Database, off: bool = True) -> None:
+    """While a transaction is open, nested write_transaction()s on `db` open no savepoint: a failure
+    inside one leaves the transaction half-written, and the caller must roll it back whole."""
+    setattr(db, _NO_SAVEPOINTS, off)
+
 
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """Like `db.atomic()`; the outermost transaction starts with BEGIN IMMEDIATE, a nested one is a
     savepoint inside the caller's transaction."""
+    if db.conn.in_transaction and getattr(db, _NO_SAVEPOINTS, False):
+        yield db  # the group's owner rolls everything back if this fails
+        return
     if db.conn.in_transaction:
         # One name at every depth: ROLLBACK TO and RELEASE act on the innermost savepoint of that
         # name, and the three statements stay prepared in the connection's cache (sqlite-utils'

@@ -5,20 +5,21 @@ process or in the archive writer's (crawler/writer.py); the Recorder saves artic
 (archive.save_article: dedup, versions, full-text index) and remembers each URL's outcome in the
 crawl state. It never imports Scrapy.
 
-Saves are grouped into transactions: `apply()` makes each item atomic (a savepoint), `commit()`
-ends the group. A run killed at any moment leaves a prefix of its items archived, the same state
-one transaction per item would leave at some earlier moment, and the next run fetches the rest.
+Saves are grouped into transactions: `apply()` writes an item, `commit()` ends the group. Within a
+group items are written without savepoints; when one fails, the group is rolled back and written
+again item by item, each in a savepoint, so that the failing item alone is left out and counted.
+A run killed at any moment leaves a prefix of its items archived, the same state one transaction
+per item would leave at some earlier moment, and the next run fetches the rest.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
 from archive.crawlstate import touch_article
-from archive.transaction import write_transaction
+from archive.transaction import without_savepoints, write_transaction
 from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
 
 logger = logging.getLogger("crawler.pipelines")
@@ -27,7 +28,7 @@ Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped
 
 
 class Recorder:
-    """One run's writes into the archive at `path`: open, apply() items, finish()."""
+    """One run's writes into the archive at `path`: open, apply() items, commit(), finish()."""
 
     def __init__(self, path: str, site: str, run_id: int) -> None:
         self.db = open_archive(path)
@@ -35,26 +36,78 @@ class Recorder:
         self.run_id = run_id
         self.counts: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
-        self.pending = 0  # items applied since the last commit
+        # The items of the open transaction and what they counted, kept until it commits: the
+        # group is written without savepoints, and redone item by item when one of them fails.
+        self.group: list[Item] = []
+        self._group_counts: Counter[str] = Counter()
+        self._group_errors: Counter[str] = Counter()
+        self._isolated = False
+
+    @property
+    def pending(self) -> int:
+        """Items applied since the last commit."""
+        return len(self.group)
 
     def apply(self, item: Item) -> None:
         """Write what `item` changes, atomically; a save that fails is counted, not raised."""
         if not self.db.conn.in_transaction:
             self.db.conn.execute("BEGIN IMMEDIATE")
-        self.pending += 1
-        if isinstance(item, FetchedArticle):
-            self._save(item)
-        elif isinstance(item, CrawlError):
-            self.errors[item.kind] += 1
+            without_savepoints(self.db)
+        self.group.append(item)
+        if isinstance(item, CrawlError):
             logger.warning("error %s at %s: %s", item.kind, item.url, item.message)
+        if self._isolated:
+            self._apply_isolated(item)
+            return
+        try:
+            self._apply(item)
+        except Exception:  # noqa: BLE001 - redone below, where the failing item is found and counted
+            self._redo_isolated()
+
+    def _redo_isolated(self) -> None:
+        """Roll the group back and apply its items again, each in a savepoint of its own."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        without_savepoints(self.db, False)
+        self._isolated = True
+        self._group_counts.clear()
+        self._group_errors.clear()
+        for item in self.group:
+            self._apply_isolated(item)
+
+    def _apply_isolated(self, item: Item) -> None:
+        try:
+            with write_transaction(self.db):
+                self._apply(item)
+        except Exception:  # noqa: BLE001 - counted; the next item may well be written
+            url = getattr(item, "url", "") or getattr(getattr(item, "page", None), "url", "")
+            if isinstance(item, FetchedArticle):
+                logger.exception("could not save %s", url)
+                self._group_errors["save_failed"] += 1
+            else:
+                logger.exception("could not record %s", url)
+                self._group_errors["record_failed"] += 1
+
+    def _apply(self, item: Item) -> None:
+        if isinstance(item, FetchedArticle):
+            # The article and its URL's state together: a kill between them cannot leave an
+            # article archived whose URL still looks never fetched, or the reverse.
+            url = item.url or item.page.url
+            result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
+                                  site_article_id=item.site_article_id)
+            record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
+                         headers=item.page.headers)
+            self._group_counts[result.status] += 1
+        elif isinstance(item, CrawlError):
             if item.page_type in ("article", "listing"):
                 record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=item.status,
                              error=item.kind, headers=item.headers)
+            self._group_errors[item.kind] += 1
         elif isinstance(item, NotModified):
-            self.counts["not_modified"] += 1
-            with write_transaction(self.db):
-                record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
-                touch_article(self.db, item.url)
+            record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
+            touch_article(self.db, item.url)
+            self._group_counts["not_modified"] += 1
         elif isinstance(item, ListingRead):
             record_listing(self.db, item.url, site=self.site, status=item.status, queued=item.queued)
         elif isinstance(item, Skipped):
@@ -62,26 +115,16 @@ class Recorder:
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
 
-    def _save(self, item: FetchedArticle) -> None:
-        url = item.url or item.page.url
-        try:
-            # The article and its URL's state together: a kill between them cannot leave an
-            # article archived whose URL still looks never fetched, or the reverse.
-            with write_transaction(self.db):
-                result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
-                                      site_article_id=item.site_article_id)
-                record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
-                             headers=item.page.headers)
-        except Exception:  # noqa: BLE001 - counted; the next article may well save
-            logger.exception("could not save %s", url)
-            self.errors["save_failed"] += 1
-            return
-        self.counts[result.status] += 1
-
     def commit(self) -> None:
         if self.db.conn.in_transaction:
             self.db.conn.execute("COMMIT")
-        self.pending = 0
+        without_savepoints(self.db, False)
+        self.counts += self._group_counts
+        self.errors += self._group_errors
+        self.group.clear()
+        self._group_counts.clear()
+        self._group_errors.clear()
+        self._isolated = False
 
     def finish(self, *, reason: str, pages: int, errors: dict[str, int]) -> str:
         """Commit, close the run (`reason` is Scrapy's: "finished", or "shutdown" when stopped)
@@ -108,6 +151,3 @@ class Recorder:
     def close(self) -> None:
         self.commit()
         self.db.close()
-
-    def summary(self) -> dict[str, Any]:
-        return {"counts": dict(self.counts), "errors": dict(self.errors)}

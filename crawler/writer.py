@@ -144,10 +144,6 @@ def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connec
             items += 1
             if not recorder.pending:
                 group_started = time.monotonic()
-            try:
-                recorder.apply(body)
-            except Exception:  # noqa: BLE001 - one bad item must not stop the run
-                logger.exception("could not record %s", getattr(body, "url", body))
-                recorder.errors["record_failed"] += 1
+            recorder.apply(body)
     finally:
         recorder.close()

@@ -1,0 +1,93 @@
+"""Items written in groups without savepoints: one failing item is left out alone and counted once,
+whatever its place in the group, and the group's other items are archived as if written one by one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import crawler.recorder
+from archive import open_archive, start_run
+from crawler.extract.record import Article, Page
+from crawler.items import CrawlError, FetchedArticle, ListingRead
+from crawler.recorder import Recorder
+
+SITE = "https://nghean.dcs.vn/vi-vn/tin"
+
+
+def fetched(n: int) -> FetchedArticle:
+    url = f"{SITE}/bai-{n}/1-2-{n}"
+    text = f"Bài số {n}: Ban Thường vụ Đảng ủy xã họp phiên thường kỳ tháng {n}, bàn nhiệm vụ trọng tâm."
+    page = Page(url=url, body=f"<html><body><p>{text}</p></body></html>".encode())
+    return FetchedArticle(page=page, article=Article(url=url, site="nghean", title=f"Bài {n}", text=text), url=url,
+                          site_article_id=str(n))
+
+
+def recorder(tmp_path: Path) -> Recorder:
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    run_id = start_run(db, "nghean")
+    db.close()
+    return Recorder(str(path), "nghean", run_id)
+
+
+def archived(tmp_path: Path) -> list[str]:
+    connection = sqlite3.connect(tmp_path / "a.db")
+    return [row[0] for row in connection.execute("SELECT title FROM articles ORDER BY id")]
+
+
+def fetched_urls(tmp_path: Path) -> set[str]:
+    connection = sqlite3.connect(tmp_path / "a.db")
+    return {row[0] for row in connection.execute("SELECT url FROM crawl_state WHERE fetched IS NOT NULL")}
+
+
+@pytest.mark.parametrize("failing", [1, 3, 5])
+def test_a_failing_save_is_left_out_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int) -> None:
+    real = crawler.recorder.save_article
+
+    def save(db: Any, article: Article, **kwargs: Any) -> Any:
+        result = real(db, article, **kwargs)  # half-written when it then fails
+        if article.title == f"Bài {failing}":
+            raise sqlite3.IntegrityError("a save that fails after writing")
+        return result
+
+    monkeypatch.setattr(crawler.recorder, "save_article", save)
+    writer = recorder(tmp_path)
+    for n in range(1, 6):
+        writer.apply(fetched(n))
+    writer.apply(ListingRead(f"{SITE}/../chuyen-muc/x/1-2", 200, [(f"{SITE}/bai-9/1-2-9", "article")]))
+    assert writer.pending == 6
+    writer.commit()
+    for n in range(6, 8):  # the next group is written without savepoints again
+        writer.apply(fetched(n))
+    status = writer.finish(reason="finished", pages=8, errors={})
+    writer.close()
+    assert archived(tmp_path) == [f"Bài {n}" for n in range(1, 8) if n != failing]
+    # The failed article's URL is not marked fetched: the next run fetches it again.
+    assert fetched(failing).url not in fetched_urls(tmp_path)
+    assert {fetched(n).url for n in range(1, 8) if n != failing} <= fetched_urls(tmp_path)
+    run = sqlite3.connect(tmp_path / "a.db").execute("SELECT status, new, errors_json FROM runs").fetchone()
+    assert run == ("errors", 6, '{"save_failed": 1}')
+    assert status == "errors"
+
+
+def test_a_group_is_written_in_one_transaction_without_savepoints(tmp_path: Path) -> None:
+    writer = recorder(tmp_path)
+    statements: list[str] = []
+    writer.db.conn.set_trace_callback(statements.append)
+    for n in range(1, 4):
+        writer.apply(fetched(n))
+    writer.apply(CrawlError(f"{SITE}/loi/1-2-404", "http_404", status=404))
+    writer.commit()
+    writer.db.conn.set_trace_callback(None)
+    assert sum(s.startswith("BEGIN") for s in statements) == 1
+    assert sum(s.startswith("COMMIT") for s in statements) == 1
+    assert not any("SAVEPOINT" in s for s in statements)
+    status = writer.finish(reason="finished", pages=4, errors={"bad_manifest_entry": 1})
+    writer.close()
+    assert status == "errors"
+    run = sqlite3.connect(tmp_path / "a.db").execute("SELECT new, errors, errors_json FROM runs").fetchone()
+    assert run == (3, 2, '{"bad_manifest_entry": 1, "http_404": 1}')
