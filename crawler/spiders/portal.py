@@ -164,7 +164,7 @@ class PortalSpider(scrapy.Spider):
     def _article(self, url: str) -> scrapy.Request:
         headers = self.plan.validators.get(url) if url in self.plan.known else None
         return scrapy.Request(
-            url, callback=self.parse_article, errback=self.on_error, headers=headers,
+            url, callback=self.parse_article, errback=self.on_error, headers=headers, priority=1,
             meta={"page_type": "article", "tinbai_url": url, "handle_httpstatus_list": [304]},
         )
 
