@@ -3,8 +3,8 @@
 Data flow: save_article() (archive/store.py) calls link_near_duplicate() for every new or
 changed article. A district portal re-posting a provincial story with another byline, a
 caption or one sentence changed is not an exact duplicate (its content hash differs) but
-shares almost all of its word 3-shingles. MinHash (datasketch's affine32 scheme, computed here
-with numpy to the same values) estimates that overlap (Jaccard similarity); LSH bands stored in
+shares almost all of its word 3-shingles. MinHash (128 affine permutations of a 32-bit hash of
+each shingle, see signature()) estimates that overlap (Jaccard similarity); LSH bands stored in
 `article_lsh` find the candidates without comparing against every article. The re-post is kept,
 with `near_duplicate_of` pointing at the earliest article.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 NUM_PERM = 128
-SCHEME = "affine32"
+# How stored signatures were made (signature()): archives made before migration m005 held
+# datasketch's MinHash values (SHA-1 of each shingle), which m005 recomputed this way.
+SCHEME = "word-blake2b64-affine32"
 # Stored as 128 little-endian 32-bit values (article_minhash.signature, 512 bytes).
 SIGNATURE_DTYPE = "<u4"
 # 32 bands of 4 rows: a pair with Jaccard 0.8 shares a band with probability
@@ -45,49 +47,71 @@ def signature(text: str, *, folded: str | None = None) -> np.ndarray | None:
     """The MinHash signature of `text`'s folded word 3-shingles; None for a short text.
 
     `folded` is fold(text) when the caller already has it (save_article folds the text for the
-    full-text index). The values are those of datasketch's MinHash(num_perm=128, seed=1,
-    scheme="affine32") updated with the shingles' UTF-8 bytes, computed without its
-    per-shingle Python calls: every shingle's SHA-1 in one loop, then the MurmurHash3 finalizer
-    and the 128 affine permutations as one uint32 matrix (tests/test_near_signature.py compares
-    the two on random texts). Stored signatures are only comparable with signatures made
-    exactly this way.
+    full-text index). The scheme (SCHEME), which every stored signature follows:
+    - words: \\w+ runs of the folded text; a word's hash is the first 8 bytes of its BLAKE2b
+      digest (digest_size=8) as a little-endian unsigned 64-bit number;
+    - a shingle of words (a, b, c): the MurmurHash3 64-bit finalizer of
+      h(a) * P1 + h(b) * P2 + h(c) * P3 modulo 2**64 (P: _SHINGLE_MULTIPLIER_VALUES), of which
+      the low 32 bits are kept;
+    - the signature: for each of the 128 affine permutations (a_i, b_i) of _permutations(), the
+      least (a_i * s + b_i) modulo 2**32 over the distinct shingle values s.
+    Words repeat from article to article, so their hashes are cached, and the rest is a few numpy
+    operations over all shingles at once: half the time of one SHA-1 per shingle, which made a
+    signature a quarter of a save (tests/test_near_signature.py checks a plain-Python reading
+    of the scheme, and how well it estimates Jaccard similarity).
     """
     words = _WORD.findall(fold(text) if folded is None else folded)
     if len(words) < MIN_WORDS:
         return None
     import numpy as np
 
-    # The shorter slices end the zip: every run of SHINGLE_WORDS consecutive words, once.
-    shingles = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
-    sha1 = hashlib.sha1
-    # datasketch's sha1_hash32: the first 4 bytes of the digest, little-endian. A digest is
-    # 20 bytes, so every fifth uint32 of the joined digests is one shingle's hash.
-    digests = b"".join([sha1(shingle.encode("utf-8")).digest() for shingle in shingles])
-    hashes = _fmix32(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))
+    hashes = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
+    p1, p2, p3 = _shingle_multipliers()
+    # uint64 arithmetic wraps: that is the modulo 2**64.
+    with np.errstate(over="ignore"):
+        mixed = hashes[:-2] * p1 + hashes[1:-1] * p2 + hashes[2:] * p3
+    shingles = np.unique(_fmix64(mixed)).astype(np.uint32)  # the low 32 bits
     a, b = _permutations()
-    # a * h + b in uint32: the wraparound is the scheme's modulo 2**32.
-    permuted = np.multiply.outer(hashes, a)
+    # a * s + b in uint32: the wraparound is the permutations' modulo 2**32.
+    permuted = np.multiply.outer(shingles, a)
     permuted += b
     return permuted.min(axis=0).astype(SIGNATURE_DTYPE)
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, which the affine32 scheme applies to every input hash."""
+@lru_cache(maxsize=1 << 17)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+# Odd 64-bit constants (the golden ratio's and MurmurHash3's): a shingle's words weigh differently,
+# so "a b c" and "c b a" differ.
+_SHINGLE_MULTIPLIER_VALUES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+
+
+@cache
+def _shingle_multipliers() -> tuple[np.uint64, np.uint64, np.uint64]:
     import numpy as np
 
-    values = values ^ (values >> np.uint32(16))
-    values *= np.uint32(0x85EBCA6B)
-    values ^= values >> np.uint32(13)
-    values *= np.uint32(0xC2B2AE35)
-    values ^= values >> np.uint32(16)
+    p1, p2, p3 = (np.uint64(value) for value in _SHINGLE_MULTIPLIER_VALUES)
+    return p1, p2, p3
+
+
+def _fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer, in place."""
+    import numpy as np
+
+    values ^= values >> np.uint64(33)
+    values *= np.uint64(0xFF51AFD7ED558CCD)
+    values ^= values >> np.uint64(33)
+    values *= np.uint64(0xC4CEB9FE1A85EC53)
+    values ^= values >> np.uint64(33)
     return values
 
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The 128 affine permutations (odd multipliers a, offsets b, uint32) that datasketch's MinHash
-    draws from seed 1 for the affine32 scheme, drawn the same way once: importing datasketch
-    (and scipy with it) would cost a process more than a second."""
+    """The 128 affine permutations (odd multipliers a, offsets b, uint32), drawn once from seed 1
+    (the values datasketch's MinHash(seed=1, scheme="affine32") draws)."""
     import numpy as np
 
     generator = np.random.RandomState(1)

@@ -205,6 +205,21 @@ def m004_raw_page_compression(db: Database) -> None:
     db.execute("UPDATE raw_pages SET compression = 'zlib'")
 
 
+@migrations()
+def m005_minhash_word_hashes(db: Database) -> None:
+    """Every article's MinHash signature and LSH buckets made again by archive/near.py's scheme
+    (word hashes combined into shingle hashes: half the cost of a save's signature), replacing
+    the SHA-1-per-shingle values of datasketch's MinHash. Existing re-post links stay."""
+    from archive.near import signature, store_signature
+
+    ids = [row[0] for row in db.execute("SELECT article_id FROM article_minhash ORDER BY article_id")]
+    for start in range(0, len(ids), 500):  # texts read 500 at a time, not the whole archive at once
+        batch = ids[start : start + 500]
+        marks = ", ".join("?" * len(batch))
+        for article_id, text in db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", batch).fetchall():
+            store_signature(db, article_id, signature(text))
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -79,3 +79,36 @@ def test_an_archive_of_the_first_schema_upgrades_in_place(tmp_path: Path) -> Non
     for table in (FTS_TABLE, FTS_EXACT_TABLE):
         assert readonly.execute(f"SELECT v FROM [{table}_config] WHERE k = 'automerge'").fetchone() == (16,)
     readonly.close()
+
+
+def test_signatures_of_the_old_scheme_are_made_again(tmp_path: Path) -> None:
+    """Archives before m005 held datasketch's SHA-1-per-shingle values: every one is recomputed, so
+    that new articles are compared with signatures made the same way."""
+    from archive import near
+
+    path = tmp_path / "m004.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m005_minhash_word_hashes")
+    text = " ".join(f"Đảng ủy xã {n} họp bàn công tác chuyển đổi số năm 2024." for n in range(8))
+    db.table("articles").insert({
+        "id": 1, "url": "https://nghean.dcs.vn/vi-vn/tin/hop/1-2-100", "site": "nghean", "title": "Họp",
+        "text": text, "content_hash": content_hash(text), "first_seen": "2024-07-08T05:00:00+00:00",
+        "last_seen": "2024-07-08T05:00:00+00:00",
+    })
+    old = bytes(range(256)) * 2  # 128 values that are not this scheme's
+    db.execute("INSERT INTO article_minhash (article_id, signature) VALUES (1, ?)", [old])
+    db.execute("INSERT INTO article_lsh (band, bucket, article_id) VALUES (0, 12345, 1)")
+    db.conn.commit()
+    db.close()
+
+    upgraded = open_archive(path)
+    expected = near.signature(text)
+    assert expected is not None
+    assert upgraded.execute("SELECT signature FROM article_minhash").fetchall() == [(expected.tobytes(),)]
+    assert upgraded.execute("SELECT band, bucket FROM article_lsh ORDER BY band").fetchall() == near._buckets(expected)
+    # A re-post saved now is found through the recomputed buckets.
+    result = save_article(upgraded, Article(url="https://nghean.dcs.vn/vi-vn/tin/hop-lai/1-2-101", site="nghean",
+                                            title="Họp lại", text=text + " Tin: Quang Minh."))
+    link = upgraded.execute("SELECT near_duplicate_of FROM articles WHERE id = ?", [result.article_id]).fetchone()
+    assert link == (1,)
+    upgraded.close()
