@@ -21,13 +21,14 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.response import get_base_url
 from twisted.python.failure import Failure
 
 from archive import CrawlPlan, load_plan, open_archive
 from crawler.extract import NotAnArticle, Page, extract
+from crawler.extract.page import parse
 from crawler.extract.urls import canonical_url
 from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
 from crawler.middlewares import error_kind
@@ -66,6 +67,7 @@ _NOT_WEB = ("javascript:", "mailto:", "tel:", "data:", "#")
 # Scrapy's own limit (URLLENGTH_LIMIT); a longer link would be dropped silently.
 _MAX_URL_LENGTH = 2083
 _CONTROL = re.compile(r"[\x00-\x1f]")
+_HREFS = etree.XPath("//a/@href | //area/@href", smart_strings=False)
 
 
 def links_of(response: TextResponse) -> Iterator[tuple[str | None, str]]:
@@ -74,9 +76,17 @@ def links_of(response: TextResponse) -> Iterator[tuple[str | None, str]]:
     Not Scrapy's LinkExtractor: it drops malformed links silently, and the run must count them
     (href="https://nghean.dcs.vn:99999/...", href="http://[::1", a 5,000-character href).
     """
-    base = get_base_url(response)
+    # Parsed from the bytes as extraction parses pages (crawler/extract/page.py: the page's own
+    # encoding, windows-1258 legacy pages included), not through Scrapy's selectors, which decode
+    # the whole page to text first and took twice as long.
+    try:
+        tree = parse(page_from(response))
+    except (ValueError, etree.ParserError):
+        return
+    base_href = next((el.get("href", "").strip() for el in tree.iter("base") if el.get("href")), "")
+    base = urljoin(response.url, base_href) if base_href else response.url
     origin = _origin(base)
-    for href in response.css("a::attr(href), area::attr(href)").getall():
+    for href in _HREFS(tree):
         href = href.strip()
         if not href or href.lower().startswith(_NOT_WEB):
             continue
