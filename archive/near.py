@@ -78,7 +78,9 @@ def signature(text: str, *, folded: str | None = None) -> np.ndarray | None:
     return permuted.min(axis=0).astype(SIGNATURE_DTYPE)
 
 
-@lru_cache(maxsize=1 << 17)
+# A portal's vocabulary: 32,768 words hold nearly every word of an article (6 MB of cache; the
+# writer of a 20,000-article crawl grew by 25 MB with four times as many).
+@lru_cache(maxsize=1 << 15)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import resource
 import signal
 import threading
 import time
@@ -138,8 +139,9 @@ def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connec
             if kind == _FINISH:
                 replies.send(recorder.finish(**body))
                 commits += 1
-                logger.info("archive writer: %d items in %d commits, %.1f s CPU, %.1f s waiting for the crawl",
-                            items, commits, time.process_time(), waited)
+                logger.info("archive writer: %d items in %d commits, %.1f s CPU, %.1f s waiting for the crawl,"
+                            " peak memory %.0f MB", items, commits, time.process_time(), waited,
+                            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
                 return
             items += 1
             if not recorder.pending:
