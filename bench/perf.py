@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -105,20 +106,58 @@ class Child:
     returncode: int
     stdout: str
     stderr: str
+    rss_together_mb: float = 0.0  # the crawl's processes summed, sampled
 
 
 def run_child(args: list[str]) -> Child:
-    """Run a command and read its own rusage (os.wait4), not the sum of every child so far."""
+    """Run a command and read its own rusage (os.wait4: CPU of it and its children, the largest
+    process's peak RSS), and sample the RSS of it and its children together every 0.1 s."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO)
+        together = [0.0]
+        done = threading.Event()
+        sampler = threading.Thread(target=_sample_rss, args=(process.pid, together, done), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
+        done.set()
+        sampler.join()
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Child(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode,
-                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                     together[0] / 1024)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            todo += [int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _sample_rss(pid: int, peak: list[float], done: threading.Event) -> None:
+    """The highest sum of the resident memory of `pid` and its descendants (the crawl and its
+    archive writer), in KB."""
+    while not done.wait(0.1):
+        peak[0] = max(peak[0], sum(_rss_kb(p) for p in _descendants(pid)))
 
 
 def tinbai(*args: str) -> list[str]:
@@ -186,7 +225,8 @@ def crawl(portal_dir: Path, db: Path) -> dict[str, Any]:
     summary = json.loads(child.stdout)[0]
     # The run's own log (errors only) says why a page was not saved: kept for the JSON output.
     log = child.stderr[-4000:] if summary.get("errors") else ""
-    return {"log_tail": log, "wall": child.wall, "cpu": child.cpu, "max_rss_mb": child.max_rss_mb, "summary": summary,
+    return {"log_tail": log, "wall": child.wall, "cpu": child.cpu, "max_rss_mb": child.max_rss_mb,
+            "rss_together_mb": child.rss_together_mb, "summary": summary,
             "pages_per_s": summary["pages"] / child.wall, "pages_per_cpu_s": summary["pages"] / child.cpu}
 
 
@@ -349,19 +389,22 @@ def report(results: dict[str, Any]) -> str:
         s = c["first"]["summary"]
         row(f"crawl {size}: pages, new, errors", f"{s['pages']}, {s['new']}, {s['errors']}")
         wall, cpu = c["first"]["pages_per_s"] / profile["wall"], c["first"]["pages_per_cpu_s"] / profile["cpu"]
+        # Throughput is the wall clock: the crawl uses a core for extraction and one for its
+        # archive writer. Its CPU rate (both processes) says what each page costs.
         row(f"crawl {size}: pages/s (÷ extraction)",
             f"{c['first']['pages_per_s']:.1f} wall ({wall:.2f}×), {c['first']['pages_per_cpu_s']:.1f} CPU ({cpu:.2f}×)",
-            f"≥ {TARGETS['crawl_vs_extraction']}×", cpu >= TARGETS["crawl_vs_extraction"])
-        row(f"crawl {size}: peak RSS", f"{c['first']['max_rss_mb']:.0f} MB", f"< {TARGETS['crawl_rss_mb']:.0f} MB",
-            c["first"]["max_rss_mb"] < TARGETS["crawl_rss_mb"])
+            f"≥ {TARGETS['crawl_vs_extraction']}× wall", wall >= TARGETS["crawl_vs_extraction"])
+        row(f"crawl {size}: peak RSS, crawl and writer together (largest process alone)",
+            f"{c['first']['rss_together_mb']:.0f} MB ({c['first']['max_rss_mb']:.0f} MB)",
+            f"< {TARGETS['crawl_rss_mb']:.0f} MB", c["first"]["rss_together_mb"] < TARGETS["crawl_rss_mb"])
         second = c["second"]
         row(f"crawl {size}: second incremental run", f"{second['summary']['pages']} requests, "
             f"{second['summary']['new']} new, {second['wall']:.1f} s")
     if len(crawls) > 1:
         first, last = list(crawls.values())[0]["first"], list(crawls.values())[-1]["first"]
-        growth = last["max_rss_mb"] / first["max_rss_mb"]
-        row("crawl peak RSS growth, largest ÷ smallest", f"{growth:.2f}×", f"< {TARGETS['crawl_rss_growth']}×",
-            growth < TARGETS["crawl_rss_growth"])
+        growth = last["rss_together_mb"] / first["rss_together_mb"]
+        row("crawl peak RSS growth (together), largest ÷ smallest", f"{growth:.2f}×",
+            f"< {TARGETS['crawl_rss_growth']}×", growth < TARGETS["crawl_rss_growth"])
 
     if "reextract" in results:
         one, two = results["reextract"]["1"], results["reextract"]["2"]
@@ -434,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
                 stale.unlink()
             say(f"crawl {size} (load {load()})")
             first = crawl(directory, db)
-            say(f"  {first['summary']['pages']} pages in {first['wall']:.0f} s, {first['max_rss_mb']:.0f} MB")
+            say(f"  {first['summary']['pages']} pages in {first['wall']:.0f} s, {first['rss_together_mb']:.0f} MB")
             second = crawl(directory, db)
             results["crawls"][size] = {"first": first, "second": second}
         if "crawl" not in skip and "reextract" not in skip:
