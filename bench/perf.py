@@ -14,12 +14,15 @@ What is measured, and against what:
    the archive holds 1,000 and 100,000 synthetic records;
 4. archive.search latency, p50/p95, over the 100,000 records, Vietnamese queries with and without
    diacritics;
-5. the crawl's peak memory (max RSS from wait4);
+5. the crawl's peak memory: its two processes' resident memory summed, sampled every 0.1 s (and the
+   larger one's own peak, from wait4);
 6. `tinbai reextract --processes 1` against `--processes 2` on the first portal's archive;
 7. the requests a second, incremental `tinbai crawl` makes over the unchanged portal.
 
 Rates are given by the wall clock and by CPU time (user + system of the measuring process or of the
-child): on a shared machine the wall clock carries other people's load, CPU time does not.
+child): on a shared machine the wall clock carries other people's load, CPU time does not. The
+crawl's target is read on the wall clock: its archive writer runs in a process of its own, so its
+CPU time (both processes) is what a page costs, not how fast pages go.
 """
 
 from __future__ import annotations
