@@ -87,3 +87,23 @@ def test_the_region_keeps_the_head_and_stops_at_the_end_marker() -> None:
     # No end marker: to the end of the page.
     region = region_of(Page("https://nghean.dcs.vn/x", body), (b"<main", b"<footer"))
     assert region is not None and region.body.endswith(b"<aside>B</aside></body></html></body></html>")
+
+
+@pytest.mark.parametrize("selector", [
+    "figcaption, .image_desc, .caption, .PhotoCMS_Caption, .image-caption, .chu-thich",  # captions
+    ".news-tools, .news-share, .related-news, .comment-form",  # a profile's widgets, on the page
+    "p.caption, figure.image, .no-such-class",  # tags with classes, one class absent
+    ".no-such-class, .nor-this",  # nothing
+    "figure, h1",  # tags only
+])
+def test_select_answers_as_the_css_selector(selector: str) -> None:
+    """select() skips the CSS query when the page has none of its classes: same elements, same order."""
+    from lxml.cssselect import CSSSelector
+
+    from crawler.extract.page import parse, select
+
+    for gold_path in GOLD:
+        tree = parse(saved_page("nghean", load_gold(gold_path)["url"]))
+        for root in (tree, *tree.iter("div")):
+            expected = [el for el in CSSSelector(selector)(root) if isinstance(el.tag, str)]
+            assert select(root, selector) == expected, (gold_path.stem, selector)

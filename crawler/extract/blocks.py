@@ -47,9 +47,11 @@ def _image_src(img: HtmlElement) -> str | None:
     return None
 
 
-def walk(el: HtmlElement, caption_selector: str) -> Iterator[Block]:
-    """Body container -> blocks in reading order: paragraphs, images, captions."""
-    captions = set(select(el, caption_selector))
+def walk(el: HtmlElement, caption_selector: str, captions: set[HtmlElement] | None = None) -> Iterator[Block]:
+    """Body container -> blocks in reading order: paragraphs, images, captions. `captions` are the
+    caption_selector's matches when the caller has them (for a tree that holds `el`)."""
+    if captions is None:
+        captions = set(select(el, caption_selector))
     yield from _walk_element(el, captions, _holding_blocks(el, captions))
 
 

@@ -293,7 +293,8 @@ def _trafilatura_options(url: str) -> Extractor:
 def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericBody:
     """Prune the chrome, then let trafilatura choose the body among what is left."""
     pruned = prune(tree)
-    captions = {clean(el.text_content()) for el in select(pruned, caption_selector)}
+    caption_elements = set(select(pruned, caption_selector))
+    captions = {clean(el.text_content()) for el in caption_elements}
     captions |= _captions_after_images(pruned)
     captions.discard("")
     # Images are asked for separately below: include_images changes which blocks trafilatura
@@ -312,7 +313,7 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
     # smallest element that holds the paragraphs it chose.
     container = _container_of(holders)
     if container is not None:
-        found = list(walk(container, caption_selector))
+        found = list(walk(container, caption_selector, caption_elements))
         mark_captions(found)  # the captions that sit under images
         blocks += [b for b in found if b.kind in ("image", "caption")]
     headings = {clean(h.text_content()) for h in pruned.iter("h1")}
@@ -340,26 +341,31 @@ def _lead(pruned: HtmlElement, first_paragraph: HtmlElement | None) -> str | Non
     captions ("Campamento italiano..." on elpais.com) and topic boxes, not the lead."""
     if first_paragraph is None:
         return None
-    order = {el: number for number, el in enumerate(pruned.iter())}
-    end = order.get(first_paragraph, 0)
     h1 = next((h for h in pruned.iter("h1") if clean(h.text_content())), None)
-    start = order.get(h1, -1) if h1 is not None else -1
+    # In document order: after the heading (when there is one), up to the first paragraph.
+    after_heading = h1 is None
     for el in pruned.iter():
-        number = order.get(el, 0)
-        if number > end:
+        if el is h1:
+            after_heading = True
+            continue
+        if after_heading and isinstance(el.tag, str) and el.tag not in ("meta", "a", "li", "img", "figure"):
+            text = _marked_lead(el)
+            if text is not None:
+                return text
+        if el is first_paragraph:
             break
-        if number <= start or not isinstance(el.tag, str) or el.tag in ("meta", "a", "li", "img", "figure"):
-            continue
-        if not _is_lead_class(el.get("class") or ""):
-            continue
-        if any(a.tag in ("li", "figure", "figcaption", "a") for a in el.iterancestors()):
-            continue
-        if el.find(".//img") is not None or el.find(".//figure") is not None or el.find(".//video") is not None:
-            continue
-        text = clean(el.text_content())
-        if 40 <= len(text) <= 1500:
-            return text
     return None
+
+
+def _marked_lead(el: HtmlElement) -> str | None:
+    if not _is_lead_class(el.get("class") or ""):
+        return None
+    if any(a.tag in ("li", "figure", "figcaption", "a") for a in el.iterancestors()):
+        return None
+    if el.find(".//img") is not None or el.find(".//figure") is not None or el.find(".//video") is not None:
+        return None
+    text = clean(el.text_content())
+    return text if 40 <= len(text) <= 1500 else None
 
 
 def _body_lines(body: etree._Element) -> Iterator[str]:

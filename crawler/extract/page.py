@@ -243,9 +243,34 @@ def _has_ancestors(el: HtmlElement, chain: tuple[tuple[str | None, frozenset[str
     return not wanted
 
 
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+
+
+@cache
+def _simple_list(selector: str) -> tuple[tuple[str | None, frozenset[str]], ...] | None:
+    """"figcaption, .caption, .image-caption" -> ((figcaption, {}), (None, {caption}), ...);
+    None unless every part is a tag, classes, or a tag with classes."""
+    parts = []
+    for part in selector.split(","):
+        match = _COMPOUND.match(part.strip())
+        if match is None or not (match.group(1) or match.group(2)):
+            return None
+        parts.append((match.group(1), frozenset(filter(None, match.group(2).split(".")))))
+    return tuple(parts)
+
+
 def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
     if not selector:
         return []
+    parts = _simple_list(selector)
+    if parts is not None and any(classes for _, classes in parts):
+        # A class selector is an XPath contains() on every element's class (slow in libxml2); the
+        # classes usually asked for (captions, a profile's widgets) are mostly not on the page,
+        # which the page's class values, read as plain strings, tell at once.
+        values = " ".join(_CLASS_VALUES(root))
+        if not any(classes and all(name in values for name in classes) for _, classes in parts):
+            tags = [tag for tag, classes in parts if not classes]
+            return [el for el in root.iter(*tags) if isinstance(el.tag, str)] if tags else []
     return [el for el in _css(selector)(root) if isinstance(el.tag, str)]
 
 
