@@ -293,6 +293,10 @@ def _trafilatura_options(url: str) -> Extractor:
 def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericBody:
     """Prune the chrome, then let trafilatura choose the body among what is left."""
     pruned = prune(tree)
+    # trafilatura discards <head> in its own cleaning, after its first queries over the whole
+    # tree; the metadata is read from `tree`, and nothing below looks for the body there.
+    for head_element in list(pruned.iter("head")):
+        chrome._drop(head_element)
     caption_elements = set(select(pruned, caption_selector))
     captions = {clean(el.text_content()) for el in caption_elements}
     captions |= _captions_after_images(pruned)
