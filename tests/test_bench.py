@@ -89,8 +89,8 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
         summary = crawl["first"]["summary"]
         assert (summary["new"], summary["errors"], summary["duplicates"]) == (int(size), 0, 0)
         assert crawl["first"]["max_rss_mb"] > 0
-        # The crawl and its archive writer together hold more than the larger of the two.
-        assert crawl["first"]["rss_together_mb"] > crawl["first"]["max_rss_mb"]
+        # The crawl and its archive writer together hold at least what the larger of the two does.
+        assert crawl["first"]["rss_together_mb"] >= crawl["first"]["max_rss_mb"] > 0
         # Over the unchanged portal: robots.txt, the root's redirect, home, the three first listing pages.
         assert crawl["second"]["summary"]["pages"] <= 6
     assert {run["articles"] for run in results["reextract"].values()} == {30}
