@@ -220,6 +220,25 @@ def m005_minhash_word_hashes(db: Database) -> None:
             store_signature(db, article_id, signature(text))
 
 
+@migrations()
+def m006_exact_index_of_its_own(db: Database) -> None:
+    """The exact-diacritic index keeps its own copy of the text, written by save_article() with
+    the folded one, instead of reading `articles` through triggers: an external-content FTS5
+    table fed by a trigger cost a save 0.5 ms, a quarter of it, for 10% less disk."""
+    for trigger in ("articles_exact_insert", "articles_exact_delete", "articles_exact_update"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute(f"DROP TABLE IF EXISTS [{FTS_EXACT_TABLE}]")
+    db.execute(
+        f"CREATE VIRTUAL TABLE [{FTS_EXACT_TABLE}] USING fts5("
+        "title, summary, text, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    db.execute(f"INSERT INTO [{FTS_EXACT_TABLE}] ([{FTS_EXACT_TABLE}], rank) VALUES ('automerge', 16)")
+    db.execute(
+        f"INSERT INTO [{FTS_EXACT_TABLE}] (rowid, title, summary, text)"
+        " SELECT id, title, summary, text FROM articles"
+    )
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

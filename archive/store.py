@@ -22,7 +22,7 @@ from sqlite_utils.db import Table
 
 from archive.fold import fold
 from archive.near import find_original, link_near_duplicate, store_signature
-from archive.schema import FTS_TABLE
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 from archive.transaction import write_transaction
 from crawler.extract.record import Article, Image, Page
 
@@ -342,7 +342,10 @@ def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
     (.../1-2-34842 "Xây dựng Đảng", .../1-5-34842 "Chính quyền", both rel=canonical 1-2);
     whichever a crawl fetches first, the canonical page decides. An alias fetch never does.
     """
+    before = db.conn.execute("SELECT title, summary FROM articles WHERE id = ?", [article_id]).fetchone()
     _update_article(db, article_id, metadata_columns(article))
+    if before is None or tuple(before) != (article.title, article.summary):
+        _index_exact(db, article_id)
 
 
 def _insert_article(
@@ -403,8 +406,8 @@ def _index(db: Database, article_id: int, article: Article, *, folded: str | Non
     """Put the folded copy of the article's latest content in the full-text index.
 
     Returns the folded text (`folded` when the caller has it), which the near-duplicate
-    signature is made of. The exact-diacritic index (articles_fts_exact) follows the articles
-    row by triggers.
+    signature is made of. The exact-diacritic index (articles_fts_exact) is rewritten from the
+    articles row, which the caller has written first.
     """
     if folded is None:
         folded = fold(article.text)
@@ -413,7 +416,18 @@ def _index(db: Database, article_id: int, article: Article, *, folded: str | Non
         f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",
         [article_id, fold(article.title), fold(article.summary or ""), folded],
     )
+    _index_exact(db, article_id)
     return folded
+
+
+def _index_exact(db: Database, article_id: int) -> None:
+    """The exact-diacritic index's row for the article as the articles row now holds it."""
+    db.conn.execute(f"DELETE FROM [{FTS_EXACT_TABLE}] WHERE rowid = ?", [article_id])
+    db.conn.execute(
+        f"INSERT INTO [{FTS_EXACT_TABLE}] (rowid, title, summary, text)"
+        " SELECT id, title, summary, text FROM articles WHERE id = ?",
+        [article_id],
+    )
 
 
 def _touch(db: Database, article_id: int, seen_at: str) -> None:

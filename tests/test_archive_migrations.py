@@ -58,6 +58,10 @@ def test_an_archive_of_the_first_schema_upgrades_in_place(tmp_path: Path) -> Non
     article = next(db.query("SELECT * FROM articles"))
     assert article["published_month"] == "2024-07"
     assert article["near_duplicate_of"] is None and article["site_article_id"] is None
+    # The exact-diacritic index holds its own copy now, without triggers on articles.
+    assert not list(db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    indexed = db.execute(f"SELECT rowid, title, text FROM [{FTS_EXACT_TABLE}]").fetchall()
+    assert indexed == [(1, "Đảng ủy Khối họp", TEXT)]
     # The old article is in the new exact-diacritic index and still in the folded one.
     assert [r["id"] for r in search(db, "Đảng ủy", exact=True)] == [1]
     assert [r["id"] for r in search(db, "dang uy")] == [1]

@@ -203,6 +203,22 @@ def test_exact_matching_keeps_diacritics(db: sqlite_utils.Database) -> None:
     assert "[Nghệ An]" in snippet_text
 
 
+def test_exact_index_follows_a_new_version_and_a_retitled_fetch(db: sqlite_utils.Database) -> None:
+    url = "https://nghean.dcs.vn/vi-vn/tin/hoi-nghi/1-2-9"
+    text = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ mười ba bàn nhiệm vụ năm 2025."
+    first = save_article(db, Article(url=url, site="nghean", title="Hội nghị lần thứ mười ba", text=text))
+    # The same text fetched again at its URL under a corrected heading: the row's metadata is
+    # refreshed, and the exact index with it.
+    save_article(db, Article(url=url, site="nghean", title="Hội nghị Tỉnh ủy khóa mới", text=text), fetched_url=url)
+    assert ids(search(db, "khóa", exact=True)) == [first.article_id]
+    assert search(db, "mười", exact=True) and search(db, "mười", exact=True)[0]["title"] == "Hội nghị Tỉnh ủy khóa mới"
+    # A new version: its words are found, the old version's only words are not.
+    save_article(db, Article(url=url, site="nghean", title="Hội nghị Tỉnh ủy khóa mới", text=text + " Bổ sung."))
+    assert ids(search(db, "Bổ sung", exact=True)) == [first.article_id]
+    rows = db.execute("SELECT rowid, title, text FROM articles_fts_exact").fetchall()
+    assert rows == db.execute("SELECT id, title, text FROM articles").fetchall()
+
+
 # --- filters -----------------------------------------------------------------------------------
 
 
