@@ -54,6 +54,13 @@ HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+# Spider middlewares that add a layer to every callback's output and do nothing here: no depth
+# limit or depth priority is set, and links over the URL length limit are counted as malformed
+# by the spider (crawler/spiders/portal.py, links_of) instead of being dropped silently.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
