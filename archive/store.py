@@ -243,6 +243,7 @@ def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
     cursor = db.conn.execute(
         f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
     )
+    assert cursor.lastrowid is not None
     return int(cursor.lastrowid)
 
 

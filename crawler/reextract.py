@@ -21,7 +21,8 @@ import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
+from contextlib import AbstractContextManager
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -126,7 +127,7 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     return article_id, raw_page_id, outcome, article, site_article_id
 
 
-def _in_process(path: str, plan: list[tuple[int, int]]) -> Iterator[Result]:
+def _in_process(path: str, plan: list[tuple[int, int]]) -> Generator[Result, None, None]:
     global _reader
     _open_reader(path)
     try:
@@ -156,11 +157,11 @@ def reextract(
     plan = reextraction_plan(db, site)
     processes = max(1, min(processes or os.cpu_count() or 1, len(plan) or 1))
     if processes == 1:
-        results = _in_process(path, plan)
+        extracted = _in_process(path, plan)
         try:
-            return _save_all(db, results, len(plan), processes, progress)
+            return _save_all(db, extracted, len(plan), processes, progress)
         finally:
-            results.close()  # closes the reading connection, also when a save failed
+            extracted.close()  # closes the reading connection, also when a save failed
     # fork: workers inherit the imported extraction code instead of importing it again.
     context = multiprocessing.get_context("fork")
     with context.Pool(processes, initializer=_open_reader, initargs=(path,)) as pool:
@@ -178,7 +179,7 @@ def _save_all(
     """Write what the results say changed, in transactions of up to COMMIT_EVERY saves."""
     counts: Counter[str] = Counter()
     failures: list[dict[str, Any]] = []
-    transaction = None
+    transaction: AbstractContextManager[Database] | None = None
     saves, opened = 0, 0.0
     try:
         for done, (article_id, raw_page_id, outcome, found, site_article_id) in enumerate(results, start=1):
@@ -199,7 +200,7 @@ def _save_all(
                 counts["updated" if result.status == "updated" else "unchanged"] += 1
                 saves += 1
             if transaction is not None and (saves >= COMMIT_EVERY or time.monotonic() - opened >= COMMIT_SECONDS):
-                transaction, pending = None, transaction
+                pending, transaction = transaction, None
                 pending.__exit__(None, None, None)
             if progress is not None:
                 progress(done, total)

@@ -134,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         # From here on this handler reads and answers the requests inside the tunnel.
         self.connection = self.request = tls
         self.rfile = tls.makefile("rb")
-        self.wfile = tls.makefile("wb", buffering=0)
+        self.wfile = tls.makefile("wb", buffering=0)  # type: ignore[assignment]  # unbuffered: a SocketIO
         self.tunnel_host = host
         self.close_connection = False
 

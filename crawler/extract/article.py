@@ -61,7 +61,7 @@ class ArticlePage:
 
     @cached_property
     def _index(self) -> ClassIndex:
-        return ClassIndex(self.tree, _selector_tokens(type(self)))
+        return ClassIndex(self.tree, _selector_tokens(type(self)))  # type: ignore[arg-type]  # classes hash
 
     def select(self, selector: str | None) -> list[HtmlElement]:
         """A profile selector over the whole page."""

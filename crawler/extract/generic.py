@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache, lru_cache
 
 import trafilatura
@@ -100,7 +101,7 @@ def _inside(el: HtmlElement, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-def generic_date(tree: HtmlElement, title: str = "") -> object:
+def generic_date(tree: HtmlElement, title: str = "") -> date | datetime | None:
     """The date line nearest after the article heading; never a header clock or a related item.
 
     First an element that says it holds a date (class "date", "time", "ngay"...); else a short
@@ -145,7 +146,7 @@ def _after_heading(tree: HtmlElement, title: str) -> Iterator[HtmlElement]:
         yield el
 
 
-def _date_of(el: HtmlElement, limit: int) -> object:
+def _date_of(el: HtmlElement, limit: int) -> date | datetime | None:
     text = clean(el.get("datetime") or _text_up_to(el, limit))
     if not text or len(text) > limit:
         return None
@@ -221,8 +222,8 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
         # Pruning takes teaser boxes out; when they hold more text than the line or two that
         # was left, that was the page's furniture and the page a listing (nghean.dcs.vn's
         # category pages: "Xây dựng Đảng Tiếng Việt English RSS Tiêu điểm: ...").
-        teasers = sum(len(clean(group.text_content())) for group in chrome.teaser_groups(tree))
-        return teasers > sum(len(p) for p in paragraphs)
+        teaser_text = sum(len(clean(group.text_content())) for group in chrome.teaser_groups(tree))
+        return teaser_text > sum(len(p) for p in paragraphs)
     anchors = {clean(a.text_content()) for a in tree.iter("a")}
     holders = _holders(paragraphs, tree)
     teasers: set[HtmlElement] = set()
@@ -467,7 +468,7 @@ _STRUCTURED = etree.XPath(
 )
 
 
-def structured_date(tree: HtmlElement) -> object:
+def structured_date(tree: HtmlElement) -> date | datetime | None:
     """datePublished from meta tags, microdata, <time pubdate> or JSON-LD (in that order)."""
     # One walk over the page, the candidates sorted out here: an XPath that lower-cases and
     # compares every meta attribute with each of 36 names took as long as parsing the page.

@@ -17,11 +17,10 @@ from functools import cache
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.extract.record import Page
-
-HtmlElement = lxml.html.HtmlElement
 
 
 def _codec(name: str | None) -> str | None:

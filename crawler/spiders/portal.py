@@ -272,7 +272,7 @@ class PortalSpider(scrapy.Spider):
             yield CrawlError(url, "extraction_failed", f"{type(error).__name__}: {error}"[:200], status=response.status)
 
     def _not_html(self, response: Response, url: str, page_type: str) -> CrawlError:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         return CrawlError(url, "not_html", content_type or "no Content-Type", status=response.status,
                           page_type=page_type)
 
