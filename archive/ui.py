@@ -146,6 +146,8 @@ def metadata(db_name: str) -> dict[str, Any]:
                     "raw_pages": {"title": "Trang gốc (raw pages, compressed)", **hidden},
                     "article_minhash": hidden,
                     "article_lsh": hidden,
+                    "article_lsh_recent": hidden,
+                    "article_lsh_stage": hidden,
                     FTS_TABLE: hidden,
                     FTS_EXACT_TABLE: hidden,
                 },

@@ -110,6 +110,12 @@ def test_signatures_of_the_old_scheme_are_made_again(tmp_path: Path) -> None:
     assert expected is not None
     assert upgraded.execute("SELECT signature FROM article_minhash").fetchall() == [(expected.tobytes(),)]
     assert upgraded.execute("SELECT band, bucket FROM article_lsh ORDER BY band").fetchall() == near._buckets(expected)
+    # m007: the buckets kept in one B-tree keyed by (band, bucket, article_id), none staged yet.
+    table_sql = upgraded.execute("SELECT sql FROM sqlite_master WHERE name = 'article_lsh'").fetchone()[0]
+    assert "WITHOUT ROWID" in table_sql
+    assert upgraded.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'article_lsh' AND type = 'index'"
+                            " AND sql IS NOT NULL").fetchone() == (0,)
+    assert upgraded.execute("SELECT count(*) FROM article_lsh_recent").fetchone() == (0,)
     # A re-post saved now is found through the recomputed buckets.
     result = save_article(upgraded, Article(url="https://nghean.dcs.vn/vi-vn/tin/hop-lai/1-2-101", site="nghean",
                                             title="Họp lại", text=text + " Tin: Quang Minh."))

@@ -129,7 +129,8 @@ def one_select_per_candidate(db: sqlite_utils.Database, article_id: int, hashval
     candidates: set[int] = set()
     for band, bucket in near._buckets(hashvalues):
         rows = db.execute(
-            "SELECT article_id FROM article_lsh WHERE band = ? AND bucket = ? AND article_id < ?",
+            "SELECT article_id FROM (SELECT * FROM article_lsh UNION ALL SELECT * FROM article_lsh_recent)"
+            " WHERE band = ? AND bucket = ? AND article_id < ?",
             [band, bucket, article_id],
         ).fetchall()
         candidates.update(row[0] for row in rows)
@@ -158,9 +159,14 @@ def variant(rng: random.Random, base: list[str], changes: int) -> str:
     return " ".join(words)
 
 
-def test_earliest_match_answers_as_one_select_per_candidate(db: sqlite_utils.Database) -> None:
+@pytest.mark.parametrize("drain_every", [near.DRAIN_EVERY, 3])
+def test_earliest_match_answers_as_one_select_per_candidate(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch, drain_every: int
+) -> None:
     """Families of texts edited a little or a lot: many candidates, some above the threshold and
-    some below, re-posts of re-posts, and articles whose signature is missing."""
+    some below, re-posts of re-posts, and articles whose signature is missing. With a drain every
+    3 signatures, candidates have some bands staged and the others drained."""
+    monkeypatch.setattr(near, "DRAIN_EVERY", drain_every)
     rng = random.Random(11)
     bases = [random_text(rng, 120).split() for _ in range(6)]
     answers = {"linked": 0, "original": 0}
@@ -234,3 +240,55 @@ def test_a_candidate_sharing_the_fewest_possible_bands_is_still_compared(
     near.store_signature(db, 2, old)
     assert near.similarity(new, old) == equal / near.NUM_PERM
     assert near._earliest_match(db, 3, new, near._buckets(new)) == (2 if linked else None)
+
+
+# --- staged buckets ------------------------------------------------------------------------
+
+
+def lsh_rows(db: sqlite_utils.Database, table: str) -> list[tuple[int, int, int]]:
+    return [tuple(row) for row in db.execute(f"SELECT band, bucket, article_id FROM {table} ORDER BY 3, 1, 2")]
+
+
+def test_buckets_are_staged_then_drained_one_band_at_a_time(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every stored bucket is in exactly one of the two tables; each drain moves the next band's
+    staged rows, and replacing a signature removes its old buckets from both."""
+    monkeypatch.setattr(near, "DRAIN_EVERY", 2)
+    rng = np.random.default_rng(9)
+    signatures = {}
+    for number in range(1, 8):
+        db.execute(
+            "INSERT INTO articles (id, url, site, title, text, content_hash, first_seen, last_seen)"
+            " VALUES (?, ?, 'x', 't', 't', ?, 'd', 'd')",
+            [number, f"https://x.vn/{number}", str(number)],
+        )
+        signatures[number] = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+        near.store_signature(db, number, signatures[number])
+
+    def expected() -> list[tuple[int, int, int]]:
+        rows = [(band, bucket, n) for n, values in signatures.items() for band, bucket in near._buckets(values)]
+        return sorted(rows, key=lambda row: (row[2], row[0], row[1]))
+
+    drained, staged = lsh_rows(db, "article_lsh"), lsh_rows(db, "article_lsh_recent")
+    # 7 signatures, a drain after the 2nd, 4th and 6th: bands 0, 1 and 2 of the first 2, 4 and 6.
+    assert {(row[0], row[2]) for row in drained} == {(0, 1), (0, 2), (1, 1), (1, 2), (1, 3), (1, 4)} | {
+        (2, n) for n in range(1, 7)
+    }
+    assert sorted(drained + staged, key=lambda row: (row[2], row[0], row[1])) == expected()
+    assert db.execute("SELECT stored, next_band FROM article_lsh_stage").fetchone() == (1, 3)
+
+    # A new signature for article 2 (a new version): its old buckets leave both tables.
+    signatures[2] = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+    near.store_signature(db, 2, signatures[2])
+    both = lsh_rows(db, "article_lsh") + lsh_rows(db, "article_lsh_recent")
+    assert sorted(both, key=lambda row: (row[2], row[0], row[1])) == expected()
+    # A signature is found as a candidate whichever table its bands are in.
+    for number, values in signatures.items():
+        assert near._earliest_match(db, 100, values, near._buckets(values)) == number
+
+    near.drain(db)
+    assert lsh_rows(db, "article_lsh_recent") == []
+    assert lsh_rows(db, "article_lsh") == expected()
+    for number, values in signatures.items():
+        assert near._earliest_match(db, 100, values, near._buckets(values)) == number

@@ -109,7 +109,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         "index": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
         "exact": "SELECT rowid FROM articles_fts_exact WHERE articles_fts_exact MATCH 'Nghệ' ORDER BY rowid",
         "minhash": "SELECT * FROM article_minhash ORDER BY article_id",
-        "lsh": "SELECT * FROM article_lsh ORDER BY article_id, band",
+        "lsh": "SELECT * FROM article_lsh UNION ALL SELECT * FROM article_lsh_recent ORDER BY article_id, band",
         "raw_pages": "SELECT id, sha256, article_id FROM raw_pages ORDER BY id",
     }
     connection = sqlite3.connect(path)

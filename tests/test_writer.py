@@ -37,7 +37,7 @@ def archive_content(db: Path) -> dict[str, Any]:
             "state": "SELECT url, kind, status, error, failures, etag, last_modified, queued IS NOT NULL"
                      " FROM crawl_state ORDER BY url",
             "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
-            "lsh": "SELECT * FROM article_lsh ORDER BY article_id, band",
+            "lsh": "SELECT * FROM article_lsh UNION ALL SELECT * FROM article_lsh_recent ORDER BY article_id, band",
             "runs": "SELECT site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
                     " FROM runs ORDER BY id",
         }
