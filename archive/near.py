@@ -196,8 +196,10 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
     conn.execute(
         "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)", [article_id, hashvalues.tobytes()]
     )
+    # OR IGNORE: rows left by a signature deleted without its buckets (by hand) are never stale
+    # enough to fail a save; a candidate is only ever taken on its stored signature.
     conn.executemany(
-        "INSERT INTO article_lsh_recent (band, bucket, article_id) VALUES (?, ?, ?)",
+        "INSERT OR IGNORE INTO article_lsh_recent (band, bucket, article_id) VALUES (?, ?, ?)",
         [(band, bucket, article_id) for band, bucket in _buckets(hashvalues)],
     )
     conn.execute("UPDATE article_lsh_stage SET stored = stored + 1")

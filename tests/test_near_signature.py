@@ -292,3 +292,18 @@ def test_buckets_are_staged_then_drained_one_band_at_a_time(
     assert lsh_rows(db, "article_lsh") == expected()
     for number, values in signatures.items():
         assert near._earliest_match(db, 100, values, near._buckets(values)) == number
+
+
+def test_buckets_left_without_their_signature_do_not_fail_a_save(db: sqlite_utils.Database) -> None:
+    """A signature row deleted by hand leaves its buckets behind: a new signature for the same
+    article, sharing them, is stored anyway and found."""
+    rng = np.random.default_rng(12)
+    db.execute(
+        "INSERT INTO articles (id, url, site, title, text, content_hash, first_seen, last_seen)"
+        " VALUES (1, 'https://x.vn/1', 'x', 't', 't', '1', 'd', 'd')"
+    )
+    values = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+    near.store_signature(db, 1, values)
+    db.execute("DELETE FROM article_minhash WHERE article_id = 1")
+    near.store_signature(db, 1, values)
+    assert near._earliest_match(db, 2, values, near._buckets(values)) == 1
