@@ -145,6 +145,11 @@ def _buckets(hashvalues: np.ndarray) -> list[tuple[int, int]]:
     ]
 
 
+def bucket_rows(article_id: int, hashvalues: np.ndarray) -> list[tuple[int, int, int]]:
+    """(band, bucket, article_id): the LSH rows of `article_id`'s signature."""
+    return [(band, bucket, article_id) for band, bucket in _buckets(hashvalues)]
+
+
 def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str | None = None) -> int | None:
     """Store `article_id`'s signature and link it to the earliest older article it re-posts.
 
@@ -187,7 +192,7 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
     if stored is not None:
         # The buckets of the stored signature are the article's rows: deleted by primary key, so
         # neither table needs an index on article_id (a new article has none to delete).
-        stale = [(band, bucket, article_id) for band, bucket in _buckets(_from_stored(stored[0]))]
+        stale = bucket_rows(article_id, _from_stored(stored[0]))
         conn.executemany("DELETE FROM article_lsh WHERE band = ? AND bucket = ? AND article_id = ?", stale)
         conn.executemany("DELETE FROM article_lsh_recent WHERE band = ? AND bucket = ? AND article_id = ?", stale)
         conn.execute("DELETE FROM article_minhash WHERE article_id = ?", [article_id])
@@ -200,7 +205,7 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
     # enough to fail a save; a candidate is only ever taken on its stored signature.
     conn.executemany(
         "INSERT OR IGNORE INTO article_lsh_recent (band, bucket, article_id) VALUES (?, ?, ?)",
-        [(band, bucket, article_id) for band, bucket in _buckets(hashvalues)],
+        bucket_rows(article_id, hashvalues),
     )
     conn.execute("UPDATE article_lsh_stage SET stored = stored + 1")
     count, band = conn.execute("SELECT stored, next_band FROM article_lsh_stage").fetchone()
@@ -230,13 +235,6 @@ def drain_band(db: Database, band: int) -> None:
         [band],
     )
     conn.execute("DELETE FROM article_lsh_recent WHERE band = ?", [band])
-
-
-def drain(db: Database) -> None:
-    """Move every staged bucket into article_lsh (the candidates found stay the same)."""
-    for band in range(BANDS):
-        drain_band(db, band)
-    db.conn.execute("UPDATE article_lsh_stage SET stored = 0")
 
 
 def _earliest_match(

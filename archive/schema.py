@@ -210,7 +210,7 @@ def m005_minhash_word_hashes(db: Database) -> None:
     """Every article's MinHash signature and LSH buckets made again by archive/near.py's scheme
     (word hashes combined into shingle hashes: half the cost of a save's signature), replacing
     the SHA-1-per-shingle values of datasketch's MinHash. Existing re-post links stay."""
-    from archive.near import _buckets, signature
+    from archive.near import bucket_rows, signature
 
     ids = [row[0] for row in db.execute("SELECT article_id FROM article_minhash ORDER BY article_id")]
     for start in range(0, len(ids), 500):  # texts read 500 at a time, not the whole archive at once
@@ -228,7 +228,7 @@ def m005_minhash_word_hashes(db: Database) -> None:
             )
             db.conn.executemany(
                 "INSERT INTO article_lsh (band, bucket, article_id) VALUES (?, ?, ?)",
-                [(band, bucket, article_id) for band, bucket in _buckets(hashvalues)],
+                bucket_rows(article_id, hashvalues),
             )
 
 

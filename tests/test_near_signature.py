@@ -287,7 +287,8 @@ def test_buckets_are_staged_then_drained_one_band_at_a_time(
     for number, values in signatures.items():
         assert near._earliest_match(db, 100, values, near._buckets(values)) == number
 
-    near.drain(db)
+    for band in range(near.BANDS):
+        near.drain_band(db, band)
     assert lsh_rows(db, "article_lsh_recent") == []
     assert lsh_rows(db, "article_lsh") == expected()
     for number, values in signatures.items():
