@@ -148,10 +148,14 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             crawler.stats.max_value("tinbai/errors/bad_manifest_entry", len(skipped))
 
     async def download_request(self, request: Request) -> Response:
-        saved = self.pages.get(replay_key(request.url))
+        # A request's URL is already escaped (scrapy.Request does it): mostly found as it is.
+        saved = self.pages.get(request.url.split("#", 1)[0]) or self.pages.get(replay_key(request.url))
         if saved is None:
             return Response(url=request.url, status=404, body=b"", request=request)
-        body = saved.file.read_bytes() if saved.file is not None else b""
+        body = b""
+        if saved.path is not None:
+            with open(saved.path, "rb") as file:
+                body = file.read()
         maxsize = request.meta.get("download_maxsize", self.maxsize)
         if maxsize and len(body) > maxsize:
             # What the live download handler raises for a body over DOWNLOAD_MAXSIZE.

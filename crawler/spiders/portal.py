@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive import CrawlPlan, load_plan, open_archive
+from crawler import heap
 from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.page import parse
 from crawler.extract.urls import canonical_url
@@ -148,6 +149,7 @@ class PortalSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         self.full = self.settings.getbool("TINBAI_FULL")
         self.plan = self._load_plan()
+        heap.settle()
         for url in self.start_urls:
             yield self._article(url) if self.profile.is_article(url) else self._listing(url)
         # Pending from a run that was killed, failed last time, or due for a refresh.
@@ -257,7 +259,7 @@ class PortalSpider(scrapy.Spider):
         page = page_from(response)
         try:
             article = extract(page, self.profile.page_class)
-            if "\ufffd" in article.title + article.text:
+            if "\ufffd" in article.title or "\ufffd" in article.text:
                 # Bytes the page's encoding could not decode: a windows-1258 page labelled utf-8
                 # with no <meta> to say otherwise reads "Tri��n khai". Archived, it would be a version.
                 yield CrawlError(url, "undecodable", f"replacement characters in {article.title[:60]!r}",
