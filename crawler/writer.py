@@ -27,6 +27,7 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+from crawler import heap
 from crawler.recorder import Item, Recorder
 
 logger = logging.getLogger("crawler.pipelines")
@@ -112,6 +113,7 @@ def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connec
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     recorder = Recorder(path, site, run_id)
+    heap.settle()
     group_started = 0.0
     items = commits = 0
     waited = 0.0  # seconds with nothing to write: the crawl is the slower side
