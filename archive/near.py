@@ -71,7 +71,9 @@ def signature(text: str, *, folded: str | None = None) -> np.ndarray | None:
     # uint64 arithmetic wraps: that is the modulo 2**64.
     with np.errstate(over="ignore"):
         mixed = hashes[:-2] * p1 + hashes[1:-1] * p2 + hashes[2:] * p3
-    shingles = np.unique(_fmix64(mixed)).astype(np.uint32)  # the low 32 bits
+    # The low 32 bits. A repeated shingle changes no minimum, so duplicates stay (np.unique's sort
+    # cost more than the few repeated rows below).
+    shingles = _fmix64(mixed).astype(np.uint32)
     a, b = _permutations()
     # a * s + b in uint32: the wraparound is the permutations' modulo 2**32.
     permuted = np.multiply.outer(shingles, a)
