@@ -93,8 +93,14 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
         assert crawl["first"]["rss_together_mb"] >= crawl["first"]["max_rss_mb"] > 0
         # Over the unchanged portal: robots.txt, the root's redirect, home, the three first listing pages.
         assert crawl["second"]["summary"]["pages"] <= 6
+        # The extraction-only rate beside the crawl: every article page of the portal, each with its
+        # text, before and after.
+        assert [(a["pages"], a["with_text"]) for a in crawl["extraction_alone"]] == [(int(size), int(size))] * 2
+        assert all(a["wall"] > 0 and a["cpu"] > 0 for a in crawl["extraction_alone"])
     assert {run["articles"] for run in results["reextract"].values()} == {30}
     assert [batch["articles"] for batch in results["archive"]["batches"]] == [20, 80]
     # Filled to 20, 10 timed saves, filled to 80, 10 more: search runs over 90.
     assert results["archive"]["search"]["articles"] == 90
-    assert "| search over 90 " in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "| search over 90 " in printed
+    assert "| crawl 30: pages/s (÷ extraction alone) |" in printed
