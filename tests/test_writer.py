@@ -37,6 +37,7 @@ def archive_content(db: Path) -> dict[str, Any]:
             "state": "SELECT url, kind, status, error, failures, etag, last_modified, queued IS NOT NULL"
                      " FROM crawl_state ORDER BY url",
             "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
+            "fts_exact": "SELECT rowid, title, summary, text FROM articles_fts_exact ORDER BY rowid",
             "lsh": "SELECT * FROM article_lsh UNION ALL SELECT * FROM article_lsh_recent ORDER BY article_id, band",
             "runs": "SELECT site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
                     " FROM runs ORDER BY id",
@@ -155,3 +156,21 @@ def test_a_dead_writer_ends_the_run_with_a_counted_error(tmp_path: Path) -> None
     assert summary["status"] == "errors" and summary["errors_by_kind"].get("writer_failed") == 1, summary
     assert "Traceback" not in err
     assert len(runs(db)) == 1
+
+
+def test_the_pipe_to_the_writer_holds_a_dozen_pages() -> None:
+    import fcntl
+    import multiprocessing
+
+    from crawler.writer import PIPE_BYTES, _widen
+
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text()) if Path("/proc/sys/fs/pipe-max-size").exists() else 0
+    if limit < PIPE_BYTES:
+        pytest.skip("this system does not allow pipes of PIPE_BYTES")
+    reader, writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    try:
+        _widen(writer)
+        assert fcntl.fcntl(writer.fileno(), 1032) >= PIPE_BYTES  # F_GETPIPE_SZ
+    finally:
+        reader.close()
+        writer.close()
