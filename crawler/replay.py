@@ -60,9 +60,22 @@ class SavedPage:
         return Path(self.path) if self.path is not None else None
 
 
-def _inside(root: Path, relative: str) -> Path:
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
+def _inside(root: Path, relative: str, directories: dict[str, str]) -> str:
+    """The entry's file, resolved; ManifestError when it lies outside the replay directory, by
+    ".." or through a symbolic link. `directories` caches the resolved directories of one load:
+    resolving every component of every path (Path.resolve) took 1.7 s for 20,000 entries."""
+    base = str(root)
+    directory, name = os.path.split(os.path.join(base, relative))
+    if name in ("", ".", ".."):
+        path = os.path.realpath(os.path.join(base, relative))
+    else:
+        real = directories.get(directory)
+        if real is None:
+            real = directories[directory] = os.path.realpath(directory)
+        path = os.path.join(real, name)
+        if os.path.islink(path):
+            path = os.path.realpath(path)
+    if not path.startswith(base.rstrip(os.sep) + os.sep):
         raise ManifestError(f"file {relative!r} lies outside the replay directory")
     return path
 
@@ -97,16 +110,17 @@ def _load_manifest(root: Path, mtime_ns: int, size: int) -> tuple[dict[str, Save
         raise ManifestError(f"{root / 'manifest.json'}: not a replay manifest ({error})") from None
     pages: dict[str, SavedPage] = {}
     problems: list[str] = []
+    directories: dict[str, str] = {}
     for number, entry in enumerate(entries):
         try:
-            pages[replay_key(entry["url"])] = _saved_page(root, entry)
+            pages[replay_key(entry["url"])] = _saved_page(root, entry, directories)
         except (KeyError, TypeError, ValueError) as error:
             logger.error("manifest entry %d skipped: %s", number, error)
             problems.append(f"entry {number}: {error}")
     return pages, tuple(problems)
 
 
-def _saved_page(root: Path, entry: dict[str, Any]) -> SavedPage:
+def _saved_page(root: Path, entry: dict[str, Any], directories: dict[str, str]) -> SavedPage:
     url = entry["url"]
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         raise ValueError(f"bad url {url!r}")
@@ -118,11 +132,11 @@ def _saved_page(root: Path, entry: dict[str, Any]) -> SavedPage:
         headers = dict(DEFAULT_HEADERS) if "file" in entry else {}
     if not isinstance(headers, dict):
         raise ValueError("headers must be an object")
-    file = _inside(root, entry["file"]) if entry.get("file") else None
-    if file is not None and not file.is_file():
+    file = _inside(root, entry["file"], directories) if entry.get("file") else None
+    if file is not None and not os.path.isfile(file):
         raise ValueError(f"file {entry['file']!r} is missing")
     return SavedPage(url=url, status=status, headers=_shared(tuple((str(k), str(v)) for k, v in headers.items())),
-                     path=str(file) if file is not None else None)
+                     path=file)
 
 
 @lru_cache(maxsize=1024)

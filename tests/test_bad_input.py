@@ -251,3 +251,31 @@ def test_recorder_refuses_a_pages_directory_that_points_elsewhere(tmp_path: Path
     with pytest.raises(ManifestError, match="outside"):
         recorder.process_response(request, Response(request.url, body=b"<html></html>", request=request))
     assert list(outside.iterdir()) == []
+
+
+def test_replay_entries_reaching_outside_through_links_are_skipped(tmp_path: Path) -> None:
+    from crawler.replay import load_manifest
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.html").write_bytes(b"<html>secret</html>")
+    root = tmp_path / "set"
+    (root / "pages").mkdir(parents=True)
+    (root / "pages" / "real.html").write_bytes(b"<html>real</html>")
+    (root / "pages" / "alias.html").symlink_to(root / "pages" / "real.html")  # a link that stays inside
+    (root / "pages" / "leak.html").symlink_to(outside / "secret.html")
+    (root / "linked").symlink_to(outside)
+    entries = [
+        {"url": f"{SITE}/real", "file": "pages/real.html"},
+        {"url": f"{SITE}/alias", "file": "pages/alias.html"},
+        {"url": f"{SITE}/leak", "file": "pages/leak.html"},
+        {"url": f"{SITE}/linked", "file": "linked/secret.html"},
+        {"url": f"{SITE}/up", "file": "pages/../../outside/secret.html"},
+        {"url": f"{SITE}/absolute", "file": str(outside / "secret.html")},
+    ]
+    (root / "manifest.json").write_text(json.dumps({"pages": entries}), encoding="utf-8")
+    skipped: list[str] = []
+    pages = load_manifest(root, skipped=skipped)
+    assert sorted(url.rsplit("/", 1)[1] for url in pages) == ["alias", "real"]
+    assert pages[f"{SITE}/alias"].path == str((root / "pages" / "real.html").resolve())
+    assert len(skipped) == 4 and all("outside the replay directory" in problem for problem in skipped)
