@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import trafilatura
 from lxml import etree
-from trafilatura.settings import Extractor
 
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, walk
@@ -26,6 +25,9 @@ from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.page import HtmlElement, head, select
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
 
 # Queries compiled once: a string given to .xpath() is compiled again on every call.
 _SITE_NAME_METAS = etree.XPath(
@@ -279,6 +281,10 @@ class GenericBody:
 
 @cache
 def _options_template() -> Extractor:
+    # trafilatura is imported on the first page that needs the generic path: a crawl that the
+    # profile's rules cover never pays for loading it (0.1 s at every start).
+    from trafilatura.settings import Extractor
+
     return Extractor(output_format="python", fast=True, comments=False, with_metadata=False)
 
 
@@ -307,6 +313,8 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
     # opinion (its readability and jusText runs, compared with its own choice): on the pruned
     # tree that comparison changed no body on either external sample (F1 0.961 / 0.965 with and
     # without) and cost as much as the rest of trafilatura's run.
+    import trafilatura
+
     document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
     body = getattr(document, "body", None)
     if body is None:
