@@ -37,7 +37,6 @@ COMMIT_IDLE_SECONDS = 0.02
 # Bytes on their way to the writer (the pipe's buffer, Linux's F_SETPIPE_SZ): about sixteen
 # article pages. A crawl that outruns the writer waits on the pipe, not in memory.
 PIPE_BYTES = 1 << 20
-_F_SETPIPE_SZ = 1031
 _FINISH = "finish"
 
 
@@ -108,8 +107,11 @@ class ArchiveWriter:
 
 def _widen(pipe: Connection) -> None:
     """Give the pipe PIPE_BYTES of buffer where the system allows (Linux); else it keeps its own."""
+    setpipe_sz = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if setpipe_sz is None:
+        return
     try:
-        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+        fcntl.fcntl(pipe.fileno(), setpipe_sz, PIPE_BYTES)
     except OSError as error:  # over /proc/sys/fs/pipe-max-size, or the user's pipe quota
         logger.debug("archive writer pipe keeps its default size (%s)", error)
 

@@ -170,7 +170,7 @@ def test_the_pipe_to_the_writer_holds_a_dozen_pages() -> None:
     reader, writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
     try:
         _widen(writer)
-        assert fcntl.fcntl(writer.fileno(), 1032) >= PIPE_BYTES  # F_GETPIPE_SZ
+        assert fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ) >= PIPE_BYTES
     finally:
         reader.close()
         writer.close()
