@@ -17,6 +17,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -101,35 +102,22 @@ class RetryAfterMiddleware(RetryMiddleware):
         logger.info("%s: Retry-After %.1f s, pausing %s", response_host(request), wait, key)
 
 
-class DownloadCounts:
+class DownloadCounts(DownloaderStats):
     """Scrapy's DownloaderStats without measuring bytes it has to rebuild: that middleware renders
     every request as HTTP text (request_httprepr) and sums every response header to count the
-    bytes, about 0.05 ms a page. Same stats names; downloader/response_bytes counts bodies only,
-    and there is no downloader/request_bytes. crawler/pipelines.py reads downloader/response_count
-    as the run's pages."""
+    bytes, about 0.05 ms a page. Same stats names and the same DOWNLOADER_STATS switch;
+    downloader/response_bytes counts bodies only, and there is no downloader/request_bytes.
+    crawler/pipelines.py reads downloader/response_count as the run's pages."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        assert crawler.stats is not None
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DownloadCounts:
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request, spider: Any = None) -> None:
         self.stats.inc_value("downloader/request_count")
         self.stats.inc_value(f"downloader/request_method_count/{request.method}")
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         self.stats.inc_value("downloader/response_count")
         self.stats.inc_value(f"downloader/response_status_count/{response.status}")
         self.stats.inc_value("downloader/response_bytes", len(response.body))
         return response
-
-    def process_exception(self, request: Request, exception: Exception) -> None:
-        self.stats.inc_value("downloader/exception_count")
-        name = f"{type(exception).__module__}.{type(exception).__qualname__}"
-        self.stats.inc_value(f"downloader/exception_type_count/{name}")
 
 
 class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
