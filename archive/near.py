@@ -209,9 +209,8 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
         "INSERT OR IGNORE INTO article_lsh_recent (band, bucket, article_id) VALUES (?, ?, ?)",
         bucket_rows(article_id, hashvalues),
     )
-    # By its key: an UPDATE that may change several rows opens a statement journal, which makes
-    # every FTS5 table flush what it holds of the transaction as a segment of its own (see
-    # archive/store.py, save_article). This one ran once a save.
+    # By its key: an UPDATE that may change several rows makes the full-text indexes write a
+    # segment of their own (archive/transaction.py); without the key this one did at every save.
     conn.execute("UPDATE article_lsh_stage SET stored = stored + 1 WHERE id = 1")
     count, band = conn.execute("SELECT stored, next_band FROM article_lsh_stage WHERE id = 1").fetchone()
     if count >= DRAIN_EVERY:

@@ -395,10 +395,7 @@ def _insert_version(
 
 
 def _replace_images(db: Database, article_id: int, images: tuple[Image, ...]) -> None:
-    # Looked for first: a DELETE that may remove several rows would flush the full-text indexes'
-    # pending rows (save_article), and a new article has no images to delete.
-    if db.conn.execute("SELECT 1 FROM images WHERE article_id = ? LIMIT 1", [article_id]).fetchone():
-        db.conn.execute("DELETE FROM images WHERE article_id = ?", [article_id])
+    db.conn.execute("DELETE FROM images WHERE article_id = ?", [article_id])
     if images:
         db.conn.executemany(
             "INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)",

@@ -8,7 +8,11 @@ way during long crawls. BEGIN IMMEDIATE takes the write lock first and waits for
 A nested write transaction is a savepoint, so that a failing part rolls back alone. A writer that
 groups many writes in one transaction and can redo them when one fails (crawler/recorder.py) turns
 savepoints off for the group (`without_savepoints`): FTS5 writes its pending terms out as a new
-index segment at every savepoint release, which was a sixth of a save's cost.
+index segment at every savepoint release, which was a sixth of a save's cost. A statement that
+SQLite may have to undo half-way through (an UPDATE of several rows with constraints to check,
+an INSERT ... SELECT) opens a statement journal, which does the same: such writes between two
+commits go by key (tests/test_archive.py checks that a group of saves writes no segment before
+its commit).
 """
 
 from __future__ import annotations

@@ -490,3 +490,29 @@ def test_nested_write_transactions_roll_back_only_their_own_part() -> None:
             db.execute("INSERT INTO t VALUES (6)")
     assert not db.conn.in_transaction
     assert [row[0] for row in db.execute("SELECT n FROM t ORDER BY n")] == [1, 4, 6]
+
+
+def test_a_group_of_saves_writes_the_full_text_segments_once_at_commit(db: sqlite_utils.Database) -> None:
+    """Between two commits no statement may make FTS5 write what it holds (archive/transaction.py):
+    before, every save wrote a segment of both indexes."""
+    from archive.transaction import without_savepoints
+
+    sentence = "Hội nghị tổng kết công tác xây dựng Đảng và hệ thống chính trị năm {n} của tỉnh Nghệ An."
+    db.conn.execute("BEGIN IMMEDIATE")
+    without_savepoints(db)
+    traced: list[str] = []
+    db.conn.set_trace_callback(traced.append)
+    try:
+        for n in range(4):
+            text = "\n\n".join(sentence.format(n=n * 10 + k) for k in range(6))  # over near.MIN_WORDS
+            save_article(db, make_article(f"https://nghean.dcs.vn/tin/bai-{n}.html", text=text,
+                                          title=f"Hội nghị số {n}"))
+        before_commit = len(traced)
+        db.conn.execute("COMMIT")
+    finally:
+        db.conn.set_trace_callback(None)
+        without_savepoints(db, False)
+    assert count(db, "article_minhash") == 4  # the LSH stage counter was updated at every save
+    segment_writes = [i for i, sql in enumerate(traced) if "_fts_data'" in sql or "_fts_exact_data'" in sql]
+    assert segment_writes, "the trace shows FTS5's own statements"
+    assert min(segment_writes) > before_commit, [traced[i] for i in segment_writes[:3]]
