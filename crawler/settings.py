@@ -52,6 +52,10 @@ COOKIES_ENABLED = False
 # Never on: Scrapy's HTTP cache and JOBDIR queues pickle what they store.
 HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control: an HTTP server on loopback that runs the Python code it is sent,
+# announced by a file with its token in the user's state directory (left behind by a killed run).
+# An unattended archive crawl has no use for it: off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # Spider middlewares that add a layer to every callback's output and do nothing here: no depth

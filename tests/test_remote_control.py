@@ -1,0 +1,41 @@
+"""A crawl opens no remote-control server: Scrapy 2.19's RemoteControl (an HTTP server that runs
+the Python code it is sent, announced by a job file holding its token) is off in the project's
+settings, and the second test shows the first can tell."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+REPLAY = Path(__file__).resolve().parent.parent / "fixtures" / "nghean"
+ANNOUNCED = "Remote control HTTP server listening"
+
+
+def crawl(tinbai: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path,
+          *settings: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    jobs = tmp_path / "job_files"
+    options = [option for setting in settings for option in ("-s", setting)]
+    result = tinbai("crawl", "nghean", "--replay", str(REPLAY), "--db", str(tmp_path / "a.db"), "-v",
+                    "-s", f"REMOTE_CONTROL_JOBS_DIR={jobs}", *options)
+    return result, jobs
+
+
+def test_a_crawl_starts_no_remote_control_server(tinbai: Callable[..., subprocess.CompletedProcess[str]],
+                                                 tmp_path: Path) -> None:
+    result, jobs = crawl(tinbai, tmp_path)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+    assert ANNOUNCED not in result.stderr
+    assert not jobs.exists()
+
+
+def test_with_scrapys_default_it_would_have(tinbai: Callable[..., subprocess.CompletedProcess[str]],
+                                            tmp_path: Path) -> None:
+    result, jobs = crawl(tinbai, tmp_path, "REMOTE_CONTROL_ENABLED=True")
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert ANNOUNCED in result.stderr
+    # Written while the crawl ran, removed when it stopped: the directory stays.
+    assert jobs.is_dir()
