@@ -14,12 +14,14 @@ What is measured, and against what:
    read right before and right after the crawl (the machine's speed drifts by a third within an
    hour, so a rate read minutes earlier, as in 1, is no baseline);
 3. archive.save_article (dedup check + insert, one transaction each) per second on a batch when
-   the archive holds 1,000 and 100,000 synthetic records;
+   the archive holds 1,000 and 100,000 synthetic records: two archive files, filled first, then
+   timed by turns (a tenth of each batch at a time), so that both rates are read at the same moments;
 4. archive.search latency, p50/p95, over the 100,000 records, Vietnamese queries with and without
    diacritics;
 5. the crawl's peak memory: its two processes' resident memory summed, and the larger one's, sampled
    every 0.1 s (not wait4's ru_maxrss, which counts this process's own memory: run_child);
-6. `tinbai reextract --processes 1` against `--processes 2` on the first portal's archive;
+6. `tinbai reextract --processes 1` against `--processes 2` on the first portal's archive, run in
+   the order 1, 2, 2, 1 so that a drift of the machine's speed weighs on both alike;
 7. the requests a second, incremental `tinbai crawl` makes over the unchanged portal.
 
 Rates are given by the wall clock and by CPU time (user + system of the measuring process or of the
@@ -280,7 +282,23 @@ def reextract(db: Path, processes: int) -> dict[str, Any]:
             "articles_per_s": counts["articles"] / child.wall}
 
 
+# Every run over the same archive does the same work (the records re-extracted are those stored).
+REEXTRACT_ORDER = (1, 2, 2, 1)
+
+
+def _together(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs of one kind as one: seconds summed, each run's figures kept."""
+    wall, cpu = sum(run["wall"] for run in runs), sum(run["cpu"] for run in runs)
+    articles = sum(run["articles"] for run in runs)
+    return {"wall": wall, "cpu": cpu, "max_rss_mb": max(run["max_rss_mb"] for run in runs),
+            "articles": runs[0]["articles"], "processes": runs[0]["processes"],
+            "articles_per_s": articles / wall, "runs": runs}
+
+
 # --- 3, 4. archive writes and search -----------------------------------------------------------
+
+# Turns the timed saves of each archive size are split into (archive()).
+ROUNDS = 10
 
 
 def synthetic_article(portal: Portal, number: int, total: int) -> Article:
@@ -294,43 +312,73 @@ def synthetic_article(portal: Portal, number: int, total: int) -> Article:
     )
 
 
-def archive(path: Path, portal: Portal, sizes: tuple[int, int], batch: int, queries: int) -> dict[str, Any]:
-    """Fill an archive file with save_article, timing one-transaction saves at each size, then search."""
-    db = open_archive(path)
-    total = sizes[-1] + batch * len(sizes)
-    made = 0
+@dataclass
+class Filled:
+    """One archive file filled with the first `made` synthetic records of `total`."""
+
+    db: Any
+    total: int
+    made: int = 0
+
+    def save_next(self, portal: Portal) -> None:
+        self.made += 1
+        save_article(self.db, synthetic_article(portal, self.made, self.total))
+
+
+def archive(path: Path, portal: Portal, sizes: tuple[int, ...], batch: int, queries: int,
+            rounds: int = ROUNDS) -> dict[str, Any]:
+    """An archive file for each size, filled with save_article; then one-transaction saves timed in
+    each of them by turns; then search over the largest."""
+    total = sizes[-1] + batch
     results: dict[str, Any] = {"batches": [], "fill": []}
-
-    def fill(until: int) -> None:
-        nonlocal made
-        while made < until:
-            # Filling between measurements: a thousand saves per transaction (nested atomic()s
-            # become savepoints), so the archive grows without paying a disk flush per article.
+    archives: list[Filled] = []
+    files = [path.with_name(f"{path.stem}-{size}{path.suffix}") for size in sizes]
+    for size, file in zip(sizes, files, strict=True):
+        for stale in path.parent.glob(f"{file.name}*"):
+            stale.unlink()
+        filled = Filled(open_archive(file), total)
+        archives.append(filled)
+        while filled.made < size:
+            # Filling: a thousand saves per transaction (nested atomic()s become savepoints), so the
+            # archive grows without paying a disk flush per article.
             clock = Clock()
-            with db.atomic():
-                for _ in range(min(1000, until - made)):
-                    made += 1
-                    clock.time(lambda n=made: save_article(db, synthetic_article(portal, n, total)))
-            if made % 10_000 == 0 or made == until:
-                results["fill"].append({"articles": made, "saves_per_s": clock.rate(), "per_cpu_s": clock.rate(True)})
-                say(f"  archive: {made} articles, {clock.rate():.0f} saves/s (load {load()})")
+            with filled.db.atomic():
+                for _ in range(min(1000, size - filled.made)):
+                    clock.time(lambda filled=filled: filled.save_next(portal))
+            if filled.made % 10_000 == 0 or filled.made == size:
+                results["fill"].append({"articles": filled.made, "saves_per_s": clock.rate(),
+                                        "per_cpu_s": clock.rate(True)})
+                say(f"  archive: {filled.made} articles, {clock.rate():.0f} saves/s (load {load()})")
 
-    for size in sizes:
-        fill(size)
-        new, again = Clock(), Clock()
-        first = made + 1
-        for _ in range(batch):
-            made += 1
-            new.time(lambda n=made: save_article(db, synthetic_article(portal, n, total)))
-        # The same records again: the duplicate path (URL known, same content: only last_seen moves).
-        for number in range(first, first + batch):
-            article = synthetic_article(portal, number, total)
-            again.time(lambda article=article: save_article(db, article))
+    # The sizes' saves by turns, `rounds` turns each, in alternating order: the machine's speed
+    # drifts by a third within an hour, and filling 100,000 articles takes minutes, so rates read
+    # one after the other would compare two moments, not two sizes.
+    new = [Clock() for _ in archives]
+    again = [Clock() for _ in archives]
+    saved = [iter(range(filled.made + 1, filled.made + batch + 1)) for filled in archives]
+    share = [batch // rounds + (1 if turn < batch % rounds else 0) for turn in range(rounds)]
+    for clocks, duplicate in ((new, False), (again, True)):
+        for turn, count in enumerate(share):
+            order = range(len(archives)) if turn % 2 == 0 else reversed(range(len(archives)))
+            for index in order:
+                filled = archives[index]
+                for _ in range(count):
+                    if duplicate:
+                        # The same records again: the duplicate path (URL known, same content: only
+                        # last_seen moves).
+                        article = synthetic_article(portal, next(saved[index]), total)
+                        clocks[index].time(lambda article=article, db=filled.db: save_article(db, article))
+                    else:
+                        clocks[index].time(lambda filled=filled: filled.save_next(portal))
+    for size, new_clock, again_clock in zip(sizes, new, again, strict=True):
         results["batches"].append({
-            "articles": size, "new_per_s": new.rate(), "new_per_cpu_s": new.rate(True),
-            "duplicate_per_s": again.rate(), "duplicate_per_cpu_s": again.rate(True),
+            "articles": size, "rounds": rounds, "new_per_s": new_clock.rate(), "new_per_cpu_s": new_clock.rate(True),
+            "duplicate_per_s": again_clock.rate(), "duplicate_per_cpu_s": again_clock.rate(True),
         })
-        say(f"  archive at {size}: {new.rate():.0f} new saves/s, {again.rate():.0f} duplicate saves/s")
+        say(f"  archive at {size}: {new_clock.rate():.0f} new saves/s, {again_clock.rate():.0f} duplicate saves/s")
+    for filled in archives[:-1]:
+        filled.db.close()
+    db, made = archives[-1].db, archives[-1].made
 
     latencies: dict[str, list[float]] = {query: [] for query in QUERIES}
     hits: dict[str, int] = {}
@@ -350,7 +398,7 @@ def archive(path: Path, portal: Portal, sizes: tuple[int, int], batch: int, quer
         "per_query_p50_ms": per_query, "hits": hits, "slowest": search_breakdown(db, slowest),
     }
     db.close()
-    results["file_mb"] = path.stat().st_size / 2**20
+    results["file_mb"] = files[-1].stat().st_size / 2**20
     return results
 
 
@@ -457,7 +505,8 @@ def report(results: dict[str, Any]) -> str:
     if "reextract" in results:
         one, two = results["reextract"]["1"], results["reextract"]["2"]
         speedup = one["wall"] / two["wall"]
-        row(f"reextract {one['articles']}: 1 process, 2 processes",
+        row(f"reextract {one['articles']}: 1 process, 2 processes (runs in the order "
+            f"{', '.join(map(str, REEXTRACT_ORDER))})",
             f"{one['articles_per_s']:.1f}/s, {two['articles_per_s']:.1f}/s")
         row("reextract speed-up, 2 processes ÷ 1", f"{speedup:.2f}×", f"≥ {TARGETS['reextract_speedup']}×",
             speedup >= TARGETS["reextract_speedup"])
@@ -465,7 +514,7 @@ def report(results: dict[str, Any]) -> str:
     ar = results["archive"]
     small, large = ar["batches"][0], ar["batches"][-1]
     for b in ar["batches"]:
-        row(f"archive writes at {b['articles']}: new, duplicate (saves/s)",
+        row(f"archive writes at {b['articles']}: new, duplicate (saves/s, {b['rounds']} turns by size)",
             f"{b['new_per_s']:.0f} ({b['new_per_cpu_s']:.0f} CPU), {b['duplicate_per_s']:.0f} "
             f"({b['duplicate_per_cpu_s']:.0f} CPU)")
     drop = small["new_per_s"] / large["new_per_s"]
@@ -539,14 +588,13 @@ def main(argv: list[str] | None = None) -> int:
             results["crawls"][size] = {"first": first, "second": second, "extraction_alone": alone}
         if "crawl" not in skip and "reextract" not in skip:
             db = work / f"crawl-{sizes[0]}.db"
-            results["reextract"] = {}
-            for processes in (1, 2):
+            runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+            for processes in REEXTRACT_ORDER:
                 say(f"reextract {sizes[0]} with {processes} process(es) (load {load()})")
-                results["reextract"][str(processes)] = reextract(db, processes)
+                runs[processes].append(reextract(db, processes))
+            results["reextract"] = {str(processes): _together(done) for processes, done in runs.items()}
         if "archive" not in skip:
-            path = work / "archive.db"
-            for stale in work.glob("archive.db*"):
-                stale.unlink()
+            path = work / "archive.db"  # archive-1000.db, archive-100000.db
             say(f"archive writes at {archive_sizes}, then search (load {load()})")
             results["archive"] = archive(path, portal, archive_sizes, args.batch, args.queries)
     finally:

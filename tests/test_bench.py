@@ -98,8 +98,15 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
         assert [(a["pages"], a["with_text"]) for a in crawl["extraction_alone"]] == [(int(size), int(size))] * 2
         assert all(a["wall"] > 0 and a["cpu"] > 0 for a in crawl["extraction_alone"])
     assert {run["articles"] for run in results["reextract"].values()} == {30}
+    # Runs in the order 1, 2, 2, 1: two of each, their seconds summed.
+    for processes, runs in results["reextract"].items():
+        assert [run["processes"] for run in runs["runs"]] == [int(processes)] * 2
+        assert runs["wall"] == pytest.approx(sum(run["wall"] for run in runs["runs"]))
     assert [batch["articles"] for batch in results["archive"]["batches"]] == [20, 80]
-    # Filled to 20, 10 timed saves, filled to 80, 10 more: search runs over 90.
+    # One file per size, each timed by turns after both are filled.
+    assert sorted(path.name for path in (tmp_path / "work").glob("archive-*.db")) == ["archive-20.db", "archive-80.db"]
+    assert all(batch["rounds"] == perf.ROUNDS for batch in results["archive"]["batches"])
+    # The larger one filled to 80, then its 10 timed saves: search runs over 90.
     assert results["archive"]["search"]["articles"] == 90
     printed = capsys.readouterr().out
     assert "| search over 90 " in printed
