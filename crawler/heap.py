@@ -1,5 +1,6 @@
 """The cyclic garbage collector during a crawl, in both of its processes (the crawl's,
-crawler/spiders/portal.py, and the archive writer's, crawler/writer.py).
+crawler/spiders/portal.py, and the archive writer's, crawler/writer.py), and during a
+re-extraction (crawler/reextract.py, before its workers are forked, so that they inherit it).
 
 A page's extraction makes tens of thousands of short-lived objects, freed by reference counting
 as soon as the page is done. With Python's default threshold (a young collection every 700

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from archive import open_archive, save_article, search
+from crawler import heap
 from crawler.cli import cli
 from crawler.extract import extract
-from crawler.reextract import reextract
+from crawler.reextract import MAX_CHUNK, MIN_CHUNK, chunksize, reextract
 from crawler.sites import get
 from tests.fixtures import gold_records, load_gold, saved_page
 
@@ -65,6 +66,34 @@ def test_reextract_adds_a_version_where_the_text_changed(archive_file: Path) -> 
     again = reextract(db, str(archive_file), processes=2)
     assert (again["updated"], again["unchanged"]) == (0, 16)
     db.close()
+
+
+def test_workers_inherit_a_settled_heap(archive_file: Path, tmp_path: Path) -> None:
+    # In a process of its own: settling freezes the heap of the process that re-extracts.
+    seen = tmp_path / "workers.jsonl"
+    script = f"""
+import gc, json
+import crawler.reextract as r
+from archive import open_archive
+
+opened = r._open_reader
+def reader(path):
+    opened(path)
+    with open({str(seen)!r}, "a") as out:
+        out.write(json.dumps([gc.get_threshold()[0], gc.get_freeze_count()]) + "\\n")
+r._open_reader = reader
+r.reextract(open_archive({str(archive_file)!r}), {str(archive_file)!r}, processes=2)
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    workers = [json.loads(line) for line in seen.read_text().splitlines()]
+    assert len(workers) == 2
+    assert all(threshold == heap.YOUNG_GENERATION and frozen > 0 for threshold, frozen in workers)
+
+
+def test_chunks_grow_as_the_square_root_of_each_workers_tasks() -> None:
+    assert chunksize(5000, 2) == 50
+    assert chunksize(200_000, 2) == 256 == MAX_CHUNK
+    assert chunksize(16, 2) == chunksize(0, 2) == MIN_CHUNK
 
 
 def test_reextract_one_site_only(archive_file: Path) -> None:
