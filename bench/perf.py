@@ -12,7 +12,9 @@ What is measured, and against what:
 2. `tinbai crawl nghean --replay DIR --db X` end to end, pages/s over the extraction-only rate: the
    profile extracting the same portal's article pages one after another in a process of its own,
    read right before and right after the crawl (the machine's speed drifts by a third within an
-   hour, so a rate read minutes earlier, as in 1, is no baseline);
+   hour, so a rate read minutes earlier, as in 1, is no baseline); beside it, the CPU a page costs in
+   the crawl's process and in its archive writer (each sampled from /proc every 0.1 s), and the
+   rate that CPU would allow with the two processes never waiting (crawl_bound);
 3. archive.save_article (dedup check + insert, one transaction each) per second on a batch when
    the archive holds 1,000 and 100,000 synthetic records: two archive files, filled first, then
    timed by turns (a tenth of each batch at a time), so that both rates are read at the same moments;
@@ -115,6 +117,9 @@ class Child:
     stdout: str
     stderr: str
     rss_together_mb: float = 0.0  # the crawl's processes summed, sampled
+    # CPU seconds of each descendant (not the command's own process), as last sampled: a process's
+    # final 0.1 s can be missed.
+    descendants_cpu: dict[int, float] = field(default_factory=dict)
 
 
 def run_child(args: list[str]) -> Child:
@@ -128,8 +133,9 @@ def run_child(args: list[str]) -> Child:
         started = time.perf_counter()
         process = subprocess.Popen(args, stdout=out, stderr=err, cwd=REPO)
         peaks = [0.0, 0.0]  # the largest process, all together (KB)
+        cpu: dict[int, float] = {}
         done = threading.Event()
-        sampler = threading.Thread(target=_sample_rss, args=(process.pid, peaks, done), daemon=True)
+        sampler = threading.Thread(target=_sample, args=(process.pid, peaks, cpu, done), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         done.set()
@@ -138,9 +144,22 @@ def run_child(args: list[str]) -> Child:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        cpu.pop(process.pid, None)
         return Child(wall, usage.ru_utime + usage.ru_stime, peaks[0] / 1024, process.returncode,
                      out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                     peaks[1] / 1024)
+                     peaks[1] / 1024, cpu)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system seconds of a live process (/proc/PID/stat, fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def _rss_kb(pid: int) -> int:
@@ -165,13 +184,18 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _sample_rss(pid: int, peaks: list[float], done: threading.Event) -> None:
+def _sample(pid: int, peaks: list[float], cpu: dict[int, float], done: threading.Event) -> None:
     """The highest resident memory of one process among `pid` and its descendants, and of all of
-    them together (the crawl and its archive writer), in KB."""
+    them together (the crawl and its archive writer), in KB; the CPU seconds of each, last seen."""
     while not done.wait(0.1):
-        sizes = [_rss_kb(p) for p in _descendants(pid)]
+        pids = _descendants(pid)
+        sizes = [_rss_kb(p) for p in pids]
         peaks[0] = max(peaks[0], max(sizes, default=0))
         peaks[1] = max(peaks[1], sum(sizes))
+        for p in pids:
+            seconds = _cpu_seconds(p)
+            if seconds is not None:
+                cpu[p] = seconds
 
 
 def tinbai(*args: str) -> list[str]:
@@ -267,9 +291,20 @@ def crawl(portal_dir: Path, db: Path) -> dict[str, Any]:
     summary = json.loads(child.stdout)[0]
     # The run's own log (errors only) says why a page was not saved: kept for the JSON output.
     log = child.stderr[-4000:] if summary.get("errors") else ""
+    # The archive writer is the busiest descendant (the others: multiprocessing's resource tracker).
+    writer = max(child.descendants_cpu.values(), default=0.0)
     return {"log_tail": log, "wall": child.wall, "cpu": child.cpu, "max_rss_mb": child.max_rss_mb,
             "rss_together_mb": child.rss_together_mb, "summary": summary,
+            "cpu_crawl_process": child.cpu - sum(child.descendants_cpu.values()), "cpu_writer": writer,
             "pages_per_s": summary["pages"] / child.wall, "pages_per_cpu_s": summary["pages"] / child.cpu}
+
+
+def crawl_bound(run: dict[str, Any], cores: int) -> float:
+    """Pages/s the crawl would make if nothing waited: the CPU it used, its two processes side by
+    side on `cores` cores. Neither process can go faster than its own CPU time, and both together
+    no faster than their sum spread over the cores."""
+    seconds = max(run["cpu_crawl_process"], run["cpu_writer"], run["cpu"] / max(1, cores))
+    return float(run["summary"]["pages"]) / seconds
 
 
 def reextract(db: Path, processes: int) -> dict[str, Any]:
@@ -488,6 +523,12 @@ def report(results: dict[str, Any]) -> str:
         row(f"crawl {size}: pages/s (÷ extraction alone)",
             f"{c['first']['pages_per_s']:.1f} wall ({wall:.2f}×), {c['first']['pages_per_cpu_s']:.1f} CPU ({cpu:.2f}×)",
             f"≥ {TARGETS['crawl_vs_extraction']}× wall", wall >= TARGETS["crawl_vs_extraction"])
+        first, pages = c["first"], s["pages"]
+        row(f"crawl {size}: CPU a page, the crawl's process and its archive writer (cores busy)",
+            f"{first['cpu_crawl_process'] / pages * 1e3:.2f} ms and {first['cpu_writer'] / pages * 1e3:.2f} ms "
+            f"({first['cpu'] / first['wall']:.2f} of {results['machine']['cores']})")
+        row(f"crawl {size}: the most that CPU allows (÷ extraction alone)",
+            f"{crawl_bound(first, results['machine']['cores']) / alone_wall:.2f}×")
         row(f"crawl {size}: pages/s ÷ the profile's rate in 1 (interleaved, read earlier)",
             f"{c['first']['pages_per_s'] / profile['wall']:.2f}× wall")
         row(f"crawl {size}: peak RSS, crawl and writer together (largest process alone)",

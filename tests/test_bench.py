@@ -97,6 +97,14 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
         # text, before and after.
         assert [(a["pages"], a["with_text"]) for a in crawl["extraction_alone"]] == [(int(size), int(size))] * 2
         assert all(a["wall"] > 0 and a["cpu"] > 0 for a in crawl["extraction_alone"])
+        # The CPU split between the crawl's process and its archive writer, which both did work.
+        first = crawl["first"]
+        assert first["cpu_crawl_process"] > 0 and first["cpu_writer"] > 0
+        assert first["cpu_crawl_process"] + first["cpu_writer"] <= first["cpu"] + 1e-6
+        bound = perf.crawl_bound(first, 2)
+        slowest = max(first["cpu_crawl_process"], first["cpu_writer"], first["cpu"] / 2)
+        assert bound == pytest.approx(summary["pages"] / slowest)
+        assert bound >= first["pages_per_s"] * 0.9  # no run beats its CPU (sampled 0.1 s apart)
     assert {run["articles"] for run in results["reextract"].values()} == {30}
     # Runs in the order 1, 2, 2, 1: two of each, their seconds summed.
     for processes, runs in results["reextract"].items():
@@ -111,3 +119,4 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
     printed = capsys.readouterr().out
     assert "| search over 90 " in printed
     assert "| crawl 30: pages/s (÷ extraction alone) |" in printed
+    assert "| crawl 30: the most that CPU allows (÷ extraction alone) |" in printed
