@@ -13,17 +13,28 @@ dies (kill -9), the pipe closes: the writer commits what it has received, whole 
 exits without closing the run, which the next run finds "running" and marks interrupted. The
 writer ignores SIGINT and SIGTERM, which a terminal or systemd sends to every process of the run:
 the crawl shuts down cleanly and then tells it to finish.
+
+The crawl never waits for a commit: what the pipe cannot take yet waits in the crawl's memory (up
+to BACKLOG_BYTES, a few hundred pages), written out whenever the pipe has room, from the crawl's
+event loop or at the next item. Only a writer that far behind makes the crawl wait.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import logging
 import multiprocessing
+import os
 import resource
+import select
 import signal
+import struct
 import time
+from collections import deque
+from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from crawler import heap
@@ -37,22 +48,117 @@ COMMIT_IDLE_SECONDS = 0.02
 # Bytes on their way to the writer (the pipe's buffer, Linux's F_SETPIPE_SZ): about sixteen
 # article pages. A crawl that outruns the writer waits on the pipe, not in memory.
 PIPE_BYTES = 1 << 20
+# Bytes the crawl holds for the writer beyond the pipe's buffer: a long commit (a full-text merge,
+# a WAL checkpoint: up to half a second) is about 300 pages of a fast replay.
+BACKLOG_BYTES = 32 << 20
 _FINISH = "finish"
+_IOV_MAX = 64  # buffers per writev(): the header and body of 32 items
 
 
 class WriterFailed(RuntimeError):
     """The writer process is gone: nothing more can be archived by this run."""
 
 
+class Outbox:
+    """Messages for a multiprocessing Connection's reader, written to its pipe without waiting.
+
+    Each message is pickled and framed as Connection.send() frames it (so the reader's
+    Connection.recv() reads it), and the pipe is non-blocking on this side: a frame, or its end,
+    that does not fit waits in memory and is written when the pipe has room: by an event loop
+    watching the pipe when one is running, and at every put(). Only more than `limit` bytes
+    waiting makes put() wait, and flush(0) waits for all of it. `alive()` says whether the reader
+    is still there while waiting; a broken pipe says it otherwise."""
+
+    def __init__(self, connection: Connection, limit: int, alive: Callable[[], bool]) -> None:
+        self._fd = connection.fileno()
+        os.set_blocking(self._fd, False)
+        self._alive = alive
+        self.limit = limit
+        self._frames: deque[memoryview] = deque()
+        self.waiting = 0  # bytes put but not yet in the pipe
+        self.failed: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # watching the pipe for room
+
+    def put(self, message: Any) -> None:
+        if self.failed is not None:
+            return
+        body = memoryview(ForkingPickler.dumps(message))  # as Connection.send() pickles it
+        size = body.nbytes
+        # multiprocessing.connection.Connection._send_bytes()'s framing
+        header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
+        self._frames.append(memoryview(header))
+        self._frames.append(body)
+        self.waiting += len(header) + size
+        self._write()
+        if self.waiting > self.limit:
+            self.flush(self.limit)
+        if self._frames and self._loop is None and self.failed is None:
+            self._watch()
+
+    def flush(self, limit: int = 0) -> None:
+        """Wait until at most `limit` bytes are left to write, or the reader is gone."""
+        if limit == 0:
+            self._unwatch()
+        while self.waiting > limit and self.failed is None:
+            select.select([], [self._fd], [], 1.0)
+            self._write()
+            if self.waiting > limit and not self._alive():
+                self._fail(EOFError("the reader is gone"))
+
+    def _write(self) -> None:
+        """Write what the pipe takes now."""
+        frames = self._frames
+        while frames:
+            try:
+                written = os.writev(self._fd, [frames[i] for i in range(min(len(frames), _IOV_MAX))])
+            except BlockingIOError:
+                return
+            except OSError as error:  # EPIPE: the reader is gone
+                self._fail(error)
+                return
+            self.waiting -= written
+            while written:
+                head = frames[0]
+                if len(head) > written:
+                    frames[0] = head[written:]
+                    break
+                written -= len(head)
+                frames.popleft()
+
+    def _watch(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no event loop: the next put() or flush() writes it
+        loop.add_writer(self._fd, self._writable)
+        self._loop = loop
+
+    def _writable(self) -> None:
+        self._write()
+        if not self._frames or self.failed is not None:
+            self._unwatch()
+
+    def _unwatch(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_writer(self._fd)
+            self._loop = None
+
+    def _fail(self, error: BaseException) -> None:
+        self.failed = error
+        self._frames.clear()
+        self.waiting = 0
+        self._unwatch()
+
+
 class ArchiveWriter:
     """The crawl's handle on the writer process: send() items in order, finish() the run.
 
-    Items are written to the pipe from the crawl's own thread: a sender thread (and a queue in
-    front of it) cost more in handing the interpreter lock back and forth than the pipe ever
-    made the crawl wait. With a buffer of PIPE_BYTES a write blocks only when the writer is
-    that far behind."""
+    Items go to the pipe from the crawl's own thread, through an Outbox: the crawl goes on while
+    the writer is in a long commit, holding up to BACKLOG_BYTES. A sender thread instead cost more
+    in handing the interpreter lock over than it saved."""
 
-    def __init__(self, path: str, site: str, run_id: int, *, log_level: str = "WARNING") -> None:
+    def __init__(self, path: str, site: str, run_id: int, *, log_level: str = "WARNING",
+                 backlog_bytes: int = BACKLOG_BYTES) -> None:
         context = multiprocessing.get_context("spawn")
         reader, self._pipe = context.Pipe(duplex=False)
         self._replies, replies = context.Pipe(duplex=False)
@@ -63,29 +169,24 @@ class ArchiveWriter:
         )
         self.process.start()
         # The child's ends belong to the child: with them closed here, the child sees end-of-file
-        # when this process dies, and this process sees it when the child does.
+        # when this process dies, and this process sees it (a broken pipe) when the child does.
         reader.close()
         replies.close()
-        self.failed: BaseException | None = None
+        self.outbox = Outbox(self._pipe, backlog_bytes, self.process.is_alive)
 
-    def _send(self, message: tuple[str, Any]) -> None:
-        if self.failed is not None:
-            return
-        try:
-            self._pipe.send(message)
-        except (OSError, EOFError, ValueError) as error:
-            self.failed = error
+    @property
+    def failed(self) -> BaseException | None:
+        return self.outbox.failed
 
     def send(self, item: Item) -> None:
-        if self.failed is None and not self.process.is_alive():
-            self.failed = EOFError(f"exit code {self.process.exitcode}")
-        self._send(("item", item))
+        self.outbox.put(("item", item))
         if self.failed is not None:
             raise WriterFailed(f"the archive writer stopped ({self.failed})")
 
     def finish(self, *, reason: str, pages: int, errors: dict[str, int], timeout: float = 600) -> str:
         """Close the run once every item sent is written; returns its status."""
-        self._send((_FINISH, {"reason": reason, "pages": pages, "errors": errors}))
+        self.outbox.put((_FINISH, {"reason": reason, "pages": pages, "errors": errors}))
+        self.outbox.flush(0)
         self._pipe.close()
         try:
             if self.failed is None and self._replies.poll(timeout):

@@ -4,11 +4,13 @@ ending the run with a counted error."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -174,3 +176,131 @@ def test_the_pipe_to_the_writer_holds_a_dozen_pages() -> None:
     finally:
         reader.close()
         writer.close()
+
+
+# The crawl's side of the pipe (crawler/writer.py Outbox): it never waits for a commit.
+
+def _pipe() -> tuple[Any, Any]:
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn").Pipe(duplex=False)
+
+
+def _messages() -> list[Any]:
+    # Frames of every size: empty, small, one page, several pipe buffers.
+    return [("item", n, b"x" * size) for n, size in enumerate([0, 10, 70_000, 3_000_000, 5, 200_000] * 5)]
+
+
+def _read_all(reader: Any, count: int, out: list[Any], delay: float = 0.0) -> threading.Thread:
+    def read() -> None:
+        time.sleep(delay)
+        out.extend(reader.recv() for _ in range(count))
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_the_outbox_goes_on_while_nobody_reads_and_connection_recv_reads_its_frames() -> None:
+    from crawler.writer import Outbox
+
+    reader, writer = _pipe()
+    outbox = Outbox(writer, 64 << 20, lambda: True)
+    sent = _messages()
+    for message in sent:  # nobody reads yet: a blocking send() would hang at the 3 MB one
+        outbox.put(message)
+    assert outbox.waiting > 3_000_000 and outbox.failed is None
+    received: list[Any] = []
+    thread = _read_all(reader, len(sent), received)
+    outbox.flush(0)
+    thread.join(30)
+    assert outbox.waiting == 0
+    assert received == sent
+
+
+def test_the_outbox_waits_only_beyond_its_limit() -> None:
+    from crawler.writer import Outbox
+
+    reader, writer = _pipe()
+    outbox = Outbox(writer, 1 << 20, lambda: True)
+    page = b"p" * 60_000
+    count = 0
+    while outbox.waiting + 70_000 <= outbox.limit:  # nobody reads: these return at once
+        outbox.put(("item", count, page))
+        count += 1
+    received: list[Any] = []
+    thread = _read_all(reader, count + 40, received, delay=0.3)
+    for n in range(count, count + 40):  # over the limit: put() waits for the reader
+        outbox.put(("item", n, page))
+        assert outbox.waiting <= outbox.limit
+    outbox.flush(0)
+    thread.join(30)
+    assert [message[1] for message in received] == list(range(count + 40))
+
+
+def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
+    import asyncio
+
+    from crawler.writer import Outbox
+
+    reader, writer = _pipe()
+    outbox = Outbox(writer, 64 << 20, lambda: True)
+    sent = _messages()
+    received: list[Any] = []
+
+    async def crawl() -> None:
+        for message in sent:
+            outbox.put(message)
+        assert outbox.waiting > 0
+        thread = _read_all(reader, len(sent), received)
+        for _ in range(300):  # no more put(): only the loop's watch on the pipe can write the rest
+            if outbox.waiting == 0:
+                break
+            await asyncio.sleep(0.1)
+        thread.join(30)
+
+    asyncio.run(crawl())
+    assert received == sent
+
+
+def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
+    from crawler.writer import Outbox
+
+    reader, writer = _pipe()
+    outbox = Outbox(writer, 64 << 20, lambda: False)
+    outbox.put(("item", 0, b"x" * 3_000_000))  # fills the pipe; the reader is "gone" but open
+    outbox.flush(0)
+    assert isinstance(outbox.failed, EOFError) and outbox.waiting == 0
+    reader.close()
+    closed = Outbox(writer, 64 << 20, lambda: True)
+    closed.put(("item", 1, b"y"))
+    assert isinstance(closed.failed, BrokenPipeError)
+
+
+def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
+    from archive import open_archive, start_run
+    from crawler.writer import ArchiveWriter
+    from tests.test_recorder import fetched
+
+    path = tmp_path / "stopped.db"
+    db = open_archive(path)
+    run_id = start_run(db, "nghean")
+    db.close()
+    writer = ArchiveWriter(str(path), "nghean", run_id)
+    items = []
+    for n in range(1, 61):
+        item = fetched(n)
+        body = item.page.body + b"<!-- " + os.urandom(30_000).hex().encode() + b" -->"  # 60 KB a page
+        items.append(dataclasses.replace(item, page=dataclasses.replace(item.page, body=body)))
+    os.kill(writer.process.pid, signal.SIGSTOP)
+    try:
+        sender = threading.Thread(target=lambda: [writer.send(item) for item in items], daemon=True)
+        sender.start()
+        sender.join(30)  # 3.6 MB into a pipe of 1 MB at most
+        assert not sender.is_alive(), "the crawl waited for a stopped writer"
+        assert writer.outbox.waiting > 2_000_000
+    finally:
+        os.kill(writer.process.pid, signal.SIGCONT)
+    assert writer.finish(reason="finished", pages=60, errors={}) == "ok"
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
