@@ -45,8 +45,8 @@ logger = logging.getLogger("crawler.pipelines")
 COMMIT_EVERY = 100
 COMMIT_SECONDS = 1.0
 COMMIT_IDLE_SECONDS = 0.02
-# Bytes on their way to the writer (the pipe's buffer, Linux's F_SETPIPE_SZ): about sixteen
-# article pages. A crawl that outruns the writer waits on the pipe, not in memory.
+# Bytes on their way to the writer in the pipe's own buffer (Linux's F_SETPIPE_SZ): about sixteen
+# article pages; what does not fit waits in the crawl's Outbox.
 PIPE_BYTES = 1 << 20
 # Bytes the crawl holds for the writer beyond the pipe's buffer: a long commit (a full-text merge,
 # a WAL checkpoint: up to half a second) is about 300 pages of a fast replay.
