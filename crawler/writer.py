@@ -66,11 +66,13 @@ class Outbox:
     Connection.recv() reads it), and the pipe is non-blocking on this side: a frame, or its end,
     that does not fit waits in memory and is written when the pipe has room: by an event loop
     watching the pipe when one is running, and at every put(). Only more than `limit` bytes
-    waiting makes put() wait, and flush(0) waits for all of it. `alive()` says whether the reader
-    is still there while waiting; a broken pipe says it otherwise."""
+    waiting makes put() wait, flush(0) waits for all of it, and close() writes it all and closes
+    the connection. `alive()` says whether the reader is still there while waiting; a broken pipe
+    says it otherwise."""
 
     def __init__(self, connection: Connection, limit: int, alive: Callable[[], bool]) -> None:
-        self._fd = connection.fileno()
+        self._connection = connection
+        self._fd = connection.fileno()  # valid until close(): nothing is written after it
         os.set_blocking(self._fd, False)
         self._alive = alive
         self.limit = limit
@@ -80,6 +82,8 @@ class Outbox:
         self._loop: asyncio.AbstractEventLoop | None = None  # watching the pipe for room
 
     def put(self, message: Any) -> None:
+        if self.failed is None and self._connection.closed:  # its fd may be another file's by now
+            self.failed = OSError("the pipe to the reader is closed")
         if self.failed is not None:
             return
         body = memoryview(ForkingPickler.dumps(message))  # as Connection.send() pickles it
@@ -104,6 +108,11 @@ class Outbox:
             self._write()
             if self.waiting > limit and not self._alive():
                 self._fail(EOFError("the reader is gone"))
+
+    def close(self) -> None:
+        """Write out everything put, then close the connection; a later put() fails."""
+        self.flush(0)
+        self._connection.close()
 
     def _write(self) -> None:
         """Write what the pipe takes now."""
@@ -160,9 +169,9 @@ class ArchiveWriter:
     def __init__(self, path: str, site: str, run_id: int, *, log_level: str = "WARNING",
                  backlog_bytes: int = BACKLOG_BYTES) -> None:
         context = multiprocessing.get_context("spawn")
-        reader, self._pipe = context.Pipe(duplex=False)
+        reader, pipe = context.Pipe(duplex=False)
         self._replies, replies = context.Pipe(duplex=False)
-        _widen(self._pipe)
+        _widen(pipe)
         self.process = context.Process(
             target=serve, args=(path, site, run_id, reader, replies, log_level), name="tinbai-archive-writer",
             daemon=False,
@@ -172,7 +181,7 @@ class ArchiveWriter:
         # when this process dies, and this process sees it (a broken pipe) when the child does.
         reader.close()
         replies.close()
-        self.outbox = Outbox(self._pipe, backlog_bytes, self.process.is_alive)
+        self.outbox = Outbox(pipe, backlog_bytes, self.process.is_alive)
 
     @property
     def failed(self) -> BaseException | None:
@@ -186,8 +195,7 @@ class ArchiveWriter:
     def finish(self, *, reason: str, pages: int, errors: dict[str, int], timeout: float = 600) -> str:
         """Close the run once every item sent is written; returns its status."""
         self.outbox.put((_FINISH, {"reason": reason, "pages": pages, "errors": errors}))
-        self.outbox.flush(0)
-        self._pipe.close()
+        self.outbox.close()
         try:
             if self.failed is None and self._replies.poll(timeout):
                 return str(self._replies.recv())

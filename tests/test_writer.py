@@ -277,6 +277,27 @@ def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
     assert isinstance(closed.failed, BrokenPipeError)
 
 
+def test_a_closed_outbox_writes_nothing_more(tmp_path: Path) -> None:
+    from crawler.writer import Outbox
+
+    reader, writer = _pipe()
+    outbox = Outbox(writer, 64 << 20, lambda: True)
+    number = writer.fileno()
+    outbox.put(("item", 0, b"x"))
+    outbox.close()
+    assert reader.recv() == ("item", 0, b"x")
+    other = os.open(tmp_path / "other", os.O_WRONLY | os.O_CREAT)
+    if other != number:  # the pipe's old descriptor number, now another file's
+        os.dup2(other, number)
+        os.close(other)
+    try:
+        outbox.put(("item", 1, b"y" * 1000))
+    finally:
+        os.close(number)
+    assert isinstance(outbox.failed, OSError)
+    assert (tmp_path / "other").read_bytes() == b""
+
+
 def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
     from archive import open_archive, start_run
     from crawler.writer import ArchiveWriter
