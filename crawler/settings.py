@@ -54,7 +54,8 @@ HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control: an HTTP server on loopback that runs the Python code it is sent,
 # announced by a file with its token in the user's state directory (left behind by a killed run).
-# An unattended archive crawl has no use for it: off, like the telnet console.
+# An unattended archive crawl has no use for it: off, like the telnet console, and while off not
+# even loaded (crawler.middlewares.UnusedExtensionsAddon).
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
@@ -86,5 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectGuardMiddleware": 610,
 }
 
-ADDONS = {"crawler.replay.ReplayAddon": 0, "crawler.middlewares.ContactAddon": 0}
+ADDONS = {
+    "crawler.replay.ReplayAddon": 0,
+    "crawler.middlewares.ContactAddon": 0,
+    "crawler.middlewares.UnusedExtensionsAddon": 0,
+}
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}

@@ -173,3 +173,22 @@ def test_extract_refuses_pages_without_an_article(url: str, reason: str, tmp_pat
     result = tinbai("extract", str(page), "--url", url)
     assert result.returncode == 1
     assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_replay_retries_what_a_live_crawl_retries_but_a_proxy_tunnel(tmp_path: Path) -> None:
+    from scrapy.settings import Settings
+
+    from crawler.replay import ReplayAddon
+
+    def retried(*overrides: tuple[str, str]) -> list[str]:
+        settings = Settings()
+        settings.setmodule("crawler.settings", priority="project")
+        for name, value in overrides:
+            settings.set(name, value, priority="cmdline")
+        ReplayAddon().update_settings(settings)
+        return [str(name) for name in settings.getlist("RETRY_EXCEPTIONS")]
+
+    live, replay = retried(), retried(("TINBAI_REPLAY", str(NGHEAN)))
+    # A replay has no proxy to tunnel through: naming the error would import the HTTP/1.1 handler.
+    assert [name for name in live if name not in replay] == ["scrapy.core.downloader.handlers.http11.TunnelError"]
+    assert len(replay) == len(live) - 1 >= 8

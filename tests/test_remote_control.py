@@ -9,6 +9,10 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from scrapy.settings import Settings
+
+from crawler.middlewares import UnusedExtensionsAddon as UnusedExtensions
+
 REPLAY = Path(__file__).resolve().parent.parent / "fixtures" / "nghean"
 ANNOUNCED = "Remote control HTTP server listening"
 
@@ -39,3 +43,22 @@ def test_with_scrapys_default_it_would_have(tinbai: Callable[..., subprocess.Com
     assert ANNOUNCED in result.stderr
     # Written while the crawl ran, removed when it stopped: the directory stays.
     assert jobs.is_dir()
+
+
+def _settings(*overrides: str) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for override in overrides:
+        name, _, value = override.partition("=")
+        settings.set(name, value, priority="cmdline")
+    UnusedExtensions().update_settings(settings)
+    return settings
+
+
+def test_while_off_it_is_not_even_loaded() -> None:
+    off, on = _settings(), _settings("REMOTE_CONTROL_ENABLED=True")
+    assert UnusedExtensions.REMOTE_CONTROL not in off.get_component_priority_dict_with_base("EXTENSIONS")
+    assert UnusedExtensions.REMOTE_CONTROL in on.get_component_priority_dict_with_base("EXTENSIONS")
+    # Every other extension stays.
+    others = set(on.get_component_priority_dict_with_base("EXTENSIONS")) - {UnusedExtensions.REMOTE_CONTROL}
+    assert others == set(off.get_component_priority_dict_with_base("EXTENSIONS")) and len(others) >= 8
