@@ -1,7 +1,7 @@
 """The archive writer: a process of its own that applies the crawl's items to the archive.
 
 Data flow: spider -> item -> ArchivePipeline (crawler/pipelines.py) -> ArchiveWriter.send() ->
-a pipe -> the writer process -> Recorder (crawler/recorder.py) -> archive. Extraction runs in the
+a Unix socket pair -> the writer process -> Recorder (crawler/recorder.py) -> archive. Extraction runs in the
 crawl's process and the archive's writes (dedup, compression, full-text indexing, MinHash) in
 this one, so on a machine with two cores each has one instead of the crawl waiting for every save.
 
@@ -9,35 +9,37 @@ Items arrive in order and are applied in order. The writer commits whenever it h
 the crawl (nothing more arrived for COMMIT_IDLE_SECONDS), and at the latest after COMMIT_EVERY
 items or COMMIT_SECONDS seconds: at a live crawl's pace that is every item, during a fast replay
 dozens at a time (one commit per save was a fifth of a save's cost). When the crawl's process
-dies (kill -9), the pipe closes: the writer commits what it has received, whole items only, and
+dies (kill -9), the socket closes: the writer commits what it has received, whole items only, and
 exits without closing the run, which the next run finds "running" and marks interrupted. The
 writer ignores SIGINT and SIGTERM, which a terminal or systemd sends to every process of the run:
 the crawl shuts down cleanly and then tells it to finish.
 
-The crawl never waits for a commit: what the pipe cannot take yet waits in the crawl's memory (up
-to BACKLOG_BYTES, a few hundred pages), written out whenever the pipe has room, from the crawl's
+The crawl never waits for a commit: what the socket cannot take yet waits in the crawl's memory (up
+to BACKLOG_BYTES, a few hundred pages), written out whenever the socket has room, from the crawl's
 event loop or at the next item. Only a writer that far behind makes the crawl wait.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import select
 import signal
+import socket
 import struct
 import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from crawler import heap
+from crawler.extract.record import Article, Page
+from crawler.items import FetchedArticle
 from crawler.recorder import Item, Recorder
 
 logger = logging.getLogger("crawler.pipelines")
@@ -45,13 +47,18 @@ logger = logging.getLogger("crawler.pipelines")
 COMMIT_EVERY = 100
 COMMIT_SECONDS = 1.0
 COMMIT_IDLE_SECONDS = 0.02
-# Bytes on their way to the writer in the pipe's own buffer (Linux's F_SETPIPE_SZ): about sixteen
-# article pages; what does not fit waits in the crawl's Outbox.
-PIPE_BYTES = 1 << 20
-# Bytes the crawl holds for the writer beyond the pipe's buffer: a long commit (a full-text merge,
+# The items' channel is a Unix socket pair, not a pipe: a 57 KB page cost 80-110 us of the crawl's
+# CPU to write into a pipe of 1 MB (the writer reading it on the other core), 12-24 us into a socket.
+# Bytes on their way to the writer in the socket's buffers (SO_SNDBUF, SO_RCVBUF; Linux doubles
+# the value asked for, up to net.core.wmem_max / rmem_max): a dozen article pages or more; what
+# does not fit waits in the crawl's Outbox.
+SOCKET_BYTES = 1 << 20
+# Bytes the crawl holds for the writer beyond the socket's buffers: a long commit (a full-text merge,
 # a WAL checkpoint: up to half a second) is about 300 pages of a fast replay.
 BACKLOG_BYTES = 32 << 20
 _FINISH = "finish"
+_ITEM = "item"
+_ARTICLE = "article"  # a FetchedArticle, its page's body in the frame after it
 _IOV_MAX = 64  # buffers per writev(): the header and body of 32 items
 
 
@@ -60,15 +67,15 @@ class WriterFailed(RuntimeError):
 
 
 class Outbox:
-    """Messages for a multiprocessing Connection's reader, written to its pipe without waiting.
+    """Messages for a multiprocessing Connection's reader, written to it without waiting.
 
     Each message is pickled and framed as Connection.send() frames it (so the reader's
-    Connection.recv() reads it), and the pipe is non-blocking on this side: a frame, or its end,
-    that does not fit waits in memory and is written when the pipe has room: by an event loop
-    watching the pipe when one is running, and at every put(). Only more than `limit` bytes
+    Connection.recv() reads it), and the connection is non-blocking on this side: a frame, or its
+    end, that does not fit waits in memory and is written when there is room: by an event loop
+    watching the connection when one is running, and at every put(). Only more than `limit` bytes
     waiting makes put() wait, flush(0) waits for all of it, and close() writes it all and closes
     the connection. `alive()` says whether the reader is still there while waiting; a broken pipe
-    says it otherwise."""
+    (EPIPE) says it otherwise."""
 
     def __init__(self, connection: Connection, limit: int, alive: Callable[[], bool]) -> None:
         self._connection = connection
@@ -77,27 +84,36 @@ class Outbox:
         self._alive = alive
         self.limit = limit
         self._frames: deque[memoryview] = deque()
-        self.waiting = 0  # bytes put but not yet in the pipe
+        self.waiting = 0  # bytes put but not yet written
         self.failed: BaseException | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None  # watching the pipe for room
+        self._loop: asyncio.AbstractEventLoop | None = None  # watching the connection for room
 
-    def put(self, message: Any) -> None:
+    def put(self, message: Any, raw: bytes | None = None) -> None:
+        """Send `message`, pickled; `raw` bytes, when given, follow it as a frame of their own, for
+        the reader's Connection.recv_bytes(): written from where they are, never copied here."""
         if self.failed is None and self._connection.closed:  # its fd may be another file's by now
-            self.failed = OSError("the pipe to the reader is closed")
+            self.failed = OSError("the connection to the reader is closed")
         if self.failed is not None:
             return
-        body = memoryview(ForkingPickler.dumps(message))  # as Connection.send() pickles it
+        # Connection.recv() unpickles with pickle.loads. Not multiprocessing's ForkingPickler, which
+        # Connection.send() uses for the handles it can pass (none in an item): it took 42 us to
+        # pickle an article and its page where pickle.dumps takes 15.
+        self._frame(memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)))
+        if raw is not None:
+            self._frame(memoryview(raw))
+        self._write()
+        if self.waiting > self.limit:
+            self.flush(self.limit)
+        if self._frames and self._loop is None and self.failed is None:
+            self._watch()
+
+    def _frame(self, body: memoryview) -> None:
         size = body.nbytes
         # multiprocessing.connection.Connection._send_bytes()'s framing
         header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
         self._frames.append(memoryview(header))
         self._frames.append(body)
         self.waiting += len(header) + size
-        self._write()
-        if self.waiting > self.limit:
-            self.flush(self.limit)
-        if self._frames and self._loop is None and self.failed is None:
-            self._watch()
 
     def flush(self, limit: int = 0) -> None:
         """Wait until at most `limit` bytes are left to write, or the reader is gone."""
@@ -115,7 +131,7 @@ class Outbox:
         self._connection.close()
 
     def _write(self) -> None:
-        """Write what the pipe takes now."""
+        """Write what the connection takes now."""
         frames = self._frames
         while frames:
             try:
@@ -162,16 +178,18 @@ class Outbox:
 class ArchiveWriter:
     """The crawl's handle on the writer process: send() items in order, finish() the run.
 
-    Items go to the pipe from the crawl's own thread, through an Outbox: the crawl goes on while
+    Items go to the socket from the crawl's own thread, through an Outbox: the crawl goes on while
     the writer is in a long commit, holding up to BACKLOG_BYTES. A sender thread instead cost more
     in handing the interpreter lock over than it saved."""
 
     def __init__(self, path: str, site: str, run_id: int, *, log_level: str = "WARNING",
                  backlog_bytes: int = BACKLOG_BYTES) -> None:
         context = multiprocessing.get_context("spawn")
-        reader, pipe = context.Pipe(duplex=False)
+        # duplex: multiprocessing makes it a socket pair (a pipe otherwise); it carries items one way.
+        reader, channel = context.Pipe(duplex=True)
         self._replies, replies = context.Pipe(duplex=False)
-        _widen(pipe)
+        _widen(channel, socket.SO_SNDBUF)
+        _widen(reader, socket.SO_RCVBUF)
         self.process = context.Process(
             target=serve, args=(path, site, run_id, reader, replies, log_level), name="tinbai-archive-writer",
             daemon=False,
@@ -181,14 +199,17 @@ class ArchiveWriter:
         # when this process dies, and this process sees it (a broken pipe) when the child does.
         reader.close()
         replies.close()
-        self.outbox = Outbox(pipe, backlog_bytes, self.process.is_alive)
+        self.outbox = Outbox(channel, backlog_bytes, self.process.is_alive)
 
     @property
     def failed(self) -> BaseException | None:
         return self.outbox.failed
 
     def send(self, item: Item) -> None:
-        self.outbox.put(("item", item))
+        if isinstance(item, FetchedArticle):
+            self.outbox.put(*_article_frames(item))
+        else:
+            self.outbox.put((_ITEM, item))
         if self.failed is not None:
             raise WriterFailed(f"the archive writer stopped ({self.failed})")
 
@@ -214,15 +235,29 @@ class ArchiveWriter:
         return self.process.exitcode
 
 
-def _widen(pipe: Connection) -> None:
-    """Give the pipe PIPE_BYTES of buffer where the system allows (Linux); else it keeps its own."""
-    setpipe_sz = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
-    if setpipe_sz is None:
-        return
-    try:
-        fcntl.fcntl(pipe.fileno(), setpipe_sz, PIPE_BYTES)
-    except OSError as error:  # over /proc/sys/fs/pipe-max-size, or the user's pipe quota
-        logger.debug("archive writer pipe keeps its default size (%s)", error)
+def _widen(connection: Connection, option: int) -> None:
+    """Ask for SOCKET_BYTES of send or receive buffer (`option`) on a socket connection; the
+    system grants what its limits allow."""
+    # socket.fromfd() duplicates the descriptor: closing the duplicate leaves the connection's own.
+    with socket.fromfd(connection.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BYTES)
+        except OSError as error:
+            logger.debug("archive writer socket keeps its default buffer (%s)", error)
+
+
+def _article_frames(item: FetchedArticle) -> tuple[tuple[str, tuple[Any, ...]], bytes]:
+    """A FetchedArticle as two frames: its fields, and its page's body as raw bytes. Pickled with
+    the rest, the body (57 KB a page) was copied into the pickle and out of it again."""
+    page = item.page
+    return (_ARTICLE, (page.url, page.headers, page.status, item.article, item.url, item.site_article_id)), page.body
+
+
+def _fetched_article(fields: tuple[str, dict[str, str], int, Article, str, str | None], body: bytes) -> FetchedArticle:
+    """_article_frames() put together again."""
+    url, headers, status, article, requested, site_article_id = fields
+    return FetchedArticle(page=Page(url=url, body=body, headers=headers, status=status), article=article,
+                          url=requested, site_article_id=site_article_id)
 
 
 def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connection, log_level: str) -> None:
@@ -254,8 +289,10 @@ def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connec
                 waited += time.monotonic() - started
             try:
                 kind, body = reader.recv()
+                if kind == _ARTICLE:
+                    body = _fetched_article(body, reader.recv_bytes())
             except EOFError:
-                return  # the crawl's process is gone: keep what was received
+                return  # the crawl's process is gone: keep what was received, whole items only
             if kind == _FINISH:
                 replies.send(recorder.finish(**body))
                 commits += 1

@@ -160,35 +160,46 @@ def test_a_dead_writer_ends_the_run_with_a_counted_error(tmp_path: Path) -> None
     assert len(runs(db)) == 1
 
 
-def test_the_pipe_to_the_writer_holds_a_dozen_pages() -> None:
-    import fcntl
+def test_the_socket_to_the_writer_holds_a_dozen_pages() -> None:
     import multiprocessing
+    import socket
 
-    from crawler.writer import PIPE_BYTES, _widen
+    from crawler.writer import SOCKET_BYTES, _widen
 
-    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text()) if Path("/proc/sys/fs/pipe-max-size").exists() else 0
-    if limit < PIPE_BYTES:
-        pytest.skip("this system does not allow pipes of PIPE_BYTES")
-    reader, writer = multiprocessing.get_context("spawn").Pipe(duplex=False)
+    limits = [Path(f"/proc/sys/net/core/{name}") for name in ("wmem_max", "rmem_max")]
+    if not all(limit.exists() for limit in limits) or min(int(p.read_text()) for p in limits) < SOCKET_BYTES:
+        pytest.skip("this system does not allow socket buffers of SOCKET_BYTES")
+    reader, writer = multiprocessing.get_context("spawn").Pipe(duplex=True)
     try:
-        _widen(writer)
-        assert fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ) >= PIPE_BYTES
+        before = socket.fromfd(writer.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+        assert before.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) < SOCKET_BYTES  # the default, here
+        before.close()
+        _widen(writer, socket.SO_SNDBUF)
+        _widen(reader, socket.SO_RCVBUF)
+        with socket.fromfd(writer.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sending:
+            assert sending.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) >= SOCKET_BYTES
+        with socket.fromfd(reader.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as receiving:
+            assert receiving.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= SOCKET_BYTES
+        # The connections' own descriptors are still open: _widen() closed only its duplicates.
+        writer.send(("item", 1))
+        assert reader.recv() == ("item", 1)
     finally:
         reader.close()
         writer.close()
 
 
-# The crawl's side of the pipe (crawler/writer.py Outbox): it never waits for a commit.
+# The crawl's side of the socket (crawler/writer.py Outbox): it never waits for a commit.
 
-def _pipe() -> tuple[Any, Any]:
+def _channel() -> tuple[Any, Any]:
     import multiprocessing
 
-    return multiprocessing.get_context("spawn").Pipe(duplex=False)
+    # As ArchiveWriter makes it: a socket pair.
+    return multiprocessing.get_context("spawn").Pipe(duplex=True)
 
 
 def _messages() -> list[Any]:
-    # Frames of every size: empty, small, one page, several pipe buffers.
-    return [("item", n, b"x" * size) for n, size in enumerate([0, 10, 70_000, 3_000_000, 5, 200_000] * 5)]
+    # Frames of every size: empty, small, one page, more than the socket's buffers hold.
+    return [("item", n, b"x" * size) for n, size in enumerate([0, 10, 70_000, 5_000_000, 5, 200_000] * 5)]
 
 
 def _read_all(reader: Any, count: int, out: list[Any], delay: float = 0.0) -> threading.Thread:
@@ -204,7 +215,7 @@ def _read_all(reader: Any, count: int, out: list[Any], delay: float = 0.0) -> th
 def test_the_outbox_goes_on_while_nobody_reads_and_connection_recv_reads_its_frames() -> None:
     from crawler.writer import Outbox
 
-    reader, writer = _pipe()
+    reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
     sent = _messages()
     for message in sent:  # nobody reads yet: a blocking send() would hang at the 3 MB one
@@ -221,7 +232,7 @@ def test_the_outbox_goes_on_while_nobody_reads_and_connection_recv_reads_its_fra
 def test_the_outbox_waits_only_beyond_its_limit() -> None:
     from crawler.writer import Outbox
 
-    reader, writer = _pipe()
+    reader, writer = _channel()
     outbox = Outbox(writer, 1 << 20, lambda: True)
     page = b"p" * 60_000
     count = 0
@@ -243,7 +254,7 @@ def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
 
     from crawler.writer import Outbox
 
-    reader, writer = _pipe()
+    reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
     sent = _messages()
     received: list[Any] = []
@@ -253,7 +264,7 @@ def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
             outbox.put(message)
         assert outbox.waiting > 0
         thread = _read_all(reader, len(sent), received)
-        for _ in range(300):  # no more put(): only the loop's watch on the pipe can write the rest
+        for _ in range(300):  # no more put(): only the loop's watch on the socket can write the rest
             if outbox.waiting == 0:
                 break
             await asyncio.sleep(0.1)
@@ -266,9 +277,9 @@ def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
 def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
     from crawler.writer import Outbox
 
-    reader, writer = _pipe()
+    reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: False)
-    outbox.put(("item", 0, b"x" * 3_000_000))  # fills the pipe; the reader is "gone" but open
+    outbox.put(("item", 0, b"x" * 9_000_000))  # fills the socket; the reader is "gone" but open
     outbox.flush(0)
     assert isinstance(outbox.failed, EOFError) and outbox.waiting == 0
     reader.close()
@@ -280,14 +291,14 @@ def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
 def test_a_closed_outbox_writes_nothing_more(tmp_path: Path) -> None:
     from crawler.writer import Outbox
 
-    reader, writer = _pipe()
+    reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
     number = writer.fileno()
     outbox.put(("item", 0, b"x"))
     outbox.close()
     assert reader.recv() == ("item", 0, b"x")
     other = os.open(tmp_path / "other", os.O_WRONLY | os.O_CREAT)
-    if other != number:  # the pipe's old descriptor number, now another file's
+    if other != number:  # the connection's old descriptor number, now another file's
         os.dup2(other, number)
         os.close(other)
     try:
@@ -309,7 +320,7 @@ def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
     db.close()
     writer = ArchiveWriter(str(path), "nghean", run_id)
     items = []
-    for n in range(1, 61):
+    for n in range(1, 161):
         item = fetched(n)
         body = item.page.body + b"<!-- " + os.urandom(30_000).hex().encode() + b" -->"  # 60 KB a page
         items.append(dataclasses.replace(item, page=dataclasses.replace(item.page, body=body)))
@@ -317,11 +328,60 @@ def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
     try:
         sender = threading.Thread(target=lambda: [writer.send(item) for item in items], daemon=True)
         sender.start()
-        sender.join(30)  # 3.6 MB into a pipe of 1 MB at most
+        sender.join(30)  # 9.6 MB into socket buffers of 2 MB a side at most (SOCKET_BYTES, doubled)
         assert not sender.is_alive(), "the crawl waited for a stopped writer"
-        assert writer.outbox.waiting > 2_000_000
+        assert writer.outbox.waiting > 4_000_000
     finally:
         os.kill(writer.process.pid, signal.SIGCONT)
-    assert writer.finish(reason="finished", pages=60, errors={}) == "ok"
+        status = writer.finish(reason="finished", pages=160, errors={})
+    assert status == "ok"
     connection = sqlite3.connect(path)
-    assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 60
+    assert connection.execute("SELECT count(*) FROM articles").fetchone()[0] == 160
+
+
+def test_an_article_crosses_as_its_fields_and_its_raw_body_and_comes_back_whole() -> None:
+    from crawler.items import CrawlError
+    from crawler.writer import _ARTICLE, _ITEM, Outbox, _article_frames, _fetched_article
+    from tests.test_recorder import fetched
+
+    item = fetched(7)
+    item = dataclasses.replace(item, page=dataclasses.replace(item.page, headers={"ETag": '"7"'}, status=203))
+    reader, writer = _channel()
+    outbox = Outbox(writer, 64 << 20, lambda: True)
+    message, raw = _article_frames(item)
+    assert raw is item.page.body and item.page.body not in repr(message).encode()
+    outbox.put(message, raw=raw)
+    outbox.put((_ITEM, CrawlError(item.url, "http_404")))
+    outbox.flush(0)
+    kind, fields = reader.recv()
+    assert kind == _ARTICLE
+    assert _fetched_article(fields, reader.recv_bytes()) == item
+    assert reader.recv() == (_ITEM, CrawlError(item.url, "http_404"))
+
+
+def test_a_crawl_gone_between_an_articles_two_frames_leaves_no_half_article(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from archive import open_archive, start_run
+    from crawler.writer import Outbox, _article_frames, serve
+    from tests.test_recorder import fetched
+
+    path = tmp_path / "half.db"
+    db = open_archive(path)
+    run_id = start_run(db, "nghean")
+    db.close()
+    context = multiprocessing.get_context("spawn")
+    reader, writer = _channel()
+    _, replies = context.Pipe(duplex=False)
+    process = context.Process(target=serve, args=(str(path), "nghean", run_id, reader, replies, "WARNING"))
+    process.start()
+    reader.close()
+    outbox = Outbox(writer, 64 << 20, process.is_alive)
+    outbox.put(*_article_frames(fetched(1)))
+    message, _raw = _article_frames(fetched(2))
+    outbox.put(message)  # the crawl dies before the body's frame
+    outbox.close()
+    process.join(30)
+    assert process.exitcode == 0
+    connection = sqlite3.connect(path)
+    assert [row[0] for row in connection.execute("SELECT title FROM articles")] == ["Bài 1"]
