@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # "đ" and "Đ" have no canonical decomposition, so NFD cannot strip them.
 _LETTER_BASE = {"đ": "d", "Đ": "d"}
@@ -53,6 +54,47 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 
+# From this many characters a text is folded through an array instead (_fold_array): an article's
+# text, 3,300 characters on average, took 97 us through str.translate(), which looks every
+# character up in the dict, and takes 19 us so.
+_ARRAY_FROM = 256
+_UNKNOWN = 0xFFFFFFFF
+# Code points folded when the array is made: Latin (Vietnamese included), combining marks,
+# punctuation. Any other is folded when first met.
+_ARRAY_RANGES = ((0x0000, 0x0250), (0x0300, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070))
+
+
+@lru_cache(maxsize=1)
+def _array() -> Any:
+    """Code point (U+0000-U+FFFF) -> folded code point, _UNKNOWN until first met: 256 KB."""
+    import numpy as np
+
+    array = np.full(0x10000, _UNKNOWN, dtype=np.uint32)
+    for low, high in _ARRAY_RANGES:
+        array[low:high] = [ord(_fold_char(chr(code))) for code in range(low, high)]
+    return array
+
+
+def _fold_array(text: str) -> str | None:
+    """fold() of an NFC text by array lookups; None when it holds a character outside the Basic
+    Multilingual Plane (or a lone surrogate), which only the dict folds."""
+    import numpy as np
+
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+    if codes.max() > 0xFFFF:
+        return None
+    array = _array()
+    folded = array[codes]
+    unknown = folded == _UNKNOWN
+    if unknown.any():
+        for code in np.unique(codes[unknown]).tolist():
+            array[code] = ord(_fold_char(chr(code)))
+        folded = array[codes]
+    return folded.tobytes().decode("utf-32-le")
+
 
 def fold(text: str) -> str:
     """NFC-normalise, strip diacritics (đ -> d too) and lower-case, keeping the length.
@@ -60,4 +102,9 @@ def fold(text: str) -> str:
     >>> fold("Đảng ủy tỉnh Nghệ An")
     'dang uy tinh nghe an'
     """
-    return unicodedata.normalize("NFC", text).translate(_TABLE)
+    text = unicodedata.normalize("NFC", text)
+    if len(text) >= _ARRAY_FROM:
+        folded = _fold_array(text)
+        if folded is not None:
+            return folded
+    return text.translate(_TABLE)
