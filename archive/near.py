@@ -138,13 +138,18 @@ def similarity(first: np.ndarray, second: np.ndarray) -> float:
 
 def _buckets(hashvalues: np.ndarray) -> list[tuple[int, int]]:
     """(band, bucket) for each band: the signed 64-bit BLAKE2b of the band's ROWS stored values."""
-    stored = hashvalues.astype(SIGNATURE_DTYPE, copy=False).tobytes()
+    return list(_buckets_of(hashvalues.astype(SIGNATURE_DTYPE, copy=False).tobytes()))
+
+
+# A new article's buckets are looked up (find_original), then stored (store_signature): made once.
+@lru_cache(maxsize=8)
+def _buckets_of(stored: bytes) -> tuple[tuple[int, int], ...]:
     size = ROWS * 4
     blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-    return [
+    return tuple(
         (band, from_bytes(blake2b(stored[band * size : (band + 1) * size], digest_size=8).digest(), "big", signed=True))
         for band in range(BANDS)
-    ]
+    )
 
 
 def bucket_rows(article_id: int, hashvalues: np.ndarray) -> list[tuple[int, int, int]]:
