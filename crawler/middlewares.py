@@ -1,7 +1,8 @@
 """Downloader middlewares between the spider's requests and the network: Retry-After honoured,
 redirects that leave the portal or go round in circles refused with a named error, meta refresh
 looked for without decoding every page, and downloads counted without rebuilding each request's
-HTTP text. Plus the addon that writes the contact URL into the user agent.
+HTTP text. Plus the request fingerprints the duplicate filter keys on, the addon that writes the
+contact URL into the user agent, and the one that leaves unused extensions unloaded.
 
 Both raise or return what the spider's errback turns into CrawlError items (crawler/spiders/portal.py).
 """
@@ -23,9 +24,30 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.request import RequestFingerprinter
 from w3lib.url import safe_url_string
 
 logger = logging.getLogger(__name__)
+
+
+class UrlFingerprinter:
+    """Scrapy's request fingerprints (REQUEST_FINGERPRINTER_CLASS), which its duplicate filter keys
+    on, as the URL itself for a GET without a body, fragment left out: the spider's URLs are
+    canonical already (crawler/extract/urls.py), and a redirect's target is Scrapy's escaped
+    Location. Scrapy's own canonicalises every request's URL again and hashes it with its method
+    and body (13 us a request); it still fingerprints any other request."""
+
+    def __init__(self, crawler: Crawler | None = None) -> None:
+        self._scrapy = RequestFingerprinter(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> UrlFingerprinter:
+        return cls(crawler)
+
+    def fingerprint(self, request: Request) -> bytes:
+        if request.method == "GET" and not request.body:
+            return request.url.split("#", 1)[0].encode("utf-8")
+        return self._scrapy.fingerprint(request)
 
 
 class Refused(IgnoreRequest):

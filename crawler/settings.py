@@ -87,6 +87,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectGuardMiddleware": 610,
 }
 
+# The duplicate filter keyed on each request's URL as it is (crawler.middlewares.UrlFingerprinter).
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.UrlFingerprinter"
 ADDONS = {
     "crawler.replay.ReplayAddon": 0,
     "crawler.middlewares.ContactAddon": 0,

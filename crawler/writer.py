@@ -95,9 +95,9 @@ class Outbox:
             self.failed = OSError("the connection to the reader is closed")
         if self.failed is not None:
             return
-        # Connection.recv() unpickles with pickle.loads. Not multiprocessing's ForkingPickler, which
+        # Connection.recv() reads any protocol. Not multiprocessing's ForkingPickler, which
         # Connection.send() uses for the handles it can pass (none in an item): it took 42 us to
-        # pickle an article and its page where pickle.dumps takes 15.
+        # pickle an article and its page where the plain pickler takes 15.
         self._frame(memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)))
         if raw is not None:
             self._frame(memoryview(raw))

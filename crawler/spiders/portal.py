@@ -250,7 +250,7 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             yield self._not_html(response, url, "article")
             return
-        if not response.body.strip():
+        if not response.body or response.body.isspace():  # not strip(): it copies the whole page
             yield CrawlError(url, "empty_page", "200 with an empty body", status=response.status)
             return
         if not _has_closing_tag(response.body):
