@@ -385,3 +385,20 @@ def test_a_crawl_gone_between_an_articles_two_frames_leaves_no_half_article(tmp_
     assert process.exitcode == 0
     connection = sqlite3.connect(path)
     assert [row[0] for row in connection.execute("SELECT title FROM articles")] == ["Bài 1"]
+
+
+def test_a_record_pickles_as_its_fields_and_comes_back_equal_with_its_hash() -> None:
+    import pickle
+
+    from crawler.extract.record import Article, Image
+
+    article = Article(
+        url="https://nghean.dcs.vn/vi-vn/tin/bai/1-2-3", site="nghean", title="Đảng ủy tỉnh họp", text="Nội dung.",
+        published="2025-09-08T11:38:00+07:00", author="Quang Minh", category="Xây dựng Đảng", summary="Tóm tắt",
+        images=(Image("https://datafiles.nghean.gov.vn/a.jpg", "Quang cảnh hội nghị"), Image("b.jpg")),
+        extraction="profile:nghean", content_hash="stored-earlier",
+    )
+    data = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+    back = pickle.loads(data)
+    assert back == article and back.content_hash == "stored-earlier" and back.images[0].caption == "Quang cảnh hội nghị"
+    assert b"extraction" not in data and b"caption" not in data  # fields by position, not by name
