@@ -97,6 +97,9 @@ def test_perf_runs_end_to_end_on_a_tiny_portal(tmp_path: Path, capsys: pytest.Ca
         # text, before and after.
         assert [(a["pages"], a["with_text"]) for a in crawl["extraction_alone"]] == [(int(size), int(size))] * 2
         assert all(a["wall"] > 0 and a["cpu"] > 0 for a in crawl["extraction_alone"])
+        # Every saved page of the portal read before the crawl: its 30 articles, listings, home, robots.txt.
+        manifest = json.loads((tmp_path / "work" / f"portal-{size}" / "manifest.json").read_text(encoding="utf-8"))
+        assert crawl["read"]["files"] == sum(1 for entry in manifest["pages"] if entry.get("file")) > int(size)
         # The CPU split between the crawl's process and its archive writer, which both did work.
         first = crawl["first"]
         assert first["cpu_crawl_process"] > 0 and first["cpu_writer"] > 0
