@@ -55,7 +55,7 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control: an HTTP server on loopback that runs the Python code it is sent,
 # announced by a file with its token in the user's state directory (left behind by a killed run).
 # An unattended archive crawl has no use for it: off, like the telnet console, and while off not
-# even loaded (crawler.middlewares.UnusedExtensionsAddon).
+# even loaded (crawler.middlewares.UnusedComponentsAddon).
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
@@ -92,6 +92,6 @@ REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.UrlFingerprinter"
 ADDONS = {
     "crawler.replay.ReplayAddon": 0,
     "crawler.middlewares.ContactAddon": 0,
-    "crawler.middlewares.UnusedExtensionsAddon": 0,
+    "crawler.middlewares.UnusedComponentsAddon": 0,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}

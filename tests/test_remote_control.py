@@ -1,6 +1,7 @@
 """A crawl opens no remote-control server: Scrapy 2.19's RemoteControl (an HTTP server that runs
 the Python code it is sent, announced by a job file holding its token) is off in the project's
-settings, and the second test shows the first can tell."""
+settings, and the second test shows the first can tell. Switched off, it is not even loaded, nor is
+the cookies middleware while cookies are off."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from crawler.middlewares import UnusedExtensionsAddon as UnusedExtensions
+from crawler.middlewares import UnusedComponentsAddon
 
 REPLAY = Path(__file__).resolve().parent.parent / "fixtures" / "nghean"
 ANNOUNCED = "Remote control HTTP server listening"
+REMOTE_CONTROL = "scrapy.extensions.remote_control.RemoteControl"
 
 
 def crawl(tinbai: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path,
@@ -51,14 +53,26 @@ def _settings(*overrides: str) -> Settings:
     for override in overrides:
         name, _, value = override.partition("=")
         settings.set(name, value, priority="cmdline")
-    UnusedExtensions().update_settings(settings)
+    UnusedComponentsAddon().update_settings(settings)
     return settings
 
 
 def test_while_off_it_is_not_even_loaded() -> None:
     off, on = _settings(), _settings("REMOTE_CONTROL_ENABLED=True")
-    assert UnusedExtensions.REMOTE_CONTROL not in off.get_component_priority_dict_with_base("EXTENSIONS")
-    assert UnusedExtensions.REMOTE_CONTROL in on.get_component_priority_dict_with_base("EXTENSIONS")
+    assert REMOTE_CONTROL not in off.get_component_priority_dict_with_base("EXTENSIONS")
+    assert REMOTE_CONTROL in on.get_component_priority_dict_with_base("EXTENSIONS")
     # Every other extension stays.
-    others = set(on.get_component_priority_dict_with_base("EXTENSIONS")) - {UnusedExtensions.REMOTE_CONTROL}
+    others = set(on.get_component_priority_dict_with_base("EXTENSIONS")) - {REMOTE_CONTROL}
     assert others == set(off.get_component_priority_dict_with_base("EXTENSIONS")) and len(others) >= 8
+
+
+def test_nor_is_the_cookies_middleware_while_cookies_are_off() -> None:
+    cookies = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+    off, on = _settings(), _settings("COOKIES_ENABLED=True")
+    assert off.getbool("COOKIES_ENABLED") is False  # the project's setting
+    assert cookies not in off.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES")
+    assert cookies in on.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES")
+    # The project's own middlewares and Scrapy's others stay.
+    kept = set(off.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES"))
+    assert kept == set(on.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES")) - {cookies}
+    assert "crawler.middlewares.RetryAfterMiddleware" in kept
