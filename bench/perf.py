@@ -290,7 +290,7 @@ def read_portal(portal_dir: Path) -> dict[str, Any]:
     """Read every saved page of the portal once, as the crawl will: the crawl's replay then reads
     them from the system's page cache, as the extraction-only rate's pages are read before its
     clock starts. This machine keeps little in that cache (a saved page read from the disk cost
-    150 us, from the cache 15-30 us): without this, the ratio of 2 would weigh how much of a
+    147-180 us, from the cache 13-25 us): without this, the ratio of 2 would weigh how much of a
     1 GB portal the system happened to keep since it was written, not the crawl's own work."""
     manifest = json.loads((portal_dir / "manifest.json").read_text(encoding="utf-8"))["pages"]
     files = [portal_dir / entry["file"] for entry in manifest if entry.get("file")]

@@ -1,9 +1,10 @@
 """The archive writer: a process of its own that applies the crawl's items to the archive.
 
 Data flow: spider -> item -> ArchivePipeline (crawler/pipelines.py) -> ArchiveWriter.send() ->
-a Unix socket pair -> the writer process -> Recorder (crawler/recorder.py) -> archive. Extraction runs in the
-crawl's process and the archive's writes (dedup, compression, full-text indexing, MinHash) in
-this one, so on a machine with two cores each has one instead of the crawl waiting for every save.
+a Unix socket pair -> the writer process -> Recorder (crawler/recorder.py) -> archive. Extraction
+runs in the crawl's process and the archive's writes (dedup, compression, full-text indexing,
+MinHash) in this one, so on a machine with two cores each has one instead of the crawl waiting for
+every save.
 
 Items arrive in order and are applied in order. The writer commits whenever it has caught up with
 the crawl (nothing more arrived for COMMIT_IDLE_SECONDS), and at the latest after COMMIT_EVERY

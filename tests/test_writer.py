@@ -119,7 +119,7 @@ def test_a_killed_crawl_leaves_no_writer_behind(tmp_path: Path, tinbai: Any) -> 
     time.sleep(1.0)
     crawl.kill()
     crawl.communicate()
-    # The pipe closed: the writer keeps what it had received and exits.
+    # The socket closed: the writer keeps what it had received and exits.
     assert gone(writer)
     assert runs(db) == [("running", None)]
     # The next run takes the dead run's lock over and finishes the job.

@@ -12,7 +12,7 @@ the snippet from the original, diacritics intact.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 # "đ" and "Đ" have no canonical decomposition, so NFD cannot strip them.
@@ -64,7 +64,7 @@ _UNKNOWN = 0xFFFFFFFF
 _ARRAY_RANGES = ((0x0000, 0x0250), (0x0300, 0x0370), (0x1E00, 0x1F00), (0x2000, 0x2070))
 
 
-@lru_cache(maxsize=1)
+@cache
 def _array() -> Any:
     """Code point (U+0000-U+FFFF) -> folded code point, _UNKNOWN until first met: 256 KB."""
     import numpy as np
