@@ -1,17 +1,16 @@
 """The archive: Article records -> dedup -> one SQLite file (sqlite-utils only, never Scrapy).
 
-Data flow: the crawl pipeline opens the file with open_archive(), brackets a crawl with
-start_run()/finish_run() and hands each Article to save_article(); the CLI reads it
-back with search() and stats(). Schema: archive/schema.py.
+Data flow: the crawl's archive writer (crawler/apply/) opens the file with open_archive(),
+brackets a crawl with start_run()/finish_run() and hands each Article to save_article();
+the CLI and the browser UI read it back through archive/query/ (search, export, history, UI).
+Schema: archive/schema.py, every table and every migration.
 """
 
-# crawlstate is imported for its migration (crawl_state, run_lock) as much as for its names.
 from archive.crawlstate import CrawlPlan, LockHeld, RunLock, load_plan, record_fetch, record_listing
 from archive.db import ArchiveError, open_archive
-from archive.fold import fold
+from archive.query.search import SearchError, search
 from archive.runs import finish_run, start_run, stats
 from archive.schema import migrate
-from archive.search import SearchError, search
 from archive.store import SaveResult, load_raw_page, save_article
 
 __all__ = [
@@ -22,7 +21,6 @@ __all__ = [
     "SaveResult",
     "SearchError",
     "finish_run",
-    "fold",
     "load_plan",
     "load_raw_page",
     "migrate",

@@ -27,9 +27,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.db import ArchiveError, open_archive
-from archive.schema import migrations
 from archive.store import utc_now
 from archive.transaction import write_transaction
+from crawler.extract.record import is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -41,57 +41,6 @@ DEFAULT_REFRESH: RefreshSchedule = ((2, 0.25), (14, 2), (90, 14))
 # A URL that failed transiently (5xx, timeout, dropped connection) is retried on every run, this
 # many runs in a row; after that only on the refresh schedule, so a dead link costs little.
 MAX_TRANSIENT_FAILURES = 5
-# Outcomes that will not change by asking again soon; anything else ("http_503", "TimeoutError",
-# "truncated") is transient.
-PERMANENT_ERRORS = frozenset({
-    "not_html", "not_an_article", "extraction_failed", "too_large", "redirect_loop", "offsite_redirect",
-    "robots_forbidden",
-})
-
-
-@migrations()
-def m100_crawl_state(db: Database) -> None:
-    db.table("crawl_state").create(
-        {
-            "url": str,  # as requested (canonical link), before any redirect
-            "site": str,
-            "kind": str,  # "article" or "listing"
-            "discovered": str,
-            "fetched": str,  # last attempt; NULL while pending
-            "status": int,  # last HTTP status (304 for not modified), NULL when no answer
-            "error": str,  # last error kind, NULL when the last fetch went well
-            "failures": int,  # consecutive transient failures
-            "etag": str,
-            "last_modified": str,
-        },
-        pk="url",
-        not_null={"site", "kind", "discovered"},
-        defaults={"failures": 0},
-    )
-    db.table("crawl_state").create_index(["site", "kind"])
-    # Archives crawled before this state existed: their articles are known, fetched when first seen.
-    db.execute(
-        "INSERT OR IGNORE INTO crawl_state (url, site, kind, discovered, fetched, status, failures)"
-        " SELECT article_urls.url, articles.site, 'article', articles.first_seen, articles.last_seen, 200, 0"
-        " FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
-    )
-    # One row at most: who is crawling into this archive right now.
-    db.table("run_lock").create(
-        {"id": int, "token": str, "pid": int, "host": str, "process_start": str, "started": str, "heartbeat": str},
-        pk="id",
-        not_null={"token", "pid", "host", "started", "heartbeat"},
-    )
-    # 304 answers: a known article re-fetched and found unchanged.
-    if "not_modified" not in db.table("runs").columns_dict:
-        db.table("runs").add_column("not_modified", int)
-
-
-@migrations()
-def m101_crawl_state_queued(db: Database) -> None:
-    # When a run last asked for the URL. A URL fetched long ago and queued again by a run that was
-    # killed before fetching it (page 2 of a listing that gained an article) is pending too:
-    # queued > fetched. Without it the next run, finding page 1 all known, would never read page 2.
-    db.table("crawl_state").add_column("queued", str)
 
 
 # --- what to fetch -------------------------------------------------------------------------------
@@ -122,14 +71,6 @@ def refresh_interval(age: timedelta, schedule: RefreshSchedule) -> timedelta | N
         if age < timedelta(days=younger_than):
             return timedelta(days=every)
     return None
-
-
-def is_transient(error: str | None) -> bool:
-    if error is None or error in PERMANENT_ERRORS:
-        return False
-    if error.startswith("http_"):
-        return error[5:] in ("408", "429") or error[5:].startswith("5")
-    return True
 
 
 def load_plan(
@@ -303,8 +244,7 @@ class RunLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise LockHeld; a stale lock is taken over (and its runs marked interrupted)."""
-        db = open_archive(self.path)
-        try:
+        with open_archive(self.path) as db:
             try:
                 db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
@@ -315,8 +255,6 @@ class RunLock:
                 db.conn.rollback()
                 raise
             db.conn.commit()
-        finally:
-            db.close()
         self._thread = threading.Thread(target=self._beat, name="run-lock-heartbeat", daemon=True)
         self._thread.start()
 
@@ -349,14 +287,8 @@ class RunLock:
     def _beat(self) -> None:
         while not self._stop.wait(self.heartbeat):
             try:
-                db = open_archive(self.path)
-                try:
-                    with write_transaction(db):
-                        cursor = db.execute(
-                            "UPDATE run_lock SET heartbeat = ? WHERE token = ?", [utc_now(), self.token]
-                        )
-                finally:
-                    db.close()
+                with open_archive(self.path) as db, write_transaction(db):
+                    cursor = db.execute("UPDATE run_lock SET heartbeat = ? WHERE token = ?", [utc_now(), self.token])
                 if cursor.rowcount == 0:
                     logger.error("the run lock of %s was taken over by another run", self.path)
                     return
@@ -369,12 +301,8 @@ class RunLock:
             self._thread.join()
             self._thread = None
         try:
-            db = open_archive(self.path)
-            try:
-                with write_transaction(db):
-                    db.execute("DELETE FROM run_lock WHERE token = ?", [self.token])
-            finally:
-                db.close()
+            with open_archive(self.path) as db, write_transaction(db):
+                db.execute("DELETE FROM run_lock WHERE token = ?", [self.token])
         except (ArchiveError, sqlite3.Error) as error:
             logger.warning("could not release the run lock of %s: %s", self.path, error)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
-from archive.fold import fold
+from crawler.extract.fold import fold
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,7 +37,6 @@ BANDS, ROWS = 32, 4
 # One sentence added to a 300-word article still scores about 0.9; two different
 # reports of the same kind of meeting score below 0.3.
 THRESHOLD = 0.8
-SHINGLE_WORDS = 3
 # Below this many words two different briefs ("Hội nghị tổng kết công tác năm 2023.")
 # can share most of their shingles: such texts are never linked.
 MIN_WORDS = 40
@@ -224,10 +223,9 @@ def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None
 
 
 # Buckets are staged, then drained one band at a time. `article_lsh` is the archive's most
-# scattered index: a signature's 32 buckets land on 32 random pages of it, so at 100,000 articles
-# every save rewrote 28 pages nobody else touched, each written again to the database file at the
-# next checkpoint, and that cost grew with the archive (a save took 1.9 ms more there than at
-# 1,000 articles, 1.5 ms of it from these buckets). Staged, a save's buckets go to a table that
+# scattered index: a signature's 32 buckets land on 32 random pages of it, so in a large archive
+# every save rewrites pages nobody else touched, each written again to the database file at the
+# next checkpoint, and that cost grows with the archive. Staged, a save's buckets go to a table that
 # holds the last few thousand signatures (small enough to stay in memory, so a transaction's
 # inserts share pages), and a drain moves one band's staged rows, in bucket order, into that
 # band's part of `article_lsh`, each page of which then takes many rows at once. Every bucket is

@@ -104,3 +104,24 @@ def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> li
         row["errors_by_kind"] = json.loads(row.pop("errors_json") or "{}")
         result.append(row)
     return result
+
+
+def last_run_id(db: Database) -> int:
+    """The id of the newest run (0 when none): runs with a higher id started after this call."""
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])
+
+
+def run_summary(db: Database, site: str, *, after: int = 0) -> dict[str, Any] | None:
+    """The newest run of `site` with an id above `after`, as the crawl command prints it; None
+    when there is none."""
+    row = db.execute(
+        "SELECT id AS run, site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
+        " FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
+        [site, after],
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "not_modified", "errors"]
+    summary: dict[str, Any] = dict(zip(keys, row[:10], strict=True))
+    summary["errors_by_kind"] = json.loads(row[10] or "{}")
+    return summary

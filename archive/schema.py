@@ -1,8 +1,8 @@
-"""The archive's schema: every table, created and changed only through these migrations.
+"""The archive's schema: every table, created and changed only through these migrations, all here.
 
 Data flow: open_archive() (archive/db.py) applies them before anything is saved; the
-writers (archive/store.py, archive/runs.py) and readers (archive/search.py) rely on
-the names here. Add a new `@migrations()` function for any change: never edit one
+writers (archive/store.py, archive/runs.py, archive/crawlstate.py) and readers (archive/query/)
+rely on the names here. Add a new `@migrations()` function for any change: never edit one
 that has shipped, since existing archives have recorded it as applied.
 """
 
@@ -119,7 +119,7 @@ def m001_initial(db: Database) -> None:
     )
     runs.create_index(["site", "started"])
 
-    # Full-text index over FOLDED copies of the article (archive/fold.py), rowid =
+    # Full-text index over FOLDED copies of the article (crawler/extract/fold.py), rowid =
     # articles.id. Not an external-content table: its content must be the folded
     # text, which no table holds, and highlight() needs it to locate matches.
     # remove_diacritics 2 still folds marks fold() keeps (a lone combining mark).
@@ -279,6 +279,55 @@ def m007_staged_lsh_buckets(db: Database) -> None:
         " stored INTEGER NOT NULL, next_band INTEGER NOT NULL)"
     )
     db.execute("INSERT INTO article_lsh_stage (id, stored, next_band) VALUES (1, 0, 0)")
+
+
+# m100 and m101 were numbered apart from the archive's first migrations when the crawl state was
+# added; the names stay, since archives record them as applied, and so does their order.
+@migrations()
+def m100_crawl_state(db: Database) -> None:
+    """What a scheduled crawl remembers between runs (archive/crawlstate.py): one row per URL it
+    queued or fetched, and the run lock."""
+    db.table("crawl_state").create(
+        {
+            "url": str,  # as requested (canonical link), before any redirect
+            "site": str,
+            "kind": str,  # "article" or "listing"
+            "discovered": str,
+            "fetched": str,  # last attempt; NULL while pending
+            "status": int,  # last HTTP status (304 for not modified), NULL when no answer
+            "error": str,  # last error kind, NULL when the last fetch went well
+            "failures": int,  # consecutive transient failures
+            "etag": str,
+            "last_modified": str,
+        },
+        pk="url",
+        not_null={"site", "kind", "discovered"},
+        defaults={"failures": 0},
+    )
+    db.table("crawl_state").create_index(["site", "kind"])
+    # Archives crawled before this state existed: their articles are known, fetched when first seen.
+    db.execute(
+        "INSERT OR IGNORE INTO crawl_state (url, site, kind, discovered, fetched, status, failures)"
+        " SELECT article_urls.url, articles.site, 'article', articles.first_seen, articles.last_seen, 200, 0"
+        " FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
+    )
+    # One row at most: who is crawling into this archive right now.
+    db.table("run_lock").create(
+        {"id": int, "token": str, "pid": int, "host": str, "process_start": str, "started": str, "heartbeat": str},
+        pk="id",
+        not_null={"token", "pid", "host", "started", "heartbeat"},
+    )
+    # 304 answers: a known article re-fetched and found unchanged.
+    if "not_modified" not in db.table("runs").columns_dict:
+        db.table("runs").add_column("not_modified", int)
+
+
+@migrations()
+def m101_crawl_state_queued(db: Database) -> None:
+    # When a run last asked for the URL. A URL fetched long ago and queued again by a run that was
+    # killed before fetching it (page 2 of a listing that gained an article) is pending too:
+    # queued > fetched. Without it the next run, finding page 1 all known, would never read page 2.
+    db.table("crawl_state").add_column("queued", str)
 
 
 def migrate(db: Database) -> None:

@@ -6,7 +6,7 @@ connection commits in between (the run lock's heartbeat thread, a second process
 way during long crawls. BEGIN IMMEDIATE takes the write lock first and waits for it instead.
 
 A nested write transaction is a savepoint, so that a failing part rolls back alone. A writer that
-groups many writes in one transaction and can redo them when one fails (crawler/recorder.py) turns
+groups many writes in one transaction and can redo them when one fails (crawler/apply/recorder.py) turns
 savepoints off for the group (`without_savepoints`): FTS5 writes its pending terms out as a new
 index segment at every savepoint release, which was a sixth of a save's cost. A statement that
 SQLite may have to undo half-way through (an UPDATE of several rows with constraints to check,
@@ -63,3 +63,33 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+class WriteGroup:
+    """Many writes in one transaction, the way a crawl's writer commits them (crawler/apply/):
+    begin() before the first, commit() after the last. Nested write_transaction()s open no
+    savepoint while the group is plain; when a write fails, restart() rolls the group back and
+    begins it again with savepoints, so that it can be redone item by item."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @property
+    def open(self) -> bool:
+        return self.db.conn.in_transaction
+
+    def begin(self) -> None:
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        without_savepoints(self.db)
+
+    def restart(self) -> None:
+        """Roll back what the group wrote and begin it again, each nested write a savepoint."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        without_savepoints(self.db, False)
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+        without_savepoints(self.db, False)

@@ -6,7 +6,7 @@ path, never copied into the repository). Per set and extractor it prints body pr
 and F1 over lower-cased word tokens (averaged per page), exact titles, publication day and minute,
 authors, boilerplate leaks and pages per second.
 
-    python bench/extraction.py --data ../shared/benchmarks/fundus-sample --data ../shared/benchmarks/wcxb-sample
+    python -m bench.extraction --data ../shared/benchmarks/fundus-sample --data ../shared/benchmarks/wcxb-sample
 
 Plain trafilatura is `trafilatura.extract(html, url=url, include_comments=False)` for the body
 and its timing; its title, date and author come from `bare_extraction(..., with_metadata=True)`
@@ -19,7 +19,6 @@ import argparse
 import gzip
 import json
 import re
-import sys
 import time
 import unicodedata
 from collections import Counter
@@ -30,13 +29,12 @@ from pathlib import Path
 
 import trafilatura
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from crawler import sites
+from crawler.extract import ArticlePage, NotAnArticle, Page, extract
+from crawler.extract.text import clean
+from crawler.fetch.replay import load_manifest, replay_key
 
-from crawler import sites  # noqa: E402
-from crawler.extract import ArticlePage, NotAnArticle, Page, extract  # noqa: E402
-from crawler.extract.text import clean  # noqa: E402
-from crawler.replay import load_manifest, replay_key  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 FIELDS = ("url", "site", "title", "published", "author", "category", "summary", "source", "text", "images")
 # Chrome of Vietnamese portals that must never reach a record (counted on the fixtures).

@@ -1,8 +1,8 @@
 """Performance benchmark: extraction, the offline crawl, archive writes, search, memory, re-extraction
 and incremental runs, in one run, over a synthetic nghean.dcs.vn (bench/synth.py) built in a temp dir.
 
-    python bench/perf.py                       # 5,000- and 20,000-article portals, 100,000-article archive
-    python bench/perf.py --quick               # a small smoke run (a minute or two)
+    python -m bench.perf                       # 5,000- and 20,000-article portals, 100,000-article archive
+    python -m bench.perf --quick               # a small smoke run (a minute or two)
 
 What is measured, and against what:
 1. extraction pages/s on a sample of the portal's article pages, interleaved in chunks so that a
@@ -56,15 +56,12 @@ from typing import Any
 import lxml.html
 import trafilatura
 
+from archive import open_archive, save_article, search
+from bench.synth import LAST, Portal, Story
+from crawler import sites
+from crawler.extract import Article, ArticlePage, Image, Page, extract
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from synth import LAST, Portal, Story  # noqa: E402
-
-from archive import open_archive, save_article, search  # noqa: E402
-from crawler import sites  # noqa: E402
-from crawler.extract import Article, ArticlePage, Image, Page, extract  # noqa: E402
 
 # Half with diacritics, half typed without, as people search: names of bodies, places, topics,
 # a quoted phrase, a rare place and a common word.
@@ -264,7 +261,7 @@ ALONE_PAGES = 5000
 def extraction_alone(portal_dir: Path) -> dict[str, Any]:
     """The crawl's own work without the crawl: the profile's extraction of the portal's article
     pages, one after the other, in a fresh process (`--extract-alone`), bodies read beforehand."""
-    child = run_child([sys.executable, str(Path(__file__).resolve()), "--extract-alone", str(portal_dir)])
+    child = run_child([sys.executable, "-m", "bench.perf", "--extract-alone", str(portal_dir)])
     if child.returncode != 0:
         raise RuntimeError(f"extraction alone failed ({child.returncode}): {child.stderr[-2000:]}")
     return json.loads(child.stdout)
@@ -454,10 +451,10 @@ def archive(path: Path, portal: Portal, sizes: tuple[int, ...], batch: int, quer
 
 
 def search_breakdown(db: Any, query: str) -> dict[str, Any]:
-    """Where one query's time goes under the bounded plan (archive/search.py's docstring): counting
+    """Where one query's time goes under the bounded plan (archive/query/search.py's docstring): counting
     every match, taking the newest CANDIDATES, the phrase and NEAR tiers among them, search()."""
+    from archive.query.search import CANDIDATES, parse_query, ranking_expressions, to_fts_expression
     from archive.schema import FTS_TABLE
-    from archive.search import CANDIDATES, parse_query, ranking_expressions, to_fts_expression
 
     terms = parse_query(query)
     expression, (phrase, near) = to_fts_expression(terms), ranking_expressions(terms)

@@ -1,4 +1,4 @@
-"""A synthetic nghean.dcs.vn in the replay format (crawler/replay.py), as large as asked, for bench/perf.py.
+"""A synthetic nghean.dcs.vn in the replay format (crawler/fetch/replay.py), as large as asked, for bench/perf.py.
 
 Every page is a saved page of fixtures/nghean with its article swapped: the menus, sidebars, footer,
 scripts and ASP.NET ViewState stay, so a page weighs what the real portal's do (~50 KB). Article
@@ -8,7 +8,7 @@ text and search meets a realistic vocabulary. Listings have 20 articles a page w
 pagination; the home page and the sidebars link the newest articles. Generation is deterministic:
 article n is the same page in every set, whatever the set's size.
 
-    python bench/synth.py /tmp/portal --articles 5000
+    python -m bench.synth /tmp/portal --articles 5000
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ import html
 import json
 import random
 import re
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import quote
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from crawler.extract.fold import fold
 
-from archive.fold import fold  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 FIXTURES = REPO / "fixtures" / "nghean"
 HOST = "https://nghean.dcs.vn"

@@ -1,13 +1,13 @@
 """The cyclic garbage collector during a crawl, in both of its processes (the crawl's,
-crawler/spiders/portal.py, and the archive writer's, crawler/writer.py), and during a
+crawler/fetch/spider.py, and the archive writer's, crawler/apply/writer.py), and during a
 re-extraction (crawler/reextract.py, before its workers are forked, so that they inherit it).
 
 A page's extraction makes tens of thousands of short-lived objects, freed by reference counting
 as soon as the page is done. With Python's default threshold (a young collection every 700
-allocations) collections ran in the middle of every page and walked what was still alive: 0.1 ms
-a page in a 5,000-article crawl, ten times what a young generation of 20,000 costs. What exists
-when the crawl starts (Scrapy, the replay manifest, the plan of known URLs, the open archive)
-lives as long as the run, and is frozen: the full collections stop walking it.
+allocations) collections run in the middle of every page and walk what is still alive; a young
+generation of 20,000 runs them a few times a page. What exists when the crawl starts (Scrapy,
+the replay manifest, the plan of known URLs, the open archive) lives as long as the run, and is
+frozen: the full collections stop walking it.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Data flow: when extraction rules improve, `tinbai reextract` runs each article's stored page
 (archive raw_pages, the page of its latest version) through crawler.extract again, with the
-portal's page class, and save_reextraction() writes what changed. No network: the pages come
-from the archive.
+portal's page class; the archive says what would change (archive.store.reextraction_outcome)
+and changes it (save_reextraction). No network: the pages come from the archive.
 
 With N > 1 processes, N workers read, extract and compare in parallel, each with its own
 read-only connection (the archive is in WAL mode, so they read while the parent writes); only
@@ -15,11 +15,9 @@ one process everything runs in it, without a pool, pickling or a second process.
 
 from __future__ import annotations
 
-import json
 import math
 import multiprocessing
 import os
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
@@ -28,52 +26,36 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from archive.fold import fold
-from archive.schema import FTS_TABLE
-from archive.store import (
-    METADATA_COLUMNS,
-    decompress_body,
-    metadata_columns,
-    reextraction_plan,
-    save_reextraction,
-)
+from archive import open_archive
+from archive.store import article_site, load_raw_page, reextraction_outcome, reextraction_plan, save_reextraction
 from archive.transaction import write_transaction
 from crawler import heap
 from crawler import sites as registry
-from crawler.extract import ArticlePage, NotAnArticle, Page, extract
+from crawler.extract import ArticlePage, NotAnArticle, extract
 from crawler.extract.record import Article
 
-# Only the parent writes, so its commits bound a run where many records change: one commit (a
-# disk flush) per article kept it busy while a second worker waited (600 articles: 52 s with one
-# process, 39 s with two; batched: 30 s and 20 s, on a busy 2-core machine). A transaction holds
-# at most COMMIT_EVERY saves and stays open at most COMMIT_SECONDS, short enough for a crawl
+# Only the parent writes, so its commits bound a run where many records change: a commit is a
+# disk flush, and one per article kept the parent busy while the workers waited. A transaction
+# holds at most COMMIT_EVERY saves and stays open at most COMMIT_SECONDS, short enough for a crawl
 # waiting on the lock (records that change nothing are not written and open no transaction).
 COMMIT_EVERY = 100
 COMMIT_SECONDS = 1.0
-# Tasks a worker takes at a time (chunksize()): each chunk costs the parent about a millisecond
-# (the pool's threads pass it and its results on), and the workers finish at most a chunk apart.
+# Tasks a worker takes at a time (chunksize()): each chunk costs the parent a pass through the
+# pool's threads, and the workers finish at most a chunk apart.
 MIN_CHUNK, MAX_CHUNK = 8, 256
 
-# What a worker found: "same" (the archive already holds exactly this record: nothing to write),
-# "refresh" (same text, but metadata, images, the search index or the portal's id differ),
-# "changed" (new text: a new version), "failed" (the page no longer yields an article).
+# What a worker found: archive.store.reextraction_outcome()'s "same", "refresh" or "changed", or
+# "failed" (the page no longer yields an article).
 Outcome = Literal["same", "refresh", "changed", "failed"]
 Result = tuple[int, int, Outcome, Article | str | None, str | None]
 
-# The articles columns save_reextraction() rewrites for an unchanged text, as stored.
-_STORED = (
-    "SELECT a.site, " + ", ".join(f"a.[{column}]" for column in METADATA_COLUMNS) + ", a.site_article_id,"
-    " (SELECT content_hash FROM article_versions WHERE article_id = a.id ORDER BY version DESC LIMIT 1)"
-    " FROM articles AS a WHERE a.id = ?"
-)
-
-# The reading connection of this process (a worker's, or the parent's own with one process).
-_reader: sqlite3.Connection | None = None
+# The read-only archive of this process (a worker's, or the parent's own with one process).
+_reader: Database | None = None
 
 
 def _open_reader(path: str) -> None:
     global _reader
-    _reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    _reader = open_archive(path, readonly=True, timeout=30)
 
 
 def _page_class(site: str, url: str) -> type[ArticlePage]:
@@ -81,50 +63,19 @@ def _page_class(site: str, url: str) -> type[ArticlePage]:
     return profile.page_class if profile is not None else ArticlePage
 
 
-def _compare(db: sqlite3.Connection, article_id: int, stored: tuple[Any, ...], article: Article,
-             site_article_id: str | None) -> Outcome:
-    """Would save_reextraction(article) change anything? Read-only, cheapest checks first."""
-    metadata, stored_site_id, stored_hash = stored[1:-2], stored[-2], stored[-1]
-    if stored_hash != article.content_hash:
-        return "changed"
-    if metadata != tuple(metadata_columns(article).values()):
-        return "refresh"
-    if site_article_id is not None and stored_site_id is None:
-        # The save would claim the id unless another article holds it (then it stays NULL).
-        held = db.execute("SELECT 1 FROM articles WHERE site = ? AND site_article_id = ?",
-                          [article.site, site_article_id]).fetchone()
-        if held is None:
-            return "refresh"
-    images = db.execute("SELECT position, src, caption FROM images WHERE article_id = ? ORDER BY position",
-                        [article_id]).fetchall()
-    if images != [(position, image.src, image.caption) for position, image in enumerate(article.images, start=1)]:
-        return "refresh"
-    # The folded index row is rewritten from the new record (its text can differ from the stored
-    # one in case and spacing with the same hash, and a crawl's metadata refresh leaves it as is).
-    indexed = db.execute(f"SELECT title, summary, text FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id]).fetchone()
-    if indexed != (fold(article.title), fold(article.summary or ""), fold(article.text)):
-        return "refresh"
-    return "same"
-
-
 def _reextract_one(task: tuple[int, int]) -> Result:
     """(article_id, raw_page_id) -> (ids, outcome, the new record when there is something to write
     or the reason it failed, the portal's id for it)."""
     article_id, raw_page_id = task
     assert _reader is not None
-    url, status, headers, body, compression = _reader.execute(
-        "SELECT url, status, headers, body, compression FROM raw_pages WHERE id = ?", [raw_page_id]
-    ).fetchone()
-    stored = _reader.execute(_STORED, [article_id]).fetchone()
-    page = Page(url=url, body=decompress_body(body, compression), headers=json.loads(headers or "{}"),
-                status=status or 200)
+    page = load_raw_page(_reader, raw_page_id)
     try:
-        article = extract(page, _page_class(stored[0], url))
+        article = extract(page, _page_class(article_site(_reader, article_id), page.url))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)
     site_article_id = profile.article_id(article.url) if profile is not None else None
-    outcome = _compare(_reader, article_id, stored, article, site_article_id)
+    outcome = reextraction_outcome(_reader, article_id, article, site_article_id=site_article_id)
     if outcome == "same":
         return article_id, raw_page_id, outcome, None, None
     return article_id, raw_page_id, outcome, article, site_article_id

@@ -1,41 +1,41 @@
 """Scrapy settings: the only configuration. Polite by default for live crawls; a replayed crawl
-(TINBAI_REPLAY) drops the delays, see crawler.replay.ReplayAddon."""
+(TINBAI_REPLAY) drops the delays, see crawler.fetch.replay.ReplayAddon."""
 
 BOT_NAME = "tinbai"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy list` and `scrapy crawl KEY`: one spider per site profile (crawler/fetch/spider.py).
+SPIDER_LOADER_CLASS = "crawler.fetch.spider.SiteSpiderLoader"
 
 # Where the archive lives, where a replay set is read from, where a live crawl is recorded to.
 TINBAI_DB = "tinbai.db"
 TINBAI_REPLAY = None
 TINBAI_RECORD = None
 TINBAI_CONTACT_URL = "https://github.com/tinbai/tinbai"
-# Incremental by default: see crawler/spiders/portal.py. TINBAI_FULL fetches every listing page and
+# Incremental by default: see crawler/fetch/spider.py. TINBAI_FULL fetches every listing page and
 # every known article; TINBAI_REFRESH ([[younger_than_days, every_days], ...], JSON) overrides the
 # profiles' refresh schedules; TINBAI_NOW (ISO 8601) is the time the schedule is judged at.
 TINBAI_FULL = False
 TINBAI_REFRESH = None
 TINBAI_NOW = None
-# Where the archive's writes happen (crawler/writer.py): "process", a process of their own beside
+# Where the archive's writes happen (crawler/apply/writer.py): "process", a process of their own beside
 # the crawl's, committing whenever it has caught up; "inline", in the crawl's process, one commit
 # per item.
 TINBAI_WRITER = "process"
 # A Retry-After longer than this (seconds) is not waited for: the URL fails now, the next run retries.
 TINBAI_RETRY_AFTER_MAX = 120
 
-# The contact URL is filled in by crawler.middlewares.ContactAddon from TINBAI_CONTACT_URL, so
+# The contact URL is filled in by crawler.fetch.middlewares.ContactAddon from TINBAI_CONTACT_URL, so
 # `-s TINBAI_CONTACT_URL=https://example.org/archive` changes it; this is the default's spelling.
 TINBAI_USER_AGENT = "tinbai/0.1 (news archive crawler; +{contact})"
 USER_AGENT = TINBAI_USER_AGENT.format(contact=TINBAI_CONTACT_URL)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-# The pipeline writes to SQLite synchronously, so a response's outputs gain nothing from being
-# processed side by side; Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response
-# (100 by default: 110,000 tasks in a 1,000-article crawl, a tenth of its time).
+# The pipeline hands each item to the archive writer and returns at once, so a response's items
+# gain nothing from being processed side by side, while Scrapy would start CONCURRENT_ITEMS
+# asyncio tasks for every response (100 by default).
 CONCURRENT_ITEMS = 1
-# Scrapy reads each callback's source with inspect to warn about `return value` in generators
-# (a lint, re-done for every bound method it has not seen: 2 s of a 1,000-article crawl).
+# Scrapy reads each callback's source with inspect to warn about `return value` in generators: a
+# lint for spider authors, re-done for every bound method it has not seen.
 WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
@@ -55,13 +55,13 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control: an HTTP server on loopback that runs the Python code it is sent,
 # announced by a file with its token in the user's state directory (left behind by a killed run).
 # An unattended archive crawl has no use for it: off, like the telnet console, and while off not
-# even loaded (crawler.middlewares.UnusedComponentsAddon).
+# even loaded (crawler.fetch.middlewares.UnusedComponentsAddon).
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # Spider middlewares that add a layer to every callback's output and do nothing here: no depth
 # limit or depth priority is set, and links over the URL length limit are counted as malformed
-# by the spider (crawler/spiders/portal.py, links_of) instead of being dropped silently.
+# by the spider (crawler/fetch/links.py) instead of being dropped silently.
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
@@ -69,29 +69,33 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 # No Referer header: a portal's pages are public and need none, and working out each request's
-# referrer under the default policy was the costliest spider middleware (with the one above,
-# 0.1 ms a page). A policy, not REFERER_ENABLED = False: without the middleware both redirect
-# middlewares warn at every start that they found none.
+# referrer under the default policy is the costliest spider middleware. A policy, not
+# REFERER_ENABLED = False: without the middleware both redirect middlewares warn at every start.
 REFERRER_POLICY = "no-referrer"
 DOWNLOADER_MIDDLEWARES = {
     # The portals are public: no HTTP credentials to send.
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # Counts without rebuilding every request's and response's HTTP text to measure it.
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
-    "crawler.middlewares.DownloadCounts": 850,
+    "crawler.fetch.middlewares.DownloadCounts": 850,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.fetch.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "crawler.middlewares.CheapMetaRefreshMiddleware": 580,
+    "crawler.fetch.middlewares.CheapMetaRefreshMiddleware": 580,
+    # Scrapy's own, with their refusals named (robots.txt, a body too large once decompressed).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.fetch.middlewares.NamedRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.fetch.middlewares.SizedCompressionMiddleware": 590,
     # 610: sees a redirect before RedirectMiddleware (600) follows it.
-    "crawler.middlewares.RedirectGuardMiddleware": 610,
+    "crawler.fetch.middlewares.RedirectGuardMiddleware": 610,
 }
 
-# The duplicate filter keyed on each request's URL as it is (crawler.middlewares.UrlFingerprinter).
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.UrlFingerprinter"
+# The duplicate filter keyed on each request's URL as it is (crawler.fetch.middlewares.UrlFingerprinter).
+REQUEST_FINGERPRINTER_CLASS = "crawler.fetch.middlewares.UrlFingerprinter"
 ADDONS = {
-    "crawler.replay.ReplayAddon": 0,
-    "crawler.middlewares.ContactAddon": 0,
-    "crawler.middlewares.UnusedComponentsAddon": 0,
+    "crawler.fetch.replay.ReplayAddon": 0,
+    "crawler.fetch.middlewares.ContactAddon": 0,
+    "crawler.fetch.middlewares.UnusedComponentsAddon": 0,
 }
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"crawler.fetch.pipeline.ArchivePipeline": 300}

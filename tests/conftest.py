@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
-def _tinbai_command() -> str:
+def tinbai_command() -> str:
     """The console script of the environment running the tests (the venv's, not another install)."""
     beside = Path(sys.executable).with_name("tinbai")
     found = str(beside) if beside.exists() else shutil.which("tinbai")
@@ -33,7 +33,7 @@ def tinbai() -> Callable[..., subprocess.CompletedProcess[str]]:
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         clean = {key: value for key, value in os.environ.items() if key.lower() not in _PROXY_VARIABLES}
         return subprocess.run(
-            [_tinbai_command(), *args],
+            [tinbai_command(), *args],
             cwd=REPO, env=clean | (env or {}), capture_output=True, text=True, timeout=timeout,
         )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crawler.extract.article import ArticlePage
 from crawler.extract.record import Page
-from crawler.replay import load_manifest, replay_key
+from crawler.fetch.replay import load_manifest, replay_key
 from crawler.sites import PROFILES
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

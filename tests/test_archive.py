@@ -19,7 +19,6 @@ import archive.store
 from archive import (
     ArchiveError,
     finish_run,
-    fold,
     load_raw_page,
     migrate,
     open_archive,
@@ -30,6 +29,7 @@ from archive import (
 )
 from archive.schema import FTS_TABLE, pending_migrations
 from archive.store import store_raw_page
+from crawler.extract.fold import fold
 from crawler.extract.record import Article, Image, Page
 
 TEXT_V1 = "Sáng 8/7, Ban Thường vụ Tỉnh ủy Nghệ An họp phiên thường kỳ.\n\nĐồng chí Bí thư chủ trì."

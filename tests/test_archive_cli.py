@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from archive import open_archive, save_article
-from archive.export import export_rows, write_jsonl
-from archive.filters import Filters
-from archive.history import render_diff, word_diff
+from archive.query.export import export_rows, write_jsonl
+from archive.query.filters import Filters
+from archive.query.history import render_diff, word_diff
 from crawler.cli import cli
 from crawler.extract.record import Article
 

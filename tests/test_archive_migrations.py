@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from archive import ArchiveError, fold, open_archive, save_article, search
+from archive import ArchiveError, open_archive, save_article, search
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE, migrations, pending_migrations
 from archive.store import load_raw_page
+from crawler.extract.fold import fold
 from crawler.extract.record import Article, Page, content_hash
 
 TEXT = "Sáng 8/7, Ban Thường vụ Đảng ủy Khối cơ quan tỉnh Nghệ An họp phiên thường kỳ."

@@ -178,7 +178,7 @@ def test_extract_refuses_pages_without_an_article(url: str, reason: str, tmp_pat
 def test_a_replay_retries_what_a_live_crawl_retries_but_a_proxy_tunnel(tmp_path: Path) -> None:
     from scrapy.settings import Settings
 
-    from crawler.replay import ReplayAddon
+    from crawler.fetch.replay import ReplayAddon
 
     def retried(*overrides: tuple[str, str]) -> list[str]:
         settings = Settings()

@@ -11,8 +11,8 @@ import pytest
 import sqlite_utils
 
 from archive import open_archive, save_article, search
-from archive.filters import Filters
 from archive.near import signature, similarity
+from archive.query.filters import Filters
 from crawler.extract.record import Article
 
 GOLD = Path(__file__).resolve().parent.parent / "fixtures" / "nghean" / "expected"

@@ -9,7 +9,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
-from crawler.middlewares import DownloadCounts
+from crawler.fetch.middlewares import DownloadCounts
 
 URL = "https://nghean.dcs.vn/vi-vn/tin/bai/1-2-3"
 
@@ -40,5 +40,5 @@ def test_the_project_counts_with_it_instead_of_downloader_stats() -> None:
     settings.setmodule("crawler.settings", priority="project")
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.stats.DownloaderStats"] is None
-    assert middlewares["crawler.middlewares.DownloadCounts"] == 850
+    assert middlewares["crawler.fetch.middlewares.DownloadCounts"] == 850
 

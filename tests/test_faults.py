@@ -21,7 +21,7 @@ import pytest
 
 from archive import RunLock, open_archive, search
 from archive.store import utc_now
-from tests.conftest import REPO, _tinbai_command
+from tests.conftest import REPO, tinbai_command
 from tests.portal_snapshots import NGHEAN, Snapshot
 
 # Replayed crawls take about a second; a small delay per request stretches one over the moments
@@ -35,7 +35,7 @@ KILLABLE = ("-s", "DOWNLOAD_DELAY=0.2")
 def start_crawl(db: Path, replay: Path, *args: str) -> subprocess.Popen[str]:
     env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
     return subprocess.Popen(
-        [_tinbai_command(), "crawl", "nghean", "--replay", str(replay), "--db", str(db), *args],
+        [tinbai_command(), "crawl", "nghean", "--replay", str(replay), "--db", str(db), *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -274,7 +274,7 @@ def test_readers_search_and_serve_while_a_crawl_writes(tmp_path: Path, tinbai: A
     later = evolved(tmp_path)
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
-    server = subprocess.Popen([_tinbai_command(), "serve", "--db", str(db), "--port", str(port)], cwd=REPO, env=env,
+    server = subprocess.Popen([tinbai_command(), "serve", "--db", str(db), "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -1,4 +1,4 @@
-"""The duplicate filter keys on each request's URL as requested (crawler.middlewares.UrlFingerprinter),
+"""The duplicate filter keys on each request's URL as requested (crawler.fetch.middlewares.UrlFingerprinter),
 wired in through the project's settings."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.request import RequestFingerprinter
 
-from crawler.middlewares import UrlFingerprinter
+from crawler.fetch.middlewares import UrlFingerprinter
 
 ARTICLE = "https://nghean.dcs.vn/vi-vn/tin/hoi-nghi-ban-chap-hanh-dang-bo-tinh/1-2-34842"
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from archive import load_plan, open_archive, record_fetch, record_listing
 from archive.crawlstate import refresh_interval
-from crawler.replay_server import serve
+from tests.replay_server import serve
 from tests.test_live import FAST, HTML, NGHEAN, SITE, _article, _listing, archived, crawl, write_replay_set
 
 ROBOTS = (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow:\n")

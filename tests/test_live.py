@@ -20,9 +20,9 @@ from scrapy import Request
 from scrapy.http import Response
 
 from archive import open_archive
-from crawler.replay import RecorderMiddleware, load_manifest, replay_key
-from crawler.replay_server import DROPPED, Hit, serve
+from crawler.fetch.replay import RecorderMiddleware, load_manifest, replay_key
 from crawler.settings import RETRY_TIMES, USER_AGENT
+from tests.replay_server import DROPPED, Hit, serve
 
 SITE = "https://nghean.dcs.vn"
 NGHEAN = Path(__file__).resolve().parents[1] / "fixtures" / "nghean"
@@ -232,7 +232,7 @@ def test_polite_defaults() -> None:
     assert settings.CONCURRENT_REQUESTS_PER_DOMAIN == 1
     assert settings.DOWNLOAD_DELAY >= 1 and settings.AUTOTHROTTLE_ENABLED
     assert "tinbai" in settings.USER_AGENT and settings.TINBAI_CONTACT_URL in settings.USER_AGENT
-    assert "crawler.middlewares.RetryAfterMiddleware" in settings.DOWNLOADER_MIDDLEWARES
+    assert "crawler.fetch.middlewares.RetryAfterMiddleware" in settings.DOWNLOADER_MIDDLEWARES
 
 
 def test_user_agent_names_the_contact_url(small_site: Path, tmp_path: Path, tinbai: Any) -> None:

@@ -7,7 +7,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.middlewares import CheapMetaRefreshMiddleware
+from crawler.fetch.middlewares import CheapMetaRefreshMiddleware
 
 URL = "https://nghean.dcs.vn/vi-vn/tin/cu/1-2-3"
 TARGET = "https://nghean.dcs.vn/vi-vn/tin/moi/1-2-3"

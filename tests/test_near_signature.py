@@ -17,7 +17,7 @@ import pytest
 import sqlite_utils
 
 from archive import near, open_archive, save_article
-from archive.fold import fold
+from crawler.extract.fold import fold
 from crawler.extract.record import Article
 
 # Vietnamese words with every kind of diacritic, case, digits, punctuation and a few rare

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-import crawler.recorder
+import crawler.apply.recorder
 from archive import open_archive, start_run
+from crawler.apply.items import CrawlError, FetchedArticle, ListingRead
+from crawler.apply.recorder import Recorder
 from crawler.extract.record import Article, Page
-from crawler.items import CrawlError, FetchedArticle, ListingRead
-from crawler.recorder import Recorder
 
 SITE = "https://nghean.dcs.vn/vi-vn/tin"
 
@@ -46,7 +46,7 @@ def fetched_urls(tmp_path: Path) -> set[str]:
 
 @pytest.mark.parametrize("failing", [1, 3, 5])
 def test_a_failing_save_is_left_out_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: int) -> None:
-    real = crawler.recorder.save_article
+    real = crawler.apply.recorder.save_article
 
     def save(db: Any, article: Article, **kwargs: Any) -> Any:
         result = real(db, article, **kwargs)  # half-written when it then fails
@@ -54,7 +54,7 @@ def test_a_failing_save_is_left_out_alone(tmp_path: Path, monkeypatch: pytest.Mo
             raise sqlite3.IntegrityError("a save that fails after writing")
         return result
 
-    monkeypatch.setattr(crawler.recorder, "save_article", save)
+    monkeypatch.setattr(crawler.apply.recorder, "save_article", save)
     writer = recorder(tmp_path)
     for n in range(1, 6):
         writer.apply(fetched(n))

@@ -13,9 +13,9 @@ import pytest
 
 import crawler.reextract as reextract_module
 from archive import load_raw_page, open_archive, save_article
-from archive.fold import fold
 from archive.store import reextraction_plan, save_reextraction
 from crawler.extract import Article, Image, NotAnArticle, extract
+from crawler.extract.fold import fold
 from crawler.reextract import reextract
 from crawler.sites import PROFILES, get
 from tests.fixtures import gold_records, saved_page

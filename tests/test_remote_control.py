@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from crawler.middlewares import UnusedComponentsAddon
+from crawler.fetch.middlewares import UnusedComponentsAddon
 
 REPLAY = Path(__file__).resolve().parent.parent / "fixtures" / "nghean"
 ANNOUNCED = "Remote control HTTP server listening"
@@ -75,4 +75,4 @@ def test_nor_is_the_cookies_middleware_while_cookies_are_off() -> None:
     # The project's own middlewares and Scrapy's others stay.
     kept = set(off.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES"))
     assert kept == set(on.get_component_priority_dict_with_base("DOWNLOADER_MIDDLEWARES")) - {cookies}
-    assert "crawler.middlewares.RetryAfterMiddleware" in kept
+    assert "crawler.fetch.middlewares.RetryAfterMiddleware" in kept

@@ -9,8 +9,8 @@ import pytest
 import sqlite_utils
 
 from archive import SearchError, open_archive, save_article, search
-from archive.filters import Filters
-from archive.search import parse_query, snippet, to_fts_expression
+from archive.query.filters import Filters
+from archive.query.search import parse_query, snippet, to_fts_expression
 from crawler.extract.record import Article
 
 FILLER = " ".join(f"từ{n}" for n in range(60))

@@ -11,12 +11,12 @@ import pytest
 import sqlite_utils
 
 from archive import open_archive, save_article, search
-from archive.filters import Filters
-from archive.ui import SEARCH_LIMIT, SEARCH_SQL, register_functions
+from archive.query.filters import Filters
+from archive.query.ui import SEARCH_LIMIT, SEARCH_SQL, register_functions
 from crawler.extract.record import Article
 
 # `archive.search` is also the name of the function archive/__init__.py exports.
-SEARCH_MODULE = importlib.import_module("archive.search")
+SEARCH_MODULE = importlib.import_module("archive.query.search")
 
 
 def filler(word: str, count: int = 40) -> str:

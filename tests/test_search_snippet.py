@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.search import match_spans, snippet
+from archive.query.search import match_spans, snippet
 
 WORDS = " ".join(f"w{n}" for n in range(50))
 

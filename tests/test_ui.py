@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from archive import open_archive, search
-from tests.conftest import REPO, _tinbai_command
+from tests.conftest import REPO, tinbai_command
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -37,13 +37,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     db = tmp_path_factory.mktemp("ui") / "nghean.db"
     env = {key: value for key, value in os.environ.items() if key.lower() not in ("http_proxy", "https_proxy")}
     crawl = subprocess.run(
-        [_tinbai_command(), "crawl", "nghean", "--replay", str(REPO / "fixtures" / "nghean"), "--db", str(db)],
+        [tinbai_command(), "crawl", "nghean", "--replay", str(REPO / "fixtures" / "nghean"), "--db", str(db)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )
     assert crawl.returncode in (0, 1), crawl.stderr
     port = _free_port()
     server = subprocess.Popen(
-        [_tinbai_command(), "serve", "--db", str(db), "--port", str(port)],
+        [tinbai_command(), "serve", "--db", str(db), "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}/nghean"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, _tinbai_command
+from tests.conftest import REPO, tinbai_command
 from tests.fixtures import FIXTURES
 
 NGHEAN = FIXTURES / "nghean"
@@ -61,7 +61,7 @@ def test_the_writer_process_writes_what_the_crawl_process_would(tmp_path: Path, 
 def start(db: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
     env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
     return subprocess.Popen(
-        [_tinbai_command(), "crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db), *SLOW, *args],
+        [tinbai_command(), "crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db), *SLOW, *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
     )
 
@@ -164,7 +164,7 @@ def test_the_socket_to_the_writer_holds_a_dozen_pages() -> None:
     import multiprocessing
     import socket
 
-    from crawler.writer import SOCKET_BYTES, _widen
+    from crawler.apply.writer import SOCKET_BYTES, _widen
 
     limits = [Path(f"/proc/sys/net/core/{name}") for name in ("wmem_max", "rmem_max")]
     if not all(limit.exists() for limit in limits) or min(int(p.read_text()) for p in limits) < SOCKET_BYTES:
@@ -188,7 +188,7 @@ def test_the_socket_to_the_writer_holds_a_dozen_pages() -> None:
         writer.close()
 
 
-# The crawl's side of the socket (crawler/writer.py Outbox): it never waits for a commit.
+# The crawl's side of the socket (crawler/apply/writer.py Outbox): it never waits for a commit.
 
 def _channel() -> tuple[Any, Any]:
     import multiprocessing
@@ -213,7 +213,7 @@ def _read_all(reader: Any, count: int, out: list[Any], delay: float = 0.0) -> th
 
 
 def test_the_outbox_goes_on_while_nobody_reads_and_connection_recv_reads_its_frames() -> None:
-    from crawler.writer import Outbox
+    from crawler.apply.writer import Outbox
 
     reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
@@ -230,7 +230,7 @@ def test_the_outbox_goes_on_while_nobody_reads_and_connection_recv_reads_its_fra
 
 
 def test_the_outbox_waits_only_beyond_its_limit() -> None:
-    from crawler.writer import Outbox
+    from crawler.apply.writer import Outbox
 
     reader, writer = _channel()
     outbox = Outbox(writer, 1 << 20, lambda: True)
@@ -252,7 +252,7 @@ def test_the_outbox_waits_only_beyond_its_limit() -> None:
 def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
     import asyncio
 
-    from crawler.writer import Outbox
+    from crawler.apply.writer import Outbox
 
     reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
@@ -275,7 +275,7 @@ def test_an_event_loop_writes_the_outbox_out_between_puts() -> None:
 
 
 def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
-    from crawler.writer import Outbox
+    from crawler.apply.writer import Outbox
 
     reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: False)
@@ -289,7 +289,7 @@ def test_a_gone_reader_fails_the_outbox_instead_of_waiting() -> None:
 
 
 def test_a_closed_outbox_writes_nothing_more(tmp_path: Path) -> None:
-    from crawler.writer import Outbox
+    from crawler.apply.writer import Outbox
 
     reader, writer = _channel()
     outbox = Outbox(writer, 64 << 20, lambda: True)
@@ -311,7 +311,7 @@ def test_a_closed_outbox_writes_nothing_more(tmp_path: Path) -> None:
 
 def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
     from archive import open_archive, start_run
-    from crawler.writer import ArchiveWriter
+    from crawler.apply.writer import ArchiveWriter
     from tests.test_recorder import fetched
 
     path = tmp_path / "stopped.db"
@@ -340,8 +340,8 @@ def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
 
 
 def test_an_article_crosses_as_its_fields_and_its_raw_body_and_comes_back_whole() -> None:
-    from crawler.items import CrawlError
-    from crawler.writer import _ARTICLE, _ITEM, Outbox, _article_frames, _fetched_article
+    from crawler.apply.items import CrawlError
+    from crawler.apply.writer import _ARTICLE, _ITEM, Outbox, _article_frames, _fetched_article
     from tests.test_recorder import fetched
 
     item = fetched(7)
@@ -363,7 +363,7 @@ def test_a_crawl_gone_between_an_articles_two_frames_leaves_no_half_article(tmp_
     import multiprocessing
 
     from archive import open_archive, start_run
-    from crawler.writer import Outbox, _article_frames, serve
+    from crawler.apply.writer import Outbox, _article_frames, serve
     from tests.test_recorder import fetched
 
     path = tmp_path / "half.db"

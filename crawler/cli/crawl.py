@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from archive.transaction import write_transaction
 from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 
 
@@ -50,7 +49,7 @@ def crawl(
     except registry.UnknownSite as error:
         raise CouldNotRun(str(error.args[0])) from None
     if replay:
-        from crawler.replay import ManifestError, load_manifest
+        from crawler.fetch.replay import ManifestError, load_manifest
 
         try:
             load_manifest(replay)
@@ -81,8 +80,10 @@ def crawl(
         # Scrapy sets its logger to DEBUG whatever LOG_LEVEL says (the level is applied by the
         # handler): every response and item then made a log record that nothing printed.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+        from crawler.fetch.spider import PortalSpider
+
         for profile in profiles:
-            process.crawl(profile.key, start=list(start) or None)
+            process.crawl(PortalSpider, profile=profile, start=list(start) or None)
         process.start()
     finally:
         lock.release()
@@ -101,17 +102,13 @@ def _check_archive(db: str) -> int:
     import sqlite3
 
     from archive import ArchiveError, open_archive
+    from archive.db import check_writable
+    from archive.runs import last_run_id
 
     try:
-        archive = open_archive(db)
-        try:
-            # A write, so a file that opens but cannot be written to fails here, not mid-crawl.
-            with write_transaction(archive):
-                archive.execute("UPDATE runs SET status = status WHERE 0")
-                archive.execute("DELETE FROM run_lock WHERE 0")
-            return int(archive.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])
-        finally:
-            archive.close()
+        with open_archive(db) as archive:
+            check_writable(archive)
+            return last_run_id(archive)
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
     except sqlite3.Error as error:
@@ -142,24 +139,7 @@ def _settings(*, db: str, replay: str | None, record: str | None, overrides: tup
 def _runs_since(db: str, after: int, sites: list[str]) -> list[dict[str, Any]]:
     """The summary of each site's run started by this command (run ids above `after`)."""
     from archive import open_archive
+    from archive.runs import run_summary
 
-    archive = open_archive(db, readonly=True)
-    try:
-        summaries = []
-        for site in sites:
-            row = archive.execute(
-                "SELECT id, site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
-                " FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
-                [site, after],
-            ).fetchone()
-            if row is None:
-                summaries.append({"site": site, "status": "did not run"})
-                continue
-            keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "not_modified",
-                    "errors"]
-            summary = dict(zip(keys, row[:10], strict=True))
-            summary["errors_by_kind"] = json.loads(row[10] or "{}")
-            summaries.append(summary)
-        return summaries
-    finally:
-        archive.close()
+    with open_archive(db, readonly=True) as archive:
+        return [run_summary(archive, site, after=after) or {"site": site, "status": "did not run"} for site in sites]

@@ -23,18 +23,15 @@ def export(db: str, fmt: str, **options: Any) -> None:
 
     Example: tinbai export --db nghean.db --format csv --site nghean --since 2026 > nghean-2026.csv
     """
-    from archive.export import export_rows, write_csv, write_jsonl
-    from archive.filters import FilterError
+    from archive.query.export import export_rows, write_csv, write_jsonl
+    from archive.query.filters import FilterError
 
     filters = build_filters(options)
     try:
         filters.where()
     except FilterError as error:
         raise CouldNotRun(str(error)) from None
-    archive = open_readonly(db)
-    try:
-        writer = write_jsonl if fmt == "jsonl" else write_csv
+    writer = write_jsonl if fmt == "jsonl" else write_csv
+    with open_readonly(db) as archive:
         written = writer(export_rows(archive, filters), sys.stdout)
-    finally:
-        archive.close()
     click.echo(f"{written} article(s) exported", err=True)

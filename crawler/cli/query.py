@@ -13,7 +13,7 @@ from crawler.cli import DEFAULT_DB, CouldNotRun, cli, print_rows
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from archive.filters import Filters
+    from archive.query.filters import Filters
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,7 +33,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_filters(options: dict[str, Any]) -> Filters:
-    from archive.filters import Filters
+    from archive.query.filters import Filters
 
     return Filters(**{key: options.pop(key) for key in (
         "site", "category", "author", "since", "until", "include_near_duplicates",
@@ -68,13 +68,11 @@ def search(query: str, db: str, exact: bool, limit: int, as_json: bool, **option
     from archive import search as search_archive
 
     filters = build_filters(options)
-    archive = open_readonly(db)
-    try:
-        results = search_archive(archive, query, limit=limit, filters=filters, exact=exact)
-    except SearchError as error:
-        raise CouldNotRun(str(error)) from None
-    finally:
-        archive.close()
+    with open_readonly(db) as archive:
+        try:
+            results = search_archive(archive, query, limit=limit, filters=filters, exact=exact)
+        except SearchError as error:
+            raise CouldNotRun(str(error)) from None
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return
@@ -93,11 +91,8 @@ def stats(db: str, as_csv: bool) -> None:
     """
     from archive import stats as archive_stats
 
-    archive = open_readonly(db)
-    try:
+    with open_readonly(db) as archive:
         rows = archive_stats(archive)
-    finally:
-        archive.close()
     if as_csv:
         rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()}
                 for row in rows]

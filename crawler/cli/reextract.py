@@ -35,8 +35,6 @@ def reextract(db: str, site: str | None, processes: int | None) -> None:
         archive = open_archive(db)
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
-    try:
+    with archive:
         counts = run_reextract(archive, str(Path(db).resolve()), site=site, processes=processes)
-    finally:
-        archive.close()
     click.echo(json.dumps(counts, ensure_ascii=False, indent=2))

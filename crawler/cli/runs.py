@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from crawler.cli import DEFAULT_DB, CouldNotRun, cli, print_rows
+from crawler.cli import DEFAULT_DB, cli, print_rows
+from crawler.cli.query import open_readonly
 
 
 @cli.command()
@@ -20,19 +21,12 @@ def runs(db: str, site: str | None, limit: int, fmt: str | None) -> None:
 
     Example: tinbai runs --db nghean.db --limit 5 --table
     """
-    from archive import ArchiveError, open_archive
     from archive.crawlstate import lock_holder
     from archive.runs import recent_runs
 
-    try:
-        archive = open_archive(db, readonly=True)
-    except ArchiveError as error:
-        raise CouldNotRun(str(error)) from None
-    try:
+    with open_readonly(db) as archive:
         rows = recent_runs(archive, site=site, limit=limit)
         holder = lock_holder(archive)
-    finally:
-        archive.close()
     if fmt == "csv":
         for row in rows:
             row["errors_by_kind"] = ";".join(f"{kind}={n}" for kind, n in row["errors_by_kind"].items())

@@ -28,7 +28,7 @@ def serve(db: str, host: str, port: int) -> None:
     from datasette.app import Datasette
     from datasette.plugins import pm
 
-    from archive import ui
+    from archive.query import ui
 
     if not pm.is_registered(ui):
         pm.register(ui, name="tinbai")

@@ -23,11 +23,10 @@ def show(ref: str, db: str, versions: tuple[int, int] | None, as_json: bool) -> 
 
     Example: tinbai show https://nghean.dcs.vn/vi-vn/tin/x/1-2-34842 --db nghean.db --diff 1 2
     """
-    from archive.history import NoSuchArticle, article_history, find_article, version_text, word_diff
+    from archive.query.history import NoSuchArticle, article_history, find_article, version_text, word_diff
     from crawler.extract.urls import canonical_url
 
-    archive = open_readonly(db)
-    try:
+    with open_readonly(db) as archive:
         try:
             try:
                 article_id = find_article(archive, ref)
@@ -45,8 +44,6 @@ def show(ref: str, db: str, versions: tuple[int, int] | None, as_json: bool) -> 
                 diff = word_diff(f"{old[0]}\n\n{old[1]}", f"{new[0]}\n\n{new[1]}")
         except NoSuchArticle as error:
             raise click.ClickException(str(error)) from None
-    finally:
-        archive.close()
 
     if as_json:
         history["diff"] = None if diff is None else {
@@ -58,7 +55,7 @@ def show(ref: str, db: str, versions: tuple[int, int] | None, as_json: bool) -> 
 
 
 def _print(history: dict, versions: tuple[int, int] | None, diff: list[tuple[str, str]] | None) -> None:
-    from archive.history import render_diff
+    from archive.query.history import render_diff
 
     click.echo(f"{history['id']}  {history['title']}")
     click.echo(f"  {history['site']}  published {history['published'] or '?'}  category {history['category'] or '?'}")

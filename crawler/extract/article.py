@@ -7,6 +7,7 @@ trafilatura) produces the record instead, and `Article.extraction` says which pa
 
 from __future__ import annotations
 
+import re
 from functools import cache, cached_property
 from typing import ClassVar
 from urllib.parse import urljoin
@@ -17,7 +18,7 @@ from crawler.extract import chrome, generic
 from crawler.extract.blocks import Block, images, paragraphs, walk
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.page import ClassIndex, HtmlElement, head, parse, region_of, selector_tokens
-from crawler.extract.record import Article, Image, Page
+from crawler.extract.record import Article, ErrorKind, Image, Page
 from crawler.extract.text import clean
 from crawler.extract.urls import canonical_url, host_of
 
@@ -26,7 +27,39 @@ _CANONICAL = etree.XPath('.//link[@rel="canonical"]/@href | .//meta[@property="o
 
 
 class NotAnArticle(ValueError):
-    """The page holds no article (a listing, an error page, an empty page)."""
+    """The page holds no article: a listing, an error page, or a page that is empty, cut off or
+    undecodable. `kind` says which, in the runs' vocabulary."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.NOT_AN_ARTICLE) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+# A page always ends with its closing tags ("...</div></body></html>"); a body cut off by a
+# dropped connection or a server that died mid-answer does not, and must not become a version.
+_CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.I)
+
+
+def _has_closing_tag(body: bytes) -> bool:
+    # Where it nearly always is: the last bytes; only then the whole body (a page with a long
+    # script after </html>).
+    return bool(_CLOSING_TAG.search(body, max(0, len(body) - 2048)) or _CLOSING_TAG.search(body))
+
+
+def check_whole(page: Page) -> None:
+    """NotAnArticle unless the page's body is there and complete."""
+    if not page.body or page.body.isspace():  # not strip(): it copies the whole page
+        raise NotAnArticle("200 with an empty body", ErrorKind.EMPTY_PAGE)
+    if not _has_closing_tag(page.body):
+        raise NotAnArticle(f"no closing tag in {len(page.body)} bytes", ErrorKind.TRUNCATED)
+
+
+def check_decoded(article: Article) -> None:
+    """NotAnArticle when the record holds U+FFFD: bytes the page's encoding could not decode (a
+    windows-1258 page labelled utf-8 with no <meta> to say otherwise reads "Tri\ufffd\ufffdn
+    khai"). Archived, it would become a version of the article."""
+    if "\ufffd" in article.title or "\ufffd" in article.text:
+        raise NotAnArticle(f"replacement characters in {article.title[:60]!r}", ErrorKind.UNDECODABLE)
 
 
 class ArticlePage:
@@ -220,18 +253,23 @@ def _selector_tokens(page_class: type[ArticlePage]) -> frozenset[str]:
 
 
 def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
-    """The one entry point: raw page in, Article out (or NotAnArticle)."""
+    """The one entry point: raw page in, Article out (or NotAnArticle, saying why not)."""
+    check_whole(page)
     try:
         region = region_of(page, page_class.region) if page_class.region else None
+        article = None
         if region is not None:
             part = page_class(region)
             if part.holds_article():
-                return part.to_record()
-        return page_class(page).to_record()
+                article = part.to_record()
+        if article is None:
+            article = page_class(page).to_record()
     except (etree.ParserError, ValueError) as error:
         if isinstance(error, NotAnArticle):
             raise
         raise NotAnArticle(str(error) or "unparseable page") from error
+    check_decoded(article)
+    return article
 
 
 __all__ = ["ArticlePage", "NotAnArticle", "extract"]

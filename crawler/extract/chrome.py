@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.dates import parse_date
-from crawler.extract.fold import fold as _fold
+from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean, is_shouting, title_case_name
 
@@ -61,7 +61,12 @@ _MINOR_TAGS = {"form", "nav", "footer", "aside"}
 _PLACEHOLDER_SRC = re.compile(r"(?:no[-_]?image|noimage|blank|spacer|pixel|loading|icon|logo|avatar)\.", re.I)
 
 
-def _is_chrome_element(el: HtmlElement) -> bool:
+def class_words(attrs: str) -> set[str]:
+    """The words of class and id values: "news-sapo item_2" -> {"news", "sapo", "item", "2"}."""
+    return set(_WORD_SPLIT.split(attrs.lower()))
+
+
+def is_chrome_element(el: HtmlElement) -> bool:
     classes, ident = el.get("class"), el.get("id")
     if not classes and not ident:
         return False
@@ -103,7 +108,7 @@ def is_placeholder_image(img: HtmlElement) -> bool:
     return False
 
 
-def _drop(el: HtmlElement) -> None:
+def drop(el: HtmlElement) -> None:
     parent = el.getparent()
     if parent is None:
         return
@@ -125,20 +130,20 @@ def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
         return set()
     table = _table_box(heading)
     if table is not None:
-        _drop(table)
+        drop(table)
         return {table}
     siblings = [s for s in parent if isinstance(s.tag, str)]
     if siblings and siblings[0] is heading and parent.tag not in ("body", "article") and len(siblings) <= 40:
-        _drop(parent)
+        drop(parent)
         return {parent, *siblings}
     removed: set[HtmlElement] = set()
     for sibling in list(heading.itersiblings()):
         if isinstance(sibling.tag, str) and sibling.tag in ("ul", "ol", "div", "table", "dl", "section"):
-            _drop(sibling)
+            drop(sibling)
             removed.add(sibling)
         elif isinstance(sibling.tag, str):
             break
-    _drop(heading)
+    drop(heading)
     return removed
 
 
@@ -238,25 +243,25 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     tree = root if in_place else copy.deepcopy(root)
     # One query for all of them: each selector is a walk over the container.
     for el in select(tree, ", ".join(extra)):
-        _drop(el)
+        drop(el)
     for el in list(tree.iter(*_DROP_TAGS)):
-        _drop(el)
+        drop(el)
     for el in list(tree.iter(etree.Comment)):
-        _drop(el)
+        drop(el)
     # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
     # furniture is removed only when it holds a minor part of the text. Top-down, so that what
     # sits inside a removed box is never looked at again.
     limit = 0.3 * (len(clean(tree.text_content())) or 1)
     for group in teaser_groups(tree):
         if len(clean(group.text_content())) < limit:
-            _drop(group)
+            drop(group)
     stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
         el = stack.pop()
         tag = el.tag  # each .tag makes a new str
-        if tag in _MINOR_TAGS or _is_chrome_element(el):
+        if tag in _MINOR_TAGS or is_chrome_element(el):
             if len(clean(el.text_content())) < limit:
-                _drop(el)
+                drop(el)
                 continue
         # Only an element whose first word starts a chrome heading or line has its text read.
         children = len(el)
@@ -271,12 +276,12 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
             # a widget on its own: Liferay's "Quay lại" link and "Chi tiết bài viết" portlet title
             text = _short_text(el, 40)
             if text and is_chrome_line(text):
-                _drop(el)
+                drop(el)
                 continue
         stack.extend(el.iterchildren(etree.Element, reversed=True))
     for img in list(tree.iter("img")):
         if is_placeholder_image(img):
-            _drop(img)
+            drop(img)
     return tree
 
 
@@ -297,12 +302,12 @@ _TITLE_MARKERS = re.compile(
 def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
     """ "Cổng thông tin điện tử Tỉnh ủy Nghệ An" or "Tỉnh ủy Nghệ An" name the portal of that
     name; "Nghệ An" alone (a place, as in "Lễ hội Làng Sen - Nghệ An") does not."""
-    folded = _fold(suffix).strip(" .")
+    folded = fold(suffix).strip(" .")
     if not folded:
         return False
     if _PORTAL_NAME.match(suffix):
         return True
-    for name in (_fold(n).strip(" .") for n in site_names if n):
+    for name in (fold(n).strip(" .") for n in site_names if n):
         if folded == name or (name and name in folded):
             return True
         if folded in name and len(folded.split()) >= 3:

@@ -1,8 +1,9 @@
 """Diacritic folding: "Đảng ủy tỉnh Nghệ An" -> "dang uy tinh nghe an", one character for one.
 
 Shared by extraction (comparing a heading with a site name or a title, whatever the marks) and
-the archive's search (archive/fold.py: the folded copy that full-text search indexes, so that
-"dang uy" finds "Đảng ủy"). Pure Python: the archive imports it without the extraction stack.
+the archive's search (the folded copy that full-text search indexes, so that "dang uy" finds
+"Đảng ủy"; SQLite's FTS5 `remove_diacritics` never folds "đ", a letter of its own). Pure Python
+without the extraction stack: with the record type, the only crawler module the archive imports.
 
 `fold()` keeps one output character per NFC input character, so an offset in the folded
 string is the same offset in the NFC original: search finds a match in the folded text and cuts
@@ -18,12 +19,9 @@ from typing import Any
 # "đ" and "Đ" have no canonical decomposition, so NFD cannot strip them.
 _LETTER_BASE = {"đ": "d", "Đ": "d"}
 
-# search.py wraps matches in these two control characters (via FTS5 highlight())
-# and locates them by position; article text never legitimately contains them,
-# but folding them to spaces guarantees a marker found in the index is a marker.
-HIGHLIGHT_OPEN = "\x02"
-HIGHLIGHT_CLOSE = "\x03"
-_RESERVED = {HIGHLIGHT_OPEN: " ", HIGHLIGHT_CLOSE: " "}
+# Control characters are not text: they fold to spaces. Search marks its matches with two of them
+# (archive/query/search.py), so a marker it finds in the folded index is always its own.
+_CONTROL = frozenset(chr(code) for code in range(0x20) if chr(code) not in "\t\n\r")
 
 
 @lru_cache(maxsize=4096)
@@ -31,8 +29,8 @@ def _fold_char(char: str) -> str:
     """One NFC character -> exactly one character: its base letter, lower-cased."""
     if char in _LETTER_BASE:
         return _LETTER_BASE[char]
-    if char in _RESERVED:
-        return _RESERVED[char]
+    if char in _CONTROL:
+        return " "
     base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
     # A Hangul syllable decomposes into several letters, a lone combining mark into
     # none: keeping the character itself is the only way to keep offsets aligned.
@@ -45,7 +43,7 @@ def _fold_char(char: str) -> str:
 
 class _FoldTable(dict[int, str]):
     """Code point -> folded character, filled on first sight: str.translate() folds a whole
-    article in C instead of one Python call per character (a 3,000-character text: 1 ms -> 0.05 ms)."""
+    text in C instead of one Python call per character."""
 
     def __missing__(self, code: int) -> str:
         folded = self[code] = _fold_char(chr(code))
@@ -54,9 +52,9 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 
-# From this many characters a text is folded through an array instead (_fold_array): an article's
-# text, 3,300 characters on average, took 97 us through str.translate(), which looks every
-# character up in the dict, and takes 19 us so.
+# From this many characters a text is folded through an array instead (_fold_array): one numpy
+# lookup for all characters, where str.translate() looks each one up in the dict. An article's
+# text (thousands of characters) is folded for the index and the signature on every save.
 _ARRAY_FROM = 256
 _UNKNOWN = 0xFFFFFFFF
 # Code points folded when the array is made: Latin (Vietnamese included), combining marks,

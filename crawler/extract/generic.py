@@ -20,8 +20,9 @@ from lxml import etree
 
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, walk
-from crawler.extract.chrome import _WORD_SPLIT, _fold, _is_chrome_element, clean_title, prune
+from crawler.extract.chrome import class_words, clean_title, is_chrome_element, prune
 from crawler.extract.dates import parse_date, parse_iso
+from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, head, select
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
@@ -60,8 +61,8 @@ def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tup
 
 def _is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
     """The site's logo set as <h1> (WordPress "wp-block-site-title", <h1><a href="/">)."""
-    text = _fold(clean(h1.text_content()))
-    if any(text == _fold(name) for name in names):
+    text = fold(clean(h1.text_content()))
+    if any(text == fold(name) for name in names):
         return True
     links = _LINKS(h1)
     return len(links) == 1 and (links[0].get("rel") == "home" or links[0].get("href") in ("/", "./", "#"))
@@ -78,9 +79,9 @@ def generic_title(tree: HtmlElement, names: tuple[str, ...]) -> str:
     og_title = clean(og[0]) if og else ""
     # An h1 that agrees with og:title or <title> is the article heading (not the site logo's h1).
     for text in candidates:
-        if og_title and (_fold(text) in _fold(og_title) or _fold(og_title) in _fold(text)):
+        if og_title and (fold(text) in fold(og_title) or fold(og_title) in fold(text)):
             return clean_title(text, names)
-        if head and _fold(text) in _fold(head):
+        if head and fold(text) in fold(head):
             return clean_title(text, names)
     if og_title:
         return clean_title(og_title, names)
@@ -128,7 +129,7 @@ def generic_date(tree: HtmlElement, title: str = "") -> date | datetime | None:
 def _after_heading(tree: HtmlElement, title: str) -> Iterator[HtmlElement]:
     h1 = next((h for h in tree.iter("h1") if clean(h.text_content())), None)
     anchor_seen = False
-    folded_title = _fold(title) if title else ""
+    folded_title = fold(title) if title else ""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
@@ -136,14 +137,14 @@ def _after_heading(tree: HtmlElement, title: str) -> Iterator[HtmlElement]:
             if h1 is not None:
                 anchor_seen = el is h1
             elif folded_title and el.tag not in ("title", "head", "html", "body") and el.text:
-                anchor_seen = _fold(clean(el.text)) == folded_title
+                anchor_seen = fold(clean(el.text)) == folded_title
             elif not folded_title:
                 anchor_seen = True
             continue
         if el.tag in ("script", "style", "a", "li", "meta", "link"):
             continue
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if _CLOCK_HINT.search(attrs) or _is_chrome_element(el):
+        if _CLOCK_HINT.search(attrs) or is_chrome_element(el):
             continue
         yield el
 
@@ -172,7 +173,7 @@ def _text_up_to(el: HtmlElement, limit: int) -> str:
 
 
 def is_home_crumb(text: str) -> bool:
-    return _fold(text) in ("trang chu", "home", "trang nhat")
+    return fold(text) in ("trang chu", "home", "trang nhat")
 
 
 def generic_category(tree: HtmlElement) -> str | None:
@@ -303,16 +304,16 @@ def generic_body(tree: HtmlElement, url: str, caption_selector: str) -> GenericB
     # trafilatura discards <head> in its own cleaning, after its first queries over the whole
     # tree; the metadata is read from `tree`, and nothing below looks for the body there.
     for head_element in list(pruned.iter("head")):
-        chrome._drop(head_element)
+        chrome.drop(head_element)
     caption_elements = set(select(pruned, caption_selector))
     captions = {clean(el.text_content()) for el in caption_elements}
     captions |= _captions_after_images(pruned)
     captions.discard("")
     # Images are asked for separately below: include_images changes which blocks trafilatura
-    # keeps (body F1 0.960 -> 0.896 on the fundus sample). fast=True skips trafilatura's second
-    # opinion (its readability and jusText runs, compared with its own choice): on the pruned
-    # tree that comparison changed no body on either external sample (F1 0.961 / 0.965 with and
-    # without) and cost as much as the rest of trafilatura's run.
+    # keeps, and it then kept image-side text as body. fast=True skips trafilatura's second
+    # opinion (its readability and jusText runs, compared with its own choice): on a tree already
+    # pruned of chrome that comparison changes no body, and costs as much as the rest of the run
+    # (BENCHMARKS.md, the extraction runs).
     import trafilatura
 
     document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
@@ -344,7 +345,7 @@ _NOT_LEAD_WORDS = {"image", "img", "photo", "avatar", "author", "caption", "vide
 
 
 def _is_lead_class(value: str) -> bool:
-    words = set(_WORD_SPLIT.split(value.lower()))
+    words = class_words(value)
     return bool(words & _LEAD_WORDS) and not words & _NOT_LEAD_WORDS
 
 
@@ -523,8 +524,8 @@ def page_author(tree: HtmlElement, names: tuple[str, ...]) -> str | None:
 
 
 def _is_site(author: str, names: tuple[str, ...]) -> bool:
-    folded = _fold(author)
-    return any(folded == _fold(name) for name in names) or chrome.names_the_site(author, names)
+    folded = fold(author)
+    return any(folded == fold(name) for name in names) or chrome.names_the_site(author, names)
 
 
 _AUTHOR_LABELS = ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
@@ -544,7 +545,7 @@ def _is_author_box(attrs: str) -> bool:
     not a reader's comment or a related box ("comment-author")."""
     if not any(part in attrs for part in _AUTHOR_CLASS_PARTS):
         return False
-    words = set(_WORD_SPLIT.split(attrs.lower()))
+    words = class_words(attrs)
     return bool(words & _AUTHOR_CLASS_WORDS) and not words & chrome.CHROME_WORDS
 
 
@@ -581,7 +582,7 @@ def _author_candidates(tree: HtmlElement) -> Iterator[str]:
 
 def _in_chrome(el: HtmlElement) -> bool:
     """Inside comments, related-news boxes and other furniture ("comment-author" is a reader)."""
-    return any(_is_chrome_element(a) for a in el.iterancestors())
+    return any(is_chrome_element(a) for a in el.iterancestors())
 
 
 def _jsonld_authors(tree: HtmlElement) -> Iterator[str]:

@@ -68,10 +68,6 @@ def _decode(body: bytes, content_type: str | None, candidates: list[str] | None 
     return encoding, body.decode(encoding, errors="replace")
 
 
-def detect_encoding(body: bytes, content_type: str | None) -> str:
-    return _decode(body, content_type)[0]
-
-
 def decode(page: Page) -> str:
     text = _decode(page.body, page.header("Content-Type"))[1].removeprefix("\ufeff")
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -271,11 +267,6 @@ def select(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
             tags = [tag for tag, classes in parts if not classes]
             return [el for el in root.iter(*tags) if isinstance(el.tag, str)] if tags else []
     return [el for el in _css(selector)(root) if isinstance(el.tag, str)]
-
-
-def select_one(root: HtmlElement, selector: str | None) -> HtmlElement | None:
-    found = select(root, selector)
-    return found[0] if found else None
 
 
 def head(tree: HtmlElement) -> HtmlElement:

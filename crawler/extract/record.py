@@ -1,6 +1,7 @@
-"""The Article record: what extraction produces and the archive stores.
+"""The records both sides of the crawl share: the Page that came over the wire, the Article
+extracted from it, and ErrorKind, why a fetched URL gave no article.
 
-This module is the only one the archive imports from the crawler side.
+With the folding rule (crawler/extract/fold.py), the only crawler module the archive imports.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
 
@@ -48,8 +50,7 @@ class Article:
 
     def __reduce__(self) -> tuple[type[Article], tuple[Any, ...]]:
         # Pickled as its fields in order (the crawl hands every record to its archive writer
-        # process), content_hash included: a third of the time of pickling the instance's
-        # dict with every field's name (15 -> 5 us an article).
+        # process), content_hash included: no field names in the pickle, and no hash to redo.
         return Article, tuple(self.__dict__[name] for name in _ARTICLE_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,3 +98,61 @@ class Page:
             if key.lower() == wanted:
                 return value
         return None
+
+
+class ErrorKind(StrEnum):
+    """Why a URL a crawl asked for gave no article: the one vocabulary of the runs' errors by kind
+    (`runs.errors_json`), the crawl state's `error` column and the README. An HTTP error status is
+    the kind `http_<status>` (http_error()), one per status."""
+
+    # The answer is not an article page.
+    NOT_HTML = "not_html"
+    NOT_AN_ARTICLE = "not_an_article"
+    EMPTY_PAGE = "empty_page"
+    TRUNCATED = "truncated"  # cut off before its closing tags, or the connection lost data
+    UNDECODABLE = "undecodable"  # bytes its declared encoding cannot decode
+    EXTRACTION_FAILED = "extraction_failed"  # extraction raised: a bug shown by a hostile page
+    TOO_LARGE = "too_large"  # over DOWNLOAD_MAXSIZE, compressed or not
+    # Where the URL led.
+    REDIRECT_LOOP = "redirect_loop"  # back to a URL of its own chain, or more than REDIRECT_MAX_TIMES
+    OFFSITE_REDIRECT = "offsite_redirect"  # off the portal's hosts (Location or meta refresh)
+    MALFORMED_REDIRECT = "malformed_redirect"
+    MALFORMED_LINK = "malformed_link"  # a link on a page that cannot be a URL
+    # The network.
+    TIMEOUT = "timeout"
+    DNS_LOOKUP_FAILED = "dns_lookup_failed"
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_LOST = "connection_lost"
+    NETWORK_ERROR = "network_error"  # any other failure to download
+    IGNORED = "ignored"  # dropped by a Scrapy component for a reason of its own
+    # The crawl's own machinery.
+    BAD_MANIFEST_ENTRY = "bad_manifest_entry"  # a replay set's entry that cannot be served
+    SAVE_FAILED = "save_failed"  # the archive refused an article (counted, the run goes on)
+    RECORD_FAILED = "record_failed"  # the archive refused a URL's crawl state
+    WRITER_FAILED = "writer_failed"  # the archive writer process stopped
+    # Not a fault: the crawl's policy. Remembered in the crawl state, never counted as an error.
+    ROBOTS_FORBIDDEN = "robots_forbidden"
+
+
+def http_error(status: int) -> str:
+    """The error kind of an HTTP error status: "http_404"."""
+    return f"http_{status}"
+
+
+# Outcomes that asking again soon will not change. Anything else (a 5xx, 408 or 429, a timeout,
+# a lost connection, a truncated body) is transient: the next runs try the URL again.
+PERMANENT_ERRORS = frozenset({
+    ErrorKind.NOT_HTML, ErrorKind.NOT_AN_ARTICLE, ErrorKind.EXTRACTION_FAILED, ErrorKind.TOO_LARGE,
+    ErrorKind.REDIRECT_LOOP, ErrorKind.OFFSITE_REDIRECT, ErrorKind.ROBOTS_FORBIDDEN,
+})
+
+
+def is_transient(kind: str | None) -> bool:
+    """Would fetching again soon likely succeed? Server errors, 408 and 429 would; other HTTP
+    statuses (404, 410, 403) would not."""
+    if kind is None or kind in PERMANENT_ERRORS:
+        return False
+    if kind.startswith("http_"):
+        status = kind.removeprefix("http_")
+        return status in ("408", "429") or status.startswith("5")
+    return True

@@ -7,7 +7,7 @@ category listings and which are articles, and which page class extracts its arti
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from crawler.extract.article import ArticlePage
@@ -26,13 +26,10 @@ class SiteProfile:
     page_class: type[ArticlePage] = ArticlePage
     # Group 1 of this pattern on the path is the portal's own article id (the identity).
     article_id_pattern: str | None = None
-    # Listing query parameters that select a page of the listing; others are dropped.
-    listing_params: tuple[str, ...] = ("page",)
     # When a known article is fetched again to catch edits: (younger than N days, every M days)
     # by the article's age; older than the last N only `tinbai crawl --full` re-fetches it.
     # Fresh articles get the closest watch; a weekly --full run catches late edits to the rest.
     refresh_schedule: tuple[tuple[float, float], ...] = ((2, 0.25), (14, 2), (90, 14))
-    extra: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def _article(self) -> re.Pattern[str]:

@@ -24,17 +24,14 @@ class DcsArticlePage(ArticlePage):
     region = (b'<div class="breadcrumb"', b'<div class="col-side"')
 
 
-def dcs_portal(key: str, name: str, host: str, *, start: str = "/") -> SiteProfile:
-    """A *.dcs.vn portal in a few lines: articles /vi-vn/tin/<slug>/<id>-<id>-<id>,
-    listings /vi-vn/chuyen-muc/<slug>/<id>-<id>[?page=N]."""
-    page_class = type(f"{key.title()}ArticlePage", (DcsArticlePage,), {
-        "site": key, "site_names": (name, host), "hosts": (host,),
-        "__module__": __name__,
-    })
+def dcs_portal(page_class: type[DcsArticlePage], *, start: str = "/") -> SiteProfile:
+    """The profile of a *.dcs.vn portal whose page class names it (site, site_names, hosts):
+    articles /vi-vn/tin/<slug>/<id>-<id>-<id>, listings /vi-vn/chuyen-muc/<slug>/<id>-<id>[?page=N]."""
+    host = page_class.hosts[0]
     return SiteProfile(
-        key=key,
-        name=name,
-        hosts=(host,),
+        key=page_class.site,
+        name=page_class.site_names[0],
+        hosts=page_class.hosts,
         start_urls=(f"https://{host}{start}",),
         article_pattern=r"^/vi-vn/tin/[^/?]+/\d+-\d+-\d+/?$",
         listing_pattern=r"^/vi-vn/chuyen-muc/[^/?]+/\d+-\d+/?(?:\?page=\d+)?$",

@@ -1,7 +1,7 @@
 """Items -> archive: what each item the spider yields changes in the archive, and the run's counts.
 
-Data flow: the pipeline (crawler/pipelines.py) hands every item to a Recorder, in the crawl's own
-process or in the archive writer's (crawler/writer.py); the Recorder saves articles
+Data flow: the pipeline (crawler/fetch/pipeline.py) hands every item to a Recorder, in the crawl's own
+process or in the archive writer's (crawler/apply/writer.py); the Recorder saves articles
 (archive.save_article: dedup, versions, full-text index) and remembers each URL's outcome in the
 crawl state. It never imports Scrapy.
 
@@ -19,8 +19,9 @@ from collections import Counter
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
 from archive.crawlstate import touch_article
-from archive.transaction import without_savepoints, write_transaction
-from crawler.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from archive.transaction import WriteGroup, write_transaction
+from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger("crawler.pipelines")
 
@@ -37,8 +38,8 @@ class Recorder:
     """One run's writes into the archive at `path`: open, apply() items, commit(), finish()."""
 
     def __init__(self, path: str, site: str, run_id: int) -> None:
-        self.db = open_archive(path)
-        self.db.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
+        self.db = open_archive(path, cache_kb=WRITE_CACHE_KB)
+        self.transaction = WriteGroup(self.db)
         self.site = site
         self.run_id = run_id
         self.counts: Counter[str] = Counter()
@@ -57,9 +58,8 @@ class Recorder:
 
     def apply(self, item: Item) -> None:
         """Write what `item` changes, atomically; a save that fails is counted, not raised."""
-        if not self.db.conn.in_transaction:
-            self.db.conn.execute("BEGIN IMMEDIATE")
-            without_savepoints(self.db)
+        if not self.transaction.open:
+            self.transaction.begin()
         self.group.append(item)
         if isinstance(item, CrawlError):
             logger.warning("error %s at %s: %s", item.kind, item.url, item.message)
@@ -73,10 +73,7 @@ class Recorder:
 
     def _redo_isolated(self) -> None:
         """Roll the group back and apply its items again, each in a savepoint of its own."""
-        if self.db.conn.in_transaction:
-            self.db.conn.execute("ROLLBACK")
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        without_savepoints(self.db, False)
+        self.transaction.restart()
         self._isolated = True
         self._group_counts.clear()
         self._group_errors.clear()
@@ -91,10 +88,10 @@ class Recorder:
             url = getattr(item, "url", "") or getattr(getattr(item, "page", None), "url", "")
             if isinstance(item, FetchedArticle):
                 logger.exception("could not save %s", url)
-                self._group_errors["save_failed"] += 1
+                self._group_errors[ErrorKind.SAVE_FAILED] += 1
             else:
                 logger.exception("could not record %s", url)
-                self._group_errors["record_failed"] += 1
+                self._group_errors[ErrorKind.RECORD_FAILED] += 1
 
     def _apply(self, item: Item) -> None:
         if isinstance(item, FetchedArticle):
@@ -123,9 +120,7 @@ class Recorder:
             raise TypeError(f"unknown item {type(item).__name__}")
 
     def commit(self) -> None:
-        if self.db.conn.in_transaction:
-            self.db.conn.execute("COMMIT")
-        without_savepoints(self.db, False)
+        self.transaction.commit()
         self.counts += self._group_counts
         self.errors += self._group_errors
         self.group.clear()

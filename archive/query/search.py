@@ -1,7 +1,7 @@
 """Full-text search: a user's query -> safe FTS5 expression over folded text -> ranked results.
 
 Data flow: reads what save_article() indexed (archive/store.py): the articles_fts
-table holds FOLDED copies (archive/fold.py) of title, summary and text, so
+table holds FOLDED copies (crawler/extract/fold.py) of title, summary and text, so
 "dang uy" finds "Đảng ủy". Snippets are cut from the original text at the offsets
 of the match in the folded copy: fold() keeps offsets, so diacritics come back.
 
@@ -46,10 +46,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.filters import FilterError, Filters, register_functions
-from archive.fold import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, fold
+from archive.query.filters import FilterError, Filters, register_functions
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from crawler.extract.fold import fold
 
+# FTS5 highlight() wraps each match in these two control characters, which fold() turns into
+# spaces wherever they occur in an article: a marker found in the folded text is always a match.
+HIGHLIGHT_OPEN = "\x02"
+HIGHLIGHT_CLOSE = "\x03"
 # bm25 weights, in the order of the FTS columns (title, summary, text): a word in
 # the headline says more about what the article is about than one in its body.
 RANK_WEIGHTS = (10.0, 4.0, 1.0)
@@ -79,7 +83,7 @@ def parse_query(query: str, *, exact: bool = False) -> list[str]:
     """Split a user's query into terms: quoted phrases and single words.
 
     'Đảng ủy "Nghệ An"' -> ["dang", "uy", "nghe an"]. All terms are required.
-    Terms are folded (archive/fold.py); with `exact` they keep their diacritics (NFC).
+    Terms are folded (crawler/extract/fold.py); with `exact` they keep their diacritics (NFC).
     """
     if query.count('"') % 2:
         raise SearchError(f"unbalanced quote in search query: {query!r}")
@@ -137,7 +141,7 @@ def search_sql(
 ) -> str:
     """The ranked search query (the plan: the module's docstring); `match`, `phrase`,
     `near`, `where` and `limit` are SQL expressions (parameters for the CLI, SQL
-    functions in the browser UI, archive/ui.py). `where` is a condition on `articles`
+    functions in the browser UI, archive/query/ui.py). `where` is a condition on `articles`
     ("1" for none); re-posts are left out by `exclude_near_duplicates`."""
     fts = f"[{fts_table}]"
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)

@@ -1,7 +1,7 @@
 """The archive writer: a process of its own that applies the crawl's items to the archive.
 
-Data flow: spider -> item -> ArchivePipeline (crawler/pipelines.py) -> ArchiveWriter.send() ->
-a Unix socket pair -> the writer process -> Recorder (crawler/recorder.py) -> archive. Extraction
+Data flow: spider -> item -> ArchivePipeline (crawler/fetch/pipeline.py) -> ArchiveWriter.send() ->
+a Unix socket pair -> the writer process -> Recorder (crawler/apply/recorder.py) -> archive. Extraction
 runs in the crawl's process and the archive's writes (dedup, compression, full-text indexing,
 MinHash) in this one, so on a machine with two cores each has one instead of the crawl waiting for
 every save.
@@ -39,17 +39,17 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from crawler import heap
+from crawler.apply.items import FetchedArticle
+from crawler.apply.recorder import Item, Recorder
 from crawler.extract.record import Article, Page
-from crawler.items import FetchedArticle
-from crawler.recorder import Item, Recorder
 
 logger = logging.getLogger("crawler.pipelines")
 
 COMMIT_EVERY = 100
 COMMIT_SECONDS = 1.0
 COMMIT_IDLE_SECONDS = 0.02
-# The items' channel is a Unix socket pair, not a pipe: a 57 KB page cost 80-110 us of the crawl's
-# CPU to write into a pipe of 1 MB (the writer reading it on the other core), 12-24 us into a socket.
+# The items' channel is a Unix socket pair, not a pipe: writing a page into a pipe cost the crawl
+# several times the CPU of writing it into a socket, while the writer reads on the other core.
 # Bytes on their way to the writer in the socket's buffers (SO_SNDBUF, SO_RCVBUF; Linux doubles
 # the value asked for, up to net.core.wmem_max / rmem_max): a dozen article pages or more; what
 # does not fit waits in the crawl's Outbox.
@@ -97,8 +97,8 @@ class Outbox:
         if self.failed is not None:
             return
         # Connection.recv() reads any protocol. Not multiprocessing's ForkingPickler, which
-        # Connection.send() uses for the handles it can pass (none in an item): it took 42 us to
-        # pickle an article and its page where the plain pickler takes 15.
+        # Connection.send() uses for the handles it can pass: an item holds none, and the plain
+        # pickler is several times faster.
         self._frame(memoryview(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)))
         if raw is not None:
             self._frame(memoryview(raw))

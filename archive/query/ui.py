@@ -3,7 +3,7 @@
 Data flow: `tinbai serve` (crawler/cli/serve.py) hands Datasette the archive and metadata();
 this module is also the Datasette plugin that registers the archive's SQL functions on every
 connection, so the "search" page and the articles table's search box fold queries exactly
-as `tinbai search` does (archive/search.py): "dang uy" finds "Đảng ủy", phrase matches first.
+as `tinbai search` does (archive/query/search.py): "dang uy" finds "Đảng ủy", phrase matches first.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from archive.filters import register_functions as register_filter_functions
-from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
-from archive.search import (
+from archive.query.filters import register_functions as register_filter_functions
+from archive.query.search import (
     SearchError,
     best_snippet,
     parse_query,
@@ -25,13 +24,14 @@ from archive.search import (
     search_sql,
     to_fts_expression,
 )
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 
 SEARCH_LIMIT = 50
 # An FTS5 phrase without a token: valid syntax that matches nothing, for an empty or unusable query.
 NO_MATCH = '""'
 
 # The canned query behind /<db>/search: the CLI's ranked search over the folded index
-# (the same bounded plan, archive/search.py), re-posts left out, with the snippet cut
+# (the same bounded plan, archive/query/search.py), re-posts left out, with the snippet cut
 # from the original text.
 SEARCH_SQL = f"""
 SELECT id, title, published, site, category,

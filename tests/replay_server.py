@@ -4,7 +4,7 @@ The crawler reaches it as an HTTP forward proxy, with Scrapy's own HttpProxyMidd
 (`https_proxy=http://127.0.0.1:PORT`): a plain `GET http://host/path` is answered from the
 manifest; a `CONNECT host:443` is accepted, the tunnel is wrapped in TLS with a certificate for
 that host from a throwaway CA (trustme, a test dependency), and the requests inside it are
-answered by Host header + path. Unknown URLs answer 404, as in crawler.replay.
+answered by Host header + path. Unknown URLs answer 404, as in crawler.fetch.replay.
 
 Faults for tests, all off by default: gzip, validators and 304, 503 + Retry-After, slow answers,
 dropped connections.
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 import trustme
 
-from crawler.replay import SavedPage, load_manifest, replay_key
+from crawler.fetch.replay import SavedPage, load_manifest, replay_key
 
 # Recomputed for each answer, never copied from a recorded response: a recorded
 # "Transfer-Encoding: chunked" or a stale Content-Length would corrupt the stream.

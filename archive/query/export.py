@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from archive.filters import Filters, register_functions
+from archive.query.filters import Filters, register_functions
 
 EXPORT_COLUMNS = (
     "id", "url", "site", "site_article_id", "title", "published", "author", "category", "summary", "source",

@@ -1,8 +1,8 @@
 """Which articles a query is about: site, category, author, publication range, near duplicates.
 
-Data flow: the CLI builds Filters from its options; search() (archive/search.py) and
-export_rows() (archive/export.py) turn them into one SQL condition on `articles`.
-Category and author compare folded (archive/fold.py): "xay dung dang" is "Xây dựng Đảng".
+Data flow: the CLI builds Filters from its options; search() (archive/query/search.py) and
+export_rows() (archive/query/export.py) turn them into one SQL condition on `articles`.
+Category and author compare folded (crawler/extract/fold.py): "xay dung dang" is "Xây dựng Đảng".
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from archive.fold import fold
+from crawler.extract.fold import fold
 
 # "2024", "2024-07" or "2024-07-08": `published` is ISO 8601, so a prefix is a range.
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -1,11 +1,15 @@
-"""Records -> archive. One pipeline: it opens the run and hands every item to the archive writer
-(crawler/writer.py, a process of its own), which applies it (crawler/recorder.py: dedup and
-storage live in archive/). TINBAI_WRITER = "inline" applies items in the crawl's own process, one
+"""Items -> the archive writer. The one pipeline is the crawl's link to its archive: when the spider
+opens it reads the portal's crawl plan (what is known, what is due) into the spider and starts the
+run; then it hands every item to the archive writer (crawler/apply/writer.py, a process of its own),
+which applies it (crawler/apply/recorder.py; dedup and storage live in archive/), and it closes the
+run when the spider closes. TINBAI_WRITER = "inline" applies items in the crawl's own process, one
 transaction each."""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -13,10 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive import finish_run, open_archive, start_run
-from crawler.items import CrawlError, FetchedArticle
-from crawler.recorder import Item, Recorder
-from crawler.writer import ArchiveWriter, WriterFailed
+from archive import CrawlPlan, finish_run, load_plan, open_archive, start_run
+from crawler import heap
+from crawler.apply.items import CrawlError, FetchedArticle
+from crawler.apply.recorder import Item, Recorder
+from crawler.apply.writer import ArchiveWriter, WriterFailed
+from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +57,30 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.site = getattr(self.crawler.spider, "name", "?")
-        db = open_archive(self.path)
-        try:
+        spider: Any = self.crawler.spider
+        self.site = getattr(spider, "name", "?")
+        with open_archive(self.path) as db:
+            if hasattr(spider, "plan"):
+                spider.plan = self._plan(db, spider)
             self.run_id = start_run(db, self.site)
-        finally:
-            db.close()
+        # What the run keeps until it ends now exists (Scrapy, the plan, the replay manifest).
+        heap.settle()
         if self.mode == "inline":
             self.recorder = Recorder(self.path, self.site, self.run_id)
         else:
             level = self.crawler.settings.get("LOG_LEVEL") or "WARNING"
             self.writer = ArchiveWriter(self.path, self.site, self.run_id, log_level=level)
+
+    def _plan(self, db: Any, spider: Any) -> CrawlPlan:
+        settings = self.crawler.settings
+        schedule = settings.get("TINBAI_REFRESH") or spider.profile.refresh_schedule
+        if isinstance(schedule, str):
+            schedule = json.loads(schedule)
+        now = settings.get("TINBAI_NOW")
+        return load_plan(
+            db, self.site, full=settings.getbool("TINBAI_FULL"), schedule=[tuple(step) for step in schedule],
+            now=datetime.fromisoformat(now) if now else datetime.now(UTC),
+        )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Item):
@@ -113,10 +132,7 @@ class ArchivePipeline:
         except WriterFailed as error:
             # The run still gets an end, from here: what the writer counted is lost with it.
             logger.error("%s", error)
-            db = open_archive(self.path)
-            try:
+            with open_archive(self.path) as db:
                 finish_run(db, self.run_id, status="errors", counts={"pages": pages},
-                           errors={**errors, "writer_failed": 1})
-            finally:
-                db.close()
+                           errors={**errors, ErrorKind.WRITER_FAILED: 1})
         self.writer = None

@@ -244,7 +244,7 @@ class ReplayAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         # "spider" priority: above the project's polite defaults, below -s on the command line.
         if settings.get("TINBAI_REPLAY"):
-            handler = "crawler.replay.ReplayDownloadHandler"
+            handler = "crawler.fetch.replay.ReplayDownloadHandler"
             settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
             settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
@@ -258,5 +258,5 @@ class ReplayAddon:
             middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
             # 950: closest to the downloader, so responses are saved before redirects are
             # followed and before gzip is undone: the bytes exactly as the server sent them.
-            middlewares["crawler.replay.RecorderMiddleware"] = 950
+            middlewares["crawler.fetch.replay.RecorderMiddleware"] = 950
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")

@@ -4,7 +4,8 @@ looked for without decoding every page, and downloads counted without rebuilding
 HTTP text. Plus the request fingerprints the duplicate filter keys on, the addon that writes the
 contact URL into the user agent, and the one that leaves unused components unloaded.
 
-Both raise or return what the spider's errback turns into CrawlError items (crawler/spiders/portal.py).
+What they refuse they raise as Refused, with its ErrorKind; error_kind() names every other failure
+by its type. The spider's errback turns both into CrawlError items (crawler/fetch/spider.py).
 """
 
 from __future__ import annotations
@@ -16,16 +17,28 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.stats import DownloaderStats
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.request import RequestFingerprinter
+from twisted.internet import error as twisted_errors
 from w3lib.url import safe_url_string
+
+from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +48,7 @@ class UrlFingerprinter:
     on, as the URL itself for a GET without a body, fragment left out: the spider's URLs are
     canonical already (crawler/extract/urls.py), and a redirect's target is Scrapy's escaped
     Location. Scrapy's own canonicalises every request's URL again and hashes it with its method
-    and body (13 us a request); it still fingerprints any other request."""
+    and body; it still fingerprints any other request."""
 
     def __init__(self, crawler: Crawler | None = None) -> None:
         self._scrapy = RequestFingerprinter(crawler)
@@ -51,9 +64,9 @@ class UrlFingerprinter:
 
 
 class Refused(IgnoreRequest):
-    """A response the crawl will not follow; `kind` is the error kind the run counts."""
+    """A request or response the crawl will not follow; `kind` is what the run counts it as."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: ErrorKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
 
@@ -127,9 +140,9 @@ class RetryAfterMiddleware(RetryMiddleware):
 class DownloadCounts(DownloaderStats):
     """Scrapy's DownloaderStats without measuring bytes it has to rebuild: that middleware renders
     every request as HTTP text (request_httprepr) and sums every response header to count the
-    bytes, about 0.05 ms a page. Same stats names and the same DOWNLOADER_STATS switch;
+    bytes, for a figure the run never reports. Same stats names and the same DOWNLOADER_STATS switch;
     downloader/response_bytes counts bodies only, and there is no downloader/request_bytes.
-    crawler/pipelines.py reads downloader/response_count as the run's pages."""
+    crawler/fetch/pipeline.py reads downloader/response_count as the run's pages."""
 
     def process_request(self, request: Request, spider: Any = None) -> None:
         self.stats.inc_value("downloader/request_count")
@@ -147,7 +160,10 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
     body) to look for <meta http-equiv="refresh"> in its first 4,096 characters, asked only when
     the raw bytes could hold one: in UTF-8 and the single-byte encodings, the ASCII word "refresh"
     is in those characters only if its bytes are in the first 4 x 4,096 bytes. An article page
-    is otherwise never decoded by the crawl (extraction reads the bytes)."""
+    is otherwise never decoded by the crawl (extraction reads the bytes).
+
+    A refresh off the portal, or one redirect too many, is refused with its kind, as
+    RedirectGuardMiddleware refuses a Location header's."""
 
     _WINDOW = 4 * 4096
 
@@ -156,7 +172,37 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
         ascii_compatible = not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in head
         if ascii_compatible and b"refresh" not in head.lower():
             return response
-        return super().process_response(request, response)
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest:  # the one it raises: the chain is longer than REDIRECT_MAX_TIMES
+            raise Refused(ErrorKind.REDIRECT_LOOP, f"{request.url}: too many redirects") from None
+        if isinstance(result, Request):
+            profile = getattr(self.crawler.spider, "profile", None)
+            if profile is not None and not profile.owns(result.url):
+                raise Refused(ErrorKind.OFFSITE_REDIRECT, f"{request.url} refreshes off the portal, to {result.url}")
+        return result
+
+
+class SizedCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's HttpCompressionMiddleware, whose one refusal (a body that grows past DOWNLOAD_MAXSIZE
+    as it is decompressed: a gzip bomb) is counted as too large."""
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as error:
+            raise Refused(ErrorKind.TOO_LARGE, str(error)) from None
+
+
+class NamedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, whose one refusal is a URL robots.txt forbids: named, so the
+    spider tells the crawl's policy from a fault."""
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            raise Refused(ErrorKind.ROBOTS_FORBIDDEN, f"forbidden by robots.txt: {request.url}") from None
 
 
 def response_host(request: Request) -> str:
@@ -190,13 +236,16 @@ class RedirectGuardMiddleware:
         try:
             target = safe_url_string(response.urljoin(location.decode("latin-1")))
         except ValueError as error:
-            raise Refused("malformed_redirect", f"{request.url} redirects to a malformed URL: {error}") from None
+            message = f"{request.url} redirects to a malformed URL: {error}"
+            raise Refused(ErrorKind.MALFORMED_REDIRECT, message) from None
         profile = getattr(self.crawler.spider, "profile", None)
         if profile is not None and not profile.owns(target):
-            raise Refused("offsite_redirect", f"{request.url} redirects off the portal, to {target}")
+            raise Refused(ErrorKind.OFFSITE_REDIRECT, f"{request.url} redirects off the portal, to {target}")
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if _without_fragment(target) in {_without_fragment(url) for url in chain}:
-            raise Refused("redirect_loop", f"redirect loop: {' -> '.join([*chain, target])}")
+            raise Refused(ErrorKind.REDIRECT_LOOP, f"redirect loop: {' -> '.join([*chain, target])}")
+        if len(chain) > self.crawler.settings.getint("REDIRECT_MAX_TIMES"):
+            raise Refused(ErrorKind.REDIRECT_LOOP, f"more than {len(chain) - 1} redirects: {' -> '.join(chain)}")
         return response
 
 
@@ -204,28 +253,29 @@ def _without_fragment(url: str) -> str:
     return safe_url_string(url.split("#", 1)[0])
 
 
-def error_kind(failure_value: Any) -> str | None:
-    """The error kind of an exception Scrapy's own middlewares raise; None for robots.txt, which is
-    the crawl's policy, not a fault."""
+# Failures to download, by type (Scrapy's own, and Twisted's that reach the spider unwrapped).
+_NETWORK_KINDS: tuple[tuple[tuple[type[BaseException], ...], ErrorKind], ...] = (
+    ((DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.TCPTimedOutError), ErrorKind.TIMEOUT),
+    ((CannotResolveHostError, twisted_errors.DNSLookupError), ErrorKind.DNS_LOOKUP_FAILED),
+    ((DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError), ErrorKind.CONNECTION_REFUSED),
+    ((twisted_errors.ConnectionLost, twisted_errors.ConnectionDone), ErrorKind.CONNECTION_LOST),
+    ((ResponseDataLossError,), ErrorKind.TRUNCATED),
+    # Scrapy cancels a download for a body over DOWNLOAD_MAXSIZE (the Content-Length it announces
+    # or the bytes received so far).
+    ((DownloadCancelledError,), ErrorKind.TOO_LARGE),
+)
+
+
+def error_kind(failure_value: BaseException) -> ErrorKind:
+    """The kind of a failure the spider's errback receives, by its type."""
     if isinstance(failure_value, Refused):
         return failure_value.kind
-    message = str(failure_value)
-    name = type(failure_value).__name__
     if isinstance(failure_value, IgnoreRequest):
-        if "robots.txt" in message:
-            return None
-        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a gzip bomb
-            return "too_large"
-        if "max redirections" in message:
-            return "redirect_loop"
-        if "offsite" in message.lower():  # a meta refresh off the portal
-            return "offsite_redirect"
-        return "ignored"
-    if name == "DownloadCancelledError" and "max size" in message:
-        return "too_large"
-    if name == "ResponseDataLossError":
-        return "truncated"
-    return name
+        return ErrorKind.IGNORED
+    for types, kind in _NETWORK_KINDS:
+        if isinstance(failure_value, types):
+            return kind
+    return ErrorKind.NETWORK_ERROR
 
 
 class ContactAddon:
