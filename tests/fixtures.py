@@ -16,7 +16,20 @@ FIELDS = ("url", "site", "title", "published", "author", "category", "summary", 
 
 
 def _replay_sets() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if (p / "manifest.json").exists())
+    """The replay sets whose gold records the tests assert: the sets of single pages written with
+    the rules. Whole-portal sets (with a set.json, fixtures/README.md) are measured by the
+    benchmarks instead: a judging set's failures are reported, never tuned away in a test."""
+    return sorted(p for p in FIXTURES.iterdir() if (p / "manifest.json").exists() and not (p / "set.json").exists())
+
+
+def portal_sets(role: str | None = None) -> list[Path]:
+    """The whole-portal replay sets (fixtures/*/set.json), of one role ("tuning", "judging") or all."""
+    found = []
+    for path in sorted(FIXTURES.iterdir()):
+        description = path / "set.json"
+        if description.exists() and role in (None, json.loads(description.read_text(encoding="utf-8"))["role"]):
+            found.append(path)
+    return found
 
 
 def _golds(site_dir: Path) -> Iterator[Path]:
