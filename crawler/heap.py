@@ -1,6 +1,7 @@
-"""The cyclic garbage collector during a crawl, in both of its processes (the crawl's,
-crawler/fetch/spider.py, and the archive writer's, crawler/apply/writer.py), and during a
-re-extraction (crawler/reextract.py, before its workers are forked, so that they inherit it).
+"""The cyclic garbage collector during a crawl, in both of its processes (the crawl's, settled by
+crawler/fetch/pipeline.py once the run is open, and the archive writer's, crawler/apply/writer.py),
+and during a re-extraction (crawler/reextract.py, before its workers are forked, so that they
+inherit it).
 
 A page's extraction makes tens of thousands of short-lived objects, freed by reference counting
 as soon as the page is done. With Python's default threshold (a young collection every 700

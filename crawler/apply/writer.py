@@ -9,7 +9,7 @@ every save.
 Items arrive in order and are applied in order. The writer commits whenever it has caught up with
 the crawl (nothing more arrived for COMMIT_IDLE_SECONDS), and at the latest after COMMIT_EVERY
 items or COMMIT_SECONDS seconds: at a live crawl's pace that is every item, during a fast replay
-dozens at a time (one commit per save was a fifth of a save's cost). When the crawl's process
+dozens at a time (a commit costs a sizeable part of a save). When the crawl's process
 dies (kill -9), the socket closes: the writer commits what it has received, whole items only, and
 exits without closing the run, which the next run finds "running" and marks interrupted. The
 writer ignores SIGINT and SIGTERM, which a terminal or systemd sends to every process of the run:
