@@ -330,6 +330,13 @@ def m101_crawl_state_queued(db: Database) -> None:
     db.table("crawl_state").add_column("queued", str)
 
 
+@migrations()
+def m102_raw_page_warc_record(db: Database) -> None:
+    """A stored page names the WARC record that holds it as received (`tinbai crawl --warc`): its
+    WARC-Record-ID ("<urn:uuid:...>"), NULL for pages fetched without a WARC."""
+    db.table("raw_pages").add_column("warc_record_id", str)
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -58,6 +58,7 @@ def save_article(
     fetched_url: str | None = None,
     fetched_at: str | None = None,
     site_article_id: str | None = None,
+    warc_record_id: str | None = None,
 ) -> SaveResult:
     """Store `article`, deduplicating by URL first, then by the portal's id, then by content.
 
@@ -75,6 +76,7 @@ def save_article(
     (compressed, once per distinct body) with the version it produced.
     `fetched_url` defaults to page.url: the URL requested, which often differs from
     the canonical article.url (tracking parameters, mobile host, redirects).
+    `warc_record_id` is the WARC record holding the page as received, when the crawl wrote one.
     """
     seen_at = fetched_at or utc_now()
     if fetched_url is None and page is not None:
@@ -97,12 +99,15 @@ def save_article(
                 if page is not None and latest["raw_page_id"] is None:
                     # The version was saved without its page (an import, an older
                     # crawler): keep this identical fetch so it can be re-extracted.
-                    raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id)
+                    raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id,
+                                                 warc_record_id=warc_record_id)
                     _versions(db).update((article_id, latest["version"]), {"raw_page_id": raw_page_id})
+                elif page is not None and warc_record_id is not None:
+                    _name_warc_record(db, latest["raw_page_id"], page, warc_record_id)
                 return SaveResult("duplicate", article_id, latest["version"])
             version = latest["version"] + 1
             _update_article(db, article_id, _article_columns(article))
-            _add_version(db, article_id, version, article, page, seen_at)
+            _add_version(db, article_id, version, article, page, seen_at, warc_record_id)
             _replace_images(db, article_id, article.images)
             folded = _index(db, article_id, article)
             link_near_duplicate(db, article_id, article.text, folded=folded)
@@ -121,7 +126,7 @@ def save_article(
         folded = fold(article.text)
         original, hashvalues = find_original(db, article.text, folded=folded)
         article_id = _insert_article(db, article, seen_at, site_article_id, near_duplicate_of=original)
-        _add_version(db, article_id, 1, article, page, seen_at)
+        _add_version(db, article_id, 1, article, page, seen_at, warc_record_id)
         _replace_images(db, article_id, article.images)
         _index(db, article_id, article, folded=folded)
         store_signature(db, article_id, hashvalues)
@@ -215,15 +220,20 @@ def reextraction_outcome(
     return "same"
 
 
-def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None) -> int:
+def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None,
+                   warc_record_id: str | None = None) -> int:
     """Keep `page` compressed (Zstandard); an identical body already stored is reused.
 
     Returns the raw_pages id. Dedup is by the sha256 of the uncompressed body, so
-    a page re-fetched byte for byte costs nothing; the first URL and time are kept.
+    a page re-fetched byte for byte costs nothing; the first URL and time are kept,
+    and the first WARC record that holds the body (`warc_record_id`).
     """
     digest = hashlib.sha256(page.body).hexdigest()
     existing = db.execute("SELECT id FROM raw_pages WHERE sha256 = ?", [digest]).fetchone()
     if existing is not None:
+        if warc_record_id is not None:
+            db.execute("UPDATE raw_pages SET warc_record_id = ? WHERE id = ? AND warc_record_id IS NULL",
+                       [warc_record_id, existing[0]])
         return int(existing[0])
     return _insert(
         db,
@@ -237,7 +247,19 @@ def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int
             "sha256": digest,
             "article_id": article_id,
             "compression": RAW_PAGE_COMPRESSION,
+            "warc_record_id": warc_record_id,
         },
+    )
+
+
+def _name_warc_record(db: Database, raw_page_id: int | None, page: Page, warc_record_id: str) -> None:
+    """A page archived before the crawl wrote WARC, fetched again byte for byte into a WARC: its
+    stored copy now names that record."""
+    if raw_page_id is None:
+        return
+    db.execute(
+        "UPDATE raw_pages SET warc_record_id = ? WHERE id = ? AND warc_record_id IS NULL AND sha256 = ?",
+        [warc_record_id, raw_page_id, hashlib.sha256(page.body).hexdigest()],
     )
 
 
@@ -414,11 +436,13 @@ def _insert_article(
 
 
 def _add_version(
-    db: Database, article_id: int, version: int, article: Article, page: Page | None, seen_at: str
+    db: Database, article_id: int, version: int, article: Article, page: Page | None, seen_at: str,
+    warc_record_id: str | None = None,
 ) -> None:
     raw_page_id = None
     if page is not None:
-        raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id)
+        raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id,
+                                     warc_record_id=warc_record_id)
     _insert_version(db, article_id, version, article, raw_page_id, seen_at)
 
 

@@ -9,6 +9,10 @@ SPIDER_LOADER_CLASS = "crawler.fetch.spider.SiteSpiderLoader"
 TINBAI_DB = "tinbai.db"
 TINBAI_REPLAY = None
 TINBAI_RECORD = None
+# Where every response is also written as WARC 1.1 (crawler/fetch/warc.py; `tinbai crawl --warc DIR`),
+# and the size at which a WARC file is closed and the next one begun (bytes).
+TINBAI_WARC = None
+TINBAI_WARC_MAX_SIZE = 1 << 30
 TINBAI_CONTACT_URL = "https://github.com/tinbai/tinbai"
 # Incremental by default: see crawler/fetch/spider.py. TINBAI_FULL fetches every listing page and
 # every known article; TINBAI_REFRESH ([[younger_than_days, every_days], ...], JSON) overrides the

@@ -18,6 +18,8 @@ class FetchedArticle:
     article: Article
     url: str = ""  # as requested; page.url is where redirects ended
     site_article_id: str | None = None  # the portal's own id for the article (SiteProfile.article_id)
+    # The WARC record holding the page as received, when the crawl writes WARC (crawler/fetch/warc.py).
+    warc_record_id: str | None = None
 
 
 @dataclass

@@ -99,7 +99,7 @@ class Recorder:
             # article archived whose URL still looks never fetched, or the reverse.
             url = item.url or item.page.url
             result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
-                                  site_article_id=item.site_article_id)
+                                  site_article_id=item.site_article_id, warc_record_id=item.warc_record_id)
             record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
                          headers=item.page.headers)
             self._group_counts[result.status] += 1

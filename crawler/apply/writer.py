@@ -251,14 +251,16 @@ def _article_frames(item: FetchedArticle) -> tuple[tuple[str, tuple[Any, ...]], 
     """A FetchedArticle as two frames: its fields, and its page's body as raw bytes. Pickled with
     the rest, the body (57 KB a page) was copied into the pickle and out of it again."""
     page = item.page
-    return (_ARTICLE, (page.url, page.headers, page.status, item.article, item.url, item.site_article_id)), page.body
+    fields = (page.url, page.headers, page.status, item.article, item.url, item.site_article_id, item.warc_record_id)
+    return (_ARTICLE, fields), page.body
 
 
-def _fetched_article(fields: tuple[str, dict[str, str], int, Article, str, str | None], body: bytes) -> FetchedArticle:
+def _fetched_article(fields: tuple[str, dict[str, str], int, Article, str, str | None, str | None],
+                     body: bytes) -> FetchedArticle:
     """_article_frames() put together again."""
-    url, headers, status, article, requested, site_article_id = fields
+    url, headers, status, article, requested, site_article_id, warc_record_id = fields
     return FetchedArticle(page=Page(url=url, body=body, headers=headers, status=status), article=article,
-                          url=requested, site_article_id=site_article_id)
+                          url=requested, site_article_id=site_article_id, warc_record_id=warc_record_id)
 
 
 def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connection, log_level: str) -> None:

@@ -17,15 +17,20 @@ from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 @click.argument("sites", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every known portal.")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
-@click.option("--replay", type=click.Path(file_okay=False), help="Read pages only from this replay set.")
+@click.option("--replay", type=click.Path(),
+              help="Read pages only from here: a replay set (manifest directory), a WARC, a WARC directory, a WACZ.")
 @click.option("--record", type=click.Path(file_okay=False), help="Save every fetched page into this directory.")
+@click.option("--warc", type=click.Path(file_okay=False),
+              help="Also write every response, as received, into WARC files in this directory.")
+@click.option("--warc-max-size", default="1G", show_default=True, metavar="SIZE",
+              help="Close a WARC file and begin the next at this size (bytes, or with K, M, G).")
 @click.option("--start", multiple=True, help="Start from this URL instead of the portal's home (repeatable).")
 @click.option("--full", is_flag=True, help="Fetch every listing page and every known article, whatever the schedule.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
-    sites: tuple[str, ...], all_sites: bool, db: str, replay: str | None, record: str | None,
-    start: tuple[str, ...], full: bool, overrides: tuple[str, ...], verbose: bool,
+    sites: tuple[str, ...], all_sites: bool, db: str, replay: str | None, record: str | None, warc: str | None,
+    warc_max_size: str, start: tuple[str, ...], full: bool, overrides: tuple[str, ...], verbose: bool,
 ) -> None:
     """Crawl portals into the archive, then print what the run did.
 
@@ -36,7 +41,11 @@ def crawl(
     Exit code 0 when clean, 1 when the run finished with errors or was interrupted, 2 when it
     could not run (unknown site, bad replay set, archive locked, corrupt or unwritable).
 
-    Example: tinbai crawl nghean --replay fixtures/nghean --db nghean.db
+    --warc DIR writes every response the crawl receives (robots.txt, redirects and error pages
+    too) as WARC 1.1, the bytes as received; --replay reads a WARC, a directory of them or a WACZ
+    as well as a replay set.
+
+    Example: tinbai crawl nghean --replay fixtures/nghean --db nghean.db --warc warc/
     """
     from crawler import sites as registry
 
@@ -49,18 +58,24 @@ def crawl(
     except registry.UnknownSite as error:
         raise CouldNotRun(str(error.args[0])) from None
     if replay:
-        from crawler.fetch.replay import ManifestError, load_manifest
+        from crawler.fetch.replay import ManifestError, check_replay_source
 
         try:
-            load_manifest(replay)
+            check_replay_source(replay)
         except ManifestError as error:
             raise CouldNotRun(str(error)) from None
+    max_size = _size(warc_max_size)
+    if warc:
+        _check_warc_directory(warc)
     for url in start:
         if not all(profile.owns(url) for profile in profiles):
             raise CouldNotRun(f"--start {url} is not on {', '.join(p.key for p in profiles)}'s hosts")
     before = _check_archive(db)
 
     settings = _settings(db=db, replay=replay, record=record, overrides=overrides, verbose=verbose)
+    if warc:
+        settings.set("TINBAI_WARC", str(Path(warc).resolve()), priority="cmdline")
+        settings.set("TINBAI_WARC_MAX_SIZE", max_size, priority="cmdline")
     if full:
         settings.set("TINBAI_FULL", True, priority="cmdline")
     from scrapy.crawler import CrawlerProcess
@@ -94,6 +109,35 @@ def crawl(
         sys.exit(2)
     if any(summary["status"] != "ok" for summary in summaries):
         sys.exit(1)
+
+
+_UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _size(text: str) -> int:
+    """ "1G" -> 1073741824; bytes, or a number with K, M, G or T (powers of 1,024)."""
+    value = text.strip().upper().removesuffix("IB").removesuffix("B")
+    number, unit = (value[:-1], value[-1]) if value and value[-1] in _UNITS else (value, "")
+    try:
+        size = int(float(number) * _UNITS[unit])
+    except ValueError:
+        raise CouldNotRun(f"--warc-max-size takes a size such as 1G, 500M or 1048576, not {text!r}") from None
+    if size < 1 << 10:
+        raise CouldNotRun(f"--warc-max-size {text} is too small: a WARC file holds at least 1K")
+    return size
+
+
+def _check_warc_directory(directory: str) -> None:
+    """Make the WARC directory, and try writing in it, before the crawl starts."""
+    import tempfile
+
+    path = Path(directory)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise CouldNotRun(f"cannot write WARC files in {directory}: {error.strerror or error}") from None
 
 
 def _check_archive(db: str) -> int:

@@ -42,6 +42,11 @@ from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger(__name__)
 
+# The request meta key under which crawler.fetch.warc.WarcMiddleware leaves the WARC-Record-ID of the
+# record holding a response's payload, for the spider to put on the item (and the archive on the
+# raw page). Here, not in that module, so that a crawl without --warc never imports warcio.
+WARC_RECORD_META = "warc_record_id"
+
 
 class UrlFingerprinter:
     """Scrapy's request fingerprints (REQUEST_FINGERPRINTER_CLASS), which its duplicate filter keys

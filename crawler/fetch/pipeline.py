@@ -63,6 +63,9 @@ class ArchivePipeline:
             if hasattr(spider, "plan"):
                 spider.plan = self._plan(db, spider)
             self.run_id = start_run(db, self.site)
+        if self.crawler.stats is not None:
+            # Named by the warcinfo record of the run's WARC files (crawler/fetch/warc.py).
+            self.crawler.stats.set_value("tinbai/run", self.run_id)
         # What the run keeps until it ends now exists (Scrapy, the plan, the replay manifest).
         heap.settle()
         if self.mode == "inline":

@@ -6,7 +6,9 @@ A replay set is a directory with manifest.json:
 body relative to the directory. A URL not in the manifest answers 404.
 
 Replay is a Scrapy download handler, so everything above the network (robots.txt, redirects,
-retries, decompression, offsite filtering) runs exactly as in a live crawl.
+retries, decompression, offsite filtering) runs exactly as in a live crawl. The same handler replays
+web archives (a WARC, a directory of WARCs, a WACZ: crawler/fetch/warcreplay.py) when TINBAI_REPLAY
+names one instead of a manifest directory.
 """
 
 from __future__ import annotations
@@ -145,8 +147,30 @@ def _shared(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return dict(items)
 
 
+def is_web_archive(path: str | Path) -> bool:
+    """Whether `path` names a WARC, a WACZ or a directory of them, rather than a manifest replay set."""
+    path = Path(path)
+    if path.is_dir():
+        return not (path / "manifest.json").exists()
+    return path.exists()
+
+
+def check_replay_source(path: str | Path) -> None:
+    """Read what `--replay` names (a manifest directory or web archives) once before the crawl, so a
+    bad one is a clear error (ManifestError) instead of a failed start."""
+    if not is_web_archive(path):
+        load_manifest(path)
+        return
+    from crawler.fetch.warcreplay import WarcReplayError, load_warc_replay
+
+    try:
+        load_warc_replay(path)
+    except WarcReplayError as error:
+        raise ManifestError(str(error)) from None
+
+
 class ReplayDownloadHandler(BaseDownloadHandler):
-    """Answers http(s) requests from a replay set: the network is never touched."""
+    """Answers http(s) requests from a replay set or web archives: the network is never touched."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -154,7 +178,15 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         if not directory:
             raise NotConfigured("TINBAI_REPLAY is not set")
         skipped: list[str] = []
-        self.pages = load_manifest(directory, skipped=skipped)
+        self.pages: dict[str, SavedPage] = {}
+        self.archives: Any = None  # a crawler.fetch.warcreplay.WarcReplay, imported only when replayed
+        if is_web_archive(directory):
+            from crawler.fetch.warcreplay import load_warc_replay
+
+            self.archives = load_warc_replay(directory)
+            skipped = list(self.archives.problems)
+        else:
+            self.pages = load_manifest(directory, skipped=skipped)
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         if skipped and crawler.stats is not None:
             # Counted as the run's errors by crawler.pipelines (ERROR_STATS_PREFIX); max, not a
@@ -162,6 +194,8 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             crawler.stats.max_value("tinbai/errors/bad_manifest_entry", len(skipped))
 
     async def download_request(self, request: Request) -> Response:
+        if self.archives is not None:
+            return self._from_archives(request)
         # A request's URL is already escaped (scrapy.Request does it): mostly found as it is.
         saved = self.pages.get(request.url.split("#", 1)[0]) or self.pages.get(replay_key(request.url))
         if saved is None:
@@ -170,15 +204,32 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         if saved.path is not None:
             with open(saved.path, "rb") as file:
                 body = file.read()
+        self._check_size(request, body)
+        headers = Headers(saved.headers)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return response_class(url=request.url, status=saved.status, headers=headers, body=body, request=request)
+
+    def _from_archives(self, request: Request) -> Response:
+        conditional = {name: value.decode("latin-1") for name in ("If-None-Match", "If-Modified-Since")
+                       if (value := request.headers.get(name))}
+        answer = self.archives.answer(replay_key(request.url), conditional)
+        if answer is None:
+            return Response(url=request.url, status=404, body=b"", request=request)
+        self._check_size(request, answer.body)
+        headers = Headers()
+        for name, value in answer.headers:
+            headers.appendlist(name, value)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=answer.body)
+        return response_class(url=request.url, status=answer.status, headers=headers, body=answer.body,
+                              request=request)
+
+    def _check_size(self, request: Request, body: bytes) -> None:
         maxsize = request.meta.get("download_maxsize", self.maxsize)
         if maxsize and len(body) > maxsize:
             # What the live download handler raises for a body over DOWNLOAD_MAXSIZE.
             raise DownloadCancelledError(
                 f"Received {len(body)} bytes which is larger than download max size ({maxsize}) in request {request}."
             )
-        headers = Headers(saved.headers)
-        response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return response_class(url=request.url, status=saved.status, headers=headers, body=body, request=request)
 
 
 class RecorderMiddleware:
@@ -239,7 +290,8 @@ class RecorderMiddleware:
 
 class ReplayAddon:
     """`-s TINBAI_REPLAY=DIR` swaps the network for a replay set and drops politeness delays
-    (there is no server to spare); `-s TINBAI_RECORD=DIR` records what a crawl fetches."""
+    (there is no server to spare); `-s TINBAI_RECORD=DIR` records what a crawl fetches as a replay
+    set, `-s TINBAI_WARC=DIR` as WARC files (crawler/fetch/warc.py)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         # "spider" priority: above the project's polite defaults, below -s on the command line.
@@ -259,4 +311,9 @@ class ReplayAddon:
             # 950: closest to the downloader, so responses are saved before redirects are
             # followed and before gzip is undone: the bytes exactly as the server sent them.
             middlewares["crawler.fetch.replay.RecorderMiddleware"] = 950
+            settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+        if settings.get("TINBAI_WARC"):
+            middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+            # 960: nearer the downloader still; named here, so that warcio is imported only when asked for.
+            middlewares["crawler.fetch.warc.WarcMiddleware"] = 960
             settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")

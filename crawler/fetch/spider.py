@@ -31,7 +31,7 @@ from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModi
 from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.record import ErrorKind, http_error
 from crawler.fetch.links import links_of
-from crawler.fetch.middlewares import error_kind
+from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.sites import SiteProfile
 
 
@@ -180,7 +180,8 @@ class PortalSpider(scrapy.Spider):
                              status=response.status)
             return
         yield FetchedArticle(page=page, article=article, url=url,
-                             site_article_id=self.profile.article_id(article.url or url))
+                             site_article_id=self.profile.article_id(article.url or url),
+                             warc_record_id=response.meta.get(WARC_RECORD_META))
 
     def _not_html(self, response: Response, url: str, page_type: str) -> CrawlError:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
