@@ -1,8 +1,10 @@
-"""`tinbai export`: the selected articles as JSON lines or CSV on standard output, streamed."""
+"""`tinbai export`: the selected articles as JSON lines or CSV, streamed; or their stored pages as a
+WARC or a WACZ (archive/query/webarchive.py)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,17 +15,25 @@ from crawler.cli.query import build_filters, filter_options, open_readonly
 
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc", "wacz"]), default="jsonl",
+              show_default=True, help="Articles (jsonl, csv), or their stored pages for web archives (warc, wacz).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (required for warc and wacz).")
 @filter_options
-def export(db: str, fmt: str, **options: Any) -> None:
-    """Write every selected article (one JSON object a line, or CSV rows) to standard output.
+def export(db: str, fmt: str, output: str | None, **options: Any) -> None:
+    """Write every selected article (one JSON object a line, or CSV rows) to standard output or -o FILE.
 
     Rows stream from the archive as they are written: memory stays flat however large it is.
     Re-posts of an earlier article are left out unless --include-near-duplicates.
 
+    --format warc writes the stored page of every version of the selected articles as WARC 1.1
+    response records (its URL, fetch time, status, stored headers and body); --format wacz packages
+    that WARC as a WACZ 1.1.1 (with its CDXJ index, pages.jsonl and datapackage.json), which
+    ReplayWeb.page and pywb open.
+
     Example: tinbai export --db nghean.db --format csv --site nghean --since 2026 > nghean-2026.csv
+
+    Example: tinbai export --db nghean.db --format wacz --site nghean -o nghean.wacz
     """
-    from archive.query.export import export_rows, write_csv, write_jsonl
     from archive.query.filters import FilterError
 
     filters = build_filters(options)
@@ -31,7 +41,53 @@ def export(db: str, fmt: str, **options: Any) -> None:
         filters.where()
     except FilterError as error:
         raise CouldNotRun(str(error)) from None
+    if fmt in ("warc", "wacz"):
+        if output is None:
+            raise CouldNotRun(f"--format {fmt} writes a file: name it with -o FILE")
+        _export_pages(db, fmt, Path(output), filters)
+        return
+    from archive.query.export import export_rows, write_csv, write_jsonl
+
     writer = write_jsonl if fmt == "jsonl" else write_csv
     with open_readonly(db) as archive:
-        written = writer(export_rows(archive, filters), sys.stdout)
+        if output is None:
+            written = writer(export_rows(archive, filters), sys.stdout)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    written = writer(export_rows(archive, filters), out)
+            except OSError as error:
+                raise CouldNotRun(f"cannot write {output}: {error.strerror or error}") from None
     click.echo(f"{written} article(s) exported", err=True)
+
+
+def _export_pages(db: str, fmt: str, output: Path, filters: Any) -> None:
+    import os
+    import tempfile
+
+    from archive.query.webarchive import stored_pages, write_wacz, write_warc
+
+    if not output.parent.is_dir():
+        raise CouldNotRun(f"cannot write {output}: no directory {output.parent}")
+    description = f"The stored pages of the tinbai archive {Path(db).name}" + (
+        f" ({', '.join(f'{k}={v}' for k, v in vars(filters).items() if v)})" if any(vars(filters).values()) else ""
+    )
+    with open_readonly(db) as archive:
+        pages = stored_pages(archive, filters)
+        try:
+            if fmt == "wacz":
+                written = write_wacz(pages, output, title=f"tinbai: {Path(db).stem}", description=description)
+            else:
+                # Written beside the target and renamed: a failed export leaves no half WARC under its name.
+                fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+                try:
+                    with os.fdopen(fd, "wb") as out:
+                        written = write_warc(pages, out, filename=output.name, description=description)
+                    os.replace(partial, output)
+                finally:
+                    if os.path.exists(partial):
+                        os.unlink(partial)
+        except OSError as error:
+            raise CouldNotRun(f"cannot write {output}: {error.strerror or error}") from None
+    articles = len({page.article_id for page in written})
+    click.echo(f"{len(written)} stored page(s) of {articles} article(s) exported to {output}", err=True)

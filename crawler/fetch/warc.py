@@ -31,13 +31,10 @@ same directory find it: keep the directory whole.
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import os
-import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
@@ -50,28 +47,24 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from archive.warcrecords import (
+    RawHeaders,
+    new_writer,
+    payload_digest,
+    response_record,
+    status_line,
+    warc_date,
+    warcinfo_record,
+)
 from crawler.fetch.middlewares import WARC_RECORD_META
 
 logger = logging.getLogger(__name__)
 
-WARC_VERSION = "1.1"
 DEFAULT_MAX_SIZE = 1 << 30
 REVISIT_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-WARC_1_1_SPEC = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
-
-
-class RawHeaders(StatusAndHeaders):
-    """HTTP headers written back as the bytes they were read as. warcio encodes a header block as
-    ASCII and %-escapes any other byte; a server's header in UTF-8 ("Content-Disposition: attachment;
-    filename=Nghị quyết.pdf") would be recorded altered. Values here are the received bytes decoded as
-    Latin-1, so encoding them as Latin-1 gives the same bytes back."""
-
-    def compute_headers_buffer(self, header_filter: Any = None) -> None:
-        self.headers_buff = self.to_bytes(header_filter, encoding="latin-1")
 
 
 def header_pairs(headers: Any, *, drop: tuple[bytes, ...] = ()) -> list[tuple[str, str]]:
@@ -83,54 +76,6 @@ def header_pairs(headers: Any, *, drop: tuple[bytes, ...] = ()) -> list[tuple[st
         for value in values:
             pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     return pairs
-
-
-def payload_digest(body: bytes) -> str:
-    """The WARC-Payload-Digest warcio writes for these bytes: "sha1:" and the base-32 SHA-1."""
-    digester = Digester("sha1")
-    digester.update(body)
-    return str(digester)
-
-
-def warc_date(moment: datetime | None = None) -> str:
-    """WARC 1.1's date: UTC, microseconds ("2026-12-05T03:15:00.123456Z")."""
-    moment = (moment or datetime.now(UTC)).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def tinbai_version() -> str:
-    try:
-        return importlib.metadata.version("tinbai")
-    except importlib.metadata.PackageNotFoundError:  # run from a source tree never installed
-        return "unknown"
-
-
-def response_record(writer: WARCWriter, url: str, status: int, headers: list[tuple[str, str]], body: bytes, *,
-                    protocol: str = "HTTP/1.1", date: str, extra: dict[str, str] | None = None) -> ArcWarcRecord:
-    """A WARC response record of `body` with its status line and `headers` (used by the export too)."""
-    http_headers = RawHeaders(status_line(status), headers, protocol=protocol)
-    return writer.create_warc_record(
-        url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
-        warc_headers_dict={"WARC-Date": date, **(extra or {})},
-    )
-
-
-def status_line(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:  # a status HTTP does not name (a portal's 499)
-        return str(status)
-
-
-def warcinfo_record(writer: WARCWriter, filename: str, fields: dict[str, Any]) -> ArcWarcRecord:
-    info = {
-        "software": f"tinbai/{tinbai_version()} (warcio/{importlib.metadata.version('warcio')})",
-        "format": f"WARC File Format {WARC_VERSION}",
-        "conformsTo": WARC_1_1_SPEC,
-        "hostname": socket.gethostname(),
-        **fields,
-    }
-    return writer.create_warcinfo_record(filename, info)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +157,7 @@ class WarcFiles:
         self.path = final
         # "x": a name already taken (another run started the same second) is never overwritten.
         self.file = open(final.with_name(final.name + ".open"), "xb")  # noqa: SIM115 - closed in close()
-        self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
+        self.writer = new_writer(self.file)
         self.writer.write_record(warcinfo_record(self.writer, final.name, self.info))
 
     def close(self) -> None:
@@ -311,7 +256,7 @@ class WarcMiddleware:
             record = self._revisit(writer, url, RawHeaders(status_line(response.status), headers, protocol=protocol),
                                    REVISIT_IDENTICAL, earlier, date, extra)
         else:
-            record = response_record(writer, url, response.status, headers, body, protocol=protocol, date=date,
+            record = response_record(writer, url, response.status, headers, body, date=date, protocol=protocol,
                                      extra=extra)
         writer.write_request_response_pair(self._request_record(writer, request, url), record)
         record_id = str(record.rec_headers.get_header("WARC-Record-ID"))
@@ -343,7 +288,7 @@ class WarcMiddleware:
         if parsed.port and parsed.port != {"http": 80, "https": 443}.get(parsed.scheme):
             host += f":{parsed.port}"
         headers = [("Host", host), *header_pairs(request.headers, drop=(b"host",))]
-        http_headers = RawHeaders(f"{target} HTTP/1.1", headers, protocol=request.method, is_http_request=True)
+        http_headers = RawHeaders(f"{request.method} {target} HTTP/1.1", headers, is_http_request=True)
         body = request.body or b""
         # The target URI and date are the response's (write_request_response_pair sets them).
         return writer.create_warc_record(url, "request", payload=BytesIO(body), length=len(body),
