@@ -84,7 +84,8 @@ class WarcReplay:
         for file, member in _sources(self.path):
             self.sources.append((file, member))
         if not self.sources:
-            raise WarcReplayError(f"{path}: no WARC files (*.warc, *.warc.gz, *.wacz) to replay")
+            raise WarcReplayError(f"{path}: neither a replay set (manifest.json) nor WARC files (*.warc, *.warc.gz,"
+                                  " *.wacz) to replay")
         responses_by_id: dict[str, Location] = {}
         responses_by_digest: dict[tuple[str, str], Location] = {}
         revisits: list[tuple[str, str, Location, str, str, str]] = []
