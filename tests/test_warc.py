@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -398,19 +399,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_pywb_replays_an_article_from_the_crawls_warc(tmp_path: Path, tinbai: Any) -> None:
+def test_pywb_replays_an_article_from_the_crawls_warc_and_the_exported_wacz(tmp_path: Path, tinbai: Any) -> None:
     warc = tmp_path / "warc"
     crawl(tinbai, tmp_path / "a.db", "--replay", str(NGHEAN), "--warc", str(warc))
     [path] = warc_files(warc)
+    wacz = tmp_path / "nghean.wacz"
+    assert tinbai("export", "--db", str(tmp_path / "a.db"), "--format", "wacz", "-o", str(wacz)).returncode == 0
     root = tmp_path / "pywb"
     root.mkdir()
-    for args in (["init", "tinbai"], ["add", "tinbai", str(path)]):
+    for args in (["init", "crawl"], ["add", "crawl", str(path)],
+                 ["init", "export"], ["add", "--unpack-wacz", "export", str(wacz)]):
         subprocess.run([str(BIN / "wb-manager"), *args], cwd=root, capture_output=True, check=True, timeout=60)
     port = _free_port()
     server = subprocess.Popen([str(BIN / "wayback"), "-b", "127.0.0.1", "-p", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        base = f"http://127.0.0.1:{port}/tinbai"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -419,13 +422,14 @@ def test_pywb_replays_an_article_from_the_crawls_warc(tmp_path: Path, tinbai: An
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, "pywb did not start"
                 time.sleep(0.2)
-        # id_: the page as archived, byte for byte; mp_: pywb's rewritten replay of it.
-        original = urllib.request.urlopen(f"{base}/id_/{ARTICLE}", timeout=10).read()
-        assert original == ARTICLE_FILE.read_bytes()
-        replayed = urllib.request.urlopen(f"{base}/mp_/{ARTICLE}", timeout=10).read().decode("utf-8")
         expected = json.loads((NGHEAN / "expected" / "34858.json").read_text(encoding="utf-8"))
-        assert expected["title"] in replayed
-        assert expected["text"].split("\n\n")[1] in replayed
+        for collection in ("crawl", "export"):
+            base = f"http://127.0.0.1:{port}/{collection}"
+            # id_: the page as archived, byte for byte; mp_: pywb's rewritten replay of it.
+            original = urllib.request.urlopen(f"{base}/id_/{ARTICLE}", timeout=10).read()
+            assert original == ARTICLE_FILE.read_bytes(), collection
+            replayed = urllib.request.urlopen(f"{base}/mp_/{ARTICLE}", timeout=10).read().decode("utf-8")
+            assert expected["title"] in replayed and expected["text"].split("\n\n")[1] in replayed, collection
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -483,3 +487,49 @@ def test_the_manifest_replay_still_imports_no_warc_code(tmp_path: Path) -> None:
                             cwd=Path(__file__).resolve().parents[1])
     assert result.stdout.strip() == "[]"
 
+
+
+# --- kill -9 -----------------------------------------------------------------------------------------
+
+
+def _records_of(path: Path) -> list[Any]:
+    """(type, record id, target URI) of every whole record of a WARC, also one a kill cut short."""
+    found = []
+    with path.open("rb") as file:
+        try:
+            for record in ArchiveIterator(file):
+                record.content_stream().read()
+                found.append((record.rec_type, record.rec_headers.get_header("WARC-Record-ID"),
+                              record.rec_headers.get_header("WARC-Target-URI")))
+        except Exception:  # noqa: BLE001 - the record being written when the process died
+            pass
+    return found
+
+
+@pytest.mark.slow
+def test_kill_9_leaves_whole_records_that_the_archive_names(tmp_path: Path, tinbai: Any) -> None:
+    """Crawls killed with -9 at random moments, then one to the end, into one WARC directory: every
+    stored page names a record that is in the WARC files, and every closed file checks."""
+    from tests.test_faults import KILLABLE, start_crawl_recorded
+
+    rng = random.Random(21)
+    warc = tmp_path / "warc"
+    db = tmp_path / "killed.db"
+    for _ in range(4):
+        process = start_crawl_recorded(db, NGHEAN, "--warc", str(warc), "--full", *KILLABLE)
+        time.sleep(rng.uniform(0.5, 4.0))
+        process.kill()
+        process.communicate()
+    crawl(tinbai, db, "--replay", str(NGHEAN), "--warc", str(warc), "--full")
+    opened = sorted(warc.glob("*.warc.gz.open"))
+    assert opened, "no crawl was killed while writing"
+    for path in warc_files(warc):
+        warcio_check(path)
+    records = [record for path in [*warc_files(warc), *opened] for record in _records_of(path)]
+    responses = {record_id: uri for kind, record_id, uri in records if kind == "response"}
+    stored = db_rows(db, "SELECT url, warc_record_id FROM raw_pages")
+    assert stored and all(record_id is not None for _, record_id in stored)
+    assert [(url, record_id) for url, record_id in stored if responses.get(record_id) != url] == []
+    # A killed run's revisits refer to records written before them.
+    ids = [record_id for _, record_id, _ in records]
+    assert len(ids) == len(set(ids))
