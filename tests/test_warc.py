@@ -14,6 +14,7 @@ import io
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -533,3 +534,13 @@ def test_kill_9_leaves_whole_records_that_the_archive_names(tmp_path: Path, tinb
     # A killed run's revisits refer to records written before them.
     ids = [record_id for _, record_id, _ in records]
     assert len(ids) == len(set(ids))
+
+
+def test_the_warc_benchmark_runs_on_a_tiny_portal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import warc as bench_warc
+
+    assert bench_warc.main(["--articles", "30", "--rounds", "1", "--keep", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    [archived_by] = re.findall(r"articles archived by each kind: (.*)", printed)
+    assert archived_by == "{'plain': {30}, 'warc': {30}, 'replay_warc': {30}}"
+    assert [line.split()[0] for line in printed.splitlines()[-3:]] == ["plain", "warc", "replay_warc"]
