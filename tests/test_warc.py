@@ -544,3 +544,54 @@ def test_the_warc_benchmark_runs_on_a_tiny_portal(tmp_path: Path, capsys: pytest
     [archived_by] = re.findall(r"articles archived by each kind: (.*)", printed)
     assert archived_by == "{'plain': {30}, 'warc': {30}, 'replay_warc': {30}}"
     assert [line.split()[0] for line in printed.splitlines()[-3:]] == ["plain", "warc", "replay_warc"]
+
+
+# --- the middleware alone ----------------------------------------------------------------------------
+
+
+def _middleware(directory: Path) -> Any:
+    from scrapy.utils.test import get_crawler
+
+    from crawler.fetch.warc import WarcMiddleware
+
+    return WarcMiddleware.from_crawler(get_crawler(settings_dict={"TINBAI_WARC": str(directory)}))
+
+
+def test_header_bytes_are_recorded_as_received(tmp_path: Path) -> None:
+    """A header in UTF-8 (a portal's attachment name) is kept byte for byte, not %-escaped."""
+    from scrapy import Request
+    from scrapy.http import Response
+
+    middleware = _middleware(tmp_path)
+    disposition = "attachment; filename=Nghị quyết số 12.pdf".encode()
+    request = Request(f"{SITE}/files/nghi-quyet-12.pdf")
+    response = Response(request.url, status=200, body=b"%PDF-1.4", request=request,
+                        headers={"Content-Type": "application/pdf", "Content-Disposition": disposition})
+    assert middleware.process_response(request, response) is response
+    middleware.spider_closed()
+    [path] = warc_files(tmp_path)
+    warcio_check(path)
+    assert b"Content-Disposition: " + disposition + b"\r\n" in gzip.decompress(path.read_bytes())
+    [record] = [r for r in warcio_index(path) if r["warc-type"] == "response"]
+    assert request.meta["warc_record_id"] == record["warc-record-id"]
+
+
+def test_a_warc_that_cannot_be_written_stops_the_crawl_not_the_page(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from crawler.fetch.warc import WarcFiles
+
+    def full(self: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(WarcFiles, "current", full)
+    middleware = _middleware(tmp_path)
+    for number in range(2):
+        request = Request(f"{SITE}/vi-vn/tin/bai/1-2-{number}")
+        response = Response(request.url, status=200, body=b"<html></html>", request=request)
+        # The page goes on to the spider (and the archive) without a record id; the WARC stops.
+        assert middleware.process_response(request, response) is response
+        assert "warc_record_id" not in request.meta
+    assert middleware.failed and middleware.records == 0

@@ -230,12 +230,19 @@ class WarcMiddleware:
             # hand is still archived; the run stops and ends "interrupted", and says why.
             self.failed = True
             logger.error("cannot write the WARC in %s (%s); closing the crawl", self.directory, error)
-            if self.crawler.engine is not None:
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_failed"))
+            self._close_crawl()
             return response
         request.meta[WARC_RECORD_META] = payload_id
         self.records += 1
         return response
+
+    def _close_crawl(self) -> None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (the middleware used on its own)
+            return
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason="warc_write_failed"))
 
     def _write(self, writer: WARCWriter, request: Request, response: Response, date: str) -> str:
         """Write the response (or a revisit) and its request; returns the id of the record that holds
