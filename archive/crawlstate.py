@@ -53,6 +53,10 @@ class CrawlPlan:
     known: set[str] = field(default_factory=set)  # URLs fetched (or archived) before this run
     due: list[tuple[str, str]] = field(default_factory=list)  # (url, kind) to fetch whatever the listings say
     validators: dict[str, dict[str, str]] = field(default_factory=dict)  # url -> conditional request headers
+    # What each URL fetched before turned out to be, when not an article: "listing", "feed", "page"
+    # (a portal without a profile: neither article nor listing), and when it was last fetched.
+    kinds: dict[str, str] = field(default_factory=dict)
+    fetched: dict[str, str] = field(default_factory=dict)
 
     def is_due(self, url: str) -> bool:
         return url in self._due_urls
@@ -107,6 +111,9 @@ def load_plan(
             plan.validators[url] = headers
         if fetched is not None:
             plan.known.add(url)
+            if kind != "article" and error is None:
+                plan.kinds[url] = kind
+                plan.fetched[url] = fetched
         if fetched is None or (queued is not None and queued > fetched):
             plan.add_due(url, kind)
             continue
@@ -138,7 +145,9 @@ def record_fetch(
     db: Database, url: str, *, site: str, kind: str, status: int | None, error: str | None = None,
     headers: dict[str, str] | None = None, when: str | None = None,
 ) -> None:
-    """Remember the outcome of fetching `url`: its status, error kind and validators.
+    """Remember the outcome of fetching `url`: what it was (`kind`), its status, error kind and
+    validators. A URL queued as one kind may turn out another on a portal without a profile (a
+    link taken for a listing is a contact page): the fetch says what it is.
 
     A 304 keeps the stored validators unless it sends new ones; a failure keeps them too.
     """
@@ -147,12 +156,13 @@ def record_fetch(
     transient = is_transient(error)
     with write_transaction(db):
         # One statement for a URL seen before or not: a first fetch that failed transiently
-        # starts at one failure, a known URL keeps its kind and discovery time.
+        # starts at one failure, a known URL keeps its discovery time.
         db.conn.execute(
             "INSERT INTO crawl_state (url, site, kind, discovered, fetched, status, error, failures, etag,"
             " last_modified) VALUES (:url, :site, :kind, :when, :when, :status, :error, :failed, :etag, :modified)"
-            " ON CONFLICT(url) DO UPDATE SET fetched = excluded.fetched, status = excluded.status,"
-            " error = excluded.error, failures = CASE WHEN :failed THEN crawl_state.failures + 1 ELSE 0 END,"
+            " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind, fetched = excluded.fetched,"
+            " status = excluded.status, error = excluded.error,"
+            " failures = CASE WHEN :failed THEN crawl_state.failures + 1 ELSE 0 END,"
             " etag = coalesce(excluded.etag, crawl_state.etag),"
             " last_modified = coalesce(excluded.last_modified, crawl_state.last_modified)",
             {"url": url, "site": site, "kind": kind, "when": when, "status": status, "error": error,
@@ -160,13 +170,17 @@ def record_fetch(
         )
 
 
-def record_listing(db: Database, url: str, *, site: str, status: int, queued: Iterable[tuple[str, str]]) -> None:
-    """A listing page was read: it is done, and the links it queued are pending until fetched.
+def record_listing(
+    db: Database, url: str, *, site: str, status: int, queued: Iterable[tuple[str, str]], kind: str = "listing",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A listing page (or a feed, or another page of a portal without a profile: `kind`) was read:
+    it is done, and the links it queued are pending until fetched.
 
     One transaction, so a run killed at any moment leaves either both or neither."""
     when = utc_now()
     with write_transaction(db):
-        record_fetch(db, url, site=site, kind="listing", status=status, when=when)
+        record_fetch(db, url, site=site, kind=kind, status=status, when=when, headers=headers)
         db.conn.executemany(
             "INSERT INTO crawl_state (url, site, kind, discovered, queued, failures) VALUES (?, ?, ?, ?, ?, 0)"
             " ON CONFLICT(url) DO UPDATE SET queued = excluded.queued",

@@ -337,6 +337,28 @@ def m102_raw_page_warc_record(db: Database) -> None:
     db.table("raw_pages").add_column("warc_record_id", str)
 
 
+@migrations()
+def m103_portals_and_url_shapes(db: Database) -> None:
+    """The portals an archive crawls beyond the built-in ones (`tinbai sites add URL`), and what a
+    crawl learned of each portal without a profile (archive/sites.py): its CMS family and its URL
+    shapes, so that the next run starts from them."""
+    # One row per portal added by hand or crawled by its URL, and per built-in portal removed
+    # (`removed` set: `tinbai crawl --all` leaves it out). `key` is the host without "www.".
+    db.table("sites").create(
+        {"key": str, "name": str, "home": str, "added": str, "removed": str, "cms": str},
+        pk="key",
+        not_null={"home", "added"},
+    )
+    # One row per URL shape of a portal ("news/*/{slug-n}.html"): how many of its pages were
+    # articles, listings, or other pages (contact, documents, galleries).
+    db.table("url_shapes").create(
+        {"site": str, "shape": str, "articles": int, "listings": int, "pages": int, "updated": str},
+        pk=("site", "shape"),
+        not_null={"updated"},
+        defaults={"articles": 0, "listings": 0, "pages": 0},
+    )
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -32,6 +32,8 @@ TINBAI_RETRY_AFTER_MAX = 120
 TINBAI_USER_AGENT = "tinbai/0.1 (news archive crawler; +{contact})"
 USER_AGENT = TINBAI_USER_AGENT.format(contact=TINBAI_CONTACT_URL)
 ROBOTSTXT_OBEY = True
+# Scrapy's own parser (Protego), keeping the file's Sitemap: lines for the discovering spider.
+ROBOTSTXT_PARSER = "crawler.fetch.middlewares.SitemapRobotParser"
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 # The pipeline hands each item to the archive writer and returns at once, so a response's items

@@ -2,7 +2,9 @@
 what the crawl state must remember (a listing read, a 304, a URL skipped by policy).
 
 `url` is always the URL the spider asked for, before any redirect: the key of its crawl state.
-`page_type` says what the URL was fetched as, "article" or "listing".
+`page_type` says what the URL was fetched as, or what it turned out to be: "article", "listing",
+"feed" (a sitemap or RSS feed), or "page" (a page of a portal without a profile that was neither an
+article nor a listing: contact, documents, a gallery).
 """
 
 from __future__ import annotations
@@ -34,19 +36,33 @@ class CrawlError:
 
 @dataclass
 class NotModified:
-    """A conditional re-fetch answered 304: the archived article is still current."""
+    """A conditional re-fetch answered 304: the archived article (or the feed) is still current."""
 
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    page_type: str = "article"
 
 
 @dataclass
 class ListingRead:
-    """A listing (or the home page) was read; `queued` are the (url, page_type) it asked for."""
+    """A listing (or the home page, a feed, another page) was read; `queued` are the (url,
+    page_type) it asked for. `kind` is what the page was: "listing", "feed" or "page"."""
 
     url: str
     status: int
     queued: list[tuple[str, str]] = field(default_factory=list)
+    kind: str = "listing"
+    headers: dict[str, str] = field(default_factory=dict)  # validators for the next conditional fetch
+
+
+@dataclass
+class SiteLearned:
+    """What a run learned of its portal: the CMS family its pages show, and its URL shapes' counts
+    of articles, listings and other pages (crawler/sites/shapes.py), to start the next run from."""
+
+    home: str
+    cms: str | None
+    shapes: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 @dataclass

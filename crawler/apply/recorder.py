@@ -1,7 +1,8 @@
 """Items -> archive: what each item the spider yields changes in the archive, and the run's counts.
 
 Data flow: the pipeline (crawler/fetch/pipeline.py) hands every item to a Recorder, in the crawl's own
-process or in the archive writer's (crawler/apply/writer.py); the Recorder saves articles
+process or in the archive writer's (crawler/apply/writer.py), with the run it belongs to (a crawl of
+several portals side by side has a run for each, and one writer); the Recorder saves articles
 (archive.save_article: dedup, versions, full-text index) and remembers each URL's outcome in the
 crawl state. It never imports Scrapy.
 
@@ -16,16 +17,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass, field
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
 from archive.crawlstate import touch_article
+from archive.sites import save_learning
 from archive.transaction import WriteGroup, write_transaction
-from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, SiteLearned, Skipped
 from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger("crawler.pipelines")
 
-Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped
+Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped | SiteLearned
 
 # SQLite's page cache for the run's writes (KB; SQLite's default is 2 MB). A save touches the
 # B-trees of the raw pages, both full-text indexes and the LSH buckets: with 2 MB, pages written a
@@ -34,40 +37,65 @@ Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped
 WRITE_CACHE_KB = 64 * 1024
 
 
-class Recorder:
-    """One run's writes into the archive at `path`: open, apply() items, commit(), finish()."""
+@dataclass
+class RunTally:
+    """One run's counts: those committed, and those of the open transaction (kept until it commits,
+    since a failed group is redone item by item and counted again)."""
 
-    def __init__(self, path: str, site: str, run_id: int) -> None:
+    site: str
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    group_counts: Counter[str] = field(default_factory=Counter)
+    group_errors: Counter[str] = field(default_factory=Counter)
+
+
+class Recorder:
+    """Runs' writes into the archive at `path`: open_run(), apply() items, commit(), finish().
+
+    One Recorder serves the runs of every portal a crawl process crawls side by side: each item is
+    applied for its run (`run_id`), so that one writer keeps the archive's writes serialized.
+    `Recorder(path, site, run_id)` opens that run and makes it the default of apply() and finish()."""
+
+    def __init__(self, path: str, site: str | None = None, run_id: int | None = None) -> None:
         self.db = open_archive(path, cache_kb=WRITE_CACHE_KB)
         self.transaction = WriteGroup(self.db)
-        self.site = site
-        self.run_id = run_id
-        self.counts: Counter[str] = Counter()
-        self.errors: Counter[str] = Counter()
-        # The items of the open transaction and what they counted, kept until it commits: the
-        # group is written without savepoints, and redone item by item when one of them fails.
-        self.group: list[Item] = []
-        self._group_counts: Counter[str] = Counter()
-        self._group_errors: Counter[str] = Counter()
+        self.runs: dict[int, RunTally] = {}
+        self.default_run = run_id
+        if run_id is not None:
+            self.open_run(run_id, site or "?")
+        # The items of the open transaction, with their runs, kept until it commits: the group is
+        # written without savepoints, and redone item by item when one of them fails.
+        self.group: list[tuple[RunTally, Item]] = []
         self._isolated = False
+
+    def open_run(self, run_id: int, site: str) -> None:
+        self.runs[run_id] = RunTally(site)
 
     @property
     def pending(self) -> int:
         """Items applied since the last commit."""
         return len(self.group)
 
-    def apply(self, item: Item) -> None:
-        """Write what `item` changes, atomically; a save that fails is counted, not raised."""
+    def _run(self, run_id: int | None) -> RunTally:
+        run = run_id if run_id is not None else self.default_run
+        if run is None or run not in self.runs:
+            raise KeyError(f"no open run {run}")
+        return self.runs[run]
+
+    def apply(self, item: Item, run_id: int | None = None) -> None:
+        """Write what `item` changes for run `run_id`, atomically; a save that fails is counted,
+        not raised."""
+        run = self._run(run_id)
         if not self.transaction.open:
             self.transaction.begin()
-        self.group.append(item)
+        self.group.append((run, item))
         if isinstance(item, CrawlError):
             logger.warning("error %s at %s: %s", item.kind, item.url, item.message)
         if self._isolated:
-            self._apply_isolated(item)
+            self._apply_isolated(run, item)
             return
         try:
-            self._apply(item)
+            self._apply(run, item)
         except Exception:  # noqa: BLE001 - redone below, where the failing item is found and counted
             self._redo_isolated()
 
@@ -75,79 +103,90 @@ class Recorder:
         """Roll the group back and apply its items again, each in a savepoint of its own."""
         self.transaction.restart()
         self._isolated = True
-        self._group_counts.clear()
-        self._group_errors.clear()
-        for item in self.group:
-            self._apply_isolated(item)
+        for run in self.runs.values():
+            run.group_counts.clear()
+            run.group_errors.clear()
+        for run, item in self.group:
+            self._apply_isolated(run, item)
 
-    def _apply_isolated(self, item: Item) -> None:
+    def _apply_isolated(self, run: RunTally, item: Item) -> None:
         try:
             with write_transaction(self.db):
-                self._apply(item)
+                self._apply(run, item)
         except Exception:  # noqa: BLE001 - counted; the next item may well be written
             url = getattr(item, "url", "") or getattr(getattr(item, "page", None), "url", "")
             if isinstance(item, FetchedArticle):
                 logger.exception("could not save %s", url)
-                self._group_errors[ErrorKind.SAVE_FAILED] += 1
+                run.group_errors[ErrorKind.SAVE_FAILED] += 1
             else:
                 logger.exception("could not record %s", url)
-                self._group_errors[ErrorKind.RECORD_FAILED] += 1
+                run.group_errors[ErrorKind.RECORD_FAILED] += 1
 
-    def _apply(self, item: Item) -> None:
+    def _apply(self, run: RunTally, item: Item) -> None:
+        site = run.site
         if isinstance(item, FetchedArticle):
             # The article and its URL's state together: a kill between them cannot leave an
             # article archived whose URL still looks never fetched, or the reverse.
             url = item.url or item.page.url
             result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
                                   site_article_id=item.site_article_id, warc_record_id=item.warc_record_id)
-            record_fetch(self.db, url, site=self.site, kind="article", status=item.page.status,
+            record_fetch(self.db, url, site=site, kind="article", status=item.page.status,
                          headers=item.page.headers)
-            self._group_counts[result.status] += 1
+            run.group_counts[result.status] += 1
         elif isinstance(item, CrawlError):
-            if item.page_type in ("article", "listing"):
-                record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=item.status,
+            if item.page_type != "link":
+                record_fetch(self.db, item.url, site=site, kind=item.page_type, status=item.status,
                              error=item.kind, headers=item.headers)
-            self._group_errors[item.kind] += 1
+            run.group_errors[item.kind] += 1
         elif isinstance(item, NotModified):
-            record_fetch(self.db, item.url, site=self.site, kind="article", status=304, headers=item.headers)
-            touch_article(self.db, item.url)
-            self._group_counts["not_modified"] += 1
+            record_fetch(self.db, item.url, site=site, kind=item.page_type, status=304, headers=item.headers)
+            if item.page_type == "article":
+                touch_article(self.db, item.url)
+            run.group_counts["not_modified"] += 1
         elif isinstance(item, ListingRead):
-            record_listing(self.db, item.url, site=self.site, status=item.status, queued=item.queued)
+            record_listing(self.db, item.url, site=site, status=item.status, queued=item.queued, kind=item.kind,
+                           headers=item.headers)
         elif isinstance(item, Skipped):
-            record_fetch(self.db, item.url, site=self.site, kind=item.page_type, status=None, error=item.reason)
+            record_fetch(self.db, item.url, site=site, kind=item.page_type, status=None, error=item.reason)
+        elif isinstance(item, SiteLearned):
+            save_learning(self.db, site, item.home, item.shapes, item.cms)
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
 
     def commit(self) -> None:
         self.transaction.commit()
-        self.counts += self._group_counts
-        self.errors += self._group_errors
+        for run in self.runs.values():
+            run.counts += run.group_counts
+            run.errors += run.group_errors
+            run.group_counts.clear()
+            run.group_errors.clear()
         self.group.clear()
-        self._group_counts.clear()
-        self._group_errors.clear()
         self._isolated = False
 
-    def finish(self, *, reason: str, pages: int, errors: dict[str, int]) -> str:
+    def finish(self, *, reason: str, pages: int, errors: dict[str, int], run_id: int | None = None) -> str:
         """Commit, close the run (`reason` is Scrapy's: "finished", or "shutdown" when stopped)
         with the counts so far plus `errors` counted elsewhere; returns the run's status."""
         self.commit()
-        errors = dict(self.errors + Counter(errors))
+        number = run_id if run_id is not None else self.default_run
+        run = self._run(number)
+        assert number is not None
+        all_errors = dict(run.errors + Counter(errors))
         counts = {
             "pages": pages,
-            "new": self.counts["new"],
-            "updated": self.counts["updated"],
+            "new": run.counts["new"],
+            "updated": run.counts["updated"],
             # Every save that added no article: the same URL again, or the same text elsewhere.
-            "duplicates": self.counts["duplicate"] + self.counts["alias"],
-            "aliases": self.counts["alias"],
-            "not_modified": self.counts["not_modified"],
+            "duplicates": run.counts["duplicate"] + run.counts["alias"],
+            "aliases": run.counts["alias"],
+            "not_modified": run.counts["not_modified"],
         }
         if reason != "finished":
             status = "interrupted"
-            logger.error("run %s of %s interrupted: %s", self.run_id, self.site, reason)
+            logger.error("run %s of %s interrupted: %s", number, run.site, reason)
         else:
-            status = "ok" if not errors else "errors"
-        finish_run(self.db, self.run_id, status=status, counts=counts, errors=errors)
+            status = "ok" if not all_errors else "errors"
+        finish_run(self.db, number, status=status, counts=counts, errors=all_errors)
+        del self.runs[number]
         return status
 
     def close(self) -> None:

@@ -6,14 +6,18 @@ runs in the crawl's process and the archive's writes (dedup, compression, full-t
 MinHash) in this one, so on a machine with two cores each has one instead of the crawl waiting for
 every save.
 
+One writer serves every portal a crawl process crawls side by side (`tinbai crawl --all`): each
+item names its run, and the archive's writes stay serialized in one process instead of a writer
+per portal waiting for the file's lock.
+
 Items arrive in order and are applied in order. The writer commits whenever it has caught up with
 the crawl (nothing more arrived for COMMIT_IDLE_SECONDS), and at the latest after COMMIT_EVERY
 items or COMMIT_SECONDS seconds: at a live crawl's pace that is every item, during a fast replay
 dozens at a time (a commit costs a sizeable part of a save). When the crawl's process
 dies (kill -9), the socket closes: the writer commits what it has received, whole items only, and
-exits without closing the run, which the next run finds "running" and marks interrupted. The
+exits without closing the runs, which the next run finds "running" and marks interrupted. The
 writer ignores SIGINT and SIGTERM, which a terminal or systemd sends to every process of the run:
-the crawl shuts down cleanly and then tells it to finish.
+the crawl shuts down cleanly and then tells it to finish each run and close.
 
 The crawl never waits for a commit: what the socket cannot take yet waits in the crawl's memory (up
 to BACKLOG_BYTES, a few hundred pages), written out whenever the socket has room, from the crawl's
@@ -41,7 +45,7 @@ from typing import Any
 from crawler import heap
 from crawler.apply.items import FetchedArticle
 from crawler.apply.recorder import Item, Recorder
-from crawler.extract.record import Article, Page
+from crawler.extract.record import Page
 
 logger = logging.getLogger("crawler.pipelines")
 
@@ -57,9 +61,11 @@ SOCKET_BYTES = 1 << 20
 # Bytes the crawl holds for the writer beyond the socket's buffers: a long commit (a full-text merge,
 # a WAL checkpoint: up to half a second) is about 300 pages of a fast replay.
 BACKLOG_BYTES = 32 << 20
-_FINISH = "finish"
-_ITEM = "item"
-_ARTICLE = "article"  # a FetchedArticle, its page's body in the frame after it
+_OPEN = "open"  # a run: (run id, site)
+_ITEM = "item"  # (run id, item)
+_ARTICLE = "article"  # a FetchedArticle's fields, its run last, its page's body in the frame after it
+_FINISH = "finish"  # (run id, the run's end): answered with (run id, status)
+_CLOSE = "close"  # nothing more: answered with (None, None), then the writer exits
 _IOV_MAX = 64  # buffers per writev(): the header and body of 32 items
 
 
@@ -177,14 +183,19 @@ class Outbox:
 
 
 class ArchiveWriter:
-    """The crawl's handle on the writer process: send() items in order, finish() the run.
+    """The crawl's handle on the writer process: open_run() for each portal crawled, send() items
+    in order, finish_run() each run, close() at the end. One writer serves every run of the crawl
+    process, so that portals crawled side by side have their writes serialized by one process
+    instead of each run's own writer waiting for the archive's lock.
 
     Items go to the socket from the crawl's own thread, through an Outbox: the crawl goes on while
     the writer is in a long commit, holding up to BACKLOG_BYTES. A sender thread instead cost more
-    in handing the interpreter lock over than it saved."""
+    in handing the interpreter lock over than it saved.
 
-    def __init__(self, path: str, site: str, run_id: int, *, log_level: str = "WARNING",
-                 backlog_bytes: int = BACKLOG_BYTES) -> None:
+    `ArchiveWriter(path, site, run_id)` opens that run as the default of send() and finish()."""
+
+    def __init__(self, path: str, site: str | None = None, run_id: int | None = None, *,
+                 log_level: str = "WARNING", backlog_bytes: int = BACKLOG_BYTES) -> None:
         context = multiprocessing.get_context("spawn")
         # duplex: multiprocessing makes it a socket pair (a pipe otherwise); it carries items one way.
         reader, channel = context.Pipe(duplex=True)
@@ -201,32 +212,70 @@ class ArchiveWriter:
         reader.close()
         replies.close()
         self.outbox = Outbox(channel, backlog_bytes, self.process.is_alive)
+        self.default_run = run_id
+        self.statuses: dict[int, str] = {}  # the runs the writer has finished, with their status
+        self.closed = False
 
     @property
     def failed(self) -> BaseException | None:
         return self.outbox.failed
 
-    def send(self, item: Item) -> None:
-        if isinstance(item, FetchedArticle):
-            self.outbox.put(*_article_frames(item))
-        else:
-            self.outbox.put((_ITEM, item))
-        if self.failed is not None:
-            raise WriterFailed(f"the archive writer stopped ({self.failed})")
+    def open_run(self, run_id: int, site: str) -> None:
+        self._put((_OPEN, (run_id, site)))
 
-    def finish(self, *, reason: str, pages: int, errors: dict[str, int], timeout: float = 600) -> str:
-        """Close the run once every item sent is written; returns its status."""
-        self.outbox.put((_FINISH, {"reason": reason, "pages": pages, "errors": errors}))
+    def send(self, item: Item, run_id: int | None = None) -> None:
+        run = run_id if run_id is not None else self.default_run
+        if isinstance(item, FetchedArticle):
+            self.outbox.put(*_article_frames(item, run))
+        else:
+            self.outbox.put((_ITEM, (run, item)))
+        self._check()
+
+    def finish_run(self, *, reason: str, pages: int, errors: dict[str, int], run_id: int | None = None) -> None:
+        """Ask the writer to close the run once every item sent before is written; the crawl does not
+        wait for it (close() collects the runs' statuses)."""
+        run = run_id if run_id is not None else self.default_run
+        self._put((_FINISH, (run, {"reason": reason, "pages": pages, "errors": errors})))
+
+    def close(self, timeout: float = 600) -> dict[int, str]:
+        """Let the writer write everything sent and exit; returns the status of each run it
+        finished. A run missing from the answer was not finished (the writer failed)."""
+        if self.closed:
+            return self.statuses
+        self.closed = True
+        self.outbox.put((_CLOSE, None))
         self.outbox.close()
+        deadline = time.monotonic() + timeout
         try:
-            if self.failed is None and self._replies.poll(timeout):
-                return str(self._replies.recv())
-            raise WriterFailed(f"the archive writer did not finish the run ({self.failed or 'no answer'})")
+            while self.failed is None and self._replies.poll(max(0.0, deadline - time.monotonic())):
+                run, status = self._replies.recv()
+                if run is None:
+                    break  # the writer is done
+                self.statuses[run] = status
         except EOFError:
-            raise WriterFailed(f"the archive writer stopped (exit code {self._exit_code()})") from None
+            pass  # the writer is gone: what it finished is in self.statuses
         finally:
             self._replies.close()
-            self._exit_code()
+            self.exit_code = self._exit_code()
+        return self.statuses
+
+    def finish(self, *, reason: str, pages: int, errors: dict[str, int], timeout: float = 600) -> str:
+        """Close the default run once every item sent is written, and the writer; returns the run's
+        status."""
+        self.finish_run(reason=reason, pages=pages, errors=errors)
+        statuses = self.close(timeout)
+        if self.default_run not in statuses:
+            raise WriterFailed(f"the archive writer did not finish the run ({self.failed or 'no answer'},"
+                               f" exit code {self.exit_code})")
+        return statuses[self.default_run]
+
+    def _put(self, message: tuple[str, Any]) -> None:
+        self.outbox.put(message)
+        self._check()
+
+    def _check(self) -> None:
+        if self.failed is not None:
+            raise WriterFailed(f"the archive writer stopped ({self.failed})")
 
     def _exit_code(self) -> int | None:
         self.process.join(timeout=60)
@@ -247,24 +296,27 @@ def _widen(connection: Connection, option: int) -> None:
             logger.debug("archive writer socket keeps its default buffer (%s)", error)
 
 
-def _article_frames(item: FetchedArticle) -> tuple[tuple[str, tuple[Any, ...]], bytes]:
-    """A FetchedArticle as two frames: its fields, and its page's body as raw bytes. Pickled with
-    the rest, the body (57 KB a page) was copied into the pickle and out of it again."""
+def _article_frames(item: FetchedArticle, run_id: int | None = None) -> tuple[tuple[str, tuple[Any, ...]], bytes]:
+    """A FetchedArticle of run `run_id` as two frames: its fields, and its page's body as raw
+    bytes. Pickled with the rest, the body (57 KB a page) was copied into the pickle and out of it
+    again."""
     page = item.page
-    fields = (page.url, page.headers, page.status, item.article, item.url, item.site_article_id, item.warc_record_id)
+    fields = (page.url, page.headers, page.status, item.article, item.url, item.site_article_id, item.warc_record_id,
+              run_id)
     return (_ARTICLE, fields), page.body
 
 
-def _fetched_article(fields: tuple[str, dict[str, str], int, Article, str, str | None, str | None],
-                     body: bytes) -> FetchedArticle:
-    """_article_frames() put together again."""
-    url, headers, status, article, requested, site_article_id, warc_record_id = fields
+def _fetched_article(fields: tuple[Any, ...], body: bytes) -> FetchedArticle:
+    """_article_frames() put together again (its run is the fields' last)."""
+    url, headers, status, article, requested, site_article_id, warc_record_id, _run = fields
     return FetchedArticle(page=Page(url=url, body=body, headers=headers, status=status), article=article,
                           url=requested, site_article_id=site_article_id, warc_record_id=warc_record_id)
 
 
-def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connection, log_level: str) -> None:
-    """The writer process: apply every item from `reader` until the crawl says finish (or dies)."""
+def serve(path: str, site: str | None, run_id: int | None, reader: Connection, replies: Connection,
+          log_level: str) -> None:
+    """The writer process: apply every item from `reader` until the crawl says close (or dies).
+    `run_id` of `site`, when given, is open from the start."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
@@ -293,19 +345,28 @@ def serve(path: str, site: str, run_id: int, reader: Connection, replies: Connec
             try:
                 kind, body = reader.recv()
                 if kind == _ARTICLE:
-                    body = _fetched_article(body, reader.recv_bytes())
+                    run, body = body[-1], _fetched_article(body, reader.recv_bytes())
+                elif kind in (_ITEM, _FINISH, _OPEN):
+                    run, body = body
             except EOFError:
                 return  # the crawl's process is gone: keep what was received, whole items only
+            if kind == _OPEN:
+                recorder.open_run(run, body)
+                continue
             if kind == _FINISH:
-                replies.send(recorder.finish(**body))
+                replies.send((run, recorder.finish(run_id=run, **body)))
                 commits += 1
+                continue
+            if kind == _CLOSE:
+                recorder.commit()
                 logger.info("archive writer: %d items in %d commits, %.1f s CPU, %.1f s waiting for the crawl,"
                             " peak memory %.0f MB", items, commits, time.process_time(), waited,
                             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                replies.send((None, None))
                 return
             items += 1
             if not recorder.pending:
                 group_started = time.monotonic()
-            recorder.apply(body)
+            recorder.apply(body, run)
     finally:
         recorder.close()

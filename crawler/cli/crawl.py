@@ -15,7 +15,7 @@ from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 
 @cli.command()
 @click.argument("sites", nargs=-1)
-@click.option("--all", "all_sites", is_flag=True, help="Crawl every known portal.")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every portal the archive knows (tinbai sites).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
 @click.option("--replay", type=click.Path(),
               help="Read pages only from here: a replay set (manifest directory), a WARC, a WARC directory, a WACZ.")
@@ -34,6 +34,11 @@ def crawl(
 ) -> None:
     """Crawl portals into the archive, then print what the run did.
 
+    SITES are portal keys ("nghean", "thanhhoa.dcs.vn": see tinbai sites) or home page URLs. A URL
+    names any portal, profiled or not: one without a profile is crawled by learning its URL shapes
+    from its pages, under its host without "www." as key, and joins the archive's list of portals.
+    Several portals are crawled side by side, each host politely (one request at a time, the delay).
+
     Incremental: listings are read until a page whose articles are all archived, known articles
     are fetched again (conditionally) only when their portal's refresh schedule says so. One run
     at a time per archive: a second one exits at once; a lock left by a killed run is taken over.
@@ -45,18 +50,13 @@ def crawl(
     too) as WARC 1.1, the bytes as received; --replay reads a WARC, a directory of them or a WACZ
     as well as a replay set.
 
-    Example: tinbai crawl nghean --replay fixtures/nghean --db nghean.db --warc warc/
+    Example: tinbai crawl nghean https://thanhhoa.dcs.vn/ --replay fixtures/nghean --db nghean.db --warc warc/
     """
     from crawler import sites as registry
+    from crawler.cli.sites import known_portals
 
-    if all_sites:
-        sites = tuple(registry.PROFILES)
-    if not sites:
-        raise CouldNotRun(f"name a site to crawl or use --all; known: {', '.join(sorted(registry.PROFILES))}")
-    try:
-        profiles = [registry.get(key) for key in sites]
-    except registry.UnknownSite as error:
-        raise CouldNotRun(str(error.args[0])) from None
+    if not sites and not all_sites:
+        raise CouldNotRun("name a site to crawl (a key or a home page URL) or use --all; see tinbai sites")
     if replay:
         from crawler.fetch.replay import ManifestError, check_replay_source
 
@@ -67,10 +67,29 @@ def crawl(
     max_size = _size(warc_max_size)
     if warc:
         _check_warc_directory(warc)
-    for url in start:
-        if not all(profile.owns(url) for profile in profiles):
-            raise CouldNotRun(f"--start {url} is not on {', '.join(p.key for p in profiles)}'s hosts")
     before = _check_archive(db)
+    portals = known_portals(db)
+    chosen = [key for key, portal in portals.items() if not portal["removed"]] if all_sites else []
+    profiles: dict[str, Any] = {key: _profile(portals[key]) for key in chosen}
+    new_portals: list[tuple[str, str]] = []
+    for name in sites:
+        if registry.is_url(name):
+            key = registry.site_key(name)
+            if not key:
+                raise CouldNotRun(f"not a portal's address: {name!r}")
+            if key not in portals or portals[key]["removed"]:
+                new_portals.append((key, name))
+            known = portals.get(key)
+            profiles[key] = registry.profile_for(key, name, known["name"] if known else None)
+        elif name in portals:
+            profiles[name] = _profile(portals[name])
+        else:
+            raise CouldNotRun(f"unknown site {name!r}; known: {', '.join(sorted(portals))} (or give its home page URL)")
+    if not profiles:
+        raise CouldNotRun("no portal to crawl: every portal was removed (tinbai sites add URL)")
+    for url in start:
+        if not all(profile.owns(url) for profile in profiles.values()):
+            raise CouldNotRun(f"--start {url} is not on {', '.join(profiles)}'s hosts")
 
     settings = _settings(db=db, replay=replay, record=record, overrides=overrides, verbose=verbose)
     if warc:
@@ -80,7 +99,8 @@ def crawl(
         settings.set("TINBAI_FULL", True, priority="cmdline")
     from scrapy.crawler import CrawlerProcess
 
-    from archive import ArchiveError, RunLock
+    from archive import ArchiveError, RunLock, open_archive
+    from archive.sites import add_site
 
     lock = RunLock(db)
     try:
@@ -91,19 +111,28 @@ def crawl(
         if lock.taken_over:
             click.echo(f"took over the lock of a dead run (pid {lock.taken_over['pid']}, "
                        f"{lock.taken_over['reason']})", err=True)
+        if new_portals:
+            with open_archive(db) as archive:
+                for key, home in new_portals:
+                    add_site(archive, key, home)
         process = CrawlerProcess(settings)
         # Scrapy sets its logger to DEBUG whatever LOG_LEVEL says (the level is applied by the
         # handler): every response and item then made a log record that nothing printed.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
+        from crawler.fetch.discover import DiscoveringSpider
         from crawler.fetch.spider import PortalSpider
 
-        for profile in profiles:
-            process.crawl(PortalSpider, profile=profile, start=list(start) or None)
+        # One crawler per portal, all in this process: each host has its own download slot (one
+        # request at a time, its delay, AutoThrottle, robots.txt), and one archive writer takes
+        # every portal's items (crawler/fetch/pipeline.py).
+        for profile in profiles.values():
+            spider = DiscoveringSpider if profile.discovers else PortalSpider
+            process.crawl(spider, profile=profile, start=list(start) or None)
         process.start()
     finally:
         lock.release()
 
-    summaries = _runs_since(db, before, [p.key for p in profiles])
+    summaries = _runs_since(db, before, list(profiles))
     click.echo(json.dumps(summaries, ensure_ascii=False, indent=2))
     if all(summary["status"] == "did not run" for summary in summaries):
         sys.exit(2)
@@ -138,6 +167,12 @@ def _check_warc_directory(directory: str) -> None:
             pass
     except OSError as error:
         raise CouldNotRun(f"cannot write WARC files in {directory}: {error.strerror or error}") from None
+
+
+def _profile(portal: dict[str, Any]) -> Any:
+    from crawler import sites as registry
+
+    return registry.profile_for(portal["key"], portal["home"], portal["name"])
 
 
 def _check_archive(db: str) -> int:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.extract.page import parse
+from crawler.extract.page import HtmlElement, parse
 from crawler.extract.record import Page
 from crawler.extract.urls import canonical_url
 
@@ -25,15 +25,16 @@ _CONTROL = re.compile(r"[\x00-\x1f]")
 _HREFS = etree.XPath("//a/@href | //area/@href", smart_strings=False)
 
 
-def links_of(page: Page) -> Iterator[tuple[str | None, str]]:
-    """(canonical URL, href) for every link on the page; (None, why) for one that cannot be a URL."""
+def links_of(page: Page, tree: HtmlElement | None = None) -> Iterator[tuple[str | None, str]]:
+    """(canonical URL, href) for every link on the page; (None, why) for one that cannot be a URL.
+    `tree` is the page already parsed, when the caller has it."""
     # Parsed from the bytes as extraction parses pages (the page's own encoding, windows-1258
     # legacy pages included), not through Scrapy's selectors, which decode the whole page to
     # text first.
-    try:
-        tree = parse(page)
-    except (ValueError, etree.ParserError):
-        return
+    if tree is None:
+        tree = parse_page(page)
+        if tree is None:
+            return
     base_href = next((el.get("href", "").strip() for el in tree.iter("base") if el.get("href")), "")
     base = urljoin(page.url, base_href) if base_href else page.url
     origin = _origin(base)
@@ -52,6 +53,14 @@ def links_of(page: Page) -> Iterator[tuple[str | None, str]]:
             resolved = _resolve(base, href)
         if resolved is not None:
             yield resolved
+
+
+def parse_page(page: Page) -> HtmlElement | None:
+    """The page's tree, or None when it cannot be parsed."""
+    try:
+        return parse(page)
+    except (ValueError, etree.ParserError):
+        return None
 
 
 def _origin(url: str) -> str:

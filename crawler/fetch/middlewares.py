@@ -31,10 +31,12 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.http import Response
+from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.request import RequestFingerprinter
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet import error as twisted_errors
 from w3lib.url import safe_url_string
 
@@ -197,6 +199,16 @@ class SizedCompressionMiddleware(HttpCompressionMiddleware):
             return super().process_response(request, response)
         except IgnoreRequest as error:
             raise Refused(ErrorKind.TOO_LARGE, str(error)) from None
+
+
+class SitemapRobotParser(ProtegoRobotParser):
+    """Scrapy's default robots.txt parser (ROBOTSTXT_PARSER), which also keeps the file's `Sitemap:`
+    lines (`sitemaps`): the discovering spider reads them when Scrapy's robots_parsed signal
+    hands it the parser (crawler/fetch/discover.py), so robots.txt is fetched once."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any = None) -> None:
+        super().__init__(robotstxt_body, spider)
+        self.sitemaps = list(sitemap_urls_from_robots(robotstxt_body))
 
 
 class NamedRobotsTxtMiddleware(RobotsTxtMiddleware):

@@ -1,16 +1,22 @@
 """Items -> the archive writer. The one pipeline is the crawl's link to its archive: when the spider
-opens it reads the portal's crawl plan (what is known, what is due) into the spider and starts the
-run; then it hands every item to the archive writer (crawler/apply/writer.py, a process of its own),
-which applies it (crawler/apply/recorder.py; dedup and storage live in archive/), and it closes the
-run when the spider closes. TINBAI_WRITER = "inline" applies items in the crawl's own process, one
-transaction each."""
+opens it reads the portal's crawl plan (what is known, what is due) and its learned URL shapes into
+the spider and starts the run; then it hands every item to the archive writer
+(crawler/apply/writer.py, a process of its own), which applies it (crawler/apply/recorder.py; dedup
+and storage live in archive/), and it closes the run when the spider closes. TINBAI_WRITER =
+"inline" applies items in the crawl's own process, one transaction each.
+
+Portals crawled side by side in one process (`tinbai crawl --all`) share one archive writer
+(SharedWriter): each spider's run is opened in it, every item goes with its run, and the writer is
+closed when the last spider closes. One process writing keeps the archive's writes serialized
+and grouped into commits, instead of a writer per portal waiting for the file's lock.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -18,8 +24,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from archive import CrawlPlan, finish_run, load_plan, open_archive, start_run
+from archive.sites import load_shapes
 from crawler import heap
-from crawler.apply.items import CrawlError, FetchedArticle
+from crawler.apply.items import CrawlError, FetchedArticle, SiteLearned
 from crawler.apply.recorder import Item, Recorder
 from crawler.apply.writer import ArchiveWriter, WriterFailed
 from crawler.extract.record import ErrorKind
@@ -36,6 +43,50 @@ def _bookkeeping(item: Any) -> DropItem:
     return DropItem(f"{type(item).__name__} {getattr(item, 'url', '')}", log_level="DEBUG")
 
 
+class SharedWriter:
+    """The archive writer of one archive file, shared by the spiders of this process: made when the
+    first spider opens, closed when the last one closes, each run's end collected then."""
+
+    shared: ClassVar[dict[str, SharedWriter]] = {}
+
+    def __init__(self, path: str, log_level: str) -> None:
+        self.path = path
+        self.writer = ArchiveWriter(path, log_level=log_level)
+        self.runs: dict[int, dict[str, Any]] = {}  # open and finished runs: their pages and errors
+
+    @classmethod
+    def attach(cls, path: str, log_level: str, run_id: int, site: str) -> SharedWriter:
+        share = cls.shared.get(path)
+        if share is None:
+            share = cls.shared[path] = cls(path, log_level)
+        share.runs[run_id] = {"open": True}
+        share.writer.open_run(run_id, site)
+        return share
+
+    def detach(self, run_id: int, *, reason: str, pages: int, errors: dict[str, int]) -> None:
+        """The run's spider closed: finish its run, and when it was the last, close the writer and
+        finish from here any run the writer could not (it died): status errors, writer_failed."""
+        self.runs[run_id] = {"open": False, "pages": pages, "errors": errors}
+        try:
+            self.writer.finish_run(reason=reason, pages=pages, errors=errors, run_id=run_id)
+        except WriterFailed as error:
+            logger.error("%s", error)
+        if any(run["open"] for run in self.runs.values()):
+            return
+        del self.shared[self.path]
+        finished = self.writer.close()
+        unfinished = [number for number in self.runs if number not in finished]
+        if not unfinished:
+            return
+        logger.error("the archive writer stopped (%s) before finishing runs %s", self.writer.failed, unfinished)
+        # The runs still get an end, from here: what the writer counted is lost with it.
+        with open_archive(self.path) as db:
+            for number in unfinished:
+                run = self.runs[number]
+                finish_run(db, number, status="errors", counts={"pages": run["pages"]},
+                           errors={**run["errors"], ErrorKind.WRITER_FAILED: 1})
+
+
 class ArchivePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -43,7 +94,7 @@ class ArchivePipeline:
         self.mode = crawler.settings.get("TINBAI_WRITER", "process")
         if self.mode not in ("process", "inline"):
             raise ValueError(f"TINBAI_WRITER must be 'process' or 'inline', not {self.mode!r}")
-        self.writer: ArchiveWriter | None = None
+        self.share: SharedWriter | None = None
         self.recorder: Recorder | None = None
         self.run_id: int | None = None
         self.writer_failed: str | None = None
@@ -62,6 +113,8 @@ class ArchivePipeline:
         with open_archive(self.path) as db:
             if hasattr(spider, "plan"):
                 spider.plan = self._plan(db, spider)
+            if hasattr(spider, "learn_from"):
+                spider.learn_from(load_shapes(db, self.site))
             self.run_id = start_run(db, self.site)
         if self.crawler.stats is not None:
             # Named by the warcinfo record of the run's WARC files (crawler/fetch/warc.py).
@@ -72,7 +125,7 @@ class ArchivePipeline:
             self.recorder = Recorder(self.path, self.site, self.run_id)
         else:
             level = self.crawler.settings.get("LOG_LEVEL") or "WARNING"
-            self.writer = ArchiveWriter(self.path, self.site, self.run_id, log_level=level)
+            self.share = SharedWriter.attach(self.path, level, self.run_id, self.site)
 
     def _plan(self, db: Any, spider: Any) -> CrawlPlan:
         settings = self.crawler.settings
@@ -100,10 +153,10 @@ class ArchivePipeline:
             self.recorder.apply(item)
             self.recorder.commit()
             return
-        if self.writer is None or self.writer_failed is not None:
+        if self.share is None or self.writer_failed is not None:
             raise DropItem(f"not archived (the archive writer stopped): {getattr(item, 'url', '')}")
         try:
-            self.writer.send(item)
+            self.share.writer.send(item, self.run_id)
         except WriterFailed as error:
             # Nothing more can be archived: stop the run instead of crawling into the void.
             self.writer_failed = str(error)
@@ -124,18 +177,24 @@ class ArchivePipeline:
             for key, value in stats.get_stats().items():
                 if key.startswith(ERROR_STATS_PREFIX):
                     errors[key.removeprefix(ERROR_STATS_PREFIX)] = int(value)
+        learned = self._learned()
         if self.recorder is not None:
+            if learned is not None:
+                self.recorder.apply(learned)
             self.recorder.finish(reason=reason, pages=pages, errors=errors)
             self.recorder.close()
             self.recorder = None
             return
-        assert self.writer is not None
-        try:
-            self.writer.finish(reason=reason, pages=pages, errors=errors)
-        except WriterFailed as error:
-            # The run still gets an end, from here: what the writer counted is lost with it.
-            logger.error("%s", error)
-            with open_archive(self.path) as db:
-                finish_run(db, self.run_id, status="errors", counts={"pages": pages},
-                           errors={**errors, ErrorKind.WRITER_FAILED: 1})
-        self.writer = None
+        assert self.share is not None
+        if learned is not None and self.writer_failed is None:
+            try:
+                self.share.writer.send(learned, self.run_id)
+            except WriterFailed:
+                pass  # detach() below finishes the run from here
+        self.share.detach(self.run_id, reason=reason, pages=pages, errors=errors)
+        self.share = None
+
+    def _learned(self) -> SiteLearned | None:
+        """What the spider learned of its portal (CMS family, URL shapes), when it says."""
+        learned = getattr(self.crawler.spider, "learned", None)
+        return learned() if callable(learned) else None

@@ -27,8 +27,9 @@ from twisted.python.failure import Failure
 
 from archive import CrawlPlan
 from crawler import sites as registry
-from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, Skipped
+from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, SiteLearned, Skipped
 from crawler.extract import NotAnArticle, Page, extract
+from crawler.extract.cms import cms_family
 from crawler.extract.record import ErrorKind, http_error
 from crawler.fetch.links import links_of
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
@@ -79,6 +80,7 @@ class PortalSpider(scrapy.Spider):
         self._kinds: dict[str, str | None] = {}
         self.plan = CrawlPlan()
         self.full = False
+        self.cms: str | None = None  # the CMS family the portal's pages show (crawler/extract/cms.py)
 
     async def start(self) -> AsyncIterator[Any]:
         self.full = self.settings.getbool("TINBAI_FULL")
@@ -108,9 +110,12 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             yield self._not_html(response, url, "listing")
             return
+        page = page_from(response)
+        if self.cms is None:
+            self.cms = cms_family(page)
         articles: list[str] = []
         listings: list[str] = []
-        for target, href in links_of(page_from(response)):
+        for target, href in links_of(page):
             if target is None:
                 # Counted once per run: a broken link in the portal's template is on every page.
                 if href not in self.malformed:
@@ -134,6 +139,10 @@ class PortalSpider(scrapy.Spider):
         yield ListingRead(url, response.status, queued)
         for target, page_type in queued:
             yield self._article(target) if page_type == "article" else self._listing(target)
+
+    def learned(self) -> SiteLearned:
+        """What the run saw of its portal, for the archive: the CMS family of its pages."""
+        return SiteLearned(home=self.profile.home, cms=self.cms)
 
     def _kind(self, url: str) -> str | None:
         """ "article", "listing" or None (off the portal, or neither), once per URL and run."""

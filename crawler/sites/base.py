@@ -1,7 +1,10 @@
 """What a portal profile is: data about one site, used by the spider and by extraction.
 
 A profile says which hosts belong to the portal, where a crawl starts, which URLs are
-category listings and which are articles, and which page class extracts its articles.
+category listings and which are articles, and which page class extracts its articles. A portal
+without a hand-written profile gets one made from its home page (crawler/sites/__init__.py,
+discovered_profile): no URL patterns, the generic page class; its crawl learns which URLs are
+listings and articles from the portal's own pages (crawler/sites/shapes.py).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ class SiteProfile:
     name: str
     hosts: tuple[str, ...]
     start_urls: tuple[str, ...]
-    # Regular expressions matched against the URL path (plus "?query" when there is one).
-    article_pattern: str
-    listing_pattern: str
+    # Regular expressions matched against the URL path (plus "?query" when there is one); None
+    # for a portal without a profile, whose crawl learns its URL shapes instead.
+    article_pattern: str | None
+    listing_pattern: str | None
     page_class: type[ArticlePage] = ArticlePage
     # Group 1 of this pattern on the path is the portal's own article id (the identity).
     article_id_pattern: str | None = None
@@ -31,13 +35,22 @@ class SiteProfile:
     # Fresh articles get the closest watch; a weekly --full run catches late edits to the rest.
     refresh_schedule: tuple[tuple[float, float], ...] = ((2, 0.25), (14, 2), (90, 14))
 
-    @cached_property
-    def _article(self) -> re.Pattern[str]:
-        return re.compile(self.article_pattern)
+    @property
+    def discovers(self) -> bool:
+        """No hand-written URL patterns: the crawl learns the portal's URL shapes."""
+        return self.article_pattern is None
+
+    @property
+    def home(self) -> str:
+        return self.start_urls[0]
 
     @cached_property
-    def _listing(self) -> re.Pattern[str]:
-        return re.compile(self.listing_pattern)
+    def _article(self) -> re.Pattern[str] | None:
+        return re.compile(self.article_pattern) if self.article_pattern is not None else None
+
+    @cached_property
+    def _listing(self) -> re.Pattern[str] | None:
+        return re.compile(self.listing_pattern) if self.listing_pattern is not None else None
 
     def owns(self, url: str) -> bool:
         host = host_of(url)
@@ -51,10 +64,12 @@ class SiteProfile:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def is_article(self, url: str) -> bool:
-        return self.owns(url) and bool(self._article.match(self._path(canonical_url(url))))
+        pattern = self._article
+        return pattern is not None and self.owns(url) and bool(pattern.match(self._path(canonical_url(url))))
 
     def is_listing(self, url: str) -> bool:
-        return self.owns(url) and bool(self._listing.match(self._path(canonical_url(url))))
+        pattern = self._listing
+        return pattern is not None and self.owns(url) and bool(pattern.match(self._path(canonical_url(url))))
 
     def article_id(self, url: str) -> str | None:
         if not self.article_id_pattern:

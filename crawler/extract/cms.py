@@ -1,0 +1,68 @@
+"""Which CMS family a portal's page was made by: read from the page itself (its generator meta, the
+paths of its scripts and styles, the markup each CMS leaves), for the crawl's hints about the
+portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
+
+The families: "dcs", the ASP.NET CMS of the *.dcs.vn portals (DotNetNuke underneath:
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">); "nukeviet" (NukeViet 3-5, PHP);
+"wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint" (Microsoft SharePoint).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract.record import Page
+from crawler.extract.urls import host_of
+
+FAMILIES = ("dcs", "nukeviet", "wordpress", "liferay", "sharepoint")
+
+# <meta name="generator" content="WordPress 6.8.1">, attributes in either order.
+_GENERATOR = re.compile(
+    rb"""<meta\s+(?:name\s*=\s*["']?generator["']?\s+content\s*=\s*["']([^"'>]*)|"""
+    rb"""content\s*=\s*["']([^"'>]*)["']\s+name\s*=\s*["']?generator)""",
+    re.I,
+)
+_BY_GENERATOR = (
+    (re.compile(rb"nukeviet", re.I), "nukeviet"),
+    (re.compile(rb"wordpress", re.I), "wordpress"),
+    (re.compile(rb"liferay", re.I), "liferay"),
+    (re.compile(rb"sharepoint", re.I), "sharepoint"),
+    (re.compile(rb"dotnetnuke|\bdnn\b", re.I), "dcs"),
+)
+# What each CMS writes into every page whatever its theme: NukeViet's script globals
+# ("var nv_base_siteurl"), WordPress's /wp-content/ and /wp-includes/ and its REST link,
+# Liferay's themeDisplay and portlet ids ("p_p_id=com_liferay_asset_publisher_web_..."),
+# SharePoint's _spPageContextInfo and /_layouts/15/, ASP.NET's ViewState on the dcs portals.
+_BY_MARKUP = (
+    (re.compile(rb"nv_base_siteurl|nv_assets_dir|/themes/[\w-]+/js/nv\.|NukeViet", re.I), "nukeviet"),
+    (re.compile(rb"/wp-content/|/wp-includes/|https://api\.w\.org/", re.I), "wordpress"),
+    (re.compile(rb"themeDisplay|Liferay\.(?:Portlet|Session|ThemeDisplay)|p_p_id=|/o/frontend-js-|/html/js/liferay",
+                re.I), "liferay"),
+    (re.compile(rb"_spPageContextInfo|/_layouts/1[45]/|MSOWebPartPage|SharePoint", re.I), "sharepoint"),
+    (re.compile(rb"__VIEWSTATE|/Portals/_default/|/DesktopModules/", re.I), "dcs"),
+)
+
+
+def generator(page: Page) -> str | None:
+    """The page's <meta name="generator"> content ("WordPress 6.8.1", "NukeViet v4.5"), if any."""
+    match = _GENERATOR.search(page.body[:65536])
+    if match is None:
+        return None
+    value = (match.group(1) or match.group(2) or b"").strip()
+    return value.decode("utf-8", "replace") or None
+
+
+def cms_family(page: Page) -> str | None:
+    """The CMS family the page shows, or None: its generator first, then the markup its CMS
+    leaves in every page. A .NET page of a host under dcs.vn is the dcs family."""
+    named = generator(page)
+    if named is not None:
+        for pattern, family in _BY_GENERATOR:
+            if pattern.search(named.encode("utf-8")):
+                return family
+    for pattern, family in _BY_MARKUP:
+        if pattern.search(page.body):
+            if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and b"DotNetNuke" not in page.body:
+                continue  # ASP.NET alone is any .NET site
+            return family
+    return None

@@ -1,0 +1,85 @@
+"""A portal's feeds and sitemaps -> the page URLs they list: the index a portal offers of itself,
+read before its link graph when it has one.
+
+Sitemaps (a urlset of pages, or an index of sitemaps) are read with Scrapy's own parser
+(scrapy.utils.sitemap.Sitemap: lxml, entities never resolved), RSS and Atom feeds with feedparser;
+where a portal keeps them: the `Sitemap:` lines of its robots.txt, /sitemap.xml, its pages'
+<link rel="alternate"> feeds, and the paths its CMS serves them at (feed_paths()).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import feedparser
+from lxml import etree
+from scrapy.utils.sitemap import Sitemap
+
+# Where each CMS family serves its sitemaps and feeds (crawler/extract/cms.py names the family):
+# WordPress core's sitemaps (since 5.5) and its feed; NukeViet 4's sitemap index (the news module
+# lists itself in it as /sitemap-vi.news.xml) and its news module's RSS.
+CMS_FEEDS: dict[str, tuple[str, ...]] = {
+    "wordpress": ("/wp-sitemap.xml", "/feed/"),
+    "nukeviet": ("/sitemap.xml", "/news/rss/"),
+}
+# Every portal: the sitemap's conventional address.
+COMMON_FEEDS = ("/sitemap.xml",)
+
+_ALTERNATE = etree.XPath(
+    '//link[@rel="alternate"][@href][contains(@type, "rss") or contains(@type, "atom")]/@href',
+    smart_strings=False,
+)
+
+
+@dataclass
+class Entry:
+    url: str
+    lastmod: str | None = None  # as the sitemap states it ("2026-11-20T09:14:00+07:00")
+
+
+@dataclass
+class FeedRead:
+    """What a feed or sitemap lists: pages (`pages`), or other sitemaps (`sitemaps`)."""
+
+    kind: str  # "sitemapindex", "urlset", "feed", or "unknown" (neither parsed)
+    pages: list[Entry] = field(default_factory=list)
+    sitemaps: list[Entry] = field(default_factory=list)
+
+
+def feed_paths(cms: str | None) -> tuple[str, ...]:
+    """The paths worth asking a portal of this family for its sitemaps and feeds."""
+    return tuple(dict.fromkeys((*COMMON_FEEDS, *CMS_FEEDS.get(cms or "", ()))))
+
+
+def alternate_feeds(tree: etree._Element, base: str) -> list[str]:
+    """The feeds a page announces: <link rel="alternate" type="application/rss+xml" href="...">."""
+    return [urljoin(base, href.strip()) for href in _ALTERNATE(tree) if href.strip()]
+
+
+def _looks_like_sitemap(body: bytes) -> bool:
+    head = body[:2048].lower()
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def read_feed(body: bytes, url: str) -> FeedRead:
+    """The URLs a sitemap or an RSS/Atom feed at `url` lists."""
+    if _looks_like_sitemap(body):
+        try:
+            sitemap = Sitemap(body)
+        except (etree.XMLSyntaxError, StopIteration, ValueError):
+            return FeedRead("unknown")
+        read = FeedRead(sitemap.type if sitemap.type in ("urlset", "sitemapindex") else "unknown")
+        for entry in sitemap:
+            item = Entry(urljoin(url, entry["loc"]), entry.get("lastmod") or None)
+            (read.sitemaps if sitemap.type == "sitemapindex" else read.pages).append(item)
+        return read
+    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    if not parsed.entries and not parsed.get("version"):
+        return FeedRead("unknown")
+    read = FeedRead("feed")
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if link:
+            read.pages.append(Entry(urljoin(url, link), entry.get("updated") or entry.get("published")))
+    return read

@@ -1,0 +1,257 @@
+"""A portal's URL shapes, learned from its own pages: which links lead to articles, which to
+listings, and which to neither, for a portal without a hand-written profile.
+
+Data flow: the discovering spider (crawler/fetch/discover.py) asks a ShapeBook what each link is
+likely to be, fetches it, and tells the book what the page turned out to be (an article that
+extraction gave a record, a listing of many article links, or another page: contact, documents,
+galleries); the book counts outcomes per shape, and the archive keeps the counts for the next run
+(archive/sites.py, table url_shapes). Pure: no Scrapy, no archive.
+
+A shape is a URL with what varies from page to page replaced by its kind: the first path segment
+stays (a NukeViet module, a WordPress base, "vi-vn"), inner segments are "*", the last segment is
+named by its form: https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-1234.html ->
+"news/*/{slug-n}.html"; https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842 -> "vi-vn/tin/*/{n-n}".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+Kind = Literal["article", "listing", "skip"]
+# (articles, listings, pages) seen of a shape.
+Counts = tuple[int, int, int]
+
+# Links to files, never to a page: "/Uploads/van-ban/2023/ke-hoach-so-123-kh-tu.pdf".
+FILE_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx odt ods zip rar 7z gz tar jpg jpeg png gif bmp webp svg ico tif tiff"
+    " mp3 mp4 m4a wav wma avi wmv flv mov mkv webm txt csv xml json js css exe apk swf woff woff2 ttf eot".split()
+)
+# Path segments of what a portal shows beside its news, in the route names of the CMSs and the
+# Vietnamese words portals use for them: contact forms, search, tag pages, sign-in, site maps,
+# documents (decisions and plans, "van-ban"), galleries, calendars, polls, feeds. Never an article,
+# so never fetched as one; a category listing of news is never named by one of them.
+NOT_NEWS_SEGMENTS = frozenset(
+    """
+    lien-he lienhe contact contacts contact-us gop-y gopy hoi-dap hoidap faq
+    tim-kiem timkiem search seek
+    tag tags the tu-khoa tukhoa
+    login dang-nhap dangnhap register dang-ky dangky users user account logout quen-mat-khau
+    sitemap so-do-site sodo site-map
+    rss feed feeds atom
+    print in-bai inbai
+    van-ban vanban laws law documents document tai-lieu tailieu download downloads tai-ve
+    album albums gallery galleries thu-vien-anh thuvienanh anh photos photo video videos media multimedia
+    podcast audio emagazine infographic infographics
+    lich-cong-tac lichcongtac calendar su-kien-lich weblinks lien-ket lienket voting binh-chon binhchon
+    statistics thong-ke banners comment comments siteterms dieu-khoan author
+    wp-admin wp-login.php wp-json xmlrpc.php wp-content wp-includes wp-sitemap.xml
+    _layouts lists siteassets
+    """.split()
+)
+# Query parameters of searches and actions: "?s=dang+uy", "?keyword=", Liferay's action URLs.
+NOT_NEWS_QUERY_KEYS = frozenset(
+    "q s keyword keywords tukhoa search searchtext query replytocom share action do".split()
+)
+# Path segments that name the structure, kept in a shape wherever they are.
+STRUCTURAL = frozenset("- content asset_publisher category page tag news tin tin-tuc detail chi-tiet".split())
+LANGUAGES = frozenset("vi en vi-vn en-us vn".split())
+
+# Pagination: "?page=3", "?paged=3" (WordPress), "?trang=3", Liferay's "..._cur=3".
+_PAGE_KEYS = re.compile(r"^(?:page|paged|trang|pageindex|pagenumber|pg|pagenum|p_p_cur|.*_cur)$", re.I)
+# "/page/3/" (WordPress), "/page-3" (NukeViet), "/trang-3", "/trang/3".
+_PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.html?$|$)", re.I)
+_DIGITS = re.compile(r"\d+")
+_ID_RUN = re.compile(r"(?:^|[-_.])\d{3,}(?:$|[-_.])")
+# A slug and its id: "hoi-nghi-ban-chap-hanh-12" (NukeViet's alias-id, however small the id).
+_SLUG_ID = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+-\d+$")
+_NUMBERS_ONLY = re.compile(r"^\d+(?:[-_]\d+)*$")
+_DATE_SEGMENT = re.compile(r"^(?:19|20)\d\d-\d{1,2}-\d{1,2}$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_MONTH_OR_DAY = re.compile(r"^\d{1,2}$")
+_WORDS = re.compile(r"[-_ ]+")
+# An id in the query: "?id=1234", "?newsid=1234", "?ItemID=56789".
+_ID_KEYS = re.compile(r"^(?:id|newsid|itemid|articleid|postid|p|nid|tinid|news_id|item_id|article_id)$", re.I)
+
+
+def page_of(url: str) -> tuple[str, int]:
+    """(the listing's first page, this page's number): ".../thoi-su/page-3/" -> (".../thoi-su/", 3);
+    a URL that is not a later page is its own first page, number 1."""
+    parts = urlsplit(url)
+    number = 1
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = []
+    for key, value in query:
+        if _PAGE_KEYS.match(key) and value.isdigit():
+            number = max(number, int(value))
+        else:
+            kept.append((key, value))
+    path = parts.path
+    match = _PAGE_PATH.search(path)
+    if match:
+        number = max(number, int(match.group(1)))
+        path = path[: match.start()] + path[match.end() :] or "/"
+        if parts.path.endswith("/") and not path.endswith("/"):
+            path += "/"
+    if number == 1 and not match and len(kept) == len(query):
+        return url, 1
+    return urlunsplit(parts._replace(path=path, query=urlencode(kept))), number
+
+
+def _segments(path: str) -> list[str]:
+    return [segment for segment in path.split("/") if segment]
+
+
+def _stem(segment: str) -> tuple[str, str]:
+    """("hoi-nghi-1234", ".html") from "hoi-nghi-1234.html"."""
+    stem, dot, extension = segment.rpartition(".")
+    if dot and stem and extension.isalnum() and not extension.isdigit() and len(extension) <= 5:
+        return stem, "." + extension.lower()
+    return segment, ""
+
+
+def _form(segment: str) -> str:
+    """The form of a URL's last segment: "{n}", "{n-n}", "{date}", "{slug-n}", "{slug}", "{word}"."""
+    stem, extension = _stem(segment)
+    if _NUMBERS_ONLY.match(stem):
+        form = "{n}" if stem.isdigit() else "{n-n}"
+    elif _DATE_SEGMENT.match(stem):
+        form = "{date}"
+    elif _DIGITS.search(stem):
+        form = "{slug-n}"
+    elif len(_WORDS.split(stem.strip("-_"))) >= 2:
+        form = "{slug}"
+    else:
+        form = "{word}"
+    return form + extension
+
+
+@lru_cache(maxsize=65536)
+def shape_of(url: str) -> str:
+    """The URL's shape: "news/*/{slug-n}.html", "vi-vn/tin/*/{n-n}", "category/*/", "{slug}/"."""
+    parts = urlsplit(url)
+    segments = _segments(parts.path)
+    tokens = []
+    for number, segment in enumerate(segments):
+        lowered = segment.lower()
+        last = number == len(segments) - 1
+        if lowered in STRUCTURAL or lowered in NOT_NEWS_SEGMENTS:
+            tokens.append(lowered)
+        elif last:
+            tokens.append(_form(segment))
+        elif (number == 0 or (number == 1 and segments[0].lower() in LANGUAGES)) and not _DIGITS.search(segment):
+            tokens.append(lowered)
+        else:
+            tokens.append("{n}" if segment.isdigit() else "*")
+    shape = "/".join(tokens) + ("/" if parts.path.endswith("/") and tokens else "")
+    keys = sorted({key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return shape + ("?" + "&".join(keys) if keys else "")
+
+
+@lru_cache(maxsize=65536)
+def guess(url: str) -> Kind:
+    """What a URL is likely to be before any page of its shape was seen: "skip" (a file, a search,
+    contact, documents, tags...), "article" (an id, a date, Liferay's /content/, a long slug) or
+    "listing" (anything else on the portal: categories, sections, their pages)."""
+    parts = urlsplit(url)
+    segments = _segments(parts.path)
+    lowered = [_stem(segment)[0].lower() for segment in segments]
+    if segments and _stem(segments[-1])[1].lstrip(".") in FILE_EXTENSIONS:
+        return "skip"
+    if any(segment in NOT_NEWS_SEGMENTS for segment in lowered):
+        return "skip"
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key.lower() in NOT_NEWS_QUERY_KEYS for key, _ in query):
+        return "skip"
+    if page_of(url)[1] > 1:
+        return "listing"
+    if "asset_publisher" in lowered:
+        # Liferay: /tin-tuc/-/asset_publisher/AbCd/content/hoi-nghi-... is one article, the rest
+        # of the publisher's URLs are its pages.
+        return "article" if "content" in lowered[lowered.index("asset_publisher") + 1 : -1] else "listing"
+    if "-" in lowered[:-1]:
+        return "article"  # Liferay's friendly URL of one web content: /-/hoi-nghi-ban-chap-hanh
+    if any(_ID_KEYS.match(key) and len(value) >= 3 and value.isdigit() for key, value in query):
+        return "article"
+    if not segments:
+        return "listing"
+    last = lowered[-1]
+    if _ID_RUN.search(last) or _DATE_SEGMENT.match(last) or _SLUG_ID.match(last):
+        return "article"
+    if _dated(lowered):
+        return "article"
+    if len(_WORDS.split(last.strip("-_"))) >= 5 and not _DIGITS.search(last):
+        return "article"  # WordPress /%postname%/: /ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/
+    return "listing"
+
+
+def _dated(segments: list[str]) -> bool:
+    """A dated path that goes on to a name: /2025/11/20/hoi-nghi/ or /2023-11-11/Thu-tuong... (a
+    bare /2025/11/ is the month's archive, a listing)."""
+    for number, segment in enumerate(segments[:-1]):
+        if _DATE_SEGMENT.match(segment):
+            return True
+        if _YEAR.match(segment) and number + 1 < len(segments) and _MONTH_OR_DAY.match(segments[number + 1]):
+            rest = segments[number + 2 :]
+            return any(not _MONTH_OR_DAY.match(part) for part in rest)
+    return False
+
+
+@dataclass
+class ShapeBook:
+    """What a portal's pages taught about its URL shapes: counts per shape, from earlier runs and
+    this one, and the kind each shape's next link is taken for."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+
+    # A shape is decided by what its pages were once a few of them were seen: articles when
+    # nearly all were, listings when several were and none an article, nothing worth fetching
+    # when several were other pages (documents, galleries) and none an article or listing.
+    ARTICLES_TO_DECIDE = 2
+    LISTINGS_TO_DECIDE = 2
+    PAGES_TO_SKIP = 3
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, Counts]) -> ShapeBook:
+        return cls({shape: list(each) for shape, each in counts.items()})
+
+    def learn(self, url: str, outcome: Literal["article", "listing", "page"]) -> None:
+        shape = shape_of(url)
+        counts = self.counts.setdefault(shape, [0, 0, 0])
+        counts[("article", "listing", "page").index(outcome)] += 1
+        self.changed.add(shape)
+
+    def kind(self, url: str) -> Kind:
+        """What a link to `url` is taken for: the shape's verdict when its pages decided one, else
+        the URL's own form (guess())."""
+        a_priori = guess(url)
+        if a_priori == "skip":
+            return "skip"
+        counts = self.counts.get(shape_of(url))
+        if counts is not None:
+            articles, listings, pages = counts
+            if articles >= self.ARTICLES_TO_DECIDE and articles >= 4 * (listings + pages):
+                return "article"
+            if listings >= self.LISTINGS_TO_DECIDE and articles == 0:
+                return "listing"
+            if pages >= self.PAGES_TO_SKIP and articles == 0 and listings == 0:
+                return "skip"
+        return a_priori
+
+    def is_listing_shape(self, url: str) -> bool:
+        """Pages of this shape were listings, never articles: no use trying to extract one."""
+        counts = self.counts.get(shape_of(url))
+        return counts is not None and counts[1] >= self.LISTINGS_TO_DECIDE and counts[0] == 0
+
+    def learned(self) -> dict[str, Counts]:
+        """The counts of the shapes this run saw pages of, to store."""
+        return {shape: (self.counts[shape][0], self.counts[shape][1], self.counts[shape][2]) for shape in self.changed}
+
+
+def article_links(book: ShapeBook, urls: Iterable[str]) -> list[str]:
+    return [url for url in urls if book.kind(url) == "article"]
