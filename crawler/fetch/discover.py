@@ -6,8 +6,9 @@ CMS serves them at: crawler/fetch/feeds.py) and the feeds an earlier run found. 
 for what its URL shape has turned out to be on this portal (crawler/sites/shapes.py: an article,
 a listing, or not worth fetching), and each page fetched says what it is:
 
-- a page that extraction turns into an article with a title, a text and a publication date is an
-  article: archived, its links not followed (the listings are the portal's index);
+- a page linked as an article (its URL has an id, a date, Liferay's /content/...) that extraction
+  turns into an article with a title, a text and a publication date is an article: archived, its
+  links not followed (the listings are the portal's index);
 - a page with pagination, or with several article links the home page does not show, is a listing:
   its links are followed, its next page while it lists an article this run has not seen;
 - any other page (contact, documents, a gallery, a tag page) is remembered as a page: its links are
@@ -36,7 +37,7 @@ from crawler.extract import NotAnArticle, extract
 from crawler.extract.cms import cms_family
 from crawler.extract.dates import parse_iso
 from crawler.extract.record import Article, ErrorKind, Page
-from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed
+from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed, wanted_feed
 from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
@@ -58,6 +59,7 @@ class DiscoveringSpider(PortalSpider):
         self.cms: str | None = None
         self.chrome: set[str] | None = None  # the home page's article links
         self.feeds_asked: set[str] = set()
+        self.robots_sitemaps: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoveringSpider:
@@ -94,18 +96,22 @@ class DiscoveringSpider(PortalSpider):
 
     def _page(self, url: str, page_type: str, priority: int) -> scrapy.Request:
         headers = self.plan.validators.get(url) if page_type == "article" and url in self.plan.known else None
+        # The spider asks for each URL once a run itself (self.queued); Scrapy's duplicate filter
+        # would only drop a redirect to a page already fetched, and with it the record of the URL
+        # that redirected (an article linked under its second category answers 301 to its first:
+        # the next run would find that URL never fetched and ask again).
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.on_error, headers=headers, priority=priority,
-            meta={"page_type": page_type, "tinbai_url": url, "handle_httpstatus_list": [304]},
+            meta={"page_type": page_type, "tinbai_url": url, "handle_httpstatus_list": [304]}, dont_filter=True,
         )
 
     def _feed(self, url: str, *, probe: bool = False) -> scrapy.Request | None:
         """A request for the feed or sitemap at `url`, once a run; a probe (a path where the portal's
         CMS may keep one) only when no earlier run found nothing there."""
-        if url in self.feeds_asked or not self.profile.owns(url):
+        if url in self.feeds_asked or not self.profile.owns(url) or not wanted_feed(url):
             return None
-        if probe and not self.full and url in self.plan.known and self.plan.kinds.get(url) != "feed":
-            return None
+        if not self.full and url in self.plan.known and self.plan.kinds.get(url) != "feed":
+            return None  # an earlier run found none there
         self.feeds_asked.add(url)
         self.queued.add(url)
         return scrapy.Request(
@@ -115,13 +121,10 @@ class DiscoveringSpider(PortalSpider):
         )
 
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
-        """robots.txt was read (Scrapy's robots_parsed signal): its `Sitemap:` lines are feeds."""
-        if not self.profile.owns(request.url) or self.crawler.engine is None:
-            return
-        for url in getattr(robotparser, "sitemaps", ()):
-            feed = self._feed(url)
-            if feed is not None:
-                self.crawler.engine.crawl(feed)
+        """robots.txt was read (Scrapy's robots_parsed signal): its `Sitemap:` lines are feeds, asked
+        for once the home page has said which CMS the portal runs (what its URLs mean)."""
+        if self.profile.owns(request.url):
+            self.robots_sitemaps.extend(getattr(robotparser, "sitemaps", ()))
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -137,9 +140,11 @@ class DiscoveringSpider(PortalSpider):
             return
         page = page_from(response)
         if self.cms is None:
-            self.cms = cms_family(page)
+            self.cms = self.book.cms = cms_family(page)
         starting = url in self.start_urls
-        if not starting and not self.book.is_listing_shape(url):
+        # Only a link taken for an article is extracted: a page reached as a listing is read for its
+        # links whatever it holds (an "about" page with schema.org/Article and a date is not news).
+        if page_type == "article" and not self.book.is_listing_shape(url):
             outcome = self._article_of(page, url)
             if isinstance(outcome, Article):
                 self.book.learn(url, "article")
@@ -153,6 +158,8 @@ class DiscoveringSpider(PortalSpider):
     def _article_of(self, page: Page, url: str) -> Article | CrawlError | None:
         """The page's article; None when the page is not one; a CrawlError when it could not be
         told (a body cut off, undecodable, an extraction that raised)."""
+        if page.url != url and self.book.kind(page.url) != "article":
+            return None  # redirected to a listing or a page of another kind: the link was stale
         try:
             article = extract(page, self.profile.page_class)
         except NotAnArticle as error:
@@ -194,7 +201,8 @@ class DiscoveringSpider(PortalSpider):
         later = sorted((link for link in listings if page_of(link)[0] == base and page_of(link)[1] > number),
                        key=lambda link: page_of(link)[1])
         own = [article for article in articles if article not in (self.chrome or ())]
-        listing = starting or bool(later) or number > 1 or len(own) >= LISTING_MIN_ARTICLES
+        listing = (starting or bool(later) or number > 1 or len(own) >= LISTING_MIN_ARTICLES
+                   or self.book.is_listing_shape(url))
         if not starting:
             self.book.learn(url, "listing" if listing else "page")
         # Fresh: an article this page is the first this run to show that was not known when it
@@ -214,14 +222,17 @@ class DiscoveringSpider(PortalSpider):
 
     def _worth_listing(self, url: str) -> bool:
         """A listing link is followed unless an earlier run found the page to be neither a listing
-        nor an article (a contact page is not read again every run; --full reads it)."""
-        return self.full or self.plan.kinds.get(url) != "page"
+        nor an article (a contact page is not read again every run; --full reads it). A page of a
+        listing shape is read again: a category whose few articles were all on the home page."""
+        return self.full or self.plan.kinds.get(url) != "page" or self.book.is_listing_shape(url)
 
     def _feeds_of(self, announced: list[str]) -> Iterator[scrapy.Request]:
-        """The home page's own feeds, then the paths where the portal's CMS keeps them."""
+        """robots.txt's sitemaps, the home page's own feeds, then the paths where the portal's CMS
+        keeps them."""
         origin = self.profile.home.split("/", 3)
         root = "/".join(origin[:3])
-        candidates = [(url, False) for url in announced] + [(root + path, True) for path in feed_paths(self.cms)]
+        candidates = [(url, False) for url in (*self.robots_sitemaps, *announced)]
+        candidates += [(root + path, True) for path in feed_paths(self.cms)]
         for url, probe in candidates:
             request = self._feed(url, probe=probe)
             if request is not None:

@@ -9,12 +9,15 @@ where a portal keeps them: the `Sitemap:` lines of its robots.txt, /sitemap.xml,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from lxml import etree
 from scrapy.utils.sitemap import Sitemap
+
+from crawler.sites.shapes import NOT_NEWS_SEGMENTS
 
 # Where each CMS family serves its sitemaps and feeds (crawler/extract/cms.py names the family):
 # WordPress core's sitemaps (since 5.5) and its feed; NukeViet 4's sitemap index (the news module
@@ -50,6 +53,21 @@ class FeedRead:
 def feed_paths(cms: str | None) -> tuple[str, ...]:
     """The paths worth asking a portal of this family for its sitemaps and feeds."""
     return tuple(dict.fromkeys((*COMMON_FEEDS, *CMS_FEEDS.get(cms or "", ()))))
+
+
+# Feeds and sitemaps of what is not news: WordPress's comment feeds (/comments/feed/, announced in
+# every page's head), its sitemaps of accounts and tags (wp-sitemap-users-1.xml,
+# wp-sitemap-taxonomies-post_tag-1.xml), NukeViet's of its documents module (sitemap-vi.van-ban.xml).
+_NOT_NEWS_FEED_WORDS = frozenset({"comments", "users", "post_tag", "author", "authors", "tag", "tags"})
+
+
+def wanted_feed(url: str) -> bool:
+    """Whether a feed or sitemap may list news, by the words of its address."""
+    path = urlsplit(url).path.lower()
+    words = [word for word in re.split(r"[/._-]+", path) if word]
+    pairs = {f"{first}-{second}" for first, second in zip(words, words[1:], strict=False)}
+    named = set(words) | pairs | set(re.split(r"[/.]+", path))
+    return not (named & _NOT_NEWS_FEED_WORDS or named & NOT_NEWS_SEGMENTS - {"rss", "feed", "feeds", "atom", "sitemap"})
 
 
 def alternate_feeds(tree: etree._Element, base: str) -> list[str]:

@@ -170,11 +170,15 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
     is otherwise never decoded by the crawl (extraction reads the bytes).
 
     A refresh off the portal, or one redirect too many, is refused with its kind, as
-    RedirectGuardMiddleware refuses a Location header's."""
+    RedirectGuardMiddleware refuses a Location header's. An error page's refresh is not followed:
+    the answer is the error (NukeViet's 404 for a removed article refreshes to the news module's
+    home, which must not be fetched as that article)."""
 
     _WINDOW = 4 * 4096
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Request | Response:
+        if response.status >= 400:
+            return response
         head = response.body[: self._WINDOW]
         ascii_compatible = not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in head
         if ascii_compatible and b"refresh" not in head.lower():

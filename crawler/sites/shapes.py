@@ -152,11 +152,18 @@ def shape_of(url: str) -> str:
     return shape + ("?" + "&".join(keys) if keys else "")
 
 
+# CMS families whose articles have an id, a date or a /content/ path in their URL: a long slug
+# alone is one of their other pages (NukeViet's page module: /about/khai-quat-tinh-quang-binh.html).
+# WordPress's default permalinks may be the post's name alone (/%postname%/).
+_ARTICLES_NAMED_BY_ID = frozenset({"nukeviet", "liferay", "dcs"})
+
+
 @lru_cache(maxsize=65536)
-def guess(url: str) -> Kind:
+def guess(url: str, cms: str | None = None) -> Kind:
     """What a URL is likely to be before any page of its shape was seen: "skip" (a file, a search,
-    contact, documents, tags...), "article" (an id, a date, Liferay's /content/, a long slug) or
-    "listing" (anything else on the portal: categories, sections, their pages)."""
+    contact, documents, tags...), "article" (an id, a date, Liferay's /content/, a long slug unless
+    the portal's CMS (`cms`) names articles otherwise) or "listing" (anything else on the portal:
+    categories, sections, their pages)."""
     parts = urlsplit(url)
     segments = _segments(parts.path)
     lowered = [_stem(segment)[0].lower() for segment in segments]
@@ -184,7 +191,7 @@ def guess(url: str) -> Kind:
         return "article"
     if _dated(lowered):
         return "article"
-    if len(_WORDS.split(last.strip("-_"))) >= 5 and not _DIGITS.search(last):
+    if len(_WORDS.split(last.strip("-_"))) >= 5 and not _DIGITS.search(last) and cms not in _ARTICLES_NAMED_BY_ID:
         return "article"  # WordPress /%postname%/: /ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/
     return "listing"
 
@@ -208,6 +215,7 @@ class ShapeBook:
 
     counts: dict[str, list[int]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
+    cms: str | None = None  # the portal's CMS family, once its pages showed it
 
     # A shape is decided by what its pages were once a few of them were seen: articles when
     # nearly all were, listings when several were and none an article, nothing worth fetching
@@ -229,7 +237,7 @@ class ShapeBook:
     def kind(self, url: str) -> Kind:
         """What a link to `url` is taken for: the shape's verdict when its pages decided one, else
         the URL's own form (guess())."""
-        a_priori = guess(url)
+        a_priori = guess(url, self.cms)
         if a_priori == "skip":
             return "skip"
         counts = self.counts.get(shape_of(url))

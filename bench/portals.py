@@ -1,0 +1,184 @@
+"""Discovery benchmark: every whole-portal replay set (fixtures/*/set.json) crawled from its home page
+with no profile, as `tinbai crawl URL --replay SET` does, and what the crawl archived compared with
+the set's expected/crawl.json and gold records. Tuning and judging sets are reported apart.
+
+    python -m bench.portals                 # every set, a table and the figures as JSON
+    python -m bench.portals --set nukeviet-quangbinh --json
+
+Per set: articles found of those expected (by canonical URL or one of its aliases); non-articles
+archived (an archived article that is none of the expected ones: a listing, a tag page, a document,
+an "about" page); expected URLs never to fetch that were fetched; pages fetched (the run's count)
+and seconds. Then what is cheap to read from the gold records: paragraph recall (gold paragraphs
+found in the archived text, averaged over found articles), leaks (the set's leak strings found in
+any archived field), and title, minute (published to the minute) and author right.
+
+Each crawl is a subprocess into an archive of its own (a temporary directory), one set after
+another; a second, incremental crawl of the same set follows and its pages fetched are reported
+(`again`): a portal unchanged since the first run should cost robots.txt, its feeds, the home page
+and the first page of each listing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from crawler.extract.urls import canonical_url
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+
+
+def portal_sets(only: list[str] | None = None) -> list[Path]:
+    found = [path.parent for path in sorted(FIXTURES.glob("*/set.json"))]
+    return [path for path in found if not only or path.name in only]
+
+
+def _tinbai() -> list[str]:
+    beside = Path(sys.executable).with_name("tinbai")
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "crawler.cli"]
+
+
+def crawl(home: str, replay: Path, db: Path, *extra: str) -> tuple[dict[str, Any], float]:
+    started = time.perf_counter()
+    result = subprocess.run([*_tinbai(), "crawl", home, "--replay", str(replay), "--db", str(db), *extra],
+                            capture_output=True, text=True, cwd=REPO, timeout=600)
+    seconds = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"crawl of {replay.name} failed ({result.returncode}): {result.stderr[-2000:]}")
+    [summary] = json.loads(result.stdout)
+    return summary, seconds
+
+
+def _norm(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def measure(replay: Path, workdir: Path) -> dict[str, Any]:
+    described = json.loads((replay / "set.json").read_text(encoding="utf-8"))
+    expected = json.loads((replay / "expected" / "crawl.json").read_text(encoding="utf-8"))
+    home = expected.get("home") or described["home"]
+    db = workdir / f"{replay.name}.db"
+    summary, seconds = crawl(home, replay, db)
+    again, _ = crawl(home, replay, db)
+    connection = sqlite3.connect(db)
+    try:
+        rows = connection.execute(
+            "SELECT id, url, title, published, author, summary, text, source, category FROM articles"
+        ).fetchall()
+        urls: dict[int, set[str]] = {}
+        for url, article_id in connection.execute("SELECT url, article_id FROM article_urls"):
+            urls.setdefault(article_id, set()).add(url)
+        fetched = {row[0] for row in connection.execute("SELECT url FROM crawl_state WHERE fetched IS NOT NULL")}
+        cms = connection.execute("SELECT cms FROM sites WHERE cms IS NOT NULL").fetchone()
+    finally:
+        connection.close()
+    by_url: dict[str, tuple[Any, ...]] = {}
+    for row in rows:
+        for url in urls.get(row[0], {row[1]}) | {row[1]}:
+            by_url[canonical_url(url)] = row
+    found: dict[str, tuple[Any, ...]] = {}
+    matched_ids: set[int] = set()
+    for url, entry in expected["articles"].items():
+        for candidate in (url, *entry.get("aliases", [])):
+            row = by_url.get(canonical_url(candidate))
+            if row is not None:
+                found[url] = row
+                matched_ids.add(row[0])
+                break
+    stray = [row[1] for row in rows if row[0] not in matched_ids]
+    # As written: a tracking copy of an article must never be asked for, its canonical URL may.
+    never = set(expected.get("not_fetched", []))
+    fetched_forbidden = sorted(url for url in fetched if url in never)
+
+    recalls, titles, minutes, authors = [], 0, 0, 0
+    golds = 0
+    for url, row in found.items():
+        gold_name = expected["articles"][url].get("gold")
+        gold_path = replay / "expected" / f"{gold_name}.json"
+        if not gold_name or not gold_path.exists():
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        golds += 1
+        paragraphs = [_norm(p) for p in gold["text"].split("\n\n") if _norm(p)]
+        text = _norm(row[6])
+        recalls.append(sum(p in text for p in paragraphs) / len(paragraphs) if paragraphs else 1.0)
+        titles += _norm(row[2]) == _norm(gold["title"])
+        minutes += (row[3] or "")[:16] == (gold.get("published") or "")[:16]
+        authors += _norm(row[4]) == _norm(gold.get("author"))
+    leaks = 0
+    for leak in expected.get("leaks", []):
+        needle = _norm(leak)
+        if needle and any(needle in _norm(str(value)) for row in rows for value in row[2:]):
+            leaks += 1
+    return {
+        "set": replay.name, "role": described["role"], "family": described.get("family"),
+        "cms_recognised": cms[0] if cms else None,
+        "articles_found": len(found), "articles_expected": len(expected["articles"]),
+        "missed": sorted(set(expected["articles"]) - set(found)),
+        "non_articles_archived": len(stray), "stray": stray,
+        "not_fetched_but_fetched": fetched_forbidden,
+        "pages_fetched": summary["pages"], "seconds": round(seconds, 2), "status": summary["status"],
+        "errors_by_kind": summary["errors_by_kind"],
+        "pages_fetched_again": again["pages"], "new_again": again["new"],
+        "paragraph_recall": round(sum(recalls) / len(recalls), 4) if recalls else None,
+        "leaks": leaks, "leaks_listed": len(expected.get("leaks", [])),
+        "title_right": f"{titles}/{golds}", "minute_right": f"{minutes}/{golds}", "author_right": f"{authors}/{golds}",
+    }
+
+
+COLUMNS = ("set", "cms_recognised", "articles_found", "articles_expected", "non_articles_archived",
+           "pages_fetched", "pages_fetched_again", "seconds", "paragraph_recall", "leaks", "title_right",
+           "minute_right", "author_right")
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = []
+    for role in ("tuning", "judging"):
+        mine = [result for result in results if result["role"] == role]
+        if not mine:
+            continue
+        lines.append(f"\n{role} sets")
+        lines.append(" | ".join(COLUMNS))
+        for result in mine:
+            lines.append(" | ".join(str(result[column]) for column in COLUMNS))
+        found = sum(r["articles_found"] for r in mine)
+        wanted = sum(r["articles_expected"] for r in mine)
+        stray = sum(r["non_articles_archived"] for r in mine)
+        lines.append(f"{role}: {found}/{wanted} articles found, {stray} non-articles archived")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", action="append", help="Only this set (repeatable).")
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON only.")
+    parser.add_argument("--details", action="store_true",
+                        help="Also list the URLs missed and archived wrongly of judging sets (tuning sets' always).")
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="tinbai-portals-") as workdir:
+        for replay in portal_sets(args.set):
+            results.append(measure(replay, Path(workdir)))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+        return 0
+    print(table(results))
+    for result in results:
+        if result["role"] != "tuning" and not args.details:
+            continue  # what a judging set's failures are is reported, not read while rules are written
+        details = {key: result[key] for key in ("missed", "stray", "not_fetched_but_fetched", "errors_by_kind")}
+        print(f"\n{result['set']}: {json.dumps(details, ensure_ascii=False)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
