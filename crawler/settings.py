@@ -8,6 +8,9 @@ SPIDER_LOADER_CLASS = "crawler.fetch.spider.SiteSpiderLoader"
 # Where the archive lives, where a replay set is read from, where a live crawl is recorded to.
 TINBAI_DB = "tinbai.db"
 TINBAI_REPLAY = None
+# Seconds between two requests to a host on a replay (0: none, as fast as the machine goes); see
+# crawler.fetch.replay.ReplayAddon.
+TINBAI_REPLAY_DELAY = 0
 TINBAI_RECORD = None
 # Where every response is also written as WARC 1.1 (crawler/fetch/warc.py; `tinbai crawl --warc DIR`),
 # and the size at which a WARC file is closed and the next one begun (bytes).

@@ -37,6 +37,7 @@ from crawler.extract import NotAnArticle, extract
 from crawler.extract.cms import cms_family
 from crawler.extract.dates import parse_iso
 from crawler.extract.record import Article, ErrorKind, Page
+from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed, wanted_feed
 from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import error_kind
@@ -46,7 +47,7 @@ from crawler.sites.shapes import Counts, ShapeBook, page_of
 # A page is a listing when it links at least this many articles that the home page does not show
 # (every page's sidebar repeats the home page's newest articles: a contact page has ten of them).
 LISTING_MIN_ARTICLES = 2
-# Answers of a feed probed for that say only that the portal has none there.
+# Answers of a feed that say only that the portal has none there.
 _ABSENT = (403, 404, 410)
 
 
@@ -60,6 +61,7 @@ class DiscoveringSpider(PortalSpider):
         self.chrome: set[str] | None = None  # the home page's article links
         self.feeds_asked: set[str] = set()
         self.robots_sitemaps: list[str] = []
+        self.listed: dict[str, set[str]] = {}  # a listing's first page -> the articles its pages read so far list
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoveringSpider:
@@ -105,9 +107,9 @@ class DiscoveringSpider(PortalSpider):
             meta={"page_type": page_type, "tinbai_url": url, "handle_httpstatus_list": [304]}, dont_filter=True,
         )
 
-    def _feed(self, url: str, *, probe: bool = False) -> scrapy.Request | None:
-        """A request for the feed or sitemap at `url`, once a run; a probe (a path where the portal's
-        CMS may keep one) only when no earlier run found nothing there."""
+    def _feed(self, url: str) -> scrapy.Request | None:
+        """A request for the feed or sitemap at `url`, once a run, unless an earlier run found none
+        there (--full asks again) or its address says it lists no news (comments, accounts, tags)."""
         if url in self.feeds_asked or not self.profile.owns(url) or not wanted_feed(url):
             return None
         if not self.full and url in self.plan.known and self.plan.kinds.get(url) != "feed":
@@ -116,8 +118,7 @@ class DiscoveringSpider(PortalSpider):
         self.queued.add(url)
         return scrapy.Request(
             url, callback=self.parse_feed, errback=self.on_feed_error, headers=self.plan.validators.get(url),
-            priority=2, meta={"page_type": "feed", "tinbai_url": url, "probe": probe,
-                              "handle_httpstatus_list": [304]},
+            priority=2, meta={"page_type": "feed", "tinbai_url": url, "handle_httpstatus_list": [304]},
         )
 
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
@@ -139,6 +140,8 @@ class DiscoveringSpider(PortalSpider):
             yield ListingRead(url, response.status, [], kind="page")
             return
         page = page_from(response)
+        # Where a redirect ended is read too: a link to it is not asked for again this run.
+        self.queued.add(canonical_url(response.url))
         if self.cms is None:
             self.cms = self.book.cms = cms_family(page)
         starting = url in self.start_urls
@@ -205,9 +208,12 @@ class DiscoveringSpider(PortalSpider):
                    or self.book.is_listing_shape(url))
         if not starting:
             self.book.learn(url, "listing" if listing else "page")
-        # Fresh: an article this page is the first this run to show that was not known when it
-        # started. A new article in every page's sidebar does not make page 7 of an old listing fresh.
-        fresh = any(article not in self.plan.known and article not in self.queued for article in articles)
+        # Fresh: an article not known when the run started that no earlier page of this listing
+        # showed. A new article in every page's sidebar makes page 2 of an old listing worth
+        # reading, not page 3.
+        listed = self.listed.setdefault(base, set())
+        fresh = any(article not in self.plan.known and article not in listed for article in articles)
+        listed.update(articles)
         queued = [(a, "article") for a in articles if self.full or a not in self.plan.known or self.plan.is_due(a)]
         queued += [(link, "listing") for link in listings if page_of(link)[1] == 1 and self._worth_listing(link)]
         if listing and later and (fresh or self.full):
@@ -231,10 +237,8 @@ class DiscoveringSpider(PortalSpider):
         keeps them."""
         origin = self.profile.home.split("/", 3)
         root = "/".join(origin[:3])
-        candidates = [(url, False) for url in (*self.robots_sitemaps, *announced)]
-        candidates += [(root + path, True) for path in feed_paths(self.cms)]
-        for url, probe in candidates:
-            request = self._feed(url, probe=probe)
+        for url in (*self.robots_sitemaps, *announced, *(root + path for path in feed_paths(self.cms))):
+            request = self._feed(url)
             if request is not None:
                 yield request
 
@@ -295,8 +299,9 @@ class DiscoveringSpider(PortalSpider):
     def on_feed_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         url = requested_url(request)
-        if failure.check(HttpError) and failure.value.response.status in _ABSENT and request.meta.get("probe"):
-            # Asked on the chance the portal has one: its absence is no fault.
+        if failure.check(HttpError) and failure.value.response.status in _ABSENT:
+            # No feed there (asked on the chance the portal's CMS keeps one there, or named by
+            # robots.txt and gone): no article is lost, the portal is read through its links.
             yield Skipped(url, f"http_{failure.value.response.status}", page_type="feed")
             return
         if failure.check(HttpError):

@@ -291,17 +291,26 @@ class RecorderMiddleware:
 class ReplayAddon:
     """`-s TINBAI_REPLAY=DIR` swaps the network for a replay set and drops politeness delays
     (there is no server to spare); `-s TINBAI_RECORD=DIR` records what a crawl fetches as a replay
-    set, `-s TINBAI_WARC=DIR` as WARC files (crawler/fetch/warc.py)."""
+    set, `-s TINBAI_WARC=DIR` as WARC files (crawler/fetch/warc.py).
+
+    `-s TINBAI_REPLAY_DELAY=SECONDS` keeps a live crawl's politeness on a replay, with that delay:
+    one request at a time per host, the delay between two, AutoThrottle. Portals crawled side by
+    side then take the time their politeness takes, as live (bench/parallel.py measures it)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         # "spider" priority: above the project's polite defaults, below -s on the command line.
         if settings.get("TINBAI_REPLAY"):
             handler = "crawler.fetch.replay.ReplayDownloadHandler"
             settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
-            settings.set("DOWNLOAD_DELAY", 0, priority="spider")
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-            settings.set("CONCURRENT_REQUESTS", 32, priority="spider")
-            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32, priority="spider")
+            delay = settings.getfloat("TINBAI_REPLAY_DELAY")
+            if delay > 0:
+                settings.set("DOWNLOAD_DELAY", delay, priority="spider")
+                settings.set("AUTOTHROTTLE_START_DELAY", delay, priority="spider")
+            else:
+                settings.set("DOWNLOAD_DELAY", 0, priority="spider")
+                settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
+                settings.set("CONCURRENT_REQUESTS", 32, priority="spider")
+                settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 32, priority="spider")
             # No proxy tunnel to fail: naming Scrapy's TunnelError imports its HTTP/1.1 handler
             # (0.05-0.18 s of a start), which a replay never uses.
             retried = [name for name in settings.getlist("RETRY_EXCEPTIONS") if not str(name).endswith(".TunnelError")]

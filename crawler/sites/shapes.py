@@ -63,8 +63,8 @@ LANGUAGES = frozenset("vi en vi-vn en-us vn".split())
 
 # Pagination: "?page=3", "?paged=3" (WordPress), "?trang=3", Liferay's "..._cur=3".
 _PAGE_KEYS = re.compile(r"^(?:page|paged|trang|pageindex|pagenumber|pg|pagenum|p_p_cur|.*_cur)$", re.I)
-# "/page/3/" (WordPress), "/page-3" (NukeViet), "/trang-3", "/trang/3".
-_PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.html?$|$)", re.I)
+# "/page/3/" (WordPress), "/page-3" (NukeViet), "/trang-3", "/trang/3", "/trang-3.aspx".
+_PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.\w+$|$)", re.I)
 _DIGITS = re.compile(r"\d+")
 _ID_RUN = re.compile(r"(?:^|[-_.])\d{3,}(?:$|[-_.])")
 # A slug and its id: "hoi-nghi-ban-chap-hanh-12" (NukeViet's alias-id, however small the id).
@@ -79,8 +79,11 @@ _ID_KEYS = re.compile(r"^(?:id|newsid|itemid|articleid|postid|p|nid|tinid|news_i
 
 
 def page_of(url: str) -> tuple[str, int]:
-    """(the listing's first page, this page's number): ".../thoi-su/page-3/" -> (".../thoi-su/", 3);
-    a URL that is not a later page is its own first page, number 1."""
+    """(the listing, this page's number): the listing is named by the URL without its page number,
+    extension and final slash, so that its pages name it alike however the first one is spelled:
+    ".../thoi-su/page-3/" and ".../thoi-su/" -> ".../thoi-su"; "/tin-tuc/trang-2.aspx" and
+    "/tin-tuc.aspx" -> "/tin-tuc"; "?page=3" -> the URL without it. A URL that is not a later page
+    is number 1."""
     parts = urlsplit(url)
     number = 1
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -94,12 +97,9 @@ def page_of(url: str) -> tuple[str, int]:
     match = _PAGE_PATH.search(path)
     if match:
         number = max(number, int(match.group(1)))
-        path = path[: match.start()] + path[match.end() :] or "/"
-        if parts.path.endswith("/") and not path.endswith("/"):
-            path += "/"
-    if number == 1 and not match and len(kept) == len(query):
-        return url, 1
-    return urlunsplit(parts._replace(path=path, query=urlencode(kept))), number
+        path = path[: match.start()] + path[match.end() :]
+    stem, _extension = _stem(path.rstrip("/"))
+    return urlunsplit(parts._replace(path=stem, query=urlencode(kept), fragment="")), number
 
 
 def _segments(path: str) -> list[str]:
