@@ -49,7 +49,7 @@ NOT_NEWS_SEGMENTS = frozenset(
     podcast audio emagazine infographic infographics
     lich-cong-tac lichcongtac calendar su-kien-lich weblinks lien-ket lienket voting binh-chon binhchon
     statistics thong-ke banners comment comments siteterms dieu-khoan author
-    wp-admin wp-login.php wp-json xmlrpc.php wp-content wp-includes wp-sitemap.xml
+    wp-admin wp-login wp-json xmlrpc wp-content wp-includes
     _layouts lists siteassets
     """.split()
 )

@@ -1,0 +1,142 @@
+"""Portals without a profile, crawled by their home page URL: every article found from the link graph,
+sitemaps and feeds, no other page archived, and the next run only what an incremental run needs.
+
+Asserted on the tuning sets only (fixtures/README.md): the judging sets are measured by
+bench/portals.py, never tuned against. The nghean set, crawled under another host so that no
+profile serves it, stands for the *.dcs.vn family."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.sites.shapes import ShapeBook, page_of, shape_of
+from tests.conftest import REPO, tinbai_command
+from tests.fixtures import FIXTURES, portal_sets
+
+TUNING = portal_sets("tuning")
+
+
+def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
+    result = tinbai("crawl", home, "--replay", str(replay), "--db", str(db), *args)
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    [summary] = json.loads(result.stdout)
+    return summary
+
+
+def _expected(replay: Path) -> dict[str, Any]:
+    return json.loads((replay / "expected" / "crawl.json").read_text(encoding="utf-8"))
+
+
+def _rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+    return subprocess.run([tinbai_command(), *args], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="module", params=TUNING, ids=[path.name for path in TUNING])
+def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Each tuning set crawled twice from its home page into a fresh archive; the second run logs
+    every request."""
+    replay: Path = request.param
+    expected = _expected(replay)
+    db = tmp_path_factory.mktemp(replay.name) / "portal.db"
+    run = _run
+    first = _crawl(run, expected["home"], replay, db)
+    fetched_first = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE fetched IS NOT NULL")}
+    second = run("crawl", expected["home"], "--replay", str(replay), "--db", str(db), "-v", "-s", "LOG_LEVEL=DEBUG")
+    return {"replay": replay, "expected": expected, "db": db, "first": first, "second": second,
+            "fetched_first": fetched_first}
+
+
+def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any]) -> None:
+    db, expected = crawled["db"], crawled["expected"]
+    archived = dict(_rows(db, "SELECT url, site FROM articles"))
+    assert set(archived) == set(expected["articles"])
+    site = expected["home"].split("/")[2].removeprefix("www.")
+    assert set(archived.values()) == {site}
+    owner = dict(_rows(db, "SELECT article_urls.url, articles.url FROM article_urls"
+                               " JOIN articles ON articles.id = article_urls.article_id"))
+    for url, entry in expected["articles"].items():
+        # An alias the crawl reached (a link under a second category, an old slug) is the same
+        # article, not a copy.
+        for alias in entry["aliases"]:
+            assert owner.get(alias, url) == url, alias
+    assert crawled["first"]["new"] == len(expected["articles"])
+
+
+def test_no_other_page_is_archived_and_forbidden_urls_are_never_fetched(crawled: dict[str, Any]) -> None:
+    db, expected = crawled["db"], crawled["expected"]
+    urls = {url for (url,) in _rows(db, "SELECT url FROM article_urls")}
+    assert not urls & set(expected["not_articles"])
+    assert not crawled["fetched_first"] & set(expected["not_fetched"])
+    # The removed articles answer 404 and are counted; nothing else failed.
+    errors = crawled["first"]["errors_by_kind"]
+    assert set(errors) <= {"http_404"}
+    failed = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404' AND kind = 'article'")}
+    assert failed & set(expected["errors"]) or not expected["errors"]
+
+
+def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[str, Any]) -> None:
+    db, replay = crawled["db"], crawled["replay"]
+    family = json.loads((replay / "set.json").read_text(encoding="utf-8"))["family"]
+    assert _rows(db, "SELECT cms FROM sites") == [(family,)]
+    stored = {shape: (a, b, c) for shape, a, b, c in _rows(db, "SELECT shape, articles, listings, pages FROM url_shapes")}
+    book = ShapeBook.from_counts(stored)
+    book.cms = family
+    # What the next run starts from: every article's shape is one of articles, and no shape of
+    # the portal's other pages counts an article.
+    assert all(book.kind(url) == "article" for url in crawled["expected"]["articles"])
+    others = {shape_of(url) for url in crawled["expected"]["not_articles"]} & set(stored)
+    assert others and all(stored[shape][0] == 0 for shape in others), {shape: stored[shape] for shape in others}
+
+
+def test_the_next_run_reads_only_feeds_home_and_the_first_page_of_each_listing(crawled: dict[str, Any]) -> None:
+    second = crawled["second"]
+    assert second.returncode in (0, 1), second.stderr[-3000:]
+    [summary] = json.loads(second.stdout)
+    assert summary["new"] == 0 and summary["updated"] == 0
+    # Every answer: "Crawled (200) <GET url>", and "Redirecting (301) to <GET target> from <GET url>".
+    requested = [line.rsplit("<GET ", 1)[1].split(">", 1)[0] for line in second.stderr.splitlines()
+                 if "Crawled (" in line or "Redirecting (" in line]
+    for url in requested:
+        later_page = page_of(url)[1] > 1
+        article = url in crawled["expected"]["articles"]
+        assert not later_page and not article, url
+    assert len(requested) == summary["pages"]
+
+
+def test_a_dcs_portal_without_its_profile_is_crawled_whole(tmp_path: Path, tinbai: Any) -> None:
+    """fixtures/nghean under a host no profile owns: the *.dcs.vn family found by discovery alone."""
+    copy = tmp_path / "nghean"
+    shutil.copytree(FIXTURES / "nghean", copy)
+    for path in copy.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".txt"):
+            path.write_bytes(path.read_bytes().replace(b"nghean.dcs.vn", b"tinhuy.nghean.example"))
+    expected = json.loads((copy / "expected" / "crawl.json").read_text(encoding="utf-8"))
+    db = tmp_path / "nghean.db"
+    summary = _crawl(tinbai, "https://tinhuy.nghean.example/", copy, db)
+    archived = {url for (url,) in _rows(db, "SELECT url FROM articles")}
+    assert archived == set(expected["articles"])
+    assert {extraction for (extraction,) in _rows(db, "SELECT DISTINCT extraction FROM articles")} == {"generic"}
+    assert summary["errors_by_kind"] == {"http_404": 1, "http_500": 1}
+    assert _rows(db, "SELECT key, cms FROM sites") == [("tinhuy.nghean.example", "dcs")]
+    again = _crawl(tinbai, "https://tinhuy.nghean.example/", copy, db)
+    # robots.txt, the home page (its redirect and where it ends), the three tries of the article
+    # that answers 500, and the first page of each of the three categories: as with the profile.
+    assert again["new"] == 0 and again["pages"] == 9, again

@@ -1,0 +1,125 @@
+"""URL shapes, pagination and the CMS family, read from URLs and pages the way the discovering spider
+reads them (crawler/sites/shapes.py, crawler/extract/cms.py, crawler/fetch/feeds.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.cms import cms_family, generator
+from crawler.extract.record import Page
+from crawler.fetch.feeds import read_feed, wanted_feed
+from crawler.sites.shapes import ShapeBook, guess, page_of, shape_of
+from tests.fixtures import FIXTURES
+
+NUKEVIET = FIXTURES / "nukeviet-quangbinh"
+WORDPRESS = FIXTURES / "wordpress-binhphuoc"
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    # *.dcs.vn: the portal's three ids, the category's two
+    ("https://nghean.dcs.vn/vi-vn/tin/nang-cao-chat-luong/1-2-34842", "article"),
+    ("https://nghean.dcs.vn/vi-vn/chuyen-muc/xay-dung-dang/1-2", "listing"),
+    ("https://nghean.dcs.vn/vi-vn/chuyen-muc/xay-dung-dang/1-2?page=3", "listing"),
+    # NukeViet: alias-id.html, however small the id; categories and their pages
+    ("https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-12.html", "article"),
+    ("https://tinhuy.example/news/thoi-su/", "listing"),
+    ("https://tinhuy.example/news/thoi-su/page-2/", "listing"),
+    # WordPress: dated permalinks, the month's archive, the post's name alone
+    ("https://dangbo.example/2025/05/20/tong-ket-cong-tac-dan-van/", "article"),
+    ("https://dangbo.example/2025/05/", "listing"),
+    ("https://dangbo.example/ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/", "article"),
+    ("https://dangbo.example/category/dan-van/page/2/", "listing"),
+    # Liferay's asset publisher and friendly URLs; SharePoint's dated pages
+    ("https://tinhuy.example/web/guest/tin-tuc/-/asset_publisher/Ab3dEf/content/hoi-nghi-tinh-uy", "article"),
+    ("https://tinhuy.example/web/guest/tin-tuc/-/asset_publisher/Ab3dEf", "listing"),
+    ("https://tinhuy.example/-/hoi-nghi-ban-chap-hanh", "article"),
+    ("https://tinhuy.example/portal/Pages/2023-11-11/Thu-tuong-tham-va-lam-viec-vi5x3u4r.aspx", "article"),
+    # What is never an article: files, searches, tags, contact, documents, sign-in
+    ("https://tinhuy.example/uploads/news/2025_06/ke-hoach-215.pdf", "skip"),
+    ("https://dangbo.example/?s=dan+van+kheo", "skip"),
+    ("https://tinhuy.example/news/tag/d%C3%A2n-v%E1%BA%ADn", "skip"),
+    ("https://tinhuy.example/contact/", "skip"),
+    ("https://tinhuy.example/van-ban/detail/nghi-quyet-so-15-nq-tu/", "skip"),
+    ("https://dangbo.example/wp-login.php", "skip"),
+])
+def test_a_url_is_taken_for_what_its_form_says(url: str, kind: str) -> None:
+    assert guess(url) == kind
+
+
+def test_a_long_name_is_an_article_only_where_the_cms_may_name_posts_so() -> None:
+    about = "https://tinhuy.example/about/khai-quat-tinh-quang-binh-xua-nay.html"
+    assert guess(about, "wordpress") == "article"
+    assert guess(about, "nukeviet") == "listing"
+
+
+def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
+    first = shape_of("https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-1234.html")
+    assert first == shape_of("https://tinhuy.example/news/kinh-te/tong-ket-nam-2024-5678.html") == "news/*/{slug-n}.html"
+    assert shape_of("https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842") == "vi-vn/tin/*/{n-n}"
+    assert shape_of("https://tinhuy.example/about/co-cau-to-chuc.html") == "about/{slug}.html"
+    assert shape_of("https://a.example/x?id=5&Page=2") == "{word}?id&page"
+
+
+@pytest.mark.parametrize(("url", "listing", "number"), [
+    ("https://a.example/news/x/page-3/", "https://a.example/news/x", 3),
+    ("https://a.example/news/x/", "https://a.example/news/x", 1),
+    ("https://a.example/category/x/page/2/", "https://a.example/category/x", 2),
+    ("https://a.example/tin-tuc/trang-2.aspx", "https://a.example/tin-tuc", 2),
+    ("https://a.example/tin-tuc.aspx", "https://a.example/tin-tuc", 1),
+    ("https://a.example/vi-vn/chuyen-muc/x/1-2?page=3", "https://a.example/vi-vn/chuyen-muc/x/1-2", 3),
+    ("https://a.example/tin?p_p_id=abc&_abc_cur=4", "https://a.example/tin?p_p_id=abc", 4),
+])
+def test_a_listings_pages_name_their_listing_alike(url: str, listing: str, number: int) -> None:
+    assert page_of(url) == (listing, number)
+
+
+def test_a_shape_is_decided_by_what_its_pages_were() -> None:
+    book = ShapeBook()
+    gallery = "https://tinhuy.example/album/hoat-dong/le-ky-niem-{}.html"
+    assert guess(gallery.format(12)) == "skip"  # "album": never fetched at all
+    photos = "https://tinhuy.example/hinh-anh/hoat-dong/le-ky-niem-{}.html"
+    assert book.kind(photos.format(1)) == "article"  # an id: fetched as one until its pages say otherwise
+    for number in range(3):
+        book.learn(photos.format(number), "page")
+    assert book.kind(photos.format(9)) == "skip"
+    category = "https://tinhuy.example/news/{}/"
+    book.learn(category.format("thoi-su"), "listing")
+    assert not book.is_listing_shape(category.format("kinh-te"))
+    book.learn(category.format("xay-dung-dang"), "listing")
+    assert book.is_listing_shape(category.format("kinh-te")) and book.kind(category.format("kinh-te")) == "listing"
+    stored = book.learned()
+    again = ShapeBook.from_counts(stored)
+    assert again.kind(photos.format(9)) == "skip" and again.is_listing_shape(category.format("dan-van"))
+
+
+def test_the_cms_family_is_read_from_the_page() -> None:
+    def family(path: str, url: str = "https://tinhuy.example/") -> str | None:
+        return cms_family(Page(url=url, body=(FIXTURES / path).read_bytes()))
+
+    assert family("nghean/pages/home.html", "https://nghean.dcs.vn/vi-vn") == "dcs"
+    assert family("generic-portals/pages/nukeviet-hatinh.html") == "nukeviet"
+    assert family("generic-portals/pages/wordpress-binhdinh.html") == "wordpress"
+    assert family("generic-portals/pages/liferay-quangtri.html") == "liferay"
+    assert family("generic-portals/pages/homemade-angiang-1258.html") is None
+    sharepoint = b'<html><head><meta name="GENERATOR" content="Microsoft SharePoint"></head><body></body></html>'
+    assert cms_family(Page(url="https://a.example/", body=sharepoint)) == "sharepoint"
+    assert generator(Page(url="https://a.example/", body=sharepoint)) == "Microsoft SharePoint"
+    aspnet = b'<html><body><input type="hidden" name="__VIEWSTATE" value="x"></body></html>'
+    assert cms_family(Page(url="https://shop.example/", body=aspnet)) is None  # ASP.NET alone is any .NET site
+    assert cms_family(Page(url="https://haiphong.dcs.vn/", body=aspnet)) == "dcs"
+
+
+def test_sitemaps_and_feeds_list_their_pages() -> None:
+    index = read_feed((NUKEVIET / "feeds" / "sitemap.xml").read_bytes(), "https://tinhuy.quangbinh.example/sitemap.xml")
+    assert index.kind == "sitemapindex"
+    assert "https://tinhuy.quangbinh.example/sitemap-vi.news.xml" in [entry.url for entry in index.sitemaps]
+    news = read_feed((NUKEVIET / "feeds" / "sitemap-vi.news.xml").read_bytes(), "https://tinhuy.quangbinh.example/")
+    assert news.kind == "urlset" and len(news.pages) >= 12
+    rss = read_feed((NUKEVIET / "feeds" / "news-rss.xml").read_bytes(), "https://tinhuy.quangbinh.example/news/rss/")
+    assert rss.kind == "feed" and any(entry.url.endswith("-5231.html") for entry in rss.pages)
+    not_a_feed = read_feed(b"<html><body>Kh\xc3\xb4ng t\xc3\xacm th\xe1\xba\xa5y</body></html>", "https://a.example/rss")
+    assert not_a_feed.kind == "unknown" and not not_a_feed.pages
+    assert wanted_feed("https://a.example/wp-sitemap-posts-post-1.xml") and wanted_feed("https://a.example/feed/")
+    assert not wanted_feed("https://a.example/comments/feed/")
+    assert not wanted_feed("https://a.example/wp-sitemap-users-1.xml")
+    assert not wanted_feed("https://a.example/sitemap-vi.van-ban.xml")
