@@ -96,7 +96,8 @@ def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[
     db, replay = crawled["db"], crawled["replay"]
     family = json.loads((replay / "set.json").read_text(encoding="utf-8"))["family"]
     assert _rows(db, "SELECT cms FROM sites") == [(family,)]
-    stored = {shape: (a, b, c) for shape, a, b, c in _rows(db, "SELECT shape, articles, listings, pages FROM url_shapes")}
+    rows = _rows(db, "SELECT shape, articles, listings, pages FROM url_shapes")
+    stored = {shape: (articles, listings, pages) for shape, articles, listings, pages in rows}
     book = ShapeBook.from_counts(stored)
     book.cms = family
     # What the next run starts from: every article's shape is one of articles, and no shape of

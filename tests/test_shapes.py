@@ -54,7 +54,8 @@ def test_a_long_name_is_an_article_only_where_the_cms_may_name_posts_so() -> Non
 
 def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
     first = shape_of("https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-1234.html")
-    assert first == shape_of("https://tinhuy.example/news/kinh-te/tong-ket-nam-2024-5678.html") == "news/*/{slug-n}.html"
+    second = shape_of("https://tinhuy.example/news/kinh-te/tong-ket-nam-2024-5678.html")
+    assert first == second == "news/*/{slug-n}.html"
     assert shape_of("https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842") == "vi-vn/tin/*/{n-n}"
     assert shape_of("https://tinhuy.example/about/co-cau-to-chuc.html") == "about/{slug}.html"
     assert shape_of("https://a.example/x?id=5&Page=2") == "{word}?id&page"
