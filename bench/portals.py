@@ -5,6 +5,9 @@ the set's expected/crawl.json and gold records. Tuning and judging sets are repo
     python -m bench.portals                 # every set, a table and the figures as JSON
     python -m bench.portals --set nukeviet-quangbinh --json
 
+Besides the whole-portal sets, fixtures/nghean (tuning) is crawled under a host no profile owns
+("nghean-no-profile"): the *.dcs.vn family by discovery and the generic path alone.
+
 Per set: articles found of those expected (by canonical URL or one of its aliases); non-articles
 archived (an archived article that is none of the expected ones: a listing, a tag page, a document,
 an "about" page); expected URLs never to fetch that were fetched; pages fetched (the run's count)
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -37,9 +41,25 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
 
 
+NGHEAN_HOST = b"tinhuy.nghean.example"
+
+
 def portal_sets(only: list[str] | None = None) -> list[Path]:
     found = [path.parent for path in sorted(FIXTURES.glob("*/set.json"))]
     return [path for path in found if not only or path.name in only]
+
+
+def nghean_without_profile(workdir: Path) -> Path:
+    """fixtures/nghean (tuning, the *.dcs.vn family) under a host no profile owns, so that it is
+    crawled by discovery and the generic path: written into `workdir`."""
+    copy = workdir / "nghean-no-profile"
+    shutil.copytree(FIXTURES / "nghean", copy)
+    for path in copy.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".txt"):
+            path.write_bytes(path.read_bytes().replace(b"nghean.dcs.vn", NGHEAN_HOST))
+    home = f"https://{NGHEAN_HOST.decode()}/"
+    (copy / "set.json").write_text(json.dumps({"family": "dcs", "role": "tuning", "home": home}), encoding="utf-8")
+    return copy
 
 
 def _tinbai() -> list[str]:
@@ -102,7 +122,7 @@ def measure(replay: Path, workdir: Path) -> dict[str, Any]:
     recalls, titles, minutes, authors = [], 0, 0, 0
     golds = 0
     for url, row in found.items():
-        gold_name = expected["articles"][url].get("gold")
+        gold_name = expected["articles"][url].get("gold") or expected["articles"][url].get("id")
         gold_path = replay / "expected" / f"{gold_name}.json"
         if not gold_name or not gold_path.exists():
             continue
@@ -166,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="tinbai-portals-") as workdir:
-        for replay in portal_sets(args.set):
+        sets = portal_sets(args.set)
+        if not args.set or "nghean-no-profile" in args.set:
+            sets.insert(0, nghean_without_profile(Path(workdir)))
+        for replay in sets:
             results.append(measure(replay, Path(workdir)))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
