@@ -99,5 +99,7 @@ def read_feed(body: bytes, url: str) -> FeedRead:
     for entry in parsed.entries:
         link = entry.get("link")
         if link:
-            read.pages.append(Entry(urljoin(url, link), entry.get("updated") or entry.get("published")))
+            # The dict's own get(): feedparser's warns when "updated" falls back to "published".
+            changed = dict.get(entry, "updated") or dict.get(entry, "published")
+            read.pages.append(Entry(urljoin(url, link), changed))
     return read
