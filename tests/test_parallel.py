@@ -157,12 +157,29 @@ def test_a_kill_9_of_portals_side_by_side_leaves_each_run_to_be_taken_over(tmp_p
     assert len(articles(db)) == 24
 
 
+def _runs(db: Path) -> int:
+    if not db.exists():
+        return 0
+    connection = sqlite3.connect(db, timeout=5)
+    try:
+        return int(connection.execute("SELECT count(*) FROM runs").fetchone()[0])
+    except sqlite3.OperationalError:  # not migrated yet
+        return 0
+    finally:
+        connection.close()
+
+
 @pytest.mark.slow
 def test_sigterm_stops_portals_side_by_side_cleanly(tmp_path: Path) -> None:
     replay = combined(tmp_path)
     db = tmp_path / "stopped.db"
-    crawl = start(db, replay, "-s", "TINBAI_REPLAY_DELAY=0.2", start_new_session=True)
-    time.sleep(3.0)
+    crawl = start(db, replay, "-s", "TINBAI_REPLAY_DELAY=0.3", start_new_session=True)
+    # Aimed at the crawl, not at Python starting up: once both runs are recorded, a second in
+    # (each portal needs about ten seconds at this pace).
+    deadline = time.monotonic() + 60
+    while crawl.poll() is None and time.monotonic() < deadline and _runs(db) < 2:
+        time.sleep(0.05)
+    time.sleep(1.0)
     os.killpg(crawl.pid, signal.SIGTERM)
     out, err = crawl.communicate(timeout=60)
     assert crawl.returncode == 1, err
