@@ -40,7 +40,7 @@ from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed, wanted_feed
 from crawler.fetch.links import links_of, parse_page
-from crawler.fetch.middlewares import error_kind
+from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
 from crawler.sites.shapes import Counts, ShapeBook, page_of
 
@@ -151,7 +151,8 @@ class DiscoveringSpider(PortalSpider):
             outcome = self._article_of(page, url)
             if isinstance(outcome, Article):
                 self.book.learn(url, "article")
-                yield FetchedArticle(page=page, article=outcome, url=url)
+                yield FetchedArticle(page=page, article=outcome, url=url,
+                                     warc_record_id=response.meta.get(WARC_RECORD_META))
                 return
             if outcome is not None:
                 yield outcome
