@@ -32,6 +32,8 @@ class Filters:
     until: str | None = None
     # Re-posts of an earlier article (articles.near_duplicate_of) are left out unless asked for.
     include_near_duplicates: bool = False
+    # Only the re-posts: what other sections and portals took from an earlier article.
+    only_near_duplicates: bool = False
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """An SQL condition on `articles` and its named parameters (prefixed `f_`)."""
@@ -54,7 +56,9 @@ class Filters:
             until = _date(self.until, "until")
             clauses.append(f"substr(articles.published, 1, {len(until)}) <= :f_until")
             params["f_until"] = until
-        if not self.include_near_duplicates:
+        if self.only_near_duplicates:
+            clauses.append("articles.near_duplicate_of IS NOT NULL")
+        elif not self.include_near_duplicates:
             clauses.append("articles.near_duplicate_of IS NULL")
         return (" AND ".join(clauses) or "1"), params
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
@@ -137,24 +137,16 @@ def ranking_expressions(terms: list[str]) -> tuple[str, str]:
 
 def search_sql(
     *, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str,
-    exclude_near_duplicates: bool = True, candidates: int = CANDIDATES,
+    exclude_near_duplicates: bool = True, candidates: int = CANDIDATES, offset: str = "0",
 ) -> str:
     """The ranked search query (the plan: the module's docstring); `match`, `phrase`,
-    `near`, `where` and `limit` are SQL expressions (parameters for the CLI, SQL
-    functions in the browser UI, archive/query/ui.py). `where` is a condition on `articles`
+    `near`, `where`, `limit` and `offset` are SQL expressions (parameters for the CLI, SQL
+    functions in the browser UI, archive/query/ui/). `where` is a condition on `articles`
     ("1" for none); re-posts are left out by `exclude_near_duplicates`."""
     fts = f"[{fts_table}]"
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
-    marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
     window = f"max({candidates}, {limit})"
-    reposts = ""
-    if exclude_near_duplicates:
-        # Through the index on near_duplicate_of: reading the column of every match would
-        # read each article's whole row (the column comes after the text).
-        reposts = (
-            f"AND {fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
-            " WHERE reposts.near_duplicate_of IS NOT NULL)"
-        )
+    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
     if where.strip() == "1":
         # The newest matches, one more than the window: whether there are more than it.
         newest = f"""
@@ -226,23 +218,120 @@ def search_sql(
             FROM {fts}
             WHERE {fts} MATCH {match} AND {in_window} AND +rowid IN (SELECT id FROM candidates)
             ORDER BY tier, field, score, age
-            LIMIT {limit}
+            LIMIT {limit} OFFSET {offset}
         ),
-        marked AS MATERIALIZED (
+        {_marked_sql(fts, match, "ranked")}
+        SELECT {_RESULT_COLUMNS}, ranked.tier
+        FROM ranked JOIN articles ON articles.id = ranked.id JOIN marked ON marked.id = ranked.id
+        ORDER BY ranked.tier, ranked.field, ranked.score, ranked.age
+    """
+
+
+# The columns of a result row: what search() returns and what best_snippet() reads.
+_RESULT_COLUMNS = """articles.id, articles.url, articles.title, articles.published, articles.site,
+               articles.category, articles.author, articles.summary, articles.text,
+               marked.title_marked, marked.summary_marked, marked.text_marked"""
+
+
+def _marked_sql(fts: str, match: str, rows: str) -> str:
+    """The `marked` CTE: highlight() of the rows of CTE `rows` only, read over their rowid range."""
+    marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
+    return f"""marked AS MATERIALIZED (
             SELECT rowid AS id,
                    highlight({fts}, 0, {marks}) AS title_marked,
                    highlight({fts}, 1, {marks}) AS summary_marked,
                    highlight({fts}, 2, {marks}) AS text_marked
             FROM {fts}
-            WHERE {fts} MATCH {match} AND rowid >= (SELECT min(id) FROM ranked)
-              AND rowid <= (SELECT max(id) FROM ranked) AND +rowid IN (SELECT id FROM ranked)
-        )
-        SELECT articles.id, articles.url, articles.title, articles.published, articles.site,
-               articles.category, articles.author, articles.summary, articles.text,
-               marked.title_marked, marked.summary_marked, marked.text_marked, ranked.tier
-        FROM ranked JOIN articles ON articles.id = ranked.id JOIN marked ON marked.id = ranked.id
-        ORDER BY ranked.tier, ranked.field, ranked.score, ranked.age
+            WHERE {fts} MATCH {match} AND rowid >= (SELECT min(id) FROM {rows})
+              AND rowid <= (SELECT max(id) FROM {rows}) AND +rowid IN (SELECT id FROM {rows})
+        )"""
+
+
+def _reposts_clause(fts: str) -> str:
+    # Through the index on near_duplicate_of: reading the column of every match would read each
+    # article's whole row (the column comes after the text).
+    return (f"AND {fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
+            " WHERE reposts.near_duplicate_of IS NOT NULL)")
+
+
+def _passing_clause(where: str) -> str:
+    """Matches that pass the filters, tested against the set of articles that pass, built once."""
+    return "" if where.strip() == "1" else f"AND +rowid IN (SELECT articles.id FROM articles WHERE {where})"
+
+
+def newest_sql(
+    *, fts_table: str, match: str, where: str, limit: str, offset: str = "0", exclude_near_duplicates: bool = True,
+) -> str:
+    """Every match that passes `where`, newest first (the order the archive first saw them):
+    the pages of a search beyond its ranked window, and the feeds of new matches. The same
+    result columns as search_sql(), tier 3."""
+    fts = f"[{fts_table}]"
+    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
+    return f"""
+        WITH page AS MATERIALIZED (
+            SELECT rowid AS id FROM {fts}
+            WHERE {fts} MATCH {match} {reposts} {_passing_clause(where)}
+            ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}
+        ),
+        {_marked_sql(fts, match, "page")}
+        SELECT {_RESULT_COLUMNS}, 3 AS tier
+        FROM page JOIN articles ON articles.id = page.id JOIN marked ON marked.id = page.id
+        ORDER BY page.id DESC
     """
+
+
+def count_sql(*, fts_table: str, match: str, where: str, exclude_near_duplicates: bool = True) -> str:
+    """How many articles match and pass `where`: a pass over every match (the commonest words'
+    cost: bench/perf.py's search breakdown)."""
+    fts = f"[{fts_table}]"
+    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
+    return f"SELECT count(*) AS total FROM {fts} WHERE {fts} MATCH {match} {reposts} {_passing_clause(where)}"
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A query and its filters as SQL pieces and parameters, for search_sql(), newest_sql(), count_sql()."""
+
+    fts_table: str
+    where: str
+    params: dict[str, Any]
+    exclude_near_duplicates: bool
+
+
+def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepared:
+    terms = parse_query(query, exact=exact)
+    phrase, near = ranking_expressions(terms)
+    try:
+        # Re-posts are left out by the queries themselves, through an index.
+        where, params = replace(filters, include_near_duplicates=True).where()
+    except FilterError as error:
+        raise SearchError(str(error)) from None
+    params.update(expression=to_fts_expression(terms), phrase=phrase, near=near)
+    if "tinbai_fold" in where:
+        # Registering a function expires the connection's prepared statements: only when used.
+        register_functions(db.conn)
+    exclude = not (filters.include_near_duplicates or filters.only_near_duplicates)
+    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, exclude)
+
+
+def _rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        return list(db.query(sql, params))
+    except sqlite3.Error as exc:
+        raise SearchError(f"search failed: {exc}") from None
+
+
+def _result(row: dict[str, Any], marks: tuple[str, str] = ("[", "]")) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "url": row["url"],
+        "title": row["title"],
+        "published": row["published"],
+        "site": row["site"],
+        "category": row["category"],
+        "author": row["author"],
+        "snippet": best_snippet(row, marks),
+    }
 
 
 def search(
@@ -271,42 +360,109 @@ def search(
     filters = filters or Filters()
     if site is not None:
         filters = replace(filters, site=site)
-    terms = parse_query(query, exact=exact)
-    phrase, near = ranking_expressions(terms)
+    prepared = _prepare(db, query, filters, exact)
+    sql = search_sql(
+        fts_table=prepared.fts_table, match=":expression", phrase=":phrase", near=":near", where=prepared.where,
+        limit=":limit", exclude_near_duplicates=prepared.exclude_near_duplicates, candidates=CANDIDATES,
+    )
+    return [_result(row) for row in _rows(db, sql, {**prepared.params, "limit": limit})]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: `total` articles matched, `results` are those from `offset` on."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    results: list[dict[str, Any]]
+    # "relevance" (ranked, then newest first beyond the ranked window) or "newest".
+    order: str = "relevance"
+
+    @property
+    def shown(self) -> int:
+        return len(self.results)
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.shown < self.total
+
+
+ORDERS = ("relevance", "newest")
+
+
+def search_page(
+    db: Database,
+    query: str,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    filters: Filters | None = None,
+    exact: bool = False,
+    order: str = "relevance",
+    marks: tuple[str, str] = ("[", "]"),
+) -> SearchPage:
+    """A page of the search for `query`, with how many articles match in all: what the browser's
+    search page, the feeds and `tinbai search` show.
+
+    "relevance" pages through every match in one fixed order: the CANDIDATES newest matches ranked
+    as search() ranks them, then every older match, newest first (a query matching 100,000
+    articles reaches the oldest on its last page). "newest" is newest first throughout. An empty
+    query lists the articles the filters select, latest publication first. `marks` go around the
+    matches in the snippets (the browser asks for HIGHLIGHT_OPEN and HIGHLIGHT_CLOSE, which no
+    article holds, and turns them into <mark> after escaping the text).
+    """
+    if limit < 1:
+        raise SearchError(f"limit must be at least 1, not {limit}")
+    if offset < 0:
+        raise SearchError(f"offset must be 0 or more, not {offset}")
+    if order not in ORDERS:
+        raise SearchError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    filters = filters or Filters()
+    if not query.strip():
+        return _browse_page(db, filters, offset=offset, limit=limit)
+    prepared = _prepare(db, query, filters, exact)
+    fts_table, where, exclude = prepared.fts_table, prepared.where, prepared.exclude_near_duplicates
+    count = count_sql(fts_table=fts_table, match=":expression", where=where, exclude_near_duplicates=exclude)
+    total = int(_rows(db, count, prepared.params)[0]["total"])
+    rows: list[dict[str, Any]] = []
+    # The ranked window: the CANDIDATES newest matches (all of them when there are no more).
+    ranked = min(total, CANDIDATES) if order == "relevance" else 0
+    if offset < ranked:
+        # limit <= CANDIDATES keeps search_sql()'s window at CANDIDATES, so every page ranks the same set.
+        sql = search_sql(fts_table=fts_table, match=":expression", phrase=":phrase", near=":near", where=where,
+                         limit=":limit", offset=":offset", exclude_near_duplicates=exclude, candidates=CANDIDATES)
+        rows += _rows(db, sql, {**prepared.params, "limit": min(limit, CANDIDATES), "offset": offset})
+    if offset + limit > ranked and total > ranked:
+        skip = max(offset, ranked)
+        sql = newest_sql(fts_table=fts_table, match=":expression", where=where, limit=":limit", offset=":offset",
+                         exclude_near_duplicates=exclude)
+        rows += _rows(db, sql, {**prepared.params, "limit": offset + limit - skip, "offset": skip})
+    return SearchPage(query, total, offset, limit, [_result(row, marks) for row in rows[:limit]], order)
+
+
+def _browse_page(db: Database, filters: Filters, *, offset: int, limit: int) -> SearchPage:
     try:
-        # Re-posts are left out by search_sql() itself, through an index.
-        where, params = replace(filters, include_near_duplicates=True).where()
+        where, params = filters.where()
     except FilterError as error:
         raise SearchError(str(error)) from None
-    params.update(expression=to_fts_expression(terms), phrase=phrase, near=near, limit=limit)
-    sql = search_sql(
-        fts_table=FTS_EXACT_TABLE if exact else FTS_TABLE,
-        match=":expression", phrase=":phrase", near=":near", where=where, limit=":limit",
-        exclude_near_duplicates=not filters.include_near_duplicates, candidates=CANDIDATES,
-    )
     if "tinbai_fold" in where:
-        # Registering a function expires the connection's prepared statements: only when used.
         register_functions(db.conn)
-    try:
-        rows = list(db.query(sql, params))
-    except sqlite3.Error as exc:
-        raise SearchError(f"search failed: {exc}") from None
-    return [
-        {
-            "id": row["id"],
-            "url": row["url"],
-            "title": row["title"],
-            "published": row["published"],
-            "site": row["site"],
-            "category": row["category"],
-            "author": row["author"],
-            "snippet": best_snippet(row),
-        }
+    total = int(_rows(db, f"SELECT count(*) AS n FROM articles WHERE {where}", params)[0]["n"])
+    rows = _rows(db, (
+        "SELECT id, url, title, published, site, category, author, summary, text FROM articles"
+        f" WHERE {where} ORDER BY published DESC, id DESC LIMIT :limit OFFSET :offset"
+    ), {**params, "limit": limit, "offset": offset})
+    results = [
+        {**{key: row[key] for key in ("id", "url", "title", "published", "site", "category", "author")},
+         "snippet": snippet(row["summary"] or row["text"] or "", [])}
         for row in rows
     ]
+    return SearchPage("", total, offset, limit, results, "newest")
 
 
-def best_snippet(row: dict[str, Any]) -> str:
+def best_snippet(row: dict[str, Any], marks: tuple[str, str] = ("[", "]")) -> str:
     """The snippet of a search row: the first column (text, summary, title) with a match."""
     # The body is the useful context; a match only in the summary or the title
     # still gets a snippet that shows it.
@@ -314,7 +470,7 @@ def best_snippet(row: dict[str, Any]) -> str:
         original = row[column] or ""
         spans = match_spans(row[f"{column}_marked"] or "", original)
         if spans:
-            return snippet(original, spans)
+            return snippet(original, spans, marks=marks)
     return snippet(row["text"] or "", [])
 
 
@@ -339,8 +495,10 @@ def match_spans(marked: str, original: str) -> list[tuple[int, int]]:
     return spans
 
 
-def snippet(original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WORDS) -> str:
-    """About `words` words of `original` around the first span, spans in [brackets]."""
+def snippet(
+    original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WORDS, marks: tuple[str, str] = ("[", "]"),
+) -> str:
+    """About `words` words of `original` around the first span, spans in [brackets] (or `marks`)."""
     text = unicodedata.normalize("NFC", original)
     # Words (runs of non-space, as _WORD) are counted by str.split(); only the window's own
     # words are visited one by one.
@@ -367,7 +525,7 @@ def snippet(original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WO
         span_start, span_end = max(span_start, window_start), min(span_end, window_end)
         if span_start >= span_end or span_start < cursor:
             continue
-        pieces += [text[cursor:span_start], "[", text[span_start:span_end], "]"]
+        pieces += [text[cursor:span_start], marks[0], text[span_start:span_end], marks[1]]
         cursor = span_end
     pieces.append(text[cursor:window_end])
     # Paragraph breaks inside the window would break the one-line snippet.
