@@ -50,6 +50,16 @@ def finish_run(db: Database, run_id: int, *, status: str, counts: dict[str, int]
         db.table("runs").update(run_id, row)
 
 
+def errors_by_kind_text(errors: dict[str, int] | None) -> str:
+    """Errors by kind in one line, the one way every human-readable and CSV output shows them (the
+    CLI's runs, stats and crawl summaries, the browser's portal page): "http_404: 1, http_500: 2",
+    most frequent first; "" for none. JSON keeps the object itself ({"http_404": 1, ...})."""
+    if not errors:
+        return ""
+    ordered = sorted(errors.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{kind}: {count}" for kind, count in ordered)
+
+
 def stats(db: Database) -> list[dict[str, Any]]:
     """One row per site (from articles or runs): articles (and how many are re-posts of an
     earlier one), versions, published range, and the last run with its errors by kind."""

@@ -1,8 +1,9 @@
-"""An article's history: the article row -> its URLs and versions -> a word-level diff of two versions.
+"""An article's history: the article row -> its URLs, versions and re-posts -> a word-level diff of two versions.
 
 Data flow: save_article() (archive/store.py) adds a row to article_versions whenever a page
-comes back with different text; `tinbai show` reads them back through article_history() and
-word_diff().
+comes back with different text; `tinbai show` and the browser's article and versions pages
+(archive/query/ui/) read them back through article_history(), related_articles() and
+version_diff().
 """
 
 from __future__ import annotations
@@ -60,6 +61,69 @@ def version_text(db: Database, article_id: int, version: int) -> tuple[str, str]
     if row is None:
         raise NoSuchArticle(f"article {article_id} has no version {version}")
     return row[0], row[1]
+
+
+def version_diff(db: Database, article_id: int, old: int, new: int) -> list[tuple[str, str]]:
+    """word_diff() of two versions, each as its title, a paragraph break, then its text: a changed
+    headline shows as the first paragraph."""
+    (old_title, old_text), (new_title, new_text) = (version_text(db, article_id, number) for number in (old, new))
+    return word_diff(f"{old_title}\n\n{old_text}", f"{new_title}\n\n{new_text}")
+
+
+def last_two_versions(history: dict[str, Any]) -> tuple[int, int] | None:
+    """The numbers of an article's last two versions (article_history()), None with fewer than two."""
+    numbers = [version["version"] for version in history["versions"]]
+    return (numbers[-2], numbers[-1]) if len(numbers) >= 2 else None
+
+
+def related_articles(db: Database, article_id: int) -> dict[str, Any]:
+    """The article this one re-posts (`repost_of`, or None) and the articles that re-post it
+    (`reposts`, oldest first): near duplicates, found by MinHash when they were saved (archive/near.py).
+    Each: id, url, site, title, published, first_seen."""
+    columns = "id, url, site, title, published, first_seen"
+    repost_of = next(db.query(
+        f"SELECT {columns} FROM articles WHERE id = (SELECT near_duplicate_of FROM articles WHERE id = ?)",
+        [article_id],
+    ), None)
+    reposts = list(db.query(
+        f"SELECT {columns} FROM articles WHERE near_duplicate_of = ? ORDER BY id", [article_id]
+    ))
+    return {"repost_of": repost_of, "reposts": reposts}
+
+
+def article_times(db: Database, article_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For each article: when the archive first saw it (`first_seen`) and when its latest version
+    was fetched (`changed`): what a feed's entries say about when they appeared and changed."""
+    if not article_ids:
+        return {}
+    marks = ", ".join("?" * len(article_ids))
+    rows = db.query(
+        f"SELECT articles.id, articles.first_seen, max(article_versions.fetched_at) AS changed"
+        f" FROM articles LEFT JOIN article_versions ON article_versions.article_id = articles.id"
+        f" WHERE articles.id IN ({marks}) GROUP BY articles.id",
+        article_ids,
+    )
+    return {row["id"]: {"first_seen": row["first_seen"], "changed": row["changed"] or row["first_seen"]}
+            for row in rows}
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """An article's text as its paragraphs (archive/README: separated by one blank line)."""
+    return [paragraph.strip() for paragraph in (text or "").split("\n\n") if paragraph.strip()]
+
+
+def diff_paragraphs(changes: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """word_diff()'s changes cut into paragraphs, for a page: each paragraph a list of (op, words).
+    A removed or added paragraph break ends a paragraph as a kept one does."""
+    result: list[list[tuple[str, str]]] = [[]]
+    for op, words in changes:
+        pieces = words.split("\n\n")
+        for index, piece in enumerate(pieces):
+            if index:
+                result.append([])
+            if piece.strip():
+                result[-1].append((op, piece.strip()))
+    return [paragraph for paragraph in result if paragraph]
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -1,9 +1,19 @@
-"""The browser UI: the archive file -> Datasette, read-only, with Vietnamese search.
+"""The browser UI: the archive file -> Datasette, read-only, with pages a reader needs.
 
-Data flow: `tinbai serve` (crawler/cli/serve.py) hands Datasette the archive and metadata();
-this module is also the Datasette plugin that registers the archive's SQL functions on every
-connection, so the "search" page and the articles table's search box fold queries exactly
-as `tinbai search` does (archive/query/search.py): "dang uy" finds "Đảng ủy", phrase matches first.
+Data flow: `tinbai serve` (crawler/cli/serve.py) registers this package as a Datasette plugin and
+hands Datasette the archive and metadata(). Datasette keeps its own pages, JSON, CSV and SQL; the
+plugin adds, through Datasette's hooks and templates (templates/ and static/ beside this file):
+
+- /<archive>/search: the folded search of `tinbai search` (archive/query/search.py), filters,
+  the number found, every page of results, highlighted snippets; /<archive>/search.atom follows it;
+- the article's page (Datasette's row page of `articles`, templates/row.html): the article as a
+  reader wants it, its URLs, images, versions and re-posts; /<archive>/articles/<id>/versions
+  compares any two versions word by word;
+- /<archive>/portal/<site>: articles per month as a chart, runs and their errors, newest articles;
+  /<archive>/portal/<site>.atom follows its new articles;
+- the internal tables hidden from the table lists (still there for SQL).
+
+The views live in views.py, the chart in chart.py, the feeds in feed.py.
 """
 
 from __future__ import annotations
@@ -13,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
-from markupsafe import Markup, escape
 
 from archive.query.filters import register_functions as register_filter_functions
 from archive.query.search import (
@@ -29,10 +38,14 @@ from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 SEARCH_LIMIT = 50
 # An FTS5 phrase without a token: valid syntax that matches nothing, for an empty or unusable query.
 NO_MATCH = '""'
+# The name Datasette serves this plugin's static/ under: /-/static-plugins/<name>/...
+PLUGIN_NAME = __name__
+# A database route segment, as Datasette's own routes read it.
+_DATABASE = r"(?P<database>[^/.]+)"
 
-# The canned query behind /<db>/search: the CLI's ranked search over the folded index
-# (the same bounded plan, archive/query/search.py), re-posts left out, with the snippet cut
-# from the original text.
+# The canned query behind /<db>/search.json (and .csv): the CLI's ranked search over the folded
+# index (the same bounded plan, archive/query/search.py), re-posts left out, with the snippet cut
+# from the original text. The HTML page at /<db>/search is the reading room's own (views.py).
 SEARCH_SQL = f"""
 SELECT id, title, published, site, category,
        tinbai_snippet(title, title_marked, summary, summary_marked, text, text_marked) AS snippet
@@ -41,6 +54,14 @@ FROM ({search_sql(
     where="1", limit=str(SEARCH_LIMIT), exclude_near_duplicates=True,
 )})
 """
+
+# Tables a reader has no use for: bookkeeping of migrations, the crawl and the re-post signatures,
+# the stored pages. Hidden from the table lists, still reachable by URL and SQL. Datasette also hides
+# every table whose name starts with a hidden one's (the full-text indexes' shadow tables).
+INTERNAL_TABLES = (
+    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages",
+    "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", FTS_TABLE, FTS_EXACT_TABLE,
+)
 
 
 def _terms(query: str | None) -> list[str] | None:
@@ -90,21 +111,61 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("escape_fts", 1, _match, deterministic=True)
 
 
+def vietnamese_date(value: str | None) -> str:
+    """A publication time as a Vietnamese reader writes it, day first: "2026-11-19T10:05:00+07:00" ->
+    "19/11/2026 10:05", "2025-01-02" -> "02/01/2025"; the portal's own time, never converted."""
+    if not value:
+        return ""
+    day = f"{value[8:10]}/{value[5:7]}/{value[:4]}" if len(value) >= 10 else value
+    return f"{day} {value[11:16]}" if len(value) >= 16 and value[10] == "T" else day
+
+
+def utc_time(value: str | None) -> str:
+    """An archive timestamp (UTC): "2026-12-05T10:00:00+00:00" -> "2026-12-05 10:00 UTC"."""
+    if not value:
+        return ""
+    return f"{value[:10]} {value[11:16]} UTC" if len(value) >= 16 else value
+
+
 @hookimpl
-def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
-    # In the search results the title links to the article's page (which lists its versions),
-    # and the snippet shows its [matches] highlighted.
-    if table is not None or column not in ("title", "snippet") or "snippet" not in row.keys():
-        return None
-    if column == "title":
-        url = datasette.urls.row(database, "articles", str(row["id"]))
-        return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
-    marked = str(escape(value or "")).replace("[", "<mark>").replace("]", "</mark>")
-    return Markup(marked)
+def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
+    env.filters["vietnamese_date"] = vietnamese_date
+    env.filters["utc_time"] = utc_time
+
+
+@hookimpl
+def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+    from archive.query.ui import views
+
+    # Before Datasette's own routes: /<db>/search is this page, /<db>/search.json stays the canned query.
+    return [
+        (rf"^/{_DATABASE}/search$", views.search_view),
+        (rf"^/{_DATABASE}/search\.atom$", views.search_feed),
+        (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)$", views.portal_view),
+        (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)\.atom$", views.portal_feed),
+        (rf"^/{_DATABASE}/articles/(?P<id>[^/.]+)/versions$", views.versions_view),
+    ]
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.static_plugins(PLUGIN_NAME, "reading.css")]
+
+
+@hookimpl
+def extra_template_vars(template: str, database: str | None, table: str | None, view_name: str,
+                        request: Any, datasette: Any) -> Any:
+    from archive.query.ui import views
+
+    if view_name == "row" and table == "articles" and database and request is not None:
+        return views.article_context(datasette, database, request)
+    if view_name == "database" and database:
+        return views.database_context(datasette, database)
+    return None
 
 
 def metadata(db_name: str) -> dict[str, Any]:
-    """Readable titles, facets by portal, category and month, the search page, hidden internals."""
+    """Readable titles, facets by portal, category and month, the search query, hidden internals."""
     hidden = {"hidden": True}
     return {
         "title": "tinbai: tin bài của các cổng thông tin Tỉnh ủy",
@@ -118,7 +179,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                 "tables": {
                     "articles": {
                         "title": "Bài viết (articles)",
-                        "description": "One row per article, its latest content. Open one to see its versions.",
+                        "description": "One row per article, its latest content. Open one to read it.",
                         "label_column": "title",
                         "sort_desc": "published",
                         "facets": ["site", "category", "published_month"],
@@ -143,13 +204,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                     "runs": {
                         "title": "Lần thu thập (crawl runs)", "sort_desc": "started", "facets": ["site", "status"],
                     },
-                    "raw_pages": {"title": "Trang gốc (raw pages, compressed)", **hidden},
-                    "article_minhash": hidden,
-                    "article_lsh": hidden,
-                    "article_lsh_recent": hidden,
-                    "article_lsh_stage": hidden,
-                    FTS_TABLE: hidden,
-                    FTS_EXACT_TABLE: hidden,
+                    **{table: hidden for table in INTERNAL_TABLES},
                 },
                 "queries": {
                     "search": {

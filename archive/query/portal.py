@@ -1,0 +1,84 @@
+"""A portal at a glance: the archive's articles and runs of one site -> what its page shows.
+
+Data flow: the crawl's writes (articles, runs) -> these read-only queries -> the browser's portal
+page and its feed (archive/query/ui/), and the portal list of the search page's filters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive.query.filters import Filters, register_functions
+from archive.runs import recent_runs, stats
+
+# Runs and newest articles a portal's page lists.
+RUNS_SHOWN = 20
+NEWEST_SHOWN = 20
+
+
+def portals(db: Database) -> list[dict[str, Any]]:
+    """Every portal of the archive (from its articles or runs), each with stats()'s figures."""
+    return stats(db)
+
+
+def categories(db: Database, site: str | None = None) -> list[dict[str, Any]]:
+    """The categories articles are filed under, with how many (of `site`, or of every portal)."""
+    where, params = ("WHERE site = ?", [site]) if site else ("", [])
+    return list(db.query(
+        f"SELECT category, count(*) AS articles FROM articles {where}"
+        " GROUP BY category HAVING category IS NOT NULL ORDER BY category",
+        params,
+    ))
+
+
+def articles_per_month(db: Database, site: str) -> dict[str, int]:
+    """{"2026-11": 12, ...}: the portal's articles by month of publication, oldest first; articles
+    without a date are left out (undated_articles())."""
+    # Read from the index on (site, published) alone, not the rows.
+    rows = db.execute(
+        "SELECT substr(published, 1, 7) AS month, count(*) FROM articles"
+        " WHERE site = ? AND published IS NOT NULL GROUP BY month ORDER BY month",
+        [site],
+    ).fetchall()
+    return {month: count for month, count in rows}
+
+
+def undated_articles(db: Database, site: str) -> int:
+    return int(db.execute(
+        "SELECT count(*) FROM articles WHERE site = ? AND published IS NULL", [site]
+    ).fetchone()[0])
+
+
+def newest_articles(db: Database, filters: Filters, *, limit: int = NEWEST_SHOWN,
+                    by: str = "published") -> list[dict[str, Any]]:
+    """The articles the filters select, latest first: by publication (`by="published"`, what a reader
+    of the portal's page wants) or by when the archive first saw them (`by="archived"`, what a feed
+    of new articles lists). Each: id, url, site, title, published, category, author, summary."""
+    order = {"published": "published DESC, id DESC", "archived": "id DESC"}[by]
+    where, params = filters.where()
+    if "tinbai_fold" in where:
+        register_functions(db.conn)
+    return list(db.query(
+        "SELECT id, url, site, title, published, category, author, summary FROM articles"
+        f" WHERE {where} ORDER BY {order} LIMIT :limit",
+        {**params, "limit": limit},
+    ))
+
+
+def portal_overview(db: Database, site: str) -> dict[str, Any] | None:
+    """What the portal's page shows: stats()'s figures, articles per month, its runs (newest
+    first, errors by kind), its newest articles and its categories. None for a portal the
+    archive does not know."""
+    figures = next((row for row in stats(db) if row["site"] == site), None)
+    if figures is None:
+        return None
+    return {
+        **figures,
+        "months": articles_per_month(db, site),
+        "undated": undated_articles(db, site),
+        "runs": recent_runs(db, site=site, limit=RUNS_SHOWN),
+        "newest": newest_articles(db, Filters(site=site, include_near_duplicates=True)),
+        "categories": categories(db, site),
+    }
