@@ -224,3 +224,22 @@ def metadata(db_name: str) -> dict[str, Any]:
 def database_name(path: str | Path) -> str:
     """Datasette names a database after its file: archive.db -> "archive"."""
     return Path(path).stem
+
+
+def make_datasette(path: str | Path) -> Any:
+    """Datasette over the archive file at `path`, with this plugin, its metadata and settings."""
+    import sys
+
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    plugin = sys.modules[__name__]
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="tinbai")
+    # Mutable (not --immutable): Datasette opens it with mode=ro, so a running crawl's
+    # commits show up; nothing in Datasette or the plugin writes.
+    return Datasette(
+        [str(path)],
+        metadata=metadata(database_name(path)),
+        settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500},
+    )
