@@ -12,6 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from sqlite_utils import Database
+
 from crawler.extract.fold import fold
 
 # "2024", "2024-07" or "2024-07-08": `published` is ISO 8601, so a prefix is a range.
@@ -34,6 +36,9 @@ class Filters:
     include_near_duplicates: bool = False
     # Only the re-posts: what other sections and portals took from an earlier article.
     only_near_duplicates: bool = False
+    # Only the articles their portal took down (articles.removed: when the archive first found one
+    # gone); on an archive that records takedowns (can_filter_removed()).
+    only_removed: bool = False
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """An SQL condition on `articles` and its named parameters (prefixed `f_`)."""
@@ -56,11 +61,19 @@ class Filters:
             until = _date(self.until, "until")
             clauses.append(f"substr(articles.published, 1, {len(until)}) <= :f_until")
             params["f_until"] = until
+        if self.only_removed:
+            clauses.append("articles.removed IS NOT NULL")
         if self.only_near_duplicates:
             clauses.append("articles.near_duplicate_of IS NOT NULL")
         elif not self.include_near_duplicates:
             clauses.append("articles.near_duplicate_of IS NULL")
         return (" AND ".join(clauses) or "1"), params
+
+
+def can_filter_removed(db: Database) -> bool:
+    """Whether the archive records takedowns (the `removed` column of `articles`), which
+    Filters.only_removed needs."""
+    return "removed" in db.table("articles").columns_dict
 
 
 def _date(value: str, name: str) -> str:

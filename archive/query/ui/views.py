@@ -20,7 +20,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 from sqlite_utils import Database
 
-from archive.query.filters import Filters
+from archive.query.filters import Filters, can_filter_removed
 from archive.query.history import (
     NoSuchArticle,
     article_history,
@@ -46,6 +46,8 @@ STATUSES = {
     "": "originals (re-posts left out)",
     "all": "originals and re-posts",
     "reposts": "re-posts only",
+    # Offered on an archive that records takedowns (can_filter_removed()).
+    "removed": "taken down by the portal",
 }
 
 T = TypeVar("T")
@@ -102,7 +104,8 @@ class SearchForm:
         return Filters(
             site=self.site or None, category=self.category or None, author=self.author or None,
             since=self.since or None, until=self.until or None,
-            include_near_duplicates=self.status == "all", only_near_duplicates=self.status == "reposts",
+            include_near_duplicates=self.status in ("all", "removed"), only_near_duplicates=self.status == "reposts",
+            only_removed=self.status == "removed",
         )
 
     def query_string(self, **changes: Any) -> str:
@@ -141,14 +144,17 @@ async def search_view(datasette: Any, request: Any) -> Response:
     def read(db: Database) -> dict[str, Any]:
         found: SearchPage | None = None
         error = None
-        if form.q or form.filters() != Filters():
+        if form.status == "removed" and not can_filter_removed(db):
+            error = "this archive does not record takedowns: no article can be told removed"
+        elif form.q or form.filters() != Filters():
             try:
                 found = search_page(db, form.q, offset=(form.page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
                                     filters=form.filters(), exact=form.exact, order=form.order,
                                     marks=(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE))
             except SearchError as exc:
                 error = str(exc)
-        return {"found": found, "error": error, "portals": portals(db), "categories": categories(db)}
+        return {"found": found, "error": error, "portals": portals(db), "categories": categories(db),
+                "removed": can_filter_removed(db)}
 
     data = await _read(datasette, name, read)
     found: SearchPage | None = data["found"]
@@ -156,7 +162,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
     context = {
         "database": name,
         "form": form,
-        "statuses": STATUSES,
+        "statuses": {key: label for key, label in STATUSES.items() if key != "removed" or data["removed"]},
         "error": data["error"],
         "found": found,
         "results": [{**result, "snippet_html": marked(result["snippet"])} for result in found.results] if found else [],
