@@ -116,6 +116,18 @@ def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> li
     return result
 
 
+def newest_article_id(db: Database) -> int:
+    """The id of the newest article (0 when none): articles with a higher id were archived after this call."""
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+
+
+def articles_after(db: Database, article_id: int, site: str) -> int:
+    """How many articles of `site` the archive holds with an id above `article_id`: a running crawl's
+    new articles so far, as its writer has committed them (read through the id's index, only the new
+    rows)."""
+    return int(db.execute("SELECT count(*) FROM articles WHERE id > ? AND site = ?", [article_id, site]).fetchone()[0])
+
+
 def last_run_id(db: Database) -> int:
     """The id of the newest run (0 when none): runs with a higher id started after this call."""
     return int(db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0])

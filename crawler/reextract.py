@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Literal
 
@@ -98,7 +98,7 @@ def reextract(
     *,
     site: str | None = None,
     processes: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, Mapping[str, int]], None] | None = None,
 ) -> dict[str, Any]:
     """Re-extract every article of `site` (all sites when None) from the archive file at `path`.
 
@@ -106,7 +106,8 @@ def reextract(
     is how many processes extract: 1 runs everything here; N > 1 starts N workers and this
     process only writes. Returns counts: articles, updated (a new version), unchanged (same
     text; changed metadata rewritten), failed (the stored page no longer yields an article:
-    the record is kept), failures, processes.
+    the record is kept), failures, processes. `progress(done, total, counts)` is called after
+    each article, with the counts so far (updated, unchanged, failed).
     """
     plan = reextraction_plan(db, site)
     processes = max(1, min(processes or os.cpu_count() or 1, len(plan) or 1))
@@ -138,7 +139,7 @@ def _save_all(
     results: Iterable[Result],
     total: int,
     processes: int,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int, Mapping[str, int]], None] | None,
 ) -> dict[str, Any]:
     """Write what the results say changed, in transactions of up to COMMIT_EVERY saves."""
     counts: Counter[str] = Counter()
@@ -167,7 +168,7 @@ def _save_all(
                 pending, transaction = transaction, None
                 pending.__exit__(None, None, None)
             if progress is not None:
-                progress(done, total)
+                progress(done, total, counts)
     except BaseException as error:
         if transaction is not None:
             transaction.__exit__(type(error), error, error.__traceback__)

@@ -108,3 +108,6 @@ ADDONS = {
     "crawler.fetch.middlewares.UnusedComponentsAddon": 0,
 }
 ITEM_PIPELINES = {"crawler.fetch.pipeline.ArchivePipeline": 300}
+# Progress on a terminal: loaded only when `tinbai crawl` sets TINBAI_PROGRESS (crawler/fetch/progress.py).
+TINBAI_PROGRESS = None
+EXTENSIONS = {"crawler.fetch.progress.CrawlProgress": 500}

@@ -156,7 +156,7 @@ def test_stats_per_site_counts_reposts_versions_and_last_run_errors(archive_file
     run_id = start_run(db, "nghean")
     finish_run(db, run_id, status="errors", counts={"pages": 20}, errors={"http_404": 1, "http_500": 2})
     db.close()
-    code, output = run("stats", "--db", str(archive_file))
+    code, output = run("stats", "--db", str(archive_file), "--json")
     assert code == 0
     rows = {row["site"]: row for row in json.loads(output)}
     nghean = rows["nghean"]

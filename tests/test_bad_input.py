@@ -258,7 +258,7 @@ def test_values_reach_sql_only_as_parameters(tmp_path: Path, tinbai: Any) -> Non
     hostile = f"{SITE}/vi-vn/tin/x'); DROP TABLE runs; --/1-2-1"
     record_fetch(archive, hostile, site="nghean'--", kind="article", status=200)
     archive.close()
-    listed = tinbai("runs", "--db", str(db), "--site", "x' OR '1'='1")
+    listed = tinbai("runs", "--db", str(db), "--site", "x' OR '1'='1", "--json")
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
     connection = sqlite3.connect(db)
     assert connection.execute("SELECT url, site FROM crawl_state").fetchall() == [(hostile, "nghean'--")]

@@ -144,7 +144,7 @@ def test_tinbai_runs_shows_what_each_run_did(tmp_path: Path, tinbai: Any) -> Non
     db = tmp_path / "runs.db"
     crawl(tinbai, db, "--replay", str(NGHEAN))
     crawl(tinbai, db, "--replay", str(NGHEAN))
-    listed = tinbai("runs", "--db", str(db))
+    listed = tinbai("runs", "--db", str(db), "--json")
     assert listed.returncode == 0, listed.stderr
     second, first = json.loads(listed.stdout)
     assert set(first) >= {"id", "site", "started", "finished", "status", "pages", "new", "updated", "duplicates",
@@ -152,9 +152,14 @@ def test_tinbai_runs_shows_what_each_run_did(tmp_path: Path, tinbai: Any) -> Non
     assert (first["new"], first["pages"], first["errors_by_kind"]) == (16, 30, {"http_404": 1, "http_500": 1})
     assert (second["new"], second["pages"], second["errors_by_kind"]) == (0, 9, {"http_500": 1})
     assert first["started"] <= first["finished"] <= second["started"]
-    assert len(tinbai("runs", "--db", str(db), "--table", "--limit", "1").stdout.strip().splitlines()) == 1
+    # For a person (the default; --table is the same): a header, a rule, one line per run.
+    table = tinbai("runs", "--db", str(db), "--limit", "1").stdout.strip().splitlines()
+    assert len(table) == 3 and table[0].split()[:2] == ["run", "portal"]
+    assert table[2].split()[:2] == ["2", "nghean"] and table[2].endswith("http_500: 1")
+    assert tinbai("runs", "--db", str(db), "--table", "--limit", "1").stdout.strip().splitlines() == table
     rows = tinbai("runs", "--db", str(db), "--csv").stdout.strip().splitlines()
-    assert len(rows) == 3 and rows[0].startswith("id,site,started")
+    assert len(rows) == 3 and rows[0].startswith("id,site,started") and rows[0].endswith(",errors_by_kind")
+    assert rows[2].endswith(',"http_404: 1, http_500: 1"')
 
 
 def test_an_archive_from_before_the_crawl_state_knows_its_articles() -> None:

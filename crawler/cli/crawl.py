@@ -6,11 +6,14 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crawler.cli import DEFAULT_DB, CouldNotRun, cli
+
+if TYPE_CHECKING:
+    from crawler.progress import Progress
 
 
 @cli.command()
@@ -97,6 +100,7 @@ def crawl(
         settings.set("TINBAI_WARC_MAX_SIZE", max_size, priority="cmdline")
     if full:
         settings.set("TINBAI_FULL", True, priority="cmdline")
+    progress = _progress(settings, verbose)
     from scrapy.crawler import CrawlerProcess
 
     from archive import ArchiveError, RunLock, open_archive
@@ -133,6 +137,8 @@ def crawl(
         lock.release()
 
     summaries = _runs_since(db, before, list(profiles))
+    if progress is not None:
+        _final_progress(progress, summaries)
     click.echo(json.dumps(summaries, ensure_ascii=False, indent=2))
     if all(summary["status"] == "did not run" for summary in summaries):
         sys.exit(2)
@@ -173,6 +179,24 @@ def _profile(portal: dict[str, Any]) -> Any:
     from crawler import sites as registry
 
     return registry.profile_for(portal["key"], portal["home"], portal["name"])
+
+
+def _progress(settings: Any, verbose: bool) -> Progress | None:
+    """A progress line on standard error when it is a terminal (and Scrapy's log is not on it)."""
+    from crawler.progress import for_terminal
+
+    progress = None if verbose else for_terminal("pages")
+    if progress is not None:
+        settings.set("TINBAI_PROGRESS", progress, priority="cmdline")
+    return progress
+
+
+def _final_progress(progress: Progress, summaries: list[dict[str, Any]]) -> None:
+    """The line's last state: each run's own figures, as its row in `runs` has them."""
+    for summary in summaries:
+        if summary["status"] != "did not run":
+            progress.update(summary["site"], pages=summary["pages"], new=summary["new"], errors=summary["errors"])
+    progress.close()
 
 
 def _check_archive(db: str) -> int:

@@ -4,6 +4,7 @@ WARC or a WACZ (archive/query/webarchive.py)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 
 from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 from crawler.cli.query import build_filters, filter_options, open_readonly
+from crawler.progress import Progress, for_terminal
 
 
 @cli.command()
@@ -23,7 +25,8 @@ def export(db: str, fmt: str, output: str | None, **options: Any) -> None:
     """Write every selected article (one JSON object a line, or CSV rows) to standard output or -o FILE.
 
     Rows stream from the archive as they are written: memory stays flat however large it is.
-    Re-posts of an earlier article are left out unless --include-near-duplicates.
+    Re-posts of an earlier article are left out unless --include-near-duplicates. On a terminal,
+    standard error shows how many are written so far; elsewhere nothing is said there.
 
     --format warc writes the stored page of every version of the selected articles as WARC 1.1
     response records (its URL, fetch time, status, stored headers and body); --format wacz packages
@@ -49,16 +52,30 @@ def export(db: str, fmt: str, output: str | None, **options: Any) -> None:
     from archive.query.export import export_rows, write_csv, write_jsonl
 
     writer = write_jsonl if fmt == "jsonl" else write_csv
+    progress = for_terminal("articles")
     with open_readonly(db) as archive:
-        if output is None:
-            written = writer(export_rows(archive, filters), sys.stdout)
-        else:
-            try:
-                with open(output, "w", encoding="utf-8", newline="") as out:
-                    written = writer(export_rows(archive, filters), out)
-            except OSError as error:
-                raise CouldNotRun(f"cannot write {output}: {error.strerror or error}") from None
-    click.echo(f"{written} article(s) exported", err=True)
+        rows = export_rows(archive, filters)
+        counted = rows if progress is None else _counted(rows, progress)
+        try:
+            if output is None:
+                written = writer(counted, sys.stdout)
+            else:
+                try:
+                    with open(output, "w", encoding="utf-8", newline="") as out:
+                        written = writer(counted, out)
+                except OSError as error:
+                    raise CouldNotRun(f"cannot write {output}: {error.strerror or error}") from None
+            if progress is not None:
+                progress.update("export", articles=written)
+        finally:
+            if progress is not None:
+                progress.close()
+
+
+def _counted(rows: Iterator[dict[str, Any]], progress: Progress) -> Iterator[dict[str, Any]]:
+    for count, row in enumerate(rows, start=1):
+        progress.update("export", articles=count)
+        yield row
 
 
 def _export_pages(db: str, fmt: str, output: Path, filters: Any) -> None:

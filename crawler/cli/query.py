@@ -1,14 +1,15 @@
-"""Reading the archive: `tinbai search`, `tinbai stats`. The archive opens read-only."""
+"""Reading the archive: `tinbai search`, `tinbai stats`. The archive opens read-only; text for a person,
+--json or --csv for a script (crawler/cli/output.py)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli import DEFAULT_DB, CouldNotRun, cli, print_rows
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli
+from crawler.cli.output import HUMAN, emit, output_options, table
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -49,51 +50,102 @@ def open_readonly(db: str) -> Database:
         raise CouldNotRun(str(error)) from None
 
 
+# What search prints for each result, in --json and --csv alike.
+SEARCH_FIELDS = ("id", "url", "title", "published", "site", "category", "author", "snippet")
+
+
 @cli.command()
 @click.argument("query")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
 @filter_options
 @click.option("--exact", is_flag=True, help='Diacritics must match too ("Đảng" finds neither "đăng" nor "dang").')
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
-def search(query: str, db: str, exact: bool, limit: int, as_json: bool, **options: Any) -> None:
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Results shown.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Results skipped: the next page.")
+@click.option("--newest", is_flag=True, help="Newest first (as archived) instead of best match first.")
+@output_options
+def search(query: str, db: str, exact: bool, limit: int, offset: int, newest: bool, fmt: str,
+           **options: Any) -> None:
     """Full-text search; diacritics optional ("dang uy" finds "Đảng ủy").
 
-    Articles with the words together come first, then with the words near each other,
-    then the rest; a malformed query exits 2 with the reason.
+    Says how many articles match and which of them it shows. Articles with the words together
+    come first, then with the words near each other, then the rest; --offset pages through every
+    match. --json and --csv print the results with the same fields (the count goes to standard
+    error); a malformed query exits 2 with the reason.
 
-    Example: tinbai search "dang uy" --db nghean.db --since 2026-01 --json
+    Example: tinbai search "dang uy" --db nghean.db --since 2026-01 --limit 5 --offset 5
     """
     from archive import SearchError
-    from archive import search as search_archive
+    from archive.query.search import search_page
 
     filters = build_filters(options)
+    if not query.strip():
+        raise CouldNotRun(f"nothing to search for in {query!r}: give at least one word")
     with open_readonly(db) as archive:
         try:
-            results = search_archive(archive, query, limit=limit, filters=filters, exact=exact)
+            page = search_page(archive, query, offset=offset, limit=limit, filters=filters, exact=exact,
+                               order="newest" if newest else "relevance")
         except SearchError as error:
             raise CouldNotRun(str(error)) from None
-    if as_json:
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
-        return
-    for result in results:
-        click.echo(f"{result['published'] or '?':<25} {result['title']}\n  {result['url']}\n  {result['snippet']}\n")
-    click.echo(f"{len(results)} result(s)")
+    if fmt != HUMAN:
+        click.echo(_found(page), err=True)
+    emit(page.results, fmt, lambda rows: _search_text(page), SEARCH_FIELDS)
+
+
+def _found(page: Any) -> str:
+    """"12 articles match "dang uy"; showing 4-6 (--offset 6 for more)"."""
+    said = f'{page.total:,} article{"" if page.total == 1 else "s"} match "{page.query}"'
+    if not page.results:
+        return said + ("" if not page.total else f"; none from --offset {page.offset}")
+    shown = f"; showing {page.offset + 1:,}-{page.offset + page.shown:,}"
+    more = f" (--offset {page.offset + page.shown} for more)" if page.has_next else ""
+    return said + shown + more
+
+
+def _search_text(page: Any) -> str:
+    from archive.query.display import vietnamese_date
+
+    lines = [_found(page), ""]
+    for number, result in enumerate(page.results, start=page.offset + 1):
+        about = [vietnamese_date(result["published"]) or "no date", result["site"], result["category"],
+                 result["author"]]
+        lines += [
+            f"{number:>3}. {result['title']}",
+            f"     {' · '.join(value for value in about if value)} · id {result['id']}",
+            f"     {result['url']}",
+            f"     {result['snippet']}",
+            "",
+        ]
+    return "\n".join(lines).rstrip()
+
+
+# The per-portal figures, by name: every format has them all (tables show the main ones).
+STATS_COLUMNS = [
+    ("site", "portal"), ("articles", "articles"), ("near_duplicates", "re-posts"), ("versions", "versions"),
+    ("first_published", "first published"), ("last_published", "last published"), ("last_run", "last run (UTC)"),
+    ("last_run_status", "status"), ("last_run_errors_by_kind", "errors by kind"),
+]
 
 
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON.")
-def stats(db: str, as_csv: bool) -> None:
-    """Per portal: articles, re-posts, versions, published date range, last run and its errors.
+@output_options
+def stats(db: str, fmt: str) -> None:
+    """Per portal: articles, re-posts, versions, published date range, last run and its errors by kind.
+
+    A table by default; --json and --csv have every figure, with the same field names.
 
     Example: tinbai stats --db nghean.db
     """
     from archive import stats as archive_stats
+    from archive.query.display import vietnamese_date
 
     with open_readonly(db) as archive:
         rows = archive_stats(archive)
-    if as_csv:
-        rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()}
-                for row in rows]
-    print_rows(rows, "csv" if as_csv else "json")
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        shown = [{**row, "first_published": vietnamese_date(row["first_published"]),
+                  "last_published": vietnamese_date(row["last_published"]),
+                  "last_run": (row["last_run"] or "")[:16].replace("T", " ")} for row in rows]
+        return table(shown, STATS_COLUMNS) if rows else "no portal in this archive yet"
+
+    emit(rows, fmt, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import click
 
@@ -27,6 +28,7 @@ def reextract(db: str, site: str | None, processes: int | None) -> None:
     from pathlib import Path
 
     from archive import ArchiveError, open_archive
+    from crawler.progress import for_terminal
     from crawler.reextract import reextract as run_reextract
 
     if not Path(db).is_file():
@@ -35,6 +37,18 @@ def reextract(db: str, site: str | None, processes: int | None) -> None:
         archive = open_archive(db)
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
+    progress = for_terminal("articles")
+
+    def report(done: int, total: int, counts: Mapping[str, int]) -> None:
+        assert progress is not None
+        progress.update(f"reextract of {total:,}", articles=done, updated=counts.get("updated", 0),
+                        failed=counts.get("failed", 0))
+
     with archive:
-        counts = run_reextract(archive, str(Path(db).resolve()), site=site, processes=processes)
+        try:
+            counts = run_reextract(archive, str(Path(db).resolve()), site=site, processes=processes,
+                                   progress=report if progress is not None else None)
+        finally:
+            if progress is not None:
+                progress.close()
     click.echo(json.dumps(counts, ensure_ascii=False, indent=2))

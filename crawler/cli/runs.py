@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from crawler.cli import DEFAULT_DB, cli, print_rows
+from crawler.cli import DEFAULT_DB, cli
+from crawler.cli.output import HUMAN, emit, output_options, table
 from crawler.cli.query import open_readonly
+
+# The figures a table shows; --json and --csv have every field of each run.
+RUNS_COLUMNS = [
+    ("id", "run"), ("site", "portal"), ("started", "started (UTC)"), ("finished", "finished (UTC)"),
+    ("status", "status"), ("pages", "pages"), ("new", "new"), ("updated", "updated"), ("duplicates", "duplicates"),
+    ("not_modified", "not modified"), ("errors_by_kind", "errors by kind"),
+]
 
 
 @cli.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
 @click.option("--site", help="Only runs of this portal.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--csv", "fmt", flag_value="csv", help="CSV instead of JSON.")
-@click.option("--table", "fmt", flag_value="table", help="One line per run.")
-def runs(db: str, site: str | None, limit: int, fmt: str | None) -> None:
+@output_options
+# The table is the default; --table stays for the scripts and habits of before.
+@click.option("--table", "fmt", flag_value=HUMAN, hidden=True)
+def runs(db: str, site: str | None, limit: int, fmt: str) -> None:
     """The latest crawl runs, newest first: start, end, status, pages fetched, new, updated,
     duplicates, not modified (304), errors by kind. Status is ok, errors, running, or interrupted
-    (killed or stopped before it finished).
+    (killed or stopped before it finished). A table by default; --json and --csv have every field
+    of each run, with the same names.
 
-    Example: tinbai runs --db nghean.db --limit 5 --table
+    Example: tinbai runs --db nghean.db --limit 5
     """
     from archive.crawlstate import lock_holder
     from archive.runs import recent_runs
@@ -27,10 +39,16 @@ def runs(db: str, site: str | None, limit: int, fmt: str | None) -> None:
     with open_readonly(db) as archive:
         rows = recent_runs(archive, site=site, limit=limit)
         holder = lock_holder(archive)
-    if fmt == "csv":
-        for row in rows:
-            row["errors_by_kind"] = ";".join(f"{kind}={n}" for kind, n in row["errors_by_kind"].items())
-    print_rows(rows, fmt or "json")
-    if holder and fmt != "csv":
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        shown = [{**row, "started": _minute(row["started"]), "finished": _minute(row["finished"])} for row in rows]
+        return table(shown, RUNS_COLUMNS) if rows else "no run yet"
+
+    emit(rows, fmt, text)
+    if holder:
         click.echo(f"run lock held by pid {holder['pid']} on {holder['host']} since {holder['started']}"
                    f" (heartbeat {holder['heartbeat']})", err=True)
+
+
+def _minute(value: str | None) -> str:
+    return (value or "")[:16].replace("T", " ")

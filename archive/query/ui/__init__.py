@@ -24,6 +24,7 @@ from typing import Any
 
 from datasette import hookimpl
 
+from archive.query.display import utc_time, vietnamese_date
 from archive.query.filters import register_functions as register_filter_functions
 from archive.query.search import (
     SearchError,
@@ -34,6 +35,9 @@ from archive.query.search import (
     to_fts_expression,
 )
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+
+__all__ = ["SEARCH_LIMIT", "SEARCH_SQL", "make_datasette", "metadata", "register_functions", "utc_time",
+           "vietnamese_date"]
 
 SEARCH_LIMIT = 50
 # An FTS5 phrase without a token: valid syntax that matches nothing, for an empty or unusable query.
@@ -109,22 +113,6 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     # Datasette's own escape_fts (trylast), this one folds the query like the index, so
     # "Đảng ủy" typed there finds what "dang uy" finds.
     conn.create_function("escape_fts", 1, _match, deterministic=True)
-
-
-def vietnamese_date(value: str | None) -> str:
-    """A publication time as a Vietnamese reader writes it, day first: "2026-11-19T10:05:00+07:00" ->
-    "19/11/2026 10:05", "2025-01-02" -> "02/01/2025"; the portal's own time, never converted."""
-    if not value:
-        return ""
-    day = f"{value[8:10]}/{value[5:7]}/{value[:4]}" if len(value) >= 10 else value
-    return f"{day} {value[11:16]}" if len(value) >= 16 and value[10] == "T" else day
-
-
-def utc_time(value: str | None) -> str:
-    """An archive timestamp (UTC): "2026-12-05T10:00:00+00:00" -> "2026-12-05 10:00 UTC"."""
-    if not value:
-        return ""
-    return f"{value[:10]} {value[11:16]} UTC" if len(value) >= 16 else value
 
 
 @hookimpl
