@@ -14,6 +14,7 @@ import pytest
 
 from archive import finish_run, open_archive, save_article, start_run
 from archive.query.filters import Filters
+from archive.query.history import around_changes, diff_paragraphs, word_diff
 from archive.query.search import SearchError, search, search_page
 from archive.query.ui import make_datasette, utc_time, vietnamese_date
 from archive.query.ui.chart import month_chart, month_range
@@ -54,6 +55,10 @@ def archive_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                              published="2025-12-24"))
     save_article(db, article(41, site="dienchau", url="https://dienchau.nghean.dcs.vn/tin/41.html",
                              text=f"Lời dẫn của bài.\n\n{LONG} Nguồn: Tỉnh ủy.", title="Bài đăng lại"))
+    # The long article gains a closing paragraph: a second version.
+    save_article(db, article(40, text=f"Lời dẫn của bài.\n\n{LONG}\n\nĐoạn kết mới.", summary="Lời dẫn của bài.",
+                             images=(Image("https://nghean.dcs.vn/anh/1.jpg", "Quang cảnh hội nghị"),),
+                             published="2025-12-24"))
     run = start_run(db, "nghean")
     finish_run(db, run, status="errors", counts={"pages": 40, "new": 31}, errors={"http_500": 2, "http_404": 1})
     db.close()
@@ -139,6 +144,12 @@ def test_the_article_and_versions_pages(archive_file: Path) -> None:
         in versions and "<ins>Câu đã sửa hẳn.</ins>" in versions
     chosen = get(archive_file, "/tinbai/articles/1/versions?from=1&to=3").text
     assert "What changed from v1 to v3" in chosen
+    # Paragraphs far from the changes (the title, the lead) are counted; a link shows the whole text.
+    longer = get(archive_file, "/tinbai/articles/31/versions").text
+    assert "<ins>Đoạn kết mới.</ins>" in longer and "2 unchanged paragraphs" in longer
+    assert 'href="?from=1&amp;to=2&amp;whole=1"' in longer and "Lời dẫn của bài." not in longer
+    whole = get(archive_file, "/tinbai/articles/31/versions?from=1&to=2&whole=1").text
+    assert "unchanged paragraph" not in whole and "Lời dẫn của bài." in whole
     missing = get(archive_file, "/tinbai/articles/1/versions?from=1&to=9")
     assert missing.status_code == 404 and "no version 9" in missing.text
     assert get(archive_file, "/tinbai/articles/999/versions").status_code == 404
@@ -185,6 +196,16 @@ def test_atom_feed_is_valid_with_bare_dates_and_no_entries() -> None:
     empty = feedparser.parse(atom_feed(feed_id="http://x/f", title="t", self_url="http://x/f", page_url="http://x/",
                                        author="tinbai", entries=[]))
     assert empty.bozo == 0 and empty.feed.updated_parsed is not None
+
+
+def test_a_diff_shows_the_paragraphs_around_its_changes() -> None:
+    old = "\n\n".join(f"Đoạn {n} không đổi." for n in range(1, 11))
+    new = old.replace("Đoạn 5 không đổi.", "Đoạn 5 đã sửa.")
+    shown = around_changes(diff_paragraphs(word_diff(old, new)))
+    assert shown[0] == 3 and shown[-1] == 4 and len(shown) == 5
+    assert ("-", "không đổi.") in shown[2] and ("+", "đã sửa.") in shown[2]
+    assert shown[1] == [("=", "Đoạn 4 không đổi.")] and shown[3] == [("=", "Đoạn 6 không đổi.")]
+    assert around_changes(diff_paragraphs(word_diff(old, old))) == [10]
 
 
 def test_small_pieces() -> None:

@@ -126,6 +126,23 @@ def diff_paragraphs(changes: list[tuple[str, str]]) -> list[list[tuple[str, str]
     return [paragraph for paragraph in result if paragraph]
 
 
+def around_changes(diff: list[list[tuple[str, str]]], context: int = 1) -> list[list[tuple[str, str]] | int]:
+    """The paragraphs of diff_paragraphs() that changed, each with `context` unchanged paragraphs on
+    either side; each run of other unchanged paragraphs becomes how many there are. A page then shows
+    what changed in a long article without the reader scrolling through what did not."""
+    changed = [index for index, paragraph in enumerate(diff) if any(op != "=" for op, _ in paragraph)]
+    kept = {near for index in changed for near in range(index - context, index + context + 1)}
+    result: list[list[tuple[str, str]] | int] = []
+    for index, paragraph in enumerate(diff):
+        if index in kept:
+            result.append(paragraph)
+        elif result and isinstance(result[-1], int):
+            result[-1] += 1
+        else:
+            result.append(1)
+    return result
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level differences: ("=", words) kept, ("-", words) removed, ("+", words) added.
 

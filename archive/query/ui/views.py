@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from archive.query.filters import Filters, can_filter_removed
 from archive.query.history import (
     NoSuchArticle,
+    around_changes,
     article_history,
     article_times,
     diff_paragraphs,
@@ -319,13 +320,24 @@ async def versions_view(datasette: Any, request: Any) -> Response:
         "article_url": datasette.urls.row(name, "articles", str(article_id)),
         "chosen": data["chosen"],
         "error": data["error"],
-        "diff": diff_paragraphs(changes) if changes is not None else None,
+        "diff": _shown_diff(changes, whole=bool(request.args.get("whole"))),
+        "whole": bool(request.args.get("whole")),
+        "whole_url": "?" + urlencode({"from": data["chosen"][0], "to": data["chosen"][1], "whole": 1}
+                                     if data["chosen"] else {"whole": 1}),
         "added": sum(len(words.split()) for op, words in changes or [] if op == "+"),
         "removed": sum(len(words.split()) for op, words in changes or [] if op == "-"),
     }
     html = await datasette.render_template("tinbai_versions.html", context, request=request,
                                            view_name="tinbai_versions")
     return Response.html(html, status=404 if data["error"] else 200)
+
+
+def _shown_diff(changes: list[tuple[str, str]] | None, whole: bool) -> list[list[tuple[str, str]] | int] | None:
+    """The diff's paragraphs: all of them, or those around the changes (the rest counted)."""
+    if changes is None:
+        return None
+    paragraphs = diff_paragraphs(changes)
+    return list(paragraphs) if whole else around_changes(paragraphs)
 
 
 async def article_context(datasette: Any, database: str, request: Any) -> dict[str, Any]:
