@@ -36,9 +36,9 @@ class Filters:
     include_near_duplicates: bool = False
     # Only the re-posts: what other sections and portals took from an earlier article.
     only_near_duplicates: bool = False
-    # Only the articles their portal took down (articles.removed: when the archive first found one
-    # gone); on an archive that records takedowns (can_filter_removed()).
-    only_removed: bool = False
+    # Only articles gone from their portal (articles.removed: when the archive first found one gone),
+    # on an archive that records takedowns (can_filter_removed()).
+    removed: bool = False
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """An SQL condition on `articles` and its named parameters (prefixed `f_`)."""
@@ -61,7 +61,7 @@ class Filters:
             until = _date(self.until, "until")
             clauses.append(f"substr(articles.published, 1, {len(until)}) <= :f_until")
             params["f_until"] = until
-        if self.only_removed:
+        if self.removed:
             clauses.append("articles.removed IS NOT NULL")
         if self.only_near_duplicates:
             clauses.append("articles.near_duplicate_of IS NOT NULL")
@@ -72,7 +72,7 @@ class Filters:
 
 def can_filter_removed(db: Database) -> bool:
     """Whether the archive records takedowns (the `removed` column of `articles`), which
-    Filters.only_removed needs."""
+    Filters.removed needs."""
     return "removed" in db.table("articles").columns_dict
 
 

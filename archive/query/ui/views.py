@@ -106,7 +106,7 @@ class SearchForm:
             site=self.site or None, category=self.category or None, author=self.author or None,
             since=self.since or None, until=self.until or None,
             include_near_duplicates=self.status in ("all", "removed"), only_near_duplicates=self.status == "reposts",
-            only_removed=self.status == "removed",
+            removed=self.status == "removed",
         )
 
     def query_string(self, **changes: Any) -> str:
