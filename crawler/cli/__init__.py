@@ -22,6 +22,8 @@ class CouldNotRun(click.ClickException):
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    """JSON by default: the printer of commands not yet moved to crawler/cli/output.py's emit(),
+    which prints text for a person by default and --json/--csv with the same field names."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":

@@ -1,5 +1,5 @@
 """How the query commands print: text for a person by default, --json or --csv for a script, the same
-field names in both.
+field names in both. (The archive and tabulate are imported when used: `tinbai --help` stays quick.)
 
 Data flow: search, show, stats and runs read the archive (archive/query/, archive/runs.py) into
 rows (dicts), then hand them here with a function that writes them for a person. JSON keeps each
@@ -16,9 +16,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
-from tabulate import tabulate
-
-from archive.runs import errors_by_kind_text
 
 HUMAN, JSON, CSV = "human", "json", "csv"
 
@@ -34,6 +31,8 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def cell(value: Any) -> Any:
     """A value as one CSV cell: a dict of counts (errors by kind) as one line, a list one item a line."""
+    from archive.runs import errors_by_kind_text
+
     if isinstance(value, dict):
         return errors_by_kind_text(value)
     if isinstance(value, list | tuple):
@@ -62,6 +61,8 @@ def emit(rows: list[dict[str, Any]], fmt: str, human: Callable[[list[dict[str, A
 def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     """Rows as an aligned table for a terminal; `columns` are (key, header) pairs. Missing values
     print as nothing, errors by kind as errors_by_kind_text()."""
+    from tabulate import tabulate
+
     return tabulate(
         [[_plain(row.get(key)) for key, _ in columns] for row in rows],
         headers=[header for _, header in columns], tablefmt="simple", disable_numparse=True,
@@ -69,6 +70,8 @@ def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
 
 
 def _plain(value: Any) -> str:
+    from archive.runs import errors_by_kind_text
+
     if value is None:
         return ""
     if isinstance(value, dict):
