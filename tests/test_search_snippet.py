@@ -32,3 +32,18 @@ def test_match_spans_are_offsets_in_the_original() -> None:
     assert match_spans("\x02dang\x03 \x02uy\x03 tinh", "Đảng ủy tỉnh") == [(0, 4), (5, 7)]
     # Out of step with the original: no brackets rather than wrong ones.
     assert match_spans("\x02dang\x03", "Đảng ủy") == []
+
+
+def test_the_snippet_shows_where_the_words_stand_together() -> None:
+    from archive import open_archive, save_article, search
+    from crawler.extract.record import Article
+
+    db = open_archive(":memory:")
+    filler = " ".join(f"từ{n}" for n in range(60))
+    text = f"Đảng bộ tỉnh họp. {filler} Ban Thường vụ Đảng ủy xã làm việc. {filler} Ủy ban."
+    save_article(db, Article(url="https://a.vn/1", site="a", title="Tin", text=text))
+    [result] = search(db, "dang uy")
+    # Not the first "Đảng" (alone, at the start): the two words together in the middle.
+    assert "Ban Thường vụ [Đảng] [ủy] xã làm việc." in result["snippet"]
+    assert result["snippet"].startswith("… ")
+    db.close()

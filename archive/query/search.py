@@ -470,8 +470,23 @@ def best_snippet(row: dict[str, Any], marks: tuple[str, str] = ("[", "]")) -> st
         original = row[column] or ""
         spans = match_spans(row[f"{column}_marked"] or "", original)
         if spans:
-            return snippet(original, spans, marks=marks)
+            return snippet(original, spans, marks=marks, focus=_words_together(original, spans))
     return snippet(row["text"] or "", [])
+
+
+def _words_together(original: str, spans: list[tuple[int, int]]) -> int:
+    """The span that starts the longest run of matches with only spaces between them (the first such
+    run): the snippet shows "... Ban Thường vụ [Đảng] [ủy] ..." where the query's words stand
+    together, which is why the article ranked, rather than their first scattered occurrence."""
+    best, best_length, start, length = 0, 0, 0, 0
+    for index, (span_start, _) in enumerate(spans):
+        if index and not original[spans[index - 1][1]:span_start].strip():
+            length += 1
+        else:
+            start, length = index, 1
+        if length > best_length:
+            best, best_length = start, length
+    return best
 
 
 def match_spans(marked: str, original: str) -> list[tuple[int, int]]:
@@ -497,8 +512,10 @@ def match_spans(marked: str, original: str) -> list[tuple[int, int]]:
 
 def snippet(
     original: str, spans: list[tuple[int, int]], words: int = SNIPPET_WORDS, marks: tuple[str, str] = ("[", "]"),
+    focus: int = 0,
 ) -> str:
-    """About `words` words of `original` around the first span, spans in [brackets] (or `marks`)."""
+    """About `words` words of `original` around span number `focus` (the first), spans in [brackets]
+    (or `marks`)."""
     text = unicodedata.normalize("NFC", original)
     # Words (runs of non-space, as _WORD) are counted by str.split(); only the window's own
     # words are visited one by one.
@@ -509,7 +526,7 @@ def snippet(
     if spans:
         # The first word that ends after the match starts: after every word before the match,
         # or the word the match starts inside of (cut in two by the slice).
-        match_start = spans[0][0]
+        match_start = spans[focus][0]
         first = len(text[:match_start].split())
         if 0 < match_start < len(text) and not text[match_start - 1].isspace() and not text[match_start].isspace():
             first -= 1

@@ -154,7 +154,8 @@ async def search_view(datasette: Any, request: Any) -> Response:
                                     marks=(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE))
             except SearchError as exc:
                 error = str(exc)
-        return {"found": found, "error": error, "portals": portals(db), "categories": categories(db),
+        # The categories of the chosen portal only, when one is chosen.
+        return {"found": found, "error": error, "portals": portals(db), "categories": categories(db, form.site or None),
                 "removed": can_filter_removed(db)}
 
     data = await _read(datasette, name, read)
