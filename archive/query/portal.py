@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.query.filters import Filters, register_functions
-from archive.runs import recent_runs, stats
+from archive.runs import recent_runs
 
 # Runs and newest articles a portal's page lists.
 RUNS_SHOWN = 20
@@ -19,8 +19,38 @@ NEWEST_SHOWN = 20
 
 
 def portals(db: Database) -> list[dict[str, Any]]:
-    """Every portal of the archive (from its articles or runs), each with stats()'s figures."""
-    return stats(db)
+    """Every portal with articles in the archive and how many: [{"site": "nghean", "articles": 16}].
+    Read from the index on (site, published), not the rows (6 ms at 100,000 articles)."""
+    return list(db.query("SELECT site, count(*) AS articles FROM articles GROUP BY site ORDER BY site"))
+
+
+def portal_figures(db: Database, site: str) -> dict[str, Any] | None:
+    """stats()'s figures for one portal, each read through an index; None for a portal with neither
+    articles nor runs."""
+    articles = int(db.execute("SELECT count(*) FROM articles WHERE site = ?", [site]).fetchone()[0])
+    runs = recent_runs(db, site=site, limit=1)
+    if not articles and not runs:
+        return None
+    # Re-posts are few: found through the index on near_duplicate_of, which the planner would pass
+    # over for the site's (reading every article of the portal: 250 ms at 100,000).
+    near_duplicates = db.execute(
+        "SELECT count(*) FROM articles INDEXED BY idx_articles_near_duplicate_of"
+        " WHERE near_duplicate_of IS NOT NULL AND site = ?", [site]
+    ).fetchone()[0]
+    versions = db.execute(
+        "SELECT count(*) FROM article_versions WHERE article_id IN (SELECT id FROM articles WHERE site = ?)", [site]
+    ).fetchone()[0]
+    # min() and max() each alone: one step down the index, where both together scan it.
+    first = db.execute("SELECT min(published) FROM articles WHERE site = ?", [site]).fetchone()[0]
+    last = db.execute("SELECT max(published) FROM articles WHERE site = ?", [site]).fetchone()[0]
+    last_run = runs[0] if runs else {}
+    return {
+        "site": site, "articles": articles, "near_duplicates": near_duplicates, "versions": versions,
+        "first_published": first, "last_published": last,
+        "last_run": last_run.get("started"), "last_run_finished": last_run.get("finished"),
+        "last_run_status": last_run.get("status"), "last_run_errors": last_run.get("errors"),
+        "last_run_errors_by_kind": last_run.get("errors_by_kind", {}),
+    }
 
 
 def categories(db: Database, site: str | None = None) -> list[dict[str, Any]]:
@@ -68,10 +98,10 @@ def newest_articles(db: Database, filters: Filters, *, limit: int = NEWEST_SHOWN
 
 
 def portal_overview(db: Database, site: str) -> dict[str, Any] | None:
-    """What the portal's page shows: stats()'s figures, articles per month, its runs (newest
+    """What the portal's page shows: portal_figures(), articles per month, its runs (newest
     first, errors by kind), its newest articles and its categories. None for a portal the
     archive does not know."""
-    figures = next((row for row in stats(db) if row["site"] == site), None)
+    figures = portal_figures(db, site)
     if figures is None:
         return None
     return {

@@ -32,7 +32,7 @@ from archive.query.history import (
     related_articles,
     version_diff,
 )
-from archive.query.portal import categories, newest_articles, portal_overview, portals
+from archive.query.portal import categories, newest_articles, portal_figures, portal_overview, portals
 from archive.query.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, SearchError, SearchPage, search_page
 from archive.query.ui.chart import month_chart
 from archive.query.ui.feed import CONTENT_TYPE, Entry, atom_feed
@@ -263,7 +263,7 @@ async def portal_feed(datasette: Any, request: Any) -> Response:
     name, site = request.url_vars["database"], request.url_vars["site"]
 
     def read(db: Database) -> list[Entry] | None:
-        if not any(row["site"] == site for row in portals(db)):
+        if portal_figures(db, site) is None:
             return None
         results = newest_articles(db, Filters(site=site), limit=FEED_SIZE, by="archived")
         return _entries(db, datasette, request, name, results, {row["id"]: row["summary"] for row in results})
