@@ -153,8 +153,11 @@ def test_the_article_and_versions_pages(archive_file: Path) -> None:
     missing = get(archive_file, "/tinbai/articles/1/versions?from=1&to=9")
     assert missing.status_code == 404 and "no version 9" in missing.text
     assert get(archive_file, "/tinbai/articles/999/versions").status_code == 404
-    # Other tables keep Datasette's row page.
+    # Other tables keep Datasette's row page, and an article's row stays there as data.
     assert "tinbai-article" not in get(archive_file, "/tinbai/runs/1").text
+    row = get(archive_file, "/tinbai/articles/31.json?_shape=objects").json()
+    assert row["rows"][0]["summary"] == "Lời dẫn của bài." and 'href="/tinbai/articles/31.json"' in page
+    assert get(archive_file, "/tinbai/articles/999").status_code == 404
 
 
 def test_the_portal_page_and_feed(archive_file: Path) -> None:

@@ -6,8 +6,8 @@ plugin adds, through Datasette's hooks and templates (templates/ and static/ bes
 
 - /<archive>/search: the folded search of `tinbai search` (archive/query/search.py), filters,
   the number found, every page of results, highlighted snippets; /<archive>/search.atom follows it;
-- the article's page (Datasette's row page of `articles`, templates/row.html): the article as a
-  reader wants it, its URLs, images, versions and re-posts; /<archive>/articles/<id>/versions
+- /<archive>/articles/<id>: the article as a reader wants it, its URLs, images, versions and
+  re-posts (its row as data stays Datasette's, at .json); /<archive>/articles/<id>/versions
   compares any two versions word by word;
 - /<archive>/portal/<site>: articles per month as a chart, runs and their errors, newest articles;
   /<archive>/portal/<site>.atom follows its new articles;
@@ -131,6 +131,8 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
         (rf"^/{_DATABASE}/search\.atom$", views.search_feed),
         (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)$", views.portal_view),
         (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)\.atom$", views.portal_feed),
+        # An article's page; its row as data (.json, .csv) stays Datasette's.
+        (rf"^/{_DATABASE}/articles/(?P<id>[^/.]+)$", views.article_view),
         (rf"^/{_DATABASE}/articles/(?P<id>[^/.]+)/versions$", views.versions_view),
     ]
 
@@ -145,8 +147,6 @@ def extra_template_vars(template: str, database: str | None, table: str | None, 
                         request: Any, datasette: Any) -> Any:
     from archive.query.ui import views
 
-    if view_name == "row" and table == "articles" and database and request is not None:
-        return views.article_context(datasette, database, request)
     if view_name == "database" and database:
         return views.database_context(datasette, database)
     return None
