@@ -27,6 +27,11 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    gives a word in more than half the articles a near-zero weight anyway. The tier
    and title/summary tests are FTS5 queries over the candidates' rowid range only.
 4. highlight() runs only for the rows returned, over their rowid range.
+5. Pages (search_page(), the browser's search page and `tinbai search`): the total is a count of
+   every match that passes the filters (count_sql(): a pass over the matches, 26 ms p50 for
+   bench/perf.py's queries at 100,000 articles, bench/reading.py); the ranked window's pages come
+   from this plan, the pages after it are the older matches newest first (newest_sql()), so
+   paging reaches every match, each once.
 
 The trade-off: a query with more than CANDIDATES matches does not reach older
 articles; --since/--until, --site, --category or another word narrow it (filters
