@@ -160,6 +160,17 @@ def test_the_article_and_versions_pages(archive_file: Path) -> None:
     assert get(archive_file, "/tinbai/articles/999").status_code == 404
 
 
+def test_an_unknown_article_or_portal_is_a_404_page_without_a_traceback(
+    archive_file: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    for path in ("/tinbai/portal/quangbinh", "/tinbai/portal/quangbinh.atom", "/tinbai/articles/999",
+                 "/tinbai/articles/999/versions", "/nowhere/search?q=dang"):
+        answer = get(archive_file, path)
+        assert answer.status_code == 404 and "Error 404" in answer.text, path
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.out + printed.err and "NotFound" not in printed.out + printed.err
+
+
 def test_the_portal_page_and_feed(archive_file: Path) -> None:
     page = get(archive_file, "/tinbai/portal/nghean")
     assert page.status_code == 200

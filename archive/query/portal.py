@@ -24,6 +24,14 @@ def portals(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT site, count(*) AS articles FROM articles GROUP BY site ORDER BY site"))
 
 
+def known_portal(db: Database, site: str) -> bool:
+    """Whether the archive has articles or runs of `site`."""
+    return db.execute(
+        "SELECT EXISTS (SELECT 1 FROM articles WHERE site = ?) OR EXISTS (SELECT 1 FROM runs WHERE site = ?)",
+        [site, site],
+    ).fetchone()[0] == 1
+
+
 def portal_figures(db: Database, site: str) -> dict[str, Any] | None:
     """stats()'s figures for one portal, each read through an index; None for a portal with neither
     articles nor runs."""
