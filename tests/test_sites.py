@@ -16,7 +16,7 @@ QUANGBINH_HOME = "https://tinhuy.quangbinh.example/"
 
 
 def _listed(tinbai: Any, db: Path) -> dict[str, dict[str, Any]]:
-    result = tinbai("sites", "--db", str(db))
+    result = tinbai("sites", "--db", str(db), "--json")
     assert result.returncode == 0, result.stderr
     return {row["key"]: row for row in json.loads(result.stdout)}
 

@@ -263,10 +263,11 @@ def test_internal_tables_are_out_of_the_way_but_reachable(served: str, browser: 
     driver = browser
     driver.get(served)
     listed = set(texts(driver, ".db-table h3 a"))
-    assert listed == {"articles", "article_versions", "article_urls", "images", "runs"}
+    assert listed == {"articles", "article_versions", "article_urls", "images", "runs", "sites"}
     # The reading room's way in comes first.
     assert driver.find_element(By.CSS_SELECTOR, ".tinbai-way-in input[name=q]")
-    for table in ("_sqlite_migrations", "crawl_state", "raw_pages", "article_minhash", "articles_fts_data"):
+    for table in ("_sqlite_migrations", "crawl_state", "raw_pages", "article_minhash", "articles_fts_data",
+                  "url_shapes"):
         with urllib.request.urlopen(f"{served}/{table}.json?_size=1", timeout=10) as response:
             assert response.status == 200
     with urllib.request.urlopen(f"{served}.json?sql=select+count(*)+from+crawl_state&_shape=array",

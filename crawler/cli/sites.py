@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from crawler.cli import DEFAULT_DB, CouldNotRun, cli, print_rows
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli
+from crawler.cli.output import HUMAN, emit, output_options, table
 
 
 def known_portals(db: str) -> dict[str, dict[str, Any]]:
@@ -35,18 +36,27 @@ def known_portals(db: str) -> dict[str, dict[str, Any]]:
     return portals
 
 
+# The columns of the table for a person; --json and --csv have every field, with the same names.
+SITES_COLUMNS = [
+    ("key", "portal"), ("name", "name"), ("home", "home page"), ("cms", "CMS"), ("extraction", "extraction"),
+    ("origin", "origin"), ("articles", "articles"), ("last_run", "last run (UTC)"), ("last_run_status", "status"),
+]
+
+
 @cli.group(invoke_without_command=True)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file (SQLite).")
-@click.option("--csv", "fmt", flag_value="csv", help="CSV instead of JSON.")
-@click.option("--table", "fmt", flag_value="table", help="One line per portal.")
+@output_options
+# The table is the default; --table stays for the scripts and habits of before.
+@click.option("--table", "fmt", flag_value=HUMAN, hidden=True)
 @click.pass_context
-def sites(context: click.Context, db: str, fmt: str | None) -> None:
+def sites(context: click.Context, db: str, fmt: str) -> None:
     """The portals the archive knows: built-in ones (a start, not every province) and those added
     with `tinbai sites add` or crawled by their URL. For each: key, name, home page, CMS family
     (as recognised from its pages by a crawl), what extracts its articles (its hand-written
-    profile, or the generic path), articles archived, last run and its status.
+    profile, or the generic path), articles archived, last run and its status. A table by
+    default; --json and --csv have the same fields, with the same names.
 
-    Example: tinbai sites --db tinbai.db --table
+    Example: tinbai sites --db tinbai.db
     """
     if context.invoked_subcommand is not None:
         context.obj = db
@@ -71,7 +81,12 @@ def sites(context: click.Context, db: str, fmt: str | None) -> None:
             "origin": portal["origin"], "articles": summary.get("articles", 0),
             "last_run": summary.get("last_run"), "last_run_status": summary.get("last_run_status"),
         })
-    print_rows(rows, fmt or "json")
+
+    def text(rows: list[dict[str, Any]]) -> str:
+        shown = [{**row, "last_run": (row["last_run"] or "")[:16].replace("T", " ")} for row in rows]
+        return table(shown, SITES_COLUMNS) if rows else "no portal in the list"
+
+    emit(rows, fmt, text)
 
 
 @sites.command("add")

@@ -59,11 +59,12 @@ FROM ({search_sql(
 )})
 """
 
-# Tables a reader has no use for: bookkeeping of migrations, the crawl and the re-post signatures,
-# the stored pages. Hidden from the table lists, still reachable by URL and SQL. Datasette also hides
-# every table whose name starts with a hidden one's (the full-text indexes' shadow tables).
+# Tables a reader has no use for: bookkeeping of migrations, the crawl (and the URL shapes it learned
+# of a portal without a profile) and the re-post signatures, the stored pages. Hidden from the table
+# lists, still reachable by URL and SQL. Datasette also hides every table whose name starts with a
+# hidden one's (the full-text indexes' shadow tables).
 INTERNAL_TABLES = (
-    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages",
+    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes",
     "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", FTS_TABLE, FTS_EXACT_TABLE,
 )
 
@@ -189,6 +190,7 @@ def metadata(db_name: str) -> dict[str, Any]:
                     },
                     "article_urls": {"title": "Địa chỉ (every URL an article was seen under)"},
                     "images": {"title": "Ảnh (images and captions)"},
+                    "sites": {"title": "Cổng (portals added to the list, or left out of it: tinbai sites)"},
                     "runs": {
                         "title": "Lần thu thập (crawl runs)", "sort_desc": "started", "facets": ["site", "status"],
                     },
