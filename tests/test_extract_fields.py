@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import Page, extract
-from crawler.extract.chrome import clean_author, clean_title, is_chrome_line, split_byline
+from crawler.extract.bylines import clean_author, split_byline
+from crawler.extract.chrome import is_chrome_line
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.page import decode
+from crawler.extract.titles import clean_title
 
 SITE = ("Cổng thông tin điện tử Tỉnh ủy Hà Tĩnh", "hatinh.dcs.vn")
 BODY = "".join(

@@ -1,7 +1,9 @@
 """Extraction: (url, raw body bytes, headers) -> Article. Pure: never imports Scrapy or sqlite-utils.
 
-`extract(page, page_class)` is the entry point; `ArticlePage` is the generic page object,
-portal profiles subclass it with selectors (crawler/sites/). Names are loaded on first use so
+`extract(page, page_class, knowledge)` is the entry point. `GenericPage` reads any page from its
+structure and text; `ArticlePage` is the page object portal profiles subclass with selectors
+(crawler/sites/), falling back on the generic one field by field. `PortalKnowledge` carries what
+a portal's other pages tell (`learn()` makes one from saved pages). Names are loaded on first use so
 that the archive, which needs only `crawler.extract.record`, does not load lxml and trafilatura.
 """
 
@@ -12,7 +14,8 @@ from typing import Any
 
 _EXPORTS = {
     "Article": "record", "Image": "record", "Page": "record",
-    "ArticlePage": "article", "NotAnArticle": "article", "extract": "article",
+    "ArticlePage": "article", "NotAnArticle": "record", "extract": "article",
+    "GenericPage": "generic", "PortalKnowledge": "knowledge", "learn": "knowledge",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,8 +1,9 @@
-"""Page -> Article. The generic page object; portal profiles subclass it with selectors.
+"""Page -> Article: the page object of a portal profile, and extract(), the one entry point.
 
-A profile's selectors are hints written against reconstructed markup: whenever the body selector
-matches nothing (a sub-site, a changed template) the generic path (Vietnamese chrome rules, then
-trafilatura) produces the record instead, and `Article.extraction` says which path ran.
+A profile's selectors are hints written against reconstructed markup: whenever one matches
+nothing (a sub-site, a changed template) its field comes from the generic page object
+(crawler/extract/generic.py) instead, and when the body selector misses the whole record does;
+`Article.extraction` says which path ran.
 """
 
 from __future__ import annotations
@@ -10,30 +11,20 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 from typing import ClassVar
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.extract import chrome, generic
-from crawler.extract.blocks import Block, images, paragraphs, walk
+from crawler.extract import chrome
+from crawler.extract.blocks import Block, images, text_blocks, walk
+from crawler.extract.bylines import Line, Split, clean_author, page_author, split_lines
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.page import ClassIndex, HtmlElement, head, parse, region_of, selector_tokens
-from crawler.extract.record import Article, ErrorKind, Image, Page
+from crawler.extract.generic import CAPTIONS, GenericPage
+from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.layout import is_home_crumb
+from crawler.extract.page import ClassIndex, HtmlElement, parse, region_of, selector_tokens
+from crawler.extract.record import Article, ErrorKind, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.urls import canonical_url, host_of
-
-# Compiled once: a query string given to .xpath() is compiled again on every call.
-_CANONICAL = etree.XPath('.//link[@rel="canonical"]/@href | .//meta[@property="og:url"]/@content')
-
-
-class NotAnArticle(ValueError):
-    """The page holds no article: a listing, an error page, or a page that is empty, cut off or
-    undecodable. `kind` says which, in the runs' vocabulary."""
-
-    def __init__(self, message: str, kind: ErrorKind = ErrorKind.NOT_AN_ARTICLE) -> None:
-        super().__init__(message)
-        self.kind = kind
-
+from crawler.extract.titles import clean_title
 
 # A page always ends with its closing tags ("...</div></body></html>"); a body cut off by a
 # dropped connection or a server that died mid-answer does not, and must not become a version.
@@ -63,9 +54,11 @@ def check_decoded(article: Article) -> None:
 
 
 class ArticlePage:
-    """Generic page object: every field has one small method; `to_record()` assembles them.
+    """A portal profile's page object: every field has one small method, its selector first and
+    the generic page object's rule when the selector misses; `to_record()` assembles them.
 
-    Subclasses (portal profiles) set the selectors; `None` means "use the generic rule".
+    Subclasses (portal profiles, crawler/sites/) set the selectors; `None` means "use the generic
+    rule", so this class itself reads any page as the generic page object does.
     """
 
     site: ClassVar[str] = ""  # a profile's key; pages without a profile are named by their host
@@ -78,7 +71,7 @@ class ArticlePage:
     lead_selector: ClassVar[str | None] = None
     body_selector: ClassVar[str | None] = None
     author_selector: ClassVar[str | None] = None
-    caption_selector: ClassVar[str] = "figcaption, .image_desc, .caption, .PhotoCMS_Caption, .image-caption, .chu-thich"
+    caption_selector: ClassVar[str] = CAPTIONS
     # Inside the body container: what the portal puts there that is not the article.
     prune_selectors: ClassVar[tuple[str, ...]] = ()
     # Where the article sits in the page's bytes: (start, end) markers, e.g. from the breadcrumb
@@ -88,17 +81,26 @@ class ArticlePage:
     # selector does not match inside the region.
     region: ClassVar[tuple[bytes, bytes] | None] = None
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, knowledge: PortalKnowledge | None = None) -> None:
         self.page = page
+        self.knowledge = knowledge or NOTHING_KNOWN
         self.tree = parse(page)
 
     @cached_property
-    def _index(self) -> ClassIndex:
-        return ClassIndex(self.tree, _selector_tokens(type(self)))  # type: ignore[arg-type]  # classes hash
+    def generic(self) -> GenericPage:
+        """The same page read without selectors: each field's fallback."""
+        return GenericPage(
+            self.page, self.knowledge, tree=self.tree, site_names=self.site_names,
+            caption_selector=self.caption_selector,
+        )
+
+    @cached_property
+    def index(self) -> ClassIndex:
+        return ClassIndex(self.tree, selector_tokens_of(type(self)))  # type: ignore[arg-type]  # classes hash
 
     def select(self, selector: str | None) -> list[HtmlElement]:
         """A profile selector over the whole page."""
-        return self._index.select(self.tree, selector)
+        return self.index.select(self.tree, selector) if selector else []
 
     def select_one(self, selector: str | None) -> HtmlElement | None:
         found = self.select(selector)
@@ -129,107 +131,86 @@ class ArticlePage:
     def extraction(self) -> str:
         return f"profile:{self.site}" if self.profile_body is not None else "generic"
 
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The profile's body in reading order (empty when its selector missed)."""
+        body = self.profile_body
+        return list(walk(body, self.caption_selector)) if body is not None else []
+
+    @cached_property
+    def split(self) -> Split:
+        """The profile body's paragraphs, bylines and source lines taken off (bylines.split_lines)."""
+        title = self.title()
+        lines = [Line(b.text, b.element) for b in text_blocks(self.blocks) if b.text != title]
+        return split_lines(lines, knowledge=self.knowledge)
+
     # --- fields -----------------------------------------------------------------------
 
     def url(self) -> str:
-        for href in _CANONICAL(head(self.tree)):
-            absolute = urljoin(self.page.url, href.strip())
-            if host_of(absolute) == host_of(self.page.url):
-                return canonical_url(absolute)
-        return canonical_url(self.page.url)
-
-    @cached_property
-    def names(self) -> tuple[str, ...]:
-        """What the site calls itself: a title suffix naming it goes, an author naming it is none."""
-        return generic.site_names(self.tree, self.page.url, self.site_names)
+        return self.generic.url()
 
     def title(self) -> str:
-        return self._title
-
-    @cached_property
-    def _title(self) -> str:
-        heading = self.select_one(self.title_selector) if self.title_selector else None
-        if heading is not None and clean(heading.text_content()):
-            return chrome.clean_title(clean(heading.text_content()), self.names)
-        return generic.generic_title(self.tree, self.names)
+        heading = self.select_one(self.title_selector)
+        text = clean(heading.text_content()) if heading is not None else ""
+        if text:
+            return clean_title(text, self.generic.names, self.knowledge)
+        return self.generic.title()
 
     def published(self) -> str | None:
         line = self.select_one(self.date_selector)
-        if line is not None:
-            value = parse_date(clean(line.text_content()))
-            if value is not None:
-                return to_iso(value)
-        return to_iso(generic.structured_date(self.tree) or generic.generic_date(self.tree, self.title()))
+        value = parse_date(clean(line.text_content())) if line is not None else None
+        return to_iso(value) if value is not None else self.generic.published()
 
     def category(self) -> str | None:
         crumbs = [clean(a.text_content()) for a in self.select(self.category_selector)]
-        crumbs = [crumb for crumb in crumbs if crumb and not generic.is_home_crumb(crumb)]
-        if crumbs:
-            return crumbs[-1]
-        return generic.generic_category(self.tree)
+        crumbs = [crumb for crumb in crumbs if crumb and not is_home_crumb(crumb)]
+        return crumbs[-1] if crumbs else self.generic.category()
 
     def summary(self) -> str | None:
-        return self._lead
-
-    @cached_property
-    def _lead(self) -> str | None:
+        if self.profile_body is None:
+            return self.generic.summary()
         lead = self.select_one(self.lead_selector)
-        if lead is None and self.profile_body is None:
-            return self.generic_body.lead
-        text = clean(lead.text_content()) if lead is not None else ""
-        return text or None
-
-    @cached_property
-    def generic_body(self) -> generic.GenericBody:
-        return generic.generic_body(self.tree, self.page.url, self.caption_selector)
-
-    @cached_property
-    def blocks(self) -> list[Block]:
-        body = self.profile_body
-        if body is not None:
-            return list(walk(body, self.caption_selector))
-        return self.generic_body.blocks
-
-    @cached_property
-    def _split(self) -> tuple[list[str], str | None, str | None]:
-        """(paragraphs, author, source): bylines and source lines come off the end of the body."""
-        # the heading is the title, not a paragraph (trafilatura keeps Liferay's <h1> in the body)
-        title = self.title()
-        return chrome.split_byline([p for p in paragraphs(self.blocks) if p != title])
+        return (clean(lead.text_content()) or None) if lead is not None else None
 
     def text(self) -> str:
-        paragraphs = list(self._split[0])
+        if self.profile_body is None:
+            return self.generic.text()
+        paragraphs = list(self.split.paragraphs)
         lead = self.summary()
-        if lead and not (paragraphs and clean(paragraphs[0]) == lead):
+        if lead and not (paragraphs and paragraphs[0] == lead):
             paragraphs.insert(0, lead)
         return "\n\n".join(paragraphs)
 
     def author(self) -> str | None:
         line = self.select_one(self.author_selector)
         if line is not None and clean(line.text_content()):
-            return chrome.clean_author(clean(line.text_content()))
-        return self._split[1] or generic.page_author(self.tree, self.names)
+            return clean_author(clean(line.text_content()))
+        if self.profile_body is None:
+            return self.generic.author()
+        return self.split.author or page_author(self.tree, self.generic.names, self.knowledge)
 
     def source(self) -> str | None:
-        return self._split[2]
+        return self.split.source if self.profile_body is not None else self.generic.source()
 
     def images(self) -> tuple[Image, ...]:
+        if self.profile_body is None:
+            return self.generic.images()
         return tuple(images(self.blocks, self.page.url))
 
     def check(self, title: str, text: str) -> None:
-        if not title:
+        if self.profile_body is None:
+            self.generic.check(title, text)
+        elif not title:
             raise NotAnArticle("no title found")
-        if len(text) < 80:
+        elif len(text) < 80:
             raise NotAnArticle("no article text found")
-        if self.profile_body is None and generic.looks_like_listing(self.tree, self._split[0]):
-            raise NotAnArticle("page is a list of articles, not an article")
 
     def to_record(self) -> Article:
         title, text = self.title(), self.text()
         self.check(title, text)
         return Article(
             url=self.url(),
-            site=self.site or host_of(self.page.url),
+            site=self.site or self.generic.site(),
             title=title,
             text=text,
             published=self.published(),
@@ -243,7 +224,7 @@ class ArticlePage:
 
 
 @cache
-def _selector_tokens(page_class: type[ArticlePage]) -> frozenset[str]:
+def selector_tokens_of(page_class: type[ArticlePage]) -> frozenset[str]:
     """The class tokens of the page class's field selectors: indexed together, in one pass."""
     selectors = (
         page_class.title_selector, page_class.date_selector, page_class.category_selector,
@@ -252,18 +233,22 @@ def _selector_tokens(page_class: type[ArticlePage]) -> frozenset[str]:
     return frozenset().union(*(selector_tokens(selector) for selector in selectors))
 
 
-def extract(page: Page, page_class: type[ArticlePage] = ArticlePage) -> Article:
-    """The one entry point: raw page in, Article out (or NotAnArticle, saying why not)."""
+def extract(
+    page: Page, page_class: type[ArticlePage] = ArticlePage, knowledge: PortalKnowledge | None = None
+) -> Article:
+    """The one entry point: raw page in, Article out (or NotAnArticle, saying why not).
+
+    `knowledge` is what the portal's other pages tell (crawler/extract/knowledge.py), when known."""
     check_whole(page)
     try:
         region = region_of(page, page_class.region) if page_class.region else None
         article = None
         if region is not None:
-            part = page_class(region)
+            part = page_class(region, knowledge)
             if part.holds_article():
                 article = part.to_record()
         if article is None:
-            article = page_class(page).to_record()
+            article = page_class(page, knowledge).to_record()
     except (etree.ParserError, ValueError) as error:
         if isinstance(error, NotAnArticle):
             raise

@@ -126,13 +126,17 @@ def mark_captions(blocks: list[Block]) -> None:
         previous = block.kind
 
 
-def paragraphs(blocks: list[Block]) -> list[str]:
+def text_blocks(blocks: list[Block]) -> list[Block]:
     """The text blocks that are paragraphs: captions marked first, widget lines and photo credits left out."""
     mark_captions(blocks)
     return [
-        block.text for block in blocks
+        block for block in blocks
         if block.kind == "text" and not chrome.is_chrome_line(block.text) and not chrome.is_photo_credit(block.text)
     ]
+
+
+def paragraphs(blocks: list[Block]) -> list[str]:
+    return [block.text for block in text_blocks(blocks)]
 
 
 def images(blocks: list[Block], base_url: str) -> Iterator[Image]:

@@ -14,9 +14,8 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.dates import parse_date
-from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, select
-from crawler.extract.text import clean, is_shouting, title_case_name
+from crawler.extract.text import clean
 
 # Headings that open a list of other articles, a comment box or a sidebar box:
 # "Tin cùng chuyên mục" under nghean.dcs.vn articles, "Tin liên quan", "Các tin khác"...
@@ -285,122 +284,11 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     return tree
 
 
-# --- titles -----------------------------------------------------------------------------------
+# --- photo credits -------------------------------------------------------------------------------
 
-_SUFFIX = re.compile(r"\s+(?:\||-|–|—|::|»)\s+(?!.*\s(?:\||-|–|—|::|»)\s)")
-# A portal's name needs no match: "Cổng thông tin điện tử ...", "Trang thông tin điện tử ...".
-_PORTAL_NAME = re.compile(r"^(?:cổng|trang) (?:thông tin|ttđt)", re.I)
-_MEDIA = r"video|clip|ảnh|photo|infographic|e-?magazine|longform|podcast|audio|trực tiếp|live"
-# Stray markers around a heading: "[Video] ...", "Infographic: ...", "... (Ảnh)", "(*)".
-_TITLE_MARKERS = re.compile(
-    rf"^\s*(?:[\[(](?:{_MEDIA})[\])]\s*[:\-–]?\s*|(?:{_MEDIA})\s*:\s+)"
-    rf"|\s*(?:[\[(](?:{_MEDIA})[\])]|\(\*\))\s*$",
-    re.I,
-)
-
-
-def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
-    """ "Cổng thông tin điện tử Tỉnh ủy Nghệ An" or "Tỉnh ủy Nghệ An" name the portal of that
-    name; "Nghệ An" alone (a place, as in "Lễ hội Làng Sen - Nghệ An") does not."""
-    folded = fold(suffix).strip(" .")
-    if not folded:
-        return False
-    if _PORTAL_NAME.match(suffix):
-        return True
-    for name in (fold(n).strip(" .") for n in site_names if n):
-        if folded == name or (name and name in folded):
-            return True
-        if folded in name and len(folded.split()) >= 3:
-            return True
-        # a host given as the name: "nghean.dcs.vn" for "www.nghean.dcs.vn", "Baonghean.vn"
-        if "." in name and folded.removeprefix("www.") == name.removeprefix("www."):
-            return True
-    return False
-
-
-def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
-    """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - ",
-    "Hội nghị ... - Cổng thông tin điện tử Tỉnh ủy Nghệ An" loses it."""
-    title = clean(title)
-    names = tuple(site_names)
-    while (match := _SUFFIX.search(title)) is not None and names_the_site(title[match.end():], names):
-        title = title[: match.start()].rstrip()
-    previous = None
-    while previous != title:
-        previous, title = title, _TITLE_MARKERS.sub("", title).strip()
-    return title
-
-
-# --- bylines -----------------------------------------------------------------------------------
-
-_AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv|nhóm phóng viên)\s*[:：]\s*"
-    r"|(?:by|bởi|von|par|por)\s*:?\s+)",
-    re.I,
-)
-_SOURCE_LINE = re.compile(
-    r"^(?:\(?\s*(?:theo|nguồn tin|nguồn)\s*[:：]?\s+)(?!null\b|none\b)(?P<source>.{2,80}?)\s*\)?\.?$", re.I
-)
 _PHOTO_CREDIT = re.compile(r"^(?:ảnh|ảnh minh họa|ảnh tư liệu|video|clip|đồ họa|photo)\s*[:：]", re.I)
-# "Bài: Minh Châu - Ảnh: Thành Duy": the photo credit after the writer goes.
-_TRAILING_PHOTO_CREDIT = re.compile(r"\s*(?:[-–,;|]\s*|\s)(?:ảnh|đồ họa|video|photo)\s*[:：].*$", re.I)
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
 
 
 def is_photo_credit(text: str) -> bool:
     """"Ảnh: Thanh Hà" under the text: who took the pictures, neither text nor author."""
     return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text))
-
-
-def clean_author(text: str) -> str | None:
-    """'QUANG MINH\u00a0\u00a0' -> 'Quang Minh'; 'Hồng Hạnh (Trung tâm Truyền thông)' -> 'Hồng Hạnh';
-    'Bài: Minh Châu - Ảnh: Thành Duy' -> 'Minh Châu'; 'Ảnh: Thành Duy' (a photo credit) -> None."""
-    text = clean(text)
-    if _PHOTO_CREDIT.match(text) or _SOURCE_LINE.match(text):
-        return None
-    text = _TRAILING_PHOTO_CREDIT.sub("", _AUTHOR_PREFIX.sub("", text))
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" .,-–")
-    if not text:
-        return None
-    return title_case_name(text) if is_shouting(text) else text
-
-
-def looks_like_name(text: str) -> bool:
-    """A byline: a few capitalised words, maybe two names joined by " - " or ","."""
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", clean(text))
-    if not text or len(text) > _BYLINE_MAX or text.endswith((".", ":", ";", "?", "!", "…")):
-        return False
-    words = [w for w in re.split(r"[\s,\-–&]+", text) if w and w.lower() not in ("và", "và:")]
-    return 1 <= len(words) <= 9 and all(_NAME_WORD.match(w) for w in words)
-
-
-_BYLINE_MAX = 80
-
-
-def _is_byline(line: str) -> bool:
-    """'Quang Minh', 'Tác giả: Nguyễn Văn An', 'Bài, ảnh: Minh Châu - Ảnh: Thành Duy'."""
-    name = clean_author(line)
-    return bool(name) and looks_like_name(name or "") and (bool(_AUTHOR_PREFIX.match(line)) or looks_like_name(line))
-
-
-def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
-    """Take the byline, source line and photo credits off the end of the body."""
-    body = list(paragraphs)
-    author: str | None = None
-    source: str | None = None
-    for _ in range(4):
-        if not body:
-            break
-        last = body[-1]
-        source_match = _SOURCE_LINE.match(last)
-        if source_match and source is None and len(last) <= 100:
-            source = source_match.group("source").strip()
-            body.pop()
-        elif _PHOTO_CREDIT.match(last) and len(last) <= 100:
-            body.pop()
-        elif author is None and len(last) <= _BYLINE_MAX and _is_byline(last):
-            author = clean_author(last)
-            body.pop()
-        else:
-            break
-    return body, author, source

@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.extract.record import Page
+from crawler.extract.text import clean
 
 
 def _codec(name: str | None) -> str | None:
@@ -273,3 +274,16 @@ def head(tree: HtmlElement) -> HtmlElement:
     """<head>, where metadata lives: looking there spares a walk over the whole page."""
     found = tree.find("head")
     return found if found is not None else tree
+
+
+def short_text(el: HtmlElement, limit: int) -> str | None:
+    """The element's text, cleaned, when it holds at most `limit` characters besides spaces;
+    None otherwise, without reading the rest of a big container."""
+    pieces = []
+    size = 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += sum(map(len, piece.split()))
+        if size > limit:
+            return None
+    return clean("".join(pieces))

@@ -134,6 +134,15 @@ class ErrorKind(StrEnum):
     ROBOTS_FORBIDDEN = "robots_forbidden"
 
 
+class NotAnArticle(ValueError):
+    """The page holds no article: a listing, an error page, or a page that is empty, cut off or
+    undecodable. `kind` says which, in the runs' vocabulary."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.NOT_AN_ARTICLE) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def http_error(status: int) -> str:
     """The error kind of an HTTP error status: "http_404"."""
     return f"http_{status}"

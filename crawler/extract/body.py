@@ -1,0 +1,217 @@
+"""The generic path's body: the article's region, pruned of chrome, through trafilatura.
+
+Read by the generic page object (generic.py). Only the region that holds the heading and the
+body's container is copied, pruned and handed to trafilatura (the menus, sidebars and footers of
+a portal page are most of its markup, and were most of trafilatura's time). Images and captions
+come from the element that holds the paragraphs trafilatura chose.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+import lxml.html
+from lxml import etree
+
+from crawler.extract import chrome
+from crawler.extract.blocks import Block, mark_captions, walk
+from crawler.extract.layout import common_ancestor
+from crawler.extract.page import HtmlElement, select
+from crawler.extract.text import clean
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Extractor
+
+
+@dataclass
+class Body:
+    """What trafilatura chose, as blocks in reading order (text lines, then images and captions
+    from the paragraphs' container), each text block with the element of the page that shows it
+    when found; `container` is that element's container on the page."""
+
+    blocks: list[Block] = field(default_factory=list)
+    container: HtmlElement | None = None
+    # The pruned copy of the region trafilatura read, and the page's element of each of its elements.
+    pruned: HtmlElement | None = None
+    twins: dict[HtmlElement, HtmlElement] = field(default_factory=dict)
+
+    def holder(self, text: str) -> HtmlElement | None:
+        found = (b.element for b in self.blocks if b.kind == "text" and b.text == text and b.element is not None)
+        return next(found, None)
+
+
+@cache
+def _options_template() -> Extractor:
+    # trafilatura is imported on the first page that needs the generic path: a crawl that the
+    # profile's rules cover never pays for loading it (0.1 s at every start).
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", fast=True, comments=False, with_metadata=False)
+
+
+def _trafilatura_options(url: str) -> Extractor:
+    """bare_extraction(url=url, include_comments=False, with_metadata=False, fast=True)'s options,
+    made once: building them reads trafilatura's configuration anew on every call."""
+    options = copy.copy(_options_template())
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else None
+    return options
+
+
+def _copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
+    """<html><body>{a copy of region}</body></html>, and the page's element of each copied one."""
+    document = lxml.html.Element("html")
+    body = etree.SubElement(document, "body")
+    twin = copy.deepcopy(region)
+    twin.tail = None
+    twins = dict(zip(twin.iter(), region.iter(), strict=True))
+    if region.tag == "body":
+        body.text = twin.text
+        body.extend(list(twin))
+    else:
+        body.append(twin)
+    return document, twins
+
+
+def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
+    """Prune a copy of the region, then let trafilatura choose the body among what is left."""
+    pruned, twins = _copy(region)
+    chrome.prune(pruned, in_place=True)
+    caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
+    captions = {clean(el.text_content()) for el in caption_elements}
+    captions.discard("")
+    # Images are asked for separately below: include_images changes which blocks trafilatura
+    # keeps, and it then kept image-side text as body. fast=True skips trafilatura's second
+    # opinion (its readability and jusText runs, compared with its own choice): on a tree already
+    # pruned of chrome that comparison changes no body, and costs as much as the rest of the run
+    # (BENCHMARKS.md, the extraction runs).
+    import trafilatura
+
+    # trafilatura prunes the tree it is given (comment boxes, by its own rules) before it copies it.
+    document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
+    body = getattr(document, "body", None)
+    if body is None:
+        return Body(pruned=pruned, twins=twins)
+    texts = [text for text in body_lines(body)]
+    headings = {clean(h.text_content()) for h in pruned.iter("h1")}
+    holders = holders_of([t for t in texts if t not in captions], pruned)
+    blocks = [
+        Block("caption" if text in captions else "text", text, element=(holders.get(text) or [None])[0])
+        for text in texts if text not in headings
+    ]
+    # trafilatura drops <figure> and table-held images; take images and captions from the
+    # smallest element that holds the paragraphs it chose.
+    container = common_ancestor(els[-1] for els in holders.values())
+    if container is not None:
+        found = list(walk(container, caption_selector, caption_elements))
+        mark_captions(found)  # the captions that sit under images
+        blocks += [b for b in found if b.kind in ("image", "caption")]
+    return Body(blocks, container, pruned, twins)
+
+
+def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Short lines set right under an image, centered or in italics: "<p><img></p><p><em>Quang cảnh
+    hội nghị</em></p>", or the next row of the image's table: "<tr><td><img></td></tr><tr><td
+    style="text-align: center">Quang cảnh ...</td></tr>"."""
+    for img in tree.iter("img"):
+        holder = img
+        # up to the block that holds the image and nothing else
+        for _ in range(4):
+            parent = holder.getparent()
+            if parent is None or clean(parent.text_content()) or parent.tag in ("body", "html"):
+                break
+            holder = parent
+            if parent.tag in ("p", "td", "figure", "div"):
+                break
+        if holder is img:
+            continue
+        following = holder.getnext()
+        if holder.tag == "td":
+            row = holder.getparent()
+            next_row = row.getnext() if row is not None else None
+            following = next_row[0] if next_row is not None and len(next_row) else None
+        if following is None or not isinstance(following.tag, str) or following.find(".//img") is not None:
+            continue
+        text = clean(following.text_content())
+        if not text or len(text) > 300:
+            continue
+        style = (following.get("style") or "").replace(" ", "").lower()
+        centered = "text-align:center" in style or (following.get("align") or "").lower() == "center"
+        emphasis = clean("".join(e.text_content() for e in following.iter("em", "i")))
+        if centered or emphasis == text:
+            yield following
+
+
+def body_lines(body: etree._Element) -> Iterator[str]:
+    """trafilatura's body -> one line per paragraph, heading, list item, quote, code block or table row.
+
+    Loose text between blocks is a line of its own: ilgiornale.it ends its article with text
+    after the last </p>."""
+    if clean(body.text):
+        yield clean(body.text)
+    for child in body:
+        tag = child.tag
+        if tag in ("list", "table", "div", "main"):
+            yield from body_lines(child)
+        elif tag == "row" and child.find(".//p") is not None:
+            # a layout table: the cell holds the article's paragraphs, each a line of its own
+            for cell in child:
+                yield from body_lines(cell)
+        elif tag == "item" and child.find("list") is not None:
+            own = clean(_xml_text(child, skip="list"))
+            if own:
+                yield own
+            for sub in child.iterchildren("list"):
+                yield from body_lines(sub)
+        elif tag != "graphic":
+            text = clean(_xml_text(child))
+            if text:
+                yield text
+        if clean(child.tail):
+            yield clean(child.tail)
+
+
+_INLINE = {"hi", "ref", "del"}
+
+
+def _xml_text(el: etree._Element, skip: str = "") -> str:
+    """Text of a trafilatura element; block children and <lb/> are word boundaries
+    (<item><p>B2B Apps</p><p>Developed for...</p></item> is not "AppsDeveloped")."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == skip:
+            pass
+        elif child.tag in _INLINE:
+            parts.append(_xml_text(child))
+        else:
+            parts += [" ", _xml_text(child), " "]
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def holders_of(paragraphs: list[str], tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+    """The elements of `tree` whose whole text is one of `paragraphs`, by paragraph."""
+    wanted = set(paragraphs)
+    starts = {p[:16] for p in paragraphs}
+    found: dict[str, list[HtmlElement]] = {}
+    for el in tree.iter("p", "div", "li", "td", "blockquote", "h2", "h3", "h4", "span", "section", "article",
+                        "header", "font", "b", "strong", "em", "i", "center"):
+        # text_content() of every div is quadratic on deep pages: a div or span holds a
+        # paragraph only when it has text of its own.
+        if el.tag not in ("p", "li", "td", "blockquote", "h2", "h3", "h4") and not (el.text and el.text.strip()):
+            continue
+        raw = el.text_content()
+        # most elements are ruled out by how they start, before the whole text is cleaned
+        head = clean(raw[:64])
+        if len(head) < 16 < len(raw):
+            head = clean(raw)
+        if head[:16] not in starts:
+            continue
+        text = clean(raw)
+        if text in wanted:
+            found.setdefault(text, []).append(el)
+    return found

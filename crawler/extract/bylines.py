@@ -1,0 +1,364 @@
+"""Bylines: who wrote the article, and which lines around its text say so rather than tell the news.
+
+Read by both page objects. A byline is a short name-like line at the end or the start of the body
+(set apart in bold, capitals or aligned right, or labelled "Tác giả:", "Bài và ảnh:"), a name with
+its affiliation ("Nguyễn Văn An, Học viện Chính trị quốc gia Hồ Chí Minh"), or a magazine's byline
+block (the name, then a line naming the institution); a "Theo Báo Nghệ An" line is the source.
+None of these stays in the text. Without one, the page's own metadata names the author.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from crawler.extract import chrome
+from crawler.extract.chrome import class_words, is_chrome_element, is_photo_credit
+from crawler.extract.fold import fold
+from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.page import HtmlElement
+from crawler.extract.text import clean, is_shouting, title_case_name
+from crawler.extract.titles import names_the_site
+
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:tác giả|bài(?:\s+(?:và|,)\s*ảnh)?|bài viết|người viết|phóng viên|pv|ctv|nhóm phóng viên|nhóm pv)"
+    r"\s*[:：]\s*"
+    r"|(?:by|bởi|von|par|por)\s*:?\s+)",
+    re.I,
+)
+_SOURCE_LINE = re.compile(
+    r"^(?:\(?\s*(?:theo|nguồn tin|nguồn)\s*[:：]?\s+)(?!null\b|none\b)(?P<source>.{2,80}?)\s*\)?\.?$", re.I
+)
+# "Bài: Minh Châu - Ảnh: Thành Duy": the photo credit after the writer goes.
+_TRAILING_PHOTO_CREDIT = re.compile(r"\s*(?:[-–,;|]\s*|\s)(?:ảnh|đồ họa|video|photo)\s*[:：].*$", re.I)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
+# Degrees and ranks before a name: "PGS, TS", "PGS.TS.", "ThS.", "Đại tá", "Nhà báo".
+_HONORIFIC = re.compile(
+    r"^(?:(?:gs|pgs|tskh|ts|ths|ncs|cn|ks|bs|ls|nb)\b\.?\s*[,.]?\s*"
+    r"|(?:đại|thượng|trung|thiếu)\s+(?:tá|úy|tướng)\s+|nhà báo\s+|luật sư\s+|bác sĩ\s+)+",
+    re.I,
+)
+# What an affiliation names: "Học viện Chính trị quốc gia Hồ Chí Minh", "Trường Chính trị tỉnh",
+# "Ban Tuyên giáo Tỉnh ủy", "Bộ Quốc phòng", "Báo Nghệ An", "Đại học Vinh".
+_INSTITUTION = re.compile(
+    r"^(?:học viện|trường|viện|bộ|ban|sở|phòng|cục|tổng cục|vụ|đại học|tỉnh ủy|thành ủy|huyện ủy|quận ủy|"
+    r"thị ủy|đảng ủy|ủy ban|ubnd|hđnd|mttq|trung tâm|báo|tạp chí|đài|hội|liên đoàn|liên hiệp|mặt trận|"
+    r"văn phòng|khoa|bộ môn|quân khu|quân đoàn|sư đoàn|bộ chỉ huy|bộ tư lệnh|công an|tòa án|viện kiểm sát|"
+    r"ngân hàng|công ty|tập đoàn|nguyên|giảng viên|phó|trưởng|giám đốc|bí thư|chủ tịch|nghiên cứu sinh|"
+    r"sinh viên|học viên)\b",
+    re.I,
+)
+_BYLINE_MAX = 80
+_AFFILIATION_MAX = 200
+
+
+def source_of(text: str) -> str | None:
+    """"Theo Báo Nghệ An" -> "Báo Nghệ An": the paper the article is taken from."""
+    match = _SOURCE_LINE.match(text)
+    return match.group("source").strip() if match and len(text) <= 100 else None
+
+
+def _name_case(name: str) -> str:
+    """"PGS, TS NGUYỄN VĂN AN" -> "PGS, TS Nguyễn Văn An": a name typed in capitals, its degrees kept."""
+    honorific = _HONORIFIC.match(name)
+    start = honorific.end() if honorific else 0
+    rest = name[start:]
+    return name[:start] + (title_case_name(rest) if is_shouting(rest) else rest)
+
+
+def clean_author(text: str) -> str | None:
+    """'QUANG MINH\u00a0\u00a0' -> 'Quang Minh'; 'Hồng Hạnh (Trung tâm Truyền thông)' -> 'Hồng Hạnh';
+    'Bài: Minh Châu - Ảnh: Thành Duy' -> 'Minh Châu'; 'Ảnh: Thành Duy' (a photo credit) -> None."""
+    text = clean(text)
+    if is_photo_credit(text) or _SOURCE_LINE.match(text):
+        return None
+    text = _TRAILING_PHOTO_CREDIT.sub("", _AUTHOR_PREFIX.sub("", text))
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" .,-–")
+    if not text:
+        return None
+    return _name_case(text)
+
+
+def looks_like_name(text: str) -> bool:
+    """A byline: a few capitalised words, maybe two names joined by " - " or ","."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", clean(text))
+    honorific = _HONORIFIC.match(text)
+    if honorific:
+        text = text[honorific.end():]
+    if not text or len(text) > _BYLINE_MAX or text.endswith((".", ":", ";", "?", "!", "…")):
+        return False
+    words = [w for w in re.split(r"[\s,\-–&]+", text) if w and w.lower() not in ("và", "và:")]
+    return 1 <= len(words) <= 9 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _is_byline(line: str) -> bool:
+    """'Quang Minh', 'Tác giả: Nguyễn Văn An', 'Bài, ảnh: Minh Châu - Ảnh: Thành Duy'."""
+    name = clean_author(line)
+    return bool(name) and looks_like_name(name or "") and (bool(_AUTHOR_PREFIX.match(line)) or looks_like_name(line))
+
+
+def is_institution(text: str) -> bool:
+    """A line that names where someone works: "Học viện Chính trị khu vực III", "Bộ Quốc phòng".
+
+    Names of institutions capitalise every few words ("Ban Tuyên giáo Tỉnh ủy"); a sentence that
+    starts with one ("Sở Y tế đã triển khai kế hoạch ...") does not go on so."""
+    text = clean(text).strip(" ()")
+    if not (0 < len(text) <= _AFFILIATION_MAX and _INSTITUTION.match(text)) or text.endswith(("?", "!", ":")):
+        return False
+    words = [word for word in re.split(r"[\s,;()\-–]+", text.rstrip(" .")) if word]
+    capitals = sum(1 for word in words if word[:1].isupper() or word[:1].isdigit())
+    return capitals >= 0.4 * len(words)
+
+
+def with_affiliation(line: str) -> str | None:
+    """The name of "Nguyễn Văn An, Học viện Chính trị quốc gia Hồ Chí Minh, Bộ Quốc phòng" (also
+    after " - " or in parentheses); None unless a name comes first and an institution after it."""
+    line = clean(line)
+    if len(line) > _AFFILIATION_MAX + _BYLINE_MAX:
+        return None
+    line = _AUTHOR_PREFIX.sub("", line)
+    honorific = _HONORIFIC.match(line)
+    start = honorific.end() if honorific else 0
+    for match in re.finditer(r"\s*(?:,|\s[-–]\s|\()\s*", line[start:]):
+        name, rest = line[: start + match.start()], line[start + match.end():]
+        if looks_like_name(name) and is_institution(rest.rstrip(" )")):
+            return _name_case(clean(name))
+    return None
+
+
+@dataclass
+class Line:
+    """One line of the body, with the element that shows it when known (for how it is set)."""
+
+    text: str
+    element: HtmlElement | None = None
+
+
+def _set_apart(line: Line) -> bool:
+    """Shown unlike the text around it: in capitals, bold or italic throughout, or aligned right
+    ("<p style="text-align: right;"><strong>Thành Duy - Hoài Thu</strong></p>")."""
+    if is_shouting(line.text):
+        return True
+    el = line.element
+    if el is None:
+        return False
+    for holder in (el, el.getparent()):
+        if holder is None:
+            break
+        style = (holder.get("style") or "").replace(" ", "").lower()
+        if "text-align:right" in style or (holder.get("align") or "").lower() == "right":
+            return True
+    if el.tag in ("b", "strong", "em", "i"):
+        return True
+    emphasis = "".join(e.text_content() for e in el.iter("b", "strong", "em", "i") if e is not el)
+    return bool(emphasis) and clean(emphasis) == line.text
+
+
+def _byline_name(line: Line, at_start: bool) -> str | None:
+    """The author named by a line at the end (or, stricter, the start) of the body."""
+    text = line.text
+    if len(text) > _BYLINE_MAX + _AFFILIATION_MAX or is_photo_credit(text) or source_of(text):
+        return None
+    labelled = bool(_AUTHOR_PREFIX.match(text))
+    if len(text) <= _BYLINE_MAX and _is_byline(text) and (labelled or not at_start or _set_apart(line)):
+        # At the start a bare name must be set apart: a first line "Nghệ An" is a place.
+        if at_start and not labelled and len(text.split()) < 2:
+            return None
+        return clean_author(text)
+    if labelled or _set_apart(line) or not at_start:
+        return with_affiliation(text)
+    return None
+
+
+def _institution_line(line: Line) -> bool:
+    return is_institution(line.text) and not line.text.endswith(".")
+
+
+@dataclass
+class Split:
+    """The body's paragraphs with the byline and source lines taken off."""
+
+    paragraphs: list[str]
+    author: str | None = None
+    source: str | None = None
+
+
+def split_lines(
+    lines: Sequence[Line], before: Sequence[Line] = (), after: Sequence[Line] = (),
+    knowledge: PortalKnowledge = NOTHING_KNOWN,
+) -> Split:
+    """Take the byline, the source line and photo credits off the end of the body, then a byline
+    (or a magazine's byline block) off its start. `before` and `after` are lines just outside the
+    body (between the heading and the first paragraph, right after the last): read for a byline,
+    never kept as text."""
+    body = [line for line in lines if not knowledge.is_chrome_line(line.text)]
+    author: str | None = None
+    source: str | None = None
+    for _ in range(4):
+        if not body:
+            break
+        last = body[-1]
+        found_source = source_of(last.text)
+        if found_source and source is None:
+            source = found_source
+            body.pop()
+        elif is_photo_credit(last.text):
+            body.pop()
+        elif author is None and (name := _byline_name(last, at_start=False)):
+            author = name
+            body.pop()
+        elif author is None and len(body) >= 2 and _institution_line(last) and (
+            name := _byline_name(body[-2], at_start=False)
+        ):
+            author = name  # a magazine's block: the name, then where the writer works
+            del body[-2:]
+        else:
+            break
+    for line in after:
+        if author is None and (name := _byline_name(line, at_start=False)):
+            author = name
+        elif source is None and (found_source := source_of(line.text)):
+            source = found_source
+        elif not (is_photo_credit(line.text) or _institution_line(line)):
+            break
+    head = [*before, *body[:3]]
+    for index, line in enumerate(head):
+        if author is not None:
+            break
+        name = _byline_name(line, at_start=True)
+        if name is None and index + 1 < len(head) and _institution_line(head[index + 1]) and looks_like_name(line.text):
+            name = clean_author(line.text)  # the block's name line, its next line the institution
+        if name is not None:
+            author = name
+            taken = {id(line)}
+            if index + 1 < len(head) and _institution_line(head[index + 1]):
+                taken.add(id(head[index + 1]))
+            body = [b for b in body if id(b) not in taken]
+            break
+    return Split([line.text for line in body], author, source)
+
+
+def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Take the byline, source line and photo credits off the end of the body (text only)."""
+    split = split_lines([Line(text) for text in paragraphs])
+    return split.paragraphs, split.author, split.source
+
+
+# --- bylines outside the body ------------------------------------------------------------------
+
+_AUTHOR_CLASS_WORDS = {"author", "authors", "byline", "tacgia", "writer", "nguoiviet", "butdanh", "reporter"}
+_AUTHOR_METAS = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+# Labels without a name, dates, addresses: "Author", "Tác giả", "admin", "bykj@mk.co.kr".
+_NOT_A_NAME = re.compile(r"^(?:author|authors|tác giả|admin|administrator|by)$|\d|https?:|www\.|@", re.I)
+_LABELLED_AUTHOR = re.compile(r"^(?:tác giả|người viết|bài(?:\s+(?:và|,)\s*ảnh)?)\s*[:：]\s*\S", re.I)
+_AUTHOR_LABELS = ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
+_AUTHOR_CLASS_PARTS = ("author", "byline", "tacgia", "writer", "butdanh")
+_AUTHOR_META = etree.XPath(
+    "//meta[" + " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS) + "]/@content"
+)
+_AUTHOR_LABEL_XPATH = etree.XPath(
+    "//text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
+)
+_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
+_ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
+_ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author']")
+_ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
+_REL_AUTHOR = etree.XPath('//a[@rel="author"]')
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+# libxml2 evaluates each contains() of the label query on every text node (milliseconds a page):
+# the page's text is looked at once first.
+_ALL_TEXT = etree.XPath("string()", smart_strings=False)
+
+
+def page_author(tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN) -> str | None:
+    """A byline outside the body, first found of: a labelled line ("Tác giả: Nguyễn Văn An"),
+    microdata and JSON-LD authors, author meta tags, an element its page calls the author's.
+    Never the site itself (nghean.dcs.vn's <meta name="author"> is the portal's name), a line the
+    portal shows on every page, nor a photo credit."""
+    for candidate in _author_candidates(tree):
+        if knowledge.is_chrome_line(candidate):
+            continue
+        author = clean_author(html.unescape(candidate))
+        if author and len(author) <= 120 and not _is_site(author, names) and not _NOT_A_NAME.search(author):
+            return author
+    return None
+
+
+def _is_site(author: str, names: tuple[str, ...]) -> bool:
+    folded = fold(author)
+    return any(folded == fold(name) for name in names) or names_the_site(author, names)
+
+
+@lru_cache(maxsize=8192)
+def _is_author_box(attrs: str) -> bool:
+    """class + " " + id of an element that holds a byline ("author", "byline", "tac-gia"...),
+    not a reader's comment or a related box ("comment-author")."""
+    if not any(part in attrs for part in _AUTHOR_CLASS_PARTS):
+        return False
+    words = class_words(attrs)
+    return bool(words & _AUTHOR_CLASS_WORDS) and not words & chrome.CHROME_WORDS
+
+
+def _author_candidates(tree: HtmlElement) -> Iterator[str]:
+    text = _ALL_TEXT(tree)
+    labelled = _AUTHOR_LABEL_XPATH(tree) if any(label in text for label in _AUTHOR_LABELS) else []
+    for node in labelled:
+        el = node.getparent()
+        if el is None or not _LABELLED_AUTHOR.match(clean(node)) or _in_chrome(el):
+            continue
+        # "<p>Tác giả: <b>Lê Thu Hà</b></p>" or "...<br>Tác giả: Lê Thu Hà" (a tail)
+        yield clean(el.text_content()) if node.is_text else clean(node)
+    yield from _jsonld_authors(tree)
+    for el in _ITEMPROP_AUTHOR(tree):
+        named = _ITEMPROP_NAME(el)
+        yield clean(" ".join(named)) if named else clean(el.get("content") or el.text_content())
+    yield from (clean(value) for value in _AUTHOR_META(tree))
+    # The words pages use for their author boxes: a hint after the page's own statements, for
+    # pages whose byline sits neither at the body's ends nor in a labelled line.
+    attributes = " ".join(_ALL_CLASS_ID(tree))
+    classed = _CLASS_OR_ID(tree) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
+    for el in classed:
+        if _is_author_box(f"{el.get('class') or ''} {el.get('id') or ''}") and el.tag not in ("meta", "link", "img"):
+            text = clean(el.text_content())
+            if 2 <= len(text) <= 80 and not _in_chrome(el):
+                yield text
+    yield from (clean(a.text_content()) for a in _REL_AUTHOR(tree))
+
+
+def _in_chrome(el: HtmlElement) -> bool:
+    """Inside comments, related-news boxes and other furniture ("comment-author" is a reader)."""
+    return any(is_chrome_element(a) for a in el.iterancestors())
+
+
+def _jsonld_authors(tree: HtmlElement) -> Iterator[str]:
+    for script in _JSONLD(tree):
+        if '"author"' not in script:
+            continue
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        for author in _find_key(data, "author"):
+            people = author if isinstance(author, list) else [author]
+            names = [p.get("name") if isinstance(p, dict) else p for p in people]
+            text = ", ".join(clean(str(n)) for n in names if isinstance(n, str) and clean(n))
+            if text:
+                yield text
+
+
+def _find_key(data: object, key: str) -> Iterator[object]:
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _find_key(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _find_key(item, key)

@@ -1,0 +1,216 @@
+"""Which date on the page is the article's: its metadata's, else the short dated line near the
+title and the body.
+
+Read by the generic page object (generic.py) and by profiles whose date selector misses. A page
+shows many dates: the header clock ("Thứ Bảy, 21/11/2026", today, before the heading, far from
+the body, without a time), the related news' "(05/10/2026)", comments' times. What tells the
+date line from them is where it sits and what it shows, not what its element is called: the
+portal's clock may sit in a `<header>`, and so may the article's own title and date line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lxml import etree
+
+from crawler.extract.dates import parse_date, parse_iso
+from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.page import HtmlElement, short_text
+
+_DATE_METAS = frozenset({
+    "article:published_time", "og:publish_date", "publish_date", "pubdate", "publishdate", "dc.date.issued",
+    "dc.date", "date", "sailthru.date", "parsely-pub-date", "article.published", "datepublished",
+})
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_STRUCTURED = etree.XPath(
+    "//meta[@content] | //*[@itemprop='datePublished'] | //time[@datetime]"
+    " | //script[@type='application/ld+json']"
+)
+
+
+def structured_date(tree: HtmlElement) -> date | datetime | None:
+    """datePublished from meta tags, microdata, <time pubdate> or JSON-LD (in that order)."""
+    # One walk over the page, the candidates sorted out here: an XPath that lower-cases and
+    # compares every meta attribute with each of 36 names took as long as parsing the page.
+    values: list[str] = []  # in document order, as the union of the separate queries was
+    scripts: list[str] = []
+    for el in _STRUCTURED(tree):
+        if el.tag == "meta":
+            names = {(el.get(attr) or "").lower() for attr in ("property", "name", "itemprop")}
+            if names & _DATE_METAS or el.get("itemprop") == "datePublished":
+                values.append(el.get("content"))
+        elif el.get("itemprop") == "datePublished":
+            value = el.get("datetime") if el.get("datetime") is not None else el.get("content")
+            if value is not None:
+                values.append(value)
+        elif el.tag == "time":
+            if el.get("pubdate") is not None or "published" in (el.get("class") or "").split():
+                values.append(el.get("datetime"))
+        elif el.tag == "script":
+            scripts += _JSONLD_DATE.findall(el.text or "")
+    for content in values + scripts:
+        value = parse_iso(content) or parse_date(content)
+        if value is not None:
+            return value
+    return None
+
+
+# Text that may hold a date: a year, or a month written as a word ("ngày 8 tháng Bảy năm 2024").
+_DATED_TEXT = etree.XPath(
+    ".//text()[(contains(., '19') or contains(., '20') or contains(., 'tháng'))"
+    " and not(ancestor::script) and not(ancestor::style) and not(ancestor::option) and not(ancestor::title)]"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+LINE_MAX = 80  # "Ngày đăng: 20/11/2026 16:40 | Lượt xem: 1.254 | In bài A- A+": a line, not a block
+_TEASER_LINK = 20  # a link with this much text beside a date is an article's title: a teaser's date
+
+
+@dataclass
+class DatedLine:
+    """A short line of the page that shows a date."""
+
+    element: HtmlElement
+    value: date | datetime
+    text: str
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.value, datetime)
+
+
+def _line_of(el: HtmlElement, stop: HtmlElement | None) -> tuple[HtmlElement, str]:
+    """The largest element around `el` whose text is still a line (at most LINE_MAX characters)."""
+    text = short_text(el, LINE_MAX) or ""
+    while True:
+        parent = el.getparent()
+        if parent is None or parent is stop or parent.tag in ("body", "html"):
+            return el, text
+        wider = short_text(parent, LINE_MAX)
+        if wider is None:
+            return el, text
+        el, text = parent, wider
+
+
+def _long_links(el: HtmlElement, date_text: str) -> bool:
+    return any(
+        len(a.text_content().strip()) >= _TEASER_LINK and date_text not in a.text_content() for a in el.iter("a")
+    )
+
+
+def _is_teaser_date(line: HtmlElement, holder: HtmlElement) -> bool:
+    """The date of a link to another article: "<li><a>Hội nghị ...</a> <span>(05/10/2026)</span></li>",
+    or a date inside a link whose text says more than the date."""
+    for ancestor in holder.iterancestors("a"):
+        if len(ancestor.text_content().strip()) > len(line.text_content().strip()) + 2:
+            return True
+    text = line.text_content()
+    if _long_links(line, text):
+        return True
+    # ...or one item of a list of them: the line's own <li> or row, or the one just around it
+    # (a layout table's row around the whole page is no item).
+    parent = line.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    item = next((el for el in (parent, grandparent) if el is not None and el.tag in ("li", "tr", "dd")), None)
+    return line.tag not in ("li", "tr", "dd") and item is not None and _long_links(item, text)
+
+
+def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
+    """The short lines under `root` that show a date, in document order, teasers' dates left out."""
+    seen: set[HtmlElement] = set()
+    for node in _DATED_TEXT(root):
+        if not _YEAR.search(node) and "tháng" not in node:
+            continue
+        holder = node.getparent()
+        if holder is None:
+            continue
+        if node.is_tail:  # "<a>Hội nghị ...</a> (20/11/2026)": the text belongs to the <a>'s parent
+            holder = holder.getparent()
+            if holder is None:
+                continue
+        line, text = _line_of(holder, root)
+        if line in seen or not text:
+            continue
+        seen.add(line)
+        value = parse_date(text)
+        if value is None or _is_teaser_date(line, holder):
+            continue
+        yield DatedLine(line, value, text)
+
+
+def publication_date(
+    tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
+    body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
+) -> date | datetime | None:
+    """The date line of the article: the first dated line between its heading and its first
+    paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
+    14/6/2021" under the text); else the nearest one above the heading that is no clock.
+
+    A clock is told by what it shows and where: a date before the heading, far from it, that is
+    the latest date on the page (today: no article or teaser on it can be later) or shows no time.
+    With the portal's other pages known, a line shown on all of them (the clock of the day they
+    were fetched) is never the date. `region` holds the heading and the body (layout.py)."""
+    # Between the heading and the body, and right after the body: inside the region.
+    order = {el: index for index, el in enumerate(region.iter())}
+    lines = [line for line in dated_lines(region) if not knowledge.is_chrome_line(line.text)]
+    first = order.get(body_start, len(order)) if body_start is not None else len(order)
+    if heading is not None and heading in order:
+        start = order[heading]
+        between = [line for line in lines if start < order.get(line.element, -1) < first]
+        if between:
+            return between[0].value
+    if body_end is not None and body_end in order:
+        # Elements inside the body's last paragraph come after it in document order: skip them.
+        after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
+        after = [line for line in lines if order.get(line.element, -1) > after_last]
+        if after and _close(region, body_end, after[0].element):
+            return after[0].value
+    anchor = heading if heading is not None else body_start
+    if anchor is None:
+        return None
+    order = {el: index for index, el in enumerate(tree.iter())}
+    lines = [line for line in dated_lines(tree) if not knowledge.is_chrome_line(line.text)]
+    before = [line for line in lines if order.get(line.element, len(order)) < order.get(anchor, -1)]
+    if not before:
+        return None
+    latest = max(_as_date(line.value) for line in lines)
+    for line in reversed(before):
+        if _close(tree, line.element, anchor):
+            return line.value
+        if line.has_time and _as_date(line.value) < latest:
+            return line.value
+        # else far from the heading and showing the page's latest day, or no time: a clock
+    return None
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+_NEAR = 120  # characters of text between a date line and the heading or the body it belongs to
+
+
+def _close(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
+    """At most _NEAR characters of text between the end of `first` and the start of `second`."""
+    size = 0
+    inside = False
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        if el is second and event == "start":
+            return inside
+        if el is first and event == "end":
+            inside = True
+            size += len((el.tail or "").strip())
+            continue
+        if inside:
+            if event == "start":
+                if el.tag in ("script", "style"):
+                    continue
+                size += len((el.text or "").strip())
+            else:
+                size += len((el.tail or "").strip())
+            if size > _NEAR:
+                return False
+    return False

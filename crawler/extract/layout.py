@@ -1,0 +1,287 @@
+"""Where things sit on a page without a profile: the article's region, its body's container, the
+breadcrumb, the lead, captions. Read by the generic page object (generic.py).
+
+Every rule here reads the page's structure and text, never what its authors named its elements:
+a portal renamed from "news-sapo" to "pnl-a", or wrapped in `<section>`s instead of `<div>`s,
+reads the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from crawler.extract.fold import fold
+from crawler.extract.page import HtmlElement, short_text
+from crawler.extract.text import clean
+
+# --- the article's region ----------------------------------------------------------------------
+
+_PARAGRAPH_MIN = 30  # characters: shorter blocks (widget lines, menu items) weigh nothing
+
+
+def _weight(el: HtmlElement) -> float:
+    """A text block's weight: its text less the part in links (a teaser is mostly its link)."""
+    text = len(el.text_content().strip())
+    if text < _PARAGRAPH_MIN:
+        return 0.0
+    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    return text - 2 * linked
+
+
+def body_container(tree: HtmlElement) -> HtmlElement | None:
+    """The element whose paragraphs hold the most text: each paragraph counts for its parent,
+    half for its grandparent (a body split over several <div>s still gathers under one)."""
+    scores: dict[HtmlElement, float] = {}
+    for el in tree.iter("p", "div", "td", "pre", "blockquote"):
+        if el.tag != "p" and not (el.text and len(el.text.strip()) >= _PARAGRAPH_MIN):
+            continue  # a <div> or <td> counts as a paragraph only for text of its own
+        weight = _weight(el)
+        if weight <= 0:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + weight
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + weight / 2
+    if not scores:
+        return None
+    return max(scores, key=lambda el: scores[el])
+
+
+def common_ancestor(elements: Iterable[HtmlElement]) -> HtmlElement | None:
+    """The deepest element holding all of them (itself when one holds the others)."""
+    chains = [[*reversed(list(el.iterancestors())), el] for el in elements]
+    if not chains:
+        return None
+    common = None
+    for level in zip(*chains, strict=False):
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    return common
+
+
+def article_region(tree: HtmlElement, heading: HtmlElement | None, container: HtmlElement | None) -> HtmlElement:
+    """The smallest element that holds the article's heading and its body's container: what lies
+    outside it (menus, sidebars, the footer, often comments and related news) is the portal's.
+    The page's <body> when they share nothing smaller."""
+    body = tree.find("body")
+    whole = body if body is not None else tree
+    if container is None:
+        return whole
+    anchors = [container] if heading is None else [heading, container]
+    region = common_ancestor(anchors)
+    if region is None or region.tag in ("html", "body"):
+        return whole
+    if heading is None:  # the lead and the date line sit beside the body's container
+        parent = region.getparent()
+        region = parent if parent is not None and parent.tag not in ("html", "body") else region
+    return region
+
+
+# --- blocks that read as text -------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)]\s*$")
+
+
+def reads_as_paragraph(text: str) -> bool:
+    """Prose, not a label, a date line, a name or a caption: a dozen words or more, ending as a
+    sentence ends."""
+    return 60 <= len(text) <= 1500 and len(text.split()) >= 10 and bool(_SENTENCE_END.search(text))
+
+
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "header", "td", "span", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em",
+    "i", "font", "blockquote", "center",
+}
+_NOT_PROSE = ("li", "figure", "figcaption", "a", "table", "ul", "ol", "nav", "form", "button", "label")
+
+
+def is_emphasised(el: HtmlElement) -> bool:
+    """Bold or italic throughout: "<div><strong>Ngày 15/5, ...</strong></div>"."""
+    if el.tag in ("b", "strong", "em", "i"):
+        return True
+    text = clean(el.text_content())
+    emphasis = clean("".join(e.text_content() for e in el.iter("b", "strong", "em", "i") if e is not el))
+    return bool(text) and emphasis == text
+
+
+def _single_block(el: HtmlElement) -> bool:
+    """An element that is one block of text: no image, table or list in it, and at most one child
+    with text of its own beside inline markup."""
+    if next(el.iter("img", "figure", "video", "table", "ul", "ol", "iframe"), None) is not None:
+        return False
+    blocks = sum(
+        1 for child in el
+        if isinstance(child.tag, str) and child.tag in ("p", "div", "section", "h2", "h3", "h4", "blockquote")
+        and clean(child.text_content())
+    )
+    return blocks <= 1
+
+
+def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
+    """The first element of `region` after `after` (the heading) that reads as a paragraph and is
+    one block, up to and including `stop` (the body's first paragraph)."""
+    started = after is None
+    inside_stop = set(stop.iterancestors()) if stop is not None else set()
+    skip_below: HtmlElement | None = None
+    for el in region.iter():
+        if not started:
+            started = el is after
+            continue
+        if skip_below is not None:
+            if skip_below in el.iterancestors():
+                continue
+            skip_below = None
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in _NOT_PROSE:
+            skip_below = el
+            if el is stop:
+                return None
+            continue
+        if el.tag in _BLOCK_TAGS and el not in inside_stop:
+            text = short_text(el, 1500)
+            if text and reads_as_paragraph(text) and _single_block(el):
+                return el
+        if el is stop:
+            return None
+    return None
+
+
+def set_apart(lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlElement | None) -> bool:
+    """Does the page show `lead` apart from the body's paragraphs? Outside the element holding
+    them, another kind of element than the next paragraph ("<div>" over "<p>"s), or bold or
+    italic when it is not."""
+    if paragraph is None:
+        return False
+    if container is not None and container not in lead.iterancestors():
+        return True
+    if lead.tag != paragraph.tag:
+        return True
+    return is_emphasised(lead) != is_emphasised(paragraph)
+
+
+# --- the breadcrumb -----------------------------------------------------------------------------
+
+_HOME_WORDS = {"trang chu", "trang nhat", "home", "trang chinh"}
+_CRUMBS_MAX = 6  # links in a breadcrumb; a menu has more
+# The home page's address: "/", "./", "https://nghean.dcs.vn/", the default language's "/vi-vn".
+_HOME_HREF = re.compile(r"(?:https?://[^/]+)?/?(?:\./?|/|/?[a-z]{2}-[a-z]{2}/?)?|(?:https?://[^/]+)/?")
+
+
+def is_home_crumb(text: str) -> bool:
+    return fold(text) in _HOME_WORDS
+
+
+def _is_home(link: HtmlElement, text: str) -> bool:
+    href = (link.get("href") or "").strip()
+    return is_home_crumb(text) or bool(href and _HOME_HREF.fullmatch(href))
+
+
+def _link_groups(tree: HtmlElement) -> Iterator[tuple[HtmlElement, list[HtmlElement]]]:
+    """Groups of links that follow one another as a path: those of one parent, or of one list
+    (each in its <li>)."""
+    groups: dict[HtmlElement, list[HtmlElement]] = {}
+    for link in tree.iter("a"):
+        parent = link.getparent()
+        if parent is None:
+            continue
+        if parent.tag in ("li", "span") and len(parent) <= 2:
+            parent = parent.getparent() if parent.getparent() is not None else parent
+        groups.setdefault(parent, []).append(link)
+    yield from groups.items()
+
+
+def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> str | None:
+    """The last crumb of the page's path ("Trang chủ » Xây dựng Đảng" -> "Xây dựng Đảng"): a short
+    group of short links led by the home page, the one nearest the heading."""
+    order: dict[HtmlElement, int] | None = None
+    best: tuple[int, str] | None = None
+    folded_title = fold(title)
+    for parent, links in _link_groups(tree):
+        if not 2 <= len(links) <= _CRUMBS_MAX:
+            continue
+        first = short_text(links[0], 60)
+        if first is None or not _is_home(links[0], first):
+            continue
+        # Nothing but the path in the group's element: a menu has more links in its sub-lists.
+        if sum(1 for _ in parent.iter("a")) != len(links):
+            continue
+        texts = [short_text(link, 60) for link in links]
+        if any(text is None for text in texts):
+            continue
+        crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
+        crumbs = [text for text in crumbs if fold(text) != folded_title]
+        if not crumbs:
+            continue
+        if order is None:
+            order = {el: index for index, el in enumerate(tree.iter())}
+        distance = abs(order.get(parent, 0) - order.get(heading, 0)) if heading is not None else order.get(parent, 0)
+        if best is None or distance < best[0]:
+            best = (distance, crumbs[-1])
+    return best[1] if best else None
+
+
+# --- lines around the body ------------------------------------------------------------------------
+
+_LINE_BLOCKS = {
+    "p", "div", "td", "th", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
+    "footer", "blockquote", "center", "figcaption", "caption", "body",
+}
+
+
+def _block_of(el: HtmlElement) -> HtmlElement:
+    """The nearest block element around an inline one: the <p> of "<p><strong>Tác giả: </strong>...</p>"."""
+    block = el
+    while block.tag not in _LINE_BLOCKS:
+        parent = block.getparent()
+        if parent is None:
+            break
+        block = parent
+    return block
+
+
+def lines_between(
+    root: HtmlElement, start: HtmlElement | None, stop: HtmlElement | None, limit: int = 3, longest: int = 280
+) -> list[tuple[HtmlElement, str]]:
+    """Up to `limit` short lines of text under `root` after `start` (and outside it) and before
+    `stop` (or to the end): each the text of the block element that shows it."""
+    started = start is None
+    inside: HtmlElement | None = None  # skip the descendants of `start`
+    found: list[tuple[HtmlElement, str]] = []
+    seen: set[HtmlElement] = set()
+    for el in root.iter():
+        if not started:
+            if el is start:
+                started, inside = True, start
+            continue
+        if inside is not None and inside in el.iterancestors():
+            continue
+        inside = None
+        if el is stop:
+            break
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = (el.text or "").strip() or any((child.tail or "").strip() for child in el)
+        if not own:
+            continue
+        block = _block_of(el)
+        text = short_text(block, longest) if block is not root else None
+        if text is None or (stop is not None and stop in block.iterdescendants()):
+            # loose text in a container: "<div><p>...</p><strong>Quang Minh</strong></div>"
+            block, text = el, short_text(el, longest)
+        if block in seen:
+            continue
+        seen.add(block)
+        if text is None:
+            break  # a paragraph: the lines around the body end here
+        if text:
+            found.append((block, text))
+            if len(found) >= limit:
+                break
+    return found

@@ -1,0 +1,193 @@
+"""Titles: which text of the page is the article's title, and which part of it names the site.
+
+Read by both page objects (generic.py, article.py). The heading the page shows is the title; a
+<title> or og:title is one when the page shows no heading, less what it adds after a separator when
+that names the site (or, with the portal's other pages known, repeats on all of them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+from crawler.extract.fold import fold
+from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.page import HtmlElement, head, short_text
+from crawler.extract.text import clean
+from crawler.extract.urls import host_of
+
+_SEPARATORS = r"\||-|–|—|::|»"
+_SEPARATOR = re.compile(rf"\s+(?:{_SEPARATORS})\s+")
+_SUFFIX = re.compile(rf"\s+(?:{_SEPARATORS})\s+(?!.*\s(?:{_SEPARATORS})\s)")
+# A portal's name needs no match: "Cổng thông tin điện tử ...", "Trang thông tin điện tử ...".
+_PORTAL_NAME = re.compile(r"^(?:cổng|trang) (?:thông tin|ttđt)", re.I)
+_MEDIA = r"video|clip|ảnh|photo|infographic|e-?magazine|longform|podcast|audio|trực tiếp|live"
+# Stray markers around a heading: "[Video] ...", "Infographic: ...", "... (Ảnh)"; a footnote mark
+# at the end: "Phát huy vai trò nêu gương (*)", "Tư tưởng Hồ Chí Minh về cán bộ*" (the note itself
+# sits under the article).
+_TITLE_MARKERS = re.compile(
+    rf"^\s*(?:[\[(](?:{_MEDIA})[\])]\s*[:\-–]?\s*|(?:{_MEDIA})\s*:\s+)"
+    rf"|\s*(?:[\[(](?:{_MEDIA})[\])]|\(\s*\*+\s*\)|(?<=\S)\*+)\s*$",
+    re.I,
+)
+_SITE_NAME_METAS = etree.XPath(
+    './/meta[@property="og:site_name"]/@content | .//meta[@name="application-name"]/@content'
+)
+_OG_TITLE = etree.XPath('.//meta[@property="og:title"]/@content')
+_LINKS = etree.XPath(".//a[@href]")
+
+
+def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
+    """The names a page gives its site: the caller's (a profile's, the portal's), og:site_name,
+    application-name, the host."""
+    found = _SITE_NAME_METAS(head(tree))
+    names = [*declared, *(clean(n) for n in found), host_of(url)]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
+    """ "Cổng thông tin điện tử Tỉnh ủy Nghệ An" or "Tỉnh ủy Nghệ An" name the portal of that
+    name; "Nghệ An" alone (a place, as in "Lễ hội Làng Sen - Nghệ An") does not."""
+    folded = fold(suffix).strip(" .")
+    if not folded:
+        return False
+    if _PORTAL_NAME.match(suffix):
+        return True
+    for name in (fold(n).strip(" .") for n in site_names if n):
+        if folded == name or (name and name in folded):
+            return True
+        if folded in name and len(folded.split()) >= 3:
+            return True
+        # a host given as the name: "nghean.dcs.vn" for "www.nghean.dcs.vn", "Baonghean.vn"
+        if "." in name and folded.removeprefix("www.") == name.removeprefix("www."):
+            return True
+    return False
+
+
+def clean_title(title: str, site_names: Iterable[str] = (), knowledge: PortalKnowledge = NOTHING_KNOWN) -> str:
+    """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - ",
+    "Hội nghị ... - Cổng thông tin điện tử Tỉnh ủy Nghệ An" loses it, and so does
+    "... - Ban Tuyên giáo Tỉnh ủy" when the portal's pages all end so (`knowledge`)."""
+    title = clean(title)
+    names = tuple(site_names)
+    while (match := _SUFFIX.search(title)) is not None:
+        suffix = title[match.end():]
+        if not (names_the_site(suffix, names) or knowledge.has_suffix(suffix)):
+            break
+        title = title[: match.start()].rstrip()
+    previous = None
+    while previous != title:
+        previous, title = title, _TITLE_MARKERS.sub("", title).strip()
+    return title
+
+
+def is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
+    """The site's logo set as <h1> (WordPress "wp-block-site-title", <h1><a href="/">)."""
+    text = fold(clean(h1.text_content()))
+    if any(text == fold(name) for name in names):
+        return True
+    links = _LINKS(h1)
+    return len(links) == 1 and (links[0].get("rel") == "home" or links[0].get("href") in ("/", "./", "#"))
+
+
+def _agrees(heading: str, page_title: str) -> bool:
+    return bool(page_title) and (fold(heading) in fold(page_title) or fold(page_title) in fold(heading))
+
+
+# Elements a page shows its title in when it has no <h1>: "<td class="tieude"><b>...</b></td>",
+# "<h2>", "<div><strong>"; links come last (a breadcrumb's last crumb, a link to itself).
+_SHOWING = ("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "td", "th", "div", "span", "p", "font", "a")
+
+
+def shown_in_page(tree: HtmlElement, wanted: Iterable[str]) -> tuple[str, HtmlElement] | None:
+    """The first of `wanted` that an element of the page's body shows as its whole text, with the
+    element (headings before other elements, links last)."""
+    keys = {fold(text): text for text in wanted if text}
+    if not keys:
+        return None
+    longest = max(len(text) for text in keys.values()) + 20
+    body = tree.find("body")
+    found: dict[str, list[HtmlElement]] = {}
+    for el in (body if body is not None else tree).iter(*_SHOWING):
+        own = el.text
+        # text of its own, or one child that has it: "<h2><a href="...">Hội nghị ...</a></h2>"
+        if not (own and own.strip()) and len(el) != 1:
+            continue
+        text = short_text(el, longest)
+        if text is None:
+            continue
+        key = fold(text)
+        if key in keys:
+            found.setdefault(key, []).append(el)
+    for key in keys:  # in the caller's order of preference
+        if key in found:
+            return keys[key], min(found[key], key=lambda el: _SHOWING.index(el.tag))
+    return None
+
+
+def _prefixes(title: str) -> list[str]:
+    """"A - B - C" -> ["A - B - C", "A - B", "A"]: the title with none, one, then two of its
+    trailing parts."""
+    cuts = [match.start() for match in _SEPARATOR.finditer(title)]
+    return [title] + [title[:cut].rstrip() for cut in reversed(cuts)]
+
+
+def article_heading(
+    tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN
+) -> tuple[str, HtmlElement | None]:
+    """The article's title and the element showing it (None when only <title> has it).
+
+    An <h1> that agrees with og:title or <title> is the heading (not the site logo's <h1>);
+    without one, the part of og:title or <title> that the page shows ("Hội nghị ..." of "Hội nghị
+    ... - Ban Tuyên giáo Tỉnh ủy"), then og:title or <title> less a suffix naming the site; a
+    title that is only the portal's name is none."""
+    candidates: list[tuple[str, HtmlElement]] = []
+    for h1 in tree.iter("h1"):
+        text = clean(h1.text_content())
+        if 10 <= len(text) <= 300 and not is_site_heading(h1, names):
+            candidates.append((text, h1))
+    og = _OG_TITLE(head(tree))
+    og_title = clean(og[0]) if og else ""
+    page_title = clean(tree.findtext(".//title") or "")
+    for text, h1 in candidates:
+        if _agrees(text, og_title) or _agrees(text, page_title):
+            return clean_title(text, names, knowledge), h1
+    for declared in (og_title, page_title):
+        if not declared:
+            continue
+        shown = shown_in_page(tree, [p for p in _prefixes(declared) if len(p) >= 10])
+        if shown is not None and not _is_only_the_site(shown[0], names):
+            return clean_title(shown[0], names, knowledge), shown[1]
+        title = clean_title(declared, names, knowledge)
+        if len(title) >= 10 and not _is_only_the_site(title, names):
+            return title, None
+    if candidates:
+        return clean_title(candidates[0][0], names, knowledge), candidates[0][1]
+    return "", None
+
+
+def _is_only_the_site(title: str, names: tuple[str, ...]) -> bool:
+    """"Cổng thông tin điện tử Tỉnh ủy Hà Giang" as a page's whole title: the portal, not an article."""
+    folded = fold(title).strip(" .")
+    return bool(_PORTAL_NAME.match(title)) or any(folded == fold(name).strip(" .") for name in names)
+
+
+def heading_above(line: HtmlElement, names: tuple[str, ...]) -> Iterator[tuple[str, HtmlElement]]:
+    """Heading-like elements just above a date line, nearest first: a page with an empty <h1> and
+    og:title whose title is "<div class="title"><b>Hội nghị ...</b></div>" over "Ngày đăng: ..."."""
+    el: HtmlElement | None = line
+    for _ in range(4):  # the line, then up to three of its ancestors, for preceding siblings
+        if el is None:
+            return
+        for sibling in el.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "a", "ul", "ol", "nav"):
+                continue
+            text = clean(sibling.text_content())
+            if not text:
+                continue
+            if 10 <= len(text) <= 300 and not _is_only_the_site(text, names) and not _LINKS(sibling):
+                yield text, sibling
+            return
+        el = el.getparent()
