@@ -187,7 +187,9 @@ class ArticlePage:
             return clean_author(clean(line.text_content()))
         if self.profile_body is None:
             return self.generic.author()
-        return self.split.author or page_author(self.tree, self.generic.names, self.knowledge)
+        if self.split.author or self.split.source:
+            return self.split.author  # a reprint's poster is no author (GenericPage.author)
+        return page_author(self.tree, self.generic.names, self.knowledge)
 
     def source(self) -> str | None:
         return self.split.source if self.profile_body is not None else self.generic.source()

@@ -6,9 +6,10 @@ container that holds the paragraphs trafilatura chose (for images and captions).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -154,3 +155,46 @@ def images(blocks: list[Block], base_url: str) -> Iterator[Image]:
             pending = None
     if pending is not None:
         yield Image(urljoin(base_url, pending.src or ""), None)
+
+
+_WIDTH = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*(\d+)px")
+
+
+def _narrow(img: HtmlElement) -> bool:
+    """Shown small: a thumbnail ("<div style="width:100px;"><p><img ...></p></div>")."""
+    width = (img.get("width") or "").strip().rstrip("px")
+    if width.isdigit() and int(width) <= 200:
+        return True
+    for holder in (img, *list(img.iterancestors())[:3]):
+        match = _WIDTH.search(holder.get("style") or "")
+        if match and int(match.group(1)) <= 200:
+            return True
+    return False
+
+
+def _file_name(src: str) -> str:
+    return urlsplit(src).path.rsplit("/", 1)[-1]
+
+
+def unique_images(blocks: list[Block], base_url: str) -> Iterator[Image]:
+    """The body's images, each picture once: a thumbnail and its full size (NukeViet's
+    /assets/news/... beside a hidden /uploads/news/... of the same file) are one image, at the
+    thumbnail's place, with the full size's address."""
+    preferred: dict[str, str] = {}
+    for block in blocks:
+        if block.kind == "image" and block.src and block.element is not None:
+            name = _file_name(block.src)
+            if name not in preferred or not _narrow(block.element):
+                preferred[name] = urljoin(base_url, block.src)
+    seen: dict[str, int] = {}
+    found: list[Image] = []
+    for image in images(blocks, base_url):
+        name = _file_name(image.src)
+        if name in seen:
+            index = seen[name]
+            if found[index].caption is None and image.caption is not None:
+                found[index] = Image(found[index].src, image.caption)
+            continue
+        seen[name] = len(found)
+        found.append(Image(preferred.get(name, image.src), image.caption))
+    yield from found

@@ -2,8 +2,7 @@
 
 Read by the generic page object (generic.py). Only the region that holds the heading and the
 body's container is copied, pruned and handed to trafilatura (the menus, sidebars and footers of
-a portal page are most of its markup, and were most of trafilatura's time). Images and captions
-come from the element that holds the paragraphs trafilatura chose.
+a portal page are most of its markup, and were most of trafilatura's time).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, mark_captions, walk
+from crawler.extract.blocks import Block
 from crawler.extract.layout import common_ancestor
 from crawler.extract.page import HtmlElement, select
 from crawler.extract.text import clean
@@ -29,15 +28,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Body:
-    """What trafilatura chose, as blocks in reading order (text lines, then images and captions
-    from the paragraphs' container), each text block with the element of the page that shows it
-    when found; `container` is that element's container on the page."""
+    """What trafilatura chose, as blocks in reading order (text lines and captions), each with the
+    element of the region's pruned copy that shows it when found; `container` holds them all."""
 
     blocks: list[Block] = field(default_factory=list)
     container: HtmlElement | None = None
     # The pruned copy of the region trafilatura read, and the page's element of each of its elements.
     pruned: HtmlElement | None = None
     twins: dict[HtmlElement, HtmlElement] = field(default_factory=dict)
+    captions: set[HtmlElement] = field(default_factory=set)  # caption elements of the pruned copy
 
     def holder(self, text: str) -> HtmlElement | None:
         found = (b.element for b in self.blocks if b.kind == "text" and b.text == text and b.element is not None)
@@ -95,7 +94,7 @@ def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
     document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
     body = getattr(document, "body", None)
     if body is None:
-        return Body(pruned=pruned, twins=twins)
+        return Body(pruned=pruned, twins=twins, captions=caption_elements)
     texts = [text for text in body_lines(body)]
     headings = {clean(h.text_content()) for h in pruned.iter("h1")}
     holders = holders_of([t for t in texts if t not in captions], pruned)
@@ -103,47 +102,48 @@ def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
         Block("caption" if text in captions else "text", text, element=(holders.get(text) or [None])[0])
         for text in texts if text not in headings
     ]
-    # trafilatura drops <figure> and table-held images; take images and captions from the
-    # smallest element that holds the paragraphs it chose.
     container = common_ancestor(els[-1] for els in holders.values())
-    if container is not None:
-        found = list(walk(container, caption_selector, caption_elements))
-        mark_captions(found)  # the captions that sit under images
-        blocks += [b for b in found if b.kind in ("image", "caption")]
-    return Body(blocks, container, pruned, twins)
+    return Body(blocks, container, pruned, twins, caption_elements)
 
 
 def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Short lines set right under an image, centered or in italics: "<p><img></p><p><em>Quang cảnh
     hội nghị</em></p>", or the next row of the image's table: "<tr><td><img></td></tr><tr><td
-    style="text-align: center">Quang cảnh ...</td></tr>"."""
+    style="text-align: center">Quang cảnh ...</td></tr>", however deep each sits in wrappers."""
     for img in tree.iter("img"):
+        # up to the largest element that holds the image and no text
         holder = img
-        # up to the block that holds the image and nothing else
-        for _ in range(4):
+        for _ in range(5):
             parent = holder.getparent()
-            if parent is None or clean(parent.text_content()) or parent.tag in ("body", "html"):
+            if parent is None or parent.tag in ("body", "html") or clean(parent.text_content()):
                 break
             holder = parent
-            if parent.tag in ("p", "td", "figure", "div"):
-                break
         if holder is img:
             continue
         following = holder.getnext()
-        if holder.tag == "td":
+        if holder.tag in ("td", "th") and following is None:
             row = holder.getparent()
             next_row = row.getnext() if row is not None else None
             following = next_row[0] if next_row is not None and len(next_row) else None
+        elif holder.tag == "tr" and following is not None and len(following):
+            following = following[0]
         if following is None or not isinstance(following.tag, str) or following.find(".//img") is not None:
             continue
         text = clean(following.text_content())
-        if not text or len(text) > 300:
-            continue
-        style = (following.get("style") or "").replace(" ", "").lower()
-        centered = "text-align:center" in style or (following.get("align") or "").lower() == "center"
-        emphasis = clean("".join(e.text_content() for e in following.iter("em", "i")))
-        if centered or emphasis == text:
+        if text and len(text) <= 300 and _set_as_caption(following, text):
             yield following
+
+
+def _set_as_caption(el: HtmlElement, text: str) -> bool:
+    """Centered, or in italics throughout (the element or what it wraps)."""
+    for part in el.iter():
+        if not isinstance(part.tag, str):
+            continue
+        style = (part.get("style") or "").replace(" ", "").lower()
+        if "text-align:center" in style or (part.get("align") or "").lower() == "center" or part.tag == "center":
+            return True
+    emphasis = clean("".join(e.text_content() for e in el.iter("em", "i")))
+    return emphasis == text
 
 
 def body_lines(body: etree._Element) -> Iterator[str]:

@@ -221,7 +221,8 @@ def split_lines(
         else:
             break
     for line in after:
-        if author is None and (name := _byline_name(line, at_start=False)):
+        # Outside the body a bare name must be set apart too: "Facebook Twitter" under a share bar.
+        if author is None and (name := _byline_name(line, at_start=True)):
             author = name
         elif source is None and (found_source := source_of(line.text)):
             source = found_source

@@ -121,9 +121,20 @@ def drop(el: HtmlElement) -> None:
     parent.remove(el)
 
 
-def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
-    """A related-news heading takes its list with it: the siblings after it, or its box.
-    Returns what was removed besides the heading (the caller may still hold the siblings)."""
+_BOX_TAGS = {"ul", "ol", "div", "table", "dl", "section", "article", "aside", "nav", "header", "footer"}
+
+
+def _only_heading(text: str) -> bool:
+    """"Tin liên quan", "Các tin khác:": the heading alone. "Xem thêm: Sơ kết công tác ..." is a
+    link line of its own, and heads nothing after it."""
+    match = CHROME_HEADINGS.match(text)
+    return match is not None and len(text[match.end():].strip(" :>»|-–")) <= 3
+
+
+def _drop_chrome_heading(heading: HtmlElement, text: str, limit: float) -> set[HtmlElement]:
+    """A related-news heading takes its list with it: its box (when it opens a box holding less
+    than `limit` of the text), or the boxes after it. Returns what was removed besides the
+    heading (the caller may still hold the siblings)."""
     parent = heading.getparent()
     if parent is None:
         return set()
@@ -132,16 +143,18 @@ def _drop_chrome_heading(heading: HtmlElement) -> set[HtmlElement]:
         drop(table)
         return {table}
     siblings = [s for s in parent if isinstance(s.tag, str)]
-    if siblings and siblings[0] is heading and parent.tag not in ("body", "article") and len(siblings) <= 40:
-        drop(parent)
-        return {parent, *siblings}
+    if siblings and siblings[0] is heading and len(siblings) <= 40 and parent.tag not in ("body", "html"):
+        if len(clean(parent.text_content())) < limit:
+            drop(parent)
+            return {parent, *siblings}
     removed: set[HtmlElement] = set()
-    for sibling in list(heading.itersiblings()):
-        if isinstance(sibling.tag, str) and sibling.tag in ("ul", "ol", "div", "table", "dl", "section"):
-            drop(sibling)
-            removed.add(sibling)
-        elif isinstance(sibling.tag, str):
-            break
+    if _only_heading(text):
+        for sibling in list(heading.itersiblings()):
+            if isinstance(sibling.tag, str) and sibling.tag in _BOX_TAGS:
+                drop(sibling)
+                removed.add(sibling)
+            elif isinstance(sibling.tag, str):
+                break
     drop(heading)
     return removed
 
@@ -268,7 +281,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         if first in _HEADING_FIRST_WORDS and tag in _HEADING_TAGS and children <= 2:
             text = _short_text(el, 60)
             if text and is_chrome_heading(text):
-                following = _drop_chrome_heading(el)
+                following = _drop_chrome_heading(el, text, limit)
                 stack = [s for s in stack if s not in following]
                 continue
         if first in _LINE_FIRST_WORDS and tag in _LINE_TAGS:

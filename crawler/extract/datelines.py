@@ -118,6 +118,20 @@ def _is_teaser_date(line: HtmlElement, holder: HtmlElement) -> bool:
     return line.tag not in ("li", "tr", "dd") and item is not None and _long_links(item, text)
 
 
+def _not_shown(el: HtmlElement) -> bool:
+    """A value for machines, not a line the page shows: microdata ("<span itemprop="datePublished">
+    2024-09-20T16:45:27+07:00</span>", which NukeViet fills with the edit time), or an element
+    hidden by its attributes (style="display:none", hidden)."""
+    for holder in (el, *el.iterancestors()):
+        if holder.get("itemprop") is not None and holder is el:
+            return True
+        if holder.get("hidden") is not None or "display:none" in (holder.get("style") or "").replace(" ", ""):
+            return True
+        if holder.tag == "body":
+            break
+    return False
+
+
 def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
     """The short lines under `root` that show a date, in document order, teasers' dates left out."""
     seen: set[HtmlElement] = set()
@@ -131,6 +145,8 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
             holder = holder.getparent()
             if holder is None:
                 continue
+        if _not_shown(holder):
+            continue
         line, text = _line_of(holder, root)
         if line in seen or not text:
             continue
@@ -138,7 +154,19 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
         value = parse_date(text)
         if value is None or _is_teaser_date(line, holder):
             continue
-        yield DatedLine(line, value, text)
+        yield DatedLine(line, _with_machine_time(line, value), text)
+
+
+def _with_machine_time(line: HtmlElement, value: date | datetime) -> date | datetime:
+    """The time a line's <time datetime> gives for the day it shows: WordPress's "Đã đăng <time
+    datetime="2025-05-20T09:30:00+07:00">20/05/2025</time>" is 20 May at 09:30."""
+    if isinstance(value, datetime):
+        return value
+    for element in line.iter("time"):
+        machine = parse_iso(element.get("datetime") or "")
+        if isinstance(machine, datetime) and machine.date() == value:
+            return machine
+    return value
 
 
 def publication_date(
@@ -184,6 +212,17 @@ def publication_date(
             return line.value
         # else far from the heading and showing the page's latest day, or no time: a clock
     return None
+
+
+def most_precise(declared: date | datetime | None, shown: date | datetime | None) -> date | datetime | None:
+    """The metadata's date, unless it gives the day only and the page shows that day with its
+    time: NukeViet's article:published_time "2024-09-20+0716:45:27" reads as a day, its date line
+    "Thứ sáu - 20/09/2024 16:45" has the minute."""
+    if declared is None:
+        return shown
+    if isinstance(shown, datetime) and not isinstance(declared, datetime) and shown.date() == declared:
+        return shown
+    return declared
 
 
 def _as_date(value: date | datetime) -> date:

@@ -17,18 +17,21 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, images, mark_captions
+from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import Line, Split, page_author, split_lines
-from crawler.extract.datelines import dated_lines, publication_date, structured_date
+from crawler.extract.datelines import dated_lines, most_precise, publication_date, structured_date
 from crawler.extract.dates import to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
     article_region,
     body_container,
     breadcrumb,
+    common_ancestor,
+    filed_under,
     first_prose,
     lines_between,
+    reads_as_paragraph,
     set_apart,
 )
 from crawler.extract.page import HtmlElement, head, parse
@@ -81,9 +84,21 @@ class GenericPage:
         return "", None
 
     @cached_property
+    def container(self) -> HtmlElement | None:
+        """The element whose paragraphs hold the most text (layout.body_container)."""
+        return body_container(self.tree)
+
+    @cached_property
     def region(self) -> HtmlElement:
         """The smallest element holding the heading and the body (layout.article_region)."""
-        return article_region(self.tree, self.heading[1], body_container(self.tree))
+        return article_region(self.tree, self.heading[1], self.container)
+
+    def in_container(self, block: Block) -> bool:
+        """Is the block inside the element holding most of the body's text (or unknown)?"""
+        original = self._twin(block.element)
+        if original is None or self.container is None:
+            return True
+        return original is self.container or self.container in original.iterancestors()
 
     @cached_property
     def body(self) -> Body:
@@ -103,13 +118,21 @@ class GenericPage:
     def lines(self) -> list[Block]:
         """The body's text blocks, captions and widget lines left out, the title too (trafilatura
         keeps Liferay's <h1> in the body)."""
-        mark_captions(self.body.blocks)
         title = self.title()
-        return [
+        lines = [
             block for block in self.body.blocks
             if block.kind == "text" and block.text != title and not chrome.is_chrome_line(block.text)
             and not chrome.is_photo_credit(block.text) and not self.knowledge.is_chrome_line(block.text)
         ]
+        # Before the body's container, what does not read as prose is the heading's metadata:
+        # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
+        # from the lines around the body, in `split`). trafilatura drops <time>: such a line is
+        # no element's text, and has no holder.
+        while lines and not reads_as_paragraph(lines[0].text) and (
+            lines[0].element is None or not self.in_container(lines[0])
+        ):
+            lines.pop(0)
+        return lines
 
     @cached_property
     def lead_element(self) -> HtmlElement | None:
@@ -165,7 +188,7 @@ class GenericPage:
         return self.heading[0]
 
     def published(self) -> str | None:
-        return to_iso(structured_date(self.tree) or self.date_line())
+        return to_iso(most_precise(structured_date(self.tree), self.date_line()))
 
     def date_line(self) -> date | datetime | None:
         """The date the page shows near its title and body (datelines.publication_date)."""
@@ -178,7 +201,7 @@ class GenericPage:
         section = _SECTION(head(self.tree))
         if section and clean(section[0]):
             return clean(section[0])
-        return breadcrumb(self.tree, self.heading[1], self.title())
+        return breadcrumb(self.tree, self.heading[1], self.title()) or filed_under(self.region)
 
     def summary(self) -> str | None:
         lead = self.lead_element
@@ -192,22 +215,48 @@ class GenericPage:
         return "\n\n".join(paragraphs)
 
     def author(self) -> str | None:
-        return self.split.author or page_author(self.tree, self.names, self.knowledge)
+        if self.split.author or self.split.source:
+            # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
+            # in the page's metadata, did not write it.
+            return self.split.author
+        return page_author(self.tree, self.names, self.knowledge)
 
     def source(self) -> str | None:
         return self.split.source
 
     def images(self) -> tuple[Image, ...]:
-        return tuple(images(self.body.blocks, self.page.url))
+        return tuple(unique_images(self.image_blocks, self.page.url))
+
+    @cached_property
+    def image_blocks(self) -> list[Block]:
+        """Images and their captions from the heading to the end of the body's container: the
+        featured image between them (WordPress's post-thumbnail, NukeViet's figure beside the lead)
+        and the body's own, which trafilatura drops (<figure>, images held in tables)."""
+        container = self.body.container
+        if container is None:
+            return []
+        heading = self.copy_of(self.heading[1])
+        root = common_ancestor([heading, container]) if heading is not None else container
+        if root is None:
+            return []
+        found = list(walk(root, self.caption_selector, self.body.captions))
+        mark_captions(found)  # the captions that sit under images
+        order = {el: index for index, el in enumerate(root.iter())}
+        start = order.get(heading, -1) if heading is not None else -1
+        end = order[container] + sum(1 for _ in container.iterdescendants())
+        return [
+            block for block in found
+            if block.kind in ("image", "caption") and start < order.get(block.element, -1) <= end
+        ]
 
     def check(self, title: str, text: str) -> None:
         """NotAnArticle unless the page holds one article."""
         if not title:
             raise NotAnArticle("no title found")
-        if len(text) < 80:
-            raise NotAnArticle("no article text found")
         if looks_like_listing(self.tree, self.split.paragraphs):
             raise NotAnArticle("page is a list of articles, not an article")
+        if len(text) < 80:
+            raise NotAnArticle("no article text found")
 
     def to_record(self) -> Article:
         title, text = self.title(), self.text()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from lxml import etree
+
 from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, short_text
 from crawler.extract.text import clean
@@ -225,6 +227,19 @@ def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> st
         if best is None or distance < best[0]:
             best = (distance, crumbs[-1])
     return best[1] if best else None
+
+
+_CATEGORY_LINKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+
+
+def filed_under(region: HtmlElement) -> str | None:
+    """The first category the article says it is filed under, by the links HTML marks so
+    (rel="category tag": "Được phân loại là <a rel="category tag">Thời sự - Chính trị</a>, ...")."""
+    for link in _CATEGORY_LINKS(region):
+        text = clean(link.text_content())
+        if text:
+            return text
+    return None
 
 
 # --- lines around the body ------------------------------------------------------------------------
