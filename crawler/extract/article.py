@@ -37,18 +37,37 @@ def _has_closing_tag(body: bytes) -> bool:
     return bool(_CLOSING_TAG.search(body, max(0, len(body) - 2048)) or _CLOSING_TAG.search(body))
 
 
-def check_whole(page: Page) -> None:
-    """NotAnArticle unless the page's body is there and complete."""
+def check_whole(page: Page) -> bool:
+    """NotAnArticle when the page's body is empty; whether it ends with its closing tags."""
     if not page.body or page.body.isspace():  # not strip(): it copies the whole page
         raise NotAnArticle("200 with an empty body", ErrorKind.EMPTY_PAGE)
-    if not _has_closing_tag(page.body):
+    return _has_closing_tag(page.body)
+
+
+_SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+_AFTER_THE_ARTICLE = 200  # characters of the page's text after the article's last paragraph
+
+
+def check_continues(tree: HtmlElement, article: Article, page: Page) -> None:
+    """NotAnArticle (truncated) unless a page cut off before its closing tags goes on after the
+    article's last paragraph: a saved israel-nachrichten.org page ends in its footer, after the
+    article and its comments, and reads as the whole page would; a body cut mid-paragraph ends
+    with the article's text."""
+    last = article.text.rsplit("\n\n", 1)[-1][:60]
+    shown = clean(" ".join(_SHOWN_TEXT(tree)))
+    at = shown.rfind(last) if last else -1
+    if at < 0 or len(shown) - at - len(last) < _AFTER_THE_ARTICLE:
         raise NotAnArticle(f"no closing tag in {len(page.body)} bytes", ErrorKind.TRUNCATED)
 
 
-def check_decoded(article: Article) -> None:
+def check_decoded(article: Article, page: Page) -> None:
     """NotAnArticle when the record holds U+FFFD: bytes the page's encoding could not decode (a
     windows-1258 page labelled utf-8 with no <meta> to say otherwise reads "Tri\ufffd\ufffdn
-    khai"). Archived, it would become a version of the article."""
+    khai"). Archived, it would become a version of the article. A page whose own UTF-8 bytes
+    carry U+FFFD (people.com.cn prints "胡\ufffd础" where its editor's text was broken) is read
+    as written."""
+    if b"\xef\xbf\xbd" in page.body:
+        return
     if "\ufffd" in article.title or "\ufffd" in article.text:
         raise NotAnArticle(f"replacement characters in {article.title[:60]!r}", ErrorKind.UNDECODABLE)
 
@@ -241,21 +260,26 @@ def extract(
     """The one entry point: raw page in, Article out (or NotAnArticle, saying why not).
 
     `knowledge` is what the portal's other pages tell (crawler/extract/knowledge.py), when known."""
-    check_whole(page)
+    whole = check_whole(page)
     try:
-        region = region_of(page, page_class.region) if page_class.region else None
+        region = region_of(page, page_class.region) if page_class.region and whole else None
         article = None
         if region is not None:
             part = page_class(region, knowledge)
             if part.holds_article():
                 article = part.to_record()
         if article is None:
-            article = page_class(page, knowledge).to_record()
+            reader = page_class(page, knowledge)
+            article = reader.to_record()
+            if not whole:
+                check_continues(reader.tree, article, page)
     except (etree.ParserError, ValueError) as error:
+        if not whole:  # whatever failed, the page was cut off: the next run asks again
+            raise NotAnArticle(f"no closing tag in {len(page.body)} bytes", ErrorKind.TRUNCATED) from error
         if isinstance(error, NotAnArticle):
             raise
         raise NotAnArticle(str(error) or "unparseable page") from error
-    check_decoded(article)
+    check_decoded(article, page)
     return article
 
 

@@ -62,17 +62,28 @@ def _trafilatura_options(url: str) -> Extractor:
 
 
 def _copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
-    """<html><body>{a copy of region}</body></html>, and the page's element of each copied one."""
-    document = lxml.html.Element("html")
-    body = etree.SubElement(document, "body")
+    """A document of a copy of the region inside copies of its ancestors (each with its tag and
+    attributes, without its other children), and the page's element of each copied one.
+
+    trafilatura looks for the body's container by what elements are called, first match first:
+    given the region alone it took the first of jyllands-posten.dk's "c-article-text-container"s
+    for the article; with the ancestors it finds the element around all of them, as on the page."""
     twin = copy.deepcopy(region)
     twin.tail = None
     twins = dict(zip(twin.iter(), region.iter(), strict=True))
-    if region.tag == "body":
-        body.text = twin.text
-        body.extend(list(twin))
-    else:
-        body.append(twin)
+    inner = twin
+    for ancestor in region.iterancestors():
+        if ancestor.tag == "html" or not isinstance(ancestor.tag, str):
+            break
+        outer = lxml.html.Element(ancestor.tag, dict(ancestor.attrib))
+        outer.append(inner)
+        inner = outer
+    if inner.tag != "body":
+        body = lxml.html.Element("body")
+        body.append(inner)
+        inner = body
+    document = lxml.html.Element("html")
+    document.append(inner)
     return document, twins
 
 

@@ -160,12 +160,27 @@ def _set_apart(line: Line) -> bool:
     return bool(emphasis) and clean(emphasis) == line.text
 
 
+def is_labelled(text: str) -> bool:
+    """"Tác giả: Nguyễn Văn An", "Bài và ảnh: Minh Châu", "PV: ...": a line that says it names the author."""
+    return bool(_AUTHOR_PREFIX.match(clean(text)))
+
+
+def _all_linked(line: Line) -> bool:
+    el = line.element
+    if el is None:
+        return False
+    linked = clean(" ".join(a.text_content() for a in (el.iter("a") if el.tag != "a" else [el])))
+    return bool(linked) and len(linked) >= len(line.text) - 2
+
+
 def _byline_name(line: Line, at_start: bool) -> str | None:
     """The author named by a line at the end (or, stricter, the start) of the body."""
     text = line.text
     if len(text) > _BYLINE_MAX + _AFFILIATION_MAX or is_photo_credit(text) or source_of(text):
         return None
     labelled = bool(_AUTHOR_PREFIX.match(text))
+    if not labelled and _all_linked(line):
+        return None  # "View Webcam", "Facebook Twitter": links, not a name
     if len(text) <= _BYLINE_MAX and _is_byline(text) and (labelled or not at_start or _set_apart(line)):
         # At the start a bare name must be set apart: a first line "Nghệ An" is a place.
         if at_start and not labelled and len(text.split()) < 2:

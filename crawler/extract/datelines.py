@@ -17,8 +17,10 @@ from datetime import date, datetime
 
 from lxml import etree
 
+from crawler.extract.chrome import is_chrome_heading
 from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.layout import reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text
 
 _DATE_METAS = frozenset({
@@ -202,16 +204,44 @@ def publication_date(
     order = {el: index for index, el in enumerate(tree.iter())}
     lines = [line for line in dated_lines(tree) if not knowledge.is_chrome_line(line.text)]
     before = [line for line in lines if order.get(line.element, len(order)) < order.get(anchor, -1)]
-    if not before:
-        return None
-    latest = max(_as_date(line.value) for line in lines)
+    latest = max((_as_date(line.value) for line in lines), default=None)
     for line in reversed(before):
         if _close(tree, line.element, anchor):
             return line.value
-        if line.has_time and _as_date(line.value) < latest:
+        if latest is not None and line.has_time and _as_date(line.value) < latest:
             return line.value
         # else far from the heading and showing the page's latest day, or no time: a clock
+    if body_end is not None and body_end in order:
+        # "Page last modified Jan. 17, 2025" under a government page's text, past its feedback
+        # form: the first date after the body, unless comments or another box come first.
+        end = order[body_end] + sum(1 for _ in body_end.iterdescendants())
+        following = next((line for line in lines if order.get(line.element, -1) > end), None)
+        if following is not None and not _boxes_between(tree, body_end, following.element):
+            return following.value
     return None
+
+
+def _boxes_between(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
+    """Is there a box heading ("Ý kiến bạn đọc", "Tin liên quan") or a paragraph of prose (a
+    reader's comment) between the end of `first` and `second`?"""
+    inside = False
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        if el is second:
+            return False
+        if el is first and event == "end":
+            inside = True
+            continue
+        if not inside or event != "start" or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        if len(el) <= 2 and el.text and len(el.text) < 80:
+            text = short_text(el, 60)
+            if text and is_chrome_heading(text):
+                return True
+        if el.tag == "p":
+            text = short_text(el, 1500)
+            if text is not None and reads_as_paragraph(text):
+                return True
+    return False
 
 
 def most_precise(declared: date | datetime | None, shown: date | datetime | None) -> date | datetime | None:

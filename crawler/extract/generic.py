@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import cached_property
+from itertools import takewhile
 from typing import ClassVar
 from urllib.parse import urljoin
 
@@ -19,18 +20,19 @@ from lxml import etree
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
-from crawler.extract.bylines import Line, Split, page_author, split_lines
+from crawler.extract.bylines import Line, Split, is_labelled, page_author, split_lines
 from crawler.extract.datelines import dated_lines, most_precise, publication_date, structured_date
 from crawler.extract.dates import to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
+    Prose,
     article_region,
-    body_container,
     breadcrumb,
     common_ancestor,
     filed_under,
     first_prose,
     lines_between,
+    prose,
     reads_as_paragraph,
     set_apart,
 )
@@ -84,14 +86,19 @@ class GenericPage:
         return "", None
 
     @cached_property
+    def prose(self) -> Prose:
+        """Where the page's prose is (layout.prose)."""
+        return prose(self.tree)
+
+    @property
     def container(self) -> HtmlElement | None:
-        """The element whose paragraphs hold the most text (layout.body_container)."""
-        return body_container(self.tree)
+        """The element whose paragraphs hold the most text."""
+        return self.prose.container
 
     @cached_property
     def region(self) -> HtmlElement:
         """The smallest element holding the heading and the body (layout.article_region)."""
-        return article_region(self.tree, self.heading[1], self.container)
+        return article_region(self.tree, self.heading[1], self.prose)
 
     def in_container(self, block: Block) -> bool:
         """Is the block inside the element holding most of the body's text (or unknown)?"""
@@ -107,6 +114,16 @@ class GenericPage:
     def _twin(self, element: HtmlElement | None) -> HtmlElement | None:
         """The page's element for one of the body's pruned copy."""
         return self.body.twins.get(element) if element is not None else None
+
+    def closes_body(self, line: Line) -> bool:
+        """Is the line inside the body's container (in the pruned copy), or right after it?"""
+        container, el = self.body.container, line.element
+        if container is None or el is None:
+            return False
+        following = container.getnext()
+        return el is container or container in el.iterancestors() or (
+            following is not None and (el is following or following in el.iterancestors())
+        )
 
     def copy_of(self, element: HtmlElement | None) -> HtmlElement | None:
         """The body's pruned copy of one of the page's elements (None when pruned or outside)."""
@@ -128,9 +145,11 @@ class GenericPage:
         # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
         # from the lines around the body, in `split`). trafilatura drops <time>: such a line is
         # no element's text, and has no holder.
-        while lines and not reads_as_paragraph(lines[0].text) and (
-            lines[0].element is None or not self.in_container(lines[0])
-        ):
+        for _ in range(3):
+            if not lines or len(lines[0].text) > 120 or reads_as_paragraph(lines[0].text):
+                break
+            if lines[0].element is not None and self.in_container(lines[0]):
+                break
             lines.pop(0)
         return lines
 
@@ -170,6 +189,9 @@ class GenericPage:
             last = self.lines[-1].element
             if last is not None:
                 after = [Line(text, el) for el, text in lines_between(pruned, last, None)]
+                # Only what closes the body: inside its container or right after it, unless labelled
+                # ("Tác giả: ..." under NukeViet's body); "ÖNERİLEN VİDEO" further down heads a box.
+                after = list(takewhile(lambda line: self.closes_body(line) or is_labelled(line.text), after))
         return split_lines(lines, before, after, self.knowledge)
 
     # --- fields --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -31,10 +32,19 @@ def _weight(el: HtmlElement) -> float:
     return text - 2 * linked
 
 
-def body_container(tree: HtmlElement) -> HtmlElement | None:
-    """The element whose paragraphs hold the most text: each paragraph counts for its parent,
-    half for its grandparent (a body split over several <div>s still gathers under one)."""
+@dataclass
+class Prose:
+    """Where a page's prose is: `container`, the element whose paragraphs hold the most text (each
+    paragraph counts for its parent, half for its grandparent: a body split over several <div>s
+    still gathers under one), and `within`, the prose held under each element."""
+
+    container: HtmlElement | None
+    within: dict[HtmlElement, float]
+
+
+def prose(tree: HtmlElement) -> Prose:
     scores: dict[HtmlElement, float] = {}
+    within: dict[HtmlElement, float] = {}
     for el in tree.iter("p", "div", "td", "pre", "blockquote"):
         if el.tag != "p" and not (el.text and len(el.text.strip()) >= _PARAGRAPH_MIN):
             continue  # a <div> or <td> counts as a paragraph only for text of its own
@@ -48,9 +58,15 @@ def body_container(tree: HtmlElement) -> HtmlElement | None:
         grandparent = parent.getparent()
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0.0) + weight / 2
-    if not scores:
-        return None
-    return max(scores, key=lambda el: scores[el])
+        for ancestor in el.iterancestors():
+            within[ancestor] = within.get(ancestor, 0.0) + weight
+    container = max(scores, key=lambda el: scores[el]) if scores else None
+    return Prose(container, within)
+
+
+def body_container(tree: HtmlElement) -> HtmlElement | None:
+    """The element whose paragraphs hold the most text (Prose.container)."""
+    return prose(tree).container
 
 
 def common_ancestor(elements: Iterable[HtmlElement]) -> HtmlElement | None:
@@ -67,12 +83,18 @@ def common_ancestor(elements: Iterable[HtmlElement]) -> HtmlElement | None:
     return common
 
 
-def article_region(tree: HtmlElement, heading: HtmlElement | None, container: HtmlElement | None) -> HtmlElement:
+def article_region(tree: HtmlElement, heading: HtmlElement | None, found: Prose) -> HtmlElement:
     """The smallest element that holds the article's heading and its body's container: what lies
     outside it (menus, sidebars, the footer, often comments and related news) is the portal's.
-    The page's <body> when they share nothing smaller."""
+    The page's <body> when they share nothing smaller.
+
+    When an element around it holds more prose besides it than it holds itself, the body's
+    container was one part of a body spread over many (a guide in sections of their own): the
+    region grows to that element. (Around a portal's article, the sidebar's summaries and the
+    comments hold half as much prose as the article at most.)"""
     body = tree.find("body")
     whole = body if body is not None else tree
+    container = found.container
     if container is None:
         return whole
     anchors = [container] if heading is None else [heading, container]
@@ -82,18 +104,28 @@ def article_region(tree: HtmlElement, heading: HtmlElement | None, container: Ht
     if heading is None:  # the lead and the date line sit beside the body's container
         parent = region.getparent()
         region = parent if parent is not None and parent.tag not in ("html", "body") else region
-    return region
+    for ancestor in list(region.iterancestors()):
+        if found.within.get(ancestor, 0.0) > 2 * found.within.get(region, 0.0):
+            region = ancestor
+        if ancestor.tag in ("html", "body"):
+            break
+    return whole if region.tag in ("html", "body") else region
 
 
 # --- blocks that read as text -------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)。！？」』）]\s*$")
+# Scripts written without spaces between words: a word is about two of their characters.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
 def reads_as_paragraph(text: str) -> bool:
-    """Prose, not a label, a date line, a name or a caption: a dozen words or more, ending as a
+    """Prose, not a label, a date line, a name or a caption: ten words or more, ending as a
     sentence ends."""
-    return 60 <= len(text) <= 1500 and len(text.split()) >= 10 and bool(_SENTENCE_END.search(text))
+    if not (25 <= len(text) <= 1500 and _SENTENCE_END.search(text)):
+        return False
+    words = max(len(text.split()), len(_UNSPACED.findall(text)) // 2)
+    return words >= 10 and (len(text) >= 60 or words > len(text.split()))
 
 
 _BLOCK_TAGS = {

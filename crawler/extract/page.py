@@ -23,14 +23,19 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 from crawler.extract.record import Page
 from crawler.extract.text import clean
 
+# Labels browsers read as a larger encoding (the WHATWG Encoding Standard): people.com.cn says
+# GB2312 and writes characters only GBK has, which GB2312 cannot decode.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "shift_jis": "cp932", "euc_kr": "cp949"}
+
 
 def _codec(name: str | None) -> str | None:
     if not name:
         return None
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
+    return _SUPERSETS.get(codec, codec)
 
 
 def _try(body: bytes, encoding: str) -> str | None:
