@@ -56,6 +56,14 @@ def generic_gold_records() -> Iterator[tuple[str, Path]]:
                 yield site_dir.name, path
 
 
+def tuning_gold_records() -> Iterator[tuple[str, Path]]:
+    """(set, expected/<name>.json) for the whole-portal sets whose role is tuning (their rules may be
+    fixed while looking at them). Judging sets are never asserted: bench/extraction.py reports them."""
+    for site_dir in portal_sets("tuning"):
+        for path in _golds(site_dir):
+            yield site_dir.name, path
+
+
 def page_class_for(replay_set: str) -> type[ArticlePage]:
     """The profile's page class for a profiled portal's set, the generic page object otherwise."""
     profile = PROFILES.get(replay_set)

@@ -179,8 +179,9 @@ def publication_date(
     paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
     14/6/2021" under the text); else the nearest one above the heading that is no clock.
 
-    A clock is told by what it shows and where: a date before the heading, far from it, that is
-    the latest date on the page (today: no article or teaser on it can be later) or shows no time.
+    A clock is told by what it shows and where: a date before the heading, outside the article's
+    region or far from the heading, that is the latest date on the page (today: no article or
+    teaser on it can be later) or shows no time.
     With the portal's other pages known, a line shown on all of them (the clock of the day they
     were fetched) is never the date. `region` holds the heading and the body (layout.py)."""
     # Between the heading and the body, and right after the body: inside the region.
@@ -206,11 +207,13 @@ def publication_date(
     before = [line for line in lines if order.get(line.element, len(order)) < order.get(anchor, -1)]
     latest = max((_as_date(line.value) for line in lines), default=None)
     for line in reversed(before):
-        if _close(tree, line.element, anchor):
+        # In the article's region and close to its heading: the theme put the date line first.
+        inside = line.element is region or region in line.element.iterancestors()
+        if inside and _close(tree, line.element, anchor):
             return line.value
         if latest is not None and line.has_time and _as_date(line.value) < latest:
             return line.value
-        # else far from the heading and showing the page's latest day, or no time: a clock
+        # else in the page's header, showing the page's latest day or no time: a clock
     if body_end is not None and body_end in order:
         # "Page last modified Jan. 17, 2025" under a government page's text, past its feedback
         # form: the first date after the body, unless comments or another box come first.

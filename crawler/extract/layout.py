@@ -9,7 +9,7 @@ reads the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -217,48 +217,59 @@ def _is_home(link: HtmlElement, text: str) -> bool:
     return is_home_crumb(text) or bool(href and _HOME_HREF.fullmatch(href))
 
 
-def _link_groups(tree: HtmlElement) -> Iterator[tuple[HtmlElement, list[HtmlElement]]]:
+def _link_groups(scope: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
     """Groups of links that follow one another as a path: those of one parent, or of one list
     (each in its <li>)."""
     groups: dict[HtmlElement, list[HtmlElement]] = {}
-    for link in tree.iter("a"):
+    for link in scope.iter("a"):
         parent = link.getparent()
         if parent is None:
             continue
         if parent.tag in ("li", "span") and len(parent) <= 2:
             parent = parent.getparent() if parent.getparent() is not None else parent
         groups.setdefault(parent, []).append(link)
-    yield from groups.items()
+    return groups
+
+
+def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) -> list[str]:
+    """The crumbs of a group of links that reads as a path from the home page, else []."""
+    if not 2 <= len(links) <= _CRUMBS_MAX:
+        return []
+    first = short_text(links[0], 60)
+    if first is None or not _is_home(links[0], first):
+        return []
+    # Nothing but the path in the group's element: a menu has more links in its sub-lists.
+    if sum(1 for _ in parent.iter("a")) != len(links):
+        return []
+    texts = [short_text(link, 60) for link in links]
+    if any(text is None for text in texts):
+        return []
+    crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
+    return [text for text in crumbs if fold(text) != folded_title]
 
 
 def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> str | None:
     """The last crumb of the page's path ("Trang chủ » Xây dựng Đảng" -> "Xây dựng Đảng"): a short
-    group of short links led by the home page, the one nearest the heading."""
-    order: dict[HtmlElement, int] | None = None
-    best: tuple[int, str] | None = None
+    group of short links led by the home page, the one nearest the heading: looked for around the
+    heading first, then around each of its ancestors in turn (a menu is further away)."""
     folded_title = fold(title)
-    for parent, links in _link_groups(tree):
-        if not 2 <= len(links) <= _CRUMBS_MAX:
-            continue
-        first = short_text(links[0], 60)
-        if first is None or not _is_home(links[0], first):
-            continue
-        # Nothing but the path in the group's element: a menu has more links in its sub-lists.
-        if sum(1 for _ in parent.iter("a")) != len(links):
-            continue
-        texts = [short_text(link, 60) for link in links]
-        if any(text is None for text in texts):
-            continue
-        crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
-        crumbs = [text for text in crumbs if fold(text) != folded_title]
-        if not crumbs:
-            continue
-        if order is None:
-            order = {el: index for index, el in enumerate(tree.iter())}
-        distance = abs(order.get(parent, 0) - order.get(heading, 0)) if heading is not None else order.get(parent, 0)
-        if best is None or distance < best[0]:
-            best = (distance, crumbs[-1])
-    return best[1] if best else None
+    scopes = [*heading.iterancestors()] if heading is not None else [tree]
+    searched: set[HtmlElement] = set()
+    for scope in scopes:
+        found = []
+        for parent, links in _link_groups(scope).items():
+            if parent in searched:
+                continue
+            searched.add(parent)
+            crumbs = _crumbs(parent, links, folded_title)
+            if crumbs:
+                found.append((parent, crumbs[-1]))
+        if found:
+            if len(found) == 1 or heading is None:
+                return found[0][1]
+            order = {el: index for index, el in enumerate(scope.iter())}
+            return min(found, key=lambda item: abs(order.get(item[0], 0) - order.get(heading, 0)))[1]
+    return None
 
 
 _CATEGORY_LINKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")

@@ -1,0 +1,142 @@
+"""Metamorphic suite: every tuning fixture page, passed through markup transformations that keep its
+article (bench/metamorphic.py), gives its gold record, field by field.
+
+A profiled page whose classes are renamed is read by the generic path (the profile's selectors
+match nothing), and must still give the gold record. Judging sets are left to
+bench/extraction.py, which reports their pass rates without anyone looking at their pages.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bench.metamorphic import LEGACY_CHARSET, NAMES, TRANSFORMATIONS, Gold, moved_fields, to_windows_1258, transform
+from crawler.extract import NotAnArticle, extract
+from crawler.extract.page import parse
+from crawler.extract.record import Page
+from crawler.sites import PROFILES
+from tests.fixtures import (
+    generic_gold_records,
+    gold_records,
+    load_gold,
+    page_class_for,
+    saved_page,
+    tuning_gold_records,
+)
+
+CASES = [*gold_records(), *generic_gold_records(), *tuning_gold_records()]
+IDS = [f"{site}/{path.stem}" for site, path in CASES]
+
+
+def _gold(path: Path) -> Gold:
+    record = load_gold(path)
+    return Gold(record["title"], record["text"].split("\n\n"))
+
+
+@cache
+def transformed(site: str, path: Path, name: str) -> Page:
+    return transform(saved_page(site, load_gold(path)["url"]), name, _gold(path))
+
+
+@cache
+def record_after(site: str, path: Path, name: str) -> tuple[dict | None, str]:
+    """The record of the transformed page, and the path that made it (or why there is none)."""
+    try:
+        article = extract(transformed(site, path, name), page_class_for(site))
+    except NotAnArticle as error:
+        return None, f"no article: {error}"
+    return article.to_dict(), article.extraction
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(("site", "path"), CASES, ids=IDS)
+def test_a_transformation_keeps_the_record(site: str, path: Path, name: str) -> None:
+    gold = load_gold(path)
+    record, extraction = record_after(site, path, name)
+    moved = moved_fields(gold, record)
+    detail = "; ".join(
+        f"{field}: {str(record[field])[:120]!r} instead of {str(gold[field])[:120]!r}" for field in moved
+    ) if record is not None else extraction
+    assert not moved, f"{name} moved {', '.join(moved)} of {site}/{path.stem} ({extraction}): {detail}"
+
+
+PROFILED = [(site, path) for site, path in CASES if site in PROFILES]
+
+
+@pytest.mark.parametrize(("site", "path"), PROFILED, ids=[f"{s}/{p.stem}" for s, p in PROFILED])
+def test_renamed_classes_send_a_profiled_page_to_the_generic_path(site: str, path: Path) -> None:
+    record, extraction = record_after(site, path, "opaque_names")
+    assert extraction == "generic"
+    assert record_after(site, path, "attributes_shuffled")[1] == f"profile:{site}"
+
+
+# --- the transformations change what they say they change ----------------------------------------
+
+SAMPLE = next((site, path) for site, path in CASES if site == "nghean")
+
+
+def _tree(name: str):  # noqa: ANN202  (an lxml tree)
+    return parse(transformed(*SAMPLE, name))
+
+
+def _classes(tree) -> set[str]:  # noqa: ANN001
+    return {token for el in tree.iter() if isinstance(el.tag, str) for token in (el.get("class") or "").split()}
+
+
+def test_opaque_names_leave_no_class_the_page_had() -> None:
+    before = _classes(parse(saved_page(SAMPLE[0], load_gold(SAMPLE[1])["url"])))
+    after = _classes(_tree("opaque_names"))
+    assert "news-content" in before and after and not before & after
+
+
+def test_blocks_change_their_tags_and_wrappers() -> None:
+    original = parse(saved_page(SAMPLE[0], load_gold(SAMPLE[1])["url"]))
+    assert not list(_tree("div_to_sections").find("body").iter("div"))
+    assert {el.tag for el in _tree("div_to_sections").iter("header", "article", "section")} == {
+        "header", "article", "section",
+    }
+    depth = max(len(list(el.iterancestors())) for el in original.iter("p"))
+    assert max(len(list(el.iterancestors())) for el in _tree("wrappers_added").iter("p")) > depth
+    assert sum(1 for _ in _tree("wrappers_removed").iter("div")) < sum(1 for _ in original.iter("div"))
+    heading = next(_tree("heading_in_header").iter("h1"))
+    assert heading.getparent().tag == "header" and len(heading.getparent()) == 2
+
+
+def test_chrome_moves_around_the_article() -> None:
+    def position(tree, text: str) -> int:  # noqa: ANN001
+        shown = (i for i, el in enumerate(tree.iter()) if isinstance(el.tag, str) and (el.text or "").strip() == text)
+        return next(shown)
+
+    title = load_gold(SAMPLE[1])["title"]
+    before, after = _tree("chrome_before"), _tree("chrome_after")
+    # the sidebar's box title comes after the article on the page, the header clock before it
+    assert position(before, "Tin mới nhất") < position(before, title)
+    assert position(after, "Thứ Bảy, 21/11/2026") > position(after, title)
+
+
+def test_nfd_and_the_legacy_charset_change_the_bytes_not_the_text() -> None:
+    nfd = transformed(*SAMPLE, "nfd_text").body
+    original = saved_page(SAMPLE[0], load_gold(SAMPLE[1])["url"]).body
+    assert "Tỉnh ủy".encode() not in nfd and "Tỉnh ủy".encode() in original
+    legacy = transformed(*SAMPLE, LEGACY_CHARSET)
+    assert legacy.header("Content-Type") == "text/html; charset=windows-1258"
+    with pytest.raises(UnicodeDecodeError):
+        legacy.body.decode("utf-8")
+    # "ế": "ê" (0xEA) then the combining acute (0xEC), as windows-1258 writes it
+    assert to_windows_1258("ế") == b"\xea\xec"
+    assert b"\xea\xec" in legacy.body or b"\xea\xcc" in legacy.body
+
+
+def test_whitespace_and_attribute_order_change_the_markup() -> None:
+    original = saved_page(SAMPLE[0], load_gold(SAMPLE[1])["url"]).body
+    assert transformed(*SAMPLE, "whitespace_changed").body.count(b"\n") > 2 * original.count(b"\n")
+    shuffled = transformed(*SAMPLE, "attributes_shuffled").body
+    assert b'<link rel="canonical" href=' in original
+    assert b'<link rel="canonical" href=' not in shuffled and b'" rel="canonical">' in shuffled
+
+
+def test_every_transformation_is_in_the_suite() -> None:
+    assert len(NAMES) >= 8 and set(TRANSFORMATIONS) | {LEGACY_CHARSET} == set(NAMES)

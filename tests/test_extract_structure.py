@@ -1,0 +1,244 @@
+"""The generic path's rules read structure and text, not names: each rule on the smallest page that
+needs it, written the way another portal's templates would (opaque classes, <header> wrappers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract import ArticlePage, GenericPage, NotAnArticle, Page, extract
+from crawler.extract.titles import clean_title
+
+URL = "https://tinhuy.example.vn/tin-tuc/hoi-nghi-so-ket-123.html"
+TITLE = "Hội nghị sơ kết công tác xây dựng Đảng quý I năm 2024"
+PARAGRAPHS = [
+    "Sáng 12/3, Ban Thường vụ Tỉnh ủy tổ chức hội nghị sơ kết công tác quý I năm 2024 và triển khai nhiệm vụ.",
+    "Tham dự hội nghị có các đồng chí trong Ban Thường vụ Tỉnh ủy, lãnh đạo các ban Đảng và các sở, ngành.",
+    "Hội nghị thống nhất các giải pháp trọng tâm trong quý II, nhất là giải ngân vốn đầu tư công và thu ngân sách.",
+]
+LEAD = "Hội nghị đánh giá kết quả quý I và bàn giải pháp cho những tháng tiếp theo của năm 2024 trên địa bàn tỉnh."
+MENU = "<div class='q1'><a href='/'>Trang chủ</a> <a href='/tin-tuc/'>Tin tức</a> <a href='/lien-he/'>Liên hệ</a></div>"
+
+
+def page(body: str, head: str = "", url: str = URL) -> Page:
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    return Page(url=url, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def paragraphs(extra_after: str = "", extra_before: str = "") -> str:
+    return "<div class='q7'>" + extra_before + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + extra_after + "</div>"
+
+
+def article(before_body: str = "", after: str = "", heading: str = f"<h1 class='q3'>{TITLE}</h1>",
+            outside: str = "", inside_after: str = "", inside_before: str = "") -> str:
+    return (
+        f"<div class='q0'><span class='q2'>Thứ Bảy, 21/11/2026</span>{MENU}</div>"
+        f"<div class='q4'>{heading}{before_body}{paragraphs(inside_after, inside_before)}{after}</div>{outside}"
+    )
+
+
+# --- the date line -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "<header class='entry-header'>{h}<div class='q5'>Ngày đăng: 12/03/2024 09:30</div></header>",
+        "<div class='article-header'>{h}<span>12/03/2024 09:30</span></div>",
+        "<div class='top-header clock'>{h}<span class='today'>Thứ Ba, 12/03/2024 - 09:30</span></div>",
+    ],
+)
+def test_a_date_line_in_a_header_is_the_date_not_a_clock(wrapped: str) -> None:
+    heading = wrapped.format(h=f"<h1>{TITLE}</h1>")
+    record = extract(page(article(heading=heading)))
+    assert record.published == "2024-03-12T09:30:00+07:00"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Xuất bản thông tin: 12/03/2024 09:30",  # Liferay's asset publisher
+        "Cập nhật lúc 09:30 ngày 12/03/2024",
+        "Ngày đăng: 12-03-2024 | 09:30",
+        "Tạp chí số 5 (2024) - Ngày 12/03/2024 09:30",  # a magazine's issue line
+    ],
+)
+def test_date_lines_as_portals_write_them(line: str) -> None:
+    record = extract(page(article(before_body=f"<div class='q5'>{line}</div>")))
+    assert record.published == "2024-03-12T09:30:00+07:00"
+    assert line not in record.text
+
+
+def test_the_header_clock_is_no_date_when_the_page_shows_none() -> None:
+    # before the heading, far from the body, no time, the latest day on the page
+    related = "<ul><li><a href='/a'>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 15</a> (20/11/2026)</li></ul>"
+    record = extract(page(article(outside=related)))
+    assert record.published is None
+
+
+def test_a_date_under_the_body_counts_when_none_is_above() -> None:
+    record = extract(page(article(after="<p class='q9'><em>Cập nhật lúc 10:20 ngày 14/6/2021</em></p>")))
+    assert record.published == "2021-06-14T10:20:00+07:00"
+
+
+def test_the_portal_knows_its_clock() -> None:
+    # A date line "above" the heading that the portal shows on every page is its clock.
+    from crawler.extract import PortalKnowledge
+    from crawler.extract.knowledge import line_key
+
+    heading = f"<div class='q8'>Thứ Bảy, 21/11/2026 08:30</div><h1>{TITLE}</h1>"
+    body = f"<div class='q4'>{heading}{paragraphs()}</div>"
+    assert extract(page(body)).published == "2026-11-21T08:30:00+07:00"
+    knowledge = PortalKnowledge(chrome_lines=frozenset({line_key("Thứ Bảy, 21/11/2026 08:30")}))
+    assert extract(page(body), knowledge=knowledge).published is None
+
+
+# --- the lead ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lead_html",
+    [
+        "<div class='pnl-a'>{lead}</div>",  # "news-sapo" renamed
+        "<p><strong>{lead}</strong></p>",  # bold, inside the body's container
+        "<h2 class='x1'>{lead}</h2>",
+    ],
+)
+def test_a_lead_is_the_first_prose_the_page_sets_apart(lead_html: str) -> None:
+    lead = lead_html.format(lead=LEAD)
+    inside = lead.startswith("<p>")
+    record = extract(page(article(before_body="" if inside else lead, inside_before=lead if inside else "")))
+    assert record.summary == LEAD
+    assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
+def test_a_first_paragraph_like_the_others_is_no_lead() -> None:
+    record = extract(page(article()))
+    assert record.summary is None
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
+# --- bylines -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("<p><strong>Minh Châu</strong></p>", "Minh Châu"),
+        ("<p style='text-align: right;'>Minh Châu</p>", "Minh Châu"),
+        ("<p align='right'><b>NGUYỄN VĂN AN</b></p>", "Nguyễn Văn An"),
+        ("<p style='text-align: right;'><strong>Đức Hùng (Trung tâm Chính trị thị xã Ba Đồn)</strong></p>", "Đức Hùng"),
+        ("<p><em>Nguyễn Văn An, Học viện Chính trị quốc gia Hồ Chí Minh</em></p>", "Nguyễn Văn An"),
+        ("<p>Nguyễn Văn An, Học viện Chính trị khu vực III, Bộ Quốc phòng</p>", "Nguyễn Văn An"),
+        ("<p><strong>Tác giả:</strong> Lê Thu Hà</p>", "Lê Thu Hà"),
+        ("<p>Bài và ảnh: Phan Hoàng</p>", "Phan Hoàng"),
+    ],
+)
+def test_a_byline_closing_the_body(line: str, author: str) -> None:
+    record = extract(page(article(inside_after=line)))
+    assert record.author == author
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_magazines_byline_block_opens_the_body() -> None:
+    block = (
+        "<p><strong>PGS, TS NGUYỄN VĂN AN</strong></p>"
+        "<p><em>Viện Xây dựng Đảng, Học viện Chính trị quốc gia Hồ Chí Minh</em></p>"
+    )
+    record = extract(page(article(inside_before=block)))
+    assert record.author == "PGS, TS Nguyễn Văn An"
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_name_block_between_the_heading_and_the_body() -> None:
+    record = extract(page(article(before_body="<div class='x9'>PHAN HOÀNG</div>")))
+    assert record.author == "Phan Hoàng"
+
+
+def test_a_sentence_naming_an_office_is_text() -> None:
+    last = "Sở Y tế, Ban Tuyên giáo Tỉnh ủy và các địa phương sẽ tiếp tục triển khai kế hoạch trong quý II"
+    record = extract(page(article(inside_after=f"<p>{last}</p>")))
+    assert record.author is None and record.text.split("\n\n")[-1] == last
+
+
+def test_share_links_under_the_body_are_no_byline() -> None:
+    shares = "<div class='x2'><a href='https://facebook.com/share'>Facebook</a> <a href='https://x.com/share'>Twitter</a></div>"
+    assert extract(page(article(after=shares))).author is None
+
+
+# --- titles ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Phát huy vai trò nêu gương của cán bộ, đảng viên (*)", "Phát huy vai trò nêu gương của cán bộ, đảng viên"),
+        ("Tư tưởng Hồ Chí Minh về công tác cán bộ*", "Tư tưởng Hồ Chí Minh về công tác cán bộ"),
+        ("Tư tưởng Hồ Chí Minh về công tác cán bộ (**)", "Tư tưởng Hồ Chí Minh về công tác cán bộ"),
+    ],
+)
+def test_footnote_marks_at_a_titles_end_go(raw: str, expected: str) -> None:
+    assert clean_title(raw) == expected
+
+
+def test_a_department_suffix_goes_when_the_portal_repeats_it() -> None:
+    from crawler.extract import PortalKnowledge
+
+    raw = f"{TITLE} - Ban Tuyên giáo Tỉnh ủy"
+    assert clean_title(raw, ("Cổng thông tin điện tử Tỉnh ủy Quảng Bình",)) == raw
+    knowledge = PortalKnowledge(title_suffixes=("Ban Tuyên giáo Tỉnh ủy",))
+    assert clean_title(raw, ("Cổng thông tin điện tử Tỉnh ủy Quảng Bình",), knowledge) == TITLE
+
+
+def test_a_department_suffix_goes_when_the_page_shows_the_title_without_it() -> None:
+    # No <h1>: <title> carries the suffix, the page shows the heading without it.
+    head = f"<title>{TITLE} - Ban Tuyên giáo Tỉnh ủy</title>"
+    body = article(heading=f"<div class='x4'><b>{TITLE}</b></div><div class='x5'>12/03/2024 09:30</div>")
+    record = extract(page(body, head=head))
+    assert record.title == TITLE
+    assert record.published == "2024-03-12T09:30:00+07:00"
+
+
+def test_an_empty_heading_and_og_title_do_not_make_the_portal_the_title() -> None:
+    portal = "Cổng thông tin điện tử Tỉnh ủy Hà Giang"
+    head = (
+        f"<title>{TITLE} - {portal}</title><meta property='og:title' content=''>"
+        f"<meta property='og:site_name' content='{portal}'>"
+    )
+    body = article(heading=f"<h1 class='x3'></h1><h1 class='logo'><a href='/'>{portal}</a></h1>")
+    assert extract(page(body, head=head)).title == TITLE
+    # <title> is the portal's name too: the heading-like line above the date line
+    head = f"<title>{portal}</title><meta property='og:title' content=''>"
+    shown = f"<h1></h1><div class='x4'><strong>{TITLE}</strong></div><div class='x5'>Ngày đăng: 12/03/2024</div>"
+    body = article(heading=shown)
+    record = extract(page(body, head=head))
+    assert record.title == TITLE and record.published == "2024-03-12"
+
+
+# --- the category ------------------------------------------------------------------------------
+
+
+def test_the_breadcrumb_is_found_by_its_shape() -> None:
+    crumbs = "<div class='z1'><a href='/'>Trang chủ</a> » <a href='/xay-dung-dang/'>Xây dựng Đảng</a></div>"
+    assert extract(page(article(heading=crumbs + f"<h1>{TITLE}</h1>"))).category == "Xây dựng Đảng"
+
+
+# --- the same record either way --------------------------------------------------------------------
+
+
+def test_the_generic_page_object_and_the_profile_base_give_the_same_record() -> None:
+    body = article(before_body=f"<div class='x1'>{LEAD}</div><div>Ngày đăng: 12/03/2024 09:30</div>",
+                   inside_after="<p><strong>Minh Châu</strong></p>")
+    assert GenericPage(page(body)).to_record() == extract(page(body), ArticlePage)
+
+
+def test_a_page_cut_off_inside_its_article_is_truncated() -> None:
+    whole = page(article()).body
+    cut = Page(URL, whole[: whole.index(PARAGRAPHS[2].encode()) + 40], {"Content-Type": "text/html; charset=utf-8"})
+    with pytest.raises(NotAnArticle) as error:
+        extract(cut)
+    assert error.value.kind == "truncated"
+    # ...while a page cut off in its footer, after the article, reads as the whole page would
+    footer = "<div class='f'>" + "Cổng thông tin điện tử Tỉnh ủy. Giấy phép số 12/GP-TTĐT. " * 8 + "</div>"
+    whole = page(article(outside=footer)).body
+    cut = Page(URL, whole[: whole.rindex(b"</div>")], {"Content-Type": "text/html; charset=utf-8"})
+    assert extract(cut).text == extract(page(article(outside=footer))).text
