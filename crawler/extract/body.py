@@ -99,11 +99,7 @@ def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
     # opinion (its readability and jusText runs, compared with its own choice): on a tree already
     # pruned of chrome that comparison changes no body, and costs as much as the rest of the run
     # (BENCHMARKS.md, the extraction runs).
-    import trafilatura
-
-    # trafilatura prunes the tree it is given (comment boxes, by its own rules) before it copies it.
-    document = trafilatura.bare_extraction(pruned, options=_trafilatura_options(url))
-    body = getattr(document, "body", None)
+    body = _trafilatura_body(pruned, url, whole=region.tag == "body")
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)
     texts = [text for text in body_lines(body)]
@@ -115,6 +111,35 @@ def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
     ]
     container = common_ancestor(els[-1] for els in holders.values())
     return Body(blocks, container, pruned, twins, caption_elements)
+
+
+def _trafilatura_body(pruned: HtmlElement, url: str, whole: bool) -> etree._Element | None:
+    """trafilatura's body of the pruned region.
+
+    On a whole page, its whole cascade (bare_extraction): when its main pass finds little, it
+    falls back on a plain dump of the page and retries for recall, which pages of any layout
+    need. On an article's region, its main pass alone (cleaning, tag conversion, the body's
+    choice): what the fallbacks would weigh against, the page around the article, is not there,
+    and they cost as much as the main pass (a portal's article: 1.3 ms with them, 0.8 without).
+    trafilatura is pinned (pyproject.toml): these are its 2.3.1 stages, in bare_extraction's order.
+    """
+    import trafilatura
+
+    options = _trafilatura_options(url)
+    if whole:
+        # trafilatura prunes the tree it is given (comment boxes, by its own rules) before it copies it.
+        document = trafilatura.bare_extraction(pruned, options=options)
+        return getattr(document, "body", None)
+    from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    # what trafilatura prunes first: its own boilerplate, and comment boxes when comments are off
+    prune_unwanted_nodes(pruned, RAW_TREE_PRUNE_XPATH)
+    prune_unwanted_nodes(pruned, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned = convert_tags(tree_cleaning(copy.copy(pruned), options), options, url)
+    body, _ = extract_content(cleaned, options)
+    return body
 
 
 def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
