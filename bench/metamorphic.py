@@ -281,9 +281,16 @@ TRANSFORMATIONS: dict[str, Transformation] = {
     "chrome_before": chrome_before,
     "chrome_after": chrome_after,
 }
+# Several at once: a template that names nothing at all (no telling class, no telling tag), as
+# markup nobody here wrote may be.
+COMPOSITES: dict[str, tuple[str, ...]] = {
+    "nameless": ("opaque_names", "sections_to_div"),
+    "nameless_sections": ("opaque_names", "div_to_sections", "wrappers_removed"),
+    "nameless_reindented": ("opaque_names", "wrappers_added", "whitespace_changed"),
+}
 # Not a change of the tree but of its bytes.
 LEGACY_CHARSET = "windows_1258"
-NAMES = (*TRANSFORMATIONS, LEGACY_CHARSET)
+NAMES = (*TRANSFORMATIONS, *COMPOSITES, LEGACY_CHARSET)
 
 _CHARSET_METAS = etree.XPath(
     "//meta[@charset] | //meta[translate(@http-equiv, 'CONTENYPT', 'contenypt')='content-type']"
@@ -310,7 +317,8 @@ def transform(page: Page, name: str, gold: Gold) -> Page:
     if name == LEGACY_CHARSET:
         body = to_windows_1258(_serialise(tree, "windows-1258"))
         return Page(page.url, body, {"Content-Type": "text/html; charset=windows-1258"}, page.status)
-    TRANSFORMATIONS[name](tree, gold)
+    for step in COMPOSITES.get(name, (name,)):
+        TRANSFORMATIONS[step](tree, gold)
     return Page(page.url, _serialise(tree, "utf-8").encode("utf-8"), {"Content-Type": UTF8}, page.status)
 
 

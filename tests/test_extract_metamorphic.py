@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from bench.metamorphic import LEGACY_CHARSET, NAMES, TRANSFORMATIONS, Gold, moved_fields, to_windows_1258, transform
+from bench.metamorphic import (
+    COMPOSITES,
+    LEGACY_CHARSET,
+    NAMES,
+    TRANSFORMATIONS,
+    Gold,
+    moved_fields,
+    to_windows_1258,
+    transform,
+)
 from crawler.extract import NotAnArticle, extract
 from crawler.extract.page import parse
 from crawler.extract.record import Page
@@ -139,4 +148,5 @@ def test_whitespace_and_attribute_order_change_the_markup() -> None:
 
 
 def test_every_transformation_is_in_the_suite() -> None:
-    assert len(NAMES) >= 8 and set(TRANSFORMATIONS) | {LEGACY_CHARSET} == set(NAMES)
+    assert len(NAMES) >= 8 and set(TRANSFORMATIONS) | set(COMPOSITES) | {LEGACY_CHARSET} == set(NAMES)
+    assert all(set(steps) <= set(TRANSFORMATIONS) for steps in COMPOSITES.values())

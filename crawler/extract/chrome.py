@@ -14,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.dates import parse_date
-from crawler.extract.page import HtmlElement, select
+from crawler.extract.page import HtmlElement, select, short_text
 from crawler.extract.text import clean
 
 # Headings that open a list of other articles, a comment box or a sidebar box:
@@ -206,7 +206,9 @@ def _table_box(heading: HtmlElement) -> HtmlElement | None:
     return box if box is not heading and len(_ROWS(box)) <= 40 else None
 
 
-_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span", "td", "th"}
+# Block elements of any name: a template that says <section> or <header> where another says <div>.
+_SECTIONS = {"section", "article", "header", "footer", "aside", "nav", "main"}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", "span", "td", "th", *_SECTIONS}
 
 
 # First words of CHROME_HEADINGS: most elements are ruled out without reading their text.
@@ -216,7 +218,7 @@ _HEADING_FIRST_WORDS = {
 }
 
 
-_LINE_TAGS = {"span", "div", "p", "a", "h2", "h3", "h4", "h5", "h6", "td", "strong", "b", "em", "i"}
+_LINE_TAGS = {"span", "div", "p", "a", "h2", "h3", "h4", "h5", "h6", "td", "strong", "b", "em", "i", *_SECTIONS}
 _LINE_FIRST_WORDS = {
     "lượt", "số", "đã", "phản", "bình", "in", "bản", "gửi", "chia", "lên", "về", "quay", "xuất", "chi", "cỡ", "a-",
     "a+", "null", "none", "undefined", "anh-tin-bai", "image", "no",
@@ -236,18 +238,11 @@ def _first_word(el: HtmlElement) -> str:
     return ""
 
 
-def _short_text(el: HtmlElement, limit: int) -> str | None:
-    """The element's text when it is short, without reading a whole container."""
-    parts: list[str] = []
-    size = 0
-    for piece in el.itertext():
-        stripped = piece.strip()
-        if stripped or parts:
-            parts.append(piece)
-        size += len(stripped)
-        if size > limit:
-            return None
-    return clean("".join(parts))
+# A value written for machines: "<span itemprop="datePublished">2025-05-16T09:30:05+07:00</span>",
+# "<span itemprop="url">https://...</span>" (NukeViet hides them with a class; with any other class
+# name they are still no text of the article).
+_MICRODATA = etree.XPath("descendant-or-self::*[@itemprop][not(*)]")
+_MACHINE_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|https?://\S+|\d+(?:\.\d+)?)$")
 
 
 def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
@@ -279,18 +274,21 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         children = len(el)
         first = _first_word(el) if children <= 3 and (tag in _HEADING_TAGS or tag in _LINE_TAGS) else ""
         if first in _HEADING_FIRST_WORDS and tag in _HEADING_TAGS and children <= 2:
-            text = _short_text(el, 60)
+            text = short_text(el, 60)
             if text and is_chrome_heading(text):
                 following = _drop_chrome_heading(el, text, limit)
                 stack = [s for s in stack if s not in following]
                 continue
         if first in _LINE_FIRST_WORDS and tag in _LINE_TAGS:
             # a widget on its own: Liferay's "Quay lại" link and "Chi tiết bài viết" portlet title
-            text = _short_text(el, 40)
+            text = short_text(el, 40)
             if text and is_chrome_line(text):
                 drop(el)
                 continue
         stack.extend(el.iterchildren(etree.Element, reversed=True))
+    for el in _MICRODATA(tree):
+        if _MACHINE_VALUE.match(clean(el.text_content())):
+            drop(el)
     for img in list(tree.iter("img")):
         if is_placeholder_image(img):
             drop(img)

@@ -22,6 +22,7 @@ from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text
+from crawler.extract.text import clean, letters
 
 _DATE_METAS = frozenset({
     "article:published_time", "og:publish_date", "publish_date", "pubdate", "publishdate", "dc.date.issued",
@@ -99,7 +100,7 @@ def _line_of(el: HtmlElement, stop: HtmlElement | None) -> tuple[HtmlElement, st
 
 def _long_links(el: HtmlElement, date_text: str) -> bool:
     return any(
-        len(a.text_content().strip()) >= _TEASER_LINK and date_text not in a.text_content() for a in el.iter("a")
+        letters(a.text_content()) >= _TEASER_LINK and date_text not in clean(a.text_content()) for a in el.iter("a")
     )
 
 
@@ -107,9 +108,9 @@ def _is_teaser_date(line: HtmlElement, holder: HtmlElement) -> bool:
     """The date of a link to another article: "<li><a>Hội nghị ...</a> <span>(05/10/2026)</span></li>",
     or a date inside a link whose text says more than the date."""
     for ancestor in holder.iterancestors("a"):
-        if len(ancestor.text_content().strip()) > len(line.text_content().strip()) + 2:
+        if letters(ancestor.text_content()) > letters(line.text_content()) + 2:
             return True
-    text = line.text_content()
+    text = clean(line.text_content())
     if _long_links(line, text):
         return True
     # ...or one item of a list of them: the line's own <li> or row, or the one just around it
@@ -274,15 +275,15 @@ def _close(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
             return inside
         if el is first and event == "end":
             inside = True
-            size += len((el.tail or "").strip())
+            size += letters(el.tail or "")
             continue
         if inside:
             if event == "start":
                 if el.tag in ("script", "style"):
                     continue
-                size += len((el.text or "").strip())
+                size += letters(el.text or "")
             else:
-                size += len((el.tail or "").strip())
+                size += letters(el.tail or "")
             if size > _NEAR:
                 return False
     return False

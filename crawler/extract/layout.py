@@ -16,7 +16,7 @@ from lxml import etree
 
 from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, short_text
-from crawler.extract.text import clean
+from crawler.extract.text import clean, letters
 
 # --- the article's region ----------------------------------------------------------------------
 
@@ -25,10 +25,10 @@ _PARAGRAPH_MIN = 30  # characters: shorter blocks (widget lines, menu items) wei
 
 def _weight(el: HtmlElement) -> float:
     """A text block's weight: its text less the part in links (a teaser is mostly its link)."""
-    text = len(el.text_content().strip())
+    text = letters(el.text_content())
     if text < _PARAGRAPH_MIN:
         return 0.0
-    linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+    linked = sum(letters(a.text_content()) for a in el.iter("a"))
     return text - 2 * linked
 
 
@@ -45,8 +45,8 @@ class Prose:
 def prose(tree: HtmlElement) -> Prose:
     scores: dict[HtmlElement, float] = {}
     within: dict[HtmlElement, float] = {}
-    for el in tree.iter("p", "div", "td", "pre", "blockquote"):
-        if el.tag != "p" and not (el.text and len(el.text.strip()) >= _PARAGRAPH_MIN):
+    for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main"):
+        if el.tag != "p" and not (el.text and letters(el.text) >= _PARAGRAPH_MIN):
             continue  # a <div> or <td> counts as a paragraph only for text of its own
         weight = _weight(el)
         if weight <= 0:
@@ -88,10 +88,10 @@ def article_region(tree: HtmlElement, heading: HtmlElement | None, found: Prose)
     outside it (menus, sidebars, the footer, often comments and related news) is the portal's.
     The page's <body> when they share nothing smaller.
 
-    When an element around it holds more prose besides it than it holds itself, the body's
-    container was one part of a body spread over many (a guide in sections of their own): the
-    region grows to that element. (Around a portal's article, the sidebar's summaries and the
-    comments hold half as much prose as the article at most.)"""
+    When an element around it holds twice as much prose besides it as it holds itself, the body's
+    container was one part of a body spread over many (a guide in sections of their own: four to
+    eight times as much): the region grows to that element. Around a portal's short article, the
+    comments and the footer's widgets may hold as much prose as the article itself."""
     body = tree.find("body")
     whole = body if body is not None else tree
     container = found.container
@@ -105,7 +105,7 @@ def article_region(tree: HtmlElement, heading: HtmlElement | None, found: Prose)
         parent = region.getparent()
         region = parent if parent is not None and parent.tag not in ("html", "body") else region
     for ancestor in list(region.iterancestors()):
-        if found.within.get(ancestor, 0.0) > 2 * found.within.get(region, 0.0):
+        if found.within.get(ancestor, 0.0) > 3 * found.within.get(region, 0.0):
             region = ancestor
         if ancestor.tag in ("html", "body"):
             break

@@ -31,6 +31,11 @@ def clean(text: str | None) -> str:
     return " ".join(text.split())
 
 
+def letters(text: str) -> int:
+    """Characters besides spaces: what a text weighs however it is indented."""
+    return sum(map(len, text.split()))
+
+
 def is_shouting(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) > 3 and all(c.isupper() for c in letters)
