@@ -210,7 +210,7 @@ class GenericPage:
         return self.heading[0]
 
     def published(self) -> str | None:
-        return to_iso(most_precise(structured_date(self.tree), self.date_line()))
+        return to_iso(most_precise(structured_date(self.tree, self.page.body), self.date_line()))
 
     def date_line(self) -> date | datetime | None:
         """The date the page shows near its title and body (datelines.publication_date)."""
@@ -292,9 +292,8 @@ class GenericPage:
 
 # --- listings ------------------------------------------------------------------------------------
 
-_OG_ARTICLE = etree.XPath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
-_PUBLISHED_TIME = etree.XPath('//meta[@property="article:published_time"]')
-_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_OG_ARTICLE = etree.XPath('.//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
+_PUBLISHED_TIME = etree.XPath('.//meta[@property="article:published_time"]')
 _COUNT_ELEMENTS = etree.XPath("count(.//*)")
 _LINK_HEADINGS = etree.XPath("descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]")
 _ALL_LINK_HEADINGS = etree.XPath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
@@ -304,9 +303,11 @@ _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analys
 def declares_article(tree: HtmlElement) -> bool:
     """The page says it is one article: og:type "article", article:published_time, or JSON-LD
     NewsArticle/Article/BlogPosting. Category pages say "website" (nghean.dcs.vn's listings)."""
-    if _OG_ARTICLE(tree) or _PUBLISHED_TIME(tree):
+    metadata = head(tree)
+    if _OG_ARTICLE(metadata) or _PUBLISHED_TIME(metadata):
         return True
-    return any(_ARTICLE_TYPES.search(s) for s in _JSONLD(tree))
+    scripts = (el.text or "" for el in tree.iter("script") if el.get("type") == "application/ld+json")
+    return any(_ARTICLE_TYPES.search(s) for s in scripts)
 
 
 def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
