@@ -292,8 +292,8 @@ class GenericPage:
 
 # --- listings ------------------------------------------------------------------------------------
 
-_OG_ARTICLE = etree.XPath('.//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
-_PUBLISHED_TIME = etree.XPath('.//meta[@property="article:published_time"]')
+_OG_ARTICLE = etree.XPath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
+_PUBLISHED_TIME = etree.XPath('//meta[@property="article:published_time"]')
 _COUNT_ELEMENTS = etree.XPath("count(.//*)")
 _LINK_HEADINGS = etree.XPath("descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]")
 _ALL_LINK_HEADINGS = etree.XPath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
@@ -303,8 +303,7 @@ _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analys
 def declares_article(tree: HtmlElement) -> bool:
     """The page says it is one article: og:type "article", article:published_time, or JSON-LD
     NewsArticle/Article/BlogPosting. Category pages say "website" (nghean.dcs.vn's listings)."""
-    metadata = head(tree)
-    if _OG_ARTICLE(metadata) or _PUBLISHED_TIME(metadata):
+    if _OG_ARTICLE(tree) or _PUBLISHED_TIME(tree):  # <meta>s stray into <body> too
         return True
     scripts = (el.text or "" for el in tree.iter("script") if el.get("type") == "application/ld+json")
     return any(_ARTICLE_TYPES.search(s) for s in scripts)
