@@ -242,3 +242,25 @@ def test_a_page_cut_off_inside_its_article_is_truncated() -> None:
     whole = page(article(outside=footer)).body
     cut = Page(URL, whole[: whole.rindex(b"</div>")], {"Content-Type": "text/html; charset=utf-8"})
     assert extract(cut).text == extract(page(article(outside=footer))).text
+
+
+# --- legacy markup -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<div class='q7'>" + "<br><br>".join(PARAGRAPHS) + "</div>",  # text between <br>s
+        "<div class='q7'>" + "".join(f"<div><font face='Arial'>{p}</font></div>" for p in PARAGRAPHS) + "</div>",
+        "<div class='q7'>" + "".join(f"<span>{p}</span><br>" for p in PARAGRAPHS) + "</div>",
+        "<table><tr><td>" + "<br>".join(PARAGRAPHS) + "</td></tr></table>",
+    ],
+    ids=["breaks", "fonts", "spans", "table-cell"],
+)
+def test_an_article_written_without_paragraph_tags(body: str) -> None:
+    # Home-made portals of the 2000s: no <p>, the lines cut by <br>s or held in <font>s.
+    heading = f"<h1>{TITLE}</h1><div>Ngày đăng: 12/03/2024 09:30</div>"
+    page_html = f"<div class='q0'>{MENU}</div><div class='q4'>{heading}{body}</div><div class='q9'>Bản quyền</div>"
+    record = extract(page(page_html))
+    assert record.text.split("\n\n") == PARAGRAPHS
+    assert record.published == "2024-03-12T09:30:00+07:00"

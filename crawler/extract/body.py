@@ -17,10 +17,10 @@ import lxml.html
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block
+from crawler.extract.blocks import Block, walk
 from crawler.extract.layout import common_ancestor
 from crawler.extract.page import HtmlElement, select
-from crawler.extract.text import clean
+from crawler.extract.text import clean, letters
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -87,8 +87,16 @@ def _copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlEleme
     return document, twins
 
 
-def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
-    """Prune a copy of the region, then let trafilatura choose the body among what is left."""
+def read_body(
+    region: HtmlElement, url: str, caption_selector: str, container: HtmlElement | None = None
+) -> Body:
+    """Prune a copy of the region, then let trafilatura choose the body among what is left.
+
+    When, in an article's region, what trafilatura chose holds less than half the text of the
+    element whose prose is the most on the page (`container`, layout.prose), that element is read
+    instead, line by line:
+    legacy portals write their articles as text between <br>s, in <font>s and <span>s, which
+    trafilatura's main pass reads as nothing, and its fallback as the whole page on one line."""
     pruned, twins = _copy(region)
     chrome.prune(pruned, in_place=True)
     caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
@@ -99,18 +107,61 @@ def read_body(region: HtmlElement, url: str, caption_selector: str) -> Body:
     # opinion (its readability and jusText runs, compared with its own choice): on a tree already
     # pruned of chrome that comparison changes no body, and costs as much as the rest of the run
     # (BENCHMARKS.md, the extraction runs).
+    inverse = {original: twin for twin, original in twins.items()} if container is not None else {}
+    prose_holder = inverse.get(container) if container is not None else None
     body = _trafilatura_body(pruned, url, whole=region.tag == "body")
+    texts = list(body_lines(body)) if body is not None else []
+    # Only inside an article's region: on a whole page the prose's element may be its footer.
+    if prose_holder is not None and region.tag != "body" and prose_holder.tag not in ("body", "html"):
+        if letters(" ".join(texts)) < 0.5 * letters(prose_holder.text_content()):
+            return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)
-    texts = [text for text in body_lines(body)]
     headings = {clean(h.text_content()) for h in pruned.iter("h1")}
     holders = holders_of([t for t in texts if t not in captions], pruned)
     blocks = [
         Block("caption" if text in captions else "text", text, element=(holders.get(text) or [None])[0])
         for text in texts if text not in headings
     ]
-    container = common_ancestor(els[-1] for els in holders.values())
-    return Body(blocks, container, pruned, twins, caption_elements)
+    found = common_ancestor(els[-1] for els in holders.values())
+    return Body(blocks, found, pruned, twins, caption_elements)
+
+
+def _read_lines(
+    holder: HtmlElement, pruned: HtmlElement, twins: dict[HtmlElement, HtmlElement], captions: set[HtmlElement],
+    caption_selector: str,
+) -> Body:
+    """The prose's element read block by block, a block's text split at its <br>s."""
+    blocks: list[Block] = []
+    for block in walk(holder, caption_selector, captions):
+        if block.kind == "text" and block.element is not None and block.element.find(".//br") is not None:
+            blocks += [Block("text", line, element=block.element) for line in lines_at_breaks(block.element)]
+        elif block.kind in ("text", "caption"):
+            blocks.append(block)
+    return Body(blocks, holder, pruned, twins, captions)
+
+
+def lines_at_breaks(el: HtmlElement) -> list[str]:
+    """An element's text cut at its <br>s: "Sáng 12/3, ...<br><br>Tham dự ..." -> two lines."""
+    lines = [""]
+    for piece in _pieces(el):
+        if piece is None:
+            lines.append("")
+        else:
+            lines[-1] += piece
+    return [text for text in (clean(line) for line in lines) if text]
+
+
+def _pieces(el: HtmlElement) -> Iterator[str | None]:
+    """The element's text in order, None for each <br>."""
+    yield el.text or ""
+    for child in el:
+        if isinstance(child.tag, str):
+            if child.tag == "br":
+                yield None
+            else:
+                yield from _pieces(child)
+        yield child.tail or ""
 
 
 def _trafilatura_body(pruned: HtmlElement, url: str, whole: bool) -> etree._Element | None:

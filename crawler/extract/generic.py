@@ -109,7 +109,7 @@ class GenericPage:
 
     @cached_property
     def body(self) -> Body:
-        return read_body(self.region, self.page.url, self.caption_selector)
+        return read_body(self.region, self.page.url, self.caption_selector, self.container)
 
     def _twin(self, element: HtmlElement | None) -> HtmlElement | None:
         """The page's element for one of the body's pruned copy."""

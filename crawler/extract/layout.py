@@ -45,9 +45,9 @@ class Prose:
 def prose(tree: HtmlElement) -> Prose:
     scores: dict[HtmlElement, float] = {}
     within: dict[HtmlElement, float] = {}
-    for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main"):
+    for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main", "font", "span"):
         if el.tag != "p" and not (el.text and letters(el.text) >= _PARAGRAPH_MIN):
-            continue  # a <div> or <td> counts as a paragraph only for text of its own
+            continue  # a <div>, <td> or <font> counts as a paragraph only for text of its own
         weight = _weight(el)
         if weight <= 0:
             continue
