@@ -93,8 +93,8 @@ def read_body(
     """Prune a copy of the region, then let trafilatura choose the body among what is left.
 
     When, in an article's region, what trafilatura chose holds less than half the text of the
-    element whose prose is the most on the page (`container`, layout.prose), that element is read
-    instead, line by line:
+    element whose prose is the most on the page (`container`, layout.prose), and that text is not
+    in <p>s, that element is read instead, line by line:
     legacy portals write their articles as text between <br>s, in <font>s and <span>s, which
     trafilatura's main pass reads as nothing, and its fallback as the whole page on one line."""
     pruned, twins = _copy(region)
@@ -111,9 +111,12 @@ def read_body(
     prose_holder = inverse.get(container) if container is not None else None
     body = _trafilatura_body(pruned, url, whole=region.tag == "body")
     texts = list(body_lines(body)) if body is not None else []
-    # Only inside an article's region: on a whole page the prose's element may be its footer.
+    # Only inside an article's region (on a whole page the prose's element may be its footer), and
+    # only for prose that is not in paragraphs (<p>s trafilatura reads well: a listing's footer).
     if prose_holder is not None and region.tag != "body" and prose_holder.tag not in ("body", "html"):
-        if letters(" ".join(texts)) < 0.5 * letters(prose_holder.text_content()):
+        held = letters(prose_holder.text_content())
+        in_paragraphs = sum(letters(p.text_content()) for p in prose_holder.iter("p"))
+        if in_paragraphs < 0.5 * held and letters(" ".join(texts)) < 0.5 * held:
             return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)
