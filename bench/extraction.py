@@ -290,7 +290,11 @@ def leaks(case: Case, result: Result) -> int:
     """How many of the case's leak strings are in any field of the result (external samples: in
     its text, wcxb's `without` snippets)."""
     found = clean(result.fields_text() if case.gold is not None else result.text).casefold()
-    return sum(1 for snippet in case.leaks if clean(snippet).casefold() in found)
+    # a leak string the gold record holds too ("TIN HUYỆN - THỊ - THÀNH" in a menu, the category
+    # "Tin huyện - thị - thành") is the article's
+    gold = clean(" ".join(str(v) for k, v in (case.gold or {}).items() if k not in ("url", "images"))).casefold()
+    snippets = (clean(snippet).casefold() for snippet in case.leaks)
+    return sum(1 for snippet in snippets if snippet in found and snippet not in gold)
 
 
 # --- the run -------------------------------------------------------------------------------------

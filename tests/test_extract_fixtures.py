@@ -72,7 +72,13 @@ def test_no_chrome_in_any_field(site: str, gold_path: Path) -> None:
     flat = " ".join(str(v) for k, v in article.items() if k not in ("url", "images")) + " ".join(
         str(image["caption"]) for image in article["images"]
     )
-    markers = CHROME + CHROME_BY_SET.get(site, []) + _portal_leaks(site)
+    # A set's leak list names what its pages show outside the articles; when the gold record holds
+    # one of them too ("TIN HUYỆN - THỊ - THÀNH" in the menu, "Tin huyện - thị - thành" the
+    # category), it is the article's.
+    in_gold = " ".join(str(v) for k, v in gold.items() if k not in ("url", "images")).casefold()
+    markers = CHROME + CHROME_BY_SET.get(site, []) + [
+        leak for leak in _portal_leaks(site) if leak.casefold() not in in_gold
+    ]
     leaks = [marker for marker in markers if marker.casefold() in flat.casefold()]
     lines = article["text"].split("\n\n") + [str(article["summary"]), article["title"]]
     leaks += [line for line in lines if line.strip() in CHROME_LINES]

@@ -22,3 +22,9 @@ def test_nghean_url_shapes() -> None:
     assert profile.article_id("https://nghean.dcs.vn/vi-vn/tin/ky-ket-quy-che/1-5-12345") == "12345"
     assert for_url("https://nghean.dcs.vn/vi-vn") is profile
     assert for_url("https://example.org/") is None
+
+
+def test_query_parameters_keep_the_order_the_page_wrote() -> None:
+    # w3lib sorts them; "index.php?act=detail&id=3872&mod=news" is no address the portal showed.
+    url = "https://bacgiang.dcs.example/index.php?mod=news&act=detail&id=3872&utm_source=zalo"
+    assert canonical_url(url) == "https://bacgiang.dcs.example/index.php?mod=news&act=detail&id=3872"

@@ -88,13 +88,15 @@ def _copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlEleme
 
 
 def read_body(
-    region: HtmlElement, url: str, caption_selector: str, container: HtmlElement | None = None
+    region: HtmlElement, url: str, caption_selector: str, container: HtmlElement | None = None,
+    by_lines: bool = False,
 ) -> Body:
     """Prune a copy of the region, then let trafilatura choose the body among what is left.
 
     When, in an article's region, what trafilatura chose holds less than half the text of the
     element whose prose is the most on the page (`container`, layout.prose), and that text is not
-    in <p>s, that element is read instead, line by line:
+    in <p>s, that element is read instead, line by line (as it is when `by_lines`: the caller knows
+    it holds the text):
     legacy portals write their articles as text between <br>s, in <font>s and <span>s, which
     trafilatura's main pass reads as nothing, and its fallback as the whole page on one line."""
     pruned, twins = _copy(region)
@@ -109,6 +111,8 @@ def read_body(
     # (BENCHMARKS.md, the extraction runs).
     inverse = {original: twin for twin, original in twins.items()} if container is not None else {}
     prose_holder = inverse.get(container) if container is not None else None
+    if by_lines and prose_holder is not None:  # the caller knows the text's element: a form's field
+        return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     body = _trafilatura_body(pruned, url, whole=region.tag == "body")
     texts = list(body_lines(body)) if body is not None else []
     # Only inside an article's region (on a whole page the prose's element may be its footer), and
@@ -203,7 +207,7 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
     for img in tree.iter("img"):
         # up to the largest element that holds the image and no text
         holder = img
-        for _ in range(5):
+        for _ in range(8):
             parent = holder.getparent()
             if parent is None or parent.tag in ("body", "html") or clean(parent.text_content()):
                 break
@@ -211,6 +215,7 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         if holder is img:
             continue
         following = holder.getnext()
+        in_table = holder.tag in ("td", "th", "tr")
         if holder.tag in ("td", "th") and following is None:
             row = holder.getparent()
             next_row = row.getnext() if row is not None else None
@@ -220,8 +225,18 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         if following is None or not isinstance(following.tag, str) or following.find(".//img") is not None:
             continue
         text = clean(following.text_content())
-        if text and len(text) <= 300 and _set_as_caption(following, text):
+        # In a small table of its own (the image's row, then its caption's: "<table class="image">
+        # ...<td class="image_desc">"), the line under the picture is its caption however it is set.
+        small_table = in_table and len(_ROWS(next(holder.iterancestors("table"), holder))) <= 3
+        # ...and so is the line that shares a box with the picture and nothing else (a figure
+        # without the tag: SharePoint's "<div class="captioned-image"><div class="image">...")
+        parent = holder.getparent()
+        own_box = parent is not None and [c for c in parent if isinstance(c.tag, str)] == [holder, following]
+        if text and len(text) <= 300 and (small_table or own_box or _set_as_caption(following, text)):
             yield following
+
+
+_ROWS = etree.XPath(".//tr")
 
 
 def _set_as_caption(el: HtmlElement, text: str) -> bool:

@@ -160,6 +160,12 @@ def _set_apart(line: Line) -> bool:
     return bool(emphasis) and clean(emphasis) == line.text
 
 
+def _syllables(text: str) -> bool:
+    """Two to five short words, as Vietnamese names are written: "Thanh Tâm", "Minh Trí - Thanh Hà"."""
+    words = [word for word in re.split(r"[\s\-–,]+", text) if word]
+    return 2 <= len(words) <= 8 and all(len(word) <= 7 for word in words)
+
+
 def is_labelled(text: str) -> bool:
     """"Tác giả: Nguyễn Văn An", "Bài và ảnh: Minh Châu", "PV: ...": a line that says it names the author."""
     return bool(_AUTHOR_PREFIX.match(clean(text)))
@@ -181,6 +187,8 @@ def _byline_name(line: Line, at_start: bool) -> str | None:
     labelled = bool(_AUTHOR_PREFIX.match(text))
     if not labelled and _all_linked(line):
         return None  # "View Webcam", "Facebook Twitter": links, not a name
+    if not labelled and line.element is not None and line.element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return None  # "More Home Decor", "Frequently Asked Questions": a box's heading
     if len(text) <= _BYLINE_MAX and _is_byline(text) and (labelled or not at_start or _set_apart(line)):
         # At the start a bare name must be set apart: a first line "Nghệ An" is a place.
         if at_start and not labelled and len(text.split()) < 2:
@@ -236,8 +244,11 @@ def split_lines(
         else:
             break
     for line in after:
-        # Outside the body a bare name must be set apart too: "Facebook Twitter" under a share bar.
-        if author is None and (name := _byline_name(line, at_start=True)):
+        # Right after the body (the caller keeps only those lines, and labelled ones) a name of two
+        # to five syllables, or one set apart: "<div class="by-line">Mỹ Linh</div>" under
+        # SharePoint's content field; links ("Facebook Twitter") and a box's title ("Zero Trust
+        # Access Simplified") are no name.
+        if author is None and (name := _byline_name(line, at_start=not _syllables(line.text))):
             author = name
         elif source is None and (found_source := source_of(line.text)):
             source = found_source

@@ -10,6 +10,7 @@ import copy
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -20,11 +21,12 @@ from crawler.extract.text import clean
 # Headings that open a list of other articles, a comment box or a sidebar box:
 # "Tin cùng chuyên mục" under nghean.dcs.vn articles, "Tin liên quan", "Các tin khác"...
 CHROME_HEADINGS = re.compile(
-    r"^(?:tin|bài( viết)?)\s+(?:cùng chuyên mục|cùng danh mục|liên quan|khác|mới( nhất| hơn)?|đã đưa|cũ hơn|"
+    r"^(?:tin|bài( viết)?)\s+(?:cùng chuyên mục|cùng danh mục|liên quan|khác|mới( nhất| hơn)?|đã đưa|đã đăng|cũ hơn|"
     r"đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm|trước|sau|tiếp theo)\b"
     r"|^(?:các|những) (?:tin|bài)( viết)? (?:khác|liên quan|đã đưa|cùng chuyên mục|mới hơn|cũ hơn|mới nhất)"
     r"|^(?:xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|"
-    r"ý kiến của bạn|phản hồi|liên kết website|thư viện ảnh|video clip|thăm dò ý kiến|tags?|từ khóa)\b",
+    r"ý kiến của bạn|phản hồi|liên kết website|thư viện ảnh|video clip|thăm dò ý kiến|tags?|từ khóa|"
+    r"thống kê truy cập|văn bản mới)\b",
     re.I,
 )
 # Whole lines that are widgets, counters or CMS leftovers, never article text.
@@ -36,7 +38,12 @@ CHROME_LINE = re.compile(
     r"|^[^:]{1,30}:\s*(?:null|none|undefined)$"
     # a link to another article inside the body: ">> Quán triệt Nghị quyết ...", "Xem thêm: ..."
     r"|^(?:>>|>\s*>)\s*\S.{0,200}$"
-    r"|^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|mời xem|có thể bạn quan tâm)\s*[:：>]",
+    r"|^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|mời xem|có thể bạn quan tâm)\s*[:：>]"
+    # a visit counter: "Đang truy cập: 38", "Hôm nay: 1.742", "Tổng lượt truy cập: 4.815.306"
+    r"|^(?:đang truy cập|đang online|trực tuyến|hôm nay|hôm qua|tuần này|tháng này|tổng lượt truy cập|"
+    r"lượt truy cập|tổng truy cập|truy cập)\s*[:：]?\s*[\d.,]+$"
+    # a link back: "« Quay lại danh sách", "Trở về trang trước"
+    r"|^[«‹<\s]*(?:quay lại|trở về|trở lại|về)\s+(?:danh sách|trang trước|trang chủ|đầu trang)[\s»›>]*$",
     re.I,
 )
 # Class/id words naming page furniture. Matched per word of the attribute, so "news-content"
@@ -57,7 +64,10 @@ _DROP_TAGS = ("script", "style", "noscript", "iframe", "input", "textarea", "sel
               "svg", "label")
 # ASP.NET portals wrap the whole page in <form id="aspnetForm">: these go only when they hold little text.
 _MINOR_TAGS = {"form", "nav", "footer", "aside"}
-_PLACEHOLDER_SRC = re.compile(r"(?:no[-_]?image|noimage|blank|spacer|pixel|loading|icon|logo|avatar)\.", re.I)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?)$", re.I)
+_PLACEHOLDER_SRC = re.compile(
+    r"(?:no[-_]?image|noimage|blank|spacer|pixel|loading|icon|logo|avatar)\.|(?:^|/)icons?[-_][\w-]*\.\w+$", re.I
+)
 
 
 def class_words(attrs: str) -> set[str]:
@@ -95,7 +105,18 @@ def is_date_line(text: str) -> bool:
 
 
 def is_placeholder_image(img: HtmlElement) -> bool:
-    """Icons and placeholders: the comment form's "no image" icons, spacers, logos."""
+    """Icons and placeholders: the comment form's "no image" icons, spacers, logos, the picture
+    beside a link's label ("<a href="in-tin.aspx"><img src="/images/icon_print.gif"> In bài</a>")."""
+    link = next(img.iterancestors("a"), None)
+    if link is not None and 0 < len(clean(link.text_content())) <= 30:
+        return True
+    # A banner: a picture linking to a site's home or top page ("<a href="https://baodientu.
+    # dangcongsan.vn/"><img src="/SiteAssets/banner/...jpg"></a>", "<a href="/Pages/default.aspx#
+    # hoc-tap-bac">"); an article's picture links to itself or to its page deep in the site.
+    href = (link.get("href") or "").strip() if link is not None else ""
+    path = urlsplit(href).path
+    if href and not href.startswith(("#", "javascript:")) and not _IMAGE_FILE.search(path) and path.count("/") <= 2:
+        return True
     alt = clean(img.get("alt")).lower()
     src = img.get("src") or img.get("data-src") or ""
     if alt in {"no image", "noimage", "image banner"} or alt.startswith("banner") or _PLACEHOLDER_SRC.search(src):
@@ -214,14 +235,15 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", 
 # First words of CHROME_HEADINGS: most elements are ruled out without reading their text.
 _HEADING_FIRST_WORDS = {
     "tin", "bài", "các", "những", "xem", "đọc", "có", "ý", "bình", "gửi", "phản", "liên", "thư", "video", "thăm",
-    "tag", "tags", "từ",
+    "tag", "tags", "từ", "thống", "văn",
 }
 
 
 _LINE_TAGS = {"span", "div", "p", "a", "h2", "h3", "h4", "h5", "h6", "td", "strong", "b", "em", "i", *_SECTIONS}
 _LINE_FIRST_WORDS = {
     "lượt", "số", "đã", "phản", "bình", "in", "bản", "gửi", "chia", "lên", "về", "quay", "xuất", "chi", "cỡ", "a-",
-    "a+", "null", "none", "undefined", "anh-tin-bai", "image", "no",
+    "a+", "null", "none", "undefined", "anh-tin-bai", "image", "no", "đang", "trực", "hôm", "tuần", "tháng", "tổng",
+    "truy", "«", "‹", "trở",
 }
 
 
@@ -242,6 +264,9 @@ def _first_word(el: HtmlElement) -> str:
 # "<span itemprop="url">https://...</span>" (NukeViet hides them with a class; with any other class
 # name they are still no text of the article).
 _MICRODATA = etree.XPath("descendant-or-self::*[@itemprop][not(*)]")
+_HIDDEN = etree.XPath(
+    "descendant-or-self::*[@hidden or contains(translate(@style, ' NOE', ''), 'display:n')]"
+)
 _MACHINE_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|https?://\S+|\d+(?:\.\d+)?)$")
 
 
@@ -288,6 +313,12 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         stack.extend(el.iterchildren(etree.Element, reversed=True))
     for el in _MICRODATA(tree):
         if _MACHINE_VALUE.match(clean(el.text_content())):
+            drop(el)
+    # Text the page hides, such as SharePoint's field labels ("<div style='display:none'>Chú thích
+    # Ảnh</div>" before a caption). A hidden image stays: NukeViet hides the full size of a
+    # thumbnail it shows.
+    for el in _HIDDEN(tree):
+        if el.getparent() is not None and el.find(".//img") is None:
             drop(el)
     for img in list(tree.iter("img")):
         if is_placeholder_image(img):

@@ -30,9 +30,10 @@ _EN_MONTH = (
     r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# "16:40", "16h40", "16 giờ 40 phút", "4:20:15 CH" (.NET's vi-VN culture: SA morning, CH afternoon).
 _TIME = (
-    r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*[0-5]\d|phút))?"
-    r"(?:\s*(?P<ampm>[AaPp][Mm]))?"
+    r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*(?P<S>[0-5]\d)|phút))?"
+    r"(?:\s*(?P<ampm>[AaPp][Mm]|SA|CH)\b)?"
 )
 _NUMERIC_DATE = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
 _WORD_DATE = (
@@ -76,11 +77,11 @@ def _build(groups: dict[str, str | None]) -> date | datetime | None:
         return day_value
     hour = int(groups["H"] or 0)
     ampm = (groups.get("ampm") or "").lower()
-    if ampm == "pm" and hour < 12:
+    if ampm in ("pm", "ch") and hour < 12:
         hour += 12
-    elif ampm == "am" and hour == 12:
+    elif ampm in ("am", "sa") and hour == 12:
         hour = 0
-    return datetime(year, month, day, hour, int(groups["M"] or 0), tzinfo=VN_TZ)
+    return datetime(year, month, day, hour, int(groups["M"] or 0), int(groups.get("S") or 0), tzinfo=VN_TZ)
 
 
 def parse_date(text: str) -> date | datetime | None:

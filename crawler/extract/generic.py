@@ -20,9 +20,9 @@ from lxml import etree
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
-from crawler.extract.bylines import Line, Split, is_labelled, page_author, split_lines
+from crawler.extract.bylines import Line, Split, clean_author, is_labelled, page_author, split_lines
 from crawler.extract.datelines import dated_lines, most_precise, publication_date, structured_date
-from crawler.extract.dates import to_iso
+from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
     Prose,
@@ -31,6 +31,8 @@ from crawler.extract.layout import (
     common_ancestor,
     filed_under,
     first_prose,
+    label_above,
+    labelled_fields,
     lines_between,
     prose,
     reads_as_paragraph,
@@ -39,7 +41,7 @@ from crawler.extract.layout import (
 from crawler.extract.page import HtmlElement, head, parse
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import article_heading, heading_above, site_names
+from crawler.extract.titles import article_heading, clean_title, heading_above, site_names
 from crawler.extract.urls import canonical_url, host_of
 
 # Compiled once: a query string given to .xpath() is compiled again on every call.
@@ -73,8 +75,21 @@ class GenericPage:
         return site_names(self.tree, self.page.url, (*self.declared_names, *self.knowledge.names))
 
     @cached_property
+    def form(self) -> dict[str, HtmlElement] | None:
+        """The article's fields when the page lays it out as a form of labelled rows
+        (layout.labelled_fields): SharePoint's list item display form."""
+        return labelled_fields(self.tree)
+
+    def field(self, name: str) -> str | None:
+        """A labelled field's text (None when the form has no such field, or leaves it empty)."""
+        cell = self.form.get(name) if self.form is not None else None
+        return (clean(cell.text_content()) or None) if cell is not None else None
+
+    @cached_property
     def heading(self) -> tuple[str, HtmlElement | None]:
         """The title and the element that shows it."""
+        if self.form is not None and self.field("title"):
+            return clean_title(self.field("title") or "", self.names, self.knowledge), self.form["title"]
         title, element = article_heading(self.tree, self.names, self.knowledge)
         if title:
             return title, element
@@ -92,12 +107,16 @@ class GenericPage:
 
     @property
     def container(self) -> HtmlElement | None:
-        """The element whose paragraphs hold the most text."""
-        return self.prose.container
+        """The element whose paragraphs hold the most text (a form's text field)."""
+        return self.form["text"] if self.form is not None else self.prose.container
 
     @cached_property
     def region(self) -> HtmlElement:
-        """The smallest element holding the heading and the body (layout.article_region)."""
+        """The smallest element holding the heading and the body (layout.article_region; a form's
+        table)."""
+        if self.form is not None:
+            table = common_ancestor(self.form.values())
+            return table if table is not None else self.form["text"]
         return article_region(self.tree, self.heading[1], self.prose)
 
     def in_container(self, block: Block) -> bool:
@@ -109,21 +128,33 @@ class GenericPage:
 
     @cached_property
     def body(self) -> Body:
-        return read_body(self.region, self.page.url, self.caption_selector, self.container)
+        return read_body(
+            self.region, self.page.url, self.caption_selector, self.container, by_lines=self.form is not None
+        )
 
     def _twin(self, element: HtmlElement | None) -> HtmlElement | None:
         """The page's element for one of the body's pruned copy."""
         return self.body.twins.get(element) if element is not None else None
 
     def closes_body(self, line: Line) -> bool:
-        """Is the line inside the body's container (in the pruned copy), or right after it?"""
+        """Is the line inside the body's container (in the pruned copy), or right after it (after
+        the container, or after the wrapper it closes)?"""
         container, el = self.body.container, line.element
         if container is None or el is None:
             return False
-        following = container.getnext()
-        return el is container or container in el.iterancestors() or (
-            following is not None and (el is following or following in el.iterancestors())
-        )
+        if el is container or container in el.iterancestors():
+            return True
+        box: HtmlElement | None = container
+        for _ in range(5):  # the container, then each wrapper it closes
+            if box is None:
+                break
+            following = box.getnext()
+            while following is not None and not isinstance(following.tag, str):
+                following = following.getnext()
+            if following is not None:
+                return el is following or following in el.iterancestors()
+            box = box.getparent()
+        return False
 
     def copy_of(self, element: HtmlElement | None) -> HtmlElement | None:
         """The body's pruned copy of one of the page's elements (None when pruned or outside)."""
@@ -158,7 +189,7 @@ class GenericPage:
         """The first block after the heading that reads as a paragraph, when the page sets it apart
         from the body's paragraphs (outside their container, another element, bold): the lead."""
         pruned = self.body.pruned
-        if pruned is None or not self.lines:
+        if pruned is None or not self.lines or self.form is not None:
             return None
         heading = self.heading[1]
         heading_copy = self.copy_of(heading)
@@ -214,18 +245,29 @@ class GenericPage:
 
     def date_line(self) -> date | datetime | None:
         """The date the page shows near its title and body (datelines.publication_date)."""
+        if self.form is not None and self.field("published"):
+            return parse_date(self.field("published") or "")
         starts = [b.element for b in self.lines if b.element is not None and b.element is not self.lead_element]
         body_start = self._twin(starts[0]) if starts else None
         body_end = self._twin(starts[-1]) if starts else None
         return publication_date(self.tree, self.region, self.heading[1], body_start, body_end, self.knowledge)
 
     def category(self) -> str | None:
+        if self.form is not None and self.field("category"):
+            # "Tin hoạt động; Xây dựng Đảng": the first of the categories chosen
+            return re.split(r"\s*[;,]\s*", self.field("category") or "")[0] or None
         section = _SECTION(head(self.tree))
         if section and clean(section[0]):
             return clean(section[0])
-        return breadcrumb(self.tree, self.heading[1], self.title()) or filed_under(self.region)
+        return (
+            breadcrumb(self.tree, self.heading[1], self.title())
+            or label_above(self.heading[1], self.names)
+            or filed_under(self.region)
+        )
 
     def summary(self) -> str | None:
+        if self.form is not None:
+            return self.field("summary")
         lead = self.lead_element
         return clean(lead.text_content()) or None if lead is not None else None
 
@@ -237,6 +279,8 @@ class GenericPage:
         return "\n\n".join(paragraphs)
 
     def author(self) -> str | None:
+        if self.form is not None and "author" in self.form:
+            return clean_author(self.field("author") or "") or self.split.author
         if self.split.author or self.split.source:
             # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
             # in the page's metadata, did not write it.
@@ -244,6 +288,8 @@ class GenericPage:
         return page_author(self.tree, self.names, self.knowledge)
 
     def source(self) -> str | None:
+        if self.form is not None and "source" in self.form:
+            return self.field("source") or self.split.source
         return self.split.source
 
     def images(self) -> tuple[Image, ...]:

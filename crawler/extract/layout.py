@@ -165,7 +165,8 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
     skip_below: HtmlElement | None = None
     for el in region.iter():
         if not started:
-            started = el is after
+            if el is after:
+                started, skip_below = True, after  # nothing inside the heading itself
             continue
         if skip_below is not None:
             if skip_below in el.iterancestors():
@@ -231,15 +232,27 @@ def _link_groups(scope: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
     return groups
 
 
+def _has_text(link: HtmlElement) -> bool:
+    return bool(link.text and link.text.strip()) or bool(clean(link.text_content()))
+
+
 def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) -> list[str]:
-    """The crumbs of a group of links that reads as a path from the home page, else []."""
+    """The crumbs of a group of links that reads as a path from the home page, else []. Links
+    without text (SharePoint's arrow image before its path) are no crumbs."""
+    links = [link for link in links if _has_text(link)]
     if not 2 <= len(links) <= _CRUMBS_MAX:
         return []
     first = short_text(links[0], 60)
     if first is None or not _is_home(links[0], first):
         return []
     # Nothing but the path in the group's element: a menu has more links in its sub-lists.
-    if sum(1 for _ in parent.iter("a")) != len(links):
+    if sum(1 for link in parent.iter("a") if _has_text(link)) != len(links):
+        return []
+    # A bar of links set apart by "|" is a menu ("Trang chủ | Giới thiệu | Liên hệ | Sơ đồ site"
+    # in a footer); a path reads "Trang chủ » Tin tức » Xây dựng Đảng".
+    if "|" in "".join(link.tail or "" for link in links) or "|" in "".join(
+        (link.getparent().tail or "") for link in links if link.getparent() is not parent
+    ):
         return []
     texts = [short_text(link, 60) for link in links]
     if any(text is None for text in texts):
@@ -270,6 +283,40 @@ def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> st
             order = {el: index for index, el in enumerate(scope.iter())}
             return min(found, key=lambda item: abs(order.get(item[0], 0) - order.get(heading, 0)))[1]
     return None
+
+
+def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str | None:
+    """The short label set right above the heading: the category a display page maps there
+    ("<span class="label-item">Xây dựng Đảng</span>" over the <h1> on Liferay 7), or a path of one
+    crumb without links ("<td>Bản tin cơ sở</td>" over the title's row). Not a date, a sentence
+    or the site's name."""
+    el = heading
+    for _ in range(6):  # the heading, then up to five of its ancestors (wrappers), for what precedes them
+        if el is None:
+            return None
+        for sibling in el.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "img", "br"):
+                continue
+            text = short_text(sibling, 50)
+            if text is None:
+                return None
+            if not text:
+                continue
+            return text if _is_label(text, names) else None
+        el = el.getparent()
+    return None
+
+
+def _is_label(text: str, names: Iterable[str]) -> bool:
+    from crawler.extract.chrome import is_chrome_heading, is_chrome_line
+    from crawler.extract.dates import parse_date
+
+    folded = fold(text)
+    return (
+        1 <= len(text.split()) <= 6 and not text.endswith((".", ":", "!", "?")) and parse_date(text) is None
+        and not is_home_crumb(text) and not is_chrome_line(text) and not is_chrome_heading(text)
+        and not any(folded == fold(name) for name in names)
+    )
 
 
 _CATEGORY_LINKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
@@ -343,3 +390,35 @@ def lines_between(
             if len(found) >= limit:
                 break
     return found
+
+
+# --- articles laid out as labelled fields ---------------------------------------------------------
+
+# What a form's labels name, as Vietnamese CMSs write them: SharePoint's list item display form
+# ("<td class="ms-formlabel">Tiêu đề</td><td class="ms-formbody">Bí thư Tỉnh ủy ...</td>").
+FIELD_LABELS = {
+    "tieu de": "title", "ten bai": "title", "ngay dang": "published", "ngay xuat ban": "published",
+    "ngay dang tin": "published", "tom tat": "summary", "trich dan": "summary", "sapo": "summary",
+    "noi dung": "text", "tac gia": "author", "nguon tin": "source", "nguon": "source",
+    "chuyen muc": "category", "danh muc": "category", "anh dai dien": "image", "hinh anh": "image",
+}
+
+
+def labelled_fields(tree: HtmlElement) -> dict[str, HtmlElement] | None:
+    """An article written as a form: rows of a short label and its value. The value elements by
+    field name, when the rows name at least its title and its text."""
+    for table in tree.iter("table"):
+        fields: dict[str, HtmlElement] = {}
+        for row in table.iterchildren("tr", "tbody"):
+            for tr in ([row] if row.tag == "tr" else row.iterchildren("tr")):
+                # cells, or whatever a template wraps a cell's content in
+                cells = [cell for cell in tr if isinstance(cell.tag, str) and cell.tag not in ("script", "style")]
+                if len(cells) != 2:
+                    continue
+                label = short_text(cells[0], 30)
+                name = FIELD_LABELS.get(fold(label).strip(" :")) if label else None
+                if name is not None and name not in fields:
+                    fields[name] = cells[1]
+        if "title" in fields and "text" in fields:
+            return fields
+    return None

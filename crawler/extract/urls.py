@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -66,7 +66,7 @@ def canonical_url(url: str) -> str:
     slashes, session ids, print and AMP copies, a language switch to the default language.
     """
     url = SESSION_PARAMETER.sub("", strip_tracking(url.strip()))
-    parts = urlsplit(canonicalize_url(url, keep_fragments=False))
+    parts = urlsplit(_in_written_order(canonicalize_url(url, keep_fragments=False), url))
     netloc = (parts.hostname or "").rstrip(".")
     if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         netloc = f"{netloc}:{parts.port}"
@@ -74,6 +74,21 @@ def canonical_url(url: str) -> str:
     if path != "/":
         path = VARIANT_SUFFIX.sub("", path) or "/"
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+def _in_written_order(canonical: str, written: str) -> str:
+    """The canonical URL's query parameters in the order the page wrote them: w3lib sorts them,
+    and "index.php?act=detail&id=3872&mod=news" is no address php-bacgiang ever showed for
+    "index.php?mod=news&act=detail&id=3872"."""
+    parts = urlsplit(canonical)
+    if "&" not in parts.query:
+        return canonical
+    order: dict[str, int] = {}
+    for position, (name, _) in enumerate(parse_qsl(urlsplit(written).query, keep_blank_values=True)):
+        order.setdefault(name, position)
+    pairs = parts.query.split("&")
+    pairs.sort(key=lambda pair: order.get(unquote_plus(pair.split("=", 1)[0]), len(order)))
+    return urlunsplit(parts._replace(query="&".join(pairs)))
 
 
 def host_of(url: str) -> str:
