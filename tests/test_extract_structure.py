@@ -264,3 +264,41 @@ def test_an_article_written_without_paragraph_tags(body: str) -> None:
     record = extract(page(page_html))
     assert record.text.split("\n\n") == PARAGRAPHS
     assert record.published == "2024-03-12T09:30:00+07:00"
+
+
+# --- forms, labels, menus ------------------------------------------------------------------------
+
+
+def test_an_article_laid_out_as_labelled_fields() -> None:
+    # SharePoint's list item display form: rows of a label and its value.
+    rows = [("Tiêu đề", TITLE), ("Ngày đăng", "12/03/2024 09:30"), ("Tóm tắt", LEAD),
+            ("Nội dung", "".join(f"<p>{p}</p>" for p in PARAGRAPHS)), ("Tác giả", "Hữu Hiệp"),
+            ("Nguồn tin", ""), ("Chuyên mục", "Tin hoạt động; Tin cơ sở")]
+    form = "<table class='x1'>" + "".join(f"<tr><td><h3>{k}</h3></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    record = extract(page(f"<h1>Tin hoạt động</h1>{form}", head="<title>Tin hoạt động - Đảng bộ tỉnh</title>"))
+    assert (record.title, record.summary, record.author, record.source, record.category) == (
+        TITLE, LEAD, "Hữu Hiệp", None, "Tin hoạt động"
+    )
+    assert record.published == "2024-03-12T09:30:00+07:00"
+    assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
+def test_the_label_over_the_heading_is_the_category() -> None:
+    heading = f"<div class='x5'><span><span>Xây dựng Đảng</span></span></div><div><h1>{TITLE}</h1></div>"
+    assert extract(page(article(heading=heading))).category == "Xây dựng Đảng"
+
+
+def test_a_bar_of_links_set_apart_by_pipes_is_no_path() -> None:
+    footer = ("<div class='f'><a href='/'>Trang chủ</a> | <a href='/gioi-thieu'>Giới thiệu</a> | "
+              "<a href='/so-do-site'>Sơ đồ site</a></div>")
+    assert extract(page(article(outside=footer))).category is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("Cập nhật lúc: 17/06/2025 4:20:15 CH", "2025-06-17T16:20:15+07:00"),
+     ("Cập nhật lúc: 15/08/2023 9:05:00 SA", "2023-08-15T09:05:00+07:00")],
+)
+def test_dotnet_vietnamese_times(line: str, expected: str) -> None:
+    # .NET's vi-VN culture writes "h:mm:ss tt" with SA (morning) and CH (afternoon).
+    assert extract(page(article(before_body=f"<div>{line}</div>"))).published == expected

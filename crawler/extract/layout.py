@@ -205,6 +205,7 @@ def set_apart(lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlE
 
 _HOME_WORDS = {"trang chu", "trang nhat", "home", "trang chinh"}
 _CRUMBS_MAX = 6  # links in a breadcrumb; a menu has more
+_PATH_MARKS = ("»", "›", ">", "/", "→", "::", "\\")
 # The home page's address: "/", "./", "https://nghean.dcs.vn/", the default language's "/vi-vn".
 _HOME_HREF = re.compile(r"(?:https?://[^/]+)?/?(?:\./?|/|/?[a-z]{2}-[a-z]{2}/?)?|(?:https?://[^/]+)/?")
 
@@ -248,11 +249,13 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     # Nothing but the path in the group's element: a menu has more links in its sub-lists.
     if sum(1 for link in parent.iter("a") if _has_text(link)) != len(links):
         return []
-    # A bar of links set apart by "|" is a menu ("Trang chủ | Giới thiệu | Liên hệ | Sơ đồ site"
-    # in a footer); a path reads "Trang chủ » Tin tức » Xây dựng Đảng".
-    if "|" in "".join(link.tail or "" for link in links) or "|" in "".join(
-        (link.getparent().tail or "") for link in links if link.getparent() is not parent
-    ):
+    # A path reads "Trang chủ » Tin tức » Xây dựng Đảng", or is a list of its crumbs; a bar of
+    # links side by side, or set apart by "|", is a menu ("Trang chủ | Giới thiệu | Sơ đồ site").
+    between = short_text(parent, 400) or ""
+    for link in links:
+        between = between.replace(clean(link.text_content()), " ", 1)
+    listed = all(link.getparent() is not None and link.getparent().tag == "li" for link in links)
+    if "|" in between or not (listed or any(mark in between for mark in _PATH_MARKS)):
         return []
     texts = [short_text(link, 60) for link in links]
     if any(text is None for text in texts):
