@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from lxml import etree
 
-from crawler.extract import chrome
+from crawler.extract import chrome, errorpage
 from crawler.extract.blocks import Block, images, text_blocks, walk
 from crawler.extract.bylines import Line, Split, clean_author, page_author, split_lines
 from crawler.extract.dates import parse_date, to_iso
@@ -219,6 +219,10 @@ class ArticlePage:
         return tuple(images(self.blocks, self.page.url))
 
     def check(self, title: str, text: str) -> None:
+        # First: an error page served with 200 is a soft 404 whatever else it holds or lacks.
+        reason = errorpage.error_page_reason(self.tree, title, text)
+        if reason is not None:
+            raise NotAnArticle(reason, ErrorKind.SOFT_404)
         if self.profile_body is None:
             self.generic.check(title, text)
         elif not title:

@@ -108,6 +108,12 @@ class ErrorKind(StrEnum):
     # The answer is not an article page.
     NOT_HTML = "not_html"
     NOT_AN_ARTICLE = "not_an_article"
+    # An error page served with status 200 ("Trang bạn tìm không tồn tại", "Server Error in '/'
+    # Application"), or an article URL redirected off the article (to the home page, a listing).
+    SOFT_404 = "soft_404"
+    # A page fetched for an archived article that is not a version of it: another article (another
+    # portal id), or another title over another text (archive/identity.py). Kept for audit only.
+    NOT_THIS_ARTICLE = "not_this_article"
     EMPTY_PAGE = "empty_page"
     TRUNCATED = "truncated"  # cut off before its closing tags, or the connection lost data
     UNDECODABLE = "undecodable"  # bytes its declared encoding cannot decode
@@ -151,7 +157,8 @@ def http_error(status: int) -> str:
 # Outcomes that asking again soon will not change. Anything else (a 5xx, 408 or 429, a timeout,
 # a lost connection, a truncated body) is transient: the next runs try the URL again.
 PERMANENT_ERRORS = frozenset({
-    ErrorKind.NOT_HTML, ErrorKind.NOT_AN_ARTICLE, ErrorKind.EXTRACTION_FAILED, ErrorKind.TOO_LARGE,
+    ErrorKind.NOT_HTML, ErrorKind.NOT_AN_ARTICLE, ErrorKind.SOFT_404, ErrorKind.NOT_THIS_ARTICLE,
+    ErrorKind.EXTRACTION_FAILED, ErrorKind.TOO_LARGE,
     ErrorKind.REDIRECT_LOOP, ErrorKind.OFFSITE_REDIRECT, ErrorKind.ROBOTS_FORBIDDEN,
 })
 
