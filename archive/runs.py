@@ -17,7 +17,9 @@ from archive.transaction import write_transaction
 # finish_run() counts: each key is a column of `runs`. "aliases" counts saves that
 # found the same content under a new URL (SaveResult.status == "alias"); "not_modified" the
 # 304 answers to conditional re-fetches (the column comes from archive/crawlstate.py).
-RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified")
+# "removed" counts the archived articles this run found gone (takedowns it started), "returned" those
+# it found again after a takedown (archive/takedowns.py).
+RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified", "removed", "returned")
 
 
 def start_run(db: Database, site: str) -> int:
@@ -61,11 +63,22 @@ def errors_by_kind_text(errors: dict[str, int] | None) -> str:
 
 
 def stats(db: Database) -> list[dict[str, Any]]:
-    """One row per site (from articles or runs): articles (and how many are re-posts of an
-    earlier one), versions, published range, and the last run with its errors by kind."""
+    """One row per site (from articles or runs): articles (how many are re-posts of an earlier one,
+    how many are gone from the portal now), takedowns and returns seen, versions, published range,
+    and the last run with its errors by kind."""
     sql = """
         WITH sites AS (
             SELECT site FROM articles UNION SELECT site FROM runs
+        ),
+        removals AS (
+            SELECT a.site,
+                   count(*) FILTER (WHERE e.event = 'removed') AS removals,
+                   count(*) FILTER (WHERE e.event = 'returned') AS returns
+            FROM article_events AS e JOIN articles AS a ON a.id = e.article_id GROUP BY a.site
+        ),
+        removed_now AS (
+            SELECT site, count(*) AS removed FROM articles INDEXED BY idx_articles_removed
+            WHERE removed IS NOT NULL GROUP BY site
         ),
         per_site AS (
             SELECT site, count(*) AS articles,
@@ -83,6 +96,9 @@ def stats(db: Database) -> list[dict[str, Any]]:
         SELECT sites.site,
                coalesce(per_site.articles, 0) AS articles,
                coalesce(per_site.near_duplicates, 0) AS near_duplicates,
+               coalesce(removed_now.removed, 0) AS removed,
+               coalesce(removals.removals, 0) AS removals,
+               coalesce(removals.returns, 0) AS returns,
                coalesce(per_site.versions, 0) AS versions,
                per_site.first_published, per_site.last_published,
                last_runs.started AS last_run,
@@ -92,6 +108,8 @@ def stats(db: Database) -> list[dict[str, Any]]:
                last_runs.errors_json AS last_run_errors_by_kind
         FROM sites
         LEFT JOIN per_site ON per_site.site = sites.site
+        LEFT JOIN removed_now ON removed_now.site = sites.site
+        LEFT JOIN removals ON removals.site = sites.site
         LEFT JOIN last_runs ON last_runs.site = sites.site AND last_runs.n = 1
         ORDER BY sites.site
     """
@@ -106,7 +124,7 @@ def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> li
     where, params = ("WHERE site = ?", [site]) if site else ("", [])
     rows = db.query(
         "SELECT id, site, started, finished, status, pages, new, updated, duplicates, aliases,"
-        f" not_modified, errors, errors_json FROM runs {where} ORDER BY id DESC LIMIT ?",
+        f" not_modified, removed, returned, errors, errors_json FROM runs {where} ORDER BY id DESC LIMIT ?",
         [*params, limit],
     )
     result = []
@@ -137,13 +155,14 @@ def run_summary(db: Database, site: str, *, after: int = 0) -> dict[str, Any] | 
     """The newest run of `site` with an id above `after`, as the crawl command prints it; None
     when there is none."""
     row = db.execute(
-        "SELECT id AS run, site, status, pages, new, updated, duplicates, aliases, not_modified, errors, errors_json"
-        " FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
+        "SELECT id AS run, site, status, pages, new, updated, duplicates, aliases, not_modified, removed, returned,"
+        " errors, errors_json FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
         [site, after],
     ).fetchone()
     if row is None:
         return None
-    keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "not_modified", "errors"]
-    summary: dict[str, Any] = dict(zip(keys, row[:10], strict=True))
-    summary["errors_by_kind"] = json.loads(row[10] or "{}")
+    keys = ["run", "site", "status", "pages", "new", "updated", "duplicates", "aliases", "not_modified", "removed",
+            "returned", "errors"]
+    summary: dict[str, Any] = dict(zip(keys, row[:12], strict=True))
+    summary["errors_by_kind"] = json.loads(row[12] or "{}")
     return summary

@@ -368,6 +368,64 @@ def m110_articles_by_site_and_category(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_site_category ON articles (site, category)")
 
 
+# m104 and m105 come after m110 in the file, the order they are applied in: m110 was numbered
+# apart for them.
+@migrations()
+def m104_takedowns_and_refused_pages(db: Database) -> None:
+    """Takedowns and pages refused as versions (archive/takedowns.py, archive/identity.py).
+
+    `articles.removed` is when the article was first seen gone from its portal in the current
+    takedown (its URL answered 404 or 410, an error page with 200, or a redirect off the article),
+    NULL while it is there; `removed_last_seen` the last time it was seen gone. The article keeps
+    its last content. `article_events` keeps the history: each takedown, each return, and each page
+    fetched for the article that was not a version of it, with the raw page that showed it.
+    `raw_pages.refused` flags a page kept for audit only (soft_404, not_this_article): nothing was
+    archived from it. `runs` counts the takedowns and returns each run saw."""
+    articles = db.table("articles")
+    articles.add_column("removed", str)
+    articles.add_column("removed_last_seen", str)
+    # Partial: the few removed articles, for `tinbai search --removed` and the counts of `tinbai stats`.
+    db.execute("CREATE INDEX idx_articles_removed ON articles (removed) WHERE removed IS NOT NULL")
+    db.table("article_events").create(
+        {
+            "id": int,
+            "article_id": int,
+            "at": str,  # UTC, when the crawl saw it
+            "event": str,  # "removed", "returned", "not_this_article"
+            "reason": str,  # the error kind: http_404, http_410, soft_404, not_this_article
+            "url": str,  # the URL fetched
+            "status": int,
+            "detail": str,  # "redirected to https://nghean.dcs.vn/vi-vn", "another portal id: 34900"
+            "raw_page_id": int,  # the page that showed it (NULL for a 404 without a body kept)
+        },
+        pk="id",
+        not_null={"article_id", "at", "event", "url"},
+        foreign_keys=[("article_id", "articles", "id"), ("raw_page_id", "raw_pages", "id")],
+    )
+    db.table("article_events").create_index(["article_id", "at"])
+    db.table("raw_pages").add_column("refused", str)
+    runs = db.table("runs")
+    runs.add_column("removed", int)
+    runs.add_column("returned", int)
+
+
+@migrations()
+def m105_near_duplicates_checked_by_what_they_report(db: Database) -> None:
+    """Re-post links made by MinHash alone are checked again by what the two texts report
+    (archive/near.py, differ_in_specifics): district reports that share their template paragraphs
+    but name another district, other people, dates or figures are not re-posts of each other.
+    Each linked article is linked anew, oldest first, to the earliest article it does re-post."""
+    from archive.near import find_original
+
+    linked = [row[0] for row in db.execute(
+        "SELECT id FROM articles WHERE near_duplicate_of IS NOT NULL ORDER BY id"
+    )]
+    for article_id in linked:
+        text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        original, _ = find_original(db, text, before=article_id)
+        db.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [original, article_id])
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

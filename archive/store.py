@@ -20,13 +20,15 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from archive.identity import Archived, not_this_article
 from archive.near import find_original, link_near_duplicate, store_signature
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from archive.takedowns import add_event, mark_present
 from archive.transaction import write_transaction
 from crawler.extract.fold import fold
 from crawler.extract.record import Article, Image, Page
 
-SaveStatus = Literal["new", "updated", "duplicate", "alias"]
+SaveStatus = Literal["new", "updated", "duplicate", "alias", "refused"]
 
 # Stored pages are Zstandard frames (raw_pages.compression = 'zstd'; archives made before
 # migration m004 also hold 'zlib' streams). A portal page is about half ASP.NET ViewState, which
@@ -38,11 +40,15 @@ ZSTD_LEVEL = 3
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What save_article() did: `version` is the article's latest version number."""
+    """What save_article() did: `version` is the article's latest version number. "refused": the
+    page was not a version of article `article_id` (`reason` says why); nothing was archived from it.
+    `returned`: the article was marked removed, and this fetch found it again."""
 
     status: SaveStatus
     article_id: int
     version: int
+    reason: str | None = None
+    returned: bool = False
 
 
 def utc_now() -> str:
@@ -59,6 +65,7 @@ def save_article(
     fetched_at: str | None = None,
     site_article_id: str | None = None,
     warc_record_id: str | None = None,
+    requested_url: str | None = None,
 ) -> SaveResult:
     """Store `article`, deduplicating by URL first, then by the portal's id, then by content.
 
@@ -72,10 +79,16 @@ def save_article(
     - Otherwise "new". A new or changed text that re-posts an older article with small
       edits is linked to it (`near_duplicate_of`, archive/near.py) and kept.
 
+    - "refused" when the page was fetched for a known article (its URL, `requested_url` or the one
+      it was fetched from) but is not a version of it (archive/identity.py): another article, or
+      another title over another text. Nothing is archived from it; its raw page is kept, flagged,
+      with an article_events row for the article.
+
     `page` is the fetched page the article was extracted from; its body is kept
     (compressed, once per distinct body) with the version it produced.
-    `fetched_url` defaults to page.url: the URL requested, which often differs from
-    the canonical article.url (tracking parameters, mobile host, redirects).
+    `fetched_url` defaults to page.url: where the fetch ended, which often differs from
+    the canonical article.url (tracking parameters, mobile host, redirects); `requested_url` is the
+    URL asked for, before any redirect.
     `warc_record_id` is the WARC record holding the page as received, when the crawl wrote one.
     """
     seen_at = fetched_at or utc_now()
@@ -84,13 +97,26 @@ def save_article(
     urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
 
     with write_transaction(db):
+        # The article whose URL was fetched, and the article the page itself says it is.
+        fetched_for = _known_article(db, list(dict.fromkeys(u for u in (requested_url, fetched_url) if u)))
         article_id = _known_article(db, urls)
         if article_id is None and site_article_id is not None:
             article_id = _article_with_site_id(db, article.site, site_article_id)
+        if fetched_for is not None and article_id not in (None, fetched_for):
+            return _refuse(db, fetched_for, article, page, seen_at, requested_url or fetched_url or article.url,
+                           f"the page is archived article {article_id}", warc_record_id)
+        if article_id is None and fetched_for is not None:
+            article_id = fetched_for  # a page under a new address: a version of it, if it is one
         if article_id is not None:
+            latest = _latest_version(db, article_id)
+            if latest["content_hash"] != article.content_hash and fetched_for is not None:
+                reason = not_this_article(_archived(db, article_id), article.title, article.text, site_article_id)
+                if reason is not None:
+                    return _refuse(db, article_id, article, page, seen_at,
+                                   requested_url or fetched_url or article.url, reason, warc_record_id)
             if site_article_id is not None:
                 _claim_site_id(db, article_id, article.site, site_article_id)
-            latest = _latest_version(db, article_id)
+            returned = mark_present(db, article_id, url=requested_url or fetched_url or article.url, when=seen_at)
             if latest["content_hash"] == article.content_hash:
                 _touch(db, article_id, seen_at)
                 _register_urls(db, article_id, urls)
@@ -104,7 +130,7 @@ def save_article(
                     _versions(db).update((article_id, latest["version"]), {"raw_page_id": raw_page_id})
                 elif page is not None and warc_record_id is not None:
                     _name_warc_record(db, latest["raw_page_id"], page, warc_record_id)
-                return SaveResult("duplicate", article_id, latest["version"])
+                return SaveResult("duplicate", article_id, latest["version"], returned=returned)
             version = latest["version"] + 1
             _update_article(db, article_id, _article_columns(article))
             _add_version(db, article_id, version, article, page, seen_at, warc_record_id)
@@ -113,13 +139,14 @@ def save_article(
             link_near_duplicate(db, article_id, article.text, folded=folded)
             _touch(db, article_id, seen_at)
             _register_urls(db, article_id, urls)
-            return SaveResult("updated", article_id, version)
+            return SaveResult("updated", article_id, version, returned=returned)
 
         alias_of = _article_with_content(db, article)
         if alias_of is not None:
+            returned = mark_present(db, alias_of, url=fetched_url or article.url, when=seen_at)
             _touch(db, alias_of, seen_at)
             _register_urls(db, alias_of, urls)
-            return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"])
+            return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"], returned=returned)
 
         # The re-post link is found first and inserted with the row: every stored article is
         # older than this one, and updating the row afterwards would rewrite its text.
@@ -132,6 +159,28 @@ def save_article(
         store_signature(db, article_id, hashvalues)
         _register_urls(db, article_id, urls)
         return SaveResult("new", article_id, 1)
+
+
+def _archived(db: Database, article_id: int) -> Archived:
+    title, text, site_article_id = db.conn.execute(
+        "SELECT title, text, site_article_id FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    return Archived(title=title, text=text, site_article_id=site_article_id)
+
+
+def _refuse(
+    db: Database, article_id: int, article: Article, page: Page | None, seen_at: str, url: str, reason: str,
+    warc_record_id: str | None = None,
+) -> SaveResult:
+    """The page fetched for `article_id` is not a version of it: its raw page kept for audit, an
+    event written, nothing else."""
+    raw_page_id = None
+    if page is not None:
+        raw_page_id = store_raw_page(db, page, fetched_at=seen_at, article_id=article_id,
+                                     warc_record_id=warc_record_id, refused="not_this_article")
+    add_event(db, article_id, "not_this_article", at=seen_at, url=url, reason="not_this_article",
+              status=page.status if page is not None else None, detail=reason, raw_page_id=raw_page_id)
+    return SaveResult("refused", article_id, _latest_version(db, article_id)["version"], reason=reason)
 
 
 def save_reextraction(
@@ -220,13 +269,16 @@ def reextraction_outcome(
     return "same"
 
 
-def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int | None,
-                   warc_record_id: str | None = None) -> int:
+def store_raw_page(
+    db: Database, page: Page, *, fetched_at: str, article_id: int | None, warc_record_id: str | None = None,
+    refused: str | None = None,
+) -> int:
     """Keep `page` compressed (Zstandard); an identical body already stored is reused.
 
     Returns the raw_pages id. Dedup is by the sha256 of the uncompressed body, so
     a page re-fetched byte for byte costs nothing; the first URL and time are kept,
     and the first WARC record that holds the body (`warc_record_id`).
+    `refused` (an error kind: soft_404, not_this_article) flags a page kept for audit only.
     """
     digest = hashlib.sha256(page.body).hexdigest()
     existing = db.execute("SELECT id FROM raw_pages WHERE sha256 = ?", [digest]).fetchone()
@@ -235,21 +287,20 @@ def store_raw_page(db: Database, page: Page, *, fetched_at: str, article_id: int
             db.execute("UPDATE raw_pages SET warc_record_id = ? WHERE id = ? AND warc_record_id IS NULL",
                        [warc_record_id, existing[0]])
         return int(existing[0])
-    return _insert(
-        db,
-        "raw_pages",
-        {
-            "url": page.url,
-            "fetched_at": fetched_at,
-            "status": page.status,
-            "headers": json.dumps(page.headers, ensure_ascii=False, sort_keys=True),
-            "body": compress_body(page.body),
-            "sha256": digest,
-            "article_id": article_id,
-            "compression": RAW_PAGE_COMPRESSION,
-            "warc_record_id": warc_record_id,
-        },
-    )
+    row = {
+        "url": page.url,
+        "fetched_at": fetched_at,
+        "status": page.status,
+        "headers": json.dumps(page.headers, ensure_ascii=False, sort_keys=True),
+        "body": compress_body(page.body),
+        "sha256": digest,
+        "article_id": article_id,
+        "compression": RAW_PAGE_COMPRESSION,
+        "warc_record_id": warc_record_id,
+    }
+    if refused is not None:
+        row["refused"] = refused
+    return _insert(db, "raw_pages", row)
 
 
 def _name_warc_record(db: Database, raw_page_id: int | None, page: Page, warc_record_id: str) -> None:

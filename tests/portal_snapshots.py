@@ -1,5 +1,7 @@
-"""Evolving copies of the saved Nghệ An portal, for the fault and soak tests: new articles, edits,
-removals and outages, each snapshot a replay set of its own built in a temporary directory."""
+"""Evolving copies of the saved Nghệ An portal, for the fault, soak and takedown tests: new articles,
+edits, removals (404, 410, an error page served with 200, a redirect off the article, another
+article in its place) and outages, each snapshot a replay set of its own built in a temporary
+directory."""
 
 from __future__ import annotations
 
@@ -104,6 +106,33 @@ class Snapshot:
             self._edit(page, lambda html: html.replace(f'href="{path}"', 'href="/vi-vn"'))
         entry = self._entry(url)
         entry.update(status=404, file="pages/loi/404.html")
+
+    def answer(self, url: str, status: int, file: str | None = None, **headers: str) -> None:
+        """`url` answers `status` with `file` (a path inside the set) as its body, or none."""
+        entry = self._entry(url)
+        entry["status"] = status
+        entry["headers"] = {"Content-Type": "text/html; charset=utf-8", **headers}
+        if file is None:
+            entry.pop("file", None)
+        else:
+            entry["file"] = file
+
+    def error_page_with_200(self, url: str, which: str = "404") -> None:
+        """The portal's error page ("Trang bạn tìm không tồn tại", "Server Error in '/' Application")
+        served with status 200 in place of the article: a soft 404."""
+        self.answer(url, 200, f"pages/loi/{which}.html")
+
+    def gone(self, url: str, status: int = 404) -> None:
+        """The article's URL answers 404 or 410 with the portal's error page, still linked."""
+        self.answer(url, status, "pages/loi/404.html")
+
+    def redirect(self, url: str, target: str, status: int = 302) -> None:
+        """The article's URL redirects (to the home page, a listing)."""
+        self.answer(url, status, None, Location=target)
+
+    def serve_instead(self, url: str, other_url: str) -> None:
+        """`url` serves the page of another article (`other_url`'s file, its own canonical link)."""
+        self.answer(url, 200, self._entry(other_url)["file"])
 
     def outage(self, *urls: str) -> None:
         """503 with a long Retry-After for `urls`, or for every page but robots.txt."""

@@ -80,20 +80,25 @@ def test_show_any_two_versions_as_json_by_a_tracking_url(archive_file: Path) -> 
 
 
 def test_show_unknown_article_is_one_clear_line(archive_file: Path) -> None:
+    # Could not run: exit code 2, as every command says a bad argument.
     code, output = run("show", "https://nghean.dcs.vn/khong-co", "--db", str(archive_file))
-    assert code == 1 and output.strip() == "Error: no article with id or URL https://nghean.dcs.vn/khong-co"
+    assert code == 2 and output.strip() == "Error: no article with id or URL https://nghean.dcs.vn/khong-co"
     code, output = run("show", "1", "--db", str(archive_file), "--diff", "1", "9")
-    assert code == 1 and "no version 9" in output
+    assert code == 2 and "no version 9" in output
 
 
-def test_export_jsonl_leaves_reposts_out_unless_asked(archive_file: Path) -> None:
+def test_export_jsonl_writes_every_article_reposts_included(archive_file: Path) -> None:
     code, output = run("export", "--db", str(archive_file))
     assert code == 0
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    assert [row["id"] for row in lines] == [2, 1]  # by publication date
+    # By publication date, the re-post too, saying which article it re-posts.
+    assert [row["id"] for row in lines] == [2, 1, 3]
+    assert lines[2]["near_duplicate_of"] == 2 and lines[0]["near_duplicate_of"] is None
     assert lines[1]["versions"] == 3 and lines[1]["text"] == V3
-    code, output = run("export", "--db", str(archive_file), "--include-near-duplicates")
-    assert sorted(json.loads(line)["id"] for line in output.splitlines() if line.startswith("{")) == [1, 2, 3]
+    assert all("removed" in row and row["removed"] is None for row in lines)
+    # The option that once let re-posts in is still accepted, and changes nothing.
+    code, again = run("export", "--db", str(archive_file), "--include-near-duplicates")
+    assert code == 0 and again == output
 
 
 def test_export_csv_with_filters(archive_file: Path) -> None:

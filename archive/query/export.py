@@ -17,7 +17,8 @@ from archive.query.filters import Filters, register_functions
 
 EXPORT_COLUMNS = (
     "id", "url", "site", "site_article_id", "title", "published", "author", "category", "summary", "source",
-    "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of", "versions",
+    "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of", "removed",
+    "removed_last_seen", "versions",
 )
 # Rows fetched from SQLite at a time: enough to keep the cursor cheap, few enough that
 # a million-article archive streams in the memory of a few hundred articles.
@@ -25,7 +26,8 @@ BATCH = 200
 
 
 def export_rows(db: Database, filters: Filters | None = None) -> Iterator[dict[str, Any]]:
-    """Every article the filters select, oldest publication first, as a dict per article."""
+    """Every article the filters select, oldest publication first, as a dict per article: re-posts
+    (`near_duplicate_of`) and articles gone from their portal (`removed`, when first seen gone) too."""
     where, params = (filters or Filters()).where()
     register_functions(db.conn)
     selected = ", ".join(f"articles.[{column}]" for column in EXPORT_COLUMNS if column != "versions")

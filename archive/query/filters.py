@@ -1,4 +1,4 @@
-"""Which articles a query is about: site, category, author, publication range, near duplicates.
+"""Which articles a query is about: site, category, author, publication range, removed from the portal.
 
 Data flow: the CLI builds Filters from its options; search() (archive/query/search.py) and
 export_rows() (archive/query/export.py) turn them into one SQL condition on `articles`.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,12 +33,11 @@ class Filters:
     # Inclusive bounds on the publication date: a year, a month or a day.
     since: str | None = None
     until: str | None = None
-    # Re-posts of an earlier article (articles.near_duplicate_of) are left out unless asked for.
-    include_near_duplicates: bool = False
-    # Only the re-posts: what other sections and portals took from an earlier article.
+    # Only the re-posts: what other sections and portals took from an earlier article. (Re-posts are
+    # otherwise selected like any article: search folds them under their original, never leaves
+    # them out.)
     only_near_duplicates: bool = False
-    # Only articles gone from their portal (articles.removed: when the archive first found one gone),
-    # on an archive that records takedowns (can_filter_removed()).
+    # Only articles gone from their portal (articles.removed: a takedown, archive/takedowns.py).
     removed: bool = False
 
     def where(self) -> tuple[str, dict[str, Any]]:
@@ -65,8 +65,6 @@ class Filters:
             clauses.append("articles.removed IS NOT NULL")
         if self.only_near_duplicates:
             clauses.append("articles.near_duplicate_of IS NOT NULL")
-        elif not self.include_near_duplicates:
-            clauses.append("articles.near_duplicate_of IS NULL")
         return (" AND ".join(clauses) or "1"), params
 
 
@@ -79,6 +77,12 @@ def can_filter_removed(db: Database) -> bool:
 def _date(value: str, name: str) -> str:
     if not _DATE.match(value):
         raise FilterError(f"--{name} takes a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    parts = [int(part) for part in value.split("-")]
+    try:
+        # "2026-13" and "2026-02-30" match the pattern and are no date: refused, not an empty answer.
+        date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError as error:
+        raise FilterError(f"--{name} {value}: no such date ({error})") from None
     return value
 
 

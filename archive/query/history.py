@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.takedowns import article_events
+
 _TOKEN = re.compile(r"\S+|\n\n")
 
 
@@ -35,7 +37,9 @@ def find_article(db: Database, ref: str | int) -> int:
 
 
 def article_history(db: Database, article_id: int) -> dict[str, Any]:
-    """The article's latest record, every URL it was seen under and every version, oldest first."""
+    """The article's latest record (with `removed`: when it was first seen gone from its portal, or
+    None), every URL it was seen under, every version and every event (takedowns, returns, pages
+    refused as not this article), oldest first."""
     article = next(db.query("SELECT * FROM articles WHERE id = ?", [article_id]), None)
     if article is None:
         raise NoSuchArticle(f"no article with id {article_id}")
@@ -50,6 +54,7 @@ def article_history(db: Database, article_id: int) -> dict[str, Any]:
         " text FROM article_versions WHERE article_id = ? ORDER BY version",
         [article_id],
     ))
+    article["events"] = article_events(db, article_id)
     return article
 
 

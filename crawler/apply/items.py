@@ -32,6 +32,9 @@ class CrawlError:
     status: int | None = None
     page_type: str = "article"
     headers: dict[str, str] = field(default_factory=dict)
+    # What was served, kept for audit when it stands in for an archived article (a soft 404, the
+    # redirect off the article); None for the other errors.
+    page: Page | None = None
 
 
 @dataclass

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
 from archive.crawlstate import touch_article
+from archive.db import ArchiveDamaged, is_damage
 from archive.sites import save_learning
+from archive.store import store_raw_page, utc_now
+from archive.takedowns import GONE_KINDS, article_of_url, mark_gone, mark_present
 from archive.transaction import WriteGroup, write_transaction
 from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, SiteLearned, Skipped
 from crawler.extract.record import ErrorKind
@@ -57,6 +60,7 @@ class Recorder:
     `Recorder(path, site, run_id)` opens that run and makes it the default of apply() and finish()."""
 
     def __init__(self, path: str, site: str | None = None, run_id: int | None = None) -> None:
+        self.path = path
         self.db = open_archive(path, cache_kb=WRITE_CACHE_KB)
         self.transaction = WriteGroup(self.db)
         self.runs: dict[int, RunTally] = {}
@@ -96,7 +100,9 @@ class Recorder:
             return
         try:
             self._apply(run, item)
-        except Exception:  # noqa: BLE001 - redone below, where the failing item is found and counted
+        except Exception as error:  # noqa: BLE001 - redone below, where the failing item is found and counted
+            if is_damage(error):
+                raise ArchiveDamaged.of(self.path, error) from None
             self._redo_isolated()
 
     def _redo_isolated(self) -> None:
@@ -113,7 +119,10 @@ class Recorder:
         try:
             with write_transaction(self.db):
                 self._apply(run, item)
-        except Exception:  # noqa: BLE001 - counted; the next item may well be written
+        except Exception as error:  # noqa: BLE001 - counted; the next item may well be written
+            if is_damage(error):
+                # SQLite found the file damaged: no later write can be trusted either.
+                raise ArchiveDamaged.of(self.path, error) from None
             url = getattr(item, "url", "") or getattr(getattr(item, "page", None), "url", "")
             if isinstance(item, FetchedArticle):
                 logger.exception("could not save %s", url)
@@ -129,19 +138,32 @@ class Recorder:
             # article archived whose URL still looks never fetched, or the reverse.
             url = item.url or item.page.url
             result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
-                                  site_article_id=item.site_article_id, warc_record_id=item.warc_record_id)
+                                  site_article_id=item.site_article_id, warc_record_id=item.warc_record_id,
+                                  requested_url=url)
+            if result.status == "refused":
+                logger.warning("error %s at %s: %s", ErrorKind.NOT_THIS_ARTICLE, url, result.reason)
+                record_fetch(self.db, url, site=site, kind="article", status=item.page.status,
+                             error=ErrorKind.NOT_THIS_ARTICLE, headers=item.page.headers)
+                run.group_errors[ErrorKind.NOT_THIS_ARTICLE] += 1
+                return
             record_fetch(self.db, url, site=site, kind="article", status=item.page.status,
                          headers=item.page.headers)
             run.group_counts[result.status] += 1
+            run.group_counts["returned"] += result.returned
         elif isinstance(item, CrawlError):
             if item.page_type != "link":
                 record_fetch(self.db, item.url, site=site, kind=item.page_type, status=item.status,
                              error=item.kind, headers=item.headers)
+            if item.page_type == "article" and item.kind in GONE_KINDS:
+                run.group_counts["removed"] += self._gone(item)
             run.group_errors[item.kind] += 1
         elif isinstance(item, NotModified):
             record_fetch(self.db, item.url, site=site, kind=item.page_type, status=304, headers=item.headers)
             if item.page_type == "article":
                 touch_article(self.db, item.url)
+                article_id = article_of_url(self.db, item.url)
+                if article_id is not None:
+                    run.group_counts["returned"] += mark_present(self.db, article_id, url=item.url, when=utc_now())
             run.group_counts["not_modified"] += 1
         elif isinstance(item, ListingRead):
             record_listing(self.db, item.url, site=site, status=item.status, queued=item.queued, kind=item.kind,
@@ -152,6 +174,23 @@ class Recorder:
             save_learning(self.db, site, item.home, item.shapes, item.cms)
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
+
+    def _gone(self, item: CrawlError) -> bool:
+        """An archived article's URL answered that it is gone: the article is marked removed, and
+        what was served instead (an error page, a redirect) kept for audit. Whether this started a
+        takedown."""
+        article_id = article_of_url(self.db, item.url)
+        if article_id is None:
+            return False  # never archived: nothing to mark
+        when = utc_now()
+        raw_page_id = None
+        # A redirect's empty body says nothing its event's detail ("to https://...") does not.
+        if item.page is not None and item.page.body.strip():
+            raw_page_id = store_raw_page(self.db, item.page, fetched_at=when, article_id=article_id,
+                                         refused=item.kind)
+        outcome = mark_gone(self.db, article_id, url=item.url, reason=item.kind, when=when, status=item.status,
+                            detail=item.message or None, raw_page_id=raw_page_id)
+        return outcome == "removed"
 
     def commit(self) -> None:
         self.transaction.commit()
@@ -179,6 +218,8 @@ class Recorder:
             "duplicates": run.counts["duplicate"] + run.counts["alias"],
             "aliases": run.counts["alias"],
             "not_modified": run.counts["not_modified"],
+            "removed": run.counts["removed"],
+            "returned": run.counts["returned"],
         }
         if reason != "finished":
             status = "interrupted"
@@ -192,3 +233,13 @@ class Recorder:
     def close(self) -> None:
         self.commit()
         self.db.close()
+
+    def abandon(self) -> None:
+        """Roll back what was not committed and close: the archive was found damaged, and nothing
+        more is written into it."""
+        try:
+            self.transaction.rollback()
+        except Exception as error:  # noqa: BLE001 - a damaged file may refuse even that
+            logger.error("rolling back in a damaged archive: %s", error)
+        finally:
+            self.db.close()

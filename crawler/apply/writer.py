@@ -42,6 +42,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from archive.db import ArchiveDamaged, is_damage
 from crawler import heap
 from crawler.apply.items import FetchedArticle
 from crawler.apply.recorder import Item, Recorder
@@ -66,6 +67,7 @@ _ITEM = "item"  # (run id, item)
 _ARTICLE = "article"  # a FetchedArticle's fields, its run last, its page's body in the frame after it
 _FINISH = "finish"  # (run id, the run's end): answered with (run id, status)
 _CLOSE = "close"  # nothing more: answered with (None, None), then the writer exits
+_DAMAGED = "damaged"  # the writer's answer when SQLite found the archive damaged: (_DAMAGED, why)
 _IOV_MAX = 64  # buffers per writev(): the header and body of 32 items
 
 
@@ -214,6 +216,7 @@ class ArchiveWriter:
         self.outbox = Outbox(channel, backlog_bytes, self.process.is_alive)
         self.default_run = run_id
         self.statuses: dict[int, str] = {}  # the runs the writer has finished, with their status
+        self.damaged: str | None = None  # why the writer stopped, when it found the archive damaged
         self.closed = False
 
     @property
@@ -247,10 +250,15 @@ class ArchiveWriter:
         self.outbox.close()
         deadline = time.monotonic() + timeout
         try:
-            while self.failed is None and self._replies.poll(max(0.0, deadline - time.monotonic())):
+            # A writer that stopped may have said why before it went (a damaged archive): read it
+            # even when the socket to it is broken.
+            while self._replies.poll(max(0.0, deadline - time.monotonic()) if self.failed is None else 0):
                 run, status = self._replies.recv()
                 if run is None:
                     break  # the writer is done
+                if run == _DAMAGED:
+                    self.damaged = status
+                    break
                 self.statuses[run] = status
         except EOFError:
             pass  # the writer is gone: what it finished is in self.statuses
@@ -264,6 +272,8 @@ class ArchiveWriter:
         status."""
         self.finish_run(reason=reason, pages=pages, errors=errors)
         statuses = self.close(timeout)
+        if self.damaged is not None:
+            raise ArchiveDamaged(self.damaged)
         if self.default_run not in statuses:
             raise WriterFailed(f"the archive writer did not finish the run ({self.failed or 'no answer'},"
                                f" exit code {self.exit_code})")
@@ -272,6 +282,21 @@ class ArchiveWriter:
     def _put(self, message: tuple[str, Any]) -> None:
         self.outbox.put(message)
         self._check()
+
+    def why_stopped(self) -> str | None:
+        """Why the writer stopped, when it said so (the archive damaged): read without waiting."""
+        if self.damaged is None and not self.closed:
+            try:
+                while self._replies.poll(0):
+                    run, status = self._replies.recv()
+                    if run == _DAMAGED:
+                        self.damaged = status
+                        break
+                    if run is not None:
+                        self.statuses[run] = status
+            except (EOFError, OSError):
+                pass
+        return self.damaged
 
     def _check(self) -> None:
         if self.failed is not None:
@@ -316,57 +341,76 @@ def _fetched_article(fields: tuple[Any, ...], body: bytes) -> FetchedArticle:
 def serve(path: str, site: str | None, run_id: int | None, reader: Connection, replies: Connection,
           log_level: str) -> None:
     """The writer process: apply every item from `reader` until the crawl says close (or dies).
-    `run_id` of `site`, when given, is open from the start."""
+    `run_id` of `site`, when given, is open from the start.
+
+    When SQLite finds the archive damaged, the writer rolls back what it had not committed, tells
+    the crawl why (the crawl stops and exits 2) and ends: nothing more is written into that file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
-    recorder = Recorder(path, site, run_id)
+    try:
+        recorder = Recorder(path, site, run_id)
+    except ArchiveDamaged as error:
+        replies.send((_DAMAGED, str(error)))
+        return
     heap.settle()
+    try:
+        _serve(recorder, reader, replies)
+    except Exception as error:
+        if not is_damage(error) and not isinstance(error, ArchiveDamaged):
+            recorder.close()
+            raise
+        damaged = error if isinstance(error, ArchiveDamaged) else ArchiveDamaged.of(path, error)
+        logger.warning("archive writer: %s", damaged)
+        recorder.abandon()
+        replies.send((_DAMAGED, str(damaged)))
+        return
+    recorder.close()
+
+
+def _serve(recorder: Recorder, reader: Connection, replies: Connection) -> None:
     group_started = 0.0
     items = commits = 0
     waited = 0.0  # seconds with nothing to write: the crawl is the slower side
-    try:
-        while True:
-            ready = reader.poll(0)
-            if recorder.pending and not ready:
-                # The crawl may be between two items: a short wait spares a commit.
-                started = time.monotonic()
-                ready = reader.poll(COMMIT_IDLE_SECONDS)
-                waited += time.monotonic() - started
-            if recorder.pending and (
-                not ready or recorder.pending >= COMMIT_EVERY or time.monotonic() - group_started >= COMMIT_SECONDS
-            ):
-                recorder.commit()
-                commits += 1
-            if not ready:
-                started = time.monotonic()
-                reader.poll(None)
-                waited += time.monotonic() - started
-            try:
-                kind, body = reader.recv()
-                if kind == _ARTICLE:
-                    run, body = body[-1], _fetched_article(body, reader.recv_bytes())
-                elif kind in (_ITEM, _FINISH, _OPEN):
-                    run, body = body
-            except EOFError:
-                return  # the crawl's process is gone: keep what was received, whole items only
-            if kind == _OPEN:
-                recorder.open_run(run, body)
-                continue
-            if kind == _FINISH:
-                replies.send((run, recorder.finish(run_id=run, **body)))
-                commits += 1
-                continue
-            if kind == _CLOSE:
-                recorder.commit()
-                logger.info("archive writer: %d items in %d commits, %.1f s CPU, %.1f s waiting for the crawl,"
-                            " peak memory %.0f MB", items, commits, time.process_time(), waited,
-                            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-                replies.send((None, None))
-                return
-            items += 1
-            if not recorder.pending:
-                group_started = time.monotonic()
-            recorder.apply(body, run)
-    finally:
-        recorder.close()
+    while True:
+        ready = reader.poll(0)
+        if recorder.pending and not ready:
+            # The crawl may be between two items: a short wait spares a commit.
+            started = time.monotonic()
+            ready = reader.poll(COMMIT_IDLE_SECONDS)
+            waited += time.monotonic() - started
+        if recorder.pending and (
+            not ready or recorder.pending >= COMMIT_EVERY or time.monotonic() - group_started >= COMMIT_SECONDS
+        ):
+            recorder.commit()
+            commits += 1
+        if not ready:
+            started = time.monotonic()
+            reader.poll(None)
+            waited += time.monotonic() - started
+        try:
+            kind, body = reader.recv()
+            if kind == _ARTICLE:
+                run, body = body[-1], _fetched_article(body, reader.recv_bytes())
+            elif kind in (_ITEM, _FINISH, _OPEN):
+                run, body = body
+        except EOFError:
+            return  # the crawl's process is gone: keep what was received, whole items only
+        if kind == _OPEN:
+            recorder.open_run(run, body)
+            continue
+        if kind == _FINISH:
+            replies.send((run, recorder.finish(run_id=run, **body)))
+            commits += 1
+            continue
+        if kind == _CLOSE:
+            recorder.commit()
+            logger.info("archive writer: %d items in %d commits, %.1f s CPU, %.1f s waiting for the crawl,"
+                        " peak memory %.0f MB", items, commits, time.process_time(), waited,
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            replies.send((None, None))
+            return
+        items += 1
+        if not recorder.pending:
+            group_started = time.monotonic()
+        recorder.apply(body, run)

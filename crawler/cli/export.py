@@ -25,8 +25,9 @@ def export(db: str, fmt: str, output: str | None, **options: Any) -> None:
     """Write every selected article (one JSON object a line, or CSV rows) to standard output or -o FILE.
 
     Rows stream from the archive as they are written: memory stays flat however large it is.
-    Re-posts of an earlier article are left out unless --include-near-duplicates. On a terminal,
-    standard error shows how many are written so far; elsewhere nothing is said there.
+    Every selected article is written, re-posts included (`near_duplicate_of` names the article
+    each re-posts); `removed` says when an article was first seen gone from its portal (or null).
+    On a terminal, standard error shows how many are written so far; elsewhere nothing is said there.
 
     --format warc writes the stored page of every version of the selected articles as WARC 1.1
     response records (its URL, fetch time, status, stored headers and body); --format wacz packages
@@ -39,6 +40,7 @@ def export(db: str, fmt: str, output: str | None, **options: Any) -> None:
     """
     from archive.query.filters import FilterError
 
+    options.pop("include_near_duplicates", None)
     filters = build_filters(options)
     try:
         filters.where()

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from crawler.cli import DEFAULT_DB, cli
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 from crawler.cli.output import CSV, JSON, emit, output_options
 from crawler.cli.query import open_readonly
 
@@ -36,8 +36,10 @@ def show(ref: str, db: str, versions: tuple[int, int] | None, fmt: str) -> None:
     author, lead and text, then its images, URLs, versions and re-posts.
 
     When it has two versions or more, a word-level diff follows: [-removed-] {+added+}.
-    --json prints the whole record (URLs, images, versions, re-posts, the diff); --csv the
-    article's fields and URLs as one row, with the same names.
+    --json prints the whole record (URLs, images, versions, re-posts, the diff, and "removed": when
+    it was first seen gone from its portal, or null; "events": its takedowns, returns and the pages
+    refused as not this article); --csv the article's fields and URLs as one row, with the same
+    names. An id or URL the archive does not know exits 2.
 
     Example: tinbai show https://nghean.dcs.vn/vi-vn/tin/x/1-2-34842 --db nghean.db --diff 1 2
     """
@@ -65,7 +67,7 @@ def show(ref: str, db: str, versions: tuple[int, int] | None, fmt: str) -> None:
                 versions = last_two_versions(history)
             diff = version_diff(archive, article_id, *versions) if versions is not None else None
         except NoSuchArticle as error:
-            raise click.ClickException(str(error)) from None
+            raise CouldNotRun(str(error)) from None
 
     if fmt == JSON:
         history["diff"] = None if diff is None else {
@@ -104,7 +106,8 @@ def article_text(history: dict[str, Any], related: dict[str, Any], versions: tup
              history["author"], f"Theo {history['source']}" if history["source"] else None]
     lines.append(" · ".join(value for value in about if value))
     if history.get("removed"):
-        lines.append(f"Taken down by the portal: found gone on {utc_time(history['removed'])}.")
+        lines.append(f"Taken down by the portal: found gone on {utc_time(history['removed'])}"
+                     f" (last seen gone {utc_time(history['removed_last_seen'])}).")
     if related["repost_of"]:
         original = related["repost_of"]
         lines.append(f"A re-post of article {original['id']}: {original['title']} ({original['site']}).")
@@ -128,6 +131,11 @@ def article_text(history: dict[str, Any], related: dict[str, Any], versions: tup
     if related["reposts"]:
         lines.append("re-posted as:")
         lines += [f"  {other['id']}  {other['title']} ({other['site']})" for other in related["reposts"]]
+    if history.get("events"):
+        lines.append("takedowns, returns, pages refused:")
+        for event in history["events"]:
+            lines.append(f"  {utc_time(event['at'])}  {event['event']}  {event['reason'] or ''}  {event['url']}"
+                         + (f"  ({event['detail']})" if event["detail"] else ""))
     lines.append("versions:")
     for version in history["versions"]:
         lines.append(

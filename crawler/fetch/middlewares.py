@@ -71,11 +71,24 @@ class UrlFingerprinter:
 
 
 class Refused(IgnoreRequest):
-    """A request or response the crawl will not follow; `kind` is what the run counts it as."""
+    """A request or response the crawl will not follow; `kind` is what the run counts it as, and
+    `response` what was answered, when it is worth keeping (a redirect off an article)."""
 
-    def __init__(self, kind: ErrorKind, message: str) -> None:
+    def __init__(self, kind: ErrorKind, message: str, response: Response | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.response = response
+
+
+def leaves_the_article(crawler: Crawler, request: Request, target: str) -> bool:
+    """Does a redirect of an article request lead off the article: to the home page, a listing,
+    an error page ("/Error.aspx?aspxerrorpath=...")? That is how portals answer for an article
+    they took down (a soft 404). A redirect to an article URL (a renamed slug, https) is followed."""
+    if request.meta.get("page_type") != "article":
+        return False
+    profile = getattr(crawler.spider, "profile", None)
+    is_article = getattr(profile, "is_article", None)
+    return is_article is not None and not is_article(target)
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
@@ -191,6 +204,8 @@ class CheapMetaRefreshMiddleware(MetaRefreshMiddleware):
             profile = getattr(self.crawler.spider, "profile", None)
             if profile is not None and not profile.owns(result.url):
                 raise Refused(ErrorKind.OFFSITE_REDIRECT, f"{request.url} refreshes off the portal, to {result.url}")
+            if leaves_the_article(self.crawler, request, result.url):
+                raise Refused(ErrorKind.SOFT_404, f"refreshes off the article, to {result.url}", response)
         return result
 
 
@@ -234,8 +249,8 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
 class RedirectGuardMiddleware:
-    """Before RedirectMiddleware follows a redirect: refuse one to another site, or back to a URL
-    already in the chain.
+    """Before RedirectMiddleware follows a redirect: refuse one to another site, one that takes an
+    article request off the article (a soft 404), or one back to a URL already in the chain.
 
     Without it a redirect to another site is dropped silently by OffsiteMiddleware, and a loop
     (A -> B -> A) silently by the duplicate filter: neither would be counted.
@@ -262,6 +277,10 @@ class RedirectGuardMiddleware:
         profile = getattr(self.crawler.spider, "profile", None)
         if profile is not None and not profile.owns(target):
             raise Refused(ErrorKind.OFFSITE_REDIRECT, f"{request.url} redirects off the portal, to {target}")
+        # Not followed: the home page or a listing would be fetched (or dropped by the duplicate
+        # filter, having been fetched already) in the article's place.
+        if leaves_the_article(self.crawler, request, target):
+            raise Refused(ErrorKind.SOFT_404, f"redirected off the article, to {target}", response)
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if _without_fragment(target) in {_without_fragment(url) for url in chain}:
             raise Refused(ErrorKind.REDIRECT_LOOP, f"redirect loop: {' -> '.join([*chain, target])}")

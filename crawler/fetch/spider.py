@@ -181,7 +181,9 @@ class PortalSpider(scrapy.Spider):
         try:
             article = extract(page, self.profile.page_class)
         except NotAnArticle as error:
-            yield CrawlError(url, error.kind, str(error), status=response.status, headers=page.headers)
+            # An error page served in an article's place is kept for audit when the article is archived.
+            kept = page if error.kind is ErrorKind.SOFT_404 else None
+            yield CrawlError(url, error.kind, str(error), status=response.status, headers=page.headers, page=kept)
             return
         except Exception as error:  # noqa: BLE001 - one hostile page must not stop the run
             self.logger.exception("extraction failed on %s", url)
@@ -210,8 +212,12 @@ class PortalSpider(scrapy.Spider):
             # The crawl's own policy, not a fault.
             self.logger.info("skipped %s: %s", request.url, failure.value)
             yield Skipped(url, kind, page_type=page_type)
-        else:
-            yield CrawlError(url, kind, str(failure.value)[:300], page_type=page_type)
+            return
+        # What was answered instead of the article (a redirect to the home page), kept for audit.
+        answered = getattr(failure.value, "response", None)
+        page = page_from(answered) if answered is not None else None
+        yield CrawlError(url, kind, str(failure.value)[:300], page_type=page_type,
+                         status=page.status if page is not None else None, page=page)
 
 
 class SiteSpiderLoader:
