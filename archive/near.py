@@ -8,10 +8,21 @@ each shingle, see signature()) estimates that overlap (Jaccard similarity); LSH 
 `article_lsh` (and `article_lsh_recent`, where they are staged: store_signature) find the
 candidates without comparing against every article. The re-post is kept,
 with `near_duplicate_of` pointing at the earliest article.
+
+Shingles alone cannot tell a re-post from another report written on the same template: the
+district reports of one campaign share most of their paragraphs ("Thực hiện Kế hoạch số 15-KH/TU
+của Ban Thường vụ Tỉnh ủy, ...") and differ only in what they report, the district, the people,
+the dates and the figures. So a candidate over the MinHash threshold is a re-post only when the
+words that differ between the two texts are not specifics filled in two ways (differ_in_specifics):
+a re-post may add a sentence, a source or a name of its own, or leave a paragraph out, but a report
+that says "Kỳ Sơn", "Lô Văn Hùng", "12/3" and "45" where the other says "Thanh Chương", "Nguyễn Văn
+An", "14/3" and "52" is another report.
+bench/near.py measures both sides: precision on templated reports, recall on re-posts.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from functools import cache, lru_cache
@@ -170,6 +181,100 @@ def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str
     return original
 
 
+# --- what a text reports: names, places, dates, figures ---------------------------------------------
+
+# Numbers, words, line breaks and punctuation (which ends a name: "Lô Văn Hùng, Bí thư"). A number
+# keeps its inner separators ("12/3/2026", "1.200", "4,5"), which _words() then drops for
+# thousands and decimals.
+_TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|\w+|\n|[^\w\s]")
+_SENTENCE_END = frozenset(".!?…:;\n")
+# The longest difference, in words on either side, read as one slot of a template filled in two
+# ways ("Kỳ Sơn" / "Thanh Chương", "12/3" / "14/3", "Lô Văn Hùng" / "Nguyễn Văn An"). A longer one
+# is a passage added, left out or rewritten: what a re-post does.
+SLOT_WORDS = 8
+
+
+def _words(text: str) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """The text's words, and its specifics as (first word, past the last word, the specific): its
+    numbers (dates, figures, document numbers) and its names (runs of capitalised words: "Kỳ Sơn",
+    "Nguyễn Văn An"). A single capitalised word that starts a sentence ("Sáng", "Phát") is an
+    ordinary word, not a name."""
+    words: list[str] = []
+    items: list[tuple[int, int, str]] = []
+    run_start: int | None = None
+    sentence_start = True
+    run_at_start = False
+
+    def close_run() -> None:
+        nonlocal run_start
+        if run_start is not None and not (len(words) - run_start == 1 and run_at_start):
+            items.append((run_start, len(words), " ".join(words[run_start:])))
+        run_start = None
+
+    for token in _TOKEN.findall(text):
+        if token in _SENTENCE_END:
+            close_run()
+            sentence_start = True
+            continue
+        if not token[0].isalnum():
+            close_run()  # a comma, a bracket, a quote: not the start of a sentence
+            continue
+        if token[0].isdigit():
+            close_run()
+            # "1.200" and "1200", "4,5" and "4.5" are the same figure; a date keeps its slashes.
+            number = re.sub(r"(?<=\d)[.,](?=\d)", "", token).replace("-", "/")
+            items.append((len(words), len(words) + 1, number))
+            words.append(number)
+        elif token[0].isupper():
+            if run_start is None:
+                run_start, run_at_start = len(words), sentence_start
+            words.append(token)
+        else:
+            close_run()
+            words.append(token)
+        sentence_start = False
+    close_run()
+    return words, items
+
+
+def specifics(text: str) -> frozenset[str]:
+    """What `text` reports in particular: its names, places, dates and figures."""
+    return frozenset(item for _, _, item in _words(text)[1])
+
+
+def _reported_in(item: str, text: str, items: frozenset[str]) -> bool:
+    if item in items:
+        return True
+    if item[0].isdigit() and item.count("/") == 2 and item.rsplit("/", 1)[0] in items:
+        return True  # "19/9/2026" where the other text says "19/9": the same date, its year written out
+    # Inside a longer name or a longer date of the other text: "Kỳ Sơn" in "Huyện Kỳ Sơn",
+    # "19/9" in "19/9/2026".
+    return re.search(rf"(?<![\w/.,]){re.escape(item)}(?![\w])", text) is not None
+
+
+def differ_in_specifics(first: str, second: str) -> bool:
+    """Do the two texts report different things? Their words are compared in order: where a short
+    stretch of one stands where the other has another (a slot of a template filled in two ways),
+    and each holds a name, a place, a date or a figure the other text does not report anywhere,
+    they are two reports, however much boilerplate they share. A re-post that adds a sentence or a
+    source, leaves out a paragraph, writes a date out in full, still reports what the original does."""
+    first_words, first_items = _words(first)
+    second_words, second_items = _words(second)
+    first_set = frozenset(item for _, _, item in first_items)
+    second_set = frozenset(item for _, _, item in second_items)
+    matcher = difflib.SequenceMatcher(a=first_words, b=second_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
+            continue
+        ours = [item for start, end, item in first_items if start < i2 and end > i1]
+        theirs = [item for start, end, item in second_items if start < j2 and end > j1]
+        if any(not _reported_in(item, second, second_set) for item in ours) and any(
+            not _reported_in(item, first, first_set) for item in theirs
+        ):
+            return True
+    return False
+
+
 def find_original(
     db: Database, text: str, *, folded: str | None = None, before: int | None = None
 ) -> tuple[int | None, np.ndarray | None]:
@@ -184,7 +289,8 @@ def find_original(
     hashvalues = signature(text, folded=folded)
     if hashvalues is None:
         return None, None
-    return _earliest_match(db, _NEWEST if before is None else before, hashvalues, _buckets(hashvalues)), hashvalues
+    match = _earliest_match(db, _NEWEST if before is None else before, hashvalues, _buckets(hashvalues), text)
+    return match, hashvalues
 
 
 def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None) -> None:
@@ -245,16 +351,16 @@ def drain_band(db: Database, band: int) -> None:
 
 
 def _earliest_match(
-    db: Database, article_id: int, hashvalues: np.ndarray, buckets: list[tuple[int, int]]
+    db: Database, article_id: int, hashvalues: np.ndarray, buckets: list[tuple[int, int]], text: str
 ) -> int | None:
     """The earliest article older than `article_id` sharing a band bucket whose signature is
-    within THRESHOLD, followed to the article it re-posts; None when there is none.
+    within THRESHOLD and whose text reports nothing `text` does not (differ_in_specifics), followed
+    to the article it re-posts when that one reports the same too; None when there is none.
 
     One query gathers the candidates of every band (a formulaic corpus gives hundreds at
     100,000 articles: one SELECT each made a save 30 times slower there), keeps those sharing
     enough bands to be within THRESHOLD at all (MIN_SHARED_BANDS) with their signatures, and
-    numpy compares them at once. Only the match's articles row is read: near_duplicate_of comes
-    after the text in the row, so reading it means reading the text.
+    numpy compares them at once. Only the texts of the candidates within THRESHOLD are read.
     """
     import numpy as np
 
@@ -266,9 +372,16 @@ def _earliest_match(
     similar = (signatures == hashvalues).sum(axis=1) / NUM_PERM >= THRESHOLD
     for match in np.flatnonzero(similar):
         candidate = rows[match][0]
-        row = db.conn.execute("SELECT near_duplicate_of FROM articles WHERE id = ?", [candidate]).fetchone()
-        if row is not None:
-            return int(row[0] or candidate)
+        row = db.conn.execute("SELECT text, near_duplicate_of FROM articles WHERE id = ?", [candidate]).fetchone()
+        if row is None or differ_in_specifics(text, row[0]):
+            continue
+        original = row[1]
+        if original is not None:
+            # The article the candidate re-posts, if this text reports the same as that one too.
+            first = db.conn.execute("SELECT text FROM articles WHERE id = ?", [original]).fetchone()
+            if first is not None and not differ_in_specifics(text, first[0]):
+                return int(original)
+        return int(candidate)
     return None
 
 

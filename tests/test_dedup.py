@@ -128,13 +128,20 @@ def test_a_repost_with_small_edits_is_linked_and_kept(db: sqlite_utils.Database)
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
 
 
-def test_reposts_are_left_out_of_default_search_unless_asked(db: sqlite_utils.Database) -> None:
+def test_a_repost_is_shown_under_its_original_and_never_hidden(db: sqlite_utils.Database) -> None:
     original = save_article(db, article_from_gold("34871"))
     repost = save_article(db, repost_of("34871"))
     title_words = "cho y kien du thao bao cao"
-    assert [r["id"] for r in search(db, title_words)] == [original.article_id]
-    found = search(db, title_words, filters=Filters(include_near_duplicates=True))
-    assert sorted(r["id"] for r in found) == [original.article_id, repost.article_id]
+    [found] = search(db, title_words)
+    assert found["id"] == original.article_id
+    assert [similar["id"] for similar in found["similar"]] == [repost.article_id]
+    unfolded = search(db, title_words, fold_reposts=False)
+    assert sorted(r["id"] for r in unfolded) == [original.article_id, repost.article_id]
+    # Words only the re-post has: it is found, as itself.
+    [alone] = search(db, "day la noi dung duoc nhan manh")
+    assert alone["id"] == repost.article_id and alone["near_duplicate_of"] == original.article_id
+    # A filter only the re-post passes: found too.
+    assert [r["id"] for r in search(db, title_words, filters=Filters(site="dienchau"))] == [repost.article_id]
 
 
 def test_different_articles_of_the_same_kind_are_not_linked(db: sqlite_utils.Database) -> None:

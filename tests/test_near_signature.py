@@ -124,8 +124,12 @@ def test_similarity_estimates_the_jaccard_similarity_of_shingles() -> None:
 # --- the earliest match ------------------------------------------------------------------
 
 
-def one_select_per_candidate(db: sqlite_utils.Database, article_id: int, hashvalues: np.ndarray) -> int | None:
-    """The first implementation of the match: every band's candidates, then one SELECT each."""
+def one_select_per_candidate(
+    db: sqlite_utils.Database, article_id: int, hashvalues: np.ndarray, text: str
+) -> int | None:
+    """The first implementation of the match: every band's candidates, then one SELECT each; a
+    candidate within the threshold that reports other specifics than `text` is passed over, and
+    its original is taken only when it reports the same as `text` too."""
     candidates: set[int] = set()
     for band, bucket in near._buckets(hashvalues):
         rows = db.execute(
@@ -136,12 +140,19 @@ def one_select_per_candidate(db: sqlite_utils.Database, article_id: int, hashval
         candidates.update(row[0] for row in rows)
     for candidate in sorted(candidates):
         row = db.execute(
-            "SELECT article_minhash.signature, articles.near_duplicate_of FROM article_minhash"
+            "SELECT article_minhash.signature, articles.near_duplicate_of, articles.text FROM article_minhash"
             " JOIN articles ON articles.id = article_minhash.article_id WHERE article_id = ?",
             [candidate],
         ).fetchone()
-        if row is not None and near.similarity(hashvalues, np.frombuffer(row[0], dtype="<u4")) >= near.THRESHOLD:
-            return int(row[1] or candidate)
+        if row is None or near.similarity(hashvalues, np.frombuffer(row[0], dtype="<u4")) < near.THRESHOLD:
+            continue
+        if near.differ_in_specifics(text, row[2]):
+            continue
+        if row[1] is not None:
+            original = db.execute("SELECT text FROM articles WHERE id = ?", [row[1]]).fetchone()[0]
+            if not near.differ_in_specifics(text, original):
+                return int(row[1])
+        return int(candidate)
     return None
 
 
@@ -180,7 +191,7 @@ def test_earliest_match_answers_as_one_select_per_candidate(
             db.execute("DELETE FROM article_minhash WHERE article_id = ?", [previous])
         hashvalues = near.signature(text)
         next_id = (db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0) + 1
-        expected = one_select_per_candidate(db, next_id, hashvalues)
+        expected = one_select_per_candidate(db, next_id, hashvalues, text)
         result = save_article(db, article)
         if result.status != "new":
             continue
@@ -194,7 +205,7 @@ def test_earliest_match_answers_as_one_select_per_candidate(
 
 def test_earliest_match_without_candidates_is_none(db: sqlite_utils.Database) -> None:
     hashvalues = near.signature(random_text(random.Random(3), 100))
-    assert near._earliest_match(db, 1, hashvalues, near._buckets(hashvalues)) is None
+    assert near._earliest_match(db, 1, hashvalues, near._buckets(hashvalues), "t") is None
 
 
 def test_buckets_are_the_first_implementations() -> None:
@@ -239,7 +250,7 @@ def test_a_candidate_sharing_the_fewest_possible_bands_is_still_compared(
     near.store_signature(db, 1, other)
     near.store_signature(db, 2, old)
     assert near.similarity(new, old) == equal / near.NUM_PERM
-    assert near._earliest_match(db, 3, new, near._buckets(new)) == (2 if linked else None)
+    assert near._earliest_match(db, 3, new, near._buckets(new), "t") == (2 if linked else None)
 
 
 # --- staged buckets ------------------------------------------------------------------------
@@ -285,14 +296,14 @@ def test_buckets_are_staged_then_drained_one_band_at_a_time(
     assert sorted(both, key=lambda row: (row[2], row[0], row[1])) == expected()
     # A signature is found as a candidate whichever table its bands are in.
     for number, values in signatures.items():
-        assert near._earliest_match(db, 100, values, near._buckets(values)) == number
+        assert near._earliest_match(db, 100, values, near._buckets(values), "t") == number
 
     for band in range(near.BANDS):
         near.drain_band(db, band)
     assert lsh_rows(db, "article_lsh_recent") == []
     assert lsh_rows(db, "article_lsh") == expected()
     for number, values in signatures.items():
-        assert near._earliest_match(db, 100, values, near._buckets(values)) == number
+        assert near._earliest_match(db, 100, values, near._buckets(values), "t") == number
 
 
 def test_buckets_left_without_their_signature_do_not_fail_a_save(db: sqlite_utils.Database) -> None:
@@ -307,4 +318,4 @@ def test_buckets_left_without_their_signature_do_not_fail_a_save(db: sqlite_util
     near.store_signature(db, 1, values)
     db.execute("DELETE FROM article_minhash WHERE article_id = 1")
     near.store_signature(db, 1, values)
-    assert near._earliest_match(db, 2, values, near._buckets(values)) == 1
+    assert near._earliest_match(db, 2, values, near._buckets(values), "t") == 1

@@ -1,6 +1,7 @@
 """The bounded ranking plan: every match ranked by bm25 up to CANDIDATES matches (or as many
-as asked for), the newest CANDIDATES ranked by tiers beyond; filters and re-posts applied
-before the bound; the browser UI's query ranks as the CLI does."""
+as asked for), the newest CANDIDATES ranked by tiers beyond; filters applied before the bound;
+re-posts folded under an original that is among the results, never left out; the browser UI's
+query ranks as the CLI does."""
 
 from __future__ import annotations
 
@@ -94,14 +95,39 @@ def test_filters_apply_before_the_bound(
     assert ids(search(db, "dang uy", limit=1, filters=Filters(until="2023"))) == [3]
 
 
-def test_reposts_are_left_out_before_the_bound(db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+def test_a_repost_is_folded_under_its_original_only_when_the_original_is_a_result(
+    db: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db.execute("UPDATE articles SET near_duplicate_of = 1 WHERE id IN (5, 6)")
-    assert ids(search(db, "dang uy", limit=2)) == [3, 4]
-    assert ids(search(db, "dang uy", limit=2, filters=Filters(include_near_duplicates=True))) == [6, 5]
-    # Also where the older matches are checked against the articles that pass the filters.
-    monkeypatch.setattr(SEARCH_MODULE, "SCAN_FACTOR", 1)
-    assert ids(search(db, "dang uy", limit=2, site="nghean")) == [3, 4]
+    # Every match ranked (1, 6, 3, 5, 4, 2): 6 and 5 under 1, which matches too.
+    results = search(db, "dang uy")
+    assert ids(results) == [1, 3, 4, 2]
+    assert [similar["id"] for similar in results[0]["similar"]] == [6, 5]
+    assert results[0]["similar"][0]["url"] == "https://nghean.dcs.vn/tin/6.html"
+    assert ids(search(db, "dang uy", fold_reposts=False)) == [1, 6, 3, 5, 4, 2]
+    # The original beyond the newest CANDIDATES: the re-posts stand as themselves, never hidden.
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 2)
+    results = search(db, "dang uy", limit=2)
+    assert ids(results) == [6, 5]
+    assert all(result["similar"] == [] and result["near_duplicate_of"] == 1 for result in results)
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 1000)
+    # A filter the original does not pass (published 2023): the re-posts are not hidden behind it.
+    assert ids(search(db, "dang uy", filters=Filters(since="2024"))) == [6, 5, 4]
+    # Nor a query the original does not match ("khoi" is only in 6).
+    assert ids(search(db, "dang uy khoi")) == [6]
+
+
+def test_a_folded_group_takes_the_place_of_its_best_ranked_member(db: sqlite_utils.Database) -> None:
+    # 6 ranks second, its original 2 last: the original is shown second, with 6 under it.
+    db.execute("UPDATE articles SET near_duplicate_of = 2 WHERE id = 6")
+    results = search(db, "dang uy")
+    assert ids(results) == [1, 2, 3, 5, 4]
+    assert [similar["id"] for similar in results[1]["similar"]] == [6]
+    # A re-post of a re-post: folded under the article it re-posts only when that one is shown itself.
+    db.execute("UPDATE articles SET near_duplicate_of = 6 WHERE id = 3")
+    results = search(db, "dang uy")
+    assert ids(results) == [1, 2, 3, 5, 4]
+    assert results[2]["near_duplicate_of"] == 6 and results[2]["similar"] == []
 
 
 def test_snippets_of_the_bounded_plan_come_from_the_returned_rows(
