@@ -6,7 +6,10 @@ Database to save_article(), start_run(), search(), stats().
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
+import weakref
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -35,6 +38,48 @@ class ArchiveError(ValueError):
     """The archive cannot be opened; the message is one line meant for the user."""
 
 
+# SQLite's primary result codes (the low byte of an extended code) that mean the file is damaged
+# or is not a database at all.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_SQLITE_READONLY = 8
+_SQLITE_CANTOPEN = 14
+
+
+class ArchiveDamaged(ArchiveError):
+    """SQLite found the archive file damaged (malformed pages, a truncated file): nothing more can be
+    read or written safely. The message names the file and says what to do."""
+
+    @classmethod
+    def of(cls, path: str | Path, error: BaseException) -> ArchiveDamaged:
+        return cls(f"archive {path} is damaged ({error}); `tinbai check --db {path}` says where, "
+                   "and a backup restores it (README, Scheduled runs)")
+
+
+def is_damage(error: BaseException) -> bool:
+    """Is `error` SQLite saying the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB, in any of their
+    extended forms: a malformed page, an FTS5 index that does not decode, a file cut short)?"""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return True
+    message = str(error)
+    return "malformed" in message or "not a database" in message or "corrupt" in message
+
+
+def describe_error(path: str | Path, error: sqlite3.Error) -> str:
+    """One line for the user about an SQLite error met while using the archive at `path`."""
+    if is_damage(error):
+        return str(ArchiveDamaged.of(path, error))
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return f"archive {path} is locked by another process ({message})"
+    if "readonly" in message or "read-only" in message:
+        return f"archive {path} cannot be written ({message})"
+    return f"cannot use archive {path}: {message}"
+
+
 def open_archive(
     path: str | Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS, cache_kb: int | None = None,
 ) -> Database:
@@ -60,17 +105,20 @@ def open_archive(
         raise ArchiveError(f"archive path is a directory, not a file: {file}")
     try:
         if readonly:
-            conn = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+            conn = _connect_readonly(file, timeout)
         else:
             conn = sqlite3.connect(str(file), timeout=timeout)
+            # sqlite3.connect() does not read the file: the first query is what fails on a file
+            # that is not a database, or one locked by another writer.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
-        raise ArchiveError(_describe(file, exc, timeout)) from None
+        raise _error(file, exc, timeout) from None
 
     db = Database(conn)
+    if readonly and getattr(conn, "tinbai_copy", None):
+        # The private copy a read-only open had to make goes when the connection does.
+        weakref.finalize(db, shutil.rmtree, conn.tinbai_copy, ignore_errors=True)  # type: ignore[attr-defined]
     try:
-        # sqlite3.connect() does not read the file: the first query is what fails
-        # on a file that is not a database, or one locked by another writer.
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         db.execute("PRAGMA foreign_keys = ON")
         if readonly:
             pending = pending_migrations(db)
@@ -89,11 +137,67 @@ def open_archive(
             db.execute(f"PRAGMA cache_size = -{int(cache_kb)}")
     except sqlite3.Error as exc:
         db.close()
-        raise ArchiveError(_describe(file, exc, timeout)) from None
+        raise _error(file, exc, timeout) from None
     except ArchiveError:
         db.close()
         raise
     return db
+
+
+# How a reader opens an archive it must not (or cannot) write: "read-only" (SQLite's mode=ro: sees
+# a running crawl's commits), "immutable" (SQLite's immutable=1: the file on read-only storage, or
+# that this user cannot write, with no write-ahead log to read), "copy" (the file and its
+# write-ahead log copied into a private temporary directory first: the log holds commits not yet
+# in the file, and a read-only open that cannot create the log's index (-shm) cannot read it).
+class ReadOnlyConnection(sqlite3.Connection):
+    tinbai_how: str = "read-only"
+    tinbai_copy: str | None = None
+
+
+def readonly_uri(file: Path) -> tuple[str, str, str | None]:
+    """(SQLite URI, how, private copy directory or None) to read the archive `file` without writing.
+
+    SQLite's mode=ro first: it needs the write-ahead log's index (the -shm file) to exist and be
+    writable, or to be creatable next to the archive, when the archive is in WAL mode. On read-only
+    storage or in a directory this user cannot write it fails ("unable to open database file",
+    "attempt to write a readonly database"): then immutable=1 when there is no write-ahead log with
+    content (the archive file alone holds every commit), else a private copy of the file and its log.
+    """
+    resolved = file.resolve()
+    uri = resolved.as_uri()
+    try:
+        probe = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            probe.close()
+        return f"{uri}?mode=ro", "read-only", None
+    except sqlite3.Error as error:
+        code = getattr(error, "sqlite_errorcode", 0) or 0
+        if code & 0xFF not in (_SQLITE_READONLY, _SQLITE_CANTOPEN):
+            raise
+    wal = resolved.with_name(resolved.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return f"{uri}?immutable=1", "immutable", None
+    directory = tempfile.mkdtemp(prefix="tinbai-readonly-")
+    copy = Path(directory) / resolved.name
+    shutil.copyfile(resolved, copy)
+    shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+    return f"{copy.as_uri()}?mode=ro", "copy", directory
+
+
+def _connect_readonly(file: Path, timeout: float) -> sqlite3.Connection:
+    uri, how, copy = readonly_uri(file)
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, factory=ReadOnlyConnection)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        if copy is not None:
+            shutil.rmtree(copy, ignore_errors=True)
+        raise
+    conn.tinbai_how = how
+    conn.tinbai_copy = copy
+    return conn
 
 
 def check_writable(db: Database) -> None:
@@ -109,10 +213,17 @@ def check_writable(db: Database) -> None:
         raise ArchiveError(f"cannot write to the archive: {error}") from None
 
 
+def _error(file: Path, exc: sqlite3.Error, timeout: float) -> ArchiveError:
+    kind = ArchiveDamaged if is_damage(exc) else ArchiveError
+    return kind(_describe(file, exc, timeout))
+
+
 def _describe(file: Path, exc: sqlite3.Error, timeout: float) -> str:
     message = str(exc)
     if "not a database" in message:
         return f"{file} is not a SQLite database"
+    if is_damage(exc):
+        return str(ArchiveDamaged.of(file, exc))
     if "locked" in message or "busy" in message:
         return f"archive {file} is locked by another process (gave up after {timeout:g}s)"
     return f"cannot open archive {file}: {message}"

@@ -93,3 +93,9 @@ class WriteGroup:
         if self.db.conn.in_transaction:
             self.db.conn.execute("COMMIT")
         without_savepoints(self.db, False)
+
+    def rollback(self) -> None:
+        """Give up what the group wrote (the archive was found damaged: nothing more goes into it)."""
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("ROLLBACK")
+        without_savepoints(self.db, False)

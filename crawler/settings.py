@@ -2,8 +2,10 @@
 (TINBAI_REPLAY) drops the delays, see crawler.fetch.replay.ReplayAddon."""
 
 BOT_NAME = "tinbai"
-# `scrapy list` and `scrapy crawl KEY`: one spider per site profile (crawler/fetch/spider.py).
+# `scrapy list` and `scrapy crawl KEY`: one spider per site profile (crawler/fetch/spider.py), and
+# `scrapy crawl` exiting 0, 1 or 2 as `tinbai crawl` does (crawler/fetch/commands/crawl.py).
 SPIDER_LOADER_CLASS = "crawler.fetch.spider.SiteSpiderLoader"
+COMMANDS_MODULE = "crawler.fetch.commands"
 
 # Where the archive lives, where a replay set is read from, where a live crawl is recorded to.
 TINBAI_DB = "tinbai.db"

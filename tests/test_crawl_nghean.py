@@ -139,12 +139,27 @@ def test_scrapy_list_and_crawl_use_the_same_spider(tmp_path: Path) -> None:
     listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], capture_output=True, text=True, cwd=root)
     assert listed.stdout.split() == ["nghean"]
     db = tmp_path / "scrapy.db"
-    subprocess.run(
+    crawled = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "nghean", "-s", f"TINBAI_REPLAY={NGHEAN}", "-s", f"TINBAI_DB={db}",
-         "-s", "LOG_LEVEL=ERROR"],
-        capture_output=True, text=True, cwd=root, timeout=120, check=True,
+         "-s", "LOG_LEVEL=CRITICAL"],
+        capture_output=True, text=True, cwd=root, timeout=120,
     )
+    # As `tinbai crawl`: finished with errors (the saved portal's 404 and 500), said in one line.
+    assert crawled.returncode == 1, crawled.stderr
+    assert crawled.stderr.strip().splitlines() == [
+        f"the crawl of nghean finished with status errors: `tinbai runs --db {db}` says what it met"
+    ]
     assert sqlite_utils.Database(db)["articles"].count == 16
+    # A setting Scrapy cannot read: could not run, one line, exit 2.
+    bad = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "nghean", "-s", f"TINBAI_REPLAY={NGHEAN}", "-s", f"TINBAI_DB={db}",
+         "-s", "LOG_LEVEL=CRITICAL", "-s", "DOWNLOAD_DELAY=soon"],
+        capture_output=True, text=True, cwd=root, timeout=120,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().splitlines() == [
+        "Error: could not start the crawl of nghean: ValueError: could not convert string to float: 'soon'"
+    ]
 
 
 def test_extract_prints_one_record(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli import DEFAULT_DB, CouldNotRun, cli
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli, using_archive
 
 if TYPE_CHECKING:
     from crawler.progress import Progress
@@ -58,6 +58,7 @@ def crawl(
     from crawler import sites as registry
     from crawler.cli.sites import known_portals
 
+    using_archive(db)
     if not sites and not all_sites:
         raise CouldNotRun("name a site to crawl (a key or a home page URL) or use --all; see tinbai sites")
     if replay:
@@ -124,18 +125,28 @@ def crawl(
         # handler): every response and item then made a log record that nothing printed.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
         from crawler.fetch.discover import DiscoveringSpider
+        from crawler.fetch.pipeline import could_not_run, keep_failure
         from crawler.fetch.spider import PortalSpider
 
         # One crawler per portal, all in this process: each host has its own download slot (one
         # request at a time, its delay, AutoThrottle, robots.txt), and one archive writer takes
         # every portal's items (crawler/fetch/pipeline.py).
-        for profile in profiles.values():
-            spider = DiscoveringSpider if profile.discovers else PortalSpider
-            process.crawl(spider, profile=profile, start=list(start) or None)
+        runs: list[tuple[str, Any, list[BaseException]]] = []
+        for key, profile in profiles.items():
+            crawler = process.create_crawler(DiscoveringSpider if profile.discovers else PortalSpider)
+            failed: list[BaseException] = []
+            # A crawl that cannot start (a bad -s value, an archive it cannot read) fails its
+            # deferred: kept here and said in one line, instead of Twisted's "Unhandled error".
+            keep_failure(process.crawl(crawler, profile=profile, start=list(start) or None), failed)
+            runs.append((key, crawler, failed))
         process.start()
     finally:
         lock.release()
 
+    problems = [why for key, crawler, failed in runs
+                if (why := could_not_run(crawler, db, failed[0] if failed else None, site=key))]
+    if problems:
+        raise CouldNotRun("; ".join(dict.fromkeys(problems)))
     summaries = _runs_since(db, before, list(profiles))
     if progress is not None:
         _final_progress(progress, summaries)

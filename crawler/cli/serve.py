@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 
-from crawler.cli import DEFAULT_DB, cli
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli
 from crawler.cli.query import open_readonly
 
 
@@ -20,7 +22,8 @@ def serve(db: str, host: str, port: int) -> None:
     URL it was seen under, its versions (a word diff of any two) and its re-posts.
     /<archive>/portal/<site>: articles per month, runs and their errors, newest articles, a feed.
     Datasette's tables, facets, JSON, CSV and SQL stay as they are. A crawl may write to the same
-    file meanwhile: pages show what it has committed.
+    file meanwhile: pages show what it has committed. An archive on read-only storage, or that this
+    user cannot write, is served too. A port already in use exits 2.
 
     Example: tinbai serve --db nghean.db --port 8001, then open http://127.0.0.1:8001/nghean/search?q=dang+uy
     """
@@ -31,6 +34,17 @@ def serve(db: str, host: str, port: int) -> None:
 
     from archive.query import ui
 
+    # Bound before anything is served: a port in use is one line and exit code 2 (uvicorn would
+    # log an error and exit 1).
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise CouldNotRun(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     datasette = ui.make_datasette(db)
-    click.echo(f"serving {db} read-only at http://{host}:{port}/{ui.database_name(db)}", err=True)
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+    click.echo(f"serving {db} read-only at http://{host}:{listener.getsockname()[1]}/{ui.database_name(db)}",
+               err=True)
+    listener.listen(128)
+    uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning")).run(sockets=[listener])

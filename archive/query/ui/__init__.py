@@ -226,10 +226,33 @@ def make_datasette(path: str | Path) -> Any:
     plugin = sys.modules[__name__]
     if not pm.is_registered(plugin):
         pm.register(plugin, name="tinbai")
-    # Mutable (not --immutable): Datasette opens it with mode=ro, so a running crawl's
-    # commits show up; nothing in Datasette or the plugin writes.
-    return Datasette(
-        [str(path)],
+    datasette = Datasette(
+        [],
         metadata=metadata(database_name(path)),
         settings={"default_page_size": 50, "sql_time_limit_ms": 3000, "facet_time_limit_ms": 500},
     )
+    datasette.add_database(_archive_database(datasette, Path(path)), name=database_name(path))
+    return datasette
+
+
+def _archive_database(datasette: Any, path: Path) -> Any:
+    """The archive as Datasette's database, opened as archive/db.py opens it for reading
+    (readonly_uri): mode=ro while the file allows it, so that a running crawl's commits show up;
+    immutable on read-only storage without a write-ahead log; else a private copy, removed at exit.
+    Mutable to Datasette (not --immutable): nothing in Datasette or the plugin writes."""
+    import atexit
+    import shutil
+
+    from datasette.database import Database as DatasetteDatabase
+
+    from archive.db import readonly_uri
+
+    uri, _how, copy = readonly_uri(path)
+    if copy is not None:
+        atexit.register(shutil.rmtree, copy, ignore_errors=True)
+
+    class Archive(DatasetteDatabase):  # type: ignore[misc]  # datasette has no type information
+        def connect(self, write: bool = False) -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return Archive(datasette, path=str(path.resolve()), is_mutable=True)
