@@ -8,12 +8,15 @@ counts it (ErrorKind.NOT_THIS_ARTICLE).
 Where the line is (the README says the same):
 - The portal's own id decides first: a page whose id (from its canonical URL, "34900" in
   .../1-2-34900) is not the article's is another article, whatever it says.
-- Otherwise an edit keeps the headline or the text: a page is a version when its title is like the
-  archived one (TITLE_SIMILAR of its words in order, folded), or, under another title, when its
-  text is mostly the archived text (TEXT_OVERLAP of the shorter text's word 3-shingles found in the
-  other) and not far shorter (at least SHORTER_LIMIT of its length). So a corrected headline, a
-  rewritten text under the same headline, a paragraph added or cut, are versions; another title
-  over another text, or over a stub ("Bài viết đang được cập nhật"), is not this article.
+- Otherwise an edit keeps the headline or the text. A page is a version when its title is the
+  archived headline (TITLE_SIMILAR of its words in order, folded, and no place, person, date or
+  figure of one that the other lacks: "Hội nghị báo cáo viên tháng 11/2026" is not "... tháng
+  12/2026"), or, under another title, when its text is mostly the archived text (TEXT_OVERLAP of
+  the shorter text's word 3-shingles found in the other), not far shorter (at least SHORTER_LIMIT of
+  its length), and reports the same specifics (archive/near.py, differ_in_specifics). So a
+  corrected headline, a rewritten text under the same headline, a paragraph added or cut, are
+  versions; another title over another text, over a stub ("Bài viết đang được cập nhật"), or over
+  another district's report written on the same template, is not this article.
 """
 
 from __future__ import annotations
@@ -22,16 +25,18 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from archive.near import differ_in_specifics
 from crawler.extract.fold import fold
 
 # Share of the titles' folded words that match in order (difflib's ratio) from which two titles
 # are the same headline: "Hội nghị BCH Đảng bộ tỉnh lần thứ 8" / "Hội nghị Ban Chấp hành Đảng bộ
-# tỉnh lần thứ 8 xem xét nhiều nội dung quan trọng" scores 0.64; two meetings' headlines of one
-# portal ("Ban Thường vụ Tỉnh ủy cho ý kiến ..." / "UBND tỉnh họp phiên thường kỳ ...") below 0.3.
+# tỉnh lần thứ 8 xem xét nhiều nội dung quan trọng" scores 0.59; two headlines of the saved
+# portal's 16 articles at most 0.42 ("Hội nghị báo cáo viên Tỉnh ủy tháng 11/2026" / "UBND tỉnh họp
+# phiên thường kỳ tháng 11/2026"), most under 0.2.
 TITLE_SIMILAR = 0.5
 # Share of the shorter text's word 3-shingles found in the other text from which a text under
 # another title is still the archived one: an edited article keeps most of its sentences, two
-# articles of one portal share a few set phrases (under 0.1 for the saved portal's articles).
+# articles of one portal share a few set phrases (at most 0.16 between the saved portal's articles).
 TEXT_OVERLAP = 0.5
 # Under another title, a text shorter than this share of the archived one is a stub or a fragment,
 # not the article.
@@ -76,12 +81,14 @@ def not_this_article(archived: Archived, title: str, text: str, site_article_id:
     (one line), or None when it is one."""
     if site_article_id and archived.site_article_id and site_article_id != archived.site_article_id:
         return f"another article of the portal (id {site_article_id}, not {archived.site_article_id})"
-    if title_similarity(archived.title, title) >= TITLE_SIMILAR:
+    if title_similarity(archived.title, title) >= TITLE_SIMILAR and not differ_in_specifics(archived.title, title):
         return None
     overlap = text_overlap(archived.text, text)
     ratio = len(text) / len(archived.text) if archived.text else 1.0
-    if overlap >= TEXT_OVERLAP and ratio >= SHORTER_LIMIT:
-        return None
     if ratio < SHORTER_LIMIT:
         return f"another title ({title[:80]!r}) over a text {ratio:.0%} as long"
-    return f"another title ({title[:80]!r}) over another text ({overlap:.0%} of it shared)"
+    if overlap < TEXT_OVERLAP:
+        return f"another title ({title[:80]!r}) over another text ({overlap:.0%} of it shared)"
+    if differ_in_specifics(archived.text, text):
+        return f"another title ({title[:80]!r}) over a text that reports other names, places, dates or figures"
+    return None

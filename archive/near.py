@@ -22,9 +22,9 @@ bench/near.py measures both sides: precision on templated reports, recall on re-
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -188,10 +188,11 @@ def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str
 # thousands and decimals.
 _TOKEN = re.compile(r"\d+(?:[.,:/-]\d+)*|\w+|\n|[^\w\s]")
 _SENTENCE_END = frozenset(".!?…:;\n")
-# The longest difference, in words on either side, read as one slot of a template filled in two
-# ways ("Kỳ Sơn" / "Thanh Chương", "12/3" / "14/3", "Lô Văn Hùng" / "Nguyễn Văn An"). A longer one
-# is a passage added, left out or rewritten: what a re-post does.
+# The longest slot of a template, in words ("Kỳ Sơn" / "Thanh Chương", "12/3" / "14/3", "Lô Văn
+# Hùng" / "Nguyễn Văn An"), and the words on each side that place it. A longer difference is a
+# passage added, left out or rewritten: what a re-post does.
 SLOT_WORDS = 8
+CONTEXT_WORDS = 2
 
 
 def _words(text: str) -> tuple[list[str], list[tuple[int, int, str]]]:
@@ -237,41 +238,72 @@ def _words(text: str) -> tuple[list[str], list[tuple[int, int, str]]]:
     return words, items
 
 
+@dataclass(frozen=True)
+class _Reported:
+    """A text's words and specifics, made once: a new article is compared with every candidate
+    over the threshold, and a candidate with many new articles (a campaign's reports)."""
+
+    words: tuple[str, ...]
+    items: tuple[tuple[int, int, str], ...]
+    specifics: frozenset[str]
+    joined: str  # " word word ... ": a name or date found in it as " Kỳ Sơn " or " 19/9/"
+
+
+@lru_cache(maxsize=256)
+def _reported(text: str) -> _Reported:
+    words, items = _words(text)
+    return _Reported(tuple(words), tuple(items), frozenset(item for _, _, item in items), f" {' '.join(words)} ")
+
+
 def specifics(text: str) -> frozenset[str]:
     """What `text` reports in particular: its names, places, dates and figures."""
-    return frozenset(item for _, _, item in _words(text)[1])
+    return _reported(text).specifics
 
 
-def _reported_in(item: str, text: str, items: frozenset[str]) -> bool:
-    if item in items:
-        return True
-    if item[0].isdigit() and item.count("/") == 2 and item.rsplit("/", 1)[0] in items:
-        return True  # "19/9/2026" where the other text says "19/9": the same date, its year written out
-    # Inside a longer name or a longer date of the other text: "Kỳ Sơn" in "Huyện Kỳ Sơn",
-    # "19/9" in "19/9/2026".
-    return re.search(rf"(?<![\w/.,]){re.escape(item)}(?![\w])", text) is not None
+def _reported_in(item: str, other: _Reported) -> bool:
+    if item in other.specifics or f" {item} " in other.joined:
+        return True  # the same, or inside a longer name of the other text: "Kỳ Sơn" in "Huyện Kỳ Sơn"
+    if item[0].isdigit():
+        if f" {item}/" in other.joined:
+            return True  # "19/9" where the other text says "19/9/2026"
+        if item.count("/") == 2 and f" {item.rsplit('/', 1)[0]} " in other.joined:
+            return True  # "19/9/2026" where the other says "19/9": the same date, its year written out
+    return False
 
 
 def differ_in_specifics(first: str, second: str) -> bool:
-    """Do the two texts report different things? Their words are compared in order: where a short
-    stretch of one stands where the other has another (a slot of a template filled in two ways),
-    and each holds a name, a place, a date or a figure the other text does not report anywhere,
-    they are two reports, however much boilerplate they share. A re-post that adds a sentence or a
-    source, leaves out a paragraph, writes a date out in full, still reports what the original does."""
-    first_words, first_items = _words(first)
-    second_words, second_items = _words(second)
-    first_set = frozenset(item for _, _, item in first_items)
-    second_set = frozenset(item for _, _, item in second_items)
-    matcher = difflib.SequenceMatcher(a=first_words, b=second_words, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
-            continue
-        ours = [item for start, end, item in first_items if start < i2 and end > i1]
-        theirs = [item for start, end, item in second_items if start < j2 and end > j1]
-        if any(not _reported_in(item, second, second_set) for item in ours) and any(
-            not _reported_in(item, first, first_set) for item in theirs
-        ):
-            return True
+    """Do the two texts report different things? Each must name a place, a person, a date or a
+    figure that the other does not report anywhere, and one of the first's must stand where the
+    second has one of its own: between the same words on either side (CONTEXT_WORDS of each), a
+    slot of one template filled in two ways ("Huyện ủy [Kỳ Sơn] tổ chức" / "Huyện ủy [Thanh Chương]
+    tổ chức"). Then they are two reports, however much boilerplate they share. A re-post that adds
+    a sentence or a source, leaves out a paragraph, or writes a date out in full, still reports
+    what the original does."""
+    one, other = _reported(first), _reported(second)
+    ours = [(start, end) for start, end, item in one.items if not _reported_in(item, other)]
+    if not ours:
+        return False
+    theirs = {position for start, end, item in other.items if not _reported_in(item, one)
+              for position in range(start, end)}
+    if not theirs:
+        return False
+    words = other.words
+    # Where each run of CONTEXT_WORDS words stands in the second text.
+    runs: dict[tuple[str, ...], list[int]] = {}
+    for position in range(len(words) - CONTEXT_WORDS + 1):
+        runs.setdefault(words[position : position + CONTEXT_WORDS], []).append(position)
+    for start, end in ours:
+        before = one.words[start - CONTEXT_WORDS : start] if start >= CONTEXT_WORDS else ()
+        after = one.words[end : end + CONTEXT_WORDS]
+        if len(before) < CONTEXT_WORDS or len(after) < CONTEXT_WORDS:
+            continue  # at an end of the text: the other specifics decide
+        for position in runs.get(before, ()):
+            slot = position + CONTEXT_WORDS
+            for slot_end in range(slot + 1, min(slot + SLOT_WORDS, len(words)) + 1):
+                if words[slot_end : slot_end + CONTEXT_WORDS] == after:
+                    if any(word in theirs for word in range(slot, slot_end)):
+                        return True
+                    break
     return False
 
 

@@ -49,7 +49,7 @@ _PHRASES = (
     r"(?:the )?(?:page|resource|file) (?:you (?:are looking|requested|were looking)(?: for)? )?"
     r"(?:cannot|could not|can ?not) be (?:found|displayed)",
     r"file or directory not found",
-    r"server error in .{0,40} application",
+    r"server error in(?: .{1,40})? application",
     r"(?:internal )?server error",
     r"runtime error",
     r"service (?:temporarily )?unavailable",
