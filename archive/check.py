@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from archive.db import ArchiveError, describe_error
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from archive.store import load_raw_page, utc_now
 from crawler.extract.fold import fold
 
 # Lines of PRAGMA integrity_check kept in a report: a badly damaged file gives thousands.
@@ -44,9 +45,10 @@ class CheckReport:
 def check_archive(db: Database) -> CheckReport:
     """SQLite's integrity and foreign-key checks, both full-text indexes checked against themselves
     (FTS5's own structure) and against the articles they index (one row per article, the same
-    words), and the rows of every table. Any SQLite error met on the way is a problem too."""
+    words), every stored page against its sha256, and the rows of every table. Any SQLite error met
+    on the way is a problem too."""
     report = CheckReport()
-    steps = (_integrity, _foreign_keys, _fts_structure, _fts_rows, _fts_contents, _counts)
+    steps = (_integrity, _foreign_keys, _fts_structure, _fts_rows, _fts_contents, _stored_pages, _counts)
     for step in steps:
         try:
             step(db, report)
@@ -152,6 +154,21 @@ def _fts_contents(db: Database, report: CheckReport) -> None:
                                    f"than they hold (ids {shown}{'...' if len(stale) > 10 else ''})")
 
 
+def _stored_pages(db: Database, report: CheckReport) -> None:
+    """Every stored page decompresses to the bytes its sha256 names: SQLite checks the structure of
+    its pages, not the bytes a value holds."""
+    damaged = []
+    for (raw_page_id,) in db.execute("SELECT id FROM raw_pages ORDER BY id").fetchall():
+        try:
+            load_raw_page(db, raw_page_id)
+        except ArchiveError:
+            damaged.append(raw_page_id)
+    if damaged:
+        shown = ", ".join(str(page) for page in damaged[:10])
+        report.problems.append(f"stored pages: {len(damaged)} do not read back as stored (ids {shown}"
+                               f"{'...' if len(damaged) > 10 else ''})")
+
+
 def _counts(db: Database, report: CheckReport) -> None:
     names = [row[0] for row in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
@@ -187,8 +204,6 @@ def backup(db: Database, destination: str | Path, *, source: str | Path) -> Back
     single file (rollback journal, not WAL), ready to be opened from read-only storage.
 
     A directory as `destination` receives `<archive name>-<UTC time>.db`."""
-    from archive.store import utc_now
-
     target = Path(destination)
     if target.is_dir():
         stamp = utc_now().replace(":", "").replace("+0000", "Z").replace("+00:00", "Z")

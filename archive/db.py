@@ -52,27 +52,35 @@ class ArchiveDamaged(ArchiveError):
 
     @classmethod
     def of(cls, path: str | Path, error: BaseException) -> ArchiveDamaged:
-        return cls(f"archive {path} is damaged ({error}); `tinbai check --db {path}` says where, "
+        return cls(f"archive {path} is damaged ({one_line(str(error), 160)}); `tinbai check --db {path}` says where, "
                    "and a backup restores it (README, Scheduled runs)")
 
 
 def is_damage(error: BaseException) -> bool:
     """Is `error` SQLite saying the file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB, in any of their
-    extended forms: a malformed page, an FTS5 index that does not decode, a file cut short)?"""
+    extended forms: a malformed page, an FTS5 index that does not decode, a file cut short), or a
+    text column holding bytes that are not text (Python's sqlite3: "Could not decode to UTF-8")?"""
     if not isinstance(error, sqlite3.DatabaseError):
         return False
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return True
     message = str(error)
-    return "malformed" in message or "not a database" in message or "corrupt" in message
+    return any(sign in message for sign in ("malformed", "not a database", "corrupt", "Could not decode to UTF-8"))
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """`text` as one printable line of at most `limit` characters: SQLite quotes the damaged bytes
+    it could not decode, newlines and control characters included."""
+    line = " ".join("".join(char if char.isprintable() else " " for char in text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def describe_error(path: str | Path, error: sqlite3.Error) -> str:
     """One line for the user about an SQLite error met while using the archive at `path`."""
     if is_damage(error):
         return str(ArchiveDamaged.of(path, error))
-    message = str(error)
+    message = one_line(str(error))
     if "locked" in message or "busy" in message:
         return f"archive {path} is locked by another process ({message})"
     if "readonly" in message or "read-only" in message:
@@ -219,7 +227,7 @@ def _error(file: Path, exc: sqlite3.Error, timeout: float) -> ArchiveError:
 
 
 def _describe(file: Path, exc: sqlite3.Error, timeout: float) -> str:
-    message = str(exc)
+    message = one_line(str(exc))
     if "not a database" in message:
         return f"{file} is not a SQLite database"
     if is_damage(exc):

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from archive.db import ArchiveDamaged
 from archive.identity import Archived, not_this_article
 from archive.near import find_original, link_near_duplicate, store_signature
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
@@ -315,16 +316,26 @@ def _name_warc_record(db: Database, raw_page_id: int | None, page: Page, warc_re
 
 
 def load_raw_page(db: Database, raw_page_id: int) -> Page:
-    """The stored page, decompressed: the input to re-run extraction on."""
+    """The stored page, decompressed: the input to re-run extraction on. A body that does not
+    decompress, or not to the bytes its sha256 names, is damage in the archive file (ArchiveDamaged):
+    SQLite checks its pages' structure, not the bytes a value holds."""
     row = db.execute(
-        "SELECT url, status, headers, body, compression FROM raw_pages WHERE id = ?", [raw_page_id]
+        "SELECT url, status, headers, body, compression, sha256 FROM raw_pages WHERE id = ?", [raw_page_id]
     ).fetchone()
     if row is None:
         raise KeyError(f"no raw page with id {raw_page_id}")
-    url, status, headers, body, compression = row
+    url, status, headers, stored, compression, digest = row
+    try:
+        body = decompress_body(stored, compression)
+        fields = json.loads(headers or "{}")
+    except Exception as error:  # noqa: BLE001 - zstandard, zlib and json each raise their own
+        raise ArchiveDamaged(f"the stored page {raw_page_id} ({url}) cannot be read ({error}); "
+                             "`tinbai check` says what else is damaged") from None
+    if hashlib.sha256(body).hexdigest() != digest:
+        raise ArchiveDamaged(f"the stored page {raw_page_id} ({url}) is not the page that was stored (its sha256 "
+                             "differs); `tinbai check` says what else is damaged")
     # Every stored page was a successful answer; rows of the first archives may lack the status.
-    return Page(url=url, body=decompress_body(body, compression), headers=json.loads(headers or "{}"),
-                status=status or 200)
+    return Page(url=url, body=body, headers=fields, status=status or 200)
 
 
 @cache

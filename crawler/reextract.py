@@ -49,13 +49,19 @@ MIN_CHUNK, MAX_CHUNK = 8, 256
 Outcome = Literal["same", "refresh", "changed", "failed"]
 Result = tuple[int, int, Outcome, Article | str | None, str | None]
 
-# The read-only archive of this process (a worker's, or the parent's own with one process).
+# The read-only archive of this process (a worker's, or the parent's own with one process), or why
+# it could not be opened (a damaged archive): raised by the worker's first task, so that the parent
+# says it, where a pool's initializer that raises is started again and again.
 _reader: Database | None = None
+_reader_failed: Exception | None = None
 
 
 def _open_reader(path: str) -> None:
-    global _reader
-    _reader = open_archive(path, readonly=True, timeout=30)
+    global _reader, _reader_failed
+    try:
+        _reader = open_archive(path, readonly=True, timeout=30)
+    except Exception as error:  # noqa: BLE001 - raised with the first task, in the parent
+        _reader_failed = error
 
 
 def _page_class(site: str, url: str) -> type[ArticlePage]:
@@ -67,6 +73,8 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     """(article_id, raw_page_id) -> (ids, outcome, the new record when there is something to write
     or the reason it failed, the portal's id for it)."""
     article_id, raw_page_id = task
+    if _reader_failed is not None:
+        raise _reader_failed
     assert _reader is not None
     page = load_raw_page(_reader, raw_page_id)
     try:
@@ -87,8 +95,8 @@ def _in_process(path: str, plan: list[tuple[int, int]]) -> Generator[Result, Non
     try:
         yield from map(_reextract_one, plan)
     finally:
-        assert _reader is not None
-        _reader.close()
+        if _reader is not None:
+            _reader.close()
         _reader = None
 
 

@@ -308,3 +308,59 @@ def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "archive not found" in result.output
+
+
+def _render(db: Path, path: str) -> str:
+    """A page of the browser UI, rendered in this process by Datasette with the plugin (no server)."""
+    import asyncio
+
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from archive.query import ui
+
+    if not pm.is_registered(ui):
+        pm.register(ui, name="tinbai")
+    datasette = Datasette([str(db)], metadata=ui.metadata(ui.database_name(db)))
+    response = asyncio.run(datasette.client.get(path))
+    assert response.status_code == 200, response.text[:2000]
+    return response.text
+
+
+def test_removed_articles_are_marked_and_listed_and_reposts_folded_honestly(tmp_path: Path) -> None:
+    from archive import save_article
+    from archive.store import utc_now
+    from archive.takedowns import mark_gone
+    from archive.transaction import write_transaction
+    from crawler.extract.record import Article
+    from tests.fixtures import load_gold
+
+    db = tmp_path / "ui.db"
+    archive = open_archive(db)
+    gold = load_gold(REPO / "fixtures" / "nghean" / "expected" / "34871.json")
+    original = save_article(archive, Article(url=gold["url"], site="nghean", title=gold["title"], text=gold["text"]))
+    repost = save_article(archive, Article(url="https://dienchau.nghean.dcs.vn/tin/34871.html", site="dienchau",
+                                           title=gold["title"], text=gold["text"] + "\n\nTheo Cổng thông tin Tỉnh ủy."))
+    other = load_gold(REPO / "fixtures" / "nghean" / "expected" / "34866.json")
+    gone = save_article(archive, Article(url=other["url"], site="nghean", title=other["title"], text=other["text"]))
+    when = utc_now()
+    with write_transaction(archive):
+        assert mark_gone(archive, gone.article_id, url=other["url"], reason="http_404", when=when) == "removed"
+    archive.close()
+
+    # Both match "du thao bao cao": one row, the re-post named and linked under its original.
+    page = _render(db, "/ui/search?q=du+thao+bao+cao")
+    # Original and re-post share their title: it heads one row only.
+    assert page.count(f">{gold['title']}</a></td>") == 1
+    assert f'/ui/articles/{original.article_id}">{gold["title"]}' in page
+    assert "1 similar article" in page and f'/ui/articles/{repost.article_id}">{repost.article_id}</a>' in page
+    # Only the re-post has the words "Theo Cổng thông tin Tỉnh ủy" together: shown as itself, not
+    # hidden behind its original.
+    page = _render(db, "/ui/search?q=%22theo+cong+thong+tin+tinh+uy%22")
+    assert f'/ui/articles/{repost.article_id}"' in page and "similar article" not in page
+    # The removed article: marked in the search results, and listed on its own page.
+    page = _render(db, "/ui/search?q=phien+thuong+ky")
+    assert f"gone since {when}" in page
+    listed = _render(db, "/ui/removed")
+    assert other["title"] in listed and gold["title"] not in listed
+    assert original.article_id != repost.article_id

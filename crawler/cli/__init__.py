@@ -17,9 +17,15 @@ _ARCHIVE = "tinbai.archive"
 
 
 class CouldNotRun(click.ClickException):
-    """Exit code 2: nothing was done (bad arguments, unreadable archive or replay set)."""
+    """Exit code 2: nothing was done (bad arguments, unreadable archive or replay set). The message
+    is kept to one printable line."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        from archive.db import one_line
+
+        super().__init__(one_line(message, 600))
 
 
 def using_archive(path: str) -> None:
