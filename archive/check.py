@@ -203,10 +203,13 @@ def backup(db: Database, destination: str | Path, *, source: str | Path) -> Back
     place: an existing file at `destination` is replaced only by a copy that passed. The copy is a
     single file (rollback journal, not WAL), ready to be opened from read-only storage.
 
-    A directory as `destination` receives `<archive name>-<UTC time>.db`."""
+    A directory as `destination` (an existing one, or a path ending in "/") receives
+    `<archive name>-<UTC time>.db`."""
     target = Path(destination)
-    if target.is_dir():
-        stamp = utc_now().replace(":", "").replace("+0000", "Z").replace("+00:00", "Z")
+    if target.is_dir() or str(destination).endswith("/"):
+        if not target.is_dir():
+            raise ArchiveError(f"no directory for the backup: {target}")
+        stamp = utc_now().replace(":", "").replace("+00:00", "Z")
         target = target / f"{Path(source).stem}-{stamp}.db"
     if target.resolve() == Path(source).resolve():
         raise ArchiveError(f"the backup would overwrite the archive itself: {target}")

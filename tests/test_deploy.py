@@ -34,16 +34,24 @@ def _commands() -> list[tuple[str, list[str]]]:
     return found
 
 
-def test_deploy_commands_are_valid_crawls() -> None:
+def test_deploy_commands_are_valid_crawls_and_backups() -> None:
     from crawler.cli.crawl import crawl
+    from crawler.cli.maintenance import backup
 
     commands = _commands()
-    assert len(commands) == 4  # two units, two crontab lines
-    for where, argv in commands:
+    crawls = [(where, argv) for where, argv in commands if argv[1] == "crawl"]
+    backups = [(where, argv) for where, argv in commands if argv[1] == "backup"]
+    assert len(crawls) == 4 and len(backups) == 2  # crawls: two units, two crontab lines; a backup in each
+    assert {where for where, _ in backups} == {"tinbai-backup.service", "crontab"}
+    for where, argv in crawls:
         assert argv[0].endswith("/tinbai") and argv[1:3] == ["crawl", "--all"], where
         context = crawl.make_context("crawl", argv[2:])  # what click accepts, or UsageError
         assert context.params["all_sites"] and context.params["db"].endswith("tinbai.db"), where
-    assert sum("--full" in argv for _, argv in commands) == 2
+    assert sum("--full" in argv for _, argv in crawls) == 2
+    for where, argv in backups:
+        context = backup.make_context("backup", argv[2:])
+        # Into a directory (a dated file each night), from the archive the crawls write.
+        assert context.params["destination"].endswith("/") and context.params["db"].endswith("tinbai.db"), where
 
 
 def test_the_service_command_runs(tmp_path: Path, tinbai: Any) -> None:
@@ -53,6 +61,19 @@ def test_the_service_command_runs(tmp_path: Path, tinbai: Any) -> None:
     result = tinbai("crawl", *args, "--replay", str(NGHEAN))
     assert result.returncode == 1, result.stderr  # the saved portal's 404 and 500
     assert json.loads(result.stdout)[0]["new"] == 16
+
+
+def test_the_backup_command_runs(tmp_path: Path, tinbai: Any) -> None:
+    [argv] = [argv for where, argv in _commands() if where == "tinbai-backup.service"]
+    db = tmp_path / "tinbai.db"
+    assert tinbai("crawl", "nghean", "--replay", str(NGHEAN), "--db", str(db)).returncode == 1
+    (tmp_path / "backup").mkdir()
+    args = [str(db) if arg.endswith(".db") else f"{tmp_path}/backup/" if arg.endswith("/backup/") else arg
+            for arg in argv[2:]]
+    result = tinbai("backup", *args)
+    assert result.returncode == 0, result.stderr
+    [made] = list((tmp_path / "backup").iterdir())
+    assert made.name.startswith("tinbai-") and json.loads(result.stdout)["backup"] == str(made)
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
