@@ -11,7 +11,7 @@ import sqlite_utils
 
 from archive import open_archive, save_article, search
 from archive.near import differ_in_specifics, signature, similarity, specifics
-from archive.schema import m103_near_duplicates_checked_by_what_they_report
+from archive.schema import m105_near_duplicates_checked_by_what_they_report
 from bench.near import generate, measure, report
 from crawler.extract.record import Article
 
@@ -81,5 +81,5 @@ def test_links_made_by_minhash_alone_are_checked_again_on_upgrade(db: sqlite_uti
     assert [row[0] for row in db.execute("SELECT near_duplicate_of FROM articles ORDER BY id")] == [None, None, ids[0]]
     # What an archive linked before the check holds: the Kỳ Sơn report "re-posting" Thanh Chương's.
     db.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [ids[0], ids[1]])
-    m103_near_duplicates_checked_by_what_they_report(db)
+    m105_near_duplicates_checked_by_what_they_report(db)
     assert [row[0] for row in db.execute("SELECT near_duplicate_of FROM articles ORDER BY id")] == [None, None, ids[0]]

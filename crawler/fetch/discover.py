@@ -169,7 +169,9 @@ class DiscoveringSpider(PortalSpider):
         except NotAnArticle as error:
             if error.kind is ErrorKind.NOT_AN_ARTICLE:
                 return None
-            return CrawlError(url, error.kind, str(error), status=page.status, headers=page.headers)
+            # An error page served in an article's place is kept for audit when the article is archived.
+            kept = page if error.kind is ErrorKind.SOFT_404 else None
+            return CrawlError(url, error.kind, str(error), status=page.status, headers=page.headers, page=kept)
         except Exception as error:  # noqa: BLE001 - one hostile page must not stop the run
             self.logger.exception("extraction failed on %s", url)
             return CrawlError(url, ErrorKind.EXTRACTION_FAILED, f"{type(error).__name__}: {error}"[:200],

@@ -14,6 +14,7 @@ import logging
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -81,14 +82,21 @@ class Refused(IgnoreRequest):
 
 
 def leaves_the_article(crawler: Crawler, request: Request, target: str) -> bool:
-    """Does a redirect of an article request lead off the article: to the home page, a listing,
-    an error page ("/Error.aspx?aspxerrorpath=...")? That is how portals answer for an article
-    they took down (a soft 404). A redirect to an article URL (a renamed slug, https) is followed."""
+    """Does a redirect of an article request lead off the article: to the home page, or, on a
+    portal whose profile says which URLs are articles, to any other page (a listing, an error page:
+    "/Error.aspx?aspxerrorpath=...")? That is how portals answer for an article they took down (a
+    soft 404). A redirect to an article URL (a renamed slug, https) is followed; on a portal without
+    a profile, so is any redirect but to the home page (its crawl learns what its articles are)."""
     if request.meta.get("page_type") != "article":
         return False
     profile = getattr(crawler.spider, "profile", None)
-    is_article = getattr(profile, "is_article", None)
-    return is_article is not None and not is_article(target)
+    if profile is None:
+        return False
+    path = urlsplit(target).path.rstrip("/")
+    homes = [urlsplit(url).path.rstrip("/") for url in getattr(profile, "start_urls", ())]
+    if path in ("", *homes):
+        return True
+    return bool(getattr(profile, "article_pattern", None)) and not profile.is_article(target)
 
 
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
