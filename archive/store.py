@@ -98,9 +98,12 @@ def save_article(
     urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
 
     with write_transaction(db):
-        # The article whose URL was fetched, and the article the page itself says it is.
-        fetched_for = _known_article(db, list(dict.fromkeys(u for u in (requested_url, fetched_url) if u)))
-        article_id = _known_article(db, urls)
+        # The article whose URL was fetched, and the article the page itself says it is (its
+        # canonical URL first: when the canonical and the fetched URL belong to two different
+        # articles, the canonical one decides).
+        known = _articles_of(db, [*urls, *([requested_url] if requested_url else [])])
+        fetched_for = next((known[url] for url in (requested_url, fetched_url) if url in known), None)
+        article_id = next((known[url] for url in urls if url in known), None)
         if article_id is None and site_article_id is not None:
             article_id = _article_with_site_id(db, article.site, site_article_id)
         if fetched_for is not None and article_id not in (None, fetched_for):
@@ -389,14 +392,13 @@ def _versions(db: Database) -> Table:
     return db.table("article_versions")
 
 
-def _known_article(db: Database, urls: list[str]) -> int | None:
-    # urls[0] is the canonical URL: when the canonical and the fetched URL belong
-    # to two different articles, the canonical one decides.
-    for url in urls:
-        row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
-        if row is not None:
-            return int(row[0])
-    return None
+def _articles_of(db: Database, urls: list[str]) -> dict[str, int]:
+    """The archived article each of `urls` was seen under (URLs never seen are left out)."""
+    distinct = list(dict.fromkeys(urls))
+    marks = ", ".join("?" * len(distinct))
+    return {url: int(article_id) for url, article_id in db.conn.execute(
+        f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", distinct
+    )}
 
 
 def _article_with_site_id(db: Database, site: str, site_article_id: str) -> int | None:
