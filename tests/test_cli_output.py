@@ -113,12 +113,13 @@ def test_search_json_and_csv_have_the_same_fields_and_the_count_on_stderr(archiv
         '12 articles match "dang uy"; showing 1-4 (--offset 4 for more)'
     )
     empty = list(csv.reader(io.StringIO(run("search", "quang binh", "--db", str(archive_file), "--csv").stdout)))
-    assert empty == [["id", "url", "title", "published", "site", "category", "author", "snippet"]]
+    assert empty == [["id", "url", "title", "published", "site", "category", "author", "removed", "near_duplicate_of",
+                      "snippet", "position", "similar"]]
 
 
 def test_stats_and_runs_for_people_and_scripts(archive_file: Path) -> None:
     table = run("stats", "--db", str(archive_file)).stdout.splitlines()
-    assert table[0].split()[:4] == ["portal", "articles", "re-posts", "versions"]
+    assert table[0].split()[:7] == ["portal", "articles", "re-posts", "removed", "takedowns", "returns", "versions"]
     assert table[2].startswith("nghean") and table[2].endswith("http_500: 2, http_404: 1")
     [row] = list(csv.DictReader(io.StringIO(run("stats", "--db", str(archive_file), "--csv").stdout)))
     [record] = json.loads(run("stats", "--db", str(archive_file), "--json").stdout)

@@ -135,7 +135,7 @@ def test_a_repost_is_shown_under_its_original_and_never_hidden(db: sqlite_utils.
     [found] = search(db, title_words)
     assert found["id"] == original.article_id
     assert [similar["id"] for similar in found["similar"]] == [repost.article_id]
-    unfolded = search(db, title_words, fold_reposts=False)
+    unfolded = search(db, title_words, fold=False)
     assert sorted(r["id"] for r in unfolded) == [original.article_id, repost.article_id]
     # Words only the re-post has: it is found, as itself.
     [alone] = search(db, "day la noi dung duoc nhan manh")

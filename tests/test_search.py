@@ -56,7 +56,7 @@ def test_query_without_diacritics_finds_dang_uy(db: sqlite_utils.Database) -> No
     # Article 3 has it in its title, which weighs more than article 1's body.
     assert ids(results) == [3, 1]
     assert set(results[0]) == {"id", "url", "title", "published", "site", "category", "author", "removed",
-                               "near_duplicate_of", "similar", "snippet"}
+                               "near_duplicate_of", "position", "similar", "snippet"}
     assert results[0]["removed"] is None and results[0]["similar"] == []
     assert results[1]["url"] == "https://nghean.dcs.vn/tin/1.html"
 

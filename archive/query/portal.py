@@ -117,6 +117,6 @@ def portal_overview(db: Database, site: str) -> dict[str, Any] | None:
         "months": articles_per_month(db, site),
         "undated": undated_articles(db, site),
         "runs": recent_runs(db, site=site, limit=RUNS_SHOWN),
-        "newest": newest_articles(db, Filters(site=site, include_near_duplicates=True)),
+        "newest": newest_articles(db, Filters(site=site)),
         "categories": categories(db, site),
     }

@@ -9,8 +9,7 @@ The ranking plan (search_sql), bounded so that a query costs about the same howe
 many articles it matches (over 100,000 archived articles, p95 under 50 ms):
 
 1. Candidates: the matches that pass the filters, read newest first (FTS5 hands out
-   rowids in order, so this stops after CANDIDATES + 1 of them; re-posts are left out
-   through the index on near_duplicate_of, not by reading every matching row). With
+   rowids in order, so this stops after CANDIDATES + 1 of them). With
    filters, the newest SCAN_FACTOR x CANDIDATES matches are looked up in `articles` one
    by one; if too few of them pass, the older matches are checked against the set of
    articles that pass, built once (a filter that passes few articles still costs a pass
@@ -32,6 +31,11 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    bench/perf.py's queries at 100,000 articles, bench/reading.py); the ranked window's pages come
    from this plan, the pages after it are the older matches newest first (newest_sql()), so
    paging reaches every match, each once.
+6. Re-posts: no matching article is left out, of a page or of the count. On a page, a re-post
+   whose original is on the same page is folded under it (fold_reposts()), in the place of the
+   better ranked of the two, and the original says so ("similar": the re-posts folded under it);
+   a re-post whose original is not on the page (another word, another filter, another page) is
+   listed as itself, saying which article it re-posts (near_duplicate_of).
 
 The trade-off: a query with more than CANDIDATES matches does not reach older
 articles; --since/--until, --site, --category or another word narrow it (filters
@@ -51,6 +55,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.db import is_damage
 from archive.query.filters import FilterError, Filters, register_functions
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 from crawler.extract.fold import fold
@@ -142,21 +147,20 @@ def ranking_expressions(terms: list[str]) -> tuple[str, str]:
 
 def search_sql(
     *, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str,
-    exclude_near_duplicates: bool = True, candidates: int = CANDIDATES, offset: str = "0",
+    candidates: int = CANDIDATES, offset: str = "0",
 ) -> str:
     """The ranked search query (the plan: the module's docstring); `match`, `phrase`,
     `near`, `where`, `limit` and `offset` are SQL expressions (parameters for the CLI, SQL
     functions in the browser UI, archive/query/ui/). `where` is a condition on `articles`
-    ("1" for none); re-posts are left out by `exclude_near_duplicates`."""
+    ("1" for none)."""
     fts = f"[{fts_table}]"
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
     window = f"max({candidates}, {limit})"
-    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
     if where.strip() == "1":
         # The newest matches, one more than the window: whether there are more than it.
         newest = f"""
         newest AS MATERIALIZED (
-            SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {match} {reposts}
+            SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {match}
             ORDER BY rowid DESC LIMIT {window} + 1
         )"""
     else:
@@ -174,7 +178,7 @@ def search_sql(
         ),
         looked_up AS MATERIALIZED (
             SELECT {fts}.rowid AS id FROM {fts} JOIN articles ON articles.id = {fts}.rowid
-            WHERE {fts} MATCH {match} AND {fts}.rowid >= (SELECT low FROM scanned) AND {where} {reposts}
+            WHERE {fts} MATCH {match} AND {fts}.rowid >= (SELECT low FROM scanned) AND {where}
             ORDER BY {fts}.rowid DESC LIMIT {window} + 1
         ),
         newest AS MATERIALIZED (
@@ -182,7 +186,7 @@ def search_sql(
             UNION ALL
             SELECT id FROM (
                 SELECT rowid AS id FROM {fts}
-                WHERE {fts} MATCH {match} AND rowid < (SELECT low FROM scanned) {reposts}
+                WHERE {fts} MATCH {match} AND rowid < (SELECT low FROM scanned)
                   AND +rowid IN (SELECT articles.id FROM articles WHERE {where})
                 ORDER BY rowid DESC
                 -- Nothing (no scan, no set) when the lookups found enough, or saw every match.
@@ -235,6 +239,7 @@ def search_sql(
 # The columns of a result row: what search() returns and what best_snippet() reads.
 _RESULT_COLUMNS = """articles.id, articles.url, articles.title, articles.published, articles.site,
                articles.category, articles.author, articles.summary, articles.text,
+               articles.near_duplicate_of, articles.removed,
                marked.title_marked, marked.summary_marked, marked.text_marked"""
 
 
@@ -252,30 +257,20 @@ def _marked_sql(fts: str, match: str, rows: str) -> str:
         )"""
 
 
-def _reposts_clause(fts: str) -> str:
-    # Through the index on near_duplicate_of: reading the column of every match would read each
-    # article's whole row (the column comes after the text).
-    return (f"AND {fts}.rowid NOT IN (SELECT reposts.id FROM articles AS reposts"
-            " WHERE reposts.near_duplicate_of IS NOT NULL)")
-
-
 def _passing_clause(where: str) -> str:
     """Matches that pass the filters, tested against the set of articles that pass, built once."""
     return "" if where.strip() == "1" else f"AND +rowid IN (SELECT articles.id FROM articles WHERE {where})"
 
 
-def newest_sql(
-    *, fts_table: str, match: str, where: str, limit: str, offset: str = "0", exclude_near_duplicates: bool = True,
-) -> str:
+def newest_sql(*, fts_table: str, match: str, where: str, limit: str, offset: str = "0") -> str:
     """Every match that passes `where`, newest first (the order the archive first saw them):
     the pages of a search beyond its ranked window, and the feeds of new matches. The same
     result columns as search_sql(), tier 3."""
     fts = f"[{fts_table}]"
-    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
     return f"""
         WITH page AS MATERIALIZED (
             SELECT rowid AS id FROM {fts}
-            WHERE {fts} MATCH {match} {reposts} {_passing_clause(where)}
+            WHERE {fts} MATCH {match} {_passing_clause(where)}
             ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}
         ),
         {_marked_sql(fts, match, "page")}
@@ -285,12 +280,11 @@ def newest_sql(
     """
 
 
-def count_sql(*, fts_table: str, match: str, where: str, exclude_near_duplicates: bool = True) -> str:
+def count_sql(*, fts_table: str, match: str, where: str) -> str:
     """How many articles match and pass `where`: a pass over every match (the commonest words'
     cost: bench/perf.py's search breakdown)."""
     fts = f"[{fts_table}]"
-    reposts = _reposts_clause(fts) if exclude_near_duplicates else ""
-    return f"SELECT count(*) AS total FROM {fts} WHERE {fts} MATCH {match} {reposts} {_passing_clause(where)}"
+    return f"SELECT count(*) AS total FROM {fts} WHERE {fts} MATCH {match} {_passing_clause(where)}"
 
 
 @dataclass(frozen=True)
@@ -300,29 +294,28 @@ class _Prepared:
     fts_table: str
     where: str
     params: dict[str, Any]
-    exclude_near_duplicates: bool
 
 
 def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepared:
     terms = parse_query(query, exact=exact)
     phrase, near = ranking_expressions(terms)
     try:
-        # Re-posts are left out by the queries themselves, through an index.
-        where, params = replace(filters, include_near_duplicates=True).where()
+        where, params = filters.where()
     except FilterError as error:
         raise SearchError(str(error)) from None
     params.update(expression=to_fts_expression(terms), phrase=phrase, near=near)
     if "tinbai_fold" in where:
         # Registering a function expires the connection's prepared statements: only when used.
         register_functions(db.conn)
-    exclude = not (filters.include_near_duplicates or filters.only_near_duplicates)
-    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, exclude)
+    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params)
 
 
 def _rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     try:
         return list(db.query(sql, params))
     except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise  # the archive's fault, not the query's: said as such by the command
         raise SearchError(f"search failed: {exc}") from None
 
 
@@ -335,8 +328,38 @@ def _result(row: dict[str, Any], marks: tuple[str, str] = ("[", "]")) -> dict[st
         "site": row["site"],
         "category": row["category"],
         "author": row["author"],
+        "removed": row["removed"],
+        "near_duplicate_of": row["near_duplicate_of"],
         "snippet": best_snippet(row, marks),
     }
+
+
+# What a folded re-post shows under its original.
+SIMILAR_FIELDS = ("id", "url", "title", "site", "published", "removed")
+
+
+def fold_reposts(results: list[dict[str, Any]], fold: bool = True) -> list[dict[str, Any]]:
+    """A page's results, each with its place among them (`position`, from 1) and `similar`: with
+    `fold`, each re-post whose original is on the same page is listed under that original (in
+    `similar`), which takes the place of the better ranked of the two. A re-post is folded only
+    under an original shown itself, never under one folded in turn. Nothing is left out: every
+    result is a row or under one."""
+    by_id = {result["id"]: result for result in results}
+
+    def original_of(result: dict[str, Any]) -> dict[str, Any] | None:
+        original = by_id.get(result.get("near_duplicate_of"))  # type: ignore[arg-type]
+        if not fold or original is None or original.get("near_duplicate_of") in by_id:
+            return None
+        return original
+
+    rows: dict[int, dict[str, Any]] = {}
+    for position, result in enumerate(results, start=1):
+        head = original_of(result) or result
+        if head["id"] not in rows:
+            rows[head["id"]] = {**head, "position": position, "similar": []}
+        if head is not result:
+            rows[head["id"]]["similar"].append({field: result.get(field) for field in SIMILAR_FIELDS})
+    return list(rows.values())
 
 
 def search(
@@ -347,6 +370,7 @@ def search(
     site: str | None = None,
     filters: Filters | None = None,
     exact: bool = False,
+    fold: bool = True,
 ) -> list[dict[str, Any]]:
     """Articles matching every word and phrase of `query`, best first.
 
@@ -356,9 +380,11 @@ def search(
     then those where they are near each other, then the rest, each by bm25; a
     query matching more than CANDIDATES articles ranks only the newest of them
     (the plan and its trade-off: the module's docstring).
-    Re-posts (near duplicates) are left out unless the filters ask for them.
-    Each result: id, url, title, published, site, category, author, and a snippet
-    of the original text around the first match, matches in [brackets].
+    No matching article is left out: a re-post (near duplicate) whose original is among
+    the results is listed under it, in its `similar` (fold_reposts(); not with `fold=False`).
+    Each result: id, url, title, published, site, category, author, removed (when it was
+    first seen gone from its portal, or None), near_duplicate_of, position, similar, and a
+    snippet of the original text around the first match, matches in [brackets].
     """
     if limit < 1:
         raise SearchError(f"limit must be at least 1, not {limit}")
@@ -368,14 +394,16 @@ def search(
     prepared = _prepare(db, query, filters, exact)
     sql = search_sql(
         fts_table=prepared.fts_table, match=":expression", phrase=":phrase", near=":near", where=prepared.where,
-        limit=":limit", exclude_near_duplicates=prepared.exclude_near_duplicates, candidates=CANDIDATES,
+        limit=":limit", candidates=CANDIDATES,
     )
-    return [_result(row) for row in _rows(db, sql, {**prepared.params, "limit": limit})]
+    return fold_reposts([_result(row) for row in _rows(db, sql, {**prepared.params, "limit": limit})], fold)
 
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of a search: `total` articles matched, `results` are those from `offset` on."""
+    """One page of a search: `total` articles matched, `results` are those from `offset` on, a
+    re-post folded under its original when both are on the page (fold_reposts()): `shown` counts
+    the matches the page holds, its rows and those under them."""
 
     query: str
     total: int
@@ -387,7 +415,7 @@ class SearchPage:
 
     @property
     def shown(self) -> int:
-        return len(self.results)
+        return sum(1 + len(result.get("similar") or ()) for result in self.results)
 
     @property
     def has_next(self) -> bool:
@@ -407,6 +435,7 @@ def search_page(
     exact: bool = False,
     order: str = "relevance",
     marks: tuple[str, str] = ("[", "]"),
+    fold: bool = True,
 ) -> SearchPage:
     """A page of the search for `query`, with how many articles match in all: what the browser's
     search page, the feeds and `tinbai search` show.
@@ -416,7 +445,9 @@ def search_page(
     articles reaches the oldest on its last page). "newest" is newest first throughout. An empty
     query lists the articles the filters select, latest publication first. `marks` go around the
     matches in the snippets (the browser asks for HIGHLIGHT_OPEN and HIGHLIGHT_CLOSE, which no
-    article holds, and turns them into <mark> after escaping the text).
+    article holds, and turns them into <mark> after escaping the text). Every match is counted and
+    on some page; on a page, a re-post whose original is there too is folded under it (unless not
+    `fold`).
     """
     if limit < 1:
         raise SearchError(f"limit must be at least 1, not {limit}")
@@ -426,10 +457,10 @@ def search_page(
         raise SearchError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     filters = filters or Filters()
     if not query.strip():
-        return _browse_page(db, filters, offset=offset, limit=limit)
+        return _browse_page(db, filters, offset=offset, limit=limit, fold=fold)
     prepared = _prepare(db, query, filters, exact)
-    fts_table, where, exclude = prepared.fts_table, prepared.where, prepared.exclude_near_duplicates
-    count = count_sql(fts_table=fts_table, match=":expression", where=where, exclude_near_duplicates=exclude)
+    fts_table, where = prepared.fts_table, prepared.where
+    count = count_sql(fts_table=fts_table, match=":expression", where=where)
     total = int(_rows(db, count, prepared.params)[0]["total"])
     rows: list[dict[str, Any]] = []
     # The ranked window: the CANDIDATES newest matches (all of them when there are no more).
@@ -437,17 +468,17 @@ def search_page(
     if offset < ranked:
         # limit <= CANDIDATES keeps search_sql()'s window at CANDIDATES, so every page ranks the same set.
         sql = search_sql(fts_table=fts_table, match=":expression", phrase=":phrase", near=":near", where=where,
-                         limit=":limit", offset=":offset", exclude_near_duplicates=exclude, candidates=CANDIDATES)
+                         limit=":limit", offset=":offset", candidates=CANDIDATES)
         rows += _rows(db, sql, {**prepared.params, "limit": min(limit, CANDIDATES), "offset": offset})
     if offset + limit > ranked and total > ranked:
         skip = max(offset, ranked)
-        sql = newest_sql(fts_table=fts_table, match=":expression", where=where, limit=":limit", offset=":offset",
-                         exclude_near_duplicates=exclude)
+        sql = newest_sql(fts_table=fts_table, match=":expression", where=where, limit=":limit", offset=":offset")
         rows += _rows(db, sql, {**prepared.params, "limit": offset + limit - skip, "offset": skip})
-    return SearchPage(query, total, offset, limit, [_result(row, marks) for row in rows[:limit]], order)
+    results = fold_reposts([_result(row, marks) for row in rows[:limit]], fold)
+    return SearchPage(query, total, offset, limit, results, order)
 
 
-def _browse_page(db: Database, filters: Filters, *, offset: int, limit: int) -> SearchPage:
+def _browse_page(db: Database, filters: Filters, *, offset: int, limit: int, fold: bool = True) -> SearchPage:
     try:
         where, params = filters.where()
     except FilterError as error:
@@ -456,15 +487,16 @@ def _browse_page(db: Database, filters: Filters, *, offset: int, limit: int) -> 
         register_functions(db.conn)
     total = int(_rows(db, f"SELECT count(*) AS n FROM articles WHERE {where}", params)[0]["n"])
     rows = _rows(db, (
-        "SELECT id, url, title, published, site, category, author, summary, text FROM articles"
-        f" WHERE {where} ORDER BY published DESC, id DESC LIMIT :limit OFFSET :offset"
+        "SELECT id, url, title, published, site, category, author, summary, text, near_duplicate_of, removed"
+        f" FROM articles WHERE {where} ORDER BY published DESC, id DESC LIMIT :limit OFFSET :offset"
     ), {**params, "limit": limit, "offset": offset})
     results = [
-        {**{key: row[key] for key in ("id", "url", "title", "published", "site", "category", "author")},
+        {**{key: row[key] for key in ("id", "url", "title", "published", "site", "category", "author", "removed",
+                                      "near_duplicate_of")},
          "snippet": snippet(row["summary"] or row["text"] or "", [])}
         for row in rows
     ]
-    return SearchPage("", total, offset, limit, results, "newest")
+    return SearchPage("", total, offset, limit, fold_reposts(results, fold), "newest")
 
 
 def best_snippet(row: dict[str, Any], marks: tuple[str, str] = ("[", "]")) -> str:

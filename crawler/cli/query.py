@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli import DEFAULT_DB, CouldNotRun, cli
-from crawler.cli.output import HUMAN, emit, output_options, table
+from crawler.cli import DEFAULT_DB, CouldNotRun, cli, using_archive
+from crawler.cli.output import CSV, HUMAN, emit, output_options, table
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -25,8 +25,11 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--author", help="Only articles whose byline contains this; diacritics optional."),
         click.option("--since", metavar="DATE", help="Published on or after YYYY, YYYY-MM or YYYY-MM-DD."),
         click.option("--until", metavar="DATE", help="Published on or before YYYY, YYYY-MM or YYYY-MM-DD."),
-        click.option("--include-near-duplicates", is_flag=True,
-                     help="Also re-posts of an earlier article (left out by default)."),
+        click.option("--removed", is_flag=True, help="Only articles gone from their portal (taken down)."),
+        click.option("--reposts", "only_near_duplicates", is_flag=True,
+                     help="Only re-posts of an earlier article (every article otherwise, re-posts included)."),
+        # Re-posts are never left out any more; the option stays for the scripts that pass it.
+        click.option("--include-near-duplicates", "include_near_duplicates", is_flag=True, hidden=True),
     ]
     for option in reversed(options):
         command = option(command)
@@ -36,22 +39,28 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def build_filters(options: dict[str, Any]) -> Filters:
     from archive.query.filters import Filters
 
+    options.pop("include_near_duplicates", None)
     return Filters(**{key: options.pop(key) for key in (
-        "site", "category", "author", "since", "until", "include_near_duplicates",
+        "site", "category", "author", "since", "until", "only_near_duplicates", "removed",
     )})
 
 
 def open_readonly(db: str) -> Database:
+    """The archive opened for reading only: on read-only storage, in a file this user cannot
+    write, while a crawl writes it (archive/db.py, readonly_uri)."""
     from archive import ArchiveError, open_archive
 
+    using_archive(db)
     try:
         return open_archive(db, readonly=True)
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
 
 
-# What search prints for each result, in --json and --csv alike.
-SEARCH_FIELDS = ("id", "url", "title", "published", "site", "category", "author", "snippet")
+# What search prints for each result, in --json and --csv alike: `similar` are the re-posts folded
+# under it (in CSV their ids, one a line).
+SEARCH_FIELDS = ("id", "url", "title", "published", "site", "category", "author", "removed", "near_duplicate_of",
+                 "snippet", "position", "similar")
 
 
 @cli.command()
@@ -62,15 +71,19 @@ SEARCH_FIELDS = ("id", "url", "title", "published", "site", "category", "author"
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Results shown.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Results skipped: the next page.")
 @click.option("--newest", is_flag=True, help="Newest first (as archived) instead of best match first.")
+@click.option("--no-fold", "no_fold", is_flag=True,
+              help="List each re-post on its own line instead of under its original.")
 @output_options
-def search(query: str, db: str, exact: bool, limit: int, offset: int, newest: bool, fmt: str,
+def search(query: str, db: str, exact: bool, limit: int, offset: int, newest: bool, no_fold: bool, fmt: str,
            **options: Any) -> None:
     """Full-text search; diacritics optional ("dang uy" finds "Đảng ủy").
 
     Says how many articles match and which of them it shows. Articles with the words together
     come first, then with the words near each other, then the rest; --offset pages through every
-    match. --json and --csv print the results with the same fields (the count goes to standard
-    error); a malformed query exits 2 with the reason.
+    match. Every match is listed: a re-post whose original is on the same page is shown under it
+    ("+ 1 similar article"), an article gone from its portal is marked removed. --json and --csv
+    print the results with the same fields (the count goes to standard error); a malformed query
+    exits 2 with the reason.
 
     Example: tinbai search "dang uy" --db nghean.db --since 2026-01 --limit 5 --offset 5
     """
@@ -83,12 +96,16 @@ def search(query: str, db: str, exact: bool, limit: int, offset: int, newest: bo
     with open_readonly(db) as archive:
         try:
             page = search_page(archive, query, offset=offset, limit=limit, filters=filters, exact=exact,
-                               order="newest" if newest else "relevance")
+                               order="newest" if newest else "relevance", fold=not no_fold)
         except SearchError as error:
             raise CouldNotRun(str(error)) from None
     if fmt != HUMAN:
         click.echo(_found(page), err=True)
-    emit(page.results, fmt, lambda rows: _search_text(page), SEARCH_FIELDS)
+    rows = page.results
+    if fmt == CSV:
+        # A cell holds the folded re-posts' ids, one a line (--json has their URLs and titles).
+        rows = [{**result, "similar": [other["id"] for other in result["similar"]]} for result in rows]
+    emit(rows, fmt, lambda _: _search_text(page), SEARCH_FIELDS)
 
 
 def _found(page: Any) -> str:
@@ -105,22 +122,34 @@ def _search_text(page: Any) -> str:
     from archive.query.display import vietnamese_date
 
     lines = [_found(page), ""]
-    for number, result in enumerate(page.results, start=page.offset + 1):
+    for result in page.results:
+        number = page.offset + result["position"]
         about = [vietnamese_date(result["published"]) or "no date", result["site"], result["category"],
                  result["author"]]
         lines += [
             f"{number:>3}. {result['title']}",
             f"     {' · '.join(value for value in about if value)} · id {result['id']}",
             f"     {result['url']}",
-            f"     {result['snippet']}",
-            "",
         ]
+        if result["removed"]:
+            lines.append(f"     REMOVED: taken down by the portal (found gone {result['removed']})")
+        if result["near_duplicate_of"]:
+            lines.append(f"     a re-post of article {result['near_duplicate_of']}")
+        lines.append(f"     {result['snippet']}")
+        similar = result["similar"]
+        if similar:
+            lines.append(f"     + {len(similar)} similar article{'s' if len(similar) > 1 else ''} "
+                         f"(re-post{'s' if len(similar) > 1 else ''} of this one, matching too):")
+            lines += [f"       id {other['id']} · {other['site']} · {other['url']}"
+                      + (" · removed" if other["removed"] else "") for other in similar]
+        lines.append("")
     return "\n".join(lines).rstrip()
 
 
 # The per-portal figures, by name: every format has them all (tables show the main ones).
 STATS_COLUMNS = [
-    ("site", "portal"), ("articles", "articles"), ("near_duplicates", "re-posts"), ("versions", "versions"),
+    ("site", "portal"), ("articles", "articles"), ("near_duplicates", "re-posts"), ("removed", "removed"),
+    ("removals", "takedowns"), ("returns", "returns"), ("versions", "versions"),
     ("first_published", "first published"), ("last_published", "last published"), ("last_run", "last run (UTC)"),
     ("last_run_status", "status"), ("last_run_errors_by_kind", "errors by kind"),
 ]

@@ -14,7 +14,8 @@ from crawler.cli.query import open_readonly
 RUNS_COLUMNS = [
     ("id", "run"), ("site", "portal"), ("started", "started (UTC)"), ("finished", "finished (UTC)"),
     ("status", "status"), ("pages", "pages"), ("new", "new"), ("updated", "updated"), ("duplicates", "duplicates"),
-    ("not_modified", "not modified"), ("errors_by_kind", "errors by kind"),
+    ("not_modified", "not modified"), ("removed", "removed"), ("returned", "returned"),
+    ("errors_by_kind", "errors by kind"),
 ]
 
 

@@ -48,14 +48,15 @@ PLUGIN_NAME = __name__
 _DATABASE = r"(?P<database>[^/.]+)"
 
 # The canned query behind /<db>/search.json (and .csv): the CLI's ranked search over the folded
-# index (the same bounded plan, archive/query/search.py), re-posts left out, with the snippet cut
-# from the original text. The HTML page at /<db>/search is the reading room's own (views.py).
+# index (the same bounded plan, archive/query/search.py), every match a row (a re-post says which
+# article it re-posts, a removed article since when it is gone), with the snippet cut from the
+# original text. The HTML page at /<db>/search is the reading room's own (views.py).
 SEARCH_SQL = f"""
-SELECT id, title, published, site, category,
+SELECT id, title, published, site, category, near_duplicate_of, removed,
        tinbai_snippet(title, title_marked, summary, summary_marked, text, text_marked) AS snippet
 FROM ({search_sql(
     fts_table=FTS_TABLE, match="tinbai_match(:q)", phrase="tinbai_phrase(:q)", near="tinbai_near(:q)",
-    where="1", limit=str(SEARCH_LIMIT), exclude_near_duplicates=True,
+    where="1", limit=str(SEARCH_LIMIT),
 )})
 """
 

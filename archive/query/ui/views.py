@@ -45,8 +45,8 @@ FEED_SIZE = 50
 PAGER_SPREAD = 3
 # The search page's "status" choices: which articles a search covers.
 STATUSES = {
-    "": "originals (re-posts left out)",
-    "all": "originals and re-posts",
+    # Every matching article: a re-post on the page of its original is shown under it.
+    "": "every article (re-posts under their original)",
     "reposts": "re-posts only",
     # Offered on an archive that records takedowns (can_filter_removed()).
     "removed": "taken down by the portal",
@@ -111,6 +111,8 @@ class SearchForm:
         except ValueError:
             page = 1
         status = text("status")
+        if status == "all":
+            status = ""  # "originals and re-posts", as links made before said: what every search shows now
         return cls(
             q=text("q"), site=text("site"), category=text("category"), author=text("author"),
             since=text("since"), until=text("until"), status=status if status in STATUSES else "",
@@ -122,8 +124,7 @@ class SearchForm:
         return Filters(
             site=self.site or None, category=self.category or None, author=self.author or None,
             since=self.since or None, until=self.until or None,
-            include_near_duplicates=self.status in ("all", "removed"), only_near_duplicates=self.status == "reposts",
-            removed=self.status == "removed",
+            only_near_duplicates=self.status == "reposts", removed=self.status == "removed",
         )
 
     def query_string(self, **changes: Any) -> str:
