@@ -11,7 +11,7 @@ page became a version of the article it replaced ("Lỗi máy chủ" as its titl
 category gone), and on a first crawl an "article" of its own.
 
 The rule is structural: an error page *says* it is one where a page names itself, in its <title>
-or its headings (h1-h3), and that element holds the error phrase and nothing else but a status
+or its headings (h1, h2), and that element holds the error phrase and nothing else but a status
 code or the portal's name ("404 - Trang bạn tìm không tồn tại", "Lỗi máy chủ - Tỉnh ủy Nghệ An").
 A heading that only mentions an error ("Khắc phục lỗi máy chủ của Cổng dịch vụ công") is an
 article's headline, not an error page. A page that names itself an error page is refused when its
@@ -61,13 +61,18 @@ _PHRASES = (
     r"error",
 )
 _ERROR_PHRASE = re.compile("|".join(f"(?:{phrase})" for phrase in _PHRASES))
+# A word that every phrase above holds one of: a title without any is no error's name (an article's
+# headline, checked on every page, is turned away here without the phrases' long alternation).
+_SIGN = re.compile(r"\b(?:loi|ton tai|co that|tim thay|bao tri|nang cap|found|error|unavailable|request"
+                   r"|forbidden|occurred|oops|instance|displayed|[45]\d\d)\b")
 # A status code and its words around the phrase: "404 - ", "HTTP Error 404.0 - ", "Lỗi 500:", "(404)".
 _STATUS = re.compile(r"^(?:http )?(?:error |loi )?[45]\d\d(?:\.\d+)?\b|\b[45]\d\d(?:\.\d+)?$")
 # Separators between a page's own name and the portal's: "Lỗi máy chủ - Tỉnh ủy Nghệ An".
 _PARTS = re.compile(r"\s+[-|–—:»]\s+|\s*\|\s*")
-# Titles and headings looked at: an error page names itself at the top.
-_ELEMENTS = ("title", "h1", "h2", "h3")
-_MAX_ELEMENTS = 12
+# Titles and headings looked at: an error page names itself at the top, in its title or its first
+# headings (an article page's h3s are its sidebar's boxes: "Tin mới nhất", "Liên kết website").
+_ELEMENTS = ("title", "h1", "h2")
+_MAX_ELEMENTS = 8
 # Longest element text taken for a name (an error heading is a line, not a paragraph).
 _MAX_NAME = 200
 # An error page explains itself in a few lines; an ASP.NET stack trace is about a hundred words.
@@ -77,8 +82,11 @@ ERROR_PAGE_MAX_WORDS = 150
 def is_error_phrase(text: str) -> bool:
     """Does `text` (a title, a heading) say "error page" and nothing else but a status code or the
     portal's name? "404 - Trang bạn tìm không tồn tại": yes; "Khắc phục lỗi máy chủ": no."""
-    folded = " ".join(re.sub(r"[^\w\s|:–—»-]", " ", fold(text)).split())
-    if not folded or len(folded) > _MAX_NAME:
+    folded = fold(text)
+    if len(folded) > _MAX_NAME or not _SIGN.search(folded):
+        return False
+    folded = " ".join(re.sub(r"[^\w\s|:–—»-]", " ", folded).split())
+    if not folded:
         return False
     for part in [folded, *_PARTS.split(folded)]:
         part = part.strip(" -|:–—»")
