@@ -217,6 +217,8 @@ def test_serve_on_read_only_storage(crawled: Path, tmp_path: Path) -> None:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert "Traceback" not in output, output
+    # Stopped (systemd's SIGTERM): a clean end, and the private copy of the archive and its log gone.
+    assert server.returncode == 0 and list(TMPDIR.iterdir()) == []
 
 
 def test_the_archive_file_is_never_written_by_a_query(crawled: Path, tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import sys
 
 import click
 
@@ -47,4 +49,7 @@ def serve(db: str, host: str, port: int) -> None:
     click.echo(f"serving {db} read-only at http://{host}:{listener.getsockname()[1]}/{ui.database_name(db)}",
                err=True)
     listener.listen(128)
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again with the handler it found:
+    # this one ends the process normally, so that a private copy of the archive is removed at exit.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning")).run(sockets=[listener])
