@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.db import ArchiveError, describe_error
-from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE, pending_migrations
 from archive.store import load_raw_page, utc_now
 from crawler.extract.fold import fold
 
@@ -46,9 +46,13 @@ def check_archive(db: Database) -> CheckReport:
     """SQLite's integrity and foreign-key checks, both full-text indexes checked against themselves
     (FTS5's own structure) and against the articles they index (one row per article, the same
     words), every stored page against its sha256, and the rows of every table. Any SQLite error met
-    on the way is a problem too."""
+    on the way is a problem too. An archive made by an older tinbai (migrations pending) gets the
+    checks that do not depend on the schema: SQLite's own and the counts."""
     report = CheckReport()
-    steps = (_integrity, _foreign_keys, _fts_structure, _fts_rows, _fts_contents, _stored_pages, _counts)
+    steps: tuple[Any, ...] = (_integrity, _foreign_keys, _fts_structure, _fts_rows, _fts_contents, _stored_pages,
+                              _counts)
+    if pending_migrations(db):
+        steps = (_integrity, _foreign_keys, _counts)
     for step in steps:
         try:
             step(db, report)

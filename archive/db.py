@@ -90,13 +90,15 @@ def describe_error(path: str | Path, error: sqlite3.Error) -> str:
 
 def open_archive(
     path: str | Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS, cache_kb: int | None = None,
+    any_version: bool = False,
 ) -> Database:
     """Open (or create) the archive at `path` and bring its schema up to date.
 
     `":memory:"` opens a fresh in-memory archive. `readonly=True` opens an existing
     file without writing to it (no migrations, no journal mode change): a missing
-    file or an archive that needs migrating is an ArchiveError. `cache_kb` sets this
-    connection's page cache (SQLite's default: 2 MB).
+    file or an archive that needs migrating is an ArchiveError, unless `any_version`
+    (for what reads the file as SQLite, whatever tinbai made it: a backup before an
+    upgrade). `cache_kb` sets this connection's page cache (SQLite's default: 2 MB).
     """
     if str(path) == ":memory:":
         if readonly:
@@ -129,7 +131,7 @@ def open_archive(
     try:
         db.execute("PRAGMA foreign_keys = ON")
         if readonly:
-            pending = pending_migrations(db)
+            pending = [] if any_version else pending_migrations(db)
             if pending:
                 raise ArchiveError(
                     f"{file} is not an up-to-date tinbai archive (pending migrations: "

@@ -113,3 +113,18 @@ def test_backups_taken_while_a_crawl_writes_are_consistent(tmp_path: Path, tinba
     assert sizes == sorted(sizes)
     # Some were taken mid-crawl: between the first crawl's 16 articles and the final 316.
     assert any(16 < size < len(final) for size in sizes), sizes
+
+
+def test_an_archive_made_by_an_older_tinbai_is_backed_up_before_it_is_upgraded(tmp_path: Path, tinbai: Any) -> None:
+    from tests.test_archive_migrations import first_version_archive
+
+    old = tmp_path / "old.db"
+    first_version_archive(old)
+    before = old.read_bytes()
+    made = tinbai("backup", str(tmp_path / "copy.db"), "--db", str(old))
+    assert made.returncode == 0, made.stderr
+    # The copy is the old archive as it was, and the archive itself was not upgraded by the backup.
+    assert old.read_bytes() == before
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert [row[0] for row in copy.execute("SELECT name FROM _sqlite_migrations")] == ["m001_initial"]
+    assert copy.execute("SELECT count(*) FROM articles").fetchone()[0] == 1

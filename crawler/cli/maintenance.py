@@ -44,7 +44,8 @@ def backup(destination: str, db: str) -> None:
     """
     from archive.check import backup as backup_archive
 
-    with open_readonly(db) as archive:
+    # Whatever version of tinbai made the archive: a backup is how one upgrades safely.
+    with open_readonly(db, any_version=True) as archive:
         made = backup_archive(archive, destination, source=db)
     click.echo(json.dumps({"backup": made.path, "bytes": made.bytes, "articles": made.counts.get("articles", 0)},
                           ensure_ascii=False))

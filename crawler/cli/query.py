@@ -45,14 +45,15 @@ def build_filters(options: dict[str, Any]) -> Filters:
     )})
 
 
-def open_readonly(db: str) -> Database:
+def open_readonly(db: str, *, any_version: bool = False) -> Database:
     """The archive opened for reading only: on read-only storage, in a file this user cannot
-    write, while a crawl writes it (archive/db.py, readonly_uri)."""
+    write, while a crawl writes it (archive/db.py, readonly_uri). `any_version`: also an archive
+    an older tinbai made, not upgraded yet."""
     from archive import ArchiveError, open_archive
 
     using_archive(db)
     try:
-        return open_archive(db, readonly=True)
+        return open_archive(db, readonly=True, any_version=any_version)
     except ArchiveError as error:
         raise CouldNotRun(str(error)) from None
 
