@@ -216,16 +216,46 @@ def save_reextraction(
         return SaveResult("updated", article_id, version)
 
 
-def reextraction_plan(db: Database, site: str | None = None) -> list[tuple[int, int]]:
+def reextraction_plan(db: Database, site: str | None = None, since: str | None = None) -> list[tuple[int, int]]:
     """(article_id, raw_page_id) for every article with a stored page: the page of its latest
-    version that has one, which is what re-extraction reads."""
+    version that has one, which is what re-extraction reads.
+
+    `site` keeps one portal's articles; `since` ("2026", "2026-11" or "2026-11-20", UTC) those
+    whose stored page was fetched on or after that day: after a portal changed its template, only
+    the pages fetched since are extracted again. Both go through indexes (articles by portal,
+    raw_pages by fetch time: migration m110), so a rule fix for one portal or one month costs that
+    portal's or that month's pages, not a pass over the archive."""
+    conditions, params = [], {}
+    if site is not None:
+        conditions.append("articles.site = :site")
+        params["site"] = site
+    if since is not None:
+        # The articles that stored a page since then: the latest page is that one or a newer one.
+        conditions.append("articles.id IN (SELECT article_id FROM raw_pages WHERE fetched_at >= :since)")
+        params["since"] = since
+    where = " AND ".join(conditions) or "1"
     rows = db.execute(
         "SELECT articles.id, (SELECT raw_page_id FROM article_versions WHERE article_id = articles.id"
         "   AND raw_page_id IS NOT NULL ORDER BY version DESC LIMIT 1) AS raw_page_id"
-        " FROM articles WHERE (:site IS NULL OR articles.site = :site) ORDER BY articles.id",
-        {"site": site},
+        f" FROM articles WHERE {where} ORDER BY articles.id",
+        params,
     ).fetchall()
-    return [(int(article_id), int(raw_page_id)) for article_id, raw_page_id in rows if raw_page_id is not None]
+    plan = [(int(article_id), int(raw_page_id)) for article_id, raw_page_id in rows if raw_page_id is not None]
+    if since is None:
+        return plan
+    # An article re-fetched since, whose latest version came from an older page (a version saved
+    # without its page): its page is older than `since`, so it is left out.
+    fetched = _fetched_at(db, [raw_page_id for _, raw_page_id in plan])
+    return [(article_id, raw_page_id) for article_id, raw_page_id in plan if fetched[raw_page_id] >= since]
+
+
+def _fetched_at(db: Database, raw_page_ids: list[int]) -> dict[int, str]:
+    fetched: dict[int, str] = {}
+    for start in range(0, len(raw_page_ids), 500):
+        chunk = raw_page_ids[start : start + 500]
+        fetched.update(db.execute(
+            f"SELECT id, fetched_at FROM raw_pages WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return fetched
 
 
 def article_site(db: Database, article_id: int) -> str:

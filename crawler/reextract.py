@@ -105,10 +105,12 @@ def reextract(
     path: str,
     *,
     site: str | None = None,
+    since: str | None = None,
     processes: int | None = None,
     progress: Callable[[int, int, Mapping[str, int]], None] | None = None,
 ) -> dict[str, Any]:
-    """Re-extract every article of `site` (all sites when None) from the archive file at `path`.
+    """Re-extract every article of `site` (all sites when None) from the archive file at `path`;
+    with `since` (a date, UTC), only those whose stored page was fetched on or after it.
 
     `db` is the writable archive opened on the same file. `processes` (default: every core)
     is how many processes extract: 1 runs everything here; N > 1 starts N workers and this
@@ -117,7 +119,7 @@ def reextract(
     the record is kept), failures, processes. `progress(done, total, counts)` is called after
     each article, with the counts so far (updated, unchanged, failed).
     """
-    plan = reextraction_plan(db, site)
+    plan = reextraction_plan(db, site, since)
     processes = max(1, min(processes or os.cpu_count() or 1, len(plan) or 1))
     # Before the fork: the workers inherit a frozen heap that their collections never walk (nor
     # copy, page by page, from the parent), and a young generation sized for extraction.

@@ -120,3 +120,67 @@ def test_reextract_command_uses_no_network(archive_file: Path) -> None:
 def test_reextract_missing_archive_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["reextract", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "archive not found" in result.output
+
+
+def _refetch(path: Path, when: str, stems: set[str]) -> dict[str, int]:
+    """Save the gold pages of `stems` again as fetched at `when`, each with a changed text (a new
+    version and a new stored page); returns their article ids by stem."""
+    db = open_archive(path)
+    profile = get("nghean")
+    ids = {}
+    for site, gold_path in gold_records():
+        if gold_path.stem not in stems:
+            continue
+        page = saved_page(site, load_gold(gold_path)["url"])
+        page = replace(page, body=page.body.replace(b"</body>", b"<!-- refetched --></body>"))
+        article = extract(page, profile.page_class)
+        stale = replace(article, text=article.text + "\n\nChia sẻ: Facebook Zalo In bài", content_hash="")
+        ids[gold_path.stem] = save_article(db, stale, page=page, fetched_at=when).article_id
+    db.close()
+    return ids
+
+
+def test_reextraction_plan_narrows_to_a_portal_and_to_pages_fetched_since_a_day(archive_file: Path) -> None:
+    from archive.store import reextraction_plan
+
+    refetched = _refetch(archive_file, "2026-12-03T08:00:00+00:00", {"34805", "34871"})
+    db = open_archive(archive_file)
+    everything = reextraction_plan(db)
+    assert len(everything) == 16
+    assert reextraction_plan(db, site="nghean") == everything and reextraction_plan(db, site="hatinh") == []
+    for since in ("2026-12", "2026-12-03"):
+        plan = reextraction_plan(db, since=since)
+        assert sorted(article for article, _ in plan) == sorted(refetched.values()), since
+        # ...with the page fetched since, not the article's first one.
+        pages = dict(db.execute("SELECT id, fetched_at FROM raw_pages").fetchall())
+        assert all(pages[page] == "2026-12-03T08:00:00+00:00" for _, page in plan)
+    assert reextraction_plan(db, since="2026-12-04") == reextraction_plan(db, since="2027") == []
+    assert len(reextraction_plan(db, since="2026-11-21")) == 16
+    assert reextraction_plan(db, site="hatinh", since="2026") == []
+    # Through the index on the fetch time, not a pass over the stored pages.
+    plan = " ".join(row[-1] for row in db.execute(
+        "EXPLAIN QUERY PLAN SELECT article_id FROM raw_pages WHERE fetched_at >= '2026-12'"))
+    assert "idx_raw_pages_fetched_at" in plan
+    db.close()
+
+
+def test_reextract_since_touches_only_the_pages_fetched_since(archive_file: Path) -> None:
+    refetched = _refetch(archive_file, "2026-12-03T08:00:00+00:00", {"34805", "34871"})
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(archive_file), "--since", "2026-12", "--processes", "1"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    # The two refetched pages, whose share bar the rules drop again; the stale article fetched
+    # before December keeps its stale text.
+    assert (counts["articles"], counts["updated"]) == (2, 2)
+    db = open_archive(archive_file)
+    for article_id in refetched.values():
+        assert "Chia sẻ: Facebook" not in db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    stale = db.execute("SELECT text FROM articles WHERE url LIKE ?", [f"%-{STALE}"]).fetchone()[0]
+    assert "Chia sẻ: Facebook" in stale
+    db.close()
+
+
+@pytest.mark.parametrize("since", ["2026-13", "2026-02-30", "last week", "26-12"])
+def test_reextract_since_a_date_that_is_not_one_exits_2(archive_file: Path, since: str) -> None:
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(archive_file), "--since", since])
+    assert result.exit_code == 2 and "--since" in result.output and "Traceback" not in result.output

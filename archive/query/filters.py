@@ -86,6 +86,19 @@ def _date(value: str, name: str) -> str:
     return value
 
 
+def day_or_month(value: str, name: str) -> str:
+    """`value` as a date prefix (YYYY, YYYY-MM or YYYY-MM-DD) that is a real year, month or day;
+    FilterError naming option `name` otherwise ("--since takes a date ...")."""
+    from datetime import date
+
+    _date(value, name)
+    try:
+        date.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value)
+    except ValueError:
+        raise FilterError(f"--{name}: {value!r} is not a real date") from None
+    return value
+
+
 def _sql_fold(text: str | None) -> str | None:
     return None if text is None else " ".join(fold(text).split())
 
