@@ -366,12 +366,6 @@ def m110_articles_by_site_and_category(db: Database) -> None:
     row: the search page lists them in its filter (archive/query/portal.py, categories()), 320-390 ms
     a page at 100,000 articles without it."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_site_category ON articles (site, category)")
-@migrations()
-def m110_raw_pages_by_fetch_time(db: Database) -> None:
-    """Stored pages by when they were fetched: `tinbai reextract --since DATE` finds the pages
-    fetched since a portal changed its template without reading every stored page (the table is
-    most of the archive: 5 GB of 2,000,000 lean synthetic pages)."""
-    db.execute("CREATE INDEX IF NOT EXISTS idx_raw_pages_fetched_at ON raw_pages (fetched_at)")
 
 
 # m104 and m105 come after m110 in the file, the order they are applied in: m110 was numbered
@@ -430,6 +424,37 @@ def m105_near_duplicates_checked_by_what_they_report(db: Database) -> None:
         text = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
         original, _ = find_original(db, text, before=article_id)
         db.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [original, article_id])
+
+
+# m120 onwards: the national-scale changes (issue 23), numbered apart so that migrations written
+# meanwhile by other changes keep their numbers.
+@migrations()
+def m120_raw_pages_by_fetch_time(db: Database) -> None:
+    """Stored pages by when they were fetched: `tinbai reextract --since DATE` finds the pages
+    fetched since a portal changed its template without reading every stored page (the table is
+    most of the archive: 5 GB of 2,000,000 lean synthetic pages)."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_raw_pages_fetched_at ON raw_pages (fetched_at)")
+
+
+@migrations()
+def m121_merged_archives(db: Database) -> None:
+    """Archives crawled on several machines and merged into one (archive/merge.py): each archive
+    knows its own id, a merged run says which archive it was crawled into and its id there, and the
+    archive lists the archives merged into it."""
+    import uuid
+
+    from archive.store import utc_now
+
+    db.execute("CREATE TABLE archive_info (id INTEGER PRIMARY KEY CHECK (id = 1), archive_id TEXT NOT NULL,"
+               " created TEXT NOT NULL)")
+    db.execute("INSERT INTO archive_info (id, archive_id, created) VALUES (1, ?, ?)", [uuid.uuid4().hex, utc_now()])
+    # NULL for the runs that crawled into this archive; a merged run keeps the id of the archive it
+    # was crawled into (its origin) and its id there, which make it the same run when merged again.
+    db.table("runs").add_column("origin", str)
+    db.table("runs").add_column("origin_run", int)
+    db.execute("CREATE UNIQUE INDEX idx_runs_origin ON runs (origin, origin_run) WHERE origin IS NOT NULL")
+    db.execute("CREATE TABLE merge_sources (origin TEXT PRIMARY KEY, path TEXT NOT NULL, first_merged TEXT NOT NULL,"
+               " last_merged TEXT NOT NULL, articles INTEGER NOT NULL DEFAULT 0)")
 
 
 def migrate(db: Database) -> None:

@@ -612,3 +612,101 @@ def _register_urls(db: Database, article_id: int, urls: list[str]) -> None:
     db.conn.executemany(
         "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)", [(url, article_id) for url in urls]
     )
+
+
+# --- the parts of a save, for an article that comes from another archive (archive/merge.py) ----------
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """One row of article_versions, as merge() reads and writes them."""
+
+    fetched_at: str
+    title: str
+    text: str
+    content_hash: str
+    raw_page_id: int | None
+    extraction: str | None
+
+
+def article_versions(db: Database, article_id: int) -> list[StoredVersion]:
+    """The article's versions, oldest first."""
+    return [StoredVersion(*row) for row in db.execute(
+        "SELECT fetched_at, title, text, content_hash, raw_page_id, extraction FROM article_versions"
+        " WHERE article_id = ? ORDER BY version", [article_id])]
+
+
+def replace_versions(db: Database, article_id: int, versions: list[StoredVersion]) -> None:
+    """Make `versions` the article's versions, numbered 1, 2... in that order."""
+    db.conn.execute("DELETE FROM article_versions WHERE article_id = ?", [article_id])
+    db.conn.executemany(
+        "INSERT INTO article_versions (article_id, version, fetched_at, title, text, content_hash, raw_page_id,"
+        " extraction) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(article_id, number, v.fetched_at, v.title, v.text, v.content_hash, v.raw_page_id, v.extraction)
+         for number, v in enumerate(versions, start=1)],
+    )
+
+
+def insert_article(db: Database, article: Article, *, first_seen: str, last_seen: str,
+                   site_article_id: str | None, near_duplicate_of: int | None) -> int:
+    """A new articles row for `article`; the caller adds its versions, URLs, images and index."""
+    article_id = _insert_article(db, article, first_seen, site_article_id, near_duplicate_of=near_duplicate_of)
+    _touch(db, article_id, last_seen)
+    return article_id
+
+
+def show_latest(db: Database, article_id: int, article: Article) -> None:
+    """The articles row, images and search index show `article`, its latest content; its re-post
+    link is found again."""
+    _update_article(db, article_id, _article_columns(article))
+    _replace_images(db, article_id, article.images)
+    folded = _index(db, article_id, article)
+    link_near_duplicate(db, article_id, article.text, folded=folded)
+
+
+def index_new_article(db: Database, article_id: int, article: Article, hashvalues: Any) -> None:
+    """Images, both full-text rows and the MinHash signature of an article just inserted."""
+    _replace_images(db, article_id, article.images)
+    _index(db, article_id, article)
+    store_signature(db, article_id, hashvalues)
+
+
+def seen_between(db: Database, article_id: int, first_seen: str, last_seen: str) -> None:
+    """Widen the article's first and last sightings to include these."""
+    db.execute("UPDATE articles SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?",
+               [first_seen, last_seen, article_id])
+
+
+def register_urls(db: Database, article_id: int, urls: list[str]) -> None:
+    """The article was seen under these URLs (a URL already registered stays with its article)."""
+    _register_urls(db, article_id, urls)
+
+
+def claim_site_id(db: Database, article_id: int, site: str, site_article_id: str) -> None:
+    """The article gets the portal's id unless another article holds it."""
+    _claim_site_id(db, article_id, site, site_article_id)
+
+
+def article_with_site_id(db: Database, site: str, site_article_id: str) -> int | None:
+    return _article_with_site_id(db, site, site_article_id)
+
+
+def article_with_url(db: Database, urls: list[str]) -> int | None:
+    """The article the first of `urls` already registered belongs to."""
+    known = _articles_of(db, urls)
+    return next((known[url] for url in urls if url in known), None)
+
+
+def article_with_content(db: Database, article: Article) -> int | None:
+    """The first article whose latest content is `article`'s text (none for an empty text)."""
+    return _article_with_content(db, article)
+
+
+def copy_raw_page(db: Database, row: dict[str, Any], article_id: int) -> int:
+    """A stored page of another archive, as stored there (compressed), unless this archive holds the
+    same body already; returns its id here."""
+    existing = db.execute("SELECT id FROM raw_pages WHERE sha256 = ?", [row["sha256"]]).fetchone()
+    if existing is not None:
+        return int(existing[0])
+    return _insert(db, "raw_pages", {**{key: row[key] for key in (
+        "url", "fetched_at", "status", "headers", "body", "sha256", "compression")}, "article_id": article_id})

@@ -78,7 +78,7 @@ def main() -> None:
 
 
 # Registration: importing a module adds its commands to `cli`.
-from crawler.cli import crawl, export, extract, maintenance, query, reextract, runs, serve, show, sites  # noqa: E402,F401
+from crawler.cli import crawl, export, extract, maintenance, merge, query, reextract, runs, serve, show, sites  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,285 @@
+"""Merging archives: the archives that several machines crawled -> one archive, article by article.
+
+Data flow: `tinbai merge SOURCE.db... --db TARGET` (crawler/cli/merge.py) opens each source
+read-only and calls merge_archive(); every write goes through archive/store.py's pieces of a save,
+so a merged article is indexed, signed and linked as a crawled one is.
+
+What a source brings, in this order:
+1. its runs, each kept with its origin: the id of the archive it was crawled into
+   (archive_info.archive_id) and its id there, so that a run merged twice is one row;
+2. its articles, in id order, in transactions of BATCH. A source article is the target's article
+   with the same portal id (site, site_article_id), else with one of its URLs, else with the same
+   latest text (an alias); otherwise it is new, inserted with its re-post link found among the
+   target's articles (near duplicates are kept and linked, as a crawl keeps them). For a known
+   article the versions of both are interleaved by fetch time: two machines that saw the same
+   content one after the other make one version, an edit seen in between makes its own; the
+   article shows the latest. The target's URLs, portal id and sightings widen to include the
+   source's;
+3. its crawl state: for each URL the latest fetch of either archive.
+
+Idempotent: merging a source again finds every article already there with the same versions and
+writes nothing. Safe to interrupt: each batch is one transaction and the articles go in a fixed
+order, so a run killed mid-way left the first batches exactly as an uninterrupted run writes them,
+and the next run goes through those without writing and goes on from there, to the same result.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from archive import store
+from archive.near import find_original
+from archive.store import StoredVersion, utc_now
+from archive.transaction import write_transaction
+from crawler.extract.record import Article, Image
+
+# Source articles merged in one transaction: the unit a killed merge loses and redoes.
+BATCH = 200
+
+
+@dataclass
+class MergeCounts:
+    """What merging one source did."""
+
+    source: str
+    origin: str
+    articles: int = 0  # source articles read
+    new: int = 0  # inserted as articles of their own
+    merged: int = 0  # the same article as one the target holds (portal id, URL or text)
+    changed: int = 0  # ...whose versions, latest content or URLs changed with the merge
+    near_duplicates: int = 0  # new articles linked to an earlier one they re-post
+    runs: int = 0
+    crawl_state: int = 0
+    by: dict[str, int] = field(default_factory=dict)  # what matched: site_article_id, url, content
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items()}
+
+
+def archive_id(db: Database) -> str:
+    """This archive's own id (made when its schema was created or upgraded)."""
+    return str(db.execute("SELECT archive_id FROM archive_info WHERE id = 1").fetchone()[0])
+
+
+def merge_archive(
+    target: Database, source: Database, *, source_path: str | Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeCounts:
+    """Fold the archive `source` (open read-only) into `target`; see the module's docstring."""
+    origin = archive_id(source)
+    if origin == archive_id(target):
+        raise ValueError(f"{source_path} is the target archive itself (or a copy of it)")
+    counts = MergeCounts(source=str(source_path), origin=origin)
+    with write_transaction(target):
+        counts.runs = _merge_runs(target, source, origin)
+        _record_source(target, origin, source_path)
+    ids = [row[0] for row in source.execute("SELECT id FROM articles ORDER BY id")]
+    for start in range(0, len(ids), BATCH):
+        with write_transaction(target):
+            for source_id in ids[start : start + BATCH]:
+                _merge_article(target, source, source_id, counts)
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    with write_transaction(target):
+        counts.crawl_state = _merge_crawl_state(target, source)
+        target.execute("UPDATE merge_sources SET last_merged = ?, articles = ? WHERE origin = ?",
+                       [utc_now(), counts.articles, origin])
+    return counts
+
+
+def _record_source(target: Database, origin: str, path: str | Path) -> None:
+    now = utc_now()
+    where = f"{socket.gethostname()}:{Path(path).resolve()}"
+    target.execute(
+        "INSERT INTO merge_sources (origin, path, first_merged, last_merged) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(origin) DO UPDATE SET path = excluded.path", [origin, where, now, now])
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+_RUN_COLUMNS = ("site", "started", "finished", "status", "pages", "new", "updated", "duplicates", "aliases",
+                "not_modified", "errors", "errors_json")
+
+
+def _merge_runs(target: Database, source: Database, origin: str) -> int:
+    """Every run of the source, by (origin, id there); a run merged again takes the source's latest
+    word on it (a run that was still running is finished now)."""
+    columns = ", ".join(_RUN_COLUMNS)
+    rows = source.execute(f"SELECT id, origin, origin_run, {columns} FROM runs ORDER BY id").fetchall()
+    updates = ", ".join(f"{column} = excluded.{column}" for column in _RUN_COLUMNS)
+    target.conn.executemany(
+        f"INSERT INTO runs (origin, origin_run, {columns}) VALUES (?, ?, {', '.join('?' * len(_RUN_COLUMNS))})"
+        f" ON CONFLICT (origin, origin_run) WHERE origin IS NOT NULL DO UPDATE SET {updates}",
+        # A run that was itself merged into the source keeps its first origin.
+        [(run_origin or origin, run_origin_id if run_origin else run_id, *rest)
+         for run_id, run_origin, run_origin_id, *rest in rows],
+    )
+    return len(rows)
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One article of the source with everything that belongs to it."""
+
+    id: int
+    record: Article
+    site_article_id: str | None
+    first_seen: str
+    last_seen: str
+    urls: list[str]
+    versions: list[StoredVersion]
+
+
+def _read(source: Database, source_id: int) -> _Source:
+    row = next(source.query("SELECT * FROM articles WHERE id = ?", [source_id]))
+    images = tuple(Image(src, caption) for src, caption in source.execute(
+        "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [source_id]))
+    record = Article(url=row["url"], site=row["site"], title=row["title"], text=row["text"],
+                     published=row["published"], author=row["author"], category=row["category"],
+                     summary=row["summary"], source=row["source"], images=images,
+                     extraction=row["extraction"] or "generic", content_hash=row["content_hash"])
+    # The canonical URL first: it decides which target article the URLs name.
+    urls = [row["url"]] + sorted(url for (url,) in source.execute(
+        "SELECT url FROM article_urls WHERE article_id = ? AND url != ?", [source_id, row["url"]]))
+    return _Source(source_id, record, row["site_article_id"], row["first_seen"], row["last_seen"], urls,
+                   store.article_versions(source, source_id))
+
+
+def _match(target: Database, article: _Source) -> tuple[int | None, str]:
+    if article.site_article_id is not None:
+        found = store.article_with_site_id(target, article.record.site, article.site_article_id)
+        if found is not None:
+            return found, "site_article_id"
+    found = store.article_with_url(target, article.urls)
+    if found is not None:
+        return found, "url"
+    found = store.article_with_content(target, article.record)
+    return found, "content"
+
+
+def _merge_article(target: Database, source: Database, source_id: int, counts: MergeCounts) -> None:
+    article = _read(source, source_id)
+    counts.articles += 1
+    found, how = _match(target, article)
+    if found is None:
+        _insert(target, source, article, counts)
+        return
+    counts.merged += 1
+    counts.by[how] = counts.by.get(how, 0) + 1
+    if _merge_into(target, source, found, article):
+        counts.changed += 1
+
+
+def _insert(target: Database, source: Database, article: _Source, counts: MergeCounts) -> None:
+    original, hashvalues = find_original(target, article.record.text)
+    article_id = store.insert_article(target, article.record, first_seen=article.first_seen,
+                                      last_seen=article.last_seen, site_article_id=article.site_article_id,
+                                      near_duplicate_of=original)
+    pages = _copy_pages(target, source, article.versions, article_id)
+    store.replace_versions(target, article_id, [_here(version, pages) for version in article.versions])
+    store.index_new_article(target, article_id, article.record, hashvalues)
+    store.register_urls(target, article_id, article.urls)
+    counts.new += 1
+    counts.near_duplicates += original is not None
+
+
+def _merge_into(target: Database, source: Database, article_id: int, article: _Source) -> bool:
+    """Interleave the source's versions with the target article's; True when anything changed."""
+    before = store.article_versions(target, article_id)
+    merged = interleave(before, article.versions)
+    # The source's pages of the versions kept, copied (the versions it only repeats need none).
+    kept = [version for version in merged if any(version is theirs for theirs in article.versions)]
+    pages = _copy_pages(target, source, kept, article_id)
+    merged = [_here(version, pages) if any(version is theirs for theirs in kept) else version for version in merged]
+    changed = merged != before
+    if changed:
+        store.replace_versions(target, article_id, merged)
+        current = target.execute("SELECT content_hash FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        if kept and merged[-1] == _here(kept[-1], pages) and merged[-1].content_hash != current:
+            # The source saw the latest content: its record is the article's now.
+            store.show_latest(target, article_id, article.record)
+    urls_before = target.execute("SELECT count(*) FROM article_urls WHERE article_id = ?", [article_id]).fetchone()[0]
+    store.register_urls(target, article_id, article.urls)
+    if article.site_article_id is not None:
+        store.claim_site_id(target, article_id, article.record.site, article.site_article_id)
+    store.seen_between(target, article_id, article.first_seen, article.last_seen)
+    urls_after = target.execute("SELECT count(*) FROM article_urls WHERE article_id = ?", [article_id]).fetchone()[0]
+    return changed or urls_after != urls_before
+
+
+def interleave(ours: list[StoredVersion], theirs: list[StoredVersion]) -> list[StoredVersion]:
+    """Both lists of versions in fetch order, a version that repeats the one before it dropped
+    (two machines saw the same content: the first sighting stays, as it was stored). Ties keep ours
+    first, then by content, so that the order never depends on which archive is merged first."""
+    timeline = sorted([(v.fetched_at, 0, v.content_hash, v) for v in ours]
+                      + [(v.fetched_at, 1, v.content_hash, v) for v in theirs], key=lambda entry: entry[:3])
+    merged: list[StoredVersion] = []
+    for _, _, _, version in timeline:
+        if not merged or merged[-1].content_hash != version.content_hash:
+            merged.append(version)
+    return merged
+
+
+def _copy_pages(target: Database, source: Database, versions: list[StoredVersion], article_id: int) -> dict[int, int]:
+    """The source's stored pages of these versions, in the target (by content: a page the target
+    holds already is not copied): source id -> target id."""
+    pages = {}
+    for version in versions:
+        if version.raw_page_id is None or version.raw_page_id in pages:
+            continue
+        row = next(source.query("SELECT * FROM raw_pages WHERE id = ?", [version.raw_page_id]), None)
+        if row is not None:
+            pages[version.raw_page_id] = store.copy_raw_page(target, row, article_id)
+    return pages
+
+
+def _here(version: StoredVersion, pages: dict[int, int]) -> StoredVersion:
+    page = pages.get(version.raw_page_id) if version.raw_page_id is not None else None
+    return StoredVersion(version.fetched_at, version.title, version.text, version.content_hash, page,
+                         version.extraction)
+
+
+# --- crawl state ---------------------------------------------------------------------------------
+
+_STATE_COLUMNS = ("url", "site", "kind", "discovered", "fetched", "status", "error", "failures", "etag",
+                  "last_modified", "queued")
+# Columns that describe the last fetch: taken from whichever archive fetched the URL last.
+_LAST_FETCH = ("fetched", "status", "error", "failures", "etag", "last_modified")
+
+
+def _merge_crawl_state(target: Database, source: Database) -> int:
+    newer = "coalesce(excluded.fetched, '') > coalesce(crawl_state.fetched, '')"
+    updates = ", ".join(f"{column} = CASE WHEN {newer} THEN excluded.{column} ELSE crawl_state.{column} END"
+                        for column in _LAST_FETCH)
+    sql = (
+        f"INSERT INTO crawl_state ({', '.join(_STATE_COLUMNS)}) VALUES ({', '.join('?' * len(_STATE_COLUMNS))})"
+        f" ON CONFLICT(url) DO UPDATE SET {updates},"
+        " discovered = min(crawl_state.discovered, excluded.discovered),"
+        " queued = CASE WHEN coalesce(excluded.queued, '') > coalesce(crawl_state.queued, '')"
+        "   THEN excluded.queued ELSE crawl_state.queued END"
+    )
+    merged = 0
+    for chunk in _chunks(source.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM crawl_state ORDER BY url")):
+        target.conn.executemany(sql, chunk)
+        merged += len(chunk)
+    return merged
+
+
+def _chunks(rows: Any, size: int = 5000) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,325 @@
+"""`tinbai merge`: archives crawled on several machines folded into one: articles deduplicated across
+them, versions interleaved by fetch time, runs kept with their origin, idempotent, safe to interrupt."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from archive import open_archive, record_fetch, save_article, search
+from archive import merge as merging
+from archive.merge import interleave, merge_archive
+from archive.runs import finish_run, start_run
+from archive.store import StoredVersion
+from bench.nation import PORTALS, Corpus
+from crawler.cli import cli
+from crawler.extract.record import Article
+
+REPO = Path(__file__).resolve().parents[1]
+RECORDS = 240
+# Portals 0-24 are crawled by the first machine, 15-39 by the second: 15-24 by both.
+FIRST, SECOND = range(0, 25), range(15, 40)
+
+
+def _edited(article: Article, sentence: str) -> Article:
+    return replace(article, text=article.text + "\n\n" + sentence, content_hash="")
+
+
+def _build(path: Path, portals: range, corpus: Corpus) -> dict[str, Any]:
+    """An archive of the corpus' first RECORDS records of `portals`, as a crawl writes them, with two runs."""
+    db = open_archive(path)
+    saved: dict[str, Any] = {"urls": []}
+    run = start_run(db, "first half")
+    for number in range(1, RECORDS + 1):
+        record = corpus.record(number)
+        if number == RECORDS // 2:
+            finish_run(db, run, status="ok", counts={"pages": number}, errors={})
+            run = start_run(db, "second half")
+        if PORTALS.index(next(p for p in PORTALS if p.site == record.article.site)) not in portals:
+            continue
+        save_article(db, record.article, page=record.page, fetched_at=record.fetched_at,
+                     site_article_id=record.site_article_id)
+        record_fetch(db, record.article.url, site=record.article.site, kind="article", status=200,
+                     when=record.fetched_at)
+        saved["urls"].append(record.article.url)
+    finish_run(db, run, status="errors", counts={"pages": RECORDS}, errors={"http_500": 1})
+    db.close()
+    return saved
+
+
+def _shared(corpus: Corpus) -> list[int]:
+    """Record numbers of news articles on a portal both machines crawl."""
+    both = {PORTALS[index].site for index in FIRST if index in SECOND}
+    return [n for n in range(1, RECORDS + 1)
+            if corpus.record(n).kind == "news" and corpus.record(n).article.site in both]
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Two overlapping archives, with the cases a merge must get right on top of the shared portals:
+    an edit seen only by the second machine between two fetches of the first, an edit the second
+    machine saw last, the same text under another URL, a re-post with a sentence added."""
+    directory = tmp_path_factory.mktemp("machines")
+    corpus = Corpus()
+    first, second = directory / "north.db", directory / "south.db"
+    _build(first, FIRST, corpus)
+    _build(second, SECOND, corpus)
+    shared = _shared(corpus)
+    interleaved, latest_second = corpus.record(shared[0]), corpus.record(shared[1])
+    only_first = next(corpus.record(n) for n in range(1, RECORDS) if corpus.record(n).kind == "news"
+                      and PORTALS.index(next(p for p in PORTALS if p.site == corpus.record(n).article.site)) < 15)
+    db_first, db_second = open_archive(first), open_archive(second)
+    # The first machine fetched `interleaved` again on 2026-12-03 and saw an edit.
+    save_article(db_first, _edited(interleaved.article, "Bản sửa lần hai."), page=interleaved.page,
+                 fetched_at="2026-12-03T00:00:00+00:00", site_article_id=interleaved.site_article_id)
+    # The second saw another edit on 2026-12-02, between the two.
+    save_article(db_second, _edited(interleaved.article, "Bản sửa của máy thứ hai."), page=interleaved.page,
+                 fetched_at="2026-12-02T00:00:00+00:00", site_article_id=interleaved.site_article_id)
+    # The second machine saw the latest edit of `latest_second`.
+    save_article(db_second, _edited(latest_second.article, "Đính chính cuối cùng về số liệu."),
+                 page=latest_second.page, fetched_at="2026-12-05T00:00:00+00:00",
+                 site_article_id=latest_second.site_article_id)
+    # The same text under another URL (a category copy the first machine never saw), and a re-post.
+    alias_url = only_first.article.url.replace("/1-", "/9-")
+    save_article(db_second, replace(only_first.article, url=alias_url), fetched_at="2026-12-01T00:00:00+00:00")
+    repost = replace(_edited(only_first.article, "Theo Cổng thông tin điện tử Tỉnh ủy, tin được đăng lại."),
+                     url=f"https://{PORTALS[30].host}/vi-vn/tin/dang-lai/1-2-999999", site=PORTALS[30].site)
+    save_article(db_second, repost, fetched_at="2026-12-01T00:00:00+00:00")
+    db_first.close()
+    db_second.close()
+    return {"first": first, "second": second, "interleaved": interleaved, "latest_second": latest_second,
+            "only_first": only_first, "alias_url": alias_url, "repost": repost}
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything a merge writes, but its own log (merge_sources' times) and the archive's id."""
+    db = open_archive(path, readonly=True)
+    queries = {
+        "articles": "SELECT * FROM articles ORDER BY id",
+        "versions": "SELECT * FROM article_versions ORDER BY article_id, version",
+        "urls": "SELECT * FROM article_urls ORDER BY url",
+        "images": "SELECT * FROM images ORDER BY article_id, position",
+        "raw_pages": "SELECT id, url, fetched_at, sha256, article_id, compression FROM raw_pages ORDER BY id",
+        "runs": "SELECT * FROM runs ORDER BY id",
+        "crawl_state": "SELECT * FROM crawl_state ORDER BY url",
+        "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
+        "fts_exact": "SELECT rowid, title, summary, text FROM articles_fts_exact ORDER BY rowid",
+        "minhash": "SELECT * FROM article_minhash ORDER BY article_id",
+        "lsh": "SELECT * FROM (SELECT * FROM article_lsh UNION ALL SELECT * FROM article_lsh_recent) ORDER BY 1, 2, 3",
+        "lsh_stage": "SELECT * FROM article_lsh_stage",
+    }
+    rows = {name: [tuple(row) for row in db.execute(sql).fetchall()] for name, sql in queries.items()}
+    db.close()
+    return rows
+
+
+def _merge(target: Path, *paths: Path) -> list[dict[str, Any]]:
+    results = []
+    db = open_archive(target)
+    for path in paths:
+        with open_archive(path, readonly=True) as source:
+            results.append(merge_archive(db, source, source_path=path).as_dict())
+    db.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def merged(sources: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    target = tmp_path_factory.mktemp("merged") / "national.db"
+    counts = _merge(target, sources["first"], sources["second"])
+    return {"path": target, "counts": counts, "dump": dump(target)}
+
+
+def _article(db: Any, url: str) -> dict[str, Any]:
+    return next(db.query("SELECT articles.* FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
+                         " WHERE article_urls.url = ?", [url]))
+
+
+def test_articles_both_machines_crawled_are_one_article_each(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+    first, second = (open_archive(sources[name], readonly=True) for name in ("first", "second"))
+    target = open_archive(merged["path"], readonly=True)
+    urls = {row[0] for db in (first, second) for row in db.execute("SELECT url FROM article_urls")}
+    assert {row[0] for row in target.execute("SELECT url FROM article_urls")} == urls
+    # Every portal id once; the second machine's alias URL and its re-post are the only extra URLs.
+    ids = target.execute("SELECT site, site_article_id, count(*) FROM articles WHERE site_article_id IS NOT NULL"
+                         " GROUP BY 1, 2 HAVING count(*) > 1").fetchall()
+    assert ids == []
+    distinct = {(row[0], row[1]) for db in (first, second)
+                for row in db.execute("SELECT site, site_article_id FROM articles WHERE site_article_id IS NOT NULL")}
+    # ...and the re-post, saved without a portal id (the alias, without one too, is the original).
+    assert target.execute("SELECT count(*) FROM articles").fetchone()[0] == len(distinct) + 1
+    counts = merged["counts"]
+    assert counts[0]["new"] == counts[0]["articles"] and counts[0]["merged"] == 0
+    assert counts[1]["merged"] > 20 and counts[1]["by"]["site_article_id"] > 20 and counts[1]["by"]["content"] == 1
+    for db in (first, second, target):
+        db.close()
+
+
+def test_versions_are_interleaved_by_fetch_time(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    article = _article(target, sources["interleaved"].article.url)
+    versions = list(target.query("SELECT version, fetched_at, text FROM article_versions WHERE article_id = ?"
+                                 " ORDER BY version", [article["id"]]))
+    assert [v["version"] for v in versions] == [1, 2, 3]
+    assert [v["fetched_at"] for v in versions] == [sources["interleaved"].fetched_at, "2026-12-02T00:00:00+00:00",
+                                                   "2026-12-03T00:00:00+00:00"]
+    assert versions[1]["text"].endswith("Bản sửa của máy thứ hai.") and versions[2]["text"].endswith("Bản sửa lần hai.")
+    # The first machine saw the latest content: the article shows it.
+    assert article["text"] == versions[2]["text"]
+    # Where the second machine saw the latest, its record is the article's, and search finds it.
+    latest = _article(target, sources["latest_second"].article.url)
+    assert latest["text"].endswith("Đính chính cuối cùng về số liệu.")
+    assert latest["last_seen"] == "2026-12-05T00:00:00+00:00"
+    assert any(hit["id"] == latest["id"] for hit in search(target, '"dinh chinh cuoi cung ve so lieu"'))
+    target.close()
+
+
+def test_interleave_keeps_the_first_sighting_of_repeated_content() -> None:
+    def version(when: str, content: str) -> StoredVersion:
+        return StoredVersion(when, "t", content, content, None, "generic")
+
+    ours = [version("2026-01-01", "a"), version("2026-03-01", "b")]
+    theirs = [version("2026-01-02", "a"), version("2026-02-01", "c"), version("2026-04-01", "b")]
+    assert [(v.fetched_at, v.content_hash) for v in interleave(ours, theirs)] == [
+        ("2026-01-01", "a"), ("2026-02-01", "c"), ("2026-03-01", "b")]
+    assert interleave(ours, ours) == ours and interleave(ours, []) == ours
+    # Which archive comes first does not change the versions.
+    assert [v.fetched_at for v in interleave(theirs, ours)] == [v.fetched_at for v in interleave(ours, theirs)]
+
+
+def test_same_text_elsewhere_is_an_alias_and_a_repost_is_linked(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    original = _article(target, sources["only_first"].article.url)
+    assert _article(target, sources["alias_url"])["id"] == original["id"]
+    repost = _article(target, sources["repost"].url)
+    assert repost["id"] != original["id"] and repost["near_duplicate_of"] == original["id"]
+    target.close()
+
+
+def test_runs_keep_their_origin(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    origins = {}
+    for name in ("first", "second"):
+        with open_archive(sources[name], readonly=True) as db:
+            origins[name] = merging.archive_id(db)
+    runs = list(target.query("SELECT site, status, origin, origin_run, errors_json FROM runs ORDER BY id"))
+    assert [(run["origin"], run["origin_run"], run["site"]) for run in runs] == [
+        (origins["first"], 1, "first half"), (origins["first"], 2, "second half"),
+        (origins["second"], 1, "first half"), (origins["second"], 2, "second half")]
+    assert json.loads(runs[1]["errors_json"]) == {"http_500": 1} and runs[0]["status"] == "ok"
+    sources_seen = {row[0] for row in target.execute("SELECT origin FROM merge_sources")}
+    assert sources_seen == set(origins.values())
+    target.close()
+
+
+def test_crawl_state_keeps_the_latest_fetch_of_each_url(sources: dict[str, Any], merged: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    url = sources["interleaved"].article.url
+    # The first machine fetched the URL once more since (a copy: the other tests merge the original).
+    later = tmp_path / "north-later.db"
+    later.write_bytes(sources["first"].read_bytes())
+    first = open_archive(later)
+    record_fetch(first, url, site=sources["interleaved"].article.site, kind="article", status=304,
+                 when="2026-12-06T00:00:00+00:00", headers={"ETag": '"v9"'})
+    first.close()
+    target = tmp_path / "national.db"
+    target.write_bytes(merged["path"].read_bytes())
+    target = open_archive(target)
+    with open_archive(later, readonly=True) as source:
+        merge_archive(target, source, source_path=later)
+    with open_archive(sources["second"], readonly=True) as source:
+        merge_archive(target, source, source_path=sources["second"])  # fetched earlier there: not taken
+    row = next(target.query("SELECT fetched, status, etag FROM crawl_state WHERE url = ?", [url]))
+    assert row == {"fetched": "2026-12-06T00:00:00+00:00", "status": 304, "etag": '"v9"'}
+    target.close()
+
+
+def test_merging_again_changes_nothing(sources: dict[str, Any], merged: dict[str, Any], tmp_path: Path) -> None:
+    target = tmp_path / "again.db"
+    _merge(target, sources["first"], sources["second"])
+    once = dump(target)
+    counts = _merge(target, sources["first"], sources["second"])
+    assert dump(target) == once
+    assert all(count["new"] == 0 and count["changed"] == 0 for count in counts)
+
+
+def test_an_interrupted_merge_run_again_gives_the_uninterrupted_result(
+    sources: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merging, "BATCH", 7)
+    uninterrupted = tmp_path / "whole.db"
+    _merge(uninterrupted, sources["first"], sources["second"])
+    expected = dump(uninterrupted)
+
+    interrupted = tmp_path / "interrupted.db"
+    for stop_after in (3, 5):
+        db = open_archive(interrupted)
+        with open_archive(sources["first"], readonly=True) as first:
+            merge_archive(db, first, source_path=sources["first"])
+        with open_archive(sources["second"], readonly=True) as second:
+            batches = []
+
+            def stop(done: int, total: int, batches: list[int] = batches, after: int = stop_after) -> None:
+                batches.append(done)
+                if len(batches) == after:
+                    raise KeyboardInterrupt
+
+            with pytest.raises(KeyboardInterrupt):
+                merge_archive(db, second, source_path=sources["second"], progress=stop)
+        db.close()
+    assert dump(interrupted) != expected  # stopped half-way
+    _merge(interrupted, sources["first"], sources["second"])
+    assert dump(interrupted) == expected
+
+
+@pytest.mark.slow
+def test_a_merge_killed_mid_way_and_run_again_gives_the_uninterrupted_result(
+    sources: dict[str, Any], merged: dict[str, Any], tmp_path: Path
+) -> None:
+    """kill -9 at several moments of a real `tinbai merge`, then once more to the end."""
+    target = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "crawler.cli", "merge", str(sources["first"]), str(sources["second"]),
+               "--db", str(target)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for delay in (1.5, 2.5, 3.5):
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finished = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert dump(target) == merged["dump"]
+
+
+def test_merge_command(sources: dict[str, Any], merged: dict[str, Any], tmp_path: Path) -> None:
+    target = tmp_path / "cli.db"
+    result = CliRunner().invoke(cli, ["merge", str(sources["first"]), str(sources["second"]), "--db", str(target)])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert [entry["source"] for entry in printed] == [str(sources["first"]), str(sources["second"])]
+    assert dump(target) == merged["dump"]
+
+
+@pytest.mark.parametrize("case", ["missing", "itself", "not an archive", "a copy of the target"])
+def test_merge_refuses_what_it_cannot_merge_in_one_line(sources: dict[str, Any], tmp_path: Path, case: str) -> None:
+    target = tmp_path / "target.db"
+    open_archive(target).close()
+    source = {"missing": tmp_path / "none.db", "itself": target}.get(case, tmp_path / "other.db")
+    if case == "not an archive":
+        source.write_bytes(b"not a database" * 100)
+    if case == "a copy of the target":
+        source.write_bytes(target.read_bytes())
+    result = CliRunner().invoke(cli, ["merge", str(source), "--db", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
