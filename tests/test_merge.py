@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from archive import open_archive, record_fetch, save_article, search
 from archive import merge as merging
+from archive import open_archive, record_fetch, save_article, search
 from archive.merge import interleave, merge_archive
 from archive.runs import finish_run, start_run
 from archive.store import StoredVersion
@@ -197,7 +197,8 @@ def test_interleave_keeps_the_first_sighting_of_repeated_content() -> None:
     assert [v.fetched_at for v in interleave(theirs, ours)] == [v.fetched_at for v in interleave(ours, theirs)]
 
 
-def test_same_text_elsewhere_is_an_alias_and_a_repost_is_linked(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+def test_same_text_elsewhere_is_an_alias_and_a_repost_is_linked(sources: dict[str, Any],
+                                                                merged: dict[str, Any]) -> None:
     target = open_archive(merged["path"], readonly=True)
     original = _article(target, sources["only_first"].article.url)
     assert _article(target, sources["alias_url"])["id"] == original["id"]
