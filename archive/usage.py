@@ -45,3 +45,31 @@ def disk_usage(db: Database) -> dict[str, Any]:
         parts[part] = parts.get(part, 0) + size
     articles = int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
     return {"articles": articles, "parts": parts, "btrees": btrees}
+
+
+def article_count(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def articles_by_site(db: Database) -> dict[str, int]:
+    return {site: int(count) for site, count in db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
+
+
+def last_fetch(db: Database) -> str | None:
+    """When the newest stored page was fetched (UTC)."""
+    row = db.execute("SELECT max(fetched_at) FROM raw_pages").fetchone()
+    return None if row[0] is None else str(row[0])
+
+
+def raw_page_bytes(db: Database, sample: int = 20_000) -> int:
+    """The stored pages' size as fetched (uncompressed), estimated from `sample` pages spread over
+    them: reading every page of a large archive takes minutes."""
+    from archive.store import load_raw_page
+
+    count, top = db.execute("SELECT count(*), max(id) FROM raw_pages").fetchone()
+    if not count:
+        return 0
+    ids = [row[0] for row in db.execute("SELECT id FROM raw_pages WHERE id % ? = 0 LIMIT ?",
+                                        [max(1, top // sample), sample])] or [top]
+    sizes = [len(load_raw_page(db, page_id).body) for page_id in ids]
+    return int(sum(sizes) / len(sizes) * count)

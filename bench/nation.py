@@ -8,9 +8,10 @@ What makes it realistic where bench/synth.py's single portal is not:
   ("Đảng bộ xã X tổ chức Đại hội ... nhiệm kỳ 2025-2030"): their boilerplate paragraphs are the same
   from report to report, the district, people, figures and dates differ, so that they are different
   articles that share LSH buckets (the near-duplicate lookup's hard case);
-- one article in twelve re-posts a recent article of another portal with small edits (another
-  byline, a sentence added, "Theo ..."): a near duplicate, as district and provincial portals
-  re-post each other; one in thirty is re-fetched later with an edit (a second version);
+- one article in twelve re-posts a recent article of another portal, its lead dropped and a
+  sentence added ("Theo ..."), as district and provincial portals re-post each other: most stay
+  within the near-duplicate threshold (a re-post), a shorter original edited so is kept apart; one
+  in thirty is re-fetched later with an edit (a second version);
 - the rest is news recombined from the sentences of the fixtures' gold texts with figures varied,
   each paragraph opened by a generated sentence naming the portal's bodies, topics and places.
 
@@ -209,6 +210,10 @@ class Corpus:
         ]
         boilerplate = list(self._template(portal, kind))
         return title, None, specific[:2] + boilerplate[:2] + specific[2:] + boilerplate[2:]
+
+    def reposted(self, number: int) -> int:
+        """The number of the article that re-post `number` re-posts."""
+        return max(1, number - self._rng(number, "repost").randrange(1, 200))
 
     def _repost(self, number: int) -> tuple[Province, str, str | None, list[str], int]:
         rng = self._rng(number, "repost")

@@ -64,7 +64,7 @@ def _open_reader(path: str) -> None:
         _reader_failed = error
 
 
-def _page_class(site: str, url: str) -> type[ArticlePage]:
+def page_class_for(site: str, url: str) -> type[ArticlePage]:
     profile = registry.PROFILES.get(site) or registry.for_url(url)
     return profile.page_class if profile is not None else ArticlePage
 
@@ -78,7 +78,7 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     assert _reader is not None
     page = load_raw_page(_reader, raw_page_id)
     try:
-        article = extract(page, _page_class(article_site(_reader, article_id), page.url))
+        article = extract(page, page_class_for(article_site(_reader, article_id), page.url))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)
