@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+from archive import sitecounts
 from crawler.extract.fold import fold
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def link_near_duplicate(db: Database, article_id: int, text: str, *, folded: str
     """
     original, hashvalues = find_original(db, text, folded=folded, before=article_id)
     store_signature(db, article_id, hashvalues)
-    db.conn.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [original, article_id])
+    sitecounts.relink(db, article_id, original)
     return original
 
 

@@ -457,6 +457,28 @@ def m121_merged_archives(db: Database) -> None:
                " last_merged TEXT NOT NULL, articles INTEGER NOT NULL DEFAULT 0)")
 
 
+@migrations()
+def m122_site_counts(db: Database) -> None:
+    """Per-portal counts of articles, re-posts, versions, articles gone now, takedowns and returns kept
+    as they change (archive/sitecounts.py), so that `tinbai stats` reads them instead of counting
+    2,000,000 articles; and articles by portal and month, which the UI's month facet of a portal
+    reads without reading the articles."""
+    db.execute("CREATE TABLE site_counts (site TEXT PRIMARY KEY, articles INTEGER NOT NULL DEFAULT 0,"
+               " versions INTEGER NOT NULL DEFAULT 0, near_duplicates INTEGER NOT NULL DEFAULT 0,"
+               " removed INTEGER NOT NULL DEFAULT 0, removals INTEGER NOT NULL DEFAULT 0,"
+               " returns INTEGER NOT NULL DEFAULT 0)")
+    db.execute("INSERT INTO site_counts (site, articles, near_duplicates, removed)"
+               " SELECT site, count(*), count(near_duplicate_of), count(removed) FROM articles GROUP BY site")
+    db.execute("UPDATE site_counts SET versions = (SELECT count(*) FROM article_versions"
+               " JOIN articles ON articles.id = article_versions.article_id WHERE articles.site = site_counts.site)")
+    db.execute("UPDATE site_counts SET"
+               " removals = (SELECT count(*) FROM article_events AS e JOIN articles AS a ON a.id = e.article_id"
+               "   WHERE a.site = site_counts.site AND e.event = 'removed'),"
+               " returns = (SELECT count(*) FROM article_events AS e JOIN articles AS a ON a.id = e.article_id"
+               "   WHERE a.site = site_counts.site AND e.event = 'returned')")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_site_month ON articles (site, published_month)")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from archive import sitecounts
 from archive.db import ArchiveDamaged
 from archive.identity import Archived, not_this_article
 from archive.near import find_original, link_near_duplicate, store_signature
@@ -412,6 +413,8 @@ def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
 
 
 def _update_article(db: Database, article_id: int, columns: dict[str, Any]) -> None:
+    if "site" in columns:
+        sitecounts.move(db, article_id, columns["site"])
     db.conn.execute(
         "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
         {**columns, "id": article_id},
@@ -515,6 +518,7 @@ def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
 def _insert_article(
     db: Database, article: Article, seen_at: str, site_article_id: str | None, *, near_duplicate_of: int | None
 ) -> int:
+    sitecounts.count(db, article.site, articles=1, near_duplicates=int(near_duplicate_of is not None))
     return _insert(
         db,
         "articles",
@@ -543,6 +547,8 @@ def _add_version(
 def _insert_version(
     db: Database, article_id: int, version: int, article: Article, raw_page_id: int | None, fetched_at: str
 ) -> None:
+    # The articles row is the record's portal by now (_update_article or _insert_article before).
+    sitecounts.count(db, article.site, versions=1)
     _insert(
         db,
         "article_versions",
@@ -638,6 +644,10 @@ def article_versions(db: Database, article_id: int) -> list[StoredVersion]:
 
 def replace_versions(db: Database, article_id: int, versions: list[StoredVersion]) -> None:
     """Make `versions` the article's versions, numbered 1, 2... in that order."""
+    site, before = db.conn.execute(
+        "SELECT site, (SELECT count(*) FROM article_versions WHERE article_id = articles.id) FROM articles"
+        " WHERE id = ?", [article_id]).fetchone()
+    sitecounts.count(db, site, versions=len(versions) - before)
     db.conn.execute("DELETE FROM article_versions WHERE article_id = ?", [article_id])
     db.conn.executemany(
         "INSERT INTO article_versions (article_id, version, fetched_at, title, text, content_hash, raw_page_id,"

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive import sitecounts
 from crawler.extract.record import ErrorKind, http_error
 
 # What marks an article removed: its URL answers that it is gone.
@@ -66,7 +67,7 @@ def mark_gone(
     moves), "still_there" when another of its URLs answered with it within STILL_THERE_WITHIN."""
     if _still_there(db, article_id, url, when):
         return "still_there"
-    removed = db.conn.execute("SELECT removed FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    site, removed = db.conn.execute("SELECT site, removed FROM articles WHERE id = ?", [article_id]).fetchone()
     if removed is not None:
         db.conn.execute(
             "UPDATE articles SET removed_last_seen = max(coalesce(removed_last_seen, ''), ?) WHERE id = ?",
@@ -74,6 +75,7 @@ def mark_gone(
         )
         return "still_removed"
     db.conn.execute("UPDATE articles SET removed = ?, removed_last_seen = ? WHERE id = ?", [when, when, article_id])
+    sitecounts.count(db, site, removed=1, removals=1)
     add_event(db, article_id, "removed", at=when, url=url, reason=reason, status=status, detail=detail,
               raw_page_id=raw_page_id)
     return "removed"
@@ -85,13 +87,14 @@ def mark_present(db: Database, article_id: int, *, url: str, when: str) -> bool:
     # Through the partial index of removed articles: reading `removed` from the row would read the
     # article's text, which comes before it, at every save.
     row = db.conn.execute(
-        "SELECT removed, removed_last_seen FROM articles INDEXED BY idx_articles_removed"
+        "SELECT removed, removed_last_seen, site FROM articles INDEXED BY idx_articles_removed"
         " WHERE removed IS NOT NULL AND id = ?",
         [article_id],
     ).fetchone()
     if row is None:
         return False
     db.conn.execute("UPDATE articles SET removed = NULL, removed_last_seen = NULL WHERE id = ?", [article_id])
+    sitecounts.count(db, row[2], removed=-1, returns=1)
     add_event(db, article_id, "returned", at=when, url=url, detail=f"gone from {row[0]} to {row[1]}")
     return True
 
