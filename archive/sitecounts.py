@@ -9,6 +9,8 @@ archive/runs.py's stats() reads the counts. Counting instead took
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 
 
@@ -27,11 +29,17 @@ def count(db: Database, site: str, **changes: int) -> None:
     if unknown:
         raise ValueError(f"unknown site counts {sorted(unknown)}")
     names = list(changes)
-    db.conn.execute(
-        f"INSERT INTO site_counts (site, {', '.join(names)}) VALUES (?{', ?' * len(names)})"
-        " ON CONFLICT(site) DO UPDATE SET " + ", ".join(f"{name} = {name} + excluded.{name}" for name in names),
-        [site, *changes.values()],
-    )
+    try:
+        db.conn.execute(
+            f"INSERT INTO site_counts (site, {', '.join(names)}) VALUES (?{', ?' * len(names)})"
+            " ON CONFLICT(site) DO UPDATE SET " + ", ".join(f"{name} = {name} + excluded.{name}" for name in names),
+            [site, *changes.values()],
+        )
+    except sqlite3.OperationalError as error:
+        # Written by a migration before m122 (m005 and its like write with today's code): m122
+        # counts everything when it comes.
+        if "no such table: site_counts" not in str(error):
+            raise
 
 
 def relink(db: Database, article_id: int, near_duplicate_of: int | None) -> None:
