@@ -599,6 +599,22 @@ def report(results: dict[str, Any]) -> str:
     def row(name: str, value: str, target: str = "", met: bool | None = None) -> None:
         rows.append((name, value, target, "" if met is None else ("yes" if met else "**no**")))
 
+    if "archived" in results:
+        _report_measures(results, row)
+    for merge in results.get("merge", {}).get("merges", []):
+        row(f"merge {merge['source']} ({merge['round']}): {merge['articles']:,} articles, {merge['new']:,} new, "
+            f"{merge['merged']:,} the same article ({merge['changed']:,} changed)",
+            f"{merge['wall_s']:.0f} s, {merge['articles_per_s']:.0f} articles/s")
+    if "merge" in results:
+        row("merged archive", f"{results['merge']['target_articles']:,} articles")
+    lines = [f"started {results['started']}, load {results['load_start']} at the start, "
+             f"{results['load_end']} at the end",
+             "", "| measure | value | target | met |", "|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    return "\n".join(lines)
+
+
+def _report_measures(results: dict[str, Any], row: Any) -> None:
     archived = results["archived"]
     row("archives (named size: articles held)", ", ".join(f"{k}: {v}" for k, v in archived.items()))
     row("first writable open of the three (pending migrations applied)", f"{results['open_and_migrate_s']:.1f} s")
@@ -658,11 +674,73 @@ def report(results: dict[str, Any]) -> str:
         row("`tinbai backup`", f"{bc['backup']['wall_s'] / 60:.1f} min, exit {bc['backup']['exit']}")
         during = bc["crawl_during_backup"]
         row("a crawl during the backup", f"exit {during['exit']}, {during['wall_s']:.0f} s")
-    lines = [f"started {results['started']}, load {results['load_start']} at the start, "
-             f"{results['load_end']} at the end",
-             "", "| measure | value | target | met |", "|---|---|---|---|"]
-    lines += [f"| {' | '.join(r)} |" for r in rows]
-    return "\n".join(lines)
+
+# --- 9. merging the archives of two machines ------------------------------------------------------------
+
+# The first machine crawls portals 0-24, the second 15-39: ten portals are in both archives.
+MERGE_SPLIT = (range(0, 25), range(15, 40))
+
+
+def merge_sources(work: Path, articles: int) -> tuple[Path, Path]:
+    """Two archives of about `articles` articles each, filled as the crawl's writer fills one, from
+    the same national corpus split by portal with an overlap."""
+    paths = (work / f"north-{articles}.db", work / f"south-{articles}.db")
+    index = {portal.site: number for number, portal in enumerate(PORTALS)}
+    for path, portals in zip(paths, MERGE_SPLIT, strict=True):
+        if path.exists():
+            continue
+        for stale in work.glob(f"{path.name}*"):
+            stale.unlink()
+        db = open_archive(path, cache_kb=WRITER_CACHE_KB)
+        writer, group = Writer(db), WriteGroup(db)
+        for record in records(1, articles * 40 // len(portals) + 1):
+            if index[record.article.site] not in portals:
+                continue
+            if not group.open:
+                group.begin()
+            writer.write(record)
+            if writer.made % FILL_GROUP == 0:
+                group.commit()
+            if writer.made >= articles:
+                break
+        if group.open:
+            group.commit()
+        writer.close_run()
+        db.close()
+    return paths
+
+
+def merging(work: Path, articles: int) -> dict[str, Any]:
+    """Both sources merged into a new archive, each timed; then both again (nothing to write)."""
+    from archive.merge import merge_archive
+
+    say(f"merge sources of {articles} articles (load {load()})")
+    sources = merge_sources(work, articles)
+    target = work / f"merged-{articles}.db"
+    for stale in work.glob(f"{target.name}*"):
+        stale.unlink()
+    results: dict[str, Any] = {"articles_each": articles, "merges": []}
+    db = open_archive(target, cache_kb=WRITER_CACHE_KB)
+    for round_ in ("first", "again"):
+        for source_path in sources:
+            say(f"  merging {source_path.name} ({round_}, load {load()})")
+            with open_archive(source_path, readonly=True) as source:
+                clock = Clock()
+                counts = clock.time(lambda source=source, source_path=source_path: merge_archive(
+                    db, source, source_path=source_path))
+            results["merges"].append({**counts.as_dict(), "source": source_path.name, "round": round_,
+                                      "wall_s": clock.wall, "cpu_s": clock.cpu,
+                                      "articles_per_s": counts.articles / clock.wall})
+    db.close()
+    results["target_articles"] = _count(target)
+    return results
+
+
+def _count(path: Path) -> int:
+    from archive.usage import article_count
+
+    with open_archive(path, readonly=True) as db:
+        return article_count(db)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -670,7 +748,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="directory of the archives (kept: they are large)")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--sizes", help="comma-separated archive sizes (default 10000,500000,2000000)")
-    parser.add_argument("--only", default="fill,measure", help="fill, measure, or both (comma-separated)")
+    parser.add_argument("--only", default="fill,measure,merge", help="fill, measure, merge (comma-separated)")
+    parser.add_argument("--merge-articles", type=int, default=200_000, help="articles in each archive merged")
     parser.add_argument("--batch", type=int, default=3000, help="saves timed at each size")
     parser.add_argument("--passes", type=int, default=5, help="passes over the search queries")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
@@ -690,10 +769,13 @@ def main(argv: list[str] | None = None) -> int:
         results["fill"] = fill(args.work, sizes)
     if "measure" in steps:
         results.update(measure(args.work, sizes, batch=args.batch, passes=args.passes))
+    if "merge" in steps:
+        results["merge"] = merging(args.work, 300 if args.quick and args.merge_articles == 200_000
+                                   else args.merge_articles)
     results["load_end"] = load()
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    if "measure" in steps:
+    if "measure" in steps or "merge" in steps:
         print(report(results))
     else:
         print(json.dumps(results, ensure_ascii=False, indent=1))

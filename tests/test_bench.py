@@ -210,7 +210,7 @@ def test_scale_runs_end_to_end_on_tiny_archives(tmp_path: Path, capsys: pytest.C
     out = tmp_path / "scale.json"
     work = tmp_path / "work"
     code = scale.main(["--quick", "--sizes", "40,120,300", "--batch", "20", "--passes", "1",
-                       "--work", str(work), "--json", str(out)])
+                       "--merge-articles", "60", "--work", str(work), "--json", str(out)])
     assert code == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     # Three archives holding the same first records, the largest filled once.
@@ -231,5 +231,14 @@ def test_scale_runs_end_to_end_on_tiny_archives(tmp_path: Path, capsys: pytest.C
     assert results["crawl"]["portal_urls_in_plan"] > 0
     reextracted = results["reextract"]["runs"]
     assert all(run["failed"] == 0 and run["updated"] == 0 for run in reextracted.values())
+    # Two machines' archives of 60 articles, ten portals in both: merged, then merged again.
+    first, second, first_again, second_again = results["merge"]["merges"]
+    # 60 saves each (an edit or alias among them adds no article).
+    assert 55 <= first["articles"] <= 60 and (first["new"], first["merged"]) == (first["articles"], 0)
+    assert 55 <= second["articles"] <= 60 and second["merged"] > 0
+    assert second["new"] + second["merged"] == second["articles"]
+    assert all(again["new"] == again["changed"] == 0 for again in (first_again, second_again))
+    assert results["merge"]["target_articles"] == first["new"] + second["new"]
     printed = capsys.readouterr().out
     assert "| saves/s at the largest ÷ at the smallest |" in printed
+    assert "| merge north-60.db (first): " in printed.replace(",", "")
