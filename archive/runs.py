@@ -100,11 +100,12 @@ def stats(db: Database) -> list[dict[str, Any]]:
 
 
 def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first, with their errors by kind decoded."""
+    """The latest runs, newest first, with their errors by kind decoded; `origin` is the id of the
+    archive a merged run was crawled into (archive/merge.py), None for this archive's own."""
     where, params = ("WHERE site = ?", [site]) if site else ("", [])
     rows = db.query(
         "SELECT id, site, started, finished, status, pages, new, updated, duplicates, aliases,"
-        f" not_modified, removed, returned, errors, errors_json FROM runs {where} ORDER BY id DESC LIMIT ?",
+        f" not_modified, removed, returned, errors, errors_json, origin FROM runs {where} ORDER BY id DESC LIMIT ?",
         [*params, limit],
     )
     result = []

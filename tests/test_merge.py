@@ -324,3 +324,11 @@ def test_merge_refuses_what_it_cannot_merge_in_one_line(sources: dict[str, Any],
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_tinbai_runs_shows_each_runs_origin(sources: dict[str, Any], merged: dict[str, Any]) -> None:
+    result = CliRunner().invoke(cli, ["runs", "--db", str(merged["path"])])
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.output)
+    with open_archive(sources["second"], readonly=True) as second:
+        assert [run["origin"] for run in runs[:2]] == [merging.archive_id(second)] * 2
