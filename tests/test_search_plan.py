@@ -187,3 +187,34 @@ def test_within_a_tier_title_then_summary_then_newest(monkeypatch: pytest.Monkey
     # Beyond the bound, the newest four (2-5): the title first, then the summary, then the newest.
     assert ids(search(database, "dang uy", limit=4)) == [2, 3, 5, 4]
     database.close()
+
+
+def test_dates_are_read_through_indexes_not_passes_over_the_whole_archive(db: sqlite_utils.Database) -> None:
+    """At national scale a pass over every article to compare its date cost more than the rest of a
+    search: none is made."""
+    from archive.query.search import parse_query, ranking_expressions, search_sql, to_fts_expression
+    from archive.schema import FTS_TABLE
+
+    terms = parse_query("dang uy")
+    phrase, near = ranking_expressions(terms)
+    for filters in (Filters(), Filters(since="2023-02", until="2023-06"), Filters(site="x", until="2024")):
+        where, params = filters.where()
+        sql = search_sql(fts_table=FTS_TABLE, match=":expression", phrase=":phrase", near=":near", where=where,
+                         limit=":limit")
+        params.update(expression=to_fts_expression(terms), phrase=phrase, near=near, limit=20)
+        plan = [row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+        assert not [step for step in plan if step.split()[:2] == ["SCAN", "articles"]], plan
+
+
+@pytest.mark.parametrize(("until", "inside", "outside"), [
+    ("2023-06", "2023-06-30T23:59:00+07:00", "2023-07-01T00:00:00+07:00"),
+    ("2023", "2023-12-31", "2024-01-01T00:00:00+07:00"),
+    ("2023-06-01", "2023-06-01T23:59:00+07:00", "2023-06-02"),
+])
+def test_until_takes_the_whole_day_month_or_year(until: str, inside: str, outside: str) -> None:
+    db = open_archive(":memory:")
+    for number, published in enumerate((inside, outside), start=1):
+        save_article(db, Article(url=f"https://x.vn/{number}", site="x", title=f"Đảng ủy {number}",
+                                 text=f"Đảng ủy họp lần {number}.", published=published))
+    assert [hit["published"] for hit in search(db, "dang uy", filters=Filters(until=until))] == [inside]
+    db.close()

@@ -57,10 +57,12 @@ class Filters:
             clauses.append("articles.published >= :f_since")
             params["f_since"] = _date(self.since, "since")
         if self.until:
-            # "2024-07" as an upper bound means the whole of July: compare the same prefix.
+            # "2024-07" as an upper bound means the whole of July: every time that starts with it
+            # sorts below "2024-07" followed by the highest character, through the index on
+            # `published` (a prefix compared with substr() read every article).
             until = _date(self.until, "until")
-            clauses.append(f"substr(articles.published, 1, {len(until)}) <= :f_until")
-            params["f_until"] = until
+            clauses.append("articles.published <= :f_until")
+            params["f_until"] = until + "\uffff"
         if self.removed:
             clauses.append("articles.removed IS NOT NULL")
         if self.only_near_duplicates:

@@ -196,7 +196,9 @@ def search_sql(
             ORDER BY id DESC LIMIT {window} + 1
         )"""
     # Every FTS query below but the window's reads only the window's range of rowids.
-    in_window = "rowid >= (SELECT low FROM span)"
+    # ...and no newer than the newest candidate: with filters (a portal, months long past) the
+    # candidates can be a small part of the matches in that range.
+    in_window = "rowid >= (SELECT low FROM span) AND rowid <= (SELECT high FROM span)"
     complete = "(SELECT complete FROM span)"
 
     def among(expression: str) -> str:
@@ -205,7 +207,8 @@ def search_sql(
     return f"""
         WITH {newest},
         span AS MATERIALIZED (
-            SELECT coalesce(min(id), 0) AS low, count(*) <= {window} AS complete FROM newest
+            SELECT coalesce(min(id), 0) AS low, coalesce(max(id), 0) AS high, count(*) <= {window} AS complete
+            FROM newest
         ),
         -- Every match when they fit in the window, otherwise the window's newest.
         candidates AS MATERIALIZED (
