@@ -11,9 +11,9 @@ What a source brings, in this order:
    with the same portal id (site, site_article_id), else with one of its URLs, else with the same
    latest text (an alias); otherwise it is new, inserted with its re-post link found among the
    target's articles (near duplicates are kept and linked, as a crawl keeps them). For a known
-   article the versions of both are interleaved by fetch time: two machines that saw the same
-   content one after the other make one version, an edit seen in between makes its own; the
-   article shows the latest. The target's URLs, portal id and sightings widen to include the
+   article the source's versions are fitted in among the target's by fetch time (interleave()):
+   two machines that saw the same content one after the other make one version, an edit seen in
+   between makes its own; the article shows the latest. The target's URLs, portal id and sightings widen to include the
    source's;
 3. its crawl state: for each URL the latest fetch of either archive.
 
@@ -217,15 +217,26 @@ def _merge_into(target: Database, source: Database, article_id: int, article: _S
 
 
 def interleave(ours: list[StoredVersion], theirs: list[StoredVersion]) -> list[StoredVersion]:
-    """Both lists of versions in fetch order, a version that repeats the one before it dropped
-    (two machines saw the same content: the first sighting stays, as it was stored). Ties keep ours
-    first, then by content, so that the order never depends on which archive is merged first."""
-    timeline = sorted([(v.fetched_at, 0, v.content_hash, v) for v in ours]
-                      + [(v.fetched_at, 1, v.content_hash, v) for v in theirs], key=lambda entry: entry[:3])
-    merged: list[StoredVersion] = []
-    for _, _, _, version in timeline:
-        if not merged or merged[-1].content_hash != version.content_hash:
-            merged.append(version)
+    """Our versions with theirs fitted in by fetch time. A version of theirs that we hold already
+    (the same content fetched at the same time: a source merged before) adds nothing; one that
+    repeats the content of the version before its place is a later sighting and adds nothing; one
+    that repeats the version after its place is an earlier sighting of it and takes its place. Our
+    versions keep their order, so merging a source again, in any order, changes nothing."""
+    merged = list(ours)
+    held = {(version.fetched_at, version.content_hash) for version in ours}
+    for version in theirs:
+        if (version.fetched_at, version.content_hash) in held:
+            continue
+        place = len(merged)
+        while place > 0 and merged[place - 1].fetched_at > version.fetched_at:
+            place -= 1
+        if place > 0 and merged[place - 1].content_hash == version.content_hash:
+            continue
+        if place < len(merged) and merged[place].content_hash == version.content_hash:
+            merged[place] = version
+        else:
+            merged.insert(place, version)
+        held.add((version.fetched_at, version.content_hash))
     return merged
 
 

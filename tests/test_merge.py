@@ -332,3 +332,20 @@ def test_tinbai_runs_shows_each_runs_origin(sources: dict[str, Any], merged: dic
     runs = json.loads(result.output)
     with open_archive(sources["second"], readonly=True) as second:
         assert [run["origin"] for run in runs[:2]] == [merging.archive_id(second)] * 2
+
+
+def test_interleave_fits_theirs_in_and_is_stable_when_merged_again() -> None:
+    def version(when: str, content: str) -> StoredVersion:
+        return StoredVersion(when, "t", content, content, None, "generic")
+
+    # A source whose second version was fetched before its first (a replayed crawl, a clock set
+    # wrong): its order is kept, and merging it again, alone or after another source, adds nothing.
+    odd = [version("2026-01-05", "a"), version("2026-01-03", "b")]
+    other = [version("2026-01-04", "b"), version("2026-01-06", "c")]
+    once = interleave(interleave([], odd), other)
+    assert interleave(once, odd) == once and interleave(interleave(once, odd), other) == once
+    # An earlier sighting of the next version's content takes its place; a later one adds nothing.
+    ours = [version("2026-01-01", "a"), version("2026-01-10", "b")]
+    assert [(v.fetched_at, v.content_hash) for v in interleave(ours, [version("2026-01-05", "b")])] == [
+        ("2026-01-01", "a"), ("2026-01-05", "b")]
+    assert interleave(ours, [version("2026-01-12", "b")]) == ours
