@@ -224,7 +224,7 @@ def reextraction_plan(db: Database, site: str | None = None, since: str | None =
     `site` keeps one portal's articles; `since` ("2026", "2026-11" or "2026-11-20", UTC) those
     whose stored page was fetched on or after that day: after a portal changed its template, only
     the pages fetched since are extracted again. Both go through indexes (articles by portal,
-    raw_pages by fetch time: migration m110), so a rule fix for one portal or one month costs that
+    raw_pages by fetch time: migration m120), so a rule fix for one portal or one month costs that
     portal's or that month's pages, not a pass over the archive."""
     conditions, params = [], {}
     if site is not None:

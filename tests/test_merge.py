@@ -327,7 +327,7 @@ def test_merge_refuses_what_it_cannot_merge_in_one_line(sources: dict[str, Any],
 
 
 def test_tinbai_runs_shows_each_runs_origin(sources: dict[str, Any], merged: dict[str, Any]) -> None:
-    result = CliRunner().invoke(cli, ["runs", "--db", str(merged["path"])])
+    result = CliRunner().invoke(cli, ["runs", "--db", str(merged["path"]), "--json"])
     assert result.exit_code == 0, result.output
     runs = json.loads(result.output)
     with open_archive(sources["second"], readonly=True) as second:

@@ -366,6 +366,7 @@ def test_removed_articles_are_marked_and_listed_and_reposts_folded_honestly(tmp_
     listed = _render(db, "/ui/search?status=removed")
     assert title_links(listed) == [str(gone.article_id)]
 
+
 def test_a_portals_articles_by_month_computes_no_suggested_facets(served: tuple[str, Path]) -> None:
     """Datasette's suggested facets try every column of the page: at national scale they were most
     of the time of a portal's articles by month. The month facet itself is there."""
