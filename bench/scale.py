@@ -323,8 +323,10 @@ def _get(url: str) -> tuple[float, bytes]:
 
 
 def ui_latency(path: Path, passes: int) -> dict[str, Any]:
-    """The UI's search page (the canned query, HTML and JSON) and a portal's articles faceted by month,
-    timed over HTTP on loopback from `tinbai serve`."""
+    """The reading room's search page (every case of search_cases(), its filters as the page's form
+    sends them), its portal page (articles by month and the portal's figures), and a portal's
+    articles faceted by month in Datasette's table page, timed over HTTP on loopback from
+    `tinbai serve`."""
     port = _free_port()
     server = subprocess.Popen(tinbai("serve", "--db", str(path), "--port", str(port)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -336,35 +338,43 @@ def ui_latency(path: Path, passes: int) -> dict[str, Any]:
                 break
             except OSError:
                 time.sleep(0.1)
-        queries = [query for label, query, _ in search_cases() if label in ("common", "phrase", "rare", "words")]
-        pages = {f"search: {query}": f"{base}/search?{urllib.parse.urlencode({'q': query})}" for query in queries}
-        pages.update({f"search.json: {query}": f"{base}/search.json?{urllib.parse.urlencode({'q': query})}"
-                      for query in queries})
+        with open_archive(path, readonly=True) as db:
+            cases = search_cases(*archive_years(db))
+        pages = {}
+        for label, query, filters in cases:
+            form = {"q": query, "site": filters.site or "", "since": filters.since or "", "until": filters.until or ""}
+            pages[f"search {label}: {query}"] = f"{base}/search?{urllib.parse.urlencode(form)}"
         portal = PORTALS[8].site
+        # Nghệ An's: the portal page's route takes a key without a dot (not a host as the others').
+        portal_page = f"{base}/portal/{PORTALS[0].site}"
         months = f"{base}/articles?{urllib.parse.urlencode({'site': portal, '_facet': 'published_month'})}"
         months_json = f"{base}/articles.json?{urllib.parse.urlencode({'site': portal, '_facet': 'published_month'})}"
-        for url in pages.values():
+        for url in [*pages.values(), portal_page, months]:
             _get(url)  # warm
         _, body = _get(months_json)
         facet = json.loads(body).get("facet_results", {})
         facet = facet.get("results", facet)  # Datasette 1.0 nests them
         month_facet = facet.get("published_month", {})
         timings: dict[str, list[float]] = {name: [] for name in pages}
-        timings["portal's articles by month"], timings["portal's articles by month (json)"] = [], []
+        extra = {"portal page": portal_page, "portal's articles by month": months,
+                 "portal's articles by month (json)": months_json}
+        timings.update({name: [] for name in extra})
         for _ in range(passes):
-            for name, url in pages.items():
+            for name, url in [*pages.items(), *extra.items()]:
                 timings[name].append(_get(url)[0])
-            timings["portal's articles by month"].append(_get(months)[0])
-            timings["portal's articles by month (json)"].append(_get(months_json)[0])
         searches = sorted(ms for name, values in timings.items() if name.startswith("search") for ms in values)
+        plain = sorted(ms for name, values in timings.items() if name.startswith("search")
+                       and "+" not in name.split(":")[0] for ms in values)
         return {
             "search_p50_ms": percentile(searches, 50), "search_p95_ms": percentile(searches, 95),
-            "search_max_ms": searches[-1], "per_page_p50_ms": {k: round(statistics.median(v), 1)
-                                                               for k, v in timings.items()},
+            "search_max_ms": searches[-1], "search_unfiltered_p95_ms": percentile(plain, 95),
+            "per_page_p50_ms": {k: round(statistics.median(v), 1) for k, v in timings.items()},
             "months_facet": {"timed_out": bool(month_facet.get("timed_out")),
                              "values": len(month_facet.get("results", []))},
             "months_p50_ms": statistics.median(timings["portal's articles by month"]),
             "months_max_ms": max(timings["portal's articles by month"]),
+            "portal_page_p50_ms": statistics.median(timings["portal page"]),
+            "portal_page_max_ms": max(timings["portal page"]),
         }
     finally:
         server.terminate()
@@ -634,11 +644,15 @@ def _report_measures(results: dict[str, Any], row: Any) -> None:
     slowest = sorted(se["per_case_p50_ms"].items(), key=lambda item: -item[1])[:3]
     row("search: the slowest cases (p50)", "; ".join(f"{name} {ms} ms" for name, ms in slowest))
     ui = results["ui"]
-    row("UI search page over HTTP (p50, p95, max)", f"{ui['search_p50_ms']:.1f}, {ui['search_p95_ms']:.1f}, "
-        f"{ui['search_max_ms']:.1f} ms", f"p95 < {TARGETS['search_p95_ms']:.0f} ms",
+    row("UI search page over HTTP, every case above (p50, p95, max)", f"{ui['search_p50_ms']:.1f}, "
+        f"{ui['search_p95_ms']:.1f}, {ui['search_max_ms']:.1f} ms", f"p95 < {TARGETS['search_p95_ms']:.0f} ms",
         ui["search_p95_ms"] < TARGETS["search_p95_ms"])
+    row("UI search page, the unfiltered cases (p95)", f"{ui['search_unfiltered_p95_ms']:.1f} ms")
+    row("UI: a portal's page (articles by month, figures) (p50, max)",
+        f"{ui['portal_page_p50_ms']:.0f}, {ui['portal_page_max_ms']:.0f} ms", "< 1 s", ui["portal_page_max_ms"] < 1000)
     facet = ui["months_facet"]
-    row("UI: a portal's articles by month (p50, max)", f"{ui['months_p50_ms']:.0f}, {ui['months_max_ms']:.0f} ms; "
+    row("UI: a portal's articles faceted by month, Datasette's table page (p50, max)",
+        f"{ui['months_p50_ms']:.0f}, {ui['months_max_ms']:.0f} ms; "
         f"{facet['values']} months shown{', facet timed out' if facet['timed_out'] else ''}", "< 1 s",
         ui["months_max_ms"] < 1000 and not facet["timed_out"])
     for name, timing in results["commands"].items():
