@@ -219,12 +219,17 @@ def rotation(work: Path, sizes: tuple[int, ...], batch: int, rounds: int = ROUND
     every size: news, district reports, re-posts, edits)."""
     archives = [open_archive(archive_path(work, size), cache_kb=WRITER_CACHE_KB) for size in sizes]
     corpus = Corpus()
-    writers = [Writer(db, made=size) for db, size in zip(archives, sizes, strict=True)]
+    # Each archive's next record: after the records of earlier turns (saved again, they would be
+    # duplicates, which cost a tenth of a new article).
+    state = work / "turns.json"
+    saved = {int(size): done for size, done in json.loads(state.read_text()).items()} if state.exists() else {}
+    starts = [saved.get(size, size) for size in sizes]
+    writers = [Writer(db, made=start) for db, start in zip(archives, starts, strict=True)]
     clocks = [Clock() for _ in sizes]
     near_clocks = [[0.0, 0] for _ in sizes]
     share = [batch // rounds + (1 if turn < batch % rounds else 0) for turn in range(rounds)]
     # The records are made before the clock starts (a record costs as much to make at any size).
-    pending = [[corpus.record(number) for number in range(size + 1, size + batch + 1)] for size in sizes]
+    pending = [[corpus.record(number) for number in range(start + 1, start + batch + 1)] for start in starts]
     for turn, count in enumerate(share):
         order = range(len(sizes)) if turn % 2 == 0 else reversed(range(len(sizes)))
         for index in order:
@@ -244,6 +249,8 @@ def rotation(work: Path, sizes: tuple[int, ...], batch: int, rounds: int = ROUND
                     clocks[index].calls += len(chunk) - 1  # a call per save, not per group
             near_clocks[index][0] += near_clock.seconds
             near_clocks[index][1] += near_clock.calls
+    saved.update({size: start + batch for size, start in zip(sizes, starts, strict=True)})
+    state.write_text(json.dumps(saved), encoding="utf-8")
     results = []
     for size, writer, clock, (near_seconds, near_calls) in zip(sizes, writers, clocks, near_clocks, strict=True):
         writer.close_run()
@@ -762,7 +769,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="directory of the archives (kept: they are large)")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--sizes", help="comma-separated archive sizes (default 10000,500000,2000000)")
-    parser.add_argument("--only", default="fill,measure,merge", help="fill, measure, merge (comma-separated)")
+    parser.add_argument("--only", default="fill,measure,merge",
+                        help="fill, measure, merge, or turns (the saves by turns alone), comma-separated")
     parser.add_argument("--merge-articles", type=int, default=200_000, help="articles in each archive merged")
     parser.add_argument("--batch", type=int, default=3000, help="saves timed at each size")
     parser.add_argument("--passes", type=int, default=5, help="passes over the search queries")
@@ -783,13 +791,16 @@ def main(argv: list[str] | None = None) -> int:
         results["fill"] = fill(args.work, sizes)
     if "measure" in steps:
         results.update(measure(args.work, sizes, batch=args.batch, passes=args.passes))
+    elif "turns" in steps:  # the saves by turns alone, on archives filled and measured before
+        results["archived"] = archived_sizes(args.work, sizes)
+        results["turns"] = rotation(args.work, sizes, args.batch)
     if "merge" in steps:
         results["merge"] = merging(args.work, 300 if args.quick and args.merge_articles == 200_000
                                    else args.merge_articles)
     results["load_end"] = load()
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-    if "measure" in steps or "merge" in steps:
+    if steps & {"measure", "merge"}:
         print(report(results))
     else:
         print(json.dumps(results, ensure_ascii=False, indent=1))

@@ -218,6 +218,11 @@ def test_scale_runs_end_to_end_on_tiny_archives(tmp_path: Path, capsys: pytest.C
     assert 280 <= results["archived"]["300"] <= 300  # re-posts of identical text are aliases, edits versions
     assert sum(results["fill"]["saves"].values()) == 300
     assert [turn["saves"] for turn in results["turns"]] == [20, 20, 20]
+    # Records the archives had not seen: new articles and edits, no duplicate.
+    assert all(turn["outcomes"].get("duplicate", 0) == 0 for turn in results["turns"])
+    again = scale.main(["--sizes", "40,120,300", "--only", "turns", "--batch", "20", "--work", str(work)])
+    assert again == 0
+    assert json.loads((work / "turns.json").read_text()) == {"40": 80, "120": 160, "300": 340}
     assert all(turn["find_original_ms"] > 0 for turn in results["turns"])
     assert results["search"]["queries"] == len(scale.search_cases())
     assert results["ui"]["search_p50_ms"] > 0 and not results["ui"]["months_facet"]["timed_out"]
