@@ -13,7 +13,6 @@ import sqlite3
 
 from sqlite_utils import Database
 
-
 # The counts of a portal, each a column of site_counts: "removed" the articles gone from the portal
 # now, "removals" and "returns" the takedowns and returns seen (article_events).
 COUNTS = ("articles", "versions", "near_duplicates", "removed", "removals", "returns")

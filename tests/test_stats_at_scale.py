@@ -15,7 +15,6 @@ from archive.takedowns import article_of_url, mark_gone, mark_present
 from archive.transaction import write_transaction
 from bench.nation import Corpus
 
-
 KEPT = ("articles", "near_duplicates", "versions", "removed", "removals", "returns")
 
 
