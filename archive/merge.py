@@ -14,8 +14,13 @@ What a source brings, in this order:
    article the source's versions are fitted in among the target's by fetch time (interleave()):
    two machines that saw the same content one after the other make one version, an edit seen in
    between makes its own; the article shows the latest. The target's URLs, portal id and sightings widen to include the
-   source's;
-3. its crawl state: for each URL the latest fetch of either archive.
+   source's. Its takedown history is fitted in the same way (interleave_events()): the source's
+   takedowns, returns and refused pages among the target's by time, the same takedown seen by both
+   one event (the earlier sighting's), and the article marked removed, or not, by the merged history
+   and by its latest sighting in either archive;
+3. its crawl state: for each URL the latest fetch of either archive;
+4. the portals it knows (`sites`: those the target lacks) and what its crawls learned of their URL
+   shapes (`url_shapes`: the row updated last).
 
 Idempotent: merging a source again finds every article already there with the same versions and
 writes nothing. Safe to interrupt: each batch is one transaction and the articles go in a fixed
@@ -27,15 +32,16 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from archive import store
+from archive import sitecounts, store
 from archive.near import find_original
 from archive.store import StoredVersion, utc_now
+from archive.takedowns import add_event
 from archive.transaction import write_transaction
 from crawler.extract.record import Article, Image
 
@@ -52,9 +58,10 @@ class MergeCounts:
     articles: int = 0  # source articles read
     new: int = 0  # inserted as articles of their own
     merged: int = 0  # the same article as one the target holds (portal id, URL or text)
-    changed: int = 0  # ...whose versions, latest content or URLs changed with the merge
+    changed: int = 0  # ...whose versions, latest content, URLs or takedown history changed with the merge
     near_duplicates: int = 0  # new articles linked to an earlier one they re-post
     runs: int = 0
+    takedown_events: int = 0  # takedowns, returns and refused pages added to the target's history
     crawl_state: int = 0
     by: dict[str, int] = field(default_factory=dict)  # what matched: site_article_id, url, content
 
@@ -88,6 +95,7 @@ def merge_archive(
             progress(min(start + BATCH, len(ids)), len(ids))
     with write_transaction(target):
         counts.crawl_state = _merge_crawl_state(target, source)
+        _merge_sites(target, source)
         target.execute("UPDATE merge_sources SET last_merged = ?, articles = ? WHERE origin = ?",
                        [utc_now(), counts.articles, origin])
     return counts
@@ -104,7 +112,7 @@ def _record_source(target: Database, origin: str, path: str | Path) -> None:
 # --- runs ----------------------------------------------------------------------------------------
 
 _RUN_COLUMNS = ("site", "started", "finished", "status", "pages", "new", "updated", "duplicates", "aliases",
-                "not_modified", "errors", "errors_json")
+                "not_modified", "removed", "returned", "errors", "errors_json")
 
 
 def _merge_runs(target: Database, source: Database, origin: str) -> int:
@@ -137,6 +145,9 @@ class _Source:
     last_seen: str
     urls: list[str]
     versions: list[StoredVersion]
+    removed: str | None  # since when it is gone from its portal (NULL: it is there)
+    removed_last_seen: str | None
+    events: list[TakedownEvent]
 
 
 def _read(source: Database, source_id: int) -> _Source:
@@ -151,7 +162,8 @@ def _read(source: Database, source_id: int) -> _Source:
     urls = [row["url"]] + sorted(url for (url,) in source.execute(
         "SELECT url FROM article_urls WHERE article_id = ? AND url != ?", [source_id, row["url"]]))
     return _Source(source_id, record, row["site_article_id"], row["first_seen"], row["last_seen"], urls,
-                   store.article_versions(source, source_id))
+                   store.article_versions(source, source_id), row["removed"], row["removed_last_seen"],
+                   _events(source, source_id))
 
 
 def _match(target: Database, article: _Source) -> tuple[int | None, str]:
@@ -171,15 +183,19 @@ def _merge_article(target: Database, source: Database, source_id: int, counts: M
     counts.articles += 1
     found, how = _match(target, article)
     if found is None:
-        _insert(target, source, article, counts)
+        article_id = _insert(target, source, article, counts)
+        counts.takedown_events += _merge_takedowns(target, source, article_id, article)
         return
     counts.merged += 1
     counts.by[how] = counts.by.get(how, 0) + 1
-    if _merge_into(target, source, found, article):
+    changed = _merge_into(target, source, found, article)
+    added = _merge_takedowns(target, source, found, article)
+    counts.takedown_events += added
+    if changed or added:
         counts.changed += 1
 
 
-def _insert(target: Database, source: Database, article: _Source, counts: MergeCounts) -> None:
+def _insert(target: Database, source: Database, article: _Source, counts: MergeCounts) -> int:
     original, hashvalues = find_original(target, article.record.text)
     article_id = store.insert_article(target, article.record, first_seen=article.first_seen,
                                       last_seen=article.last_seen, site_article_id=article.site_article_id,
@@ -190,6 +206,7 @@ def _insert(target: Database, source: Database, article: _Source, counts: MergeC
     store.register_urls(target, article_id, article.urls)
     counts.new += 1
     counts.near_duplicates += original is not None
+    return article_id
 
 
 def _merge_into(target: Database, source: Database, article_id: int, article: _Source) -> bool:
@@ -240,6 +257,126 @@ def interleave(ours: list[StoredVersion], theirs: list[StoredVersion]) -> list[S
     return merged
 
 
+# --- takedowns -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TakedownEvent:
+    """A row of article_events: a takedown ("removed"), a return ("returned") or a page refused as
+    not this article ("not_this_article"). `id` is its row in the target (None: not there yet)."""
+
+    at: str
+    event: str
+    url: str
+    reason: str | None = None
+    status: int | None = None
+    detail: str | None = None
+    raw_page_id: int | None = None
+    id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.at, self.event, self.url)
+
+
+# The events that change whether the article is on its portal; the others (a page refused as not
+# this article) are kept as they are, for audit.
+TRANSITIONS = ("removed", "returned")
+
+
+def _events(db: Database, article_id: int) -> list[TakedownEvent]:
+    return [TakedownEvent(*row) for row in db.execute(
+        "SELECT at, event, url, reason, status, detail, raw_page_id, id FROM article_events WHERE article_id = ?"
+        " ORDER BY at, id", [article_id])]
+
+
+def interleave_events(ours: list[TakedownEvent], theirs: list[TakedownEvent]) -> list[TakedownEvent]:
+    """Our takedown history with theirs fitted in by time, as interleave() fits versions. An event we
+    hold already (a source merged before) adds nothing. A takedown seen while the merged history says
+    the article is gone already (both machines saw it gone) adds nothing, and a return seen while it
+    is there; an earlier sighting of our next takedown or return takes its place (keeping our row), so
+    a takedown is dated by the first machine that saw it. Every other event goes in at its time. Our
+    events keep their order, so merging a source again changes nothing."""
+    merged = sorted(ours, key=lambda event: (event.at, event.id or 0))
+    held = {event.key for event in merged}
+    for event in sorted(theirs, key=lambda event: event.at):
+        if event.key in held:
+            continue
+        held.add(event.key)
+        place = len(merged)
+        while place > 0 and merged[place - 1].at > event.at:
+            place -= 1
+        if event.event not in TRANSITIONS:
+            merged.insert(place, replace(event, id=None))
+            continue
+        before = next((e.event for e in reversed(merged[:place]) if e.event in TRANSITIONS), "returned")
+        if event.event == before:
+            continue
+        after = next((e for e in merged[place:] if e.event in TRANSITIONS), None)
+        if after is not None and after.event == event.event:
+            merged.remove(after)
+            merged.insert(place, replace(event, id=after.id))
+        else:
+            merged.insert(place, replace(event, id=None))
+    return merged
+
+
+def _merge_takedowns(target: Database, source: Database, article_id: int, article: _Source) -> int:
+    """The source article's takedown history fitted into the target article's (interleave_events()),
+    and the article marked gone or there by the merged history: gone since the takedown that opens
+    it, last seen gone at the latest gone sighting of either archive, unless either archive saw it
+    there after that (a return, dated by that sighting). Returns how many events were added."""
+    row = next(target.query(
+        "SELECT url, site, last_seen, removed, removed_last_seen FROM articles WHERE id = ?", [article_id]))
+    ours = _events(target, article_id)
+    if not ours and not article.events and row["removed"] is None and article.removed is None:
+        return 0  # nearly every article: nothing was ever taken down
+    merged = interleave_events(ours, article.events)
+    by_id = {event.id: event for event in ours}
+    pages: dict[int, int | None] = {}
+    added = 0
+    counted = {"removals": 0, "returns": 0}
+    for event in merged:
+        if event.id is not None and by_id[event.id] == event:
+            continue
+        page = event.raw_page_id
+        if page is not None:
+            if page not in pages:
+                page_row = next(source.query("SELECT * FROM raw_pages WHERE id = ?", [page]), None)
+                pages[page] = store.copy_raw_page(target, page_row, article_id) if page_row is not None else None
+            page = pages[page]
+        if event.id is None:
+            add_event(target, article_id, event.event, at=event.at, url=event.url, reason=event.reason,
+                      status=event.status, detail=event.detail, raw_page_id=page)
+            added += 1
+            if event.event in TRANSITIONS:
+                counted["removals" if event.event == "removed" else "returns"] += 1
+        else:
+            target.conn.execute(
+                "UPDATE article_events SET at = ?, url = ?, reason = ?, status = ?, detail = ?, raw_page_id = ?"
+                " WHERE id = ?", [event.at, event.url, event.reason, event.status, event.detail, page, event.id])
+    last = next((event for event in reversed(merged) if event.event in TRANSITIONS), None)
+    removed = last.at if last is not None and last.event == "removed" else None
+    last_gone = None
+    if removed is not None:
+        last_gone = max([removed] + [seen for since, seen in ((row["removed"], row["removed_last_seen"]),
+                                                              (article.removed, article.removed_last_seen))
+                                     if since is not None and seen is not None and seen >= removed])
+        if row["last_seen"] and row["last_seen"] > last_gone:
+            # Either archive saw the article there after the last time either saw it gone: it is back.
+            add_event(target, article_id, "returned", at=row["last_seen"], url=row["url"],
+                      detail=f"gone from {removed} to {last_gone}")
+            added += 1
+            counted["returns"] += 1
+            removed = last_gone = None
+    if (removed, last_gone) != (row["removed"], row["removed_last_seen"]):
+        target.conn.execute("UPDATE articles SET removed = ?, removed_last_seen = ? WHERE id = ?",
+                            [removed, last_gone, article_id])
+    sitecounts.count(target, row["site"], removed=int(removed is not None) - int(row["removed"] is not None),
+                     **counted)
+    return added
+
+
 def _copy_pages(target: Database, source: Database, versions: list[StoredVersion], article_id: int) -> dict[int, int]:
     """The source's stored pages of these versions, in the target (by content: a page the target
     holds already is not copied): source id -> target id."""
@@ -283,6 +420,24 @@ def _merge_crawl_state(target: Database, source: Database) -> int:
         target.conn.executemany(sql, chunk)
         merged += len(chunk)
     return merged
+
+
+def _merge_sites(target: Database, source: Database) -> None:
+    """The portals the source knows and the target does not (`tinbai sites add` on that machine), and
+    for each URL shape of a portal the row updated last, so that the next crawl of a portal from the
+    merged archive starts from what either machine learned."""
+    columns = ("key", "name", "home", "added", "removed", "cms")
+    target.conn.executemany(
+        f"INSERT INTO sites ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        " ON CONFLICT(key) DO UPDATE SET name = coalesce(sites.name, excluded.name),"
+        " cms = coalesce(sites.cms, excluded.cms)",
+        source.execute(f"SELECT {', '.join(columns)} FROM sites ORDER BY key").fetchall())
+    shapes = ("site", "shape", "articles", "listings", "pages", "updated")
+    target.conn.executemany(
+        f"INSERT INTO url_shapes ({', '.join(shapes)}) VALUES ({', '.join('?' * len(shapes))})"
+        " ON CONFLICT(site, shape) DO UPDATE SET articles = excluded.articles, listings = excluded.listings,"
+        " pages = excluded.pages, updated = excluded.updated WHERE excluded.updated > url_shapes.updated",
+        source.execute(f"SELECT {', '.join(shapes)} FROM url_shapes ORDER BY site, shape").fetchall())
 
 
 def _chunks(rows: Any, size: int = 5000) -> Iterator[list[Any]]:

@@ -719,4 +719,5 @@ def copy_raw_page(db: Database, row: dict[str, Any], article_id: int) -> int:
     if existing is not None:
         return int(existing[0])
     return _insert(db, "raw_pages", {**{key: row[key] for key in (
-        "url", "fetched_at", "status", "headers", "body", "sha256", "compression")}, "article_id": article_id})
+        "url", "fetched_at", "status", "headers", "body", "sha256", "compression", "refused")},
+        "article_id": article_id})

@@ -1,5 +1,6 @@
 """`tinbai merge`: archives crawled on several machines folded into one: articles deduplicated across
-them, versions interleaved by fetch time, runs kept with their origin, idempotent, safe to interrupt."""
+them, versions and takedown history interleaved by time, runs kept with their origin, the portals
+known, idempotent, safe to interrupt."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from click.testing import CliRunner
 
 from archive import merge as merging
 from archive import open_archive, record_fetch, save_article, search
-from archive.merge import interleave, merge_archive
-from archive.runs import finish_run, start_run
+from archive.merge import TakedownEvent, interleave, interleave_events, merge_archive
+from archive.runs import finish_run, start_run, stats
+from archive.sites import add_site, save_learning
 from archive.store import StoredVersion
+from archive.takedowns import article_of_url, mark_gone
+from archive.transaction import write_transaction
 from bench.nation import PORTALS, Corpus
 from crawler.cli import cli
 from crawler.extract.record import Article
@@ -55,6 +59,20 @@ def _build(path: Path, portals: range, corpus: Corpus) -> dict[str, Any]:
     finish_run(db, run, status="errors", counts={"pages": RECORDS}, errors={"http_500": 1})
     db.close()
     return saved
+
+
+def _gone(db: Any, url: str, when: str) -> None:
+    """The article at `url` answered 404 at `when`."""
+    article_id = article_of_url(db, url)
+    assert article_id is not None
+    with write_transaction(db):
+        mark_gone(db, article_id, url=url, reason="http_404", when=when, status=404)
+
+
+def _seen(db: Any, record: Any, when: str) -> None:
+    """The article of `record` fetched again at `when`, unchanged."""
+    assert save_article(db, record.article, page=record.page, fetched_at=when,
+                        site_article_id=record.site_article_id).status == "duplicate"
 
 
 def _shared(corpus: Corpus) -> list[int]:
@@ -95,10 +113,40 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     repost = replace(_edited(only_first.article, "Theo Cổng thông tin điện tử Tỉnh ủy, tin được đăng lại."),
                      url=f"https://{PORTALS[30].host}/vi-vn/tin/dang-lai/1-2-999999", site=PORTALS[30].site)
     save_article(db_second, repost, fetched_at="2026-12-01T00:00:00+00:00")
+    # Takedowns. `back_elsewhere`: gone for the first machine, seen there later by the second.
+    back_elsewhere, both_gone, gone_and_back = (corpus.record(n) for n in shared[2:5])
+    _gone(db_first, back_elsewhere.article.url, "2026-12-06T00:00:00+00:00")
+    _seen(db_second, back_elsewhere, "2026-12-07T00:00:00+00:00")
+    # `both_gone`: the same takedown seen by both, first by the second machine.
+    _gone(db_first, both_gone.article.url, "2026-12-08T00:00:00+00:00")
+    _gone(db_first, both_gone.article.url, "2026-12-09T00:00:00+00:00")
+    _gone(db_second, both_gone.article.url, "2026-12-07T00:00:00+00:00")
+    # `gone_and_back`, on the second machine only: gone, a page of another article at its URL
+    # meanwhile (refused, kept for audit), then back.
+    _gone(db_second, gone_and_back.article.url, "2026-12-02T00:00:00+00:00")
+    stranger = next(corpus.record(n) for n in range(RECORDS + 1, RECORDS + 100) if corpus.record(n).kind == "news")
+    refused = save_article(db_second, replace(stranger.article, url=gone_and_back.article.url), page=stranger.page,
+                           fetched_at="2026-12-03T00:00:00+00:00", site_article_id=stranger.site_article_id,
+                           requested_url=gone_and_back.article.url)
+    assert refused.status == "refused"
+    _seen(db_second, gone_and_back, "2026-12-04T00:00:00+00:00")
+    # `gone_first`: on the first machine's portals only, gone for good.
+    gone_first = next(corpus.record(n) for n in range(RECORDS // 2, RECORDS) if corpus.record(n).kind == "news"
+                      and PORTALS.index(next(p for p in PORTALS if p.site == corpus.record(n).article.site)) < 15)
+    _gone(db_first, gone_first.article.url, "2026-12-10T00:00:00+00:00")
+    # A portal added by hand on the second machine, and URL shapes both learned of one portal.
+    add_site(db_second, "xuanthanh.gov.vn", "https://xuanthanh.gov.vn/", name="Xã Xuân Thành")
+    save_learning(db_first, "xuanthanh.gov.vn", "https://xuanthanh.gov.vn/", {"tin-tuc/{slug-n}.html": (5, 0, 0)},
+                  "wordpress")
+    db_first.execute("UPDATE url_shapes SET updated = '2026-12-01T00:00:00+00:00'")
+    save_learning(db_second, "xuanthanh.gov.vn", "https://xuanthanh.gov.vn/", {"tin-tuc/{slug-n}.html": (9, 1, 0)},
+                  None)
+    db_second.execute("UPDATE url_shapes SET updated = '2026-12-02T00:00:00+00:00'")
     db_first.close()
     db_second.close()
     return {"first": first, "second": second, "interleaved": interleaved, "latest_second": latest_second,
-            "only_first": only_first, "alias_url": alias_url, "repost": repost}
+            "only_first": only_first, "alias_url": alias_url, "repost": repost, "back_elsewhere": back_elsewhere,
+            "both_gone": both_gone, "gone_and_back": gone_and_back, "gone_first": gone_first}
 
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -111,6 +159,11 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         "images": "SELECT * FROM images ORDER BY article_id, position",
         "raw_pages": "SELECT id, url, fetched_at, sha256, article_id, compression FROM raw_pages ORDER BY id",
         "runs": "SELECT * FROM runs ORDER BY id",
+        "article_events": "SELECT * FROM article_events ORDER BY id",
+        "raw_pages_refused": "SELECT id, refused FROM raw_pages ORDER BY id",
+        "sites": "SELECT * FROM sites ORDER BY key",
+        "url_shapes": "SELECT * FROM url_shapes ORDER BY site, shape",
+        "site_counts": "SELECT * FROM site_counts ORDER BY site",
         "crawl_state": "SELECT * FROM crawl_state ORDER BY url",
         "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
         "fts_exact": "SELECT rowid, title, summary, text FROM articles_fts_exact ORDER BY rowid",
@@ -204,6 +257,81 @@ def test_same_text_elsewhere_is_an_alias_and_a_repost_is_linked(sources: dict[st
     assert _article(target, sources["alias_url"])["id"] == original["id"]
     repost = _article(target, sources["repost"].url)
     assert repost["id"] != original["id"] and repost["near_duplicate_of"] == original["id"]
+    target.close()
+
+
+def _takedowns(db: Any, url: str) -> tuple[Any, list[tuple[Any, ...]]]:
+    """The article's (removed, removed_last_seen) and its events (at, event, reason, whether a page)."""
+    article = _article(db, url)
+    events = [tuple(row) for row in db.execute(
+        "SELECT at, event, reason, raw_page_id IS NOT NULL FROM article_events WHERE article_id = ? ORDER BY at, id",
+        [article["id"]])]
+    return (article["removed"], article["removed_last_seen"]), events
+
+
+def test_takedown_history_is_interleaved_by_time(sources: dict[str, Any], merged: dict[str, Any],
+                                                 tmp_path: Path) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    # Gone for the first machine on the 6th, seen there by the second on the 7th: back since.
+    assert _takedowns(target, sources["back_elsewhere"].article.url) == ((None, None), [
+        ("2026-12-06T00:00:00+00:00", "removed", "http_404", 0),
+        ("2026-12-07T00:00:00+00:00", "returned", None, 0)])
+    # One takedown seen by both: dated by the second machine (the 7th), last seen gone by the first (the 9th).
+    assert _takedowns(target, sources["both_gone"].article.url) == (
+        ("2026-12-07T00:00:00+00:00", "2026-12-09T00:00:00+00:00"),
+        [("2026-12-07T00:00:00+00:00", "removed", "http_404", 0)])
+    # The second machine's history, with the refused page it kept for audit, copied.
+    state, events = _takedowns(target, sources["gone_and_back"].article.url)
+    assert state == (None, None) and events == [
+        ("2026-12-02T00:00:00+00:00", "removed", "http_404", 0),
+        ("2026-12-03T00:00:00+00:00", "not_this_article", "not_this_article", 1),
+        ("2026-12-04T00:00:00+00:00", "returned", None, 0)]
+    page = target.execute("SELECT refused, article_id FROM raw_pages WHERE id = (SELECT raw_page_id FROM article_events"
+                          " WHERE event = 'not_this_article')").fetchone()
+    assert page == ("not_this_article", _article(target, sources["gone_and_back"].article.url)["id"])
+    assert _takedowns(target, sources["gone_first"].article.url)[0][0] == "2026-12-10T00:00:00+00:00"
+    # `tinbai stats` counts what the merged history holds.
+    removed = sum(row["removed"] for row in stats(target))
+    removals = sum(row["removals"] for row in stats(target))
+    returns = sum(row["returns"] for row in stats(target))
+    assert (removed, removals, returns) == (2, 4, 2)
+    assert target.execute("SELECT count(*) FROM articles WHERE removed IS NOT NULL").fetchone()[0] == removed
+    # The other order gives the same history.
+    reverse = tmp_path / "reverse.db"
+    _merge(reverse, sources["second"], sources["first"])
+    other = open_archive(reverse, readonly=True)
+    for name in ("back_elsewhere", "both_gone", "gone_and_back", "gone_first"):
+        url = sources[name].article.url
+        assert _takedowns(other, url) == _takedowns(target, url), name
+    other.close()
+    target.close()
+
+
+def test_interleave_events_keeps_one_takedown_per_takedown() -> None:
+    def event(at: str, kind: str, row: int | None = None) -> TakedownEvent:
+        return TakedownEvent(at, kind, "https://x.vn/1", id=row)
+
+    ours = [event("03", "removed", 1), event("05", "returned", 2)]
+    # A later sighting of a takedown under way adds nothing; an earlier one takes the place of ours.
+    assert interleave_events(ours, [event("04", "removed")]) == ours
+    assert interleave_events(ours, [event("02", "removed")]) == [event("02", "removed", 1), ours[1]]
+    # A takedown and return between ours fit in by time; a return while the article is there adds nothing.
+    assert [(e.at, e.event) for e in interleave_events(ours, [event("06", "removed"), event("07", "returned"),
+                                                              event("01", "returned")])] == [
+        ("03", "removed"), ("05", "returned"), ("06", "removed"), ("07", "returned")]
+    # A refused page is kept wherever it falls.
+    assert [e.event for e in interleave_events(ours, [event("04", "not_this_article")])] == [
+        "removed", "not_this_article", "returned"]
+    once = interleave_events(ours, [event("02", "removed"), event("06", "removed")])
+    assert interleave_events(once, [event("02", "removed"), event("06", "removed")]) == once
+
+
+def test_portals_and_their_url_shapes_are_merged(merged: dict[str, Any]) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    site = next(target.query("SELECT name, cms FROM sites WHERE key = 'xuanthanh.gov.vn'"))
+    assert site == {"name": "Xã Xuân Thành", "cms": "wordpress"}
+    shape = target.execute("SELECT articles, listings FROM url_shapes WHERE site = 'xuanthanh.gov.vn'").fetchall()
+    assert shape == [(9, 1)]  # the row learned last
     target.close()
 
 

@@ -17,7 +17,8 @@ def merge(sources: tuple[str, ...], db: str) -> None:
 
     Articles are deduplicated across archives by the portal's article id, their URLs and their
     text; re-posts are kept and linked to the article they re-post. An article both archives hold
-    gets the versions of both, in the order they were fetched; runs keep the archive they were
+    gets the versions of both, in the order they were fetched, and the takedowns and returns of both
+    in time order (removed now if the merged history ends in a takedown); runs keep the archive they were
     crawled into (their origin). Merging the same source again changes nothing, and a merge that
     was interrupted finishes when run again. The sources are only read. Prints what each source
     brought, as JSON.
