@@ -192,6 +192,23 @@ def test_the_portal_page_and_feed(archive_file: Path) -> None:
     assert get(archive_file, "/tinbai/search.atom?q=dang&since=x").status_code == 400
 
 
+def test_a_portal_keyed_by_its_host_has_its_page_and_feed(tmp_path: Path) -> None:
+    # A portal crawled by its URL is keyed by its host, dots and all (`tinbai crawl https://thanhhoa.dcs.vn/`).
+    path = tmp_path / "tinbai.db"
+    db = open_archive(path)
+    for number in (1, 2):
+        save_article(db, article(number, site="thanhhoa.dcs.vn", url=f"https://thanhhoa.dcs.vn/tin/{number}.html"),
+                     fetched_at="2026-07-01T00:00:00+00:00")
+    db.close()
+    page = get(path, "/tinbai/portal/thanhhoa.dcs.vn")
+    assert page.status_code == 200 and page.text.count('<rect class="bar"') == 2
+    assert 'href="/tinbai/portal/thanhhoa.dcs.vn.atom"' in page.text
+    feed = feedparser.parse(get(path, "/tinbai/portal/thanhhoa.dcs.vn.atom").content)
+    assert feed.bozo == 0 and sorted(entry.title for entry in feed.entries) == ["Đảng ủy xã họp lần 1",
+                                                                               "Đảng ủy xã họp lần 2"]
+    assert get(path, "/tinbai/portal/thanhhoa.dcs").status_code == 404
+
+
 def test_month_chart_draws_a_bar_per_month_with_articles() -> None:
     assert month_range("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
     svg = str(month_chart({"2025-11": 4, "2026-02": 2}, link=lambda month: f"/m/{month}"))

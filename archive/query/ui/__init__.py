@@ -133,8 +133,10 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     return [
         (rf"^/{_DATABASE}/search$", views.search_view),
         (rf"^/{_DATABASE}/search\.atom$", views.search_feed),
-        (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)$", views.portal_view),
-        (rf"^/{_DATABASE}/portal/(?P<site>[^/.]+)\.atom$", views.portal_feed),
+        # A portal's key may hold dots (a portal crawled by its URL is keyed by its host,
+        # "thanhhoa.dcs.vn"): the feed's route comes first, and takes only a final ".atom".
+        (rf"^/{_DATABASE}/portal/(?P<site>[^/]+)\.atom$", views.portal_feed),
+        (rf"^/{_DATABASE}/portal/(?P<site>[^/]+)$", views.portal_view),
         # An article's page; its row as data (.json, .csv) stays Datasette's.
         (rf"^/{_DATABASE}/articles/(?P<id>[^/.]+)$", views.article_view),
         (rf"^/{_DATABASE}/articles/(?P<id>[^/.]+)/versions$", views.versions_view),
