@@ -21,11 +21,15 @@ from crawler.sites.shapes import ShapeBook, page_of, shape_of
 from tests.conftest import REPO, tinbai_command
 from tests.fixtures import FIXTURES, portal_sets
 
-# The tuning sets discovery's rules were written on. The tuning sets added after them (Liferay 7.4,
-# SharePoint 2016, home-made PHP and ASP.NET) are measured by bench/portals.py until the rules are
-# tuned on them too; then they join this list.
-TUNED = {"nukeviet-quangbinh", "wordpress-binhphuoc"}
+# The tuning sets discovery's rules were written on: every whole-portal tuning set (NukeViet,
+# WordPress, Liferay 7.4, SharePoint 2016, home-made PHP and ASP.NET).
+TUNED = {"nukeviet-quangbinh", "wordpress-binhphuoc", "liferay-quangnam", "php-bacgiang", "sharepoint-bentre",
+         "aspnet-travinh"}
 TUNING = [path for path in portal_sets("tuning") if path.name in TUNED]
+# Sets whose expected 404s are linked only from article pages (php-bacgiang's "Tin đã đăng",
+# aspnet-travinh's "Xem thêm" in the text) or from pages no news crawl reads (documents, galleries):
+# a crawl that follows the listings, not the links inside articles, never asks for them.
+ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh"}
 
 
 def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
@@ -93,7 +97,11 @@ def test_no_other_page_is_archived_and_forbidden_urls_are_never_fetched(crawled:
     errors = crawled["first"]["errors_by_kind"]
     assert set(errors) <= {"http_404"}
     failed = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404' AND kind = 'article'")}
-    assert failed & set(expected["errors"]) or not expected["errors"]
+    assert failed & set(expected["errors"]) or not expected["errors"] or crawled["replay"].name in ERRORS_NOT_REACHED
+    # Every expected error the crawl asked for was met as one.
+    asked = {url for (url,) in _rows(db, "SELECT url FROM crawl_state")}
+    not_found = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
+    assert set(expected["errors"]) & asked <= not_found
 
 
 def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[str, Any]) -> None:
@@ -107,7 +115,10 @@ def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[
     # What the next run starts from: every article's shape is one of articles, and no shape of
     # the portal's other pages counts an article.
     assert all(book.kind(url) == "article" for url in crawled["expected"]["articles"])
-    others = {shape_of(url) for url in crawled["expected"]["not_articles"]} & set(stored)
+    # A page that is no article under an article's URL form (a removed article's soft 404,
+    # "index.php?mod=news&act=detail&id=4288") cannot be told by its URL: its shape is the articles'.
+    articles = {shape_of(url) for url in crawled["expected"]["articles"]}
+    others = {shape_of(url) for url in crawled["expected"]["not_articles"]} & set(stored) - articles
     assert others and all(stored[shape][0] == 0 for shape in others), {shape: stored[shape] for shape in others}
 
 

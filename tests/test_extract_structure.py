@@ -302,3 +302,15 @@ def test_a_bar_of_links_set_apart_by_pipes_is_no_path() -> None:
 def test_dotnet_vietnamese_times(line: str, expected: str) -> None:
     # .NET's vi-VN culture writes "h:mm:ss tt" with SA (morning) and CH (afternoon).
     assert extract(page(article(before_body=f"<div>{line}</div>"))).published == expected
+
+
+def test_a_body_that_opens_no_document_is_whole_not_cut_off() -> None:
+    """php-bacgiang's soft 404 is one script, no <html> or <body>: nothing was cut, it holds no article."""
+    script = b'<script language="javascript">window.location = "https://bacgiang.dcs.example/404.html" </script>'
+    with pytest.raises(NotAnArticle) as error:
+        extract(Page(URL, script, {"Content-Type": "text/html; charset=utf-8"}))
+    assert error.value.kind == "not_an_article"
+    # a page that opened its document and lost its end is still cut off
+    with pytest.raises(NotAnArticle) as error:
+        extract(Page(URL, b"<html><body>" + script, {"Content-Type": "text/html; charset=utf-8"}))
+    assert error.value.kind == "truncated"

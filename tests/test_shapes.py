@@ -59,6 +59,15 @@ def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
     assert shape_of("https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842") == "vi-vn/tin/*/{n-n}"
     assert shape_of("https://tinhuy.example/about/co-cau-to-chuc.html") == "about/{slug}.html"
     assert shape_of("https://a.example/x?id=5&Page=2") == "{word}?id&page"
+    # a name as long as a headline, numbers and all, is one shape; a section's name another
+    titles = ("https://tinhuy.example/web/guest/w/uy-ban-kiem-tra-tinh-uy-thi-hanh-ky-luat-3-dang-vien-vi-pham",
+              "https://tinhuy.example/web/guest/w/ban-thuong-vu-tinh-uy-cho-y-kien-ve-cong-tac-chuan-bi-dai-hoi")
+    assert {shape_of(url) for url in titles} == {"web/*/*/{title}"}
+    assert shape_of("https://tinhuy.example/tin-tuc/Pages/xay-dung-dang.aspx") == "tin-tuc/*/{slug}.aspx"
+    # a query that routes keeps its route: news and documents are two shapes
+    news = shape_of("https://bacgiang.example/index.php?mod=news&act=detail&id=4321")
+    documents = shape_of("https://bacgiang.example/index.php?mod=vanban&act=detail&id=118")
+    assert news == "{word}.php?act=detail&id&mod=news" and documents == "{word}.php?act=detail&id&mod=vanban"
 
 
 @pytest.mark.parametrize(("url", "listing", "number"), [
@@ -93,6 +102,25 @@ def test_a_shape_is_decided_by_what_its_pages_were() -> None:
     assert again.kind(photos.format(9)) == "skip" and again.is_listing_shape(category.format("dan-van"))
 
 
+def test_a_shape_of_articles_may_hold_listings_but_hardly_other_pages() -> None:
+    book = ShapeBook()
+    url = "https://tinhuy.example/tin-tuc/Pages/{}.aspx"
+    # Taken for a listing by its form (no id, a section's name); undecided until its pages say.
+    assert book.kind(url.format("so-ket-quy-mot")) == "listing"
+    assert book.undecided(url.format("so-ket-quy-mot"))
+    book.learn(url.format("xay-dung-dang"), "listing")
+    book.learn(url.format("le-ky-niem"), "article")
+    book.learn(url.format("dai-hoi-chi-bo"), "article")
+    # Mostly articles: read as articles (a listing fetched as one is read for its links all the same).
+    assert book.decided(url.format("tong-ket-nam")) == "article" and not book.undecided(url.format("tong-ket-nam"))
+    book.learn(url.format("gioi-thieu"), "page")
+    # ...but not when another page of the shape may be an "about" page with a date.
+    assert book.decided(url.format("tong-ket-nam")) is None and book.kind(url.format("tong-ket-nam")) == "listing"
+    # A trial's verdict holds for the rest of the run, whatever the counts.
+    book.verdicts[shape_of(url.format("tong-ket-nam"))] = "article"
+    assert book.kind(url.format("so-ket-quy")) == "article"
+
+
 def test_the_cms_family_is_read_from_the_page() -> None:
     def family(path: str, url: str = "https://tinhuy.example/") -> str | None:
         return cms_family(Page(url=url, body=(FIXTURES / path).read_bytes()))
@@ -108,6 +136,14 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     aspnet = b'<html><body><input type="hidden" name="__VIEWSTATE" value="x"></body></html>'
     assert cms_family(Page(url="https://shop.example/", body=aspnet)) is None  # ASP.NET alone is any .NET site
     assert cms_family(Page(url="https://haiphong.dcs.vn/", body=aspnet)) == "dcs"
+    # Home-made portals, by the framework their pages show: a WebForms master page, a PHP front script
+    webforms = aspnet.replace(b"</body>", b'<span id="ctl00_ContentPlaceHolder1_lblTieuDe">x</span></body>')
+    assert cms_family(Page(url="https://travinh.example/", body=webforms)) == "aspnet-webforms"
+    php = b"".join(b"<a href='index.php?mod=news&cat=%d'>x</a>" % n for n in range(3))
+    assert cms_family(Page(url="https://bacgiang.example/", body=b"<html><body>" + php + b"</body></html>")) == (
+        "homemade-php"
+    )
+    assert family("aspnet-travinh/pages/Default.aspx.html", "https://travinh.dcs.example/") == "aspnet-webforms"
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

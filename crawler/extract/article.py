@@ -29,6 +29,10 @@ from crawler.extract.titles import clean_title
 # A page always ends with its closing tags ("...</div></body></html>"); a body cut off by a
 # dropped connection or a server that died mid-answer does not, and must not become a version.
 _CLOSING_TAG = re.compile(rb"</(?:html|body)\s*>", re.I)
+# ...that is, a page that opened them: a body that is one script and nothing else (php-bacgiang's
+# soft 404, '<script language="javascript">window.location = "/404.html" </script>') has none to
+# close, and is whole.
+_OPENING_TAG = re.compile(rb"<(?:html|body)[\s>]", re.I)
 
 
 def _has_closing_tag(body: bytes) -> bool:
@@ -41,7 +45,7 @@ def check_whole(page: Page) -> bool:
     """NotAnArticle when the page's body is empty; whether it ends with its closing tags."""
     if not page.body or page.body.isspace():  # not strip(): it copies the whole page
         raise NotAnArticle("200 with an empty body", ErrorKind.EMPTY_PAGE)
-    return _has_closing_tag(page.body)
+    return _has_closing_tag(page.body) or not _OPENING_TAG.search(page.body)
 
 
 _SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")

@@ -4,7 +4,10 @@ portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure
 
 The families: "dcs", the ASP.NET CMS of the *.dcs.vn portals (DotNetNuke underneath:
 nghean.dcs.vn's <meta name="generator" content="DotNetNuke">); "nukeviet" (NukeViet 3-5, PHP);
-"wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint" (Microsoft SharePoint).
+"wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint" (Microsoft SharePoint); and two
+kinds of home-made portals, by the framework their pages show: "aspnet-webforms" (an ASP.NET WebForms
+application of a local vendor: its ViewState and the control ids and script handlers WebForms
+generates) and "homemade-php" (a PHP front script routing by query string: "index.php?mod=news&cat=7").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from crawler.extract.record import Page
 from crawler.extract.urls import host_of
 
-FAMILIES = ("dcs", "nukeviet", "wordpress", "liferay", "sharepoint")
+FAMILIES = ("dcs", "nukeviet", "wordpress", "liferay", "sharepoint", "aspnet-webforms", "homemade-php")
 
 # <meta name="generator" content="WordPress 6.8.1">, attributes in either order.
 _GENERATOR = re.compile(
@@ -41,6 +44,12 @@ _BY_MARKUP = (
     (re.compile(rb"_spPageContextInfo|/_layouts/1[45]/|MSOWebPartPage|SharePoint", re.I), "sharepoint"),
     (re.compile(rb"__VIEWSTATE|/Portals/_default/|/DesktopModules/", re.I), "dcs"),
 )
+# A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
+# of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
+_WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
+# Links through a PHP front script that routes by query string: href='index.php?mod=news&cat=7'.
+_PHP_ROUTES = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*\.php\?\w+=""", re.I)
+_ROUTES_TO_TELL = 3
 
 
 def generator(page: Page) -> str | None:
@@ -63,6 +72,10 @@ def cms_family(page: Page) -> str | None:
     for pattern, family in _BY_MARKUP:
         if pattern.search(page.body):
             if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and b"DotNetNuke" not in page.body:
+                if b"__VIEWSTATE" in page.body and _WEBFORMS.search(page.body):
+                    return "aspnet-webforms"
                 continue  # ASP.NET alone is any .NET site
             return family
+    if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
+        return "homemade-php"
     return None

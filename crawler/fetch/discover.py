@@ -15,13 +15,22 @@ a listing, or not worth fetching), and each page fetched says what it is:
   followed this once, and it is not fetched again by the next runs; its shape, seen often enough
   with nothing else, is not fetched at all.
 
+A URL shape no form-based guess knows (SharePoint's /Pages/<title>.aspx, "?ItemID=",
+"index.php?mod=news&act=detail&id=") is learned by trying (Trial): when a page shows many links of
+one shape in its own content (not the links the home page shows too, menus and sidebars repeated on
+every page), a few of them are fetched as articles, the rest held back; the shape is one of articles
+once two of its pages yield articles (their articles are archived then, the held links asked for as
+articles), and is dropped when they do not (the held links are read as listings).
+
 The incremental rules are the profiled portals' (crawler/fetch/spider.py): known articles again
 only when due, conditionally; the archive keeps what each URL was and the shapes' counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections import Counter
+from collections.abc import AsyncIterator, Generator, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -42,13 +51,60 @@ from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed, wanted_f
 from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
-from crawler.sites.shapes import Counts, ShapeBook, page_of
+from crawler.sites.shapes import Counts, ShapeBook, page_of, shape_of
 
 # A page is a listing when it links at least this many articles that the home page does not show
 # (every page's sidebar repeats the home page's newest articles: a contact page has ten of them).
 LISTING_MIN_ARTICLES = 2
 # Answers of a feed that say only that the portal has none there.
 _ABSENT = (403, 404, 410)
+# A shape is tried when a page's own content links this many of its pages, TRIAL_BATCH of them at
+# a time, at most TRIAL_MOST in all.
+TRIAL_AT = 3
+TRIAL_BATCH = 3
+TRIAL_MOST = 9
+
+
+@dataclass
+class Trial:
+    """The pages of one URL shape fetched as articles to learn whether the shape is one of articles.
+
+    `held`: what the tried pages yielded, kept until the shape is decided (an article of a shape
+    dropped is not archived); `waiting`: the shape's other links, asked for once it is decided."""
+
+    shape: str
+    waiting: list[str] = field(default_factory=list)
+    tried: set[str] = field(default_factory=set)
+    in_flight: set[str] = field(default_factory=set)
+    outcomes: Counter[str] = field(default_factory=Counter)  # article, listing, page, error
+    held: list[tuple[FetchedArticle, Response]] = field(default_factory=list)
+    verdict: str | None = None  # "article" or "dropped"
+
+    def add(self, url: str) -> None:
+        if url not in self.tried and url not in self.waiting:
+            self.waiting.append(url)
+
+    def next_batch(self) -> list[str]:
+        room = min(TRIAL_BATCH, TRIAL_MOST - len(self.tried))
+        batch, self.waiting = self.waiting[:max(0, room)], self.waiting[max(0, room):]
+        self.tried.update(batch)
+        self.in_flight.update(batch)
+        return batch
+
+    def decide(self, book: ShapeBook) -> str | None:
+        """"article", "dropped", or None (try more) once every tried page is back. What the shape's
+        other pages were counts too: links of one shape taken for articles by their form
+        ("...-2021-2025.aspx") and for listings ("...-21-nq-tw.aspx") are one shape of the portal's."""
+        if self.in_flight:
+            return None
+        seen = book.counts.get(self.shape, [0, 0, 0])
+        articles = self.outcomes["article"] + seen[0]  # the held ones are not counted in the book yet
+        others = seen[1] + seen[2]
+        if articles >= ShapeBook.ARTICLES_TO_DECIDE and articles >= others and articles >= 4 * seen[2]:
+            return "article"
+        if self.waiting and len(self.tried) < TRIAL_MOST and (articles or others < TRIAL_BATCH):
+            return None
+        return "article" if articles and articles > others else "dropped"
 
 
 class DiscoveringSpider(PortalSpider):
@@ -62,6 +118,8 @@ class DiscoveringSpider(PortalSpider):
         self.feeds_asked: set[str] = set()
         self.robots_sitemaps: list[str] = []
         self.listed: dict[str, set[str]] = {}  # a listing's first page -> the articles its pages read so far list
+        self.home_links: set[str] | None = None  # every link of the home page: menus, sidebars, its news
+        self.trials: dict[str, Trial] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoveringSpider:
@@ -90,8 +148,11 @@ class DiscoveringSpider(PortalSpider):
                 if request is not None:
                     yield request
 
-    def _article(self, url: str) -> scrapy.Request:
-        return self._page(url, "article", priority=1)
+    def _article(self, url: str, trial: str | None = None) -> scrapy.Request:
+        request = self._page(url, "article", priority=1)
+        if trial is not None:
+            request.meta["trial"] = trial
+        return request
 
     def _listing(self, url: str) -> scrapy.Request:
         return self._page(url, "listing", priority=0)
@@ -147,17 +208,28 @@ class DiscoveringSpider(PortalSpider):
         starting = url in self.start_urls
         # Only a link taken for an article is extracted: a page reached as a listing is read for its
         # links whatever it holds (an "about" page with schema.org/Article and a date is not news).
-        if page_type == "article" and not self.book.is_listing_shape(url):
+        trial = self.trials.get(response.meta.get("trial", ""))
+        if page_type == "article" and (trial is not None or not self.book.is_listing_shape(url)):
             outcome = self._article_of(page, url)
             if isinstance(outcome, Article):
+                item = FetchedArticle(page=page, article=outcome, url=url,
+                                      warc_record_id=response.meta.get(WARC_RECORD_META))
+                if trial is not None and trial.verdict is None:
+                    trial.held.append((item, response))
+                    yield from self._settle(trial, url, "article")
+                    return
                 self.book.learn(url, "article")
-                yield FetchedArticle(page=page, article=outcome, url=url,
-                                     warc_record_id=response.meta.get(WARC_RECORD_META))
+                yield item
+                yield from self._learned_article(url)
                 return
             if outcome is not None:
                 yield outcome
+                if trial is not None:
+                    yield from self._settle(trial, url, "error")
                 return
-        yield from self._read_links(response, page, url, starting)
+        read = yield from self._read_links(response, page, url, starting)
+        if trial is not None:
+            yield from self._settle(trial, url, read)
 
     def _article_of(self, page: Page, url: str) -> Article | CrawlError | None:
         """The page's article; None when the page is not one; a CrawlError when it could not be
@@ -182,7 +254,8 @@ class DiscoveringSpider(PortalSpider):
             return None
         return article
 
-    def _read_links(self, response: Response, page: Page, url: str, starting: bool) -> Iterator[Any]:
+    def _read_links(self, response: Response, page: Page, url: str, starting: bool) -> Generator[Any, None, str]:
+        """Read a page that is no article for its links; returns what it was ("listing", "page")."""
         tree = parse_page(page)
         articles: list[str] = []
         listings: list[str] = []
@@ -203,6 +276,7 @@ class DiscoveringSpider(PortalSpider):
         articles, listings = list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
         if self.chrome is None and starting:
             self.chrome = set(articles)
+            self.home_links = {*articles, *listings}
         base, number = page_of(url)
         later = sorted((link for link in listings if page_of(link)[0] == base and page_of(link)[1] > number),
                        key=lambda link: page_of(link)[1])
@@ -213,21 +287,107 @@ class DiscoveringSpider(PortalSpider):
             self.book.learn(url, "listing" if listing else "page")
         # Fresh: an article not known when the run started that no earlier page of this listing
         # showed. A new article in every page's sidebar makes page 2 of an old listing worth
-        # reading, not page 3.
+        # reading, not page 3. A listing's page read for the first time leads on to the next while it
+        # shows an article not known before: its own articles may all be in the first page's
+        # sidebars ("Tin đọc nhiều").
         listed = self.listed.setdefault(base, set())
-        fresh = any(article not in self.plan.known and article not in listed for article in articles)
+        unknown = [article for article in articles if article not in self.plan.known]
+        first_time = url not in self.plan.known
+        fresh = any(first_time or article not in listed for article in unknown)
         listed.update(articles)
         queued = [(a, "article") for a in articles if self.full or a not in self.plan.known or self.plan.is_due(a)]
-        queued += [(link, "listing") for link in listings if page_of(link)[1] == 1 and self._worth_listing(link)]
+        firsts = [link for link in listings if page_of(link)[1] == 1 and self._worth_listing(link)]
+        held = self._hold_for_trials(firsts, articles, starting)
+        queued += [(link, "listing") for link in firsts if link not in held]
         if listing and later and (fresh or self.full):
             queued.append((later[0], "listing"))
         queued = [(target, kind) for target, kind in queued if target not in self.queued]
         self.queued.update(target for target, _ in queued)
-        yield ListingRead(url, response.status, queued, kind="listing" if listing else "page")
+        # Held links are pending in the crawl state (a run killed now asks for them next time).
+        pending = [(link, "listing") for link in held if link not in self.queued]
+        self.queued.update(held)
+        yield ListingRead(url, response.status, queued + pending, kind="listing" if listing else "page")
         for target, page_type in queued:
             yield self._article(target) if page_type == "article" else self._listing(target)
+        for trial in {shape_of(link): self.trials[shape_of(link)] for link in held}.values():
+            yield from self._launch(trial)
         if starting and tree is not None:
             yield from self._feeds_of(alternate_feeds(tree, response.url))
+        return "listing" if listing else "page"
+
+    # --- trials ----------------------------------------------------------------------------------
+
+    def _hold_for_trials(self, links: list[str], articles: list[str], starting: bool) -> set[str]:
+        """The links (taken for listings) held back for a trial of their shape: those of a shape
+        already on trial, and those of an undecided shape the page's own content shows TRIAL_AT
+        times or more, whatever each link was taken for (on pages other than the home page, the
+        links the home page shows too are its menus and sidebars)."""
+        own = [link for link in links if link not in self.queued and self.book.undecided(link)]
+        shown = [*articles, *links]
+        counted = shown if starting else [link for link in shown if link not in (self.home_links or ())]
+        shapes = Counter(shape_of(link) for link in counted)
+        held: set[str] = set()
+        for link in own:
+            shape = shape_of(link)
+            trial = self.trials.get(shape)
+            if trial is None and shapes[shape] >= TRIAL_AT:
+                trial = self.trials[shape] = Trial(shape)
+                self.logger.info("trying the pages of %s as articles", shape)
+            if trial is not None and trial.verdict is None:
+                trial.add(link)
+                held.add(link)
+        return held
+
+    def _launch(self, trial: Trial) -> Iterator[scrapy.Request]:
+        """The trial's next pages, asked for as articles, when none is on its way."""
+        if trial.verdict is None and not trial.in_flight:
+            for url in trial.next_batch():
+                yield self._article(url, trial=trial.shape)
+
+    def _settle(self, trial: Trial, url: str | None, outcome: str) -> Iterator[Any]:
+        """A tried page came back (`outcome`: article, listing, page, error), or another page of the
+        shape was learned (`url` None): decide the shape when its pages say, then release what was
+        held; else try the next few."""
+        if trial.verdict is not None:
+            return
+        if url is not None:
+            if url not in trial.in_flight:
+                return
+            trial.in_flight.discard(url)
+            trial.outcomes[outcome] += 1
+        verdict = trial.decide(self.book)
+        if verdict is None:
+            if url is not None:
+                yield from self._launch(trial)
+            return
+        trial.verdict = verdict
+        self.logger.info("%s: %s (%s)", trial.shape, verdict, dict(trial.outcomes))
+        if verdict == "article":
+            self.book.verdicts[trial.shape] = "article"
+            for item, _ in trial.held:
+                self.book.learn(item.url, "article")
+                yield item
+        else:
+            for item, response in trial.held:
+                # A page of a shape that is not one of articles, whatever it holds: read for its links.
+                yield from self._read_links(response, item.page, item.url, starting=False)
+        trial.held.clear()
+        waiting, trial.waiting = trial.waiting, []
+        for link in waiting:
+            yield self._article(link) if verdict == "article" else self._listing(link)
+
+    def _learned_article(self, url: str) -> Iterator[Any]:
+        """An article of a shape on trial, fetched for its own form: the shape may be decided now."""
+        trial = self.trials.get(shape_of(url))
+        if trial is not None:
+            yield from self._settle(trial, None, "article")
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        yield from super().on_error(failure)
+        request = failure.request  # type: ignore[attr-defined]
+        trial = self.trials.get(request.meta.get("trial", ""))
+        if trial is not None:
+            yield from self._settle(trial, requested_url(request), "error")
 
     def _worth_listing(self, url: str) -> bool:
         """A listing link is followed unless an earlier run found the page to be neither a listing

@@ -10,7 +10,9 @@ galleries); the book counts outcomes per shape, and the archive keeps the counts
 A shape is a URL with what varies from page to page replaced by its kind: the first path segment
 stays (a NukeViet module, a WordPress base, "vi-vn"), inner segments are "*", the last segment is
 named by its form: https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-1234.html ->
-"news/*/{slug-n}.html"; https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842 -> "vi-vn/tin/*/{n-n}".
+"news/*/{slug-n}.html"; https://nghean.dcs.vn/vi-vn/tin/nang-cao/1-2-34842 -> "vi-vn/tin/*/{n-n}";
+https://tinhuy.example/index.php?mod=news&act=detail&id=4321 -> "{word}.php?act=detail&id&mod=news"
+(the query's keys, with the values that route).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ NOT_NEWS_SEGMENTS = frozenset(
     lich-cong-tac lichcongtac calendar su-kien-lich weblinks lien-ket lienket voting binh-chon binhchon
     statistics thong-ke banners comment comments siteterms dieu-khoan author
     wp-admin wp-login wp-json xmlrpc wp-content wp-includes
-    _layouts lists siteassets
+    _layouts siteassets
     """.split()
 )
 # Query parameters of searches and actions: "?s=dang+uy", "?keyword=", Liferay's action URLs.
@@ -114,16 +116,28 @@ def _stem(segment: str) -> tuple[str, str]:
     return segment, ""
 
 
+# A name as long as a headline: a page named after its title, numbers and all ("ban-thuong-vu-tinh-
+# uy-cho-y-kien-de-an-sap-xep-don-vi-hanh-chinh-cap-xa.aspx", "uy-ban-kiem-tra-tinh-uy-thi-hanh-ky-
+# luat-3-dang-vien-vi-pham", "tong-ket-cong-tac-dan-van-giai-doan-2020-2025"), not a section
+# ("xay-dung-dang.aspx", "thoi-su-chinh-tri"). Liferay's display pages name their articles so, with
+# or without a number in the title: one shape.
+TITLE_WORDS = 7
+
+
 def _form(segment: str) -> str:
-    """The form of a URL's last segment: "{n}", "{n-n}", "{date}", "{slug-n}", "{slug}", "{word}"."""
+    """The form of a URL's last segment: "{n}", "{n-n}", "{date}", "{slug-n}", "{title}", "{slug}",
+    "{word}"."""
     stem, extension = _stem(segment)
+    words = len(_WORDS.split(stem.strip("-_")))
     if _NUMBERS_ONLY.match(stem):
         form = "{n}" if stem.isdigit() else "{n-n}"
     elif _DATE_SEGMENT.match(stem):
         form = "{date}"
+    elif words >= TITLE_WORDS:
+        form = "{title}"
     elif _DIGITS.search(stem):
         form = "{slug-n}"
-    elif len(_WORDS.split(stem.strip("-_"))) >= 2:
+    elif words >= 2:
         form = "{slug}"
     else:
         form = "{word}"
@@ -148,8 +162,20 @@ def shape_of(url: str) -> str:
         else:
             tokens.append("{n}" if segment.isdigit() else "*")
     shape = "/".join(tokens) + ("/" if parts.path.endswith("/") and tokens else "")
-    keys = sorted({key.lower() for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    keys = sorted({_query_part(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)})
     return shape + ("?" + "&".join(keys) if keys else "")
+
+
+# A query value that routes rather than names: a module or an action ("mod=news", "act=detail",
+# "view=article"). A portal routed by its query string has its structure there: index.php?mod=news
+# &act=detail&id=4321 is news, index.php?mod=vanban&act=detail&id=118 a document.
+_ROUTE_VALUE = re.compile(r"^[A-Za-z_]{2,20}$")
+
+
+def _query_part(key: str, value: str) -> str:
+    """A query parameter in a shape: its key, with its value when the value routes."""
+    key = key.lower()
+    return f"{key}={value.lower()}" if _ROUTE_VALUE.match(value) and not _PAGE_KEYS.match(key) else key
 
 
 # CMS families whose articles have an id, a date or a /content/ path in their URL: a long slug
@@ -216,10 +242,17 @@ class ShapeBook:
     counts: dict[str, list[int]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
     cms: str | None = None  # the portal's CMS family, once its pages showed it
+    # What this run's trials decided (crawler/fetch/discover.py): a shape whose pages, fetched a few
+    # at a time, yielded articles is one of articles for the rest of the run, whatever else a few
+    # of its pages were; the counts say it to the next runs.
+    verdicts: dict[str, Kind] = field(default_factory=dict)
 
     # A shape is decided by what its pages were once a few of them were seen: articles when
-    # nearly all were, listings when several were and none an article, nothing worth fetching
-    # when several were other pages (documents, galleries) and none an article or listing.
+    # most were (listings of the same shape are read as listings all the same: a page fetched as
+    # an article that holds none is read for its links), but hardly any was another page (an
+    # "about" page with a date would be archived), listings when several were and none an article,
+    # nothing worth fetching when several were other pages (documents, galleries) and none an
+    # article or listing.
     ARTICLES_TO_DECIDE = 2
     LISTINGS_TO_DECIDE = 2
     PAGES_TO_SKIP = 3
@@ -234,27 +267,42 @@ class ShapeBook:
         counts[("article", "listing", "page").index(outcome)] += 1
         self.changed.add(shape)
 
+    def decided(self, url: str) -> Kind | None:
+        """The kind the pages of the URL's shape decided (this run's trial, else the counts), or None."""
+        shape = shape_of(url)
+        if shape in self.verdicts:
+            return self.verdicts[shape]
+        counts = self.counts.get(shape)
+        if counts is None:
+            return None
+        articles, listings, pages = counts
+        if articles >= self.ARTICLES_TO_DECIDE and articles >= listings and articles >= 4 * pages:
+            return "article"
+        if listings >= self.LISTINGS_TO_DECIDE and articles == 0:
+            return "listing"
+        if pages >= self.PAGES_TO_SKIP and articles == 0 and listings == 0:
+            return "skip"
+        return None
+
     def kind(self, url: str) -> Kind:
         """What a link to `url` is taken for: the shape's verdict when its pages decided one, else
         the URL's own form (guess())."""
         a_priori = guess(url, self.cms)
         if a_priori == "skip":
             return "skip"
-        counts = self.counts.get(shape_of(url))
-        if counts is not None:
-            articles, listings, pages = counts
-            if articles >= self.ARTICLES_TO_DECIDE and articles >= 4 * (listings + pages):
-                return "article"
-            if listings >= self.LISTINGS_TO_DECIDE and articles == 0:
-                return "listing"
-            if pages >= self.PAGES_TO_SKIP and articles == 0 and listings == 0:
-                return "skip"
-        return a_priori
+        return self.decided(url) or a_priori
+
+    def undecided(self, url: str) -> bool:
+        """A link taken for a listing by its form alone, its shape not decided by any page: worth a
+        trial when the portal shows many links of its shape (SharePoint's /Pages/<title>.aspx,
+        "?ItemID=", "index.php?mod=news&act=detail&id=" are no form the guesses know)."""
+        return guess(url, self.cms) == "listing" and page_of(url)[1] == 1 and self.decided(url) is None
 
     def is_listing_shape(self, url: str) -> bool:
         """Pages of this shape were listings, never articles: no use trying to extract one."""
         counts = self.counts.get(shape_of(url))
-        return counts is not None and counts[1] >= self.LISTINGS_TO_DECIDE and counts[0] == 0
+        return (counts is not None and counts[1] >= self.LISTINGS_TO_DECIDE and counts[0] == 0
+                and self.verdicts.get(shape_of(url)) != "article")
 
     def learned(self) -> dict[str, Counts]:
         """The counts of the shapes this run saw pages of, to store."""
