@@ -1,8 +1,8 @@
 """Portals without a profile, crawled by their home page URL: every article found from the link graph,
 sitemaps and feeds, no other page archived, and the next run only what an incremental run needs.
 
-Asserted on the tuning sets only (fixtures/README.md): the judging sets are measured by
-bench/portals.py, never tuned against. The nghean set, crawled under another host so that no
+Asserted on every whole-portal set the rules were tuned on (fixtures/README.md): the judging sets
+are measured by bench/portals.py, never tuned against. The nghean set, crawled under another host so that no
 profile serves it, stands for the *.dcs.vn family."""
 
 from __future__ import annotations
@@ -21,15 +21,32 @@ from crawler.sites.shapes import ShapeBook, page_of, shape_of
 from tests.conftest import REPO, tinbai_command
 from tests.fixtures import FIXTURES, portal_sets
 
-# The tuning sets discovery's rules were written on: every whole-portal tuning set (NukeViet,
-# WordPress, Liferay 7.4, SharePoint 2016, home-made PHP and ASP.NET).
-TUNED = {"nukeviet-quangbinh", "wordpress-binhphuoc", "liferay-quangnam", "php-bacgiang", "sharepoint-bentre",
-         "aspnet-travinh"}
-TUNING = [path for path in portal_sets("tuning") if path.name in TUNED]
+# The whole-portal sets discovery's rules were written on (fixtures/README.md), named here rather
+# than read from their set.json: NukeViet, WordPress, Liferay 7.4 and 6.2, SharePoint 2016 and 2013,
+# the *.dcs.vn CMS's older skin, home-made PHP and ASP.NET. Sets written for judging later are not
+# in this list: a new set is measured by bench/portals.py before any rule is tuned on it.
+TUNED = ("aspnet-travinh", "dcs-haiduong", "liferay-hagiang", "liferay-quangnam", "nukeviet-quangbinh",
+         "nukeviet-yenbai", "php-bacgiang", "sharepoint-bentre", "sharepoint-longan", "wordpress-binhphuoc",
+         "wordpress-phuyen")
+TUNING = [FIXTURES / name for name in TUNED]
+
+
+def test_every_tuning_set_is_asserted() -> None:
+    """A set retired from judging to tuning (its set.json's role) is asserted here from then on."""
+    assert {path.name for path in portal_sets("tuning")} <= set(TUNED)
+    assert all((path / "set.json").exists() for path in TUNING)
+
+
 # Sets whose expected 404s are linked only from article pages (php-bacgiang's "Tin đã đăng",
 # aspnet-travinh's "Xem thêm" in the text) or from pages no news crawl reads (documents, galleries):
 # a crawl that follows the listings, not the links inside articles, never asks for them.
-ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh"}
+ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen"}
+# Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
+# URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
+# lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which
+# category is the article's own): an article is archived once, under the first of its URLs fetched,
+# and its other URLs fold into it.
+NO_SINGLE_CANONICAL = {"liferay-hagiang"}
 
 
 def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
@@ -75,7 +92,13 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any]) -> None:
     db, expected = crawled["db"], crawled["expected"]
     archived = dict(_rows(db, "SELECT url, site FROM articles"))
-    assert set(archived) == set(expected["articles"])
+    if crawled["replay"].name in NO_SINGLE_CANONICAL:
+        urls_of = {url: {url, *entry["aliases"]} for url, entry in expected["articles"].items()}
+        archived_as = {url: urls & set(archived) for url, urls in urls_of.items()}
+        assert all(len(found) == 1 for found in archived_as.values()), archived_as
+        assert set(archived) == set().union(*archived_as.values())
+    else:
+        assert set(archived) == set(expected["articles"])
     site = expected["home"].split("/")[2].removeprefix("www.")
     assert set(archived.values()) == {site}
     owner = dict(_rows(db, "SELECT article_urls.url, articles.url FROM article_urls"
@@ -83,8 +106,9 @@ def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any])
     for url, entry in expected["articles"].items():
         # An alias the crawl reached (a link under a second category, an old slug) is the same
         # article, not a copy.
-        for alias in entry["aliases"]:
-            assert owner.get(alias, url) == url, alias
+        [home] = {url, *entry["aliases"]} & set(archived)
+        for alias in (url, *entry["aliases"]):
+            assert owner.get(alias, home) == home, alias
     assert crawled["first"]["new"] == len(expected["articles"])
 
 
@@ -96,7 +120,9 @@ def test_no_other_page_is_archived_and_forbidden_urls_are_never_fetched(crawled:
     # The removed articles answer 404 and are counted; nothing else failed.
     errors = crawled["first"]["errors_by_kind"]
     assert set(errors) <= {"http_404"}
-    failed = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404' AND kind = 'article'")}
+    # (A removed page the home page still links is a 404 too: liferay-hagiang's banner to
+    # "/web/guest/chuyen-de-hoc-tap-va-lam-theo-bac", asked for as a listing.)
+    failed = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
     assert failed & set(expected["errors"]) or not expected["errors"] or crawled["replay"].name in ERRORS_NOT_REACHED
     # Every expected error the crawl asked for was met as one.
     asked = {url for (url,) in _rows(db, "SELECT url FROM crawl_state")}
@@ -117,7 +143,11 @@ def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[
     assert all(book.kind(url) == "article" for url in crawled["expected"]["articles"])
     # A page that is no article under an article's URL form (a removed article's soft 404,
     # "index.php?mod=news&act=detail&id=4288") cannot be told by its URL: its shape is the articles'.
-    articles = {shape_of(url) for url in crawled["expected"]["articles"]}
+    # An article's other URLs are articles' URL forms too (liferay-hagiang's listing links
+    # ".../content/<url-title>?inheritRedirect=false&redirect=...", under which a removed article's
+    # soft 404 is listed as well).
+    articles = {shape_of(url) for url, entry in crawled["expected"]["articles"].items()
+                for url in (url, *entry["aliases"])}
     others = {shape_of(url) for url in crawled["expected"]["not_articles"]} & set(stored) - articles
     assert others and all(stored[shape][0] == 0 for shape in others), {shape: stored[shape] for shape in others}
 
