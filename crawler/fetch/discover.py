@@ -47,7 +47,7 @@ from crawler.extract.cms import cms_family
 from crawler.extract.dates import parse_iso
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
-from crawler.fetch.feeds import alternate_feeds, feed_paths, read_feed, wanted_feed
+from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_feed, wanted_feed
 from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
@@ -117,6 +117,7 @@ class DiscoveringSpider(PortalSpider):
         self.chrome: set[str] | None = None  # the home page's article links
         self.feeds_asked: set[str] = set()
         self.robots_sitemaps: list[str] = []
+        self.robots: Any = None  # the portal's robots.txt, as Scrapy parsed it
         self.listed: dict[str, set[str]] = {}  # a listing's first page -> the articles its pages read so far list
         self.home_links: set[str] | None = None  # every link of the home page: menus, sidebars, its news
         self.trials: dict[str, Trial] = {}
@@ -171,11 +172,14 @@ class DiscoveringSpider(PortalSpider):
     def _feed(self, url: str) -> scrapy.Request | None:
         """A request for the feed or sitemap at `url`, once a run, unless an earlier run found none
         there (--full asks again) or its address says it lists no news (comments, accounts, tags)."""
-        if url in self.feeds_asked or not self.profile.owns(url) or not wanted_feed(url):
+        # One feed under two spellings is asked for once: SharePoint's <link rel="alternate">
+        # writes "web=%2Fxay%2Ddung%2Ddang" where its RSS button has "web=%2Fxay-dung-dang".
+        key = canonical_url(url)
+        if key in self.feeds_asked or not self.profile.owns(url) or not wanted_feed(url):
             return None
         if not self.full and url in self.plan.known and self.plan.kinds.get(url) != "feed":
             return None  # an earlier run found none there
-        self.feeds_asked.add(url)
+        self.feeds_asked.add(key)
         self.queued.add(url)
         return scrapy.Request(
             url, callback=self.parse_feed, errback=self.on_feed_error, headers=self.plan.validators.get(url),
@@ -186,6 +190,7 @@ class DiscoveringSpider(PortalSpider):
         """robots.txt was read (Scrapy's robots_parsed signal): its `Sitemap:` lines are feeds, asked
         for once the home page has said which CMS the portal runs (what its URLs mean)."""
         if self.profile.owns(request.url):
+            self.robots = robotparser
             self.robots_sitemaps.extend(getattr(robotparser, "sitemaps", ()))
 
     # --- pages -----------------------------------------------------------------------------------
@@ -197,6 +202,12 @@ class DiscoveringSpider(PortalSpider):
             yield NotModified(url, headers_of(response), page_type=page_type)
             return
         if not isinstance(response, HtmlResponse):
+            if read_feed(response.body, response.url).kind != "unknown":
+                # A link that answers with a feed is one, whatever its address: Liferay 7's RSS
+                # button is "/web/guest/xay-dung-dang?p_p_id=...&p_p_resource_id=getRSS".
+                self.feeds_asked.add(canonical_url(url))
+                yield from self.parse_feed(response)
+                return
             # A link that led to a file: nothing to archive, nothing to fetch again.
             yield ListingRead(url, response.status, [], kind="page")
             return
@@ -259,6 +270,7 @@ class DiscoveringSpider(PortalSpider):
         tree = parse_page(page)
         articles: list[str] = []
         listings: list[str] = []
+        feeds: list[str] = []
         if tree is not None:
             for target, href in links_of(page, tree):
                 if target is None:
@@ -273,6 +285,8 @@ class DiscoveringSpider(PortalSpider):
                     articles.append(target)
                 elif kind == "listing":
                     listings.append(target)
+                elif names_feed(target):
+                    feeds.append(target)
         articles, listings = list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
         if self.chrome is None and starting:
             self.chrome = set(articles)
@@ -311,8 +325,13 @@ class DiscoveringSpider(PortalSpider):
             yield self._article(target) if page_type == "article" else self._listing(target)
         for trial in {shape_of(link): self.trials[shape_of(link)] for link in held}.values():
             yield from self._launch(trial)
-        if starting and tree is not None:
-            yield from self._feeds_of(alternate_feeds(tree, response.url))
+        if tree is not None:
+            # Feeds are announced where their listing is, as often as on the home page: Liferay's
+            # asset publisher and SharePoint's list views put <link rel="alternate"> and an RSS icon
+            # on the category's own page ("/web/guest/xay-dung-dang/-/asset_publisher/<id>/rss",
+            # "/_layouts/15/feed.aspx?...&web=%2Fxay%2Ddung%2Ddang").
+            announced = [*alternate_feeds(tree, response.url), *feeds]
+            yield from (self._feeds_of(announced) if starting else self._feeds_only(announced))
         return "listing" if listing else "page"
 
     # --- trials ----------------------------------------------------------------------------------
@@ -400,7 +419,20 @@ class DiscoveringSpider(PortalSpider):
         keeps them."""
         origin = self.profile.home.split("/", 3)
         root = "/".join(origin[:3])
-        for url in (*self.robots_sitemaps, *announced, *(root + path for path in feed_paths(self.cms))):
+        for url in self.robots_sitemaps:
+            request = self._feed(url)
+            if request is not None:
+                yield request
+        yield from self._feeds_only([*announced, *(root + path for path in feed_paths(self.cms))])
+
+    def _feeds_only(self, announced: list[str]) -> Iterator[scrapy.Request]:
+        """The feeds a page announces or links, those robots.txt allows: a page's own RSS link to
+        a path the portal forbids ("/_layouts/15/listfeed.aspx?List=..." under "Disallow:
+        /_layouts/") is not asked for at all, where a `Sitemap:` line robots.txt names is."""
+        agent = self.settings.get("USER_AGENT", "") if self.crawler is not None else ""
+        for url in announced:
+            if self.robots is not None and not self.robots.allowed(url, agent):
+                continue
             request = self._feed(url)
             if request is not None:
                 yield request
@@ -414,8 +446,12 @@ class DiscoveringSpider(PortalSpider):
             return
         read = read_feed(response.body, response.url)
         if read.kind == "unknown":
-            # Something else answers there (the home page, an error page with status 200).
+            # Something else answers there (the home page, an error page with status 200), or a
+            # page of the portal's feeds: "/rss.aspx" of the *.dcs.vn CMS lists one feed per
+            # category ("/rss/xay-dung-dang-12.rss"), each asked for as a feed.
             yield ListingRead(url, response.status, [], kind="page")
+            if isinstance(response, HtmlResponse):
+                yield from self._feeds_only(self._feeds_listed(page_from(response)))
             return
         queued: list[tuple[str, str]] = []
         feeds: list[str] = []
@@ -446,6 +482,15 @@ class DiscoveringSpider(PortalSpider):
             request = self._feed(feed)
             if request is not None:
                 yield request
+
+    def _feeds_listed(self, page: Page) -> list[str]:
+        """The feeds a page of the portal's feeds links or announces."""
+        tree = parse_page(page)
+        if tree is None:
+            return []
+        linked = [target for target, _ in links_of(page, tree)
+                  if target is not None and self.profile.owns(target) and names_feed(target)]
+        return [*alternate_feeds(tree, page.url), *linked]
 
     def _sitemap_changed(self, url: str, lastmod: str | None) -> bool:
         """A sitemap of an index is read unless it says it has not changed since the last run read it."""

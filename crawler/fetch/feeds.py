@@ -63,11 +63,25 @@ _NOT_NEWS_FEED_WORDS = frozenset({"comments", "users", "post_tag", "author", "au
 
 def wanted_feed(url: str) -> bool:
     """Whether a feed or sitemap may list news, by the words of its address."""
-    path = urlsplit(url).path.lower()
+    # A segment that opens with "_" is the server's own route, not a subject: SharePoint serves
+    # every list's feed at "/_layouts/15/feed.aspx?...&web=%2Fxay%2Ddung%2Ddang".
+    path = "/".join(segment for segment in urlsplit(url).path.lower().split("/") if not segment.startswith("_"))
     words = [word for word in re.split(r"[/._-]+", path) if word]
     pairs = {f"{first}-{second}" for first, second in zip(words, words[1:], strict=False)}
     named = set(words) | pairs | set(re.split(r"[/.]+", path))
     return not (named & _NOT_NEWS_FEED_WORDS or named & NOT_NEWS_SEGMENTS - {"rss", "feed", "feeds", "atom", "sitemap"})
+
+
+# What names a feed in its address, whatever the CMS: "/feed/", "/news/rss/xay-dung-dang/",
+# "/rss/thoi-su-chinh-tri-10.rss" (a list of the portal's feeds on its "/rss.aspx" page), Liferay's
+# ".../-/asset_publisher/<id>/rss", SharePoint's "/_layouts/15/feed.aspx?...".
+_FEED_WORDS = frozenset({"rss", "atom", "feed", "feeds"})
+
+
+def names_feed(url: str) -> bool:
+    """Whether a link's address says it leads to a feed (asked for as one: the feed parser decides)."""
+    path = urlsplit(url).path.lower()
+    return bool(_FEED_WORDS & {word for word in re.split(r"[/._-]+", path) if word})
 
 
 def alternate_feeds(tree: etree._Element, base: str) -> list[str]:
