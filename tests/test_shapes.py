@@ -7,7 +7,7 @@ import pytest
 
 from crawler.extract.cms import cms_family, generator
 from crawler.extract.record import Page
-from crawler.fetch.feeds import read_feed, wanted_feed
+from crawler.fetch.feeds import names_feed, read_feed, wanted_feed
 from crawler.sites.shapes import ShapeBook, guess, page_of, shape_of
 from tests.fixtures import FIXTURES
 
@@ -160,3 +160,17 @@ def test_sitemaps_and_feeds_list_their_pages() -> None:
     assert not wanted_feed("https://a.example/comments/feed/")
     assert not wanted_feed("https://a.example/wp-sitemap-users-1.xml")
     assert not wanted_feed("https://a.example/sitemap-vi.van-ban.xml")
+    # A server's own route is no subject: SharePoint serves every list's feed under /_layouts/.
+    assert wanted_feed("https://a.example/_layouts/15/feed.aspx?xsl=1&web=%2Fxay%2Ddung%2Ddang")
+    assert not wanted_feed("https://a.example/_layouts/15/feed.aspx/comments")
+
+
+def test_an_address_that_names_a_feed() -> None:
+    """The links asked for as feeds, whatever the CMS; an article whose title has the word is none."""
+    for url in ("https://a.example/rss.aspx", "https://a.example/rss/xay-dung-dang-12.rss",
+                "https://a.example/web/guest/tin-tuc/-/asset_publisher/aB3k/rss",
+                "https://a.example/_layouts/15/feed.aspx?xsl=1", "https://a.example/category/tin-tuc/feed/"):
+        assert names_feed(url), url
+    for url in ("https://a.example/tin-tuc/hoi-nghi-5231.html", "https://a.example/web/guest/xay-dung-dang",
+                "https://a.example/web/guest/xay-dung-dang?p_p_resource_id=getRSS"):
+        assert not names_feed(url), url

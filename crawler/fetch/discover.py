@@ -429,9 +429,8 @@ class DiscoveringSpider(PortalSpider):
         """The feeds a page announces or links, those robots.txt allows: a page's own RSS link to
         a path the portal forbids ("/_layouts/15/listfeed.aspx?List=..." under "Disallow:
         /_layouts/") is not asked for at all, where a `Sitemap:` line robots.txt names is."""
-        agent = self.settings.get("USER_AGENT", "") if self.crawler is not None else ""
         for url in announced:
-            if self.robots is not None and not self.robots.allowed(url, agent):
+            if self.robots is not None and not self.robots.allowed(url, self.settings.get("USER_AGENT", "")):
                 continue
             request = self._feed(url)
             if request is not None:
