@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.db import ArchiveError, describe_error
+from archive.facets import FACETS_COLUMN, facet_words
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE, pending_migrations
 from archive.store import load_raw_page, utc_now
 from crawler.extract.fold import fold
@@ -135,21 +136,24 @@ def _fts_rows(db: Database, report: CheckReport) -> None:
 
 def _fts_contents(db: Database, report: CheckReport) -> None:
     """Each article's index rows hold its title, summary and text: as they are (the exact index),
-    and folded (the diacritic-free index), read a batch at a time."""
+    and folded (the diacritic-free index), and its portal's and month's facet words (a search
+    filtered by them would miss it otherwise), read a batch at a time."""
     stale_exact: list[int] = []
     stale_folded: list[int] = []
     cursor = db.conn.execute(
         "SELECT articles.id, articles.title, coalesce(articles.summary, ''), articles.text,"
-        f" exact.title, coalesce(exact.summary, ''), exact.text,"
-        f" folded.title, coalesce(folded.summary, ''), folded.text"
+        " articles.site, articles.published,"
+        f" exact.title, coalesce(exact.summary, ''), exact.text, exact.{FACETS_COLUMN},"
+        f" folded.title, coalesce(folded.summary, ''), folded.text, folded.{FACETS_COLUMN}"
         f" FROM articles JOIN [{FTS_EXACT_TABLE}] AS exact ON exact.rowid = articles.id"
         f" JOIN [{FTS_TABLE}] AS folded ON folded.rowid = articles.id"
     )
     while rows := cursor.fetchmany(200):
-        for article_id, title, summary, text, *indexed in rows:
-            if (title, summary, text) != tuple(indexed[:3]):
+        for article_id, title, summary, text, site, published, *indexed in rows:
+            facets = facet_words(site, published)
+            if (title, summary, text, facets) != tuple(indexed[:4]):
                 stale_exact.append(article_id)
-            if (fold(title), fold(summary), fold(text)) != tuple(indexed[3:]):
+            if (fold(title), fold(summary), fold(text), facets) != tuple(indexed[4:]):
                 stale_folded.append(article_id)
     for table, stale in ((FTS_EXACT_TABLE, stale_exact), (FTS_TABLE, stale_folded)):
         if stale:

@@ -482,6 +482,36 @@ def m122_site_counts(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_published ON articles (published)")
 
 
+
+@migrations()
+def m123_search_facets(db: Database) -> None:
+    """Both full-text indexes get a fourth column, `facets`: the article's portal and publication
+    year and month as words (archive/facets.py), so that search intersects a portal or a date
+    filter with the query's words inside FTS5 instead of testing each match's article (0.5 s for
+    a common word on one portal in 40 at 483,000 articles). FTS5 cannot add a column: each index
+    is built again from its own rows beside the old one, which then gives it its name, and merged
+    into one segment (optimize) as a rebuilt index would be."""
+    from archive.facets import FACETS_COLUMN, facet_words
+
+    db.conn.create_function("tinbai_facet_words", 2, facet_words, deterministic=True)
+    tokenizers = ((FTS_TABLE, "unicode61 remove_diacritics 2"), (FTS_EXACT_TABLE, "unicode61 remove_diacritics 0"))
+    for table, tokenize in tokenizers:
+        new = f"{table}_with_facets"
+        db.execute(f"CREATE VIRTUAL TABLE [{new}] USING fts5(title, summary, text, {FACETS_COLUMN},"
+                   f" tokenize = '{tokenize}')")
+        db.execute(f"INSERT INTO [{new}] ([{new}], rank) VALUES ('automerge', 16)")
+        # LEFT JOIN: a row without its article (`tinbai check` says so) is kept as it was.
+        db.execute(
+            f"INSERT INTO [{new}] (rowid, title, summary, text, {FACETS_COLUMN})"
+            f" SELECT indexed.rowid, indexed.title, indexed.summary, indexed.text,"
+            f" tinbai_facet_words(articles.site, articles.published)"
+            f" FROM [{table}] AS indexed LEFT JOIN articles ON articles.id = indexed.rowid ORDER BY indexed.rowid"
+        )
+        db.execute(f"DROP TABLE [{table}]")
+        db.execute(f"ALTER TABLE [{new}] RENAME TO [{table}]")
+        db.execute(f"INSERT INTO [{table}] ([{table}]) VALUES ('optimize')")
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

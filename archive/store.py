@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from sqlite_utils.db import Table
 
 from archive import sitecounts
 from archive.db import ArchiveDamaged
+from archive.facets import FACETS_COLUMN, facet_words
 from archive.identity import Archived, not_this_article
 from archive.near import find_original, link_near_duplicate, store_signature
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
@@ -413,12 +415,19 @@ def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
 
 
 def _update_article(db: Database, article_id: int, columns: dict[str, Any]) -> None:
+    before = None
+    if "site" in columns or "published" in columns:
+        before = db.conn.execute("SELECT site, published FROM articles WHERE id = ?", [article_id]).fetchone()
     if "site" in columns:
         sitecounts.move(db, article_id, columns["site"])
     db.conn.execute(
         "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
         {**columns, "id": article_id},
     )
+    if before is not None and tuple(before) != (columns.get("site", before[0]), columns.get("published", before[1])):
+        # Another portal or date (a re-extraction that reads the date line better): the index's
+        # facet words follow, or a date filter would miss the article (archive/facets.py).
+        _index_facets(db, article_id)
 
 
 def _versions(db: Database) -> Table:
@@ -583,26 +592,52 @@ def _index(db: Database, article_id: int, article: Article, *, folded: str | Non
     """
     if folded is None:
         folded = fold(article.text)
+    facets = _index_exact(db, article_id)
     db.conn.execute(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id])
-    db.conn.execute(
-        f"INSERT INTO [{FTS_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",
-        [article_id, fold(article.title), fold(article.summary or ""), folded],
-    )
-    _index_exact(db, article_id)
+    _insert_indexed(db, FTS_TABLE, [article_id, fold(article.title), fold(article.summary or ""), folded], facets)
     return folded
 
 
-def _index_exact(db: Database, article_id: int) -> None:
-    """The exact-diacritic index's row for the article as the articles row now holds it.
+def _insert_indexed(db: Database, table: str, row: list[Any], facets: str) -> None:
+    """One row (rowid, title, summary, text) of a full-text index, with its facet words."""
+    try:
+        db.conn.execute(f"INSERT INTO [{table}] (rowid, title, summary, text, {FACETS_COLUMN}) VALUES (?, ?, ?, ?, ?)",
+                        [*row, facets])
+    except sqlite3.OperationalError as error:
+        # An index of a schema before m123 (a save made by an earlier migration with today's code, as
+        # m005 does): m123 adds every article's facet words when it comes. Refused when the statement
+        # is prepared: nothing was written.
+        if f"no column named {FACETS_COLUMN}" not in str(error):
+            raise
+        db.conn.execute(f"INSERT INTO [{table}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)", row)
+
+
+def _index_exact(db: Database, article_id: int) -> str:
+    """The exact-diacritic index's row for the article as the articles row now holds it; returns
+    the row's facet words (its portal and month, archive/facets.py).
 
     Read, then inserted as values: `INSERT INTO fts5 table ... SELECT ... FROM articles` costs
     more than twice as much as the same row given as values."""
     conn = db.conn
     conn.execute(f"DELETE FROM [{FTS_EXACT_TABLE}] WHERE rowid = ?", [article_id])
-    row = conn.execute("SELECT title, summary, text FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row is not None:
-        conn.execute(f"INSERT INTO [{FTS_EXACT_TABLE}] (rowid, title, summary, text) VALUES (?, ?, ?, ?)",
-                     [article_id, *row])
+    row = conn.execute("SELECT title, summary, text, site, published FROM articles WHERE id = ?",
+                       [article_id]).fetchone()
+    if row is None:
+        return ""
+    facets = facet_words(row[3], row[4])
+    _insert_indexed(db, FTS_EXACT_TABLE, [article_id, *row[:3]], facets)
+    return facets
+
+
+def _index_facets(db: Database, article_id: int) -> None:
+    """Both index rows of the article again, their words as they were, their facets from its row."""
+    conn = db.conn
+    facets = _index_exact(db, article_id)
+    indexed = conn.execute(f"SELECT title, summary, text FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id]).fetchone()
+    if indexed is None:
+        return
+    conn.execute(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id])
+    _insert_indexed(db, FTS_TABLE, [article_id, *indexed], facets)
 
 
 def _touch(db: Database, article_id: int, seen_at: str) -> None:
