@@ -512,6 +512,16 @@ def m123_search_facets(db: Database) -> None:
         db.execute(f"INSERT INTO [{table}] ([{table}]) VALUES ('optimize')")
 
 
+@migrations()
+def m124_crowded_lsh_buckets(db: Database) -> None:
+    """The LSH buckets a near-duplicate lookup found crowded (a template's boilerplate: more than
+    archive/near.py's CROWDED_BUCKET members), so that the next lookups leave them out without
+    reading their members. Empty at first: each is noted the first time a lookup reads it whole
+    (counting every bucket here would read all of article_lsh, 64 million rows at 2,000,000
+    articles)."""
+    db.execute("CREATE TABLE article_lsh_crowded (band INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+               " PRIMARY KEY (band, bucket)) WITHOUT ROWID")
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -203,6 +203,49 @@ def test_earliest_match_answers_as_one_select_per_candidate(
     assert answers["linked"] > 50 and answers["original"] > 5
 
 
+def _links(monkeypatch: pytest.MonkeyPatch, remember: bool) -> tuple[list[int | None], int]:
+    """The re-post links of a corpus whose buckets crowd from 5 members, saved with the crowded
+    buckets remembered or found again by reading them at every lookup; and how many were noted."""
+    with monkeypatch.context() as patch:
+        patch.setattr(near, "CROWDED_BUCKET", 4)
+        patch.setattr(near, "_MEMBERS", near.members_sql())
+        if not remember:
+            patch.setattr(near, "_known_crowded", lambda db, buckets: set())
+        database = open_archive(":memory:")
+        rng = random.Random(11)
+        bases = [random_text(rng, 120).split() for _ in range(6)]
+        for number in range(240):
+            text = variant(rng, bases[rng.randrange(len(bases))], rng.choice([0, 1, 2, 4, 8, 15, 30]))
+            save_article(database, Article(url=f"https://example.vn/{number}", site="example", title=f"Bài {number}",
+                                           text=text))
+        links = [row[0] for row in database.execute("SELECT near_duplicate_of FROM articles ORDER BY id")]
+        noted = database.execute("SELECT count(*) FROM article_lsh_crowded").fetchone()[0]
+        database.close()
+    return links, noted
+
+
+def test_buckets_remembered_crowded_link_as_buckets_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    remembered, noted = _links(monkeypatch, remember=True)
+    read_again, _ = _links(monkeypatch, remember=False)
+    assert remembered == read_again
+    assert noted > 100 and sum(link is not None for link in remembered) > 50
+
+
+def test_a_bucket_known_crowded_is_not_read(db: sqlite_utils.Database) -> None:
+    text = random_text(random.Random(5), 100)
+    save_article(db, Article(url="https://example.vn/1", site="example", title="Bài 1", text=text))
+    hashvalues = near.signature(text)
+    buckets = near._buckets(hashvalues)
+    assert near._earliest_match(db, 2, hashvalues, buckets, text) == 1
+    # Every bucket but six known crowded: the copy shares six buckets read, one fewer than it
+    # must share (MIN_SHARED_BANDS, lowered by one for each bucket left out), and is still found.
+    db.conn.executemany("INSERT INTO article_lsh_crowded (band, bucket) VALUES (?, ?)", buckets[6:])
+    assert near._earliest_match(db, 2, hashvalues, buckets, text) == 1
+    # Every bucket known crowded: none is read, and no candidate is left.
+    db.conn.executemany("INSERT INTO article_lsh_crowded (band, bucket) VALUES (?, ?)", buckets[:6])
+    assert near._earliest_match(db, 2, hashvalues, buckets, text) is None
+
+
 def test_earliest_match_without_candidates_is_none(db: sqlite_utils.Database) -> None:
     hashvalues = near.signature(random_text(random.Random(3), 100))
     assert near._earliest_match(db, 1, hashvalues, near._buckets(hashvalues), "t") is None

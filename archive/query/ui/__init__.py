@@ -67,7 +67,8 @@ FROM ({search_sql(
 # hidden one's (the full-text indexes' shadow tables).
 INTERNAL_TABLES = (
     "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes",
-    "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", FTS_TABLE, FTS_EXACT_TABLE,
+    "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", "article_lsh_crowded", FTS_TABLE,
+    FTS_EXACT_TABLE,
     "site_counts", "archive_info", "merge_sources",
 )
 
