@@ -522,6 +522,16 @@ def m124_crowded_lsh_buckets(db: Database) -> None:
     db.execute("CREATE TABLE article_lsh_crowded (band INTEGER NOT NULL, bucket INTEGER NOT NULL,"
                " PRIMARY KEY (band, bucket)) WITHOUT ROWID")
 
+
+@migrations()
+def m125_category_counts(db: Database) -> None:
+    """Articles by portal and category kept as they change (archive/sitecounts.py), for the search
+    form's category list and a portal's page, which counted them from every article."""
+    db.execute("CREATE TABLE category_counts (site TEXT NOT NULL, category TEXT NOT NULL,"
+               " articles INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (site, category)) WITHOUT ROWID")
+    db.execute("INSERT INTO category_counts (site, category, articles)"
+               " SELECT site, category, count(*) FROM articles WHERE category IS NOT NULL GROUP BY site, category")
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -416,15 +416,22 @@ def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
 
 def _update_article(db: Database, article_id: int, columns: dict[str, Any]) -> None:
     before = None
-    if "site" in columns or "published" in columns:
-        before = db.conn.execute("SELECT site, published FROM articles WHERE id = ?", [article_id]).fetchone()
+    if {"site", "published", "category"} & set(columns):
+        before = db.conn.execute("SELECT site, published, category FROM articles WHERE id = ?",
+                                 [article_id]).fetchone()
     if "site" in columns:
         sitecounts.move(db, article_id, columns["site"])
     db.conn.execute(
         "UPDATE articles SET " + ", ".join(f"[{k}] = :{k}" for k in columns) + " WHERE id = :id",
         {**columns, "id": article_id},
     )
-    if before is not None and tuple(before) != (columns.get("site", before[0]), columns.get("published", before[1])):
+    if before is None:
+        return
+    site, category = columns.get("site", before[0]), columns.get("category", before[2])
+    if (site, category) != (before[0], before[2]):
+        sitecounts.count_category(db, before[0], before[2], -1)
+        sitecounts.count_category(db, site, category, 1)
+    if (site, columns.get("published", before[1])) != tuple(before[:2]):
         # Another portal or date (a re-extraction that reads the date line better): the index's
         # facet words follow, or a date filter would miss the article (archive/facets.py).
         _index_facets(db, article_id)
@@ -528,6 +535,7 @@ def _insert_article(
     db: Database, article: Article, seen_at: str, site_article_id: str | None, *, near_duplicate_of: int | None
 ) -> int:
     sitecounts.count(db, article.site, articles=1, near_duplicates=int(near_duplicate_of is not None))
+    sitecounts.count_category(db, article.site, article.category, 1)
     return _insert(
         db,
         "articles",

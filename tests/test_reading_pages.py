@@ -119,6 +119,18 @@ def test_search_page_count_filters_order_and_listing(archive_file: Path) -> None
     db.close()
 
 
+def test_the_search_page_counts_up_to_a_bound(archive_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importlib.import_module("archive.query.ui.views"), "COUNT_LIMIT", 10)
+    monkeypatch.setattr(importlib.import_module("archive.query.search"), "CANDIDATES", 10)
+    # 32 matches, counted up to the first page's end (20): "more than 20", and a pager to page 2.
+    first = get(archive_file, "/tinbai/search?q=dang+uy").text
+    assert re.search(r'more than <strong class="tinbai-total">20<', first) and "1–20" in first
+    assert 'href="?q=dang+uy&amp;page=2"' in first or 'href="?q=dang+uy&page=2"' in first
+    # Page 2 counts to its own end (40): all 32, exact.
+    second = get(archive_file, "/tinbai/search?q=dang+uy&page=2").text
+    assert re.search(r'class="tinbai-total">32<', second) and "more than" not in second and "21–32" in second
+
+
 def test_the_search_page_shows_count_pages_and_errors(archive_file: Path) -> None:
     page = get(archive_file, "/tinbai/search?q=dang+uy&page=2")
     assert page.status_code == 200

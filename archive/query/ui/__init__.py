@@ -69,7 +69,7 @@ INTERNAL_TABLES = (
     "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes",
     "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", "article_lsh_crowded", FTS_TABLE,
     FTS_EXACT_TABLE,
-    "site_counts", "archive_info", "merge_sources",
+    "site_counts", "category_counts", "archive_info", "merge_sources",
 )
 
 

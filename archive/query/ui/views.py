@@ -40,6 +40,9 @@ from archive.query.ui.feed import CONTENT_TYPE, Entry, atom_feed
 from archive.runs import errors_by_kind_text
 
 PAGE_SIZE = 20
+# Matches the search page counts at most ("more than 1,000 articles found"): counting every match
+# of a common word read all of them, 0.65 s of the page for "dang uy" at 486,000 articles.
+COUNT_LIMIT = 1000
 FEED_SIZE = 50
 # Page numbers the pager shows on either side of the current page.
 PAGER_SPREAD = 3
@@ -170,7 +173,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
             try:
                 found = search_page(db, form.q, offset=(form.page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
                                     filters=form.filters(), exact=form.exact, order=form.order,
-                                    marks=(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE))
+                                    marks=(HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE), count_limit=COUNT_LIMIT)
             except SearchError as exc:
                 error = str(exc)
         # The categories of the chosen portal only, when one is chosen.
@@ -180,6 +183,9 @@ async def search_view(datasette: Any, request: Any) -> Response:
     data = await _read(datasette, name, read)
     found: SearchPage | None = data["found"]
     pages = max(1, math.ceil(found.total / PAGE_SIZE)) if found else 1
+    if found and not found.counted_all:
+        # More than COUNT_LIMIT: the pager reaches one page past the matches counted.
+        pages = max(pages, form.page) + 1
     context = {
         "database": name,
         "form": form,
@@ -191,7 +197,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
         "last_shown": (found.offset + found.shown) if found else 0,
         "page": form.page,
         "pages": pages,
-        "pager": pager(form.page, pages) if found and found.total > PAGE_SIZE else [],
+        "pager": pager(form.page, pages) if found and (found.total > PAGE_SIZE or not found.counted_all) else [],
         "page_url": lambda number: f"?{form.query_string(page=number)}",
         "feed_url": f"{datasette.urls.database(name)}/search.atom?{form.query_string(page=1)}",
         "json_url": (f"{datasette.urls.database(name)}/search.json?{urlencode({'q': form.q})}" if form.q else None),
