@@ -153,15 +153,20 @@ def ranking_expressions(terms: list[str]) -> tuple[str, str]:
 
 def search_sql(
     *, fts_table: str, match: str, phrase: str, near: str, where: str, limit: str,
-    candidates: int = CANDIDATES, offset: str = "0", narrowed: str | None = None,
+    candidates: int = CANDIDATES, offset: str = "0", facets: str | None = None,
 ) -> str:
     """The ranked search query (the plan: the module's docstring); `match`, `phrase`,
     `near`, `where`, `limit` and `offset` are SQL expressions (parameters for the CLI, SQL
     functions in the browser UI, archive/query/ui/). `where` is a condition on `articles`
-    ("1" for none). `narrowed` is `match` with the filters' facet words (archive/facets.py): the
-    matches are read through it, then tested against `where`."""
+    ("1" for none). `facets` is an FTS5 expression of the filters' facet words (archive/facets.py):
+    every FTS query below also asks for them, so that the matches of other portals and months are
+    not read at all; `where` still decides."""
     fts = f"[{fts_table}]"
-    narrowed = narrowed or match
+
+    def narrow(expression: str) -> str:
+        return expression if facets is None else f"{expression} || ' AND ' || {facets}"
+
+    narrowed = narrow(match)
     weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
     window = f"max({candidates}, {limit})"
     if where.strip() == "1":
@@ -210,7 +215,7 @@ def search_sql(
     complete = "(SELECT complete FROM span)"
 
     def among(expression: str) -> str:
-        return f"(SELECT rowid FROM {fts} WHERE {fts} MATCH {expression} AND {in_window})"
+        return f"(SELECT rowid FROM {fts} WHERE {fts} MATCH {narrow(expression)} AND {in_window})"
 
     return f"""
         WITH {newest},
@@ -236,11 +241,12 @@ def search_sql(
                    CASE WHEN {complete} THEN bm25({fts}, {weights}) ELSE 0 END AS score,
                    CASE WHEN {complete} THEN rowid ELSE -rowid END AS age
             FROM {fts}
-            WHERE {fts} MATCH {match} AND {in_window} AND +rowid IN (SELECT id FROM candidates)
+            -- With facets, bm25() is the same: their words are in a column of weight 0.
+            WHERE {fts} MATCH {narrowed} AND {in_window} AND +rowid IN (SELECT id FROM candidates)
             ORDER BY tier, field, score, age
             LIMIT {limit} OFFSET {offset}
         ),
-        {_marked_sql(fts, match, "ranked")}
+        {_marked_sql(fts, narrowed, "ranked")}
         SELECT {_RESULT_COLUMNS}, ranked.tier
         FROM ranked JOIN articles ON articles.id = ranked.id JOIN marked ON marked.id = ranked.id
         ORDER BY ranked.tier, ranked.field, ranked.score, ranked.age
@@ -296,7 +302,7 @@ def newest_sql(*, fts_table: str, match: str, where: str, limit: str, offset: st
             SELECT id FROM ({_passing(fts, narrowed, match, where)})
             ORDER BY id DESC LIMIT {limit} OFFSET {offset}
         ),
-        {_marked_sql(fts, match, "page")}
+        {_marked_sql(fts, narrowed or match, "page")}
         SELECT {_RESULT_COLUMNS}, 3 AS tier
         FROM page JOIN articles ON articles.id = page.id JOIN marked ON marked.id = page.id
         ORDER BY page.id DESC
@@ -322,8 +328,10 @@ class _Prepared:
     fts_table: str
     where: str
     params: dict[str, Any]
-    # ":narrowed" when the filters have facet words (the query's words and them), else None.
+    # ":narrowed" and ":facets" when the filters have facet words (the query's words and them, and
+    # them alone), else None.
     narrowed: str | None = None
+    facets: str | None = None
 
 
 def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepared:
@@ -339,11 +347,10 @@ def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepar
         # Registering a function expires the connection's prepared statements: only when used.
         register_functions(db.conn)
     facets = facet_expression(filters.site, _date_words(db, filters))
-    narrowed = None
-    if facets is not None:
-        params["narrowed"] = f"{expression} AND {facets}"
-        narrowed = ":narrowed"
-    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, narrowed)
+    if facets is None:
+        return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params)
+    params.update(narrowed=f"{expression} AND {facets}", facets=facets)
+    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, ":narrowed", ":facets")
 
 
 def _date_words(db: Database, filters: Filters) -> list[str] | None:
@@ -440,7 +447,7 @@ def search(
     prepared = _prepare(db, query, filters, exact)
     sql = search_sql(
         fts_table=prepared.fts_table, match=":expression", phrase=":phrase", near=":near", where=prepared.where,
-        limit=":limit", candidates=CANDIDATES, narrowed=prepared.narrowed,
+        limit=":limit", candidates=CANDIDATES, facets=prepared.facets,
     )
     return fold_reposts([_result(row) for row in _rows(db, sql, {**prepared.params, "limit": limit})], fold)
 
@@ -526,7 +533,7 @@ def search_page(
     if offset < ranked:
         # limit <= CANDIDATES keeps search_sql()'s window at CANDIDATES, so every page ranks the same set.
         sql = search_sql(fts_table=fts_table, match=":expression", phrase=":phrase", near=":near", where=where,
-                         limit=":limit", offset=":offset", candidates=CANDIDATES, narrowed=narrowed)
+                         limit=":limit", offset=":offset", candidates=CANDIDATES, facets=prepared.facets)
         rows += _rows(db, sql, {**prepared.params, "limit": min(limit, CANDIDATES), "offset": offset})
     if offset + limit > ranked and (total > ranked or not counted_all):
         skip = max(offset, ranked)
