@@ -531,14 +531,19 @@ def reextraction(path: Path, processes: int = 2) -> dict[str, Any]:
 
 
 def backup_and_check(work: Path, path: Path, archived: int) -> dict[str, Any]:
+    """`tinbai check`, then `tinbai backup` with a crawl of new articles writing into the archive
+    meanwhile: both times, whether the crawl's articles are all in the archive after it, and whether
+    the backup holds the archive as it was at one moment (between the articles before and after)."""
     listed = subprocess.run(tinbai("--help"), capture_output=True, text=True).stdout
     if " backup " not in listed or " check " not in listed:
         return {"available": False}
     results: dict[str, Any] = {"available": True}
     child = run_child(tinbai("check", "--db", str(path)))
-    results["check"] = {"wall_s": child.wall, "exit": child.returncode, "out": child.stdout[-500:]}
+    results["check"] = {"wall_s": child.wall, "exit": child.returncode, "out": child.stdout[-500:],
+                        "rss_mb": child.max_rss_mb}
     copy = work / "backup.db"
     copy.unlink(missing_ok=True)
+    before = _count(path)
     backup = subprocess.Popen(tinbai("backup", str(copy), "--db", str(path)), stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     started = time.perf_counter()
@@ -547,12 +552,18 @@ def backup_and_check(work: Path, path: Path, archived: int) -> dict[str, Any]:
     shutil.rmtree(directory, ignore_errors=True)
     crawl_set(directory, archived + 5000, 50)
     during = run_child(tinbai("crawl", "nghean", "--replay", str(directory), "--db", str(path)))
+    crawl_ended = time.perf_counter() - started
     out, err = backup.communicate()
+    after = _count(path)
+    summary = json.loads(during.stdout)[0] if during.stdout.strip() else None
+    backed_up = json.loads(out).get("articles") if out.strip() else None
     results["backup"] = {"wall_s": time.perf_counter() - started, "exit": backup.returncode, "err": err[-500:],
-                         "bytes": copy.stat().st_size if copy.exists() else 0}
-    results["crawl_during_backup"] = {"exit": during.returncode, "wall_s": during.wall,
-                                      "summary": json.loads(during.stdout)[0] if during.stdout.strip() else None,
-                                      "err": during.stderr[-500:]}
+                         "bytes": copy.stat().st_size if copy.exists() else 0, "articles": backed_up,
+                         "articles_before": before, "articles_after": after,
+                         "consistent": backed_up is not None and before <= backed_up <= after}
+    results["crawl_during_backup"] = {"exit": during.returncode, "wall_s": during.wall, "ended_s": crawl_ended,
+                                      "summary": summary, "err": during.stderr[-500:],
+                                      "new_kept": summary is not None and after - before == summary.get("new")}
     copy.unlink(missing_ok=True)
     return results
 
@@ -691,10 +702,19 @@ def _report_measures(results: dict[str, Any], row: Any) -> None:
     if not bc["available"]:
         row("`tinbai backup`, `tinbai check`", "not in this tinbai (issue 19)")
     else:
-        row("`tinbai check`", f"{bc['check']['wall_s'] / 60:.1f} min, exit {bc['check']['exit']}")
-        row("`tinbai backup`", f"{bc['backup']['wall_s'] / 60:.1f} min, exit {bc['backup']['exit']}")
+        row("`tinbai check`", f"{bc['check']['wall_s'] / 60:.1f} min, exit {bc['check']['exit']}, "
+            f"{bc['check'].get('rss_mb', 0):.0f} MB")
+        made = bc["backup"]
+        row("`tinbai backup` (the copy, then its check)",
+            f"{made['wall_s'] / 60:.1f} min, exit {made['exit']}, {made['bytes'] / 2**30:.2f} GiB")
         during = bc["crawl_during_backup"]
-        row("a crawl during the backup", f"exit {during['exit']}, {during['wall_s']:.0f} s")
+        new = (during.get("summary") or {}).get("new")
+        row("a crawl during the backup: exit, time, new articles; all in the archive after",
+            f"exit {during['exit']}, {during['wall_s']:.0f} s (ended {during.get('ended_s', 0):.0f} s after the"
+            f" backup began), {new} new; {during.get('new_kept')}")
+        row("the backup: articles before the crawl <= held <= after",
+            f"{made.get('articles_before')} <= {made.get('articles')} <= {made.get('articles_after')}: "
+            f"{made.get('consistent')}")
 
 # --- 9. merging the archives of two machines ------------------------------------------------------------
 
