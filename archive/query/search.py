@@ -182,7 +182,8 @@ def search_sql(
         # portal, an old month) that would be every match, so the matches older than the
         # SCAN_FACTOR x window newest are checked against the set of articles that pass,
         # built once, instead.
-        scanned = f"{SCAN_FACTOR} * ({window} + 1)"
+        # With facet words the matches read are about those that pass: the window's worth is enough.
+        scanned = f"{1 if facets is not None else SCAN_FACTOR} * ({window} + 1)"
         newest = f"""
         scanned AS MATERIALIZED (
             SELECT min(id) AS low, count(*) AS count FROM (
@@ -190,7 +191,7 @@ def search_sql(
             )
         ),
         looked_up AS MATERIALIZED (
-            SELECT {fts}.rowid AS id FROM {fts} JOIN articles ON articles.id = {fts}.rowid
+            SELECT {fts}.rowid AS id FROM {fts} CROSS JOIN articles ON articles.id = {fts}.rowid
             WHERE {fts} MATCH {narrowed} AND {fts}.rowid >= (SELECT low FROM scanned) AND {where}
             ORDER BY {fts}.rowid DESC LIMIT {window} + 1
         ),
@@ -287,7 +288,10 @@ def _passing(fts: str, narrowed: str | None, match: str, where: str) -> str:
         return f"SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {match} {_passing_clause(where)}"
     if where.strip() == "1":
         return f"SELECT rowid AS id FROM {fts} WHERE {fts} MATCH {narrowed}"
-    return (f"SELECT {fts}.rowid AS id FROM {fts} JOIN articles ON articles.id = {fts}.rowid"
+    # CROSS JOIN: the matches drive, each looked up in `articles`; joined plainly, SQLite took the
+    # portal's articles from their index and ran the full-text query once for each (3.8 s for a
+    # portal's 3,800 articles at 152,000).
+    return (f"SELECT {fts}.rowid AS id FROM {fts} CROSS JOIN articles ON articles.id = {fts}.rowid"
             f" WHERE {fts} MATCH {narrowed} AND {where}")
 
 
