@@ -239,11 +239,18 @@ def reextraction_plan(db: Database, site: str | None = None, since: str | None =
     where = " AND ".join(conditions) or "1"
     rows = db.execute(
         "SELECT articles.id, (SELECT raw_page_id FROM article_versions WHERE article_id = articles.id"
-        "   AND raw_page_id IS NOT NULL ORDER BY version DESC LIMIT 1) AS raw_page_id"
+        "   AND raw_page_id IS NOT NULL ORDER BY version DESC LIMIT 1) AS raw_page_id,"
+        " EXISTS (SELECT 1 FROM article_versions WHERE article_id = articles.id) AS versioned"
         f" FROM articles WHERE {where} ORDER BY articles.id",
         params,
     ).fetchall()
-    plan = [(int(article_id), int(raw_page_id)) for article_id, raw_page_id in rows if raw_page_id is not None]
+    unversioned = [article_id for article_id, _, versioned in rows if not versioned]
+    if unversioned:
+        # Every article is saved with its first version: an id without any is a damaged row of
+        # `articles` (random bytes over a page gave one row another id), which would be left out.
+        raise ArchiveDamaged(f"articles without any version (ids {', '.join(map(str, unversioned[:5]))}): the archive"
+                             " is damaged; `tinbai check` says where, and a backup restores it")
+    plan = [(int(article_id), int(raw_page_id)) for article_id, raw_page_id, _ in rows if raw_page_id is not None]
     if since is None:
         return plan
     # An article re-fetched since, whose latest version came from an older page (a version saved

@@ -55,7 +55,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from archive.db import is_damage
+from archive.db import ArchiveDamaged, is_damage
 from archive.facets import date_words, facet_expression
 from archive.query.filters import FilterError, Filters, register_functions
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
@@ -544,6 +544,13 @@ def search_page(
         sql = newest_sql(fts_table=fts_table, match=":expression", where=where, limit=":limit", offset=":offset",
                          narrowed=narrowed)
         rows += _rows(db, sql, {**prepared.params, "limit": offset + limit - skip, "offset": skip})
+    if counted_all and len(rows) < min(limit, total - offset):
+        # Counted in the index but not found in `articles`: in a sound archive every indexed id is an
+        # article (`tinbai check` compares them); a damaged page of `articles` had left one out of
+        # the page silently ("12 articles match; showing 1-11").
+        raise ArchiveDamaged(f"the full-text index counts {total} articles for {query!r} but {len(rows)} of the "
+                             f"{min(limit, total - offset)} on this page are in the archive; `tinbai check` says "
+                             "where, and a backup restores it")
     results = fold_reposts([_result(row, marks) for row in rows[:limit]], fold)
     return SearchPage(query, total, offset, limit, results, order, counted_all)
 
