@@ -97,10 +97,17 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[Html
             if text:
                 yield Block("text", text, element=child)
             continue
-        if child.text and child.text.strip() and tag in CONTAINER_TAGS and not has_inner_blocks:
+        if tag in CONTAINER_TAGS and not has_inner_blocks:
+            # Its text of its own, or held by inline elements only: "<div class="tacgia"><span><b>Kim
+            # Ngân</b></span></div>" is one line.
             text = _element_text(child)
-            yield Block("text", text, element=child)
-            continue
+            if text:
+                for img in child.iter("img"):
+                    src = _image_src(img)
+                    if src and not chrome.is_placeholder_image(img):
+                        yield Block("image", src=src, element=img)
+                yield Block("text", text, element=child)
+                continue
         yield from _walk_element(child, captions, holding)
         if child.tail and child.tail.strip() and el.tag not in BLOCK_TAGS:
             yield Block("text", clean(child.tail), element=el)

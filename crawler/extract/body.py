@@ -61,7 +61,7 @@ def _trafilatura_options(url: str) -> Extractor:
     return options
 
 
-def _copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
+def region_copy(region: HtmlElement) -> tuple[HtmlElement, dict[HtmlElement, HtmlElement]]:
     """A document of a copy of the region inside copies of its ancestors (each with its tag and
     attributes, without its other children), and the page's element of each copied one.
 
@@ -99,7 +99,7 @@ def read_body(
     it holds the text):
     legacy portals write their articles as text between <br>s, in <font>s and <span>s, which
     trafilatura's main pass reads as nothing, and its fallback as the whole page on one line."""
-    pruned, twins = _copy(region)
+    pruned, twins = region_copy(region)
     chrome.prune(pruned, in_place=True)
     caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
     captions = {clean(el.text_content()) for el in caption_elements}

@@ -163,10 +163,10 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
         value = parse_date(text)
         if value is None or _is_teaser_date(line, holder):
             continue
-        yield DatedLine(line, _with_machine_time(line, value), text)
+        yield DatedLine(line, with_machine_time(line, value), text)
 
 
-def _with_machine_time(line: HtmlElement, value: date | datetime) -> date | datetime:
+def with_machine_time(line: HtmlElement, value: date | datetime) -> date | datetime:
     """The time a line's <time datetime> gives for the day it shows: WordPress's "Đã đăng <time
     datetime="2025-05-20T09:30:00+07:00">20/05/2025</time>" is 20 May at 09:30."""
     if isinstance(value, datetime):
@@ -182,6 +182,15 @@ def publication_date(
     tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
     body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
 ) -> date | datetime | None:
+    """The date its date line shows (publication_line)."""
+    line = publication_line(tree, region, heading, body_start, body_end, knowledge)
+    return line.value if line is not None else None
+
+
+def publication_line(
+    tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
+    body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
+) -> DatedLine | None:
     """The date line of the article: the first dated line between its heading and its first
     paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
     14/6/2021" under the text); else the nearest one above the heading that is no clock.
@@ -199,13 +208,13 @@ def publication_date(
         start = order[heading]
         between = [line for line in lines if start < order.get(line.element, -1) < first]
         if between:
-            return between[0].value
+            return between[0]
     if body_end is not None and body_end in order:
         # Elements inside the body's last paragraph come after it in document order: skip them.
         after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
         after = [line for line in lines if order.get(line.element, -1) > after_last]
         if after and _close(region, body_end, after[0].element):
-            return after[0].value
+            return after[0]
     anchor = heading if heading is not None else body_start
     if anchor is None:
         return None
@@ -217,9 +226,9 @@ def publication_date(
         # In the article's region and close to its heading: the theme put the date line first.
         inside = line.element is region or region in line.element.iterancestors()
         if inside and _close(tree, line.element, anchor):
-            return line.value
+            return line
         if latest is not None and line.has_time and _as_date(line.value) < latest:
-            return line.value
+            return line
         # else in the page's header, showing the page's latest day or no time: a clock
     if body_end is not None and body_end in order:
         # "Page last modified Jan. 17, 2025" under a government page's text, past its feedback
@@ -227,7 +236,7 @@ def publication_date(
         end = order[body_end] + sum(1 for _ in body_end.iterdescendants())
         following = next((line for line in lines if order.get(line.element, -1) > end), None)
         if following is not None and not _boxes_between(tree, body_end, following.element):
-            return following.value
+            return following
     return None
 
 

@@ -21,7 +21,7 @@ from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import Line, Split, clean_author, is_labelled, page_author, split_lines
-from crawler.extract.datelines import dated_lines, most_precise, publication_date, structured_date
+from crawler.extract.datelines import DatedLine, dated_lines, most_precise, publication_line, structured_date
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
@@ -244,26 +244,36 @@ class GenericPage:
         return to_iso(most_precise(structured_date(self.tree, self.page.body), self.date_line()))
 
     def date_line(self) -> date | datetime | None:
-        """The date the page shows near its title and body (datelines.publication_date)."""
+        """The date the page shows near its title and body (datelines.publication_line)."""
         if self.form is not None and self.field("published"):
             return parse_date(self.field("published") or "")
+        return self.dated_line.value if self.dated_line is not None else None
+
+    @cached_property
+    def dated_line(self) -> DatedLine | None:
+        """The line that shows the article's date, and where it is (datelines.publication_line)."""
         starts = [b.element for b in self.lines if b.element is not None and b.element is not self.lead_element]
         body_start = self._twin(starts[0]) if starts else None
         body_end = self._twin(starts[-1]) if starts else None
-        return publication_date(self.tree, self.region, self.heading[1], body_start, body_end, self.knowledge)
+        return publication_line(self.tree, self.region, self.heading[1], body_start, body_end, self.knowledge)
 
     def category(self) -> str | None:
         if self.form is not None and self.field("category"):
             # "Tin hoạt động; Xây dựng Đảng": the first of the categories chosen
             return re.split(r"\s*[;,]\s*", self.field("category") or "")[0] or None
-        section = _SECTION(head(self.tree))
-        if section and clean(section[0]):
-            return clean(section[0])
+        section = self.section()
+        if section:
+            return section
         return (
             breadcrumb(self.tree, self.heading[1], self.title())
             or label_above(self.heading[1], self.names)
             or filed_under(self.region)
         )
+
+    def section(self) -> str | None:
+        """The category the page's metadata names (<meta property="article:section">)."""
+        section = _SECTION(head(self.tree))
+        return clean(section[0]) or None if section else None
 
     def summary(self) -> str | None:
         if self.form is not None:

@@ -129,9 +129,10 @@ def parse(page: Page) -> HtmlElement:
     return lxml.html.document_fromstring(html, parser=_parser(None), base_url=page.url)
 
 
-def region_of(page: Page, markers: tuple[bytes, bytes]) -> Page | None:
+def region_of(page: Page, markers: tuple[bytes, bytes | None]) -> Page | None:
     """The page cut to its <head> and the bytes from the first marker to the second (or to the
-    end), as a page of its own; None when </head> or the first marker is not found after it.
+    end, when the second is None or not found), as a page of its own; None when </head> or the
+    first marker is not found after it.
 
     On nghean.dcs.vn the article, its breadcrumb and its related news are 10-15 KB of a 50 KB
     page; the menus before them, the sidebar after them and two ASP.NET ViewState fields are the
@@ -145,7 +146,7 @@ def region_of(page: Page, markers: tuple[bytes, bytes]) -> Page | None:
     start = body.find(markers[0], head_end)
     if start < 0:
         return None
-    end = body.find(markers[1], start)
+    end = body.find(markers[1], start) if markers[1] is not None else -1
     part = body[:head_end] + b"</head><body>" + body[start:end if end >= 0 else len(body)] + b"</body></html>"
     return Page(url=page.url, body=part, headers=page.headers, status=page.status)
 

@@ -37,8 +37,15 @@ def letters(text: str) -> int:
 
 
 def is_shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 3 and all(c.isupper() for c in letters)
+    """More than three letters, all capitals: "QUANG MINH". Stops at the first small letter (a
+    paragraph's second one, nearly always)."""
+    count = 0
+    for char in text:
+        if char.isalpha():
+            if not char.isupper():
+                return False
+            count += 1
+    return count > 3
 
 
 def title_case_name(text: str) -> str:

@@ -1,0 +1,857 @@
+"""Learned templates: where one portal's articles sit on its pages, learned from a handful of them,
+so that its next pages are read there directly, at a profile's speed: no search for the article,
+no trafilatura.
+
+Data flow: the discovering spider (crawler/fetch/discover.py) hands learn_template() a few article
+pages of a portal without a profile; the PortalKnowledge it returns carries the portal's Template
+(crawler/extract/knowledge.py), which the archive keeps (archive/templates.py) and extract()
+(crawler/extract/article.py) uses on the portal's next pages through read_with_template().
+
+What no page alone shows, the pages together do: on every one of them the generic path
+(crawler/extract/generic.py) found the element holding the article's body, its heading, date
+line, lead, byline and category; where these sit the same way on all of them (the same path down
+from <body>: by tag, by the class or id that tells the element apart on every page, by place among
+like siblings) is the portal's layout; what the body's element holds besides the article on those
+pages (a date line, a view counter, share buttons, a box of related titles) is pruned from it; the
+lines most pages share (knowledge.learn()) are the portal's chrome. A layout is kept only when
+reading the sample pages through it gives, field for field, the records the generic path gave them.
+
+A page is read through it (TemplatePage) when its parts are where the layout says; otherwise
+read_with_template() gives None and the page is read the generic way (the spider counts it, and
+learns again when that happens often: a changed layout). Pure.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from lxml import etree
+
+from crawler.extract import chrome
+from crawler.extract.blocks import Block, mark_captions, unique_images, walk
+from crawler.extract.body import captions_under_images, lines_at_breaks
+from crawler.extract.bylines import Line, Split, clean_author, page_author, split_lines
+from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
+from crawler.extract.dates import parse_date, to_iso
+from crawler.extract.generic import CAPTIONS, GenericPage
+from crawler.extract.knowledge import NOTHING_KNOWN, Layout, Path, PortalKnowledge, Step, Template, learn
+from crawler.extract.layout import common_ancestor, reads_as_paragraph, set_apart
+from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
+from crawler.extract.record import Article, Image, NotAnArticle, Page
+from crawler.extract.text import clean
+from crawler.extract.titles import clean_title
+
+# --- paths down a page ---------------------------------------------------------------------------
+
+
+def _classes(el: HtmlElement) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _fits(el: HtmlElement, step: Step) -> bool:
+    return el.tag == step.tag and (step.ident is None or el.get("id") == step.ident) and (
+        not step.classes or set(step.classes) <= _classes(el)
+    )
+
+
+def _like(parent: HtmlElement, step: Step) -> list[HtmlElement]:
+    return [child for child in parent if isinstance(child.tag, str) and _fits(child, step)]
+
+
+def locate(root: HtmlElement | None, path: Path | None) -> HtmlElement | None:
+    """The element `path` leads to from `root`, or None where a step finds nothing."""
+    found = located(root, path)
+    return found[0] if found else None
+
+
+def located(root: HtmlElement | None, path: Path | None) -> list[HtmlElement]:
+    """Every element `path` leads to from `root` (a step of index None takes each sibling it fits)."""
+    if root is None or path is None:
+        return []
+    level = [root]
+    for step in path:
+        following: list[HtmlElement] = []
+        for el in level:
+            like = _like(el, step)
+            if step.index is None:
+                following += like
+            elif -len(like) <= step.index < len(like):
+                following.append(like[step.index])
+        level = following
+        if not level:
+            break
+    return level
+
+
+def _chain(ancestor: HtmlElement, el: HtmlElement) -> list[HtmlElement] | None:
+    """The elements from below `ancestor` down to `el` (empty when they are one); None when `el` is
+    not inside `ancestor`."""
+    chain: list[HtmlElement] = []
+    node: HtmlElement | None = el
+    while node is not None and node is not ancestor:
+        chain.append(node)
+        node = node.getparent()
+    return list(reversed(chain)) if node is ancestor else None
+
+
+def common_path(pairs: Sequence[tuple[HtmlElement, HtmlElement]]) -> Path | None:
+    """The one path that leads, on every page, from its first element to its second; None when the
+    pages do not lay them out alike. Each step says as little as tells its element apart on every
+    page (_step): WordPress gives the article's element the classes of its category and tags
+    ("category-xay-dung-dang tag-dai-hoi"), which the next article does not share."""
+    chains = [_chain(ancestor, el) for ancestor, el in pairs]
+    if not chains or any(chain is None for chain in chains):
+        return None
+    lengths = {len(chain) for chain in chains if chain is not None}
+    if len(lengths) != 1:
+        return None
+    steps: list[Step] = []
+    for level in zip(*(chain for chain in chains if chain is not None), strict=True):
+        step = _step(level)
+        if step is None:
+            return None
+        steps.append(step)
+    return tuple(steps)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _step(level: Sequence[HtmlElement]) -> Step | None:
+    """The step to one element on each page (`level`): the first of these that finds it on every
+    page, at one place: with one class (the plainest first: "hometext" before
+    "category-thoi-su-chinh-tri"), with its id, its tag alone, as the only one there; then the
+    same at a place among like siblings (counted from the first, else from the last)."""
+    tags = {el.tag for el in level}
+    if len(tags) != 1:
+        return None
+    tag = level[0].tag
+    common = sorted(set.intersection(*(_classes(el) for el in level)),
+                    key=lambda c: (bool(_DIGIT.search(c)), c.count("-") + c.count("_"), len(c), c))
+    idents = {el.get("id") for el in level}
+    ident = next(iter(idents)) if len(idents) == 1 and None not in idents else None
+    candidates = [Step(tag, (name,)) for name in common]
+    if ident is not None:
+        candidates.append(Step(tag, (), ident))
+    candidates.append(Step(tag))
+    if len(common) > 1:
+        candidates.append(Step(tag, tuple(common)))
+    places = []
+    for candidate in candidates:
+        likes = [_like(el.getparent(), candidate) for el in level]
+        if all(len(like) == 1 for like in likes):
+            return candidate
+        places.append((candidate, likes))
+    for candidate, likes in places:
+        forward = {like.index(el) for like, el in zip(likes, level, strict=True)}
+        if len(forward) == 1:
+            return replace(candidate, index=forward.pop())
+    for candidate, likes in places:
+        backward = {like.index(el) - len(like) for like, el in zip(likes, level, strict=True)}
+        if len(backward) == 1:
+            return replace(candidate, index=backward.pop())
+    return None
+
+
+# --- reading a page through a layout -------------------------------------------------------------
+# --- reading a page through a layout -------------------------------------------------------------
+
+_PARTS = ("container", "heading", "date_line", "lead", "byline", "category", "figure")
+
+
+class TemplatePage:
+    """A page read through a learned layout, as a profile's page object reads it (one small method
+    per field): each part where the layout says, the body the blocks of its container (a pruned
+    copy of it), bylines and the source line at the ends of the body; the generic page object
+    (`generic`) for what the layout does not place (the canonical URL, the site's names, an author
+    named only in the page's metadata).
+
+    `cut`: the page is <head> and the scope's bytes alone (Layout.markers): the scope is the first
+    element of <body>."""
+
+    def __init__(
+        self, page: Page, knowledge: PortalKnowledge, layout: Layout, template: Template, *,
+        tree: HtmlElement | None = None, site_names: tuple[str, ...] = (), caption_selector: str = CAPTIONS,
+        cut: bool = False,
+    ) -> None:
+        self.page = page
+        self.knowledge = knowledge
+        self.layout = layout
+        self.template = template
+        self.tree = tree if tree is not None else parse(page)
+        self.cut = cut
+        self.generic = _Placed(page, knowledge, tree=self.tree, site_names=site_names,
+                               caption_selector=caption_selector)
+        self.generic.reader = self
+        self.caption_selector = caption_selector
+
+    @cached_property
+    def scope(self) -> HtmlElement | None:
+        body = self.tree.find("body")
+        if body is None:
+            return None
+        if not self.cut:
+            return locate(body, self.layout.scope)
+        first = next((child for child in body if isinstance(child.tag, str)), None)
+        path = self.layout.scope
+        at = len(path) - 1 - self.layout.cut_at
+        if first is None or at < 0 or not _fits(first, replace(path[at], index=0)):
+            return None
+        return locate(first, path[at + 1:])
+
+    @cached_property
+    def found(self) -> dict[str, HtmlElement | None]:
+        return {name: locate(self.scope, getattr(self.layout, name)) for name in _PARTS}
+
+    def holds(self) -> bool:
+        """Are the body's container, the heading and the date line where the layout says, with
+        text in them?"""
+        found, layout = self.found, self.layout
+        if self.scope is None or found["container"] is None or not self.lines:
+            return False
+        if layout.heading is not None and not self.title():
+            return False
+        return layout.date_line is None or self.dated_line is not None
+
+    # --- the body --------------------------------------------------------------------------------
+
+    @cached_property
+    def copy(self) -> tuple[HtmlElement | None, dict[HtmlElement, HtmlElement]]:
+        """A pruned copy of the container, and the page's element of each of its elements."""
+        container = self.found["container"]
+        if container is None:
+            return None, {}
+        twin = copy.deepcopy(container)
+        twin.tail = None
+        twins = dict(zip(twin.iter(), container.iter(), strict=True))
+        copies = {original: each for each, original in twins.items()}
+        for path in self.layout.prune:
+            for original in located(container, path):
+                if original in copies:
+                    chrome.drop(copies[original])
+        chrome.prune(twin, in_place=True)
+        return twin, twins
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """The body's blocks in reading order: text, images and captions."""
+        pruned, _ = self.copy
+        if pruned is None:
+            return []
+        captions = set(select(pruned, self.caption_selector)) | set(captions_under_images(pruned))
+        blocks: list[Block] = []
+        for block in walk(pruned, self.caption_selector, captions):
+            if block.kind == "text" and self.layout.breaks and block.element is not None \
+                    and block.element.find(".//br") is not None:
+                blocks += [Block("text", line, element=block.element) for line in lines_at_breaks(block.element)]
+            else:
+                blocks.append(block)
+        mark_captions(blocks)
+        return blocks
+
+    @cached_property
+    def lines(self) -> list[Block]:
+        """The body's text blocks: widget lines, photo credits, the portal's chrome and the title
+        left out (GenericPage.lines)."""
+        title = self.title()
+        knowledge = self.knowledge
+        return [
+            block for block in self.blocks
+            if block.kind == "text" and block.text != title and not chrome.is_chrome_line(block.text)
+            and not chrome.is_photo_credit(block.text) and not knowledge.is_chrome_line(block.text)
+        ]
+
+    @cached_property
+    def split(self) -> Split:
+        """The body's paragraphs without the lead, bylines and source lines (bylines.split_lines),
+        with the short lines right after the container read for them too."""
+        lead = self.summary()
+        lines = [Line(block.text, block.element) for block in self.lines if block.text != lead]
+        return split_lines(lines, (), self.after, self.knowledge)
+
+    @cached_property
+    def after(self) -> list[Line]:
+        """The lines right after the container: the element that follows it (or the wrapper it
+        closes), when that is a short line ("<div class="by-line">Mỹ Linh</div>" after SharePoint's
+        content field)."""
+        box = self.found["container"]
+        for _ in range(5):
+            if box is None or box is self.scope:
+                return []
+            following = box.getnext()
+            while following is not None and not isinstance(following.tag, str):
+                following = following.getnext()
+            if following is not None:
+                text = short_text(following, 280)
+                return [Line(text, following)] if text else []
+            box = box.getparent()
+        return []
+
+    # --- fields ----------------------------------------------------------------------------------
+
+    def url(self) -> str:
+        return self.generic.url()
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return self.generic.names
+
+    @cached_property
+    def _title(self) -> str:
+        element = self.found["heading"]
+        if element is None:
+            return self.generic.title() if self.layout.heading is None else ""
+        return clean_title(clean(element.text_content()), self.names, self.knowledge)
+
+    def title(self) -> str:
+        return self._title
+
+    @cached_property
+    def dated_line(self) -> DatedLine | None:
+        """The date line where the layout shows it; where it does not place one (the pages showed
+        it in different places), the generic rule's line around the heading and the body found."""
+        if self.layout.date_line is None:
+            _, twins = self.copy
+            body = [twins.get(block.element) for block in self.lines if block.element is not None]
+            body = [el for el in body if el is not None and el is not self.lead_element]
+            if self.scope is None:
+                return None
+            return publication_line(self.tree, self.scope, self.found["heading"], body[0] if body else None,
+                                    body[-1] if body else None, self.knowledge)
+        element = self.found["date_line"]
+        if element is None:
+            return None
+        text = short_text(element, 200) or ""
+        value = parse_date(text)
+        return DatedLine(element, with_machine_time(element, value), text) if value is not None else None
+
+    def published(self) -> str | None:
+        shown = self.dated_line.value if self.dated_line is not None else None
+        return to_iso(most_precise(structured_date(self.tree, self.page.body), shown))
+
+    def summary(self) -> str | None:
+        lead = self.lead_element
+        return (clean(lead.text_content()) or None) if lead is not None else None
+
+    @cached_property
+    def lead_element(self) -> HtmlElement | None:
+        """The lead where the layout shows it, when it reads as a paragraph set apart from the
+        body's (inside the container: bold over plain paragraphs; GenericPage.lead_element)."""
+        lead = self.found["lead"]
+        if lead is None or self.knowledge.is_chrome_line(lead.text_content()):
+            return None
+        text = short_text(lead, 1500)
+        if not text or not reads_as_paragraph(text):
+            return None
+        container = self.found["container"]
+        if container is not None and container in lead.iterancestors():
+            _, twins = self.copy
+            following = next((twins.get(b.element) for b in self.lines if b.element is not None
+                              and twins.get(b.element) is not lead), None)
+            if not set_apart(lead, following, container):
+                return None
+        return lead
+
+    def text(self) -> str:
+        paragraphs = list(self.split.paragraphs)
+        lead = self.summary()
+        if lead:
+            paragraphs.insert(0, lead)
+        return "\n\n".join(paragraphs)
+
+    def author(self) -> str | None:
+        element = self.found["byline"]
+        if element is not None:
+            name = clean_author(clean(element.text_content()))
+            if name:
+                return name
+        if self.split.author or self.split.source:
+            return self.split.author  # a reprint: the account that posted it did not write it
+        return page_author(self.tree, self.names, self.knowledge)
+
+    def source(self) -> str | None:
+        return self.split.source
+
+    def category(self) -> str | None:
+        return self.generic.category()
+
+    def images(self) -> tuple[Image, ...]:
+        blocks = [block for block in self.blocks if block.kind in ("image", "caption")]
+        figure = self.found["figure"]
+        if figure is not None:
+            pruned = chrome.prune(figure)
+            captions = set(select(pruned, self.caption_selector)) | set(captions_under_images(pruned))
+            shown = list(walk(pruned, self.caption_selector, captions))
+            mark_captions(shown)
+            blocks = [block for block in shown if block.kind in ("image", "caption")] + blocks
+        return tuple(unique_images(blocks, self.page.url))
+
+    def to_record(self) -> Article:
+        title, text = self.title(), self.text()
+        if not title:
+            raise NotAnArticle("no title found")
+        if len(text) < 80:
+            raise NotAnArticle("no article text found")
+        return Article(
+            url=self.url(), site=self.generic.site(), title=title, text=text, published=self.published(),
+            author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
+            images=self.images(), extraction=self.template.name,
+        )
+
+
+class _Placed(GenericPage):
+    """The generic page object of a page read through a layout: its heading and its region are
+    where the layout says (the category's rules look around them: a breadcrumb near the heading,
+    a label over it, the links HTML marks as the article's category)."""
+
+    reader: TemplatePage
+
+    @cached_property
+    def heading(self) -> tuple[str, HtmlElement | None]:
+        if self.reader.layout.heading is None:
+            return super().heading
+        return self.reader.title(), self.reader.found["heading"]
+
+    @cached_property
+    def region(self) -> HtmlElement:
+        return self.reader.scope if self.reader.scope is not None else super().region
+
+
+def read_with_template(
+    page: Page, knowledge: PortalKnowledge, *, site: str = "", site_names: tuple[str, ...] = (),
+    caption_selector: str = CAPTIONS,
+) -> Article | None:
+    """The page's record read through the portal's learned template (knowledge.template): through
+    the first of its layouts that holds the page, on <head> and the scope's bytes when its markers
+    find them, else on the whole page. None when no layout holds it, or the page holds no article
+    there (the caller reads it the generic way)."""
+    template = knowledge.template
+    if template is None:
+        return None
+    tree: HtmlElement | None = None
+    for layout in template.layouts:
+        if layout.markers is not None:
+            part = region_of(page, layout.markers)
+            if part is not None:
+                record = _read(TemplatePage(part, knowledge, layout, template, site_names=site_names,
+                                            caption_selector=caption_selector, cut=True))
+                if record is not None:
+                    return replace(record, site=site) if site else record
+        if tree is None:
+            tree = parse(page)
+        record = _read(TemplatePage(page, knowledge, layout, template, tree=tree, site_names=site_names,
+                                    caption_selector=caption_selector))
+        if record is not None:
+            return replace(record, site=site) if site else record
+    return None
+
+
+def _read(reader: TemplatePage) -> Article | None:
+    if not reader.holds():
+        return None
+    try:
+        return reader.to_record()
+    except NotAnArticle:
+        return None
+
+
+# --- learning --------------------------------------------------------------------------------------
+
+# A layout is learned from this many pages laid out alike, at least.
+LAYOUT_PAGES = 2
+# Where a scope's bytes may not start a page of their own: the parser would move a table's cell or
+# a list's item elsewhere.
+_NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd", "dt", "option"}
+
+
+@dataclass
+class _Sample:
+    """One page read the generic way: its record, where each part of it was shown, and the lines
+    the generic path read as its body (before bylines, lead and chrome were told apart)."""
+
+    page: Page
+    tree: HtmlElement
+    record: Article
+    parts: dict[str, HtmlElement | None]
+    lines: set[str]
+
+    @property
+    def scope(self) -> HtmlElement | None:
+        found = [el for el in self.parts.values() if el is not None]
+        return common_ancestor(found) if found else None
+
+
+def _sample(
+    page: Page, knowledge: PortalKnowledge, site: str, site_names: tuple[str, ...], caption_selector: str,
+) -> _Sample | None:
+    try:
+        tree = parse(page)
+        reader = GenericPage(page, knowledge, tree=tree, site_names=site_names, caption_selector=caption_selector)
+        record = reader.to_record()
+    except (NotAnArticle, ValueError, etree.ParserError):
+        return None
+    if site:
+        record = replace(record, site=site)
+    body, form = reader.body, reader.form
+    if form is not None:
+        parts: dict[str, HtmlElement | None] = {
+            "container": form.get("text"), "heading": form.get("title"), "date_line": form.get("published"),
+            "lead": form.get("summary") if record.summary else None, "byline": form.get("author") if record.author
+            else None, "category": None, "figure": form.get("image") if record.images else None,
+        }
+    else:
+        container = body.twins.get(body.container) if body.container is not None else None
+        lead = body.twins.get(reader.lead_element) if reader.lead_element is not None else None
+        dated = reader.dated_line
+        parts = {
+            "container": container, "heading": reader.heading[1], "date_line": dated.element if dated else None,
+            "lead": lead, "byline": _byline_element(reader.region, container, record),
+            # (not when <head> names it: article:section)
+            "category": None if reader.section() == record.category else _showing(
+                tree, record.category, reader.heading[1], reader.region),
+            "figure": _figure(reader.region, container, reader.heading[1], record),
+        }
+    if parts["container"] is None:
+        return None
+    return _Sample(page, tree, record, parts, {block.text for block in body.blocks})
+
+
+def _outside(el: HtmlElement, container: HtmlElement | None) -> bool:
+    return container is None or not (el is container or container in el.iterancestors())
+
+
+def _byline_element(region: HtmlElement, container: HtmlElement | None, record: Article) -> HtmlElement | None:
+    """The element outside the body's container that shows the author ("<div class="tacgia">Phóng
+    viên: Minh Hương</div>" under the title), when one does: the innermost."""
+    if not record.author:
+        return None
+    for el in region.iter():
+        if not isinstance(el.tag, str) or not _outside(el, container) or (container is not None
+                                                                         and el in container.iterancestors()):
+            continue
+        text = short_text(el, 200)
+        if text and clean_author(text) == record.author:
+            inner = [child for child in el.iter() if child is not el and isinstance(child.tag, str)
+                     and short_text(child, 200) == text]
+            return inner[-1] if inner else el
+    return None
+
+
+def _showing(tree: HtmlElement, text: str | None, near: HtmlElement | None, region: HtmlElement) -> HtmlElement | None:
+    """The element of the page's body that shows `text` as its whole text, nearest `near`: the last
+    crumb of a breadcrumb, not the menu's item of the same name."""
+    body = tree.find("body")
+    if not text or body is None:
+        return None
+    order = {el: n for n, el in enumerate(body.iter())}
+    shown = [el for el in body.iter("a", "span", "li", "div", "p", "td", "strong", "b", "h2", "h3", "label")
+             if short_text(el, len(text) + 10) == text]
+    if not shown:
+        return None
+    anchor = order.get(near, 0) if near is not None else 0
+    # in the article's region first: a menu's item of the same name is further from the heading
+    return min(shown, key=lambda el: (not (el is region or region in el.iterancestors()), abs(order[el] - anchor)))
+
+
+def _figure(
+    region: HtmlElement, container: HtmlElement | None, heading: HtmlElement | None, record: Article,
+) -> HtmlElement | None:
+    """The element holding a picture of the record that is outside the body's container (WordPress's
+    post thumbnail between the heading and the body): the largest around it that holds neither."""
+    if not record.images or container is None:
+        return None
+    names = {image.src.rsplit("/", 1)[-1] for image in record.images}
+    for img in region.iter("img"):
+        source = img.get("src") or img.get("data-src") or ""
+        if source.rsplit("/", 1)[-1] not in names or not _outside(img, container):
+            continue
+        el = img
+        while True:
+            parent = el.getparent()
+            if parent is None or parent is region or container in parent.iterancestors() or any(
+                part is not None and (part is parent or parent in part.iterancestors())
+                for part in (container, heading)
+            ):
+                return el
+            el = parent
+    return None
+
+
+def learn_template(
+    pages: Iterable[Page], *, site: str, version: int = 1, knowledge: PortalKnowledge | None = None,
+    site_names: tuple[str, ...] = (), caption_selector: str = CAPTIONS,
+) -> PortalKnowledge:
+    """What a handful of one portal's article pages tell: the lines and title suffix they share
+    (knowledge.learn()) and, when they lay their articles out alike (LAYOUT_PAGES or more of them
+    per layout), the template that reads them as the generic path does. `knowledge`: what was known
+    before (its names are kept). Pages without an article are left out."""
+    pages = list(pages)
+    known = knowledge or NOTHING_KNOWN
+    knowledge = replace(learn(pages), names=known.names, template=None)
+    samples = [s for s in (_sample(page, knowledge, site, site_names, caption_selector) for page in pages) if s]
+    groups: dict[tuple[str, ...], list[_Sample]] = {}
+    for sample in samples:
+        scope = sample.scope
+        if scope is not None:
+            groups.setdefault(tuple(el.tag for el in (_chain(sample.tree, scope) or [])), []).append(sample)
+    layouts = []
+    stub = Template(site, version, ())
+    for group in sorted(groups.values(), key=len, reverse=True):
+        if len(group) >= LAYOUT_PAGES:
+            layout = _learn_layout(group, knowledge, stub, site_names, caption_selector)
+            if layout is not None:
+                layouts.append(layout)
+    if not layouts:
+        return knowledge
+    return knowledge.with_template(Template(site, version, tuple(layouts), pages=len(samples)))
+
+
+def _learn_layout(
+    group: list[_Sample], knowledge: PortalKnowledge, template: Template, site_names: tuple[str, ...],
+    caption_selector: str,
+) -> Layout | None:
+    scopes = [(sample.tree.find("body"), sample.scope) for sample in group]
+    if any(body is None or scope is None for body, scope in scopes):
+        return None
+    scope_path = common_path(scopes)  # type: ignore[arg-type]
+    if scope_path is None:
+        return None
+    paths: dict[str, Path | None] = {}
+    for name in ("heading", "date_line", "byline", "category", "figure", "lead"):
+        pairs = [(sample.scope, sample.parts[name]) for sample in group if sample.parts[name] is not None]
+        # A part some pages do not show (a lead, a byline) is placed by those that do, or by most of
+        # them (a lead written without its usual element on one page is the generic path's there).
+        optional = name in ("lead", "byline", "figure")
+        paths[name] = _placed(pairs, len(group) if not optional else 1)  # type: ignore[arg-type]
+
+    def reads_all(candidate: Layout, cut: bool = False) -> bool:
+        return all(_reads(each, candidate, knowledge, template, site_names, caption_selector, cut) for each in group)
+
+    for container in _container_paths(group):
+        layout = Layout(scope=scope_path, container=container, heading=paths["heading"], date_line=paths["date_line"],
+                        lead=paths["lead"], byline=paths["byline"], category=paths["category"],
+                        figure=paths["figure"])
+        for breaks in (False, True):
+            candidate = replace(layout, breaks=breaks)
+            candidate = replace(candidate, prune=_prune_paths(group, candidate, knowledge, template, site_names,
+                                                              caption_selector))
+            if reads_all(candidate):
+                for cut in _marker_candidates(group, candidate):
+                    if reads_all(cut, cut=True):
+                        return cut
+                return candidate
+    return None
+
+
+def _placed(pairs: list[tuple[HtmlElement, HtmlElement]], at_least: int) -> Path | None:
+    """The path that places the part on all of these pages, else on most of them (at least
+    `at_least`, and more than half)."""
+    if len(pairs) < max(1, at_least):
+        return None
+    path = common_path(pairs)
+    if path is not None:
+        return path
+    kinds: dict[tuple[str, ...], list[tuple[HtmlElement, HtmlElement]]] = {}
+    for scope, el in pairs:
+        kinds.setdefault(tuple(each.tag for each in _chain(scope, el) or []), []).append((scope, el))
+    most = max(kinds.values(), key=len)
+    if len(most) * 2 <= len(pairs) or len(most) < at_least:
+        return None
+    return common_path(most)
+
+
+def _container_paths(group: list[_Sample]) -> Iterable[Path]:
+    """Where the body's container may be, tightest first: each page's own container, found on the
+    others at the same place (on some pages a byline beside the body made the generic path's
+    container the box around both), then the elements around them."""
+    seen: list[Path] = []
+    found: list[Path] = []
+    for sample in group:
+        own = common_path([(sample.scope, sample.parts["container"])]) if sample.scope is not None else None
+        if own is None or own in seen:
+            continue
+        seen.append(own)
+        located_on = [(other.scope, locate(other.scope, own)) for other in group]
+        if all(el is not None for _, el in located_on):
+            path = common_path(located_on)  # type: ignore[arg-type]
+            if path is not None and path not in found:
+                found.append(path)
+    for path in sorted(found, key=len, reverse=True):
+        yield path
+    # ...then the element at the same depth below the scope on every page that holds each page's own
+    chains = [_chain(sample.scope, sample.parts["container"]) if sample.scope is not None
+              and sample.parts["container"] is not None else None for sample in group]
+    if any(chain is None for chain in chains):
+        return
+    depths = sorted({len(chain) for chain in chains if chain is not None})
+    for depth in range(depths[0], -1, -1):
+        pairs = []
+        for sample, chain in zip(group, chains, strict=True):
+            assert chain is not None and sample.scope is not None
+            pairs.append((sample.scope, chain[depth - 1] if depth else sample.scope))
+        path = common_path(pairs)
+        if path is not None and path not in found:
+            found.append(path)
+            yield path
+
+
+def _prune_paths(
+    group: list[_Sample], layout: Layout, knowledge: PortalKnowledge, template: Template,
+    site_names: tuple[str, ...], caption_selector: str,
+) -> tuple[Path, ...]:
+    """What the container holds that the generic path did not read as the article (the date line
+    and view counter inside the article's box, its tools, a box of related titles), as paths from
+    the container that take every element of their kind, kept when on no sample page they take a
+    part of the article."""
+    template = replace(template, layouts=(layout,))
+    readers = [TemplatePage(sample.page, knowledge, layout, template, tree=sample.tree, site_names=site_names,
+                            caption_selector=caption_selector) for sample in group]
+    if any(reader.found["container"] is None for reader in readers):
+        return ()
+    wanted = [_wanted(reader, sample) for reader, sample in zip(readers, group, strict=True)]
+    kept: list[Path] = []
+    for reader, keep in zip(readers, wanted, strict=True):
+        container = reader.found["container"]
+        for el in _not_read(reader, keep):
+            chain = _chain(container, el) if container is not None else None
+            if not chain:
+                continue
+            path = tuple(Step(each.tag, tuple(sorted(_classes(each))), each.get("id"), None) for each in chain)
+            if path not in kept and not any(
+                kept_el is found or found in kept_el.iterancestors()
+                for other, other_keep in zip(readers, wanted, strict=True)
+                for found in located(other.found["container"], path) for kept_el in other_keep
+            ):
+                kept.append(path)
+    return tuple(kept)
+
+
+def _wanted(reader: TemplatePage, sample: _Sample) -> list[HtmlElement]:
+    """The elements below the container that show what the generic path read: the lines of its
+    body, its lead, its byline and source lines, its images."""
+    record = sample.record
+    _, twins = reader.copy
+    keep: list[HtmlElement] = []
+    for block in reader.blocks:
+        original = twins.get(block.element) if block.element is not None else None
+        if original is None or block.kind != "text":
+            continue
+        if block.text in sample.lines or block.text == record.summary:
+            keep.append(original)
+    names = {image.src.rsplit("/", 1)[-1] for image in record.images}
+    container = reader.found["container"]
+    if container is not None and names:
+        for img in container.iter("img"):
+            if any((img.get(attr) or "").rsplit("/", 1)[-1] in names for attr in ("src", "data-src", "data-original")):
+                keep.append(img)
+    return keep
+
+
+def _not_read(reader: TemplatePage, keep: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements below the container whose lines the generic path did not read: each the
+    largest that holds nothing it did."""
+    container = reader.found["container"]
+    _, twins = reader.copy
+    found: list[HtmlElement] = []
+
+    def holds_kept(el: HtmlElement) -> bool:
+        return any(kept is el or el in kept.iterancestors() for kept in keep)
+
+    for block in reader.blocks:
+        original = twins.get(block.element) if block.element is not None else None
+        if block.kind != "text" or original is None or holds_kept(original):
+            continue
+        el = original
+        while True:
+            parent = el.getparent()
+            if parent is None or parent is container or holds_kept(parent):
+                break
+            el = parent
+        if el is not container and el not in found:
+            found.append(el)
+    return found
+
+
+def _reads(
+    sample: _Sample, layout: Layout, knowledge: PortalKnowledge, template: Template, site_names: tuple[str, ...],
+    caption_selector: str, cut: bool,
+) -> bool:
+    """Does the layout read the sample page (cut to its markers when `cut`) into its record?"""
+    template = replace(template, layouts=(layout,))
+    page = sample.page
+    if cut:
+        part = region_of(page, layout.markers) if layout.markers is not None else None
+        if part is None:
+            return False
+        reader = TemplatePage(part, knowledge, layout, template, site_names=site_names,
+                              caption_selector=caption_selector, cut=True)
+    else:
+        reader = TemplatePage(page, knowledge, layout, template, tree=sample.tree, site_names=site_names,
+                              caption_selector=caption_selector)
+    record = _read(reader)
+    if record is None:
+        return False
+    return replace(record, site=sample.record.site, extraction=sample.record.extraction) == sample.record
+
+
+# How far above the scope the markers may cut.
+_CUT_LEVELS = 4
+
+
+def _marker_candidates(group: list[_Sample], layout: Layout) -> Iterable[Layout]:
+    """The layout with byte markers: the opening tag of the first sample's scope, or of one of its
+    ancestors (by its id or class), and of what follows the scope (or None: to the end of the
+    page), to be tried on every sample."""
+    first = group[0]
+    scope = first.scope
+    if scope is None:
+        return
+    raw = first.page.body
+    following = _following(scope)
+    ends: list[bytes | None] = [*(_tag_markers(raw, following) if following is not None else []), None]
+    anchor: HtmlElement | None = scope
+    for cut_at in range(min(_CUT_LEVELS, len(layout.scope))):
+        if anchor is None or anchor.tag in ("body", "html"):
+            return
+        if anchor.tag not in _NOT_CUTTABLE:
+            for start in _tag_markers(raw, anchor):
+                for end in ends:
+                    yield replace(layout, markers=(start, end), cut_at=cut_at)
+        anchor = anchor.getparent()
+
+
+def _following(el: HtmlElement) -> HtmlElement | None:
+    """The first element after `el` (after its ancestors, when it is their last)."""
+    node: HtmlElement | None = el
+    while node is not None and node.tag not in ("body", "html"):
+        sibling = node.getnext()
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is not None:
+            return sibling
+        node = node.getparent()
+    return None
+
+
+def _tag_markers(raw: bytes, el: HtmlElement) -> list[bytes]:
+    """The first bytes of `el`'s opening tag as the page writes it, up to its id or its class:
+    b'<div class="noidung"', b"<div id='ctl00_ContentPlaceHolder1_pnlChiTiet'"."""
+    found: list[bytes] = []
+    tag = el.tag.encode("ascii", "ignore") if isinstance(el.tag, str) else b""
+    for name in ("id", "class"):
+        value = el.get(name)
+        if not tag or not value or not value.isascii():
+            continue
+        pattern = re.compile(
+            rb"<" + re.escape(tag) + rb"\b[^>]*?\b" + name.encode() + rb"\s*=\s*([\"']?)"
+            + re.escape(value.encode("ascii")) + rb"\1(?=[\s>/])",
+            re.I,
+        )
+        match = pattern.search(raw, max(0, raw.find(b"</head>")))
+        if match is not None:
+            found.append(match.group(0))
+    return found
