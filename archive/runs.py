@@ -19,7 +19,10 @@ from archive.transaction import write_transaction
 # 304 answers to conditional re-fetches (the column comes from archive/crawlstate.py).
 # "removed" counts the archived articles this run found gone (takedowns it started), "returned" those
 # it found again after a takedown (archive/takedowns.py).
-RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified", "removed", "returned")
+# "by_profile", "by_template", "by_generic" count the articles each extraction path read: a portal's
+# hand-written profile, its learned template (archive/templates.py), the generic path.
+RUN_COUNTS = ("pages", "new", "updated", "duplicates", "aliases", "not_modified", "removed", "returned",
+              "by_profile", "by_template", "by_generic")
 
 
 def start_run(db: Database, site: str) -> int:
@@ -99,18 +102,57 @@ def stats(db: Database) -> list[dict[str, Any]]:
     return rows
 
 
+# A learned template's share of the articles a run read (template / (template + generic)) that falls
+# by this much from the last run that read any, from at least half, is drift: the portal changed
+# its layout under its template (crawler/extract/template.py). Runs reading fewer articles than
+# DRIFT_MIN_ARTICLES tell nothing.
+DRIFT_DROP = 0.25
+DRIFT_MIN_ARTICLES = 4
+
+
+def template_share(by_template: int | None, by_generic: int | None) -> float | None:
+    """What share of a run's articles without a profile its portal's learned template read."""
+    read = (by_template or 0) + (by_generic or 0)
+    return (by_template or 0) / read if read else None
+
+
+def drift(share: float | None, previous: float | None, articles: int) -> bool:
+    return (share is not None and previous is not None and articles >= DRIFT_MIN_ARTICLES
+            and previous >= 0.5 and previous - share >= DRIFT_DROP)
+
+
 def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first, with their errors by kind decoded; `origin` is the id of the
-    archive a merged run was crawled into (archive/merge.py), None for this archive's own."""
+    """The latest runs, newest first, with their errors by kind decoded, the articles each
+    extraction path read, the learned template's share of them, the version of the template the
+    run learned again when the portal's pages stopped matching it, and drift: either, or a share
+    that dropped; `origin` is the id of the archive a merged run was crawled into
+    (archive/merge.py), None for this archive's own."""
     where, params = ("WHERE site = ?", [site]) if site else ("", [])
     rows = db.query(
         "SELECT id, site, started, finished, status, pages, new, updated, duplicates, aliases,"
-        f" not_modified, removed, returned, errors, errors_json, origin FROM runs {where} ORDER BY id DESC LIMIT ?",
+        " not_modified, removed, returned, errors, errors_json, origin,"
+        " coalesce(by_profile, 0) AS by_profile, coalesce(by_template, 0) AS by_template,"
+        " coalesce(by_generic, 0) AS by_generic,"
+        # the share of the last earlier run of the portal that read articles without its profile
+        " (SELECT 1.0 * coalesce(p.by_template, 0) / (coalesce(p.by_template, 0) + coalesce(p.by_generic, 0))"
+        "  FROM runs AS p WHERE p.site = runs.site AND p.id < runs.id"
+        "  AND coalesce(p.by_template, 0) + coalesce(p.by_generic, 0) > 0 ORDER BY p.id DESC LIMIT 1)"
+        " AS previous_template_share,"
+        # the template this run learned again because the portal's pages stopped matching it
+        " (SELECT max(version) FROM templates WHERE templates.site = runs.site AND templates.run = runs.id"
+        "  AND templates.reason LIKE 'stopped matching%') AS template_relearned"
+        f" FROM runs {where} ORDER BY id DESC LIMIT ?",
         [*params, limit],
     )
     result = []
     for row in rows:
         row["errors_by_kind"] = json.loads(row.pop("errors_json") or "{}")
+        share = template_share(row["by_template"], row["by_generic"])
+        row["template_share"] = round(share, 3) if share is not None else None
+        previous = row["previous_template_share"]
+        row["previous_template_share"] = round(previous, 3) if previous is not None else None
+        row["drift"] = row["template_relearned"] is not None or drift(share, previous,
+                                                                      row["by_template"] + row["by_generic"])
         result.append(row)
     return result
 
@@ -137,7 +179,8 @@ def run_summary(db: Database, site: str, *, after: int = 0) -> dict[str, Any] | 
     when there is none."""
     row = db.execute(
         "SELECT id AS run, site, status, pages, new, updated, duplicates, aliases, not_modified, removed, returned,"
-        " errors, errors_json FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
+        " errors, errors_json, coalesce(by_profile, 0), coalesce(by_template, 0), coalesce(by_generic, 0)"
+        " FROM runs WHERE site = ? AND id > ? ORDER BY id DESC LIMIT 1",
         [site, after],
     ).fetchone()
     if row is None:
@@ -146,4 +189,6 @@ def run_summary(db: Database, site: str, *, after: int = 0) -> dict[str, Any] | 
             "returned", "errors"]
     summary: dict[str, Any] = dict(zip(keys, row[:12], strict=True))
     summary["errors_by_kind"] = json.loads(row[12] or "{}")
+    # the articles each extraction path read: the hand-written profile, the learned template, the generic path
+    summary["extraction"] = {"profile": row[13], "template": row[14], "generic": row[15]}
     return summary

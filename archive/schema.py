@@ -532,6 +532,31 @@ def m125_category_counts(db: Database) -> None:
     db.execute("INSERT INTO category_counts (site, category, articles)"
                " SELECT site, category, count(*) FROM articles WHERE category IS NOT NULL GROUP BY site, category")
 
+
+# m130: learned templates (issue 17), numbered apart like m120 onwards.
+@migrations()
+def m130_learned_templates(db: Database) -> None:
+    """What a crawl learned of where a portal without a profile shows its articles
+    (archive/templates.py): `templates` keeps every version of each portal's learned template
+    (crawler/extract/template.py), the newest serving its next pages; `runs` counts the pages each
+    path read: the hand-written profile, the learned template, the generic path."""
+    # One row per version: `knowledge` is the learned value as JSON (crawler/extract/knowledge.py,
+    # PortalKnowledge.to_json: the portal's chrome lines, title suffixes and its template's layouts),
+    # `layouts` how many layouts it holds (0: learned no template, the generic path reads the
+    # portal), `pages` how many pages it was learned from, `reason` why it was learned ("first",
+    # "stopped matching: ..."), `run` the run that learned it.
+    db.table("templates").create(
+        {"site": str, "version": int, "learned": str, "pages": int, "layouts": int, "knowledge": str,
+         "reason": str, "run": int},
+        pk=("site", "version"),
+        not_null={"learned", "knowledge"},
+        defaults={"pages": 0, "layouts": 0},
+    )
+    runs = db.table("runs")
+    for column in ("by_profile", "by_template", "by_generic"):
+        runs.add_column(column, int)
+
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

@@ -3,7 +3,9 @@
 Data flow: when extraction rules improve, `tinbai reextract` runs each article's stored page
 (archive raw_pages, the page of its latest version) through crawler.extract again, with the
 portal's page class; the archive says what would change (archive.store.reextraction_outcome)
-and changes it (save_reextraction). No network: the pages come from the archive.
+and changes it (save_reextraction). No network: the pages come from the archive. A portal without
+a profile is read as its crawl reads it: through its newest learned template (archive/templates.py)
+where that holds the page, the generic path elsewhere.
 
 With N > 1 processes, N workers read, extract and compare in parallel, each with its own
 read-only connection (the archive is in WAL mode, so they read while the parent writes); only
@@ -28,10 +30,11 @@ from sqlite_utils import Database
 
 from archive import open_archive
 from archive.store import article_site, load_raw_page, reextraction_outcome, reextraction_plan, save_reextraction
+from archive.templates import current_template
 from archive.transaction import write_transaction
 from crawler import heap
 from crawler import sites as registry
-from crawler.extract import ArticlePage, NotAnArticle, extract
+from crawler.extract import ArticlePage, NotAnArticle, PortalKnowledge, extract
 from crawler.extract.record import Article
 
 # Only the parent writes, so its commits bound a run where many records change: a commit is a
@@ -58,6 +61,7 @@ _reader_failed: Exception | None = None
 
 def _open_reader(path: str) -> None:
     global _reader, _reader_failed
+    _knowledge.clear()
     try:
         _reader = open_archive(path, readonly=True, timeout=30)
     except Exception as error:  # noqa: BLE001 - raised with the first task, in the parent
@@ -66,7 +70,22 @@ def _open_reader(path: str) -> None:
 
 def page_class_for(site: str, url: str) -> type[ArticlePage]:
     profile = registry.PROFILES.get(site) or registry.for_url(url)
+    if profile is None and site and "." in site:
+        profile = registry.discovered_profile(f"https://{site}/")  # a portal crawled by its URL
     return profile.page_class if profile is not None else ArticlePage
+
+
+# What is known of each portal without a profile (its newest learned template), read once per process.
+_knowledge: dict[str, PortalKnowledge | None] = {}
+
+
+def _knowledge_of(site: str) -> PortalKnowledge | None:
+    """The portal's newest learned template (archive/templates.py), as the crawl reads its pages."""
+    if site not in _knowledge:
+        assert _reader is not None
+        stored = None if site in registry.PROFILES else current_template(_reader, site)
+        _knowledge[site] = PortalKnowledge.from_json(stored[1]) if stored is not None else None
+    return _knowledge[site]
 
 
 def _reextract_one(task: tuple[int, int]) -> Result:
@@ -78,7 +97,8 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     assert _reader is not None
     page = load_raw_page(_reader, raw_page_id)
     try:
-        article = extract(page, page_class_for(article_site(_reader, article_id), page.url))
+        site = article_site(_reader, article_id)
+        article = extract(page, page_class_for(site, page.url), _knowledge_of(site))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)

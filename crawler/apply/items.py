@@ -69,6 +69,20 @@ class SiteLearned:
 
 
 @dataclass
+class TemplateLearned:
+    """A template the run learned of its portal (crawler/extract/template.py), to store as version
+    `version`: `knowledge` is PortalKnowledge.to_json(), `layouts` how many layouts it holds (0: the
+    generic path reads the portal from now on), `pages` how many pages it was learned from,
+    `reason` why it was learned ("first", "stopped matching: ...")."""
+
+    version: int
+    knowledge: str
+    layouts: int
+    pages: int
+    reason: str
+
+
+@dataclass
 class Skipped:
     """Not fetched by the crawl's own policy (robots.txt): remembered, never counted as an error."""
 

@@ -25,13 +25,22 @@ from archive.db import ArchiveDamaged, is_damage
 from archive.sites import save_learning
 from archive.store import store_raw_page, utc_now
 from archive.takedowns import GONE_KINDS, article_of_url, mark_gone, mark_present
+from archive.templates import save_template
 from archive.transaction import WriteGroup, write_transaction
-from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, SiteLearned, Skipped
+from crawler.apply.items import (
+    CrawlError,
+    FetchedArticle,
+    ListingRead,
+    NotModified,
+    SiteLearned,
+    Skipped,
+    TemplateLearned,
+)
 from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger("crawler.pipelines")
 
-Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped | SiteLearned
+Item = FetchedArticle | CrawlError | NotModified | ListingRead | Skipped | SiteLearned | TemplateLearned
 
 # SQLite's page cache for the run's writes (KB; SQLite's default is 2 MB). A save touches the
 # B-trees of the raw pages, both full-text indexes and the LSH buckets: with 2 MB, pages written a
@@ -46,10 +55,18 @@ class RunTally:
     since a failed group is redone item by item and counted again)."""
 
     site: str
+    run_id: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     group_counts: Counter[str] = field(default_factory=Counter)
     group_errors: Counter[str] = field(default_factory=Counter)
+
+
+def extraction_path(extraction: str) -> str:
+    """The run's count an article read by `extraction` goes to: "profile:nghean" -> "by_profile",
+    "template:tinhuy.quangbinh.example@2" -> "by_template", "generic" -> "by_generic"."""
+    path = extraction.split(":", 1)[0]
+    return f"by_{path}" if path in ("profile", "template") else "by_generic"
 
 
 class Recorder:
@@ -73,7 +90,7 @@ class Recorder:
         self._isolated = False
 
     def open_run(self, run_id: int, site: str) -> None:
-        self.runs[run_id] = RunTally(site)
+        self.runs[run_id] = RunTally(site, run_id)
 
     @property
     def pending(self) -> int:
@@ -150,6 +167,7 @@ class Recorder:
                          headers=item.page.headers)
             run.group_counts[result.status] += 1
             run.group_counts["returned"] += result.returned
+            run.group_counts[extraction_path(item.article.extraction)] += 1
         elif isinstance(item, CrawlError):
             if item.page_type != "link":
                 record_fetch(self.db, item.url, site=site, kind=item.page_type, status=item.status,
@@ -170,6 +188,9 @@ class Recorder:
                            headers=item.headers)
         elif isinstance(item, Skipped):
             record_fetch(self.db, item.url, site=site, kind=item.page_type, status=None, error=item.reason)
+        elif isinstance(item, TemplateLearned):
+            save_template(self.db, site, item.version, item.knowledge, pages=item.pages, layouts=item.layouts,
+                          reason=item.reason, run=run.run_id)
         elif isinstance(item, SiteLearned):
             save_learning(self.db, site, item.home, item.shapes, item.cms)
         else:
@@ -220,6 +241,7 @@ class Recorder:
             "not_modified": run.counts["not_modified"],
             "removed": run.counts["removed"],
             "returned": run.counts["returned"],
+            **{path: run.counts[path] for path in ("by_profile", "by_template", "by_generic")},
         }
         if reason != "finished":
             status = "interrupted"

@@ -15,7 +15,7 @@ RUNS_COLUMNS = [
     ("id", "run"), ("site", "portal"), ("started", "started (UTC)"), ("finished", "finished (UTC)"),
     ("status", "status"), ("pages", "pages"), ("new", "new"), ("updated", "updated"), ("duplicates", "duplicates"),
     ("not_modified", "not modified"), ("removed", "removed"), ("returned", "returned"),
-    ("errors_by_kind", "errors by kind"),
+    ("extraction", "read by profile/template/generic"), ("drift", "drift"), ("errors_by_kind", "errors by kind"),
 ]
 
 
@@ -29,8 +29,13 @@ RUNS_COLUMNS = [
 def runs(db: str, site: str | None, limit: int, fmt: str) -> None:
     """The latest crawl runs, newest first: start, end, status, pages fetched, new, updated,
     duplicates, not modified (304), errors by kind. Status is ok, errors, running, or interrupted
-    (killed or stopped before it finished). A table by default; --json and --csv have every field
-    of each run, with the same names.
+    (killed or stopped before it finished). Also how many articles each extraction path read (the
+    portal's hand-written profile, the template learned of a portal without one, the generic path;
+    by_profile, by_template, by_generic) and drift: the portal's pages stopped matching its learned
+    template and the run learned it again (template_relearned), or the template read a far smaller
+    share of the articles than in the portal's run before (template_share, previous_template_share):
+    the portal changed its layout. A table by default; --json
+    and --csv have every field of each run, with the same names.
 
     Example: tinbai runs --db nghean.db --limit 5
     """
@@ -42,13 +47,24 @@ def runs(db: str, site: str | None, limit: int, fmt: str) -> None:
         holder = lock_holder(archive)
 
     def text(rows: list[dict[str, Any]]) -> str:
-        shown = [{**row, "started": _minute(row["started"]), "finished": _minute(row["finished"])} for row in rows]
+        shown = [{**row, "started": _minute(row["started"]), "finished": _minute(row["finished"]),
+                  "extraction": f"{row['by_profile']}/{row['by_template']}/{row['by_generic']}",
+                  "drift": _drift(row)} for row in rows]
         return table(shown, RUNS_COLUMNS) if rows else "no run yet"
 
     emit(rows, fmt, text)
     if holder:
         click.echo(f"run lock held by pid {holder['pid']} on {holder['host']} since {holder['started']}"
                    f" (heartbeat {holder['heartbeat']})", err=True)
+
+
+def _drift(row: dict[str, Any]) -> str:
+    """ "template 92% -> 40%" when the learned template's share dropped (archive/runs.py, drift)."""
+    if not row["drift"]:
+        return ""
+    if row["template_relearned"] is not None:
+        return f"layout changed: template v{row['template_relearned']} learned"
+    return f"template {row['previous_template_share']:.0%} -> {row['template_share']:.0%}"
 
 
 def _minute(value: str | None) -> str:

@@ -53,8 +53,9 @@ def sites(context: click.Context, db: str, fmt: str) -> None:
     """The portals the archive knows: built-in ones (a start, not every province) and those added
     with `tinbai sites add` or crawled by their URL. For each: key, name, home page, CMS family
     (as recognised from its pages by a crawl), what extracts its articles (its hand-written
-    profile, or the generic path), articles archived, last run and its status. A table by
-    default; --json and --csv have the same fields, with the same names.
+    profile; else the template a crawl learned of its pages, "template v3", with its version,
+    layouts and when it was learned; else the generic path), articles archived, last run and its
+    status. A table by default; --json and --csv have the same fields, with the same names.
 
     Example: tinbai sites --db tinbai.db
     """
@@ -64,20 +65,29 @@ def sites(context: click.Context, db: str, fmt: str) -> None:
     from crawler import sites as registry
 
     summaries: dict[str, dict[str, Any]] = {}
+    templates: dict[str, dict[str, Any]] = {}
     if Path(db).is_file():
         from archive.sites import portal_summaries
+        from archive.templates import template_summaries
         from crawler.cli.query import open_readonly
 
         with open_readonly(db) as archive:
             summaries = portal_summaries(archive)
+            templates = template_summaries(archive)
     rows = []
     for key, portal in known_portals(db).items():
         if portal["removed"]:
             continue
         summary = summaries.get(key, {})
+        template = templates.get(key, {})
+        serves = key not in registry.PROFILES and template.get("layouts", 0) > 0
         rows.append({
             "key": key, "name": portal["name"], "home": portal["home"], "cms": portal["cms"],
-            "extraction": "profile" if key in registry.PROFILES else "generic",
+            # A hand-written profile first, a learned template second (crawler/extract/template.py)
+            "extraction": "profile" if key in registry.PROFILES else f"template v{template['version']}" if serves
+            else "generic",
+            "template_version": template.get("version"), "template_layouts": template.get("layouts"),
+            "template_learned": template.get("learned"),
             "origin": portal["origin"], "articles": summary.get("articles", 0),
             "last_run": summary.get("last_run"), "last_run_status": summary.get("last_run_status"),
         })

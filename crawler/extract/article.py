@@ -23,6 +23,7 @@ from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import is_home_crumb
 from crawler.extract.page import ClassIndex, HtmlElement, parse, region_of, selector_tokens
 from crawler.extract.record import Article, ErrorKind, Image, NotAnArticle, Page
+from crawler.extract.template import read_with_template
 from crawler.extract.text import clean
 from crawler.extract.titles import clean_title
 
@@ -267,11 +268,17 @@ def extract(
 ) -> Article:
     """The one entry point: raw page in, Article out (or NotAnArticle, saying why not).
 
-    `knowledge` is what the portal's other pages tell (crawler/extract/knowledge.py), when known."""
+    `knowledge` is what the portal's other pages tell (crawler/extract/knowledge.py), when known.
+    A hand-written profile reads the page first; without one, the portal's learned template
+    (knowledge.template, crawler/extract/template.py) when its layout holds the page; else the
+    generic path."""
     whole = check_whole(page)
     try:
-        region = region_of(page, page_class.region) if page_class.region and whole else None
         article = None
+        if knowledge is not None and knowledge.template is not None and whole and page_class.body_selector is None:
+            article = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names,
+                                         caption_selector=page_class.caption_selector)
+        region = region_of(page, page_class.region) if page_class.region and whole and article is None else None
         if region is not None:
             part = page_class(region, knowledge)
             if part.holds_article():

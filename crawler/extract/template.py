@@ -34,11 +34,21 @@ from lxml import etree
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import captions_under_images, lines_at_breaks
-from crawler.extract.bylines import Line, Split, clean_author, page_author, split_lines
+from crawler.extract.bylines import Line, Split, clean_author, page_author, source_of, split_lines
 from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.generic import CAPTIONS, GenericPage
-from crawler.extract.knowledge import NOTHING_KNOWN, Layout, Path, PortalKnowledge, Step, Template, learn
+from crawler.extract.knowledge import (
+    CHROME_LINE_MAX,
+    NOTHING_KNOWN,
+    Layout,
+    Path,
+    PortalKnowledge,
+    Step,
+    Template,
+    learn,
+    line_key,
+)
 from crawler.extract.layout import common_ancestor, reads_as_paragraph, set_apart
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
@@ -590,8 +600,10 @@ def learn_template(
     per layout), the template that reads them as the generic path does. `knowledge`: what was known
     before (its names are kept). Pages without an article are left out."""
     pages = list(pages)
-    known = knowledge or NOTHING_KNOWN
-    knowledge = replace(learn(pages), names=known.names, template=None)
+    known = replace(knowledge or NOTHING_KNOWN, template=None)
+    learned = learn(pages)
+    protected = _field_lines(pages, known, site_names, caption_selector)
+    knowledge = replace(learned, names=known.names, chrome_lines=learned.chrome_lines - protected)
     samples = [s for s in (_sample(page, knowledge, site, site_names, caption_selector) for page in pages) if s]
     groups: dict[tuple[str, ...], list[_Sample]] = {}
     for sample in samples:
@@ -608,6 +620,35 @@ def learn_template(
     if not layouts:
         return knowledge
     return knowledge.with_template(Template(site, version, tuple(layouts), pages=len(samples)))
+
+
+def _field_lines(
+    pages: list[Page], known: PortalKnowledge, site_names: tuple[str, ...], caption_selector: str,
+) -> frozenset[str]:
+    """The lines that show a field of the pages' records (read without the lines they share): a
+    small portal's one reporter signs most of its articles ("Phóng viên: Minh Hương" on three
+    pages of five), and that line is its author, not the portal's chrome."""
+    keys: set[str] = set()
+    for page in pages:
+        try:
+            tree = parse(page)
+            record = GenericPage(page, known, tree=tree, site_names=site_names,
+                                 caption_selector=caption_selector).to_record()
+        except (NotAnArticle, ValueError, etree.ParserError):
+            continue
+        keys.update(line_key(value) for value in (record.title, record.author, record.source, record.summary)
+                    if value)
+        if not (record.author or record.source):
+            continue
+        body = tree.find("body")
+        for el in body.iter() if body is not None else ():
+            if not isinstance(el.tag, str):
+                continue
+            text = short_text(el, CHROME_LINE_MAX)
+            if text and ((record.author and clean_author(text) == record.author)
+                         or (record.source and source_of(text) == record.source)):
+                keys.add(line_key(text))
+    return frozenset(keys)
 
 
 def _learn_layout(

@@ -41,10 +41,19 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModified, SiteLearned, Skipped
-from crawler.extract import NotAnArticle, extract
+from crawler.apply.items import (
+    CrawlError,
+    FetchedArticle,
+    ListingRead,
+    NotModified,
+    SiteLearned,
+    Skipped,
+    TemplateLearned,
+)
+from crawler.extract import NotAnArticle
 from crawler.extract.cms import cms_family
 from crawler.extract.dates import parse_iso
+from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_feed, wanted_feed
@@ -52,6 +61,7 @@ from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
 from crawler.sites.shapes import Counts, ShapeBook, page_of, shape_of
+from crawler.sites.templates import TemplateWatch
 
 # A page is a listing when it links at least this many articles that the home page does not show
 # (every page's sidebar repeats the home page's newest articles: a contact page has ten of them).
@@ -121,6 +131,7 @@ class DiscoveringSpider(PortalSpider):
         self.listed: dict[str, set[str]] = {}  # a listing's first page -> the articles its pages read so far list
         self.home_links: set[str] | None = None  # every link of the home page: menus, sidebars, its news
         self.trials: dict[str, Trial] = {}
+        self.watch = TemplateWatch(self.profile.page_class, self.profile.key)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoveringSpider:
@@ -134,8 +145,21 @@ class DiscoveringSpider(PortalSpider):
         """The URL shapes earlier runs learned (the pipeline reads them when the run opens)."""
         self.book = ShapeBook.from_counts(counts)
 
+    def use_template(self, stored: tuple[int, str] | None) -> None:
+        """The newest template earlier runs learned of the portal: (version, its JSON), or None
+        (the pipeline reads it when the run opens)."""
+        if stored is not None:
+            self.watch.start_from(stored[0], PortalKnowledge.from_json(stored[1]))
+
     def learned(self) -> SiteLearned:
         return SiteLearned(home=self.profile.home, cms=self.cms, shapes=self.book.learned())
+
+    def _templates_learned(self) -> Iterator[TemplateLearned]:
+        """What the template watch learned since the last page, for the archive."""
+        for each in self.watch.handed():
+            self.logger.info("template %s of %s learned from %d pages (%d layouts): %s", each.version,
+                             self.profile.key, each.pages, each.layouts, each.reason)
+            yield TemplateLearned(each.version, each.knowledge.to_json(), each.layouts, each.pages, each.reason)
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -227,10 +251,12 @@ class DiscoveringSpider(PortalSpider):
                                       warc_record_id=response.meta.get(WARC_RECORD_META))
                 if trial is not None and trial.verdict is None:
                     trial.held.append((item, response))
+                    yield from self._templates_learned()
                     yield from self._settle(trial, url, "article")
                     return
                 self.book.learn(url, "article")
                 yield item
+                yield from self._templates_learned()
                 yield from self._learned_article(url)
                 return
             if outcome is not None:
@@ -248,7 +274,7 @@ class DiscoveringSpider(PortalSpider):
         if page.url != url and self.book.kind(page.url) != "article":
             return None  # redirected to a listing or a page of another kind: the link was stale
         try:
-            article = extract(page, self.profile.page_class)
+            article = self.watch.read(page)
         except NotAnArticle as error:
             if error.kind is ErrorKind.NOT_AN_ARTICLE:
                 return None
@@ -263,7 +289,7 @@ class DiscoveringSpider(PortalSpider):
         # introduction, a leader's biography, a contact form with a text).
         if article.published is None:
             return None
-        return article
+        return self.watch.accepted(page, article)
 
     def _read_links(self, response: Response, page: Page, url: str, starting: bool) -> Generator[Any, None, str]:
         """Read a page that is no article for its links; returns what it was ("listing", "page")."""

@@ -27,6 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archive import ArchiveError, CrawlPlan, finish_run, load_plan, open_archive, start_run
 from archive.db import ArchiveDamaged, describe_error, is_damage
 from archive.sites import load_shapes
+from archive.templates import current_template
 from crawler import heap
 from crawler.apply.items import CrawlError, FetchedArticle, SiteLearned
 from crawler.apply.recorder import Item, Recorder
@@ -178,6 +179,8 @@ class ArchivePipeline:
                 spider.plan = self._plan(db, spider)
             if hasattr(spider, "learn_from"):
                 spider.learn_from(load_shapes(db, self.site))
+            if hasattr(spider, "use_template"):
+                spider.use_template(current_template(db, self.site))
             self.run_id = start_run(db, self.site)
         if self.crawler.stats is not None:
             # Named by the warcinfo record of the run's WARC files (crawler/fetch/warc.py).

@@ -1,0 +1,137 @@
+"""A portal's learned template during a crawl: when to learn it, whether it still holds, when to
+learn it again.
+
+Data flow: the discovering spider (crawler/fetch/discover.py) reads each article page of a portal
+without a profile through TemplateWatch.read() (extract() with what is known of the portal) and
+tells it the pages it took for articles (accepted()). After LEARN_AFTER of them, read the generic
+way, the watch learns the portal's template (crawler/extract/template.py) and reads the next pages
+through it; a page it does not hold is read the generic way, and so is one page in CHECK_EVERY it
+does hold, to compare. When RELEARN_MISSES of the last WINDOW pages it was tried on missed (not
+held, or a record other than the generic path's: a changed layout), it is learned again from the
+latest pages. Each learned version is handed to the spider (`learned`) for the archive
+(archive/templates.py), which gives the next run the newest. Pure: no Scrapy, no archive.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+
+from crawler.extract import extract
+from crawler.extract.article import ArticlePage
+from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.record import Article, Page
+from crawler.extract.template import learn_template
+
+# Learned after this many article pages, and again after this many more when a try found no layout.
+LEARN_AFTER = 5
+# Learned again when the template missed this many of the last WINDOW pages it was tried on.
+RELEARN_MISSES = 3
+WINDOW = 10
+# The first page the template reads, then one in this many, is read the generic way too, to compare.
+CHECK_EVERY = 10
+# The latest pages kept to learn from: those the generic path read, and those the template read.
+KEEP_GENERIC = 8
+KEEP_TEMPLATE = 4
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A version of the portal's template, learned this run, for the archive."""
+
+    version: int
+    knowledge: PortalKnowledge
+    pages: int
+    reason: str
+
+    @property
+    def layouts(self) -> int:
+        return len(self.knowledge.template.layouts) if self.knowledge.template is not None else 0
+
+
+class TemplateWatch:
+    """One portal's learned template over a crawl (`page_class`: its profile's page class, with no
+    selectors)."""
+
+    def __init__(self, page_class: type[ArticlePage], site: str) -> None:
+        self.page_class = page_class
+        self.site = site
+        self.knowledge: PortalKnowledge = NOTHING_KNOWN
+        self.version = 0
+        self.generic_pages: deque[Page] = deque(maxlen=KEEP_GENERIC)
+        self.template_pages: deque[Page] = deque(maxlen=KEEP_TEMPLATE)
+        self.recent: deque[bool] = deque(maxlen=WINDOW)  # each page tried: did the template hold it?
+        self.reads = 0  # pages the template read
+        self.since_try = 0  # pages the generic path read since the template was last learned
+        self.learned: list[Learned] = []  # versions learned this run, not yet handed on
+
+    def start_from(self, version: int, knowledge: PortalKnowledge) -> None:
+        """What an earlier run learned: version `version` of the portal's template."""
+        self.version, self.knowledge = version, knowledge
+
+    @property
+    def serving(self) -> bool:
+        template = self.knowledge.template
+        return template is not None and bool(template.layouts)
+
+    def read(self, page: Page) -> Article:
+        """The page's record (NotAnArticle when it holds none), through the template when it holds
+        the page."""
+        return extract(page, self.page_class, self.knowledge)
+
+    def accepted(self, page: Page, article: Article) -> Article:
+        """The crawl took the page for an article, read as `article`: the record to archive (the
+        generic path's when a check finds the template reading it otherwise). May learn."""
+        if article.extraction.startswith("template:"):
+            self.reads += 1
+            held = True
+            if self.reads % CHECK_EVERY == 1:
+                generic = extract(page, self.page_class, self.knowledge.with_template(None))
+                if replace(generic, extraction=article.extraction) != article:
+                    held, article = False, generic
+            self.recent.append(held)
+            (self.template_pages if held else self.generic_pages).append(page)
+            if not held:
+                self.since_try += 1
+        else:
+            if self.serving:
+                self.recent.append(False)
+            self.generic_pages.append(page)
+            self.since_try += 1
+        self._learn_when_due()
+        return article
+
+    def _learn_when_due(self) -> None:
+        if self.serving:
+            misses = self.recent.count(False)
+            if misses >= RELEARN_MISSES:
+                self._learn(f"stopped matching: {misses} of the last {len(self.recent)} pages")
+        elif self.since_try >= LEARN_AFTER:
+            self._learn("first" if self.version == 0 else "learned again")
+
+    def _learn(self, reason: str) -> None:
+        pages = [*self.template_pages, *self.generic_pages]
+        names = replace(self.knowledge, title_suffixes=(), chrome_lines=frozenset(), template=None)
+        knowledge = learn_template(
+            pages, site=self.site, version=self.version + 1, knowledge=names,
+            site_names=self.page_class.site_names, caption_selector=self.page_class.caption_selector,
+        )
+        self.since_try = 0
+        self.recent.clear()
+        if _same(knowledge, self.knowledge):
+            return
+        self.version += 1
+        self.knowledge = knowledge
+        self.learned.append(Learned(self.version, knowledge, len(pages), reason))
+
+    def handed(self) -> list[Learned]:
+        """The versions learned since the last call, for the archive."""
+        learned, self.learned = self.learned, []
+        return learned
+
+
+def _same(new: PortalKnowledge, old: PortalKnowledge) -> bool:
+    """The same lines, suffixes and layouts (versions aside)."""
+    new_layouts = new.template.layouts if new.template is not None else ()
+    old_layouts = old.template.layouts if old.template is not None else ()
+    return (new.chrome_lines, new.title_suffixes, new_layouts) == (old.chrome_lines, old.title_suffixes, old_layouts)

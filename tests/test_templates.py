@@ -1,0 +1,190 @@
+"""Learned templates: a portal without a profile is read, after a handful of its pages, where its
+articles sit on them (crawler/extract/template.py), the template kept in the archive, versioned,
+learned again when the portal changes its layout, and shown by `tinbai runs` and `tinbai sites`.
+
+Asserted on tuning sets only (fixtures/README.md)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from archive.runs import drift
+from bench.metamorphic import opaque_names
+from crawler import sites
+from crawler.extract import Page, extract, learn
+from crawler.extract.knowledge import PortalKnowledge
+from crawler.extract.page import parse
+from crawler.extract.template import learn_template, read_with_template
+from crawler.sites.templates import LEARN_AFTER
+from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
+
+TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc")
+
+
+def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:
+    """The set's article pages, in crawl.json's order, with their gold records."""
+    expected = json.loads((FIXTURES / set_name / "expected" / "crawl.json").read_text(encoding="utf-8"))
+    found = []
+    for url, entry in expected["articles"].items():
+        gold = load_gold(FIXTURES / set_name / "expected" / f"{entry['gold']}.json")
+        found.append((saved_page(set_name, url), gold))
+    return found
+
+
+def _page_class(set_name: str) -> Any:
+    home = json.loads((FIXTURES / set_name / "set.json").read_text(encoding="utf-8"))["home"]
+    return sites.discovered_profile(home).page_class
+
+
+def _learned(set_name: str) -> tuple[PortalKnowledge, Any, list[tuple[Page, dict[str, Any]]]]:
+    articles = _articles(set_name)
+    page_class = _page_class(set_name)
+    knowledge = learn_template([page for page, _ in articles[:LEARN_AFTER]], site=page_class.site,
+                               site_names=page_class.site_names)
+    return knowledge, page_class, articles
+
+
+@pytest.mark.parametrize("set_name", TUNING)
+def test_a_template_learned_from_five_pages_reads_the_others_into_their_gold_records(set_name: str) -> None:
+    knowledge, page_class, articles = _learned(set_name)
+    assert knowledge.template is not None and knowledge.template.layouts
+    held = 0
+    for page, gold in articles:
+        record = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names)
+        if record is None:
+            continue
+        held += 1
+        assert record.extraction == f"template:{page_class.site}@1"
+        fields = record.to_dict()
+        assert {f: fields[f] for f in FIELDS} == {f: gold[f] for f in FIELDS}, page.url
+        # ...and extract() takes the template's path for it
+        assert extract(page, page_class, knowledge) == record
+    assert held == len(articles)
+
+
+def test_a_page_laid_out_otherwise_is_not_held_and_is_read_the_generic_way() -> None:
+    knowledge, page_class, articles = _learned("php-bacgiang")
+    page, gold = articles[-1]
+    tree = parse(page)
+    opaque_names(tree, gold)  # the same page, every class and id renamed: a new skin
+    changed = Page(page.url, lxml.html.tostring(tree, encoding="utf-8"), {"Content-Type": "text/html; charset=utf-8"})
+    assert read_with_template(changed, knowledge, site=page_class.site, site_names=page_class.site_names) is None
+    record = extract(changed, page_class, knowledge)
+    assert record.extraction == "generic" and record.title == gold["title"]
+
+
+def test_the_learned_knowledge_is_a_plain_value_kept_as_json() -> None:
+    knowledge, _, _ = _learned("nukeviet-quangbinh")
+    assert knowledge.template is not None
+    again = PortalKnowledge.from_json(knowledge.to_json())
+    assert again == knowledge
+    assert pickle.loads(pickle.dumps(knowledge)) == knowledge
+
+
+def test_a_reporter_who_signs_most_pages_is_no_chrome() -> None:
+    """Lines most of the pages share are the portal's chrome, unless they show a field: one
+    reporter signing three pages of five ("<p style="text-align: right;"><strong>Minh Khang</strong></p>"
+    closing the text) is their author."""
+    articles = [(page, gold) for page, gold in _articles("aspnet-travinh") if gold["author"]][:LEARN_AFTER]
+    page_class = _page_class("aspnet-travinh")
+    signed = []
+    for page, gold in articles:
+        signed.append(Page(page.url, page.body.replace(gold["author"].encode(), "Minh Hương".encode()),
+                           page.headers))
+    knowledge = learn_template(signed, site=page_class.site, site_names=page_class.site_names)
+    # On every page alike, so learn() alone takes it for chrome; learn_template() does not.
+    assert learn(signed).is_chrome_line("Minh Hương") and not knowledge.is_chrome_line("Minh Hương")
+    for page in signed:
+        assert extract(page, page_class, knowledge.with_template(None)).author == "Minh Hương"
+        assert extract(page, page_class, knowledge).author == "Minh Hương"
+
+
+def test_drift_is_a_share_that_falls_from_most_of_the_articles() -> None:
+    assert drift(0.2, 0.9, articles=10)
+    assert not drift(0.8, 0.9, articles=10)  # a little less
+    assert not drift(0.0, 0.3, articles=10)  # the template never read most of them
+    assert not drift(0.0, 0.9, articles=2)  # too few articles to tell
+    assert not drift(None, 0.9, articles=0)
+
+
+# --- a crawl ------------------------------------------------------------------------------------
+
+
+def _rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
+    result = tinbai("crawl", home, "--replay", str(replay), "--db", str(db), *args)
+    assert result.returncode in (0, 1), result.stderr[-3000:]
+    [summary] = json.loads(result.stdout)
+    return summary
+
+
+def _json(tinbai: Any, *args: str) -> Any:
+    result = tinbai(*args, "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
+def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_path: Path, tinbai: Any) -> None:
+    replay = tmp_path / "nukeviet"
+    shutil.copytree(FIXTURES / "nukeviet-quangbinh", replay)
+    expected = json.loads((replay / "expected" / "crawl.json").read_text(encoding="utf-8"))
+    home, db = expected["home"], tmp_path / "portal.db"
+    site = home.split("/")[2]
+
+    first = _crawl(tinbai, home, replay, db)
+    # The first pages read the generic way, the rest through the template learned from them.
+    assert first["extraction"]["profile"] == 0 and first["extraction"]["generic"] >= LEARN_AFTER
+    assert first["extraction"]["template"] > 0
+    [(version, layouts, reason, run)] = _rows(db, "SELECT version, layouts, reason, run FROM templates")
+    assert (version, reason, run) == (1, "first", first["run"]) and layouts >= 1
+    golds = {url: load_gold(replay / "expected" / f"{entry['gold']}.json")
+             for url, entry in expected["articles"].items()}
+    archived = {url: (title, text, extraction)
+                for url, title, text, extraction in _rows(db, "SELECT url, title, text, extraction FROM articles")}
+    assert {url: (golds[url]["title"], golds[url]["text"]) for url in golds} == {
+        url: (title, text) for url, (title, text, _) in archived.items()}
+    assert f"template:{site}@1" in {extraction for _, _, extraction in archived.values()}
+    [portal] = [row for row in _json(tinbai, "sites", "--db", str(db)) if row["key"] == site]
+    assert portal["extraction"] == "template v1" and portal["template_version"] == 1
+
+    # tinbai reextract reads the archived pages as the crawl does: through the template where it holds
+    result = tinbai("reextract", "--db", str(db), "--processes", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {extraction for (extraction,) in _rows(db, "SELECT extraction FROM articles")} == {f"template:{site}@1"}
+    assert {url: (title, text) for url, title, text in _rows(db, "SELECT url, title, text FROM articles")} == {
+        url: (golds[url]["title"], golds[url]["text"]) for url in golds}
+
+    # The portal's new skin: every class and id renamed on its article pages.
+    manifest = json.loads((replay / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["pages"]:
+        if entry["url"] in golds:
+            path = replay / entry["file"]
+            tree = parse(Page(entry["url"], path.read_bytes()))
+            opaque_names(tree, {})
+            path.write_bytes(b"<!DOCTYPE html>\n" + lxml.html.tostring(tree, encoding="utf-8"))
+    second = _crawl(tinbai, home, replay, db, "--full")
+    versions = _rows(db, "SELECT version, reason, run FROM templates ORDER BY version")
+    assert versions[-1][0] == 2 and versions[-1][1].startswith("stopped matching") and versions[-1][2] == second["run"]
+    runs = _json(tinbai, "runs", "--db", str(db))
+    assert runs[0]["id"] == second["run"] and runs[0]["drift"] and runs[0]["template_relearned"] == 2
+    assert not runs[1]["drift"]
+    table = tinbai("runs", "--db", str(db))
+    assert "layout changed: template v2 learned" in table.stdout
+    # the records did not move: the generic path read the pages the template no longer held
+    assert {url: (title, text) for url, title, text in _rows(db, "SELECT url, title, text FROM articles")} == {
+        url: (golds[url]["title"], golds[url]["text"]) for url in golds}
