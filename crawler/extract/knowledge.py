@@ -61,6 +61,11 @@ class Layout:
     `heading`, `date_line`, `lead`, `byline` (an author shown outside the body), `category` (the
     breadcrumb's last crumb, the label over the heading) and `figure` (a picture shown outside the
     body, before it) to where each is shown (None: not shown apart, or read by the generic rules).
+    `source` to the line naming the paper an article is taken from, shown outside the body (a
+    reprint may show it where the others show their byline: "Nguồn tin: Báo Quảng Bình" in
+    NukeViet's "Tác giả:" box). `form`: the pages lay their articles out as forms of labelled fields
+    (layout.labelled_fields), read the generic way once the scope is found.
+    `required`: the parts every sample page showed: a page without one of them is laid out otherwise.
     `prune`: what the container holds that is not the article, beyond what the generic rules drop.
     `breaks`: a block's <br>s part its lines. `markers`: the scope's first bytes in the page and the
     first bytes after it (None: to the end), so that only <head> and the scope are parsed (the
@@ -76,6 +81,9 @@ class Layout:
     byline: Path | None = None
     category: Path | None = None
     figure: Path | None = None
+    source: Path | None = None
+    required: tuple[str, ...] = ()
+    form: bool = False
     prune: tuple[Path, ...] = ()
     breaks: bool = False
     markers: tuple[bytes, bytes | None] | None = None
@@ -170,7 +178,7 @@ def _bytes_data(value: bytes | None) -> str | None:
     return None if value is None else base64.b64encode(value).decode("ascii")
 
 
-_LAYOUT_PATHS = ("scope", "container", "heading", "date_line", "lead", "byline", "category", "figure")
+_LAYOUT_PATHS = ("scope", "container", "heading", "date_line", "lead", "byline", "category", "figure", "source")
 
 
 def _template_data(template: Template) -> dict[str, Any]:
@@ -178,6 +186,7 @@ def _template_data(template: Template) -> dict[str, Any]:
         "site": template.site, "version": template.version, "pages": template.pages,
         "layouts": [{
             **{name: _path_data(getattr(layout, name)) for name in _LAYOUT_PATHS},
+            "required": list(layout.required), "form": layout.form,
             "prune": [_path_data(path) for path in layout.prune], "breaks": layout.breaks,
             "markers": None if layout.markers is None else [_bytes_data(m) for m in layout.markers],
             "cut_at": layout.cut_at,
@@ -192,6 +201,7 @@ def _template_of(data: dict[str, Any]) -> Template:
         paths = {name: _path_of(each.get(name)) for name in _LAYOUT_PATHS}
         layouts.append(Layout(
             scope=paths.pop("scope") or (), container=paths.pop("container") or (), **paths,
+            required=tuple(each.get("required") or ()), form=bool(each.get("form")),
             prune=tuple(_path_of(path) or () for path in each.get("prune") or ()), breaks=bool(each.get("breaks")),
             markers=None if not markers else (
                 base64.b64decode(markers[0]), base64.b64decode(markers[1]) if markers[1] else None

@@ -168,9 +168,8 @@ def _step(level: Sequence[HtmlElement]) -> Step | None:
 
 
 # --- reading a page through a layout -------------------------------------------------------------
-# --- reading a page through a layout -------------------------------------------------------------
 
-_PARTS = ("container", "heading", "date_line", "lead", "byline", "category", "figure")
+_PARTS = ("container", "heading", "date_line", "lead", "byline", "category", "figure", "source")
 
 
 class TemplatePage:
@@ -217,12 +216,21 @@ class TemplatePage:
     def found(self) -> dict[str, HtmlElement | None]:
         return {name: locate(self.scope, getattr(self.layout, name)) for name in _PARTS}
 
+    def fit(self) -> float:
+        """The share of the parts the layout places that are where it says on this page."""
+        placed = [part for part in _PARTS if getattr(self.layout, part) is not None]
+        return sum(self.found[part] is not None for part in placed) / len(placed) if self.scope is not None else 0.0
+
     def holds(self) -> bool:
         """Are the body's container, the heading and the date line where the layout says, with
         text in them?"""
         found, layout = self.found, self.layout
+        if layout.form:
+            return self.scope is not None and self.generic.form is not None
         if self.scope is None or found["container"] is None or not self.lines:
             return False
+        if any(found[part] is None for part in layout.required):
+            return False  # a part every sample page showed is not where it was: another layout
         if layout.heading is not None and not self.title():
             return False
         return layout.date_line is None or self.dated_line is not None
@@ -293,7 +301,9 @@ class TemplatePage:
             if box is None or box is self.scope:
                 return []
             following = box.getnext()
-            while following is not None and not isinstance(following.tag, str):
+            # what shows nothing (an empty <div class="clearfix">, a script) is no line
+            while following is not None and (not isinstance(following.tag, str) or following.tag in ("script", "style")
+                                             or short_text(following, 0) == ""):
                 following = following.getnext()
             if following is not None:
                 text = short_text(following, 280)
@@ -376,7 +386,10 @@ class TemplatePage:
     def author(self) -> str | None:
         element = self.found["byline"]
         if element is not None:
-            name = clean_author(clean(element.text_content()))
+            text = clean(element.text_content())
+            if source_of(text):
+                return None  # where the others are signed, a reprint names its paper
+            name = clean_author(text)
             if name:
                 return name
         if self.split.author or self.split.source:
@@ -384,6 +397,13 @@ class TemplatePage:
         return page_author(self.tree, self.names, self.knowledge)
 
     def source(self) -> str | None:
+        element = self.found["source"]
+        if element is not None:
+            text = clean(element.text_content())
+            return source_of(text) or text or None  # a form's field holds the paper's name alone
+        byline = self.found["byline"]
+        if byline is not None and (named := source_of(clean(byline.text_content()))):
+            return named
         return self.split.source
 
     def category(self) -> str | None:
@@ -401,6 +421,8 @@ class TemplatePage:
         return tuple(unique_images(blocks, self.page.url))
 
     def to_record(self) -> Article:
+        if self.layout.form:
+            return replace(self.generic.to_record(), extraction=self.template.name)
         title, text = self.title(), self.text()
         if not title:
             raise NotAnArticle("no title found")
@@ -436,25 +458,31 @@ def read_with_template(
     caption_selector: str = CAPTIONS,
 ) -> Article | None:
     """The page's record read through the portal's learned template (knowledge.template): through
-    the first of its layouts that holds the page, on <head> and the scope's bytes when its markers
-    find them, else on the whole page. None when no layout holds it, or the page holds no article
-    there (the caller reads it the generic way)."""
+    the layout that finds the most of its parts on the page and holds it, on <head> and the scope's
+    bytes when its markers find them, else on the whole page. None when no layout holds it, or the
+    page holds no article there (the caller reads it the generic way)."""
     template = knowledge.template
     if template is None:
         return None
     tree: HtmlElement | None = None
+    readers: list[TemplatePage] = []
     for layout in template.layouts:
-        if layout.markers is not None:
-            part = region_of(page, layout.markers)
-            if part is not None:
-                record = _read(TemplatePage(part, knowledge, layout, template, site_names=site_names,
-                                            caption_selector=caption_selector, cut=True))
-                if record is not None:
-                    return replace(record, site=site) if site else record
+        part = region_of(page, layout.markers) if layout.markers is not None else None
+        if part is not None:
+            reader = TemplatePage(part, knowledge, layout, template, site_names=site_names,
+                                  caption_selector=caption_selector, cut=True)
+            if reader.scope is not None:
+                readers.append(reader)
+                continue
         if tree is None:
             tree = parse(page)
-        record = _read(TemplatePage(page, knowledge, layout, template, tree=tree, site_names=site_names,
+        readers.append(TemplatePage(page, knowledge, layout, template, tree=tree, site_names=site_names,
                                     caption_selector=caption_selector))
+    # Two layouts of one portal may both find a body where the other's pages have theirs: the one
+    # that finds its lead, byline, picture too is the page's.
+    readers.sort(key=lambda reader: -reader.fit())
+    for reader in readers:
+        record = _read(reader)
         if record is not None:
             return replace(record, site=site) if site else record
     return None
@@ -488,6 +516,7 @@ class _Sample:
     record: Article
     parts: dict[str, HtmlElement | None]
     lines: set[str]
+    form: bool = False
 
     @property
     def scope(self) -> HtmlElement | None:
@@ -512,6 +541,7 @@ def _sample(
             "container": form.get("text"), "heading": form.get("title"), "date_line": form.get("published"),
             "lead": form.get("summary") if record.summary else None, "byline": form.get("author") if record.author
             else None, "category": None, "figure": form.get("image") if record.images else None,
+            "source": form.get("source") if record.source else None,
         }
     else:
         container = body.twins.get(body.container) if body.container is not None else None
@@ -519,36 +549,64 @@ def _sample(
         dated = reader.dated_line
         parts = {
             "container": container, "heading": reader.heading[1], "date_line": dated.element if dated else None,
-            "lead": lead, "byline": _byline_element(reader.region, container, record),
+            "lead": lead, "byline": _byline_element(_body_of(tree), container, record),
             # (not when <head> names it: article:section)
             "category": None if reader.section() == record.category else _showing(
                 tree, record.category, reader.heading[1], reader.region),
             "figure": _figure(reader.region, container, reader.heading[1], record),
+            "source": _source_element(reader.region, container, record),
         }
     if parts["container"] is None:
         return None
-    return _Sample(page, tree, record, parts, {block.text for block in body.blocks})
+    return _Sample(page, tree, record, parts, {block.text for block in body.blocks}, form is not None)
+
+
+def _body_of(tree: HtmlElement) -> HtmlElement:
+    body = tree.find("body")
+    return body if body is not None else tree
 
 
 def _outside(el: HtmlElement, container: HtmlElement | None) -> bool:
     return container is None or not (el is container or container in el.iterancestors())
 
 
-def _byline_element(region: HtmlElement, container: HtmlElement | None, record: Article) -> HtmlElement | None:
+def _byline_element(root: HtmlElement, container: HtmlElement | None, record: Article) -> HtmlElement | None:
     """The element outside the body's container that shows the author ("<div class="tacgia">Phóng
-    viên: Minh Hương</div>" under the title), when one does: the innermost."""
-    if not record.author:
+    viên: Minh Hương</div>" under the title, "<p>Tác giả: Quang Hà</p>" in a box under the body),
+    when one does: the innermost, nearest the container."""
+    if not (record.author or record.source):
         return None
+    found: list[HtmlElement] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _outside(el, container) or (container is not None
+                                                                         and el in container.iterancestors()):
+            continue
+        text = short_text(el, 200)
+        if text and ((record.author and clean_author(text) == record.author) or (
+                not record.author and record.source and source_of(text) == record.source)):
+            inner = [child for child in el.iter() if child is not el and isinstance(child.tag, str)
+                     and short_text(child, 200) == text]
+            found.append(inner[-1] if inner else el)
+    if not found or container is None:
+        return found[0] if found else None
+    order = {el: n for n, el in enumerate(root.iter())}
+    return min(found, key=lambda el: abs(order.get(el, 0) - order.get(container, 0)))
+
+
+def _source_element(region: HtmlElement, container: HtmlElement | None, record: Article) -> HtmlElement | None:
+    """The element outside the body's container that names the paper the article is taken from
+    ("Theo Báo Quảng Bình" under NukeViet's body), when one does: the innermost."""
+    if not record.source:
+        return None
+    found = None
     for el in region.iter():
         if not isinstance(el.tag, str) or not _outside(el, container) or (container is not None
                                                                          and el in container.iterancestors()):
             continue
         text = short_text(el, 200)
-        if text and clean_author(text) == record.author:
-            inner = [child for child in el.iter() if child is not el and isinstance(child.tag, str)
-                     and short_text(child, 200) == text]
-            return inner[-1] if inner else el
-    return None
+        if text and source_of(text) == record.source:
+            found = el  # the last in document order that still shows it is the innermost
+    return found
 
 
 def _showing(tree: HtmlElement, text: str | None, near: HtmlElement | None, region: HtmlElement) -> HtmlElement | None:
@@ -662,12 +720,17 @@ def _learn_layout(
     if scope_path is None:
         return None
     paths: dict[str, Path | None] = {}
-    for name in ("heading", "date_line", "byline", "category", "figure", "lead"):
+    for name in ("heading", "date_line", "byline", "category", "figure", "lead", "source"):
         pairs = [(sample.scope, sample.parts[name]) for sample in group if sample.parts[name] is not None]
         # A part some pages do not show (a lead, a byline) is placed by those that do, or by most of
         # them (a lead written without its usual element on one page is the generic path's there).
-        optional = name in ("lead", "byline", "figure")
+        optional = name in ("lead", "byline", "figure", "source")
         paths[name] = _placed(pairs, len(group) if not optional else 1)  # type: ignore[arg-type]
+    # What every sample showed, where the layout places it, another layout's page does not show there.
+    # (A lead, a byline, a picture come and go from article to article.)
+    required = tuple(name for name in ("heading", "date_line", "category")
+                     if paths[name] is not None and all(sample.parts[name] is not None for sample in group))
+    form = all(sample.form for sample in group)
 
     def reads_all(candidate: Layout, cut: bool = False) -> bool:
         return all(_reads(each, candidate, knowledge, template, site_names, caption_selector, cut) for each in group)
@@ -675,7 +738,7 @@ def _learn_layout(
     for container in _container_paths(group):
         layout = Layout(scope=scope_path, container=container, heading=paths["heading"], date_line=paths["date_line"],
                         lead=paths["lead"], byline=paths["byline"], category=paths["category"],
-                        figure=paths["figure"])
+                        figure=paths["figure"], source=paths["source"], required=required, form=form)
         for breaks in (False, True):
             candidate = replace(layout, breaks=breaks)
             candidate = replace(candidate, prune=_prune_paths(group, candidate, knowledge, template, site_names,
