@@ -22,6 +22,12 @@ What a source brings, in this order:
 4. the portals it knows (`sites`: those the target lacks) and what its crawls learned of their URL
    shapes (`url_shapes`: the row updated last).
 
+Before its articles, with its runs: the learned templates of its portals (`templates`), each version
+the target does not hold numbered after the target's own, its run the target's row of that run; the
+records and versions read through one (extraction "template:<site>@<version>") are renamed with it.
+The newest version serves the portal's next crawl: when the target's own newest was learned after
+every version the source brings, it is kept serving (written again as the newest version).
+
 Idempotent: merging a source again finds every article already there with the same versions and
 writes nothing. Safe to interrupt: each batch is one transaction and the articles go in a fixed
 order, so a run killed mid-way left the first batches exactly as an uninterrupted run writes them,
@@ -61,6 +67,7 @@ class MergeCounts:
     changed: int = 0  # ...whose versions, latest content, URLs or takedown history changed with the merge
     near_duplicates: int = 0  # new articles linked to an earlier one they re-post
     runs: int = 0
+    templates: int = 0  # versions of learned templates added
     takedown_events: int = 0  # takedowns, returns and refused pages added to the target's history
     crawl_state: int = 0
     by: dict[str, int] = field(default_factory=dict)  # what matched: site_article_id, url, content
@@ -85,12 +92,13 @@ def merge_archive(
     counts = MergeCounts(source=str(source_path), origin=origin)
     with write_transaction(target):
         counts.runs = _merge_runs(target, source, origin)
+        names, counts.templates = _merge_templates(target, source, origin)
         _record_source(target, origin, source_path)
     ids = [row[0] for row in source.execute("SELECT id FROM articles ORDER BY id")]
     for start in range(0, len(ids), BATCH):
         with write_transaction(target):
             for source_id in ids[start : start + BATCH]:
-                _merge_article(target, source, source_id, counts)
+                _merge_article(target, source, source_id, counts, names)
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
     with write_transaction(target):
@@ -112,7 +120,8 @@ def _record_source(target: Database, origin: str, path: str | Path) -> None:
 # --- runs ----------------------------------------------------------------------------------------
 
 _RUN_COLUMNS = ("site", "started", "finished", "status", "pages", "new", "updated", "duplicates", "aliases",
-                "not_modified", "removed", "returned", "errors", "errors_json")
+                "not_modified", "removed", "returned", "errors", "errors_json", "by_profile", "by_template",
+                "by_generic")
 
 
 def _merge_runs(target: Database, source: Database, origin: str) -> int:
@@ -129,6 +138,72 @@ def _merge_runs(target: Database, source: Database, origin: str) -> int:
          for run_id, run_origin, run_origin_id, *rest in rows],
     )
     return len(rows)
+
+
+# --- learned templates -----------------------------------------------------------------------------
+
+_TEMPLATE_COLUMNS = ("learned", "pages", "layouts", "knowledge", "reason")
+
+
+def _merge_templates(target: Database, source: Database, origin: str) -> tuple[dict[str, str], int]:
+    """Every version of the source's learned templates the target lacks (the same learned value: the
+    same version), numbered after the target's own; returns the new name of each source version
+    that has another here ("template:<site>@2" -> "template:<site>@5") and how many were added.
+    Both archives number their versions from 1: version 2 there is not version 2 here."""
+    names: dict[str, str] = {}
+    added = 0
+    columns = ", ".join(_TEMPLATE_COLUMNS)
+    rows = source.execute(f"SELECT site, version, run, {columns} FROM templates ORDER BY site, version").fetchall()
+    by_site: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_site.setdefault(row[0], []).append(row)
+    for site, theirs in by_site.items():
+        ours = {knowledge: version for version, knowledge in target.execute(
+            "SELECT version, knowledge FROM templates WHERE site = ? ORDER BY version DESC", [site])}
+        newest = target.execute(
+            f"SELECT version, run, {columns} FROM templates WHERE site = ? ORDER BY version DESC LIMIT 1", [site]
+        ).fetchone()
+        last = newest[0] if newest is not None else 0
+        brought = False
+        for _, version, run, learned, pages, layouts, knowledge, reason in theirs:
+            here = ours.get(knowledge)
+            if here is None:
+                last += 1
+                here = ours[knowledge] = last
+                merged = f"{reason} (merged: version {version} of {origin})"
+                _insert_template(target, site, here, _run_here(target, source, origin, run),
+                                 (learned, pages, layouts, knowledge, merged))
+                added += 1
+                brought = True
+            if here != version:
+                names[f"template:{site}@{version}"] = f"template:{site}@{here}"
+        if brought and newest is not None and newest[2] > max(row[3] for row in theirs):
+            # The target's newest was learned after all the source brings: it keeps serving the portal.
+            learned, pages, layouts, knowledge, reason = newest[2:]
+            last += 1
+            _insert_template(target, site, last, newest[1],
+                             (learned, pages, layouts, knowledge, f"{reason} (the newest again after a merge)"))
+            added += 1
+    return names, added
+
+
+def _insert_template(target: Database, site: str, version: int, run: int | None, values: tuple[Any, ...]) -> None:
+    target.execute(
+        f"INSERT INTO templates (site, version, run, {', '.join(_TEMPLATE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [site, version, run, *values])
+
+
+def _run_here(target: Database, source: Database, origin: str, run: int | None) -> int | None:
+    """The target's id of the source's run `run` (merged by _merge_runs)."""
+    if run is None:
+        return None
+    row = source.execute("SELECT origin, origin_run FROM runs WHERE id = ?", [run]).fetchone()
+    if row is None:
+        return None
+    first_origin, first_id = (row[0], row[1]) if row[0] else (origin, run)
+    found = target.execute("SELECT id FROM runs WHERE origin = ? AND origin_run = ?",
+                           [first_origin, first_id]).fetchone()
+    return int(found[0]) if found is not None else None
 
 
 # --- articles ------------------------------------------------------------------------------------
@@ -150,20 +225,27 @@ class _Source:
     events: list[TakedownEvent]
 
 
-def _read(source: Database, source_id: int) -> _Source:
+def _read(source: Database, source_id: int, names: dict[str, str]) -> _Source:
+    """`names`: the source's learned templates renamed here (_merge_templates)."""
     row = next(source.query("SELECT * FROM articles WHERE id = ?", [source_id]))
     images = tuple(Image(src, caption) for src, caption in source.execute(
         "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [source_id]))
     record = Article(url=row["url"], site=row["site"], title=row["title"], text=row["text"],
                      published=row["published"], author=row["author"], category=row["category"],
                      summary=row["summary"], source=row["source"], images=images,
-                     extraction=row["extraction"] or "generic", content_hash=row["content_hash"])
+                     extraction=names.get(row["extraction"] or "generic", row["extraction"] or "generic"),
+                     content_hash=row["content_hash"])
     # The canonical URL first: it decides which target article the URLs name.
     urls = [row["url"]] + sorted(url for (url,) in source.execute(
         "SELECT url FROM article_urls WHERE article_id = ? AND url != ?", [source_id, row["url"]]))
+    versions = [replace(version, extraction=_renamed(version.extraction, names)) if version.extraction in names
+                else version for version in store.article_versions(source, source_id)]
     return _Source(source_id, record, row["site_article_id"], row["first_seen"], row["last_seen"], urls,
-                   store.article_versions(source, source_id), row["removed"], row["removed_last_seen"],
-                   _events(source, source_id))
+                   versions, row["removed"], row["removed_last_seen"], _events(source, source_id))
+
+
+def _renamed(extraction: str | None, names: dict[str, str]) -> str | None:
+    return names.get(extraction, extraction) if extraction is not None else None
 
 
 def _match(target: Database, article: _Source) -> tuple[int | None, str]:
@@ -178,8 +260,10 @@ def _match(target: Database, article: _Source) -> tuple[int | None, str]:
     return found, "content"
 
 
-def _merge_article(target: Database, source: Database, source_id: int, counts: MergeCounts) -> None:
-    article = _read(source, source_id)
+def _merge_article(
+    target: Database, source: Database, source_id: int, counts: MergeCounts, names: dict[str, str],
+) -> None:
+    article = _read(source, source_id, names)
     counts.articles += 1
     found, how = _match(target, article)
     if found is None:

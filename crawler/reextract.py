@@ -84,7 +84,7 @@ def _knowledge_of(site: str) -> PortalKnowledge | None:
     if site not in _knowledge:
         assert _reader is not None
         stored = None if site in registry.PROFILES else current_template(_reader, site)
-        _knowledge[site] = PortalKnowledge.from_json(stored[1]) if stored is not None else None
+        _knowledge[site] = PortalKnowledge.from_json(stored[1], version=stored[0]) if stored is not None else None
     return _knowledge[site]
 
 

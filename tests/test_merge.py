@@ -24,9 +24,11 @@ from archive.runs import finish_run, start_run, stats
 from archive.sites import add_site, save_learning
 from archive.store import StoredVersion
 from archive.takedowns import article_of_url, mark_gone
+from archive.templates import current_template, save_template
 from archive.transaction import write_transaction
 from bench.nation import PORTALS, Corpus
 from crawler.cli import cli
+from crawler.extract.knowledge import PortalKnowledge, Template
 from crawler.extract.record import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,6 +50,7 @@ def _build(path: Path, portals: range, corpus: Corpus) -> dict[str, Any]:
         record = corpus.record(number)
         if number == RECORDS // 2:
             finish_run(db, run, status="ok", counts={"pages": number}, errors={})
+            # (the first half read by the generic path, the second partly through a learned template)
             run = start_run(db, "second half")
         if PORTALS.index(next(p for p in PORTALS if p.site == record.article.site)) not in portals:
             continue
@@ -56,9 +59,23 @@ def _build(path: Path, portals: range, corpus: Corpus) -> dict[str, Any]:
         record_fetch(db, record.article.url, site=record.article.site, kind="article", status=200,
                      when=record.fetched_at)
         saved["urls"].append(record.article.url)
-    finish_run(db, run, status="errors", counts={"pages": RECORDS}, errors={"http_500": 1})
+    finish_run(db, run, status="errors", counts={"pages": RECORDS, "by_template": 90, "by_generic": 30},
+               errors={"http_500": 1})
     db.close()
     return saved
+
+
+# A portal only the second machine crawled and learned a template of (the sources fixture also
+# gives both machines templates of the portal of `latest_second`).
+ONLY_SECOND = PORTALS[35].site
+
+
+def _learned(db: Any, site: str, version: int, learned: str, lines: tuple[str, ...], run: int) -> str:
+    knowledge = PortalKnowledge(chrome_lines=frozenset(lines), template=Template(site, version, ())).to_json()
+    save_template(db, site, version, knowledge, pages=5, layouts=1, reason="first" if version == 1 else "learned again",
+                  run=run)
+    db.execute("UPDATE templates SET learned = ? WHERE site = ? AND version = ?", [learned, site, version])
+    return knowledge
 
 
 def _gone(db: Any, url: str, when: str) -> None:
@@ -142,9 +159,23 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     save_learning(db_second, "xuanthanh.gov.vn", "https://xuanthanh.gov.vn/", {"tin-tuc/{slug-n}.html": (9, 1, 0)},
                   None)
     db_second.execute("UPDATE url_shapes SET updated = '2026-12-02T00:00:00+00:00'")
+    # Learned templates: the first machine learned two versions of the portal of `latest_second`
+    # (on 1 and 4 December), the second its own version 1 (on 2 December), which read its articles of
+    # the portal (the edit it saw last among them), and ONLY_SECOND's.
+    templated = latest_second.article.site
+    knowledge = {
+        "first_1": _learned(db_first, templated, 1, "2026-12-01T00:00:00+00:00", ("Trang chủ",), 1),
+        "first_2": _learned(db_first, templated, 2, "2026-12-04T00:00:00+00:00", ("Trang chủ", "Liên hệ"), 2),
+        "second_1": _learned(db_second, templated, 1, "2026-12-02T00:00:00+00:00", ("Tin mới",), 2),
+        "only_second": _learned(db_second, ONLY_SECOND, 1, "2026-12-02T00:00:00+00:00", (), 2),
+    }
+    for table, key in (("articles", "id"), ("article_versions", "article_id")):
+        db_second.execute(f"UPDATE {table} SET extraction = ? WHERE {key} IN (SELECT id FROM articles WHERE site = ?)",
+                          [f"template:{templated}@1", templated])
     db_first.close()
     db_second.close()
-    return {"first": first, "second": second, "interleaved": interleaved, "latest_second": latest_second,
+    return {"knowledge": knowledge, "templated": templated,
+            "first": first, "second": second, "interleaved": interleaved, "latest_second": latest_second,
             "only_first": only_first, "alias_url": alias_url, "repost": repost, "back_elsewhere": back_elsewhere,
             "both_gone": both_gone, "gone_and_back": gone_and_back, "gone_first": gone_first}
 
@@ -163,6 +194,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         "raw_pages_refused": "SELECT id, refused FROM raw_pages ORDER BY id",
         "sites": "SELECT * FROM sites ORDER BY key",
         "url_shapes": "SELECT * FROM url_shapes ORDER BY site, shape",
+        "templates": "SELECT * FROM templates ORDER BY site, version",
         "site_counts": "SELECT * FROM site_counts ORDER BY site",
         "crawl_state": "SELECT * FROM crawl_state ORDER BY url",
         "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
@@ -348,6 +380,46 @@ def test_runs_keep_their_origin(sources: dict[str, Any], merged: dict[str, Any])
     assert json.loads(runs[1]["errors_json"]) == {"http_500": 1} and runs[0]["status"] == "ok"
     sources_seen = {row[0] for row in target.execute("SELECT origin FROM merge_sources")}
     assert sources_seen == set(origins.values())
+    target.close()
+
+
+def test_runs_keep_what_each_extraction_path_read(merged: dict[str, Any]) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    rows = target.execute("SELECT site, by_profile, by_template, by_generic FROM runs ORDER BY id").fetchall()
+    assert rows == [("first half", 0, 0, 0), ("second half", 0, 90, 30)] * 2
+    target.close()
+
+
+def test_learned_templates_are_numbered_after_the_targets_own_and_the_newest_serves(
+    sources: dict[str, Any], merged: dict[str, Any]
+) -> None:
+    target = open_archive(merged["path"], readonly=True)
+    knowledge, templated = sources["knowledge"], sources["templated"]
+    runs = {(origin, number): run_id for run_id, origin, number in target.execute(
+        "SELECT id, origin, origin_run FROM runs")}
+    with open_archive(sources["second"], readonly=True) as db:
+        second = merging.archive_id(db)
+    rows = target.execute("SELECT version, knowledge, run, reason FROM templates WHERE site = ? ORDER BY version",
+                          [templated]).fetchall()
+    # The first machine's two versions, the second's as version 3 (its run the merged run), then the
+    # first's version 2 again: learned on 4 December, after the second's, it goes on serving the portal.
+    assert [(version, text) for version, text, _, _ in rows] == [
+        (1, knowledge["first_1"]), (2, knowledge["first_2"]), (3, knowledge["second_1"]), (4, knowledge["first_2"])]
+    assert rows[2][2] == runs[(second, 2)] and rows[2][3] == f"first (merged: version 1 of {second})"
+    assert rows[3][3].endswith("(the newest again after a merge)")
+    version, text = current_template(target, templated) or (0, "")
+    assert version == 4 and PortalKnowledge.from_json(text, version=version).template == Template(templated, 4, ())
+    # A portal only the second machine knew keeps its number.
+    assert [row[0] for row in target.execute("SELECT version FROM templates WHERE site = ?", [ONLY_SECOND])] == [1]
+    # What the second machine read through its version 1 says version 3 here, versions included.
+    read = {row[0] for row in target.execute(
+        "SELECT DISTINCT article_versions.extraction FROM article_versions JOIN articles ON articles.id = article_id"
+        " WHERE site = ?",
+        [templated])}
+    assert f"template:{templated}@3" in read and f"template:{templated}@1" not in read
+    latest = _article(target, sources["latest_second"].article.url)
+    assert latest["extraction"] == f"template:{templated}@3"
+    assert merged["counts"][1]["templates"] == 3
     target.close()
 
 

@@ -271,7 +271,7 @@ def test_internal_tables_are_out_of_the_way_but_reachable(served: str, browser: 
     # The reading room's way in comes first.
     assert driver.find_element(By.CSS_SELECTOR, ".tinbai-way-in input[name=q]")
     for table in ("_sqlite_migrations", "crawl_state", "raw_pages", "article_minhash", "articles_fts_data",
-                  "url_shapes"):
+                  "url_shapes", "templates"):
         with urllib.request.urlopen(f"{served}/{table}.json?_size=1", timeout=10) as response:
             assert response.status == 200
     with urllib.request.urlopen(f"{served}.json?sql=select+count(*)+from+crawl_state&_shape=array",

@@ -154,9 +154,13 @@ class PortalKnowledge:
         }, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> PortalKnowledge:
+    def from_json(cls, text: str, *, version: int | None = None) -> PortalKnowledge:
+        """`version`: the number the archive keeps it under, when that is not the one it was learned
+        as (`tinbai merge` numbers the versions another archive brings after the target's own)."""
         data = json.loads(text)
         template = data.get("template")
+        if template and version is not None:
+            template = {**template, "version": version}
         return cls(
             names=tuple(data.get("names") or ()), title_suffixes=tuple(data.get("title_suffixes") or ()),
             chrome_lines=frozenset(data.get("chrome_lines") or ()),

@@ -149,7 +149,7 @@ class DiscoveringSpider(PortalSpider):
         """The newest template earlier runs learned of the portal: (version, its JSON), or None
         (the pipeline reads it when the run opens)."""
         if stored is not None:
-            self.watch.start_from(stored[0], PortalKnowledge.from_json(stored[1]))
+            self.watch.start_from(stored[0], PortalKnowledge.from_json(stored[1], version=stored[0]))
 
     def learned(self) -> SiteLearned:
         return SiteLearned(home=self.profile.home, cms=self.cms, shapes=self.book.learned())

@@ -60,13 +60,13 @@ FROM ({search_sql(
 )})
 """
 
-# Tables a reader has no use for: bookkeeping of migrations, the crawl (and the URL shapes it learned
-# of a portal without a profile) and the re-post signatures, the stored pages, the per-portal counts
-# kept for `tinbai stats`, the archive's own id and the archives merged into it. Hidden from the table
-# lists, still reachable by URL and SQL. Datasette also hides every table whose name starts with a
-# hidden one's (the full-text indexes' shadow tables).
+# Tables a reader has no use for: bookkeeping of migrations, the crawl (and the URL shapes and the
+# templates, as JSON, it learned of a portal without a profile) and the re-post signatures, the
+# stored pages, the per-portal counts kept for `tinbai stats`, the archive's own id and the archives
+# merged into it. Hidden from the table lists, still reachable by URL and SQL. Datasette also hides
+# every table whose name starts with a hidden one's (the full-text indexes' shadow tables).
 INTERNAL_TABLES = (
-    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes",
+    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes", "templates",
     "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", "article_lsh_crowded", FTS_TABLE,
     FTS_EXACT_TABLE,
     "site_counts", "category_counts", "archive_info", "merge_sources",
