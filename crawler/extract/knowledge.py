@@ -66,6 +66,9 @@ class Layout:
     NukeViet's "Tác giả:" box). `form`: the pages lay their articles out as forms of labelled fields
     (layout.labelled_fields), read the generic way once the scope is found.
     `required`: the parts every sample page showed: a page without one of them is laid out otherwise.
+    `also`: other places a part shows on some of the pages, (part, path), tried where its own path
+    finds nothing. `absent`: the parts ("date_line", "category") no sample page showed, not searched
+    for (the date from <head> alone, the category <head> names or none).
     `prune`: what the container holds that is not the article, beyond what the generic rules drop.
     `breaks`: a block's <br>s part its lines. `markers`: the scope's first bytes in the page and the
     first bytes after it (None: to the end), so that only <head> and the scope are parsed (the
@@ -83,6 +86,8 @@ class Layout:
     figure: Path | None = None
     source: Path | None = None
     required: tuple[str, ...] = ()
+    also: tuple[tuple[str, Path], ...] = ()
+    absent: tuple[str, ...] = ()
     form: bool = False
     prune: tuple[Path, ...] = ()
     breaks: bool = False
@@ -191,6 +196,7 @@ def _template_data(template: Template) -> dict[str, Any]:
         "layouts": [{
             **{name: _path_data(getattr(layout, name)) for name in _LAYOUT_PATHS},
             "required": list(layout.required), "form": layout.form,
+            "also": [[name, _path_data(path)] for name, path in layout.also], "absent": list(layout.absent),
             "prune": [_path_data(path) for path in layout.prune], "breaks": layout.breaks,
             "markers": None if layout.markers is None else [_bytes_data(m) for m in layout.markers],
             "cut_at": layout.cut_at,
@@ -206,6 +212,8 @@ def _template_of(data: dict[str, Any]) -> Template:
         layouts.append(Layout(
             scope=paths.pop("scope") or (), container=paths.pop("container") or (), **paths,
             required=tuple(each.get("required") or ()), form=bool(each.get("form")),
+            also=tuple((name, _path_of(path) or ()) for name, path in each.get("also") or ()),
+            absent=tuple(each.get("absent") or ()),
             prune=tuple(_path_of(path) or () for path in each.get("prune") or ()), breaks=bool(each.get("breaks")),
             markers=None if not markers else (
                 base64.b64decode(markers[0]), base64.b64decode(markers[1]) if markers[1] else None

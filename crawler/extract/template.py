@@ -69,7 +69,8 @@ def _fits(el: HtmlElement, step: Step) -> bool:
 
 
 def _like(parent: HtmlElement, step: Step) -> list[HtmlElement]:
-    return [child for child in parent if isinstance(child.tag, str) and _fits(child, step)]
+    # (lxml picks the children of the step's tag itself: a <div> of forty children has two <h1>s)
+    return [child for child in parent.iterchildren(step.tag) if _fits(child, step)]
 
 
 def locate(root: HtmlElement | None, path: Path | None) -> HtmlElement | None:
@@ -214,7 +215,11 @@ class TemplatePage:
 
     @cached_property
     def found(self) -> dict[str, HtmlElement | None]:
-        return {name: locate(self.scope, getattr(self.layout, name)) for name in _PARTS}
+        found = {name: locate(self.scope, getattr(self.layout, name)) for name in _PARTS}
+        for name, path in self.layout.also:
+            if found[name] is None:
+                found[name] = locate(self.scope, path)
+        return found
 
     def fit(self) -> float:
         """The share of the parts the layout places that are where it says on this page."""
@@ -333,21 +338,21 @@ class TemplatePage:
     @cached_property
     def dated_line(self) -> DatedLine | None:
         """The date line where the layout shows it; where it does not place one (the pages showed
-        it in different places), the generic rule's line around the heading and the body found."""
-        if self.layout.date_line is None:
-            _, twins = self.copy
-            body = [twins.get(block.element) for block in self.lines if block.element is not None]
-            body = [el for el in body if el is not None and el is not self.lead_element]
-            if self.scope is None:
-                return None
-            return publication_line(self.tree, self.scope, self.found["heading"], body[0] if body else None,
-                                    body[-1] if body else None, self.knowledge)
+        it in different places), or this page shows no date there, the generic rule's line around
+        the heading and the body found."""
         element = self.found["date_line"]
-        if element is None:
-            return None
-        text = short_text(element, 200) or ""
-        value = parse_date(text)
-        return DatedLine(element, with_machine_time(element, value), text) if value is not None else None
+        if element is not None:
+            text = short_text(element, 200) or ""
+            value = parse_date(text)
+            if value is not None:
+                return DatedLine(element, with_machine_time(element, value), text)
+        if self.scope is None or "date_line" in self.layout.absent:
+            return None  # (the portal's pages show their date in <head> only: nothing to search)
+        _, twins = self.copy
+        body = [twins.get(block.element) for block in self.lines if block.element is not None]
+        body = [el for el in body if el is not None and el is not self.lead_element]
+        return publication_line(self.tree, self.scope, self.found["heading"], body[0] if body else None,
+                                body[-1] if body else None, self.knowledge)
 
     def published(self) -> str | None:
         shown = self.dated_line.value if self.dated_line is not None else None
@@ -407,6 +412,15 @@ class TemplatePage:
         return self.split.source
 
     def category(self) -> str | None:
+        """The category where the layout shows it (the breadcrumb's last crumb, the label over the
+        heading), unless <head> names it; else the generic rules' (they search the page for it)."""
+        element = self.found["category"]
+        if element is not None and not self.layout.form:
+            shown = short_text(element, 200)
+            if shown:
+                return self.generic.section() or shown
+        if "category" in self.layout.absent:
+            return self.generic.section()  # the portal's pages show none in their body
         return self.generic.category()
 
     def images(self) -> tuple[Image, ...]:
@@ -480,7 +494,8 @@ def read_with_template(
                                     caption_selector=caption_selector))
     # Two layouts of one portal may both find a body where the other's pages have theirs: the one
     # that finds its lead, byline, picture too is the page's.
-    readers.sort(key=lambda reader: -reader.fit())
+    if len(readers) > 1:
+        readers.sort(key=lambda reader: -reader.fit())
     for reader in readers:
         record = _read(reader)
         if record is not None:
@@ -720,12 +735,23 @@ def _learn_layout(
     if scope_path is None:
         return None
     paths: dict[str, Path | None] = {}
+    also: list[tuple[str, Path]] = []
     for name in ("heading", "date_line", "byline", "category", "figure", "lead", "source"):
         pairs = [(sample.scope, sample.parts[name]) for sample in group if sample.parts[name] is not None]
         # A part some pages do not show (a lead, a byline) is placed by those that do, or by most of
         # them (a lead written without its usual element on one page is the generic path's there).
         optional = name in ("lead", "byline", "figure", "source")
-        paths[name] = _placed(pairs, len(group) if not optional else 1)  # type: ignore[arg-type]
+        # The date line by most pages too: where the others show it, the generic rule finds it
+        # (TemplatePage.dated_line). WordPress's generic reading takes the "posted-by" line on some
+        # pages, the whole entry footer around it on others: "Đã đăng 27/06/2025 Bởi bientap".
+        at_least = 1 if optional else len(group) // 2 + 1 if name == "date_line" else len(group)
+        paths[name] = _placed(pairs, at_least)  # type: ignore[arg-type]
+        if optional or name == "date_line":
+            # ...and where the pages show it otherwise, each way its own place (tried after the first)
+            places = _places(pairs)  # type: ignore[arg-type]
+            if paths[name] is None and places:
+                paths[name], places = places[0], places[1:]
+            also += [(name, path) for path in places if path != paths[name]]
     # What every sample showed, where the layout places it, another layout's page does not show there.
     # (A lead, a byline, a picture come and go from article to article.)
     required = tuple(name for name in ("heading", "date_line", "category")
@@ -735,19 +761,36 @@ def _learn_layout(
     def reads_all(candidate: Layout, cut: bool = False) -> bool:
         return all(_reads(each, candidate, knowledge, template, site_names, caption_selector, cut) for each in group)
 
+    # A part shown apart on fewer than half of the pages, left to the generic rules when placing it
+    # makes the layout read the others otherwise (a byline box one page fills, empty or another
+    # line on the rest).
+    rare = tuple(name for name in ("byline", "lead", "figure", "source")
+                 if paths[name] is not None
+                 and sum(sample.parts[name] is not None for sample in group) * 2 < len(group))
     for container in _container_paths(group):
         layout = Layout(scope=scope_path, container=container, heading=paths["heading"], date_line=paths["date_line"],
                         lead=paths["lead"], byline=paths["byline"], category=paths["category"],
-                        figure=paths["figure"], source=paths["source"], required=required, form=form)
-        for breaks in (False, True):
-            candidate = replace(layout, breaks=breaks)
-            candidate = replace(candidate, prune=_prune_paths(group, candidate, knowledge, template, site_names,
-                                                              caption_selector))
-            if reads_all(candidate):
-                for cut in _marker_candidates(group, candidate):
-                    if reads_all(cut, cut=True):
-                        return cut
-                return candidate
+                        figure=paths["figure"], source=paths["source"], required=required, also=tuple(also),
+                        form=form)
+        unplaced = replace(layout, also=tuple((name, path) for name, path in also if name not in rare))
+        for name in rare:
+            unplaced = replace(unplaced, **{name: None})  # type: ignore[arg-type]
+        # What no sample page showed is not searched for on the next ones, when the samples agree.
+        absent = tuple(name for name in ("date_line", "category") if paths[name] is None
+                       and all(sample.parts[name] is None for sample in group))
+        placings = [layout, unplaced] if rare else [layout]
+        if absent:
+            placings = [replace(each, absent=absent) for each in placings] + placings
+        for placing in placings:
+            for breaks in (False, True):
+                candidate = replace(placing, breaks=breaks)
+                candidate = replace(candidate, prune=_prune_paths(group, candidate, knowledge, template, site_names,
+                                                                  caption_selector))
+                if reads_all(candidate):
+                    for cut in _marker_candidates(group, candidate):
+                        if reads_all(cut, cut=True):
+                            return cut
+                    return candidate
     return None
 
 
@@ -766,6 +809,16 @@ def _placed(pairs: list[tuple[HtmlElement, HtmlElement]], at_least: int) -> Path
     if len(most) * 2 <= len(pairs) or len(most) < at_least:
         return None
     return common_path(most)
+
+
+def _places(pairs: list[tuple[HtmlElement, HtmlElement]]) -> list[Path]:
+    """Each place the part shows on these pages: the path of each set of them laid out alike, the
+    most pages first."""
+    kinds: dict[tuple[str, ...], list[tuple[HtmlElement, HtmlElement]]] = {}
+    for scope, el in pairs:
+        kinds.setdefault(tuple(each.tag for each in _chain(scope, el) or []), []).append((scope, el))
+    places = [common_path(kind) for kind in sorted(kinds.values(), key=len, reverse=True)]
+    return [path for path in places if path is not None]
 
 
 def _container_paths(group: list[_Sample]) -> Iterable[Path]:
