@@ -181,8 +181,9 @@ def _merge_templates(target: Database, source: Database, origin: str) -> tuple[d
             # The target's newest was learned after all the source brings: it keeps serving the portal.
             learned, pages, layouts, knowledge, reason = newest[2:]
             last += 1
-            _insert_template(target, site, last, newest[1],
-                             (learned, pages, layouts, knowledge, f"{reason} (the newest again after a merge)"))
+            # (not "stopped matching: ...": `tinbai runs` would show the run that learned it a new drift)
+            again = f"the newest again after a merge: version {newest[0]}, {reason}"
+            _insert_template(target, site, last, newest[1], (learned, pages, layouts, knowledge, again))
             added += 1
     return names, added
 

@@ -406,7 +406,7 @@ def test_learned_templates_are_numbered_after_the_targets_own_and_the_newest_ser
     assert [(version, text) for version, text, _, _ in rows] == [
         (1, knowledge["first_1"]), (2, knowledge["first_2"]), (3, knowledge["second_1"]), (4, knowledge["first_2"])]
     assert rows[2][2] == runs[(second, 2)] and rows[2][3] == f"first (merged: version 1 of {second})"
-    assert rows[3][3].endswith("(the newest again after a merge)")
+    assert rows[3][3].startswith("the newest again after a merge: version 2, learned again")
     version, text = current_template(target, templated) or (0, "")
     assert version == 4 and PortalKnowledge.from_json(text, version=version).template == Template(templated, 4, ())
     # A portal only the second machine knew keeps its number.
