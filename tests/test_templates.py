@@ -19,11 +19,12 @@ import pytest
 from archive.runs import drift
 from bench.metamorphic import opaque_names
 from crawler import sites
-from crawler.extract import Page, extract, learn
+from crawler.extract import NotAnArticle, Page, extract, learn
 from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.page import parse
 from crawler.extract.template import learn_template, read_with_template
-from crawler.sites.templates import LEARN_AFTER
+from crawler.sites import templates as templates_module
+from crawler.sites.templates import LEARN_AFTER, TemplateWatch
 from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc")
@@ -105,6 +106,30 @@ def test_a_reporter_who_signs_most_pages_is_no_chrome() -> None:
     for page in signed:
         assert extract(page, page_class, knowledge.with_template(None)).author == "Minh Hương"
         assert extract(page, page_class, knowledge).author == "Minh Hương"
+
+
+def test_a_check_the_generic_path_reads_as_no_article_is_a_miss_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generic path may find no body where the template reads one (its search for the block of
+    paragraphs comes up short): the watch counts the page a miss and keeps the template's record."""
+    articles = _articles("php-bacgiang")
+    page_class = _page_class("php-bacgiang")
+    watch = TemplateWatch(page_class, page_class.site)
+    for page, _ in articles[:LEARN_AFTER]:
+        watch.accepted(page, watch.read(page))
+    assert watch.serving
+    real = templates_module.extract
+
+    def generic_finds_nothing(page: Page, page_class: Any, knowledge: PortalKnowledge | None = None) -> Any:
+        if knowledge is not None and knowledge.template is None:
+            raise NotAnArticle("no article text found")
+        return real(page, page_class, knowledge)
+
+    monkeypatch.setattr(templates_module, "extract", generic_finds_nothing)
+    page, gold = articles[LEARN_AFTER]
+    record = watch.read(page)
+    assert record.extraction.startswith("template:")
+    assert watch.accepted(page, record) == record and record.title == gold["title"]
+    assert list(watch.recent) == [False]  # the first page the template reads is checked: a miss
 
 
 def test_drift_is_a_share_that_falls_from_most_of_the_articles() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from crawler.extract import extract
 from crawler.extract.article import ArticlePage
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.record import Article, Page
+from crawler.extract.record import Article, NotAnArticle, Page
 from crawler.extract.template import learn_template
 
 # Learned after this many article pages, and again after this many more when a try found no layout.
@@ -86,8 +86,17 @@ class TemplateWatch:
             self.reads += 1
             held = True
             if self.reads % CHECK_EVERY == 1:
-                generic = extract(page, self.page_class, self.knowledge.with_template(None))
-                if replace(generic, extraction=article.extraction) != article:
+                try:
+                    generic: Article | None = extract(page, self.page_class, self.knowledge.with_template(None))
+                except NotAnArticle:
+                    # The generic path reads no article where the template reads one (its body
+                    # search finds no block of text long enough): they disagree, a miss; the page
+                    # is a dated article with a title and a text, and is archived as the template
+                    # read it.
+                    generic = None
+                if generic is None:
+                    held = False
+                elif replace(generic, extraction=article.extraction) != article:
                     held, article = False, generic
             self.recent.append(held)
             (self.template_pages if held else self.generic_pages).append(page)
