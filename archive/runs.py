@@ -146,13 +146,14 @@ def recent_runs(db: Database, *, site: str | None = None, limit: int = 20) -> li
     )
     result = []
     for row in rows:
-        row["errors_by_kind"] = json.loads(row.pop("errors_json") or "{}")
+        errors = json.loads(row.pop("errors_json") or "{}")
         share = template_share(row["by_template"], row["by_generic"])
         row["template_share"] = round(share, 3) if share is not None else None
         previous = row["previous_template_share"]
         row["previous_template_share"] = round(previous, 3) if previous is not None else None
         row["drift"] = row["template_relearned"] is not None or drift(share, previous,
                                                                       row["by_template"] + row["by_generic"])
+        row["errors_by_kind"] = errors  # last: the widest column of `tinbai runs --csv`
         result.append(row)
     return result
 
