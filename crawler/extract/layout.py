@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -233,6 +234,16 @@ def _link_groups(scope: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
     return groups
 
 
+def _leads_to(first: HtmlElement, second: HtmlElement) -> bool:
+    """Is the second link's address under the first's, as a path's crumbs are? The portal's root
+    named by the portal ("<a href="/web/guest">Tỉnh ủy Hà Giang</a> / <a
+    href="/web/guest/tin-tuc-su-kien">Tin tức - Sự kiện</a>" on Liferay 6.2) leads the path as
+    "Trang chủ" does."""
+    root = urlsplit((first.get("href") or "").strip()).path.rstrip("/")
+    under = urlsplit((second.get("href") or "").strip()).path
+    return bool(root) and under.startswith(root + "/") and len(under.rstrip("/")) > len(root) + 1
+
+
 def _has_text(link: HtmlElement) -> bool:
     return bool(link.text and link.text.strip()) or bool(clean(link.text_content()))
 
@@ -244,7 +255,7 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     if not 2 <= len(links) <= _CRUMBS_MAX:
         return []
     first = short_text(links[0], 60)
-    if first is None or not _is_home(links[0], first):
+    if first is None or not (_is_home(links[0], first) or _leads_to(links[0], links[1])):
         return []
     # Nothing but the path in the group's element: a menu has more links in its sub-lists.
     if sum(1 for link in parent.iter("a") if _has_text(link)) != len(links):
@@ -305,9 +316,21 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 return None
             if not text:
                 continue
-            return text if _is_label(text, names) else None
+            return text if _is_label(text, names) and not _leaves_site(sibling, names) else None
         el = el.getparent()
     return None
+
+
+def _leaves_site(el: HtmlElement, names: Iterable[str]) -> bool:
+    """Does a link in the element lead to another site (a host that is none of the site's names)?
+    A share button over the heading ("<a href="http://twitter.com/share">Tweet</a>") is no
+    category label."""
+    hosts = {name.removeprefix("www.") for name in names}
+    for link in el.iter("a"):
+        host = urlsplit((link.get("href") or "").strip()).hostname or ""
+        if host and host.removeprefix("www.") not in hosts:
+            return True
+    return False
 
 
 def _is_label(text: str, names: Iterable[str]) -> bool:

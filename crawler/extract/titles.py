@@ -93,7 +93,25 @@ def is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
 
 
 def _agrees(heading: str, page_title: str) -> bool:
-    return bool(page_title) and (fold(heading) in fold(page_title) or fold(page_title) in fold(heading))
+    """Does the heading show the page's title: all of it, or a stretch of it that does not sit
+    between two of its parts? A part in the middle is the section the page is filed under:
+    Liferay's portlet <h1> "Tin tức - Sự kiện" in "<title>Hội nghị ... - Tin tức - Sự kiện - Tỉnh
+    ủy Hà Giang</title>"."""
+    if not page_title:
+        return False
+    shown, declared = fold(heading), fold(page_title)
+    if declared in shown:
+        return True
+    at = declared.find(shown)
+    if at < 0:
+        return False
+    after_a_part = _PART_BEFORE.search(declared[:at]) is not None
+    before_a_part = _PART_AFTER.match(declared[at + len(shown):]) is not None
+    return not (after_a_part and before_a_part)
+
+
+_PART_BEFORE = re.compile(rf"\S\s+(?:{_SEPARATORS})\s+$")
+_PART_AFTER = re.compile(rf"\s+(?:{_SEPARATORS})\s+\S")
 
 
 # Elements a page shows its title in when it has no <h1>: "<td class="tieude"><b>...</b></td>",
