@@ -213,6 +213,11 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
                 break
             holder = parent
         if holder is img:
+            # the caption in the image's own block, after a line break: "<p align="center"><img
+            # ...><br><em>Cán bộ Văn phòng Tỉnh ủy kiểm tra ...</em></p>"
+            below = _line_under(img)
+            if below is not None:
+                yield below
             continue
         following = holder.getnext()
         in_table = holder.tag in ("td", "th", "tr")
@@ -237,6 +242,22 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 
 _ROWS = etree.XPath(".//tr")
+
+
+def _line_under(img: HtmlElement) -> HtmlElement | None:
+    """The element that is all the text of the image's block, set after it and a <br>, when it is
+    set as a caption (centered or in italics): nothing but the picture and its line in the block."""
+    block = img.getparent()
+    if block is None or clean(block.text) or clean(img.tail):
+        return None
+    following = [el for el in img.itersiblings() if isinstance(el.tag, str)]
+    if len(following) != 2 or following[0].tag != "br" or clean(following[0].tail):
+        return None
+    line = following[1]
+    text = clean(line.text_content())
+    if not text or len(text) > 300 or clean(line.tail) or text != clean(block.text_content()):
+        return None
+    return line if _set_as_caption(line, text) or _set_as_caption(block, text) else None
 
 
 def _set_as_caption(el: HtmlElement, text: str) -> bool:
