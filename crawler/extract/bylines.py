@@ -199,6 +199,33 @@ def _byline_name(line: Line, at_start: bool) -> str | None:
     return None
 
 
+# A reporter signing with initials: "P.V", "PV", "T.H".
+_INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){2,4}$")
+# A short label before a name: "Tin, ảnh: Hữu Thành", "Nhóm phóng viên: ...".
+_LABEL_THEN_NAME = re.compile(r"^(?P<label>[^\W\d_]+(?:[\s,]+[^\W\d_]+){0,2})\s*[:：]\s*(?P<name>.+)$")
+
+
+def _after_label(text: str) -> str | None:
+    """The name after a short label of small words ("Tin, ảnh: Hữu Thành"), in the article's
+    metadata: what the label says is not looked up, what follows it must read as a name of two
+    to five syllables. Photo credits and source lines are no byline."""
+    match = _LABEL_THEN_NAME.match(text)
+    if match is None or is_photo_credit(text) or source_of(text) or len(text) > _BYLINE_MAX:
+        return None
+    label, name = match.group("label"), clean_author(match.group("name")) or ""
+    if label[:1].isupper() and any(word[:1].isupper() for word in label.split()[1:]):
+        return None  # "Tỉnh ủy Long An: ..." is a sentence's subject, not a label
+    return name if looks_like_name(name) and (_syllables(name) or _INITIALS.match(name)) else None
+
+
+def _in_microdata(line: Line) -> bool:
+    """A value given to machines as microdata ("<div itemprop="author"><span itemprop="name">Hoàng
+    Thị Mai</span></div>", the account that posted a reprint, hidden by NukeViet): the page's
+    metadata, read as such by page_author(), not a line shown in the article's header."""
+    el = line.element
+    return el is not None and any(a.get("itemprop") is not None for a in (el, *el.iterancestors()))
+
+
 def _institution_line(line: Line) -> bool:
     return is_institution(line.text) and not line.text.endswith(".")
 
@@ -258,7 +285,14 @@ def split_lines(
     for index, line in enumerate(head):
         if author is not None:
             break
-        name = _byline_name(line, at_start=True)
+        # Between the heading and the body (the article's metadata: "<div class="date-line">24/06/2025
+        # 2:30 CH</div><div>Minh Đức - Bảo Trâm</div>" on SharePoint 2013) a name of two to five
+        # syllables is the byline however it is set, as right after the body; in the body's
+        # first lines it must be set apart.
+        shown = index < len(before) and not _in_microdata(line)
+        name = _byline_name(line, at_start=not (shown and (_syllables(line.text) or _INITIALS.match(line.text))))
+        if name is None and shown:
+            name = _after_label(line.text)
         if name is None and index + 1 < len(head) and _institution_line(head[index + 1]) and looks_like_name(line.text):
             name = clean_author(line.text)  # the block's name line, its next line the institution
         if name is not None:
