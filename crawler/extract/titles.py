@@ -92,6 +92,16 @@ def is_site_heading(h1: HtmlElement, names: tuple[str, ...]) -> bool:
     return len(links) == 1 and (links[0].get("rel") == "home" or links[0].get("href") in ("/", "./", "#"))
 
 
+# What a CMS typesets in the heading it shows and not in <title>: WordPress's wptexturize() prints
+# "giai đoạn 2020 – 2025" in the <h1> for "giai đoạn 2020 - 2025" in <title> and og:title.
+_TYPESET = str.maketrans({"–": "-", "—": "-", "―": "-", "‐": "-", "‑": "-", "“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def _key(text: str) -> str:
+    """A text as compared with the page's other copies of it: folded, dashes and quotes plain."""
+    return fold(text).translate(_TYPESET)
+
+
 def _agrees(heading: str, page_title: str) -> bool:
     """Does the heading show the page's title: all of it, or a stretch of it that does not sit
     between two of its parts? A part in the middle is the section the page is filed under:
@@ -99,7 +109,7 @@ def _agrees(heading: str, page_title: str) -> bool:
     ủy Hà Giang</title>"."""
     if not page_title:
         return False
-    shown, declared = fold(heading), fold(page_title)
+    shown, declared = _key(heading), _key(page_title)
     if declared in shown:
         return True
     at = declared.find(shown)
@@ -120,9 +130,10 @@ _SHOWING = ("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "td", "th", "div"
 
 
 def shown_in_page(tree: HtmlElement, wanted: Iterable[str]) -> tuple[str, HtmlElement] | None:
-    """The first of `wanted` that an element of the page's body shows as its whole text, with the
-    element (headings before other elements, links last)."""
-    keys = {fold(text): text for text in wanted if text}
+    """The first of `wanted` that an element of the page's body shows as its whole text, as the
+    element shows it ("2020 – 2025" for "2020 - 2025"), with the element (headings before other
+    elements, links last)."""
+    keys = {_key(text): text for text in wanted if text}
     if not keys:
         return None
     longest = max(len(text) for text in keys.values()) + 20
@@ -136,12 +147,13 @@ def shown_in_page(tree: HtmlElement, wanted: Iterable[str]) -> tuple[str, HtmlEl
         text = short_text(el, longest)
         if text is None:
             continue
-        key = fold(text)
+        key = _key(text)
         if key in keys:
             found.setdefault(key, []).append(el)
     for key in keys:  # in the caller's order of preference
         if key in found:
-            return keys[key], min(found[key], key=lambda el: _SHOWING.index(el.tag))
+            shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
+            return short_text(shown, longest) or keys[key], shown
     return None
 
 
