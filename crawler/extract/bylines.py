@@ -10,7 +10,6 @@ None of these stays in the text. Without one, the page's own metadata names the 
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from crawler.extract import chrome
 from crawler.extract.chrome import class_words, is_chrome_element, is_photo_credit
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.page import HtmlElement
+from crawler.extract.page import HtmlElement, jsonld_values
 from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
 
@@ -331,7 +330,6 @@ _ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
 _ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author']")
 _ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
 _REL_AUTHOR = etree.XPath('//a[@rel="author"]')
-_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
 # libxml2 evaluates each contains() of the label query on every text node (milliseconds a page):
 # the page's text is looked at once first.
 _ALL_TEXT = etree.XPath("string()", smart_strings=False)
@@ -398,28 +396,9 @@ def _in_chrome(el: HtmlElement) -> bool:
 
 
 def _jsonld_authors(tree: HtmlElement) -> Iterator[str]:
-    for script in _JSONLD(tree):
-        if '"author"' not in script:
-            continue
-        try:
-            data = json.loads(script, strict=False)
-        except ValueError:
-            continue
-        for author in _find_key(data, "author"):
-            people = author if isinstance(author, list) else [author]
-            names = [p.get("name") if isinstance(p, dict) else p for p in people]
-            text = ", ".join(clean(str(n)) for n in names if isinstance(n, str) and clean(n))
-            if text:
-                yield text
-
-
-def _find_key(data: object, key: str) -> Iterator[object]:
-    if isinstance(data, dict):
-        if key in data:
-            yield data[key]
-        for value in data.values():
-            if isinstance(value, dict | list):
-                yield from _find_key(value, key)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _find_key(item, key)
+    for author in jsonld_values(tree, "author"):
+        people = author if isinstance(author, list) else [author]
+        names = [p.get("name") if isinstance(p, dict) else p for p in people]
+        text = ", ".join(clean(str(n)) for n in names if isinstance(n, str) and clean(n))
+        if text:
+            yield text

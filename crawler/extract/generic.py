@@ -38,7 +38,7 @@ from crawler.extract.layout import (
     reads_as_paragraph,
     set_apart,
 )
-from crawler.extract.page import HtmlElement, head, parse
+from crawler.extract.page import HtmlElement, head, jsonld_values, parse
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
 from crawler.extract.titles import article_heading, clean_title, heading_above, site_names
@@ -279,9 +279,18 @@ class GenericPage:
         )
 
     def section(self) -> str | None:
-        """The category the page's metadata names (<meta property="article:section">)."""
+        """The category the page's metadata names (<meta property="article:section">), or its
+        JSON-LD, first of the sections it lists ("articleSection": ["Tin hoạt động", "Xây dựng
+        Đảng"], Yoast SEO): WordPress's block themes print the categories as plain rel="tag" links,
+        which tags are too."""
         section = _SECTION(head(self.tree))
-        return clean(section[0]) or None if section else None
+        if section and clean(section[0]):
+            return clean(section[0])
+        for declared in jsonld_values(self.tree, "articleSection"):
+            first = declared[0] if isinstance(declared, list) and declared else declared
+            if isinstance(first, str) and clean(first):
+                return clean(first)
+        return None
 
     def summary(self) -> str | None:
         if self.form is not None:

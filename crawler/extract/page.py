@@ -9,9 +9,10 @@ tone marks ("e" + U+0301): the decoded text is NFC-normalised so it compares wit
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import lxml.html
@@ -293,3 +294,32 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
         if size > limit:
             return None
     return clean("".join(pieces))
+
+
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+
+
+def jsonld_values(tree: HtmlElement, key: str) -> Iterator[object]:
+    """Every value of `key` in the page's JSON-LD, at any depth, in order ("articleSection":
+    ["Tin hoạt động", "Xây dựng Đảng"] in Yoast SEO's graph; "author": {...})."""
+    wanted = f'"{key}"'
+    for script in _JSONLD(tree):
+        if wanted not in script:
+            continue
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        yield from _values_of(data, key)
+
+
+def _values_of(data: object, key: str) -> Iterator[object]:
+    if isinstance(data, dict):
+        if key in data:
+            yield data[key]
+        for value in data.values():
+            if isinstance(value, dict | list):
+                yield from _values_of(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values_of(item, key)
