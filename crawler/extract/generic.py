@@ -338,6 +338,9 @@ class GenericPage:
         mark_captions(found)  # the captions that sit under images
         order = {el: index for index, el in enumerate(root.iter())}
         start = order.get(heading, -1) if heading is not None else -1
+        above = picture_above(heading)
+        if above is not None and above in order:
+            start = order[above] - 1
         end = order[container] + sum(1 for _ in container.iterdescendants())
         return [
             block for block in found
@@ -361,6 +364,22 @@ class GenericPage:
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
             images=self.images(), extraction=self.extraction,
         )
+
+
+def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
+    """The picture set right above the heading, nothing else in its element: the article's
+    featured image where the template puts it first ("<figure class="wp-block-post-featured-image">
+    <img ...></figure><h1>...", WordPress block themes). A picture that links elsewhere is a banner."""
+    if heading is None:
+        return None
+    above = heading.getprevious()
+    while above is not None and not isinstance(above.tag, str):
+        above = above.getprevious()
+    if above is None or (above.tag != "img" and above.find(".//img") is None) or clean(above.text_content()):
+        return None
+    if any(link.get("href") for link in above.iter("a")):
+        return None
+    return above
 
 
 def is_cut_copy(text: str, paragraph: str) -> bool:
