@@ -197,9 +197,30 @@ def set_apart(lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlE
         return False
     if container is not None and container not in lead.iterancestors():
         return True
-    if lead.tag != paragraph.tag:
+    if lead.tag != paragraph.tag or _in_own_box(lead, paragraph):
         return True
     return is_emphasised(lead) != is_emphasised(paragraph)
+
+
+def _in_own_box(lead: HtmlElement, paragraph: HtmlElement) -> bool:
+    """Are the lead and the paragraphs in two boxes side by side, the lead the only prose in its
+    own? WordPress's Post Excerpt block beside the post's content ("<div><h1>...</h1><div><p>Sáng
+    28/5, ...</p></div></div><div><div><p>...</p><p>...</p></div></div>") when the reader took
+    both boxes for the body."""
+    ancestors = [lead, *lead.iterancestors()]
+    paragraph_box = paragraph
+    for above in paragraph.iterancestors():
+        if above in ancestors:
+            lead_box = ancestors[ancestors.index(above) - 1]
+            break
+        paragraph_box = above
+    else:
+        return False
+    if lead_box is lead or paragraph_box is paragraph:
+        return False
+    prose = [el for el in lead_box.iter(*_BLOCK_TAGS) if el is not lead and lead not in el.iterancestors()
+             and el not in ancestors and reads_as_paragraph(clean(el.text_content()))]
+    return not prose and sum(1 for _ in paragraph_box.iter(paragraph.tag)) >= 2
 
 
 # --- the breadcrumb -----------------------------------------------------------------------------
