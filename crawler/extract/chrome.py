@@ -171,7 +171,9 @@ def _drop_chrome_heading(heading: HtmlElement, text: str, limit: float) -> set[H
     removed: set[HtmlElement] = set()
     if _only_heading(text):
         for sibling in list(heading.itersiblings()):
-            if isinstance(sibling.tag, str) and sibling.tag in _BOX_TAGS:
+            # The list it heads is links; a box without one is the article going on ("<div><p>Phát
+            # biểu kết luận, ...</p></div>" after a related box whose list was already pruned).
+            if isinstance(sibling.tag, str) and sibling.tag in _BOX_TAGS and _LINK(sibling):
                 drop(sibling)
                 removed.add(sibling)
             elif isinstance(sibling.tag, str):
@@ -180,6 +182,7 @@ def _drop_chrome_heading(heading: HtmlElement, text: str, limit: float) -> set[H
     return removed
 
 
+_LINK = etree.XPath("descendant-or-self::a[@href][1]")
 _LINKED_HEADINGS = etree.XPath(
     "//*[self::h2 or self::h3 or self::h4 or self::h5][.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
 )
