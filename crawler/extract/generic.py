@@ -372,9 +372,17 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
     <img ...></figure><h1>...", WordPress block themes). A picture that links elsewhere is a banner."""
     if heading is None:
         return None
+    # The heading alone in its wrappers ("<header><h1>...</h1><div>date</div></header>" counts:
+    # the picture is above the header): the first of its element's children, up to three levels.
     above = heading.getprevious()
-    while above is not None and not isinstance(above.tag, str):
-        above = above.getprevious()
+    for _ in range(3):
+        while above is not None and not isinstance(above.tag, str):
+            above = above.getprevious()
+        parent = heading.getparent()
+        if above is not None or parent is None or parent.tag in ("body", "html"):
+            break
+        heading = parent
+        above = heading.getprevious()
     if above is None or (above.tag != "img" and above.find(".//img") is None) or clean(above.text_content()):
         return None
     if any(link.get("href") for link in above.iter("a")):
