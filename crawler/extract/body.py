@@ -101,6 +101,7 @@ def read_body(
     trafilatura's main pass reads as nothing, and its fallback as the whole page on one line."""
     pruned, twins = region_copy(region)
     chrome.prune(pruned, in_place=True)
+    drop_cut_copies(pruned)
     caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
     captions = {clean(el.text_content()) for el in caption_elements}
     captions.discard("")
@@ -132,6 +133,48 @@ def read_body(
     ]
     found = common_ancestor(els[-1] for els in holders.values())
     return Body(blocks, found, pruned, twins, caption_elements)
+
+
+_ELLIPSIS_TEXT = etree.XPath("//text()[contains(., '…') or contains(., '...')]")
+
+
+def drop_cut_copies(tree: HtmlElement) -> None:
+    """Take out a block that is the beginning of the paragraphs after it cut off with an ellipsis:
+    WordPress's automatic excerpt (the first 55 words and "…") where the lead goes, over the post
+    it copies. It is no lead, and trafilatura, reading it first, would drop the first paragraph
+    as a repeat of it."""
+    blocks: list[HtmlElement] = []
+    for piece in _ELLIPSIS_TEXT(tree):
+        block = piece.getparent()
+        while block is not None and block.tag not in ("p", "div", "td", "li", "body"):
+            block = block.getparent()
+        if block is not None and block.tag != "body" and block not in blocks:
+            blocks.append(block)
+    for block in blocks:
+        text = clean(block.text_content())
+        following: list[str] = []
+        for el in block.itersiblings():
+            for paragraph in el.iter("p") if el.tag != "p" else [el]:
+                following.append(clean(paragraph.text_content()))
+            if len(following) >= 5:
+                break
+        if not following:  # the paragraphs after the block's box: "<div><p>excerpt…</p></div><div><p>..."
+            for ancestor in block.iterancestors():
+                after = [p for sibling in ancestor.itersiblings() for p in sibling.iter("p")][:5]
+                if after:
+                    following = [clean(p.text_content()) for p in after]
+                    break
+        if is_cut_copy(text, " ".join(following)):
+            chrome.drop(block)
+
+
+def is_cut_copy(text: str, paragraphs: str) -> bool:
+    """Is the text the beginning of the paragraphs (joined by spaces), cut off with an ellipsis
+    ("Ngày 10/6, ... chỉ đạo hội nghị. Trong quý II, khối dân vận các cấp…")?"""
+    if not text.endswith(("…", "...")):
+        return False
+    start = text.rstrip(" .…")
+    return len(start) >= 40 and len(paragraphs) > len(start) and paragraphs.startswith(start)
 
 
 def _read_lines(

@@ -176,12 +176,6 @@ class GenericPage:
         # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
         # from the lines around the body, in `split`). trafilatura drops <time>: such a line is
         # no element's text, and has no holder.
-        # An excerpt the CMS cut from the first paragraph ("Ngày 10/6, ... khối dân vận các cấp…"
-        # over the whole paragraph: WordPress's automatic excerpt in the lead's place) is a copy.
-        lines = [
-            block for index, block in enumerate(lines)
-            if not is_cut_copy(block.text, " ".join(b.text for b in lines[index + 1:index + 6]))
-        ]
         for _ in range(3):
             if not lines or len(lines[0].text) > 120 or reads_as_paragraph(lines[0].text):
                 break
@@ -203,8 +197,6 @@ class GenericPage:
         candidate = first_prose(pruned, heading_copy, first)
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):
             return None
-        if is_cut_copy(clean(candidate.text_content()), " ".join(b.text for b in self.lines[:5])):
-            return None  # the paragraph's beginning cut off with "…": an automatic excerpt
         following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
         if not set_apart(candidate, following[0] if following else None, self.body.container):
@@ -388,15 +380,6 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
     if any(link.get("href") for link in above.iter("a")):
         return None
     return above
-
-
-def is_cut_copy(text: str, paragraph: str) -> bool:
-    """Is the text the beginning of the paragraphs (given joined by spaces) cut off with an ellipsis
-    ("Ngày 10/6, ... chỉ đạo hội nghị. Trong quý II, khối dân vận các cấp…": 55 words)?"""
-    if not text.endswith(("…", "...")):
-        return False
-    start = text.rstrip(" .…")
-    return len(start) >= 40 and len(paragraph) > len(start) and paragraph.startswith(start)
 
 
 # --- listings ------------------------------------------------------------------------------------
