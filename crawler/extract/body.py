@@ -121,7 +121,7 @@ def read_body(
     if prose_holder is not None and region.tag != "body" and prose_holder.tag not in ("body", "html"):
         held = letters(prose_holder.text_content())
         in_paragraphs = sum(letters(p.text_content()) for p in prose_holder.iter("p"))
-        if in_paragraphs < 0.5 * held and letters(" ".join(texts)) < 0.5 * held:
+        if in_paragraphs < 0.5 * held and _covered(prose_holder, texts) < 0.9 * held:
             return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)
@@ -175,6 +175,14 @@ def is_cut_copy(text: str, paragraphs: str) -> bool:
         return False
     start = text.rstrip(" .…")
     return len(start) >= 40 and len(paragraphs) > len(start) and paragraphs.startswith(start)
+
+
+def _covered(holder: HtmlElement, texts: list[str]) -> int:
+    """Letters of the holder's lines (its text cut at <br>s) that trafilatura's lines hold: it
+    reads lines between <br>s in a <div>, and in a <section> loses the first and what follows the
+    last ("<section>Tối 21/11, ...<br>Chương trình ...<br>Phát biểu ...<article>Văn Thông</article>")."""
+    read = "\n".join(texts)
+    return sum(letters(line) for line in lines_at_breaks(holder) if line in read)
 
 
 def _read_lines(
