@@ -179,7 +179,10 @@ class GenericPage:
         for _ in range(3):
             if not lines or len(lines[0].text) > 120 or reads_as_paragraph(lines[0].text):
                 break
-            if lines[0].element is not None and self.in_container(lines[0]):
+            # ...and so is a value given as microdata, wherever it sits: "<span itemprop="name">Nguyễn
+            # Thị Hằng</span>" under the <h1>, the account NukeViet names and hides.
+            given = lines[0].element is not None and lines[0].element.get("itemprop") is not None
+            if lines[0].element is not None and self.in_container(lines[0]) and not given:
                 break
             lines.pop(0)
         return lines
