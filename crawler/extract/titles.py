@@ -18,7 +18,7 @@ from crawler.extract.page import HtmlElement, head, short_text
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
 
-_SEPARATORS = r"\||-|–|—|::|»"
+_SEPARATORS = r"\||-|–|—|::|»|>"
 _SEPARATOR = re.compile(rf"\s+(?:{_SEPARATORS})\s+")
 _SUFFIX = re.compile(rf"\s+(?:{_SEPARATORS})\s+(?!.*\s(?:{_SEPARATORS})\s)")
 # A portal's name needs no match: "Cổng thông tin điện tử ...", "Trang thông tin điện tử ...".
@@ -164,6 +164,13 @@ def _prefixes(title: str) -> list[str]:
     return [title] + [title[:cut].rstrip() for cut in reversed(cuts)]
 
 
+def _suffixes(title: str) -> list[str]:
+    """"A > B > C" -> ["B > C", "C"]: the title without one, then two of its leading parts, for
+    titles that give the site and the section first ("Cổng thông tin điện tử Đảng bộ tỉnh Hải
+    Dương > Xây dựng Đảng > Hải Dương kết nạp ...", DotNetNuke)."""
+    return [title[match.end():].lstrip() for match in _SEPARATOR.finditer(title)]
+
+
 def article_heading(
     tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN
 ) -> tuple[str, HtmlElement | None]:
@@ -187,7 +194,8 @@ def article_heading(
     for declared in (og_title, page_title):
         if not declared:
             continue
-        shown = shown_in_page(tree, [p for p in _prefixes(declared) if len(p) >= 10])
+        parts = [p for p in (*_prefixes(declared), *_suffixes(declared)) if len(p) >= 10]
+        shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)])
         if shown is not None and not _is_only_the_site(shown[0], names):
             return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(declared, names, knowledge)
