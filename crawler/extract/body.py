@@ -121,7 +121,12 @@ def read_body(
     if prose_holder is not None and region.tag != "body" and prose_holder.tag not in ("body", "html"):
         held = letters(prose_holder.text_content())
         in_paragraphs = sum(letters(p.text_content()) for p in prose_holder.iter("p"))
-        if in_paragraphs < 0.5 * held and _covered(prose_holder, texts) < 0.9 * held:
+        # Mostly text between <br>s (not lists or tables): read line by line unless trafilatura read
+        # nine tenths of its lines.
+        missed = letters(" ".join(texts)) < 0.5 * held or (
+            _between_breaks(prose_holder) >= 0.5 * held and _covered(prose_holder, texts) < 0.9 * held
+        )
+        if in_paragraphs < 0.5 * held and missed:
             return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)
@@ -175,6 +180,14 @@ def is_cut_copy(text: str, paragraphs: str) -> bool:
         return False
     start = text.rstrip(" .…")
     return len(start) >= 40 and len(paragraphs) > len(start) and paragraphs.startswith(start)
+
+
+def _between_breaks(holder: HtmlElement) -> int:
+    """Letters of the text set between <br>s: the own text of the elements that hold a <br>."""
+    return sum(
+        letters(" ".join([el.text or "", *(child.tail or "" for child in el)]))
+        for el in holder.iter() if isinstance(el.tag, str) and el.find("br") is not None
+    )
 
 
 def _covered(holder: HtmlElement, texts: list[str]) -> int:

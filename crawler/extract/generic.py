@@ -202,7 +202,7 @@ class GenericPage:
             return None
         following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
-        if not set_apart(candidate, following[0] if following else None, self.body.container):
+        if not set_apart(candidate, following[0] if following else None, self.body.container, heading_copy):
             return None
         return candidate
 

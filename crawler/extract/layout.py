@@ -189,7 +189,10 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
     return None
 
 
-def set_apart(lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlElement | None) -> bool:
+def set_apart(
+    lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlElement | None,
+    heading: HtmlElement | None = None,
+) -> bool:
     """Does the page show `lead` apart from the body's paragraphs? Outside the element holding
     them, another kind of element than the next paragraph ("<div>" over "<p>"s), or bold or
     italic when it is not."""
@@ -197,16 +200,19 @@ def set_apart(lead: HtmlElement, paragraph: HtmlElement | None, container: HtmlE
         return False
     if container is not None and container not in lead.iterancestors():
         return True
-    if lead.tag != paragraph.tag or _in_own_box(lead, paragraph):
+    if lead.tag != paragraph.tag or _in_own_box(lead, paragraph, heading):
         return True
     return is_emphasised(lead) != is_emphasised(paragraph)
 
 
-def _in_own_box(lead: HtmlElement, paragraph: HtmlElement) -> bool:
-    """Are the lead and the paragraphs in two boxes side by side, the lead the only prose in its
-    own? WordPress's Post Excerpt block beside the post's content ("<div><h1>...</h1><div><p>Sáng
-    28/5, ...</p></div></div><div><div><p>...</p><p>...</p></div></div>") when the reader took
-    both boxes for the body."""
+def _in_own_box(lead: HtmlElement, paragraph: HtmlElement, heading: HtmlElement | None) -> bool:
+    """Are the lead and the paragraphs in two boxes side by side, the lead the only prose in the
+    heading's? WordPress's Post Excerpt block beside the post's content ("<div><h1>...</h1><div><p>
+    Sáng 28/5, ...</p></div></div><div><div><p>...</p><p>...</p></div></div>") when the reader took
+    both boxes for the body. A box of its own between the heading's and the body's is a widget (a
+    newsletter's "Sign up for our newsletters ..."), not the lead."""
+    if heading is None:
+        return False
     ancestors = [lead, *lead.iterancestors()]
     paragraph_box = paragraph
     for above in paragraph.iterancestors():
@@ -216,7 +222,7 @@ def _in_own_box(lead: HtmlElement, paragraph: HtmlElement) -> bool:
         paragraph_box = above
     else:
         return False
-    if lead_box is lead or paragraph_box is paragraph:
+    if lead_box is lead or paragraph_box is paragraph or lead_box not in heading.iterancestors():
         return False
     prose = [el for el in lead_box.iter(*_BLOCK_TAGS) if el is not lead and lead not in el.iterancestors()
              and el not in ancestors and reads_as_paragraph(clean(el.text_content()))]
