@@ -167,8 +167,13 @@ def _prefixes(title: str) -> list[str]:
 def _suffixes(title: str) -> list[str]:
     """"A > B > C" -> ["B > C", "C"]: the title without one, then two of its leading parts, for
     titles that give the site and the section first ("Cổng thông tin điện tử Đảng bộ tỉnh Hải
-    Dương > Xây dựng Đảng > Hải Dương kết nạp ...", DotNetNuke)."""
-    return [title[match.end():].lstrip() for match in _SEPARATOR.finditer(title)]
+    Dương > Xây dựng Đảng > Hải Dương kết nạp ...", DotNetNuke). Only a path of three parts or
+    more: a listing's title is the site and its section ("... Hải Dương > Xây dựng Đảng"), and
+    its section's name is shown on it as a heading."""
+    cuts = list(_SEPARATOR.finditer(title))
+    # The path's own separator: "... > Kiểm tra - Giám sát" is two parts, the section's name holding a dash.
+    cuts = [match for match in cuts if match.group().strip() == cuts[0].group().strip()] if cuts else []
+    return [title[match.end():].lstrip() for match in cuts] if len(cuts) >= 2 else []
 
 
 def article_heading(
