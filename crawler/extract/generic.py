@@ -200,6 +200,8 @@ class GenericPage:
         candidate = first_prose(pruned, heading_copy, first)
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):
             return None
+        if sum(1 for b in self.lines if b.element is candidate) > 1:
+            return None  # it holds several of the body's lines (between <br>s): the body, not its lead
         following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
         if not set_apart(candidate, following[0] if following else None, self.body.container, heading_copy):
