@@ -237,6 +237,10 @@ class Split:
     author: str | None = None
     source: str | None = None
 
+    def text(self, lead: str | None) -> str:
+        """The article's text: its lead (when the page marks one) first, then the paragraphs."""
+        return "\n\n".join([lead, *self.paragraphs] if lead else self.paragraphs)
+
 
 def split_lines(
     lines: Sequence[Line], before: Sequence[Line] = (), after: Sequence[Line] = (),

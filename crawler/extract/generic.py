@@ -296,11 +296,7 @@ class GenericPage:
         return clean(lead.text_content()) or None if lead is not None else None
 
     def text(self) -> str:
-        paragraphs = list(self.split.paragraphs)
-        lead = self.summary()
-        if lead:
-            paragraphs.insert(0, lead)
-        return "\n\n".join(paragraphs)
+        return self.split.text(self.summary())
 
     def author(self) -> str | None:
         if self.form is not None and "author" in self.form:

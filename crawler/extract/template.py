@@ -382,11 +382,7 @@ class TemplatePage:
         return lead
 
     def text(self) -> str:
-        paragraphs = list(self.split.paragraphs)
-        lead = self.summary()
-        if lead:
-            paragraphs.insert(0, lead)
-        return "\n\n".join(paragraphs)
+        return self.split.text(self.summary())
 
     def author(self) -> str | None:
         element = self.found["byline"]
