@@ -135,9 +135,13 @@ def test_the_search_page_shows_count_pages_and_errors(archive_file: Path) -> Non
     page = get(archive_file, "/tinbai/search?q=dang+uy&page=2")
     assert page.status_code == 200
     html = page.text
-    # 32 matches: the thirty, the long article and its re-post, which is on this page under it.
+    # 32 matches: the thirty, the long article (the newest, on page 1) and its re-post (its phrase
+    # apart: last), listed as itself since its original is on another page.
     assert re.search(r'class="tinbai-total">32<', html) and "21–32" in html
-    assert html.count('class="tinbai-result"') == 11 and "1 similar article" in html
+    assert html.count('class="tinbai-result"') == 12 and "similar article" not in html
+    # Both on one page: the re-post under its original.
+    lead = get(archive_file, "/tinbai/search?q=loi+dan+cua+bai").text
+    assert lead.count('class="tinbai-result"') == 1 and "1 similar article" in lead
     assert 'href="?q=dang+uy"' in html  # the pager's page 1
     assert "<mark>Đảng</mark>" in html and "[Đảng]" not in html
     bad = get(archive_file, "/tinbai/search?q=dang&until=2026/07")

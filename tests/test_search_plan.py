@@ -1,5 +1,6 @@
-"""The bounded ranking plan: every match ranked by bm25 up to CANDIDATES matches (or as many
-as asked for), the newest CANDIDATES ranked by tiers beyond; filters applied before the bound;
+"""The bounded ranking plan: every match ranked by tier (phrase, near, the rest), then title, then
+summary, then newest, up to CANDIDATES matches (or as many as asked for), the newest CANDIDATES
+beyond; filters applied before the bound;
 re-posts folded under an original that is among the results, never left out; the browser UI's
 query ranks as the CLI does."""
 
@@ -13,6 +14,7 @@ import sqlite_utils
 
 from archive import open_archive, save_article, search
 from archive.query.filters import Filters
+from archive.query.search import search_page
 from archive.query.ui import SEARCH_LIMIT, SEARCH_SQL, register_functions
 from crawler.extract.record import Article
 
@@ -30,7 +32,7 @@ def ids(results: list[dict[str, object]]) -> list[object]:
 
 # (title, text, published): saved in this order, so the id is the position + 1.
 ARTICLES = [
-    # 1, the oldest: the phrase in its title, which bm25 ranks first over every match.
+    # 1, the oldest: the phrase in its title, which ranks it first over every match.
     ("Đảng ủy tỉnh họp phiên đầu năm", f"{filler('a')} Đảng ủy tỉnh họp. {filler('b')}", "2023-01-05"),
     # 2: the words only apart.
     ("Tin tức trong tuần", f"Tỉnh ủy họp. {filler('c')} Công tác Đảng.", "2023-03-01"),
@@ -58,7 +60,7 @@ def db() -> Iterator[sqlite_utils.Database]:
     database.close()
 
 
-def test_up_to_candidates_every_match_is_ranked_by_tier_then_bm25(db: sqlite_utils.Database) -> None:
+def test_up_to_candidates_every_match_is_ranked_by_tier_then_title(db: sqlite_utils.Database) -> None:
     # Phrase (1: in the title, before 3 and 6), then near (5), then the rest (4: title, before 2).
     assert ids(search(db, "dang uy")) == [1, 6, 3, 5, 4, 2]
 
@@ -181,8 +183,8 @@ def test_within_a_tier_title_then_summary_then_newest(monkeypatch: pytest.Monkey
         save_article(database, Article(url=f"https://a.vn/{number}", site="nghean", title=title,
                                        summary=summary, text=f"Ủy ban. {filler(chr(96 + number))} Đảng."))
     monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 5)
-    # Every match (within the bound): by bm25, the title first, then the summary, then by id.
-    assert ids(search(database, "dang uy", limit=5)) == [2, 3, 1, 4, 5]
+    # Every match (within the bound): the title first, then the summary, then the newest.
+    assert ids(search(database, "dang uy", limit=5)) == [2, 3, 5, 4, 1]
     monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", 4)
     # Beyond the bound, the newest four (2-5): the title first, then the summary, then the newest.
     assert ids(search(database, "dang uy", limit=4)) == [2, 3, 5, 4]
@@ -218,3 +220,53 @@ def test_until_takes_the_whole_day_month_or_year(until: str, inside: str, outsid
                                  text=f"Đảng ủy họp lần {number}.", published=published))
     assert [hit["published"] for hit in search(db, "dang uy", filters=Filters(until=until))] == [inside]
     db.close()
+
+
+def _one_statement(db: sqlite_utils.Database, query: str, filters: Filters, limit: int, offset: int = 0) -> list[int]:
+    """search_sql() as the browser's canned query runs it: the plan in one statement."""
+    prepared = SEARCH_MODULE._prepare(db, query, filters, False)
+    sql = SEARCH_MODULE.search_sql(
+        fts_table=prepared.fts_table, match=":expression", phrase=":phrase", near=":near", where=prepared.where,
+        limit=":limit", offset=":offset", candidates=SEARCH_MODULE.CANDIDATES, facets=prepared.facets,
+    )
+    return [row[0] for row in db.execute(sql, {**prepared.params, "limit": limit, "offset": offset})]
+
+
+@pytest.mark.parametrize(("candidates", "scan_factor"), [(1000, 4), (7, 4), (7, 1), (3, 100)])
+def test_the_plan_in_steps_ranks_as_the_plan_in_one_statement(
+    monkeypatch: pytest.MonkeyPatch, candidates: int, scan_factor: int
+) -> None:
+    import random
+
+    chooser = random.Random(23)
+    words = ("Đảng", "ủy", "tỉnh", "họp", "xã", "nông", "thôn")
+    database = open_archive(":memory:")
+    for number in range(1, 121):
+        def line(count: int) -> str:
+            return " ".join(chooser.choice(words) for _ in range(count))
+
+        save_article(database, Article(
+            url=f"https://a.vn/{number}", site=chooser.choice(("nghean", "hatinh", "thanhhoa.dcs.vn")),
+            title=line(3), summary=chooser.choice((None, line(5))), text=f"{line(14)} bai{number}",
+            published=f"{chooser.choice((2023, 2024))}-{chooser.randint(1, 12):02d}-10",
+            category=chooser.choice(("Xây dựng Đảng", "Chính quyền")),
+        ))
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", candidates)
+    monkeypatch.setattr(SEARCH_MODULE, "SCAN_FACTOR", scan_factor)
+    queries = ("dang uy", "tinh", '"dang uy"', "uy tinh hop", '"nong thon" xa', "bai7")
+    filters = (Filters(), Filters(site="hatinh"), Filters(since="2024-03", until="2024-09"),
+               Filters(site="nghean", until="2023"), Filters(category="chinh quyen"))
+    compared = 0
+    for query in queries:
+        for chosen in filters:
+            for limit, offset in ((5, 0), (20, 0), (candidates, 0), (3, 4)):
+                expected = _one_statement(database, query, chosen, limit, offset)
+                page = search_page(database, query, filters=chosen, limit=limit, offset=offset, fold=False)
+                if offset + limit <= candidates:
+                    assert [result["id"] for result in page.results] == expected, (query, chosen, limit, offset)
+                if offset == 0:
+                    assert ids(search(database, query, filters=chosen, limit=limit, fold=False)) == _one_statement(
+                        database, query, chosen, limit)
+                compared += bool(expected)
+    assert compared > 40  # most cases find something: the comparison is not of empty lists
+    database.close()

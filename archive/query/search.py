@@ -14,17 +14,21 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    by one; if too few of them pass, the older matches are checked against the set of
    articles that pass, built once (a filter that passes few articles still costs a pass
    over every match: 60-220 ms CPU for the commonest words at 100,000 articles).
-2. Up to CANDIDATES matches (or as many as asked for, if more), as with a rare word:
-   all of them, ranked as always: the words together as a phrase first, then near
-   each other (NEAR_WORDS), then the rest, each tier by bm25 (RANK_WEIGHTS: title,
-   summary, text), then by id.
-3. More matches than that ("Đảng ủy" matches nearly every article): only the
-   CANDIDATES newest are ranked, by the same tiers, then articles whose title holds
-   every word, then those whose summary does, then newest first. Not by bm25: its
-   first call counts the articles holding each word (a pass over each word's whole
-   entry in the index, tens of milliseconds for a word in every article), and FTS5
-   gives a word in more than half the articles a near-zero weight anyway. The tier
-   and title/summary tests are FTS5 queries over the candidates' rowid range only.
+2. The ranking, the same for every query: the words together as a phrase first, then near
+   each other (NEAR_WORDS), then the rest; within each tier, the articles whose title holds
+   every word, then those whose summary does, then the rest; then newest first. A query with
+   more matches than CANDIDATES ("Đảng ủy" matches nearly every article) ranks the CANDIDATES
+   newest; one with fewer ranks all of them (or as many as asked for, if more). The tier and
+   title/summary tests are FTS5 queries over the candidates' rowid range only, so a search costs
+   about the same however large the archive. Not by bm25: its first call counts the articles
+   holding each of the query's words in the whole index (a pass over each word's entry: 18 ms
+   for "dang uy", 58 ms for "dai hoi dang bo nhiem ky 2025-2030" at 158,000 articles, and
+   growing with the archive), and FTS5 gives a word in more than half the articles a near-zero
+   weight anyway. Until issue 23's measurements a query with at most CANDIDATES matches was
+   ranked by bm25 within each tier (title weighing 10, summary 4, text 1).
+3. search() and search_page() run the plan as a few statements (_ranked_rows(): the
+   candidates, each tier's FTS5 query, the page's rows); search_sql() is the same plan as one
+   statement, for the browser's canned query (archive/query/ui/), and ranks alike.
 4. highlight() runs only for the rows returned, over their rowid range.
 5. Pages (search_page(), the browser's search page and `tinbai search`): the total is a count of
    every match that passes the filters (count_sql(): a pass over the matches, 26 ms p50 for
@@ -46,6 +50,7 @@ portal crawled as it publishes, but not within the first crawl of its back catal
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
@@ -65,9 +70,6 @@ from crawler.extract.fold import fold
 # spaces wherever they occur in an article: a marker found in the folded text is always a match.
 HIGHLIGHT_OPEN = "\x02"
 HIGHLIGHT_CLOSE = "\x03"
-# bm25 weights, in the order of the FTS columns (title, summary, text): a word in
-# the headline says more about what the article is about than one in its body.
-RANK_WEIGHTS = (10.0, 4.0, 1.0, 0.0)  # the facet words (archive/facets.py) weigh nothing
 SNIPPET_WORDS = 30
 # Words kept before the first match, so the snippet shows it in context.
 SNIPPET_LEAD_WORDS = 8
@@ -167,7 +169,6 @@ def search_sql(
         return expression if facets is None else f"{expression} || ' AND ' || {facets}"
 
     narrowed = narrow(match)
-    weights = ", ".join(str(weight) for weight in RANK_WEIGHTS)
     window = f"max({candidates}, {limit})"
     if where.strip() == "1":
         # The newest matches, one more than the window: whether there are more than it.
@@ -233,24 +234,19 @@ def search_sql(
                    CASE WHEN rowid IN {among(phrase)} THEN 0
                         WHEN rowid IN {among(near)} THEN 1
                         ELSE 2 END AS tier,
-                   CASE WHEN {complete} THEN 0
-                        WHEN rowid IN {among(f"'{{title}} : (' || {match} || ')'")} THEN 0
+                   CASE WHEN rowid IN {among(f"'{{title}} : (' || {match} || ')'")} THEN 0
                         WHEN rowid IN {among(f"'{{summary}} : (' || {match} || ')'")} THEN 1
                         ELSE 2 END AS field,
-                   -- bm25() is only called (and only then counts every article with each
-                   -- word) when every match is ranked.
-                   CASE WHEN {complete} THEN bm25({fts}, {weights}) ELSE 0 END AS score,
-                   CASE WHEN {complete} THEN rowid ELSE -rowid END AS age
+                   -rowid AS age
             FROM {fts}
-            -- With facets, bm25() is the same: their words are in a column of weight 0.
             WHERE {fts} MATCH {narrowed} AND {in_window} AND +rowid IN (SELECT id FROM candidates)
-            ORDER BY tier, field, score, age
+            ORDER BY tier, field, age
             LIMIT {limit} OFFSET {offset}
         ),
         {_marked_sql(fts, narrowed, "ranked")}
         SELECT {_RESULT_COLUMNS}, ranked.tier
         FROM ranked JOIN articles ON articles.id = ranked.id JOIN marked ON marked.id = ranked.id
-        ORDER BY ranked.tier, ranked.field, ranked.score, ranked.age
+        ORDER BY ranked.tier, ranked.field, ranked.age
     """
 
 
@@ -336,6 +332,8 @@ class _Prepared:
     # them alone), else None.
     narrowed: str | None = None
     facets: str | None = None
+    # How many terms the query has: with one, every match is in the first tier (its phrase).
+    terms: int = 1
 
 
 def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepared:
@@ -352,9 +350,131 @@ def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepar
         register_functions(db.conn)
     facets = facet_expression(filters.site, _date_words(db, filters))
     if facets is None:
-        return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params)
+        return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, terms=len(terms))
     params.update(narrowed=f"{expression} AND {facets}", facets=facets)
-    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, ":narrowed", ":facets")
+    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, ":narrowed", ":facets", len(terms))
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """The rows of one page of the ranked window, and what the window held."""
+
+    rows: list[dict[str, Any]]
+    # The matches that pass the filters, newest first, one more than the window at most.
+    newest: int
+    window: int
+
+    @property
+    def complete(self) -> bool:
+        """Every match that passes the filters is in the window (then `newest` is how many match)."""
+        return self.newest <= self.window
+
+
+def _ids(rows: Any) -> list[int]:
+    return [row[0] for row in rows]
+
+
+def _ranked_rows(db: Database, prepared: _Prepared, *, limit: int, offset: int = 0,
+                 candidates: int = CANDIDATES) -> _Ranking:
+    """search_sql()'s plan run as a few statements: the same rows in the same order.
+
+    One statement made SQLite run every FTS5 query of the plan inside the others (the tiers as
+    `rowid IN (...)` lists, the matches read again with the candidates as a list, the window read
+    twice with filters): 16.6 ms for "dang uy" on one portal at 158,000 articles, against 10 ms
+    for its parts one after the other. Here each FTS5 query runs once: the candidates (newest
+    first, stopped after the window), the phrase and near tiers (not for a one-term query, whose
+    every match is its phrase), the title and summary tests over the candidates' rowid range, and
+    highlight() for the page's rows only."""
+    fts = f"[{prepared.fts_table}]"
+    params = prepared.params
+    facets = params.get("facets")
+
+    def narrow(expression: str) -> str:
+        return expression if facets is None else f"{expression} AND {facets}"
+
+    def match(expression: str, condition: str = "1", extra: dict[str, Any] | None = None,
+              order: str = "", columns: str = "rowid") -> list[Any]:
+        sql = f"SELECT {columns} FROM {fts} WHERE {fts} MATCH :fts_expression AND {condition} {order}"
+        return _rows_of(db, sql, {**params, "fts_expression": narrow(expression), **(extra or {})})
+
+    expression = params["expression"]
+    where = prepared.where
+    window = max(candidates, limit)
+    if where.strip() == "1":
+        newest = _ids(match(expression, order="ORDER BY rowid DESC LIMIT :count", extra={"count": window + 1}))
+    else:
+        # The newest matches looked up in `articles` (with facet words, about all of them pass);
+        # when too few pass, the older ones are checked against the set of articles that pass.
+        scanned = (1 if facets is not None else SCAN_FACTOR) * (window + 1)
+        read = _ids(match(expression, order="ORDER BY rowid DESC LIMIT :count", extra={"count": scanned}))
+        passing = set(_ids(_rows_of(db, f"SELECT articles.id FROM articles WHERE articles.id IN"
+                                        f" (SELECT value FROM json_each(:ids)) AND {where}",
+                                    {**params, "ids": json.dumps(read)})))
+        newest = [article_id for article_id in read if article_id in passing][: window + 1]
+        if len(read) == scanned and len(newest) <= window:
+            newest += _ids(match(
+                expression, f"rowid < :low AND +rowid IN (SELECT articles.id FROM articles WHERE {where})",
+                extra={"low": read[-1], "count": window + 1 - len(newest)}, order="ORDER BY rowid DESC LIMIT :count",
+            ))
+    ranked = newest[:window]
+    if not ranked:
+        return _Ranking([], len(newest), window)
+    span = {"low": ranked[-1], "high": ranked[0]}
+    in_span = "rowid >= :low AND rowid <= :high"
+
+    def among(tier_expression: str) -> set[int]:
+        return set(_ids(match(tier_expression, in_span, span)))
+
+    if prepared.terms > 1:
+        phrase, near = among(params["phrase"]), among(params["near"])
+    else:
+        phrase = near = set(ranked)
+    title = among(f"{{title}} : ({expression})")
+    summary = among(f"{{summary}} : ({expression})")
+
+    def order(article_id: int) -> tuple[int, int, int]:
+        tier = 0 if article_id in phrase else 1 if article_id in near else 2
+        field = 0 if article_id in title else 1 if article_id in summary else 2
+        return tier, field, -article_id
+
+    page = sorted(ranked, key=order)[offset : offset + limit]
+    return _Ranking(_page_rows(db, prepared, page, tier=lambda article_id: order(article_id)[0]),
+                    len(newest), window)
+
+
+def _rows_of(db: Database, sql: str, params: dict[str, Any]) -> list[Any]:
+    try:
+        return db.conn.execute(sql, params).fetchall()
+    except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise
+        raise SearchError(f"search failed: {exc}") from None
+
+
+def _page_rows(db: Database, prepared: _Prepared, page: list[int], tier: Any) -> list[dict[str, Any]]:
+    """The result rows (_RESULT_COLUMNS and `tier`) of the articles `page`, in its order: each
+    article's row and highlight() of its matches, read over the page's rowid range."""
+    if not page:
+        return []
+    fts = f"[{prepared.fts_table}]"
+    params = prepared.params
+    expression = params["narrowed"] if prepared.facets is not None else params["expression"]
+    marks = f"char({ord(HIGHLIGHT_OPEN)}), char({ord(HIGHLIGHT_CLOSE)})"
+    marked = {row[0]: row[1:] for row in _rows_of(db, (
+        f"SELECT rowid, highlight({fts}, 0, {marks}), highlight({fts}, 1, {marks}), highlight({fts}, 2, {marks})"
+        f" FROM {fts} WHERE {fts} MATCH :fts_expression AND rowid >= :low AND rowid <= :high"
+        " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    ), {"fts_expression": expression, "low": min(page), "high": max(page), "ids": json.dumps(page)})}
+    articles = {row["id"]: row for row in _rows(db, (
+        "SELECT articles.id, articles.url, articles.title, articles.published, articles.site, articles.category,"
+        " articles.author, articles.summary, articles.text, articles.near_duplicate_of, articles.removed"
+        " FROM articles WHERE articles.id IN (SELECT value FROM json_each(:ids))"
+    ), {"ids": json.dumps(page)})}
+    return [
+        {**articles[article_id], "title_marked": marked[article_id][0], "summary_marked": marked[article_id][1],
+         "text_marked": marked[article_id][2], "tier": tier(article_id)}
+        for article_id in page if article_id in articles and article_id in marked
+    ]
 
 
 def _date_words(db: Database, filters: Filters) -> list[str] | None:
@@ -434,7 +554,8 @@ def search(
     Diacritics and case do not matter ("nghe an" finds "Nghệ An") unless `exact`
     ("Đảng" then finds neither "đăng" nor "dang"); "quoted words" must appear
     together. Articles where the words stand together as in the query come first,
-    then those where they are near each other, then the rest, each by bm25; a
+    then those where they are near each other, then the rest, each with the title holding every
+    word first, then the summary, then newest first; a
     query matching more than CANDIDATES articles ranks only the newest of them
     (the plan and its trade-off: the module's docstring).
     No matching article is left out: a re-post (near duplicate) whose original is among
@@ -449,11 +570,8 @@ def search(
     if site is not None:
         filters = replace(filters, site=site)
     prepared = _prepare(db, query, filters, exact)
-    sql = search_sql(
-        fts_table=prepared.fts_table, match=":expression", phrase=":phrase", near=":near", where=prepared.where,
-        limit=":limit", candidates=CANDIDATES, facets=prepared.facets,
-    )
-    return fold_reposts([_result(row) for row in _rows(db, sql, {**prepared.params, "limit": limit})], fold)
+    ranking = _ranked_rows(db, prepared, limit=limit, candidates=CANDIDATES)
+    return fold_reposts([_result(row) for row in ranking.rows], fold)
 
 
 @dataclass(frozen=True)
@@ -526,19 +644,27 @@ def search_page(
     prepared = _prepare(db, query, filters, exact)
     fts_table, where, narrowed = prepared.fts_table, prepared.where, prepared.narrowed
     bound = None if count_limit is None else max(count_limit, CANDIDATES, offset + limit)
-    count = count_sql(fts_table=fts_table, match=":expression", where=where, narrowed=narrowed,
-                      bound=None if bound is None else str(bound))
-    total = int(_rows(db, count, prepared.params)[0]["total"])
-    counted_all = bound is None or total <= bound
-    total = total if counted_all else bound  # type: ignore[assignment]
+    ranking = None
+    if order == "relevance" and offset < CANDIDATES:
+        # limit <= CANDIDATES keeps the window at CANDIDATES, so every page ranks the same set.
+        ranking = _ranked_rows(db, prepared, limit=min(limit, CANDIDATES), offset=offset, candidates=CANDIDATES)
+    if ranking is not None and ranking.complete:
+        # Every match that passes the filters is in the window: counted without another pass.
+        total, counted_all = ranking.newest, True
+    elif ranking is not None and bound is not None and bound <= ranking.window:
+        # More than the window's matches pass, so more than the bound.
+        total, counted_all = bound, False
+    else:
+        count = count_sql(fts_table=fts_table, match=":expression", where=where, narrowed=narrowed,
+                          bound=None if bound is None else str(bound))
+        total = int(_rows(db, count, prepared.params)[0]["total"])
+        counted_all = bound is None or total <= bound
+        total = total if counted_all else bound  # type: ignore[assignment]
     rows: list[dict[str, Any]] = []
     # The ranked window: the CANDIDATES newest matches (all of them when there are no more).
     ranked = min(total, CANDIDATES) if order == "relevance" else 0
-    if offset < ranked:
-        # limit <= CANDIDATES keeps search_sql()'s window at CANDIDATES, so every page ranks the same set.
-        sql = search_sql(fts_table=fts_table, match=":expression", phrase=":phrase", near=":near", where=where,
-                         limit=":limit", offset=":offset", candidates=CANDIDATES, facets=prepared.facets)
-        rows += _rows(db, sql, {**prepared.params, "limit": min(limit, CANDIDATES), "offset": offset})
+    if offset < ranked and ranking is not None:
+        rows += ranking.rows
     if offset + limit > ranked and (total > ranked or not counted_all):
         skip = max(offset, ranked)
         sql = newest_sql(fts_table=fts_table, match=":expression", where=where, limit=":limit", offset=":offset",
