@@ -422,11 +422,14 @@ def _ranked_rows(db: Database, prepared: _Prepared, *, limit: int, offset: int =
     span = {"low": ranked[-1], "high": ranked[0]}
     in_span = "rowid >= :low AND rowid <= :high"
 
-    def among(tier_expression: str) -> set[int]:
-        return set(_ids(match(tier_expression, in_span, span)))
+    def among(tier_expression: str, within: dict[str, int] = span) -> set[int]:
+        return set(_ids(match(tier_expression, in_span, within)))
 
     if prepared.terms > 1:
-        phrase, near = among(params["phrase"]), among(params["near"])
+        # The words as a phrase stand near each other too: the phrase is looked for only in the
+        # range of the near matches (none: no phrase either).
+        near = among(params["near"])
+        phrase = among(params["phrase"], {"low": min(near), "high": max(near)}) if near else set()
     else:
         phrase = near = set(ranked)
     title = among(f"{{title}} : ({expression})")
