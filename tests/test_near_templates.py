@@ -83,3 +83,19 @@ def test_links_made_by_minhash_alone_are_checked_again_on_upgrade(db: sqlite_uti
     db.execute("UPDATE articles SET near_duplicate_of = ? WHERE id = ?", [ids[0], ids[1]])
     m105_near_duplicates_checked_by_what_they_report(db)
     assert [row[0] for row in db.execute("SELECT near_duplicate_of FROM articles ORDER BY id")] == [None, None, ids[0]]
+
+
+def test_parsed_texts_are_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    import archive.near as near
+
+    monkeypatch.setattr(near, "_REPORTED_KEPT", 3)
+    monkeypatch.setattr(near, "_reported_kept", near.OrderedDict())
+    texts = [f"Huyện ủy Kỳ Sơn họp ngày {day}/3 với {day * 10} đảng viên." for day in range(1, 6)]
+    first = near._reported(texts[0])
+    assert near._reported(texts[0]) is first  # parsed once
+    for text in texts[1:]:
+        near._reported(text)
+    assert len(near._reported_kept) == 3
+    # The oldest are let go; what is kept answers as a fresh parse does.
+    assert near._reported(texts[0]) is not first and near._reported(texts[0]) == first
+    assert {"Kỳ Sơn", "5/3", "50"} <= near.specifics(texts[4])
