@@ -334,6 +334,9 @@ class _Prepared:
     facets: str | None = None
     # How many terms the query has: with one, every match is in the first tier (its phrase).
     terms: int = 1
+    # The facet words decide the filters alone (a portal, nothing else): a match found with them
+    # passes `where`, so the matches are not looked up in `articles`.
+    facets_decide: bool = False
 
 
 def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepared:
@@ -352,7 +355,12 @@ def _prepare(db: Database, query: str, filters: Filters, exact: bool) -> _Prepar
     if facets is None:
         return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, terms=len(terms))
     params.update(narrowed=f"{expression} AND {facets}", facets=facets)
-    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, ":narrowed", ":facets", len(terms))
+    # The portal's word is its name hex-coded, one to one, and kept with the article's portal
+    # (archive/facets.py); dates are not: a day-precise bound, or a publication that is no
+    # YYYY-MM date (archive/facets.py's ODD_DATE), is for `where` to decide.
+    decide = bool(filters.site) and filters == Filters(site=filters.site)
+    return _Prepared(FTS_EXACT_TABLE if exact else FTS_TABLE, where, params, ":narrowed", ":facets", len(terms),
+                     decide)
 
 
 @dataclass(frozen=True)
@@ -400,7 +408,7 @@ def _ranked_rows(db: Database, prepared: _Prepared, *, limit: int, offset: int =
     expression = params["expression"]
     where = prepared.where
     window = max(candidates, limit)
-    if where.strip() == "1":
+    if where.strip() == "1" or prepared.facets_decide:
         newest = _ids(match(expression, order="ORDER BY rowid DESC LIMIT :count", extra={"count": window + 1}))
     else:
         # The newest matches looked up in `articles` (with facet words, about all of them pass);
