@@ -247,3 +247,12 @@ def test_scale_runs_end_to_end_on_tiny_archives(tmp_path: Path, capsys: pytest.C
     printed = capsys.readouterr().out
     assert "| saves/s at the largest ÷ at the smallest |" in printed
     assert "| merge north-60.db (first): " in printed.replace(",", "")
+    capsys.readouterr()
+    # Search and the UI's search page alone, on the largest archive.
+    searched = tmp_path / "search.json"
+    assert scale.main(["--sizes", "40,120,300", "--only", "search", "--passes", "1", "--work", str(work),
+                       "--json", str(searched)]) == 0
+    alone = json.loads(searched.read_text(encoding="utf-8"))
+    assert alone["search_articles"] > results["archived"]["300"]  # the turns and the crawl saved more since
+    assert alone["search"]["queries"] == len(scale.search_cases()) and alone["ui"]["search_p50_ms"] > 0
+    assert "search p50 by kind" in capsys.readouterr().out
