@@ -19,8 +19,10 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    every word, then those whose summary does, then the rest; then newest first. A query with
    more matches than CANDIDATES ("Đảng ủy" matches nearly every article) ranks the CANDIDATES
    newest; one with fewer ranks all of them (or as many as asked for, if more). The tier and
-   title/summary tests are FTS5 queries over the candidates' rowid range only, so a search costs
-   about the same however large the archive. Not by bm25: its first call counts the articles
+   title/summary tests are FTS5 queries over the candidates' rowid range only, so a common word
+   costs about the same however many articles it matches; a query whose matches all fit in the
+   window reads its words' entries over their whole range (many common words on one portal: the
+   slowest case in BENCHMARKS.md, issue 23). Not by bm25: its first call counts the articles
    holding each of the query's words in the whole index (a pass over each word's entry: 18 ms
    for "dang uy", 58 ms for "dai hoi dang bo nhiem ky 2025-2030" at 158,000 articles, and
    growing with the archive), and FTS5 gives a word in more than half the articles a near-zero
@@ -31,8 +33,10 @@ many articles it matches (over 100,000 archived articles, p95 under 50 ms):
    statement, for the browser's canned query (archive/query/ui/), and ranks alike.
 4. highlight() runs only for the rows returned, over their rowid range.
 5. Pages (search_page(), the browser's search page and `tinbai search`): the total is a count of
-   every match that passes the filters (count_sql(): a pass over the matches, 26 ms p50 for
-   bench/perf.py's queries at 100,000 articles, bench/reading.py); the ranked window's pages come
+   every match that passes the filters: the candidates' number when they are every match, the
+   bound when more than the window match and the count is bounded (the browser's), otherwise a
+   pass over the matches (count_sql(): 26 ms p50 for bench/perf.py's queries at 100,000
+   articles, bench/reading.py); the ranked window's pages come
    from this plan, the pages after it are the older matches newest first (newest_sql()), so
    paging reaches every match, each once.
 6. Re-posts: no matching article is left out, of a page or of the count. On a page, a re-post
