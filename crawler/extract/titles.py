@@ -193,9 +193,14 @@ def article_heading(
     og = _OG_TITLE(head(tree))
     og_title = clean(og[0]) if og else ""
     page_title = clean(tree.findtext(".//title") or "")
-    for text, h1 in candidates:
-        if _agrees(text, og_title) or _agrees(text, page_title):
-            return clean_title(text, names, knowledge), h1
+    agreeing = [(text, h1) for text, h1 in candidates if _agrees(text, og_title) or _agrees(text, page_title)]
+    for text, h1 in agreeing:
+        # Two headings that show the title, one with a part added: the other is the article's. Liferay's
+        # theme repeats <title> less the site in a hidden <h1> ("Hội nghị ... - Chi tiết tin", the
+        # display page's name) above the web content's own "<h1>Hội nghị ...</h1>".
+        if any(other in _prefixes(text)[1:] for other, _ in agreeing):
+            continue
+        return clean_title(text, names, knowledge), h1
     for declared in (og_title, page_title):
         if not declared:
             continue
