@@ -103,7 +103,7 @@ class GenericPage:
     @cached_property
     def prose(self) -> Prose:
         """Where the page's prose is (layout.prose)."""
-        return prose(self.tree)
+        return prose(self.tree, self.heading[1])
 
     @property
     def container(self) -> HtmlElement | None:

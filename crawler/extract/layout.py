@@ -43,9 +43,10 @@ class Prose:
     within: dict[HtmlElement, float]
 
 
-def prose(tree: HtmlElement) -> Prose:
+def prose(tree: HtmlElement, heading: HtmlElement | None = None) -> Prose:
     scores: dict[HtmlElement, float] = {}
     within: dict[HtmlElement, float] = {}
+    paragraphs: dict[HtmlElement, int] = {}
     for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main", "font", "span"):
         if el.tag != "p" and not (el.text and letters(el.text) >= _PARAGRAPH_MIN):
             continue  # a <div>, <td> or <font> counts as a paragraph only for text of its own
@@ -56,13 +57,36 @@ def prose(tree: HtmlElement) -> Prose:
         if parent is None:
             continue
         scores[parent] = scores.get(parent, 0.0) + weight
+        paragraphs[parent] = paragraphs.get(parent, 0) + 1
         grandparent = parent.getparent()
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0.0) + weight / 2
         for ancestor in el.iterancestors():
             within[ancestor] = within.get(ancestor, 0.0) + weight
     container = max(scores, key=lambda el: scores[el]) if scores else None
+    if heading is not None and container is not None:
+        container = _nearer_the_heading(heading, container, scores, paragraphs)
     return Prose(container, within)
+
+
+def _nearer_the_heading(
+    heading: HtmlElement, container: HtmlElement, scores: dict[HtmlElement, float], paragraphs: dict[HtmlElement, int]
+) -> HtmlElement:
+    """Around a short article, the page's other prose may weigh as much as its body: the footer's
+    six lines of address and licence ("Cơ quan chủ quản: ...", "Giấy phép số 86/GP-TTĐT ...")
+    under a body of two paragraphs. The element of two paragraphs or more that shares a smaller
+    element with the article's heading, and holds half the text of the heaviest, is the body's."""
+    shared = common_ancestor([heading, container])
+    depth = len(list(shared.iterancestors())) if shared is not None else -1
+    best, best_depth = container, depth
+    for el in scores:
+        if el is container or paragraphs.get(el, 0) < 2 or scores[el] < 0.5 * scores[container]:
+            continue
+        around = common_ancestor([heading, el])
+        el_depth = len(list(around.iterancestors())) if around is not None else -1
+        if el_depth > best_depth or (el_depth == best_depth and scores[el] > scores[best]):
+            best, best_depth = el, el_depth
+    return best
 
 
 def body_container(tree: HtmlElement) -> HtmlElement | None:
