@@ -77,7 +77,9 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[Html
         if not isinstance(child.tag, str):
             continue
         tag = child.tag.lower()
-        if child in captions:
+        # A caption's box that holds the picture too is the picture's box: "<table class="image-caption">
+        # <tr><td><img ...></td></tr><tr><td><em>Đồng chí Bí thư ...</em></td></tr></table>" (CKEditor).
+        if child in captions and child.find(".//img") is None:
             text = _element_text(child)
             if text:
                 yield Block("caption", text, element=child)
