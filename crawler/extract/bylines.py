@@ -26,7 +26,8 @@ from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:tác giả|bài(?:\s*,\s*ảnh|\s+và\s+ảnh)?|bài viết|người viết|phóng viên|pv|ctv|nhóm phóng viên|nhóm pv)"
+    r"^(?:(?:tác giả(?:\s+bài viết)?|bài(?:\s*,\s*ảnh|\s+và\s+ảnh)?|bài viết|người viết|phóng viên|pv|ctv"
+    r"|nhóm phóng viên|nhóm pv)"
     r"\s*[:：]\s*"
     r"|(?:by|bởi|von|par|por)\s*:?\s+)",
     re.I,
@@ -320,7 +321,9 @@ _AUTHOR_CLASS_WORDS = {"author", "authors", "byline", "tacgia", "writer", "nguoi
 _AUTHOR_METAS = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
 # Labels without a name, dates, addresses: "Author", "Tác giả", "admin", "bykj@mk.co.kr".
 _NOT_A_NAME = re.compile(r"^(?:author|authors|tác giả|admin|administrator|by)$|\d|https?:|www\.|@", re.I)
-_LABELLED_AUTHOR = re.compile(r"^(?:tác giả|người viết|bài(?:\s*,\s*ảnh|\s+và\s+ảnh)?)\s*[:：]\s*\S", re.I)
+_LABELLED_AUTHOR = re.compile(
+    r"^(?:tác giả(?:\s+bài viết)?|người viết|bài(?:\s*,\s*ảnh|\s+và\s+ảnh)?)\s*[:：]\s*\S", re.I
+)
 _AUTHOR_LABELS = ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
 _AUTHOR_CLASS_PARTS = ("author", "byline", "tacgia", "writer", "butdanh")
 _AUTHOR_META = etree.XPath(
