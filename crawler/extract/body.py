@@ -276,10 +276,17 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
             if parent is None or parent.tag in ("body", "html") or clean(parent.text_content()):
                 break
             holder = parent
+        named = _line_naming(holder, img)
+        if named is not None:
+            yield named
+            continue
         if holder is img:
             # the caption in the image's own block, after a line break: "<p align="center"><img
-            # ...><br><em>Cán bộ Văn phòng Tỉnh ủy kiểm tra ...</em></p>"
+            # ...><br><em>Cán bộ Văn phòng Tỉnh ủy kiểm tra ...</em></p>"; or the next element, set
+            # as a caption: "<div><img ...><p><em>Trao Bằng khen ...</em></p></div>"
             below = _line_under(img)
+            if below is None:
+                below = _set_right_after(img)
             if below is not None:
                 yield below
             continue
@@ -306,6 +313,36 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 
 _ROWS = etree.XPath(".//tr")
+
+
+def _line_naming(holder: HtmlElement, img: HtmlElement) -> HtmlElement | None:
+    """A short line after the picture, in the same box, that says what its alt text says: its
+    caption, whatever lies between them ("<a><img alt="Nhà rông làng Kon Pring ..."></a><div
+    class="modal">...</div><em>Nhà rông làng Kon Pring ...</em>", NukeViet's featured image and its
+    hidden enlargement)."""
+    alt = clean(img.get("alt") or "")
+    if len(alt) < 10:
+        return None
+    for following in holder.itersiblings():
+        if not isinstance(following.tag, str):
+            continue
+        if following.find(".//img") is None and clean(following.text_content()) == alt:
+            return following
+    return None
+
+
+def _set_right_after(img: HtmlElement) -> HtmlElement | None:
+    """The element right after the picture, nothing between them, when it is a short line set as a
+    caption (centered or in italics)."""
+    if clean(img.tail):
+        return None
+    following = img.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None or following.tag == "br" or following.find(".//img") is not None:
+        return None
+    text = clean(following.text_content())
+    return following if text and len(text) <= 300 and _set_as_caption(following, text) else None
 
 
 def _line_under(img: HtmlElement) -> HtmlElement | None:
