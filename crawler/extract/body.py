@@ -342,7 +342,16 @@ def _set_right_after(img: HtmlElement) -> HtmlElement | None:
     if following is None or following.tag == "br" or following.find(".//img") is not None:
         return None
     text = clean(following.text_content())
-    return following if text and len(text) <= 300 and _set_as_caption(following, text) else None
+    if not text or len(text) > 300:
+        return None
+    # The box holds the picture and the line and nothing else, or the picture names the line as
+    # what describes it: WordPress's "<div class="wp-caption"><img aria-describedby="caption-
+    # attachment-3049"><p id="caption-attachment-3049">Đồng chí ...</p></div>".
+    box = img.getparent()
+    own_box = box is not None and [c for c in box if isinstance(c.tag, str)] == [img, following] and not clean(
+        box.text) and not clean(following.tail)
+    described = bool(img.get("aria-describedby")) and img.get("aria-describedby") == following.get("id")
+    return following if own_box or described or _set_as_caption(following, text) else None
 
 
 def _line_under(img: HtmlElement) -> HtmlElement | None:
