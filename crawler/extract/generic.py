@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import cached_property
 from itertools import takewhile
 from typing import ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -335,10 +335,25 @@ class GenericPage:
         if above is not None and above in order:
             start = order[above] - 1
         end = order[container] + sum(1 for _ in container.iterdescendants())
-        return [
+        featured = self.featured_outside(above)
+        return featured + [
             block for block in found
             if block.kind in ("image", "caption") and start < order.get(block.element, -1) <= end
         ]
+
+    def featured_outside(self, above_copy: HtmlElement | None) -> list[Block]:
+        """The featured image above the heading when it sits outside the article's region (ColorMag:
+        "<article><div><img></div><div class="cm-post-content">...<h1>" and the body), read from the
+        page itself: the region holds the heading and the body, not what the theme puts above them."""
+        if above_copy is not None:
+            return []
+        above = picture_above(self.heading[1])
+        if above is None or self.region in above.iterancestors():
+            return []
+        if above.tag == "img":
+            src = above.get("data-src") or above.get("src")
+            return [Block("image", src=src, element=above)] if src else []
+        return [block for block in walk(above, self.caption_selector) if block.kind == "image"]
 
     def check(self, title: str, text: str) -> None:
         """NotAnArticle unless the page holds one article."""
@@ -367,20 +382,43 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
         return None
     # The heading alone in its wrappers ("<header><h1>...</h1><div>date</div></header>" counts:
     # the picture is above the header): the first of its element's children, up to three levels.
+    # Short lines of metadata may sit between them: ColorMag's "<div class="cm-featured-image"><img>
+    # </div><div><div>Tin hoạt động</div><div>02/02/2024 Văn phòng Tỉnh ủy 1.540 lượt xem</div>
+    # <header><h1>...".
     above = heading.getprevious()
+    between = 0
     for _ in range(3):
-        while above is not None and not isinstance(above.tag, str):
+        while above is not None and (not isinstance(above.tag, str) or _metadata_above(above)):
+            if isinstance(above.tag, str):
+                between += len(clean(above.text_content()))
             above = above.getprevious()
         parent = heading.getparent()
         if above is not None or parent is None or parent.tag in ("body", "html"):
             break
         heading = parent
         above = heading.getprevious()
+    if between > _METADATA_MAX:
+        return None
     if above is None or (above.tag != "img" and above.find(".//img") is None) or clean(above.text_content()):
         return None
     if any(link.get("href") for link in above.iter("a")):
         return None
     return above
+
+
+_METADATA_MAX = 200  # characters of the lines between the featured image and the heading
+
+
+def _metadata_above(el: HtmlElement) -> bool:
+    """A short line of the heading's metadata (its category, date, author, views), no picture in it.
+    A line that links to the home page is the portal's menu or breadcrumb ("Trang chủ | Xây dựng
+    Đảng | ..."), and what is above it the portal's banner."""
+    text = clean(el.text_content())
+    if not text or len(text) > 120 or el.tag == "img" or el.find(".//img") is not None:
+        return False
+    links = [urlsplit(a.get("href") or "") for a in el.iter("a")]
+    home = any(link.path in ("", "/") and not link.query and not link.fragment for link in links)
+    return len(links) <= 3 and not home
 
 
 # --- listings ------------------------------------------------------------------------------------
