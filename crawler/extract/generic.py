@@ -381,17 +381,26 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
     if heading is None:
         return None
     # The heading alone in its wrappers ("<header><h1>...</h1><div>date</div></header>" counts:
-    # the picture is above the header): the first of its element's children, up to three levels.
+    # the picture is above the header): the first of its element's children, up to six levels
+    # (wrappers of one child each count).
     # Short lines of metadata may sit between them: ColorMag's "<div class="cm-featured-image"><img>
     # </div><div><div>Tin hoạt động</div><div>02/02/2024 Văn phòng Tỉnh ủy 1.540 lượt xem</div>
-    # <header><h1>...".
+    # <header><h1>...". Such lines sit beside one of the heading's wrappers, not at every level: a
+    # section's name above the heading, then the menu above its table, then the banner, are the
+    # portal's.
     above = heading.getprevious()
     between = 0
-    for _ in range(3):
+    levels_with_lines = 0
+    for _ in range(6):
+        skipped = False
         while above is not None and (not isinstance(above.tag, str) or _metadata_above(above)):
             if isinstance(above.tag, str):
                 between += len(clean(above.text_content()))
+                skipped = True
             above = above.getprevious()
+        levels_with_lines += skipped
+        if levels_with_lines > 1:
+            return None
         parent = heading.getparent()
         if above is not None or parent is None or parent.tag in ("body", "html"):
             break
