@@ -102,6 +102,7 @@ def read_body(
     pruned, twins = region_copy(region)
     chrome.prune(pruned, in_place=True)
     drop_cut_copies(pruned)
+    box_loose_lines(pruned)
     caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
     captions = {clean(el.text_content()) for el in caption_elements}
     captions.discard("")
@@ -138,6 +139,40 @@ def read_body(
     ]
     found = common_ancestor(els[-1] for els in holders.values())
     return Body(blocks, found, pruned, twins, caption_elements)
+
+
+_BLOCKS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "section", "article", "header",
+    "footer", "aside", "nav", "main", "blockquote", "figure", "form", "pre", "center",
+})
+_INLINE_LINES = frozenset({"a", "span", "strong", "b", "em", "i", "font", "time", "small", "label"})
+
+
+def box_loose_lines(tree: HtmlElement) -> None:
+    """Give each element that stands alone beside blocks a block of its own: "<div><a>Tin tức - Sự
+    kiện</a><h1>...</h1><span>Ngày đăng: 10/06/2025 10:30</span> <strong>Đoàn công tác ...</strong>
+    <div><p>...</p></div></div>", a template whose boxes around the category, the date line and the
+    lead were left out. trafilatura reads such a box's loose elements as one line with the heading
+    between them; each was written as its own element, between blocks, with nothing but spaces
+    around it."""
+    for box in list(tree.iter(*_BLOCKS)):
+        children = [child for child in box if isinstance(child.tag, str)]
+        if not any(child.tag in _BLOCKS for child in children) or clean(box.text):
+            continue
+        for child in children:
+            if child.tag not in _INLINE_LINES or clean(child.tail) or not clean(child.text_content()):
+                continue
+            if child.get("itemprop") is not None:
+                continue  # a value given as microdata ("<span itemprop="name">"): metadata, read as such
+            previous = child.getprevious()
+            while previous is not None and not isinstance(previous.tag, str):
+                previous = previous.getprevious()
+            if previous is not None and clean(previous.tail):
+                continue
+            line = lxml.html.Element("div")
+            child.addprevious(line)
+            line.tail, child.tail = child.tail, None
+            line.append(child)
 
 
 _ELLIPSIS_TEXT = etree.XPath("//text()[contains(., '…') or contains(., '...')]")
