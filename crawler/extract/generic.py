@@ -31,6 +31,7 @@ from crawler.extract.layout import (
     common_ancestor,
     filed_under,
     first_prose,
+    holds_prose,
     label_above,
     labelled_fields,
     lines_between,
@@ -363,6 +364,8 @@ class GenericPage:
             raise NotAnArticle("page is a list of articles, not an article")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
+        if not holds_prose(text):
+            raise NotAnArticle("no paragraph of prose: a page of fields or captions, not an article")
 
     def to_record(self) -> Article:
         title, text = self.title(), self.text()

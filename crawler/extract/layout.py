@@ -153,6 +153,13 @@ def reads_as_paragraph(text: str) -> bool:
     return words >= 10 and (len(text) >= 60 or words > len(text.split()))
 
 
+def holds_prose(text: str) -> bool:
+    """Does an article's text ("\n\n" between paragraphs) hold a paragraph that reads as one? A
+    document's page of labelled fields ("Trích yếu Kế hoạch chuyển giao hồ sơ ...", "Tệp đính kèm
+    KH-215-TU.pdf") or a gallery's captions hold none: no article, whatever their length."""
+    return any(reads_as_paragraph(line) or len(line) > 1500 for line in text.split("\n\n"))
+
+
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "header", "td", "span", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em",
     "i", "font", "blockquote", "center",

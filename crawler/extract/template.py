@@ -49,7 +49,7 @@ from crawler.extract.knowledge import (
     learn,
     line_key,
 )
-from crawler.extract.layout import common_ancestor, reads_as_paragraph, set_apart
+from crawler.extract.layout import common_ancestor, holds_prose, reads_as_paragraph, set_apart
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
@@ -438,6 +438,8 @@ class TemplatePage:
             raise NotAnArticle("no title found")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
+        if not holds_prose(text):
+            raise NotAnArticle("no paragraph of prose: a page of fields or captions, not an article")
         return Article(
             url=self.url(), site=self.generic.site(), title=title, text=text, published=self.published(),
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
