@@ -47,6 +47,10 @@ _BY_MARKUP = (
 # A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
 # of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
 _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
+# The dcs CMS's own URL forms, on a portal that does not run under dcs.vn (a copy, a new domain):
+# "/DetailView/25662/38/Kien-dinh-muc-tieu-....html", "/ListView/38/Xay-dung-Dang.html"
+# (tuyenquang.dcs.vn's, as public sources show them).
+_DCS_PATHS = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*/(?:DetailView/\d+/\d+|ListView/\d+)/""", re.I)
 # Links through a PHP front script that routes by query string: href='index.php?mod=news&cat=7'.
 _PHP_ROUTES = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*\.php\?\w+=""", re.I)
 _ROUTES_TO_TELL = 3
@@ -63,7 +67,8 @@ def generator(page: Page) -> str | None:
 
 def cms_family(page: Page) -> str | None:
     """The CMS family the page shows, or None: its generator first, then the markup its CMS
-    leaves in every page. A .NET page of a host under dcs.vn is the dcs family."""
+    leaves in every page. A .NET page of a host under dcs.vn, or linking the dcs CMS's URL forms, is
+    the dcs family."""
     named = generator(page)
     if named is not None:
         for pattern, family in _BY_GENERATOR:
@@ -72,6 +77,8 @@ def cms_family(page: Page) -> str | None:
     for pattern, family in _BY_MARKUP:
         if pattern.search(page.body):
             if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and b"DotNetNuke" not in page.body:
+                if _DCS_PATHS.search(page.body):
+                    return family
                 if b"__VIEWSTATE" in page.body and _WEBFORMS.search(page.body):
                     return "aspnet-webforms"
                 continue  # ASP.NET alone is any .NET site
