@@ -350,6 +350,9 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
 _ROWS = etree.XPath(".//tr")
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def _line_naming(holder: HtmlElement, img: HtmlElement) -> HtmlElement | None:
     """A short line after the picture, in the same box, that says what its alt text says: its
     caption, whatever lies between them ("<a><img alt="Nhà rông làng Kon Pring ..."></a><div
@@ -361,6 +364,9 @@ def _line_naming(holder: HtmlElement, img: HtmlElement) -> HtmlElement | None:
     for following in holder.itersiblings():
         if not isinstance(following.tag, str):
             continue
+        # A teaser's heading repeats its thumbnail's alt text too: a line that links or heads is no caption.
+        if following.tag in _HEADINGS or following.find(".//a[@href]") is not None:
+            continue
         if following.find(".//img") is None and clean(following.text_content()) == alt:
             return following
     return None
@@ -369,8 +375,8 @@ def _line_naming(holder: HtmlElement, img: HtmlElement) -> HtmlElement | None:
 def _set_right_after(img: HtmlElement) -> HtmlElement | None:
     """The element right after the picture, nothing between them, when it is a short line set as a
     caption (centered or in italics)."""
-    if clean(img.tail):
-        return None
+    if clean(img.tail) or any(el.tag == "a" for el in img.iterancestors()):
+        return None  # a picture and a line in one link are a link: "<a><img><span>Huyện ủy ...</span></a>"
     following = img.getnext()
     while following is not None and not isinstance(following.tag, str):
         following = following.getnext()
