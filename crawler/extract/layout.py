@@ -308,12 +308,18 @@ def _has_text(link: HtmlElement) -> bool:
 
 def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) -> list[str]:
     """The crumbs of a group of links that reads as a path from the home page, else []. Links
-    without text (SharePoint's arrow image before its path) are no crumbs."""
+    without text (SharePoint's arrow image before its path) are no crumbs, but the home page's
+    icon leads a path as "Trang chủ" does: "<li><a href="/"><i class="fa fa-home"></i></a></li>
+    <li><a href="/ListView/38/...">Xây dựng Đảng</a></li>", a path of one crumb."""
+    home_icon = bool(links) and not _has_text(links[0]) and _is_home(links[0], "")
     links = [link for link in links if _has_text(link)]
-    if not 2 <= len(links) <= _CRUMBS_MAX:
+    if home_icon:
+        if not 1 <= len(links) <= 3:
+            return []
+    elif not 2 <= len(links) <= _CRUMBS_MAX:
         return []
     first = short_text(links[0], 60)
-    if first is None or not (_is_home(links[0], first) or _leads_to(links[0], links[1])):
+    if first is None or not (home_icon or _is_home(links[0], first) or _leads_to(links[0], links[1])):
         return []
     # Nothing but the path in the group's element: a menu has more links in its sub-lists.
     if sum(1 for link in parent.iter("a") if _has_text(link)) != len(links):
