@@ -61,6 +61,7 @@ def prose(tree: HtmlElement, heading: HtmlElement | None = None) -> Prose:
         grandparent = parent.getparent()
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0.0) + weight / 2
+            paragraphs[grandparent] = paragraphs.get(grandparent, 0) + 1
         for ancestor in el.iterancestors():
             within[ancestor] = within.get(ancestor, 0.0) + weight
     container = max(scores, key=lambda el: scores[el]) if scores else None
