@@ -11,7 +11,7 @@ portal's clock may sit in a `<header>`, and so may the article's own title and d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -187,6 +187,19 @@ def publication_date(
     return line.value if line is not None else None
 
 
+def _beside(lines: Iterable[DatedLine], heading: HtmlElement | None) -> Iterator[DatedLine]:
+    """The dated lines, a line that holds the heading taken apart: a short title and its date line in
+    one box ("<header><div>Hội nghị ...</div><div>Cập nhật: 20/10/2014</div></header>") read as
+    one line; the date line is the one inside it, beside the heading."""
+    for line in lines:
+        if heading is None or heading not in line.element.iterdescendants():
+            yield line
+            continue
+        for inner in dated_lines(line.element):
+            if inner.element is not heading and heading not in inner.element.iterdescendants():
+                yield inner
+
+
 def publication_line(
     tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
     body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
@@ -202,7 +215,7 @@ def publication_line(
     were fetched) is never the date. `region` holds the heading and the body (layout.py)."""
     # Between the heading and the body, and right after the body: inside the region.
     order = {el: index for index, el in enumerate(region.iter())}
-    lines = [line for line in dated_lines(region) if not knowledge.is_chrome_line(line.text)]
+    lines = [line for line in _beside(dated_lines(region), heading) if not knowledge.is_chrome_line(line.text)]
     first = order.get(body_start, len(order)) if body_start is not None else len(order)
     if heading is not None and heading in order:
         start = order[heading]
