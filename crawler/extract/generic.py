@@ -349,12 +349,37 @@ class GenericPage:
         if above_copy is not None:
             return []
         above = picture_above(self.heading[1])
+        if above is None:
+            above = self.picture_beside_region()
         if above is None or self.region in above.iterancestors():
             return []
         if above.tag == "img":
             src = above.get("data-src") or above.get("src")
             return [Block("image", src=src, element=above)] if src else []
         return [block for block in walk(above, self.caption_selector) if block.kind == "image"]
+
+    def picture_beside_region(self) -> HtmlElement | None:
+        """The one picture set alone in a box beside the article's region, in the element around
+        it: the featured image, whether the theme puts it above the heading or after the body
+        ("<article><div class="cm-post-content">...</div><div><img></div></article>"). Not when
+        the heading is not in the region, nor when several such pictures sit there (a gallery)."""
+        heading, parent = self.heading[1], self.region.getparent()
+        if heading is None or parent is None or parent.tag in ("body", "html"):
+            return None
+        if heading is not self.region and self.region not in heading.iterancestors():
+            return None
+        others = [el for el in parent if isinstance(el.tag, str) and el is not self.region]
+        # An element around the region that also holds a link home holds the page's menu or
+        # breadcrumb: the page's frame, and its picture the portal's banner.
+        if any(_links_home(el) for el in others):
+            return None
+        boxes = [
+            el for el in others if el.tag not in ("script", "style")
+            and (el.tag == "img" or el.find(".//img") is not None) and not clean(el.text_content())
+        ]
+        if len(boxes) != 1 or any(link.get("href") for link in boxes[0].iter("a")):
+            return None
+        return boxes[0]
 
     def check(self, title: str, text: str) -> None:
         """NotAnArticle unless the page holds one article."""
@@ -421,6 +446,12 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
 _METADATA_MAX = 200  # characters of the lines between the featured image and the heading
 
 
+def _links_home(el: HtmlElement) -> bool:
+    """Does the element link to the home page ("<a href="/">Trang chủ</a>")?"""
+    links = (urlsplit(a.get("href") or "") for a in el.iter("a"))
+    return any(link.path in ("", "/") and not link.query and not link.fragment for link in links)
+
+
 def _metadata_above(el: HtmlElement) -> bool:
     """A short line of the heading's metadata (its category, date, author, views), no picture in it.
     A line that links to the home page is the portal's menu or breadcrumb ("Trang chủ | Xây dựng
@@ -428,9 +459,7 @@ def _metadata_above(el: HtmlElement) -> bool:
     text = clean(el.text_content())
     if not text or len(text) > 120 or el.tag == "img" or el.find(".//img") is not None:
         return False
-    links = [urlsplit(a.get("href") or "") for a in el.iter("a")]
-    home = any(link.path in ("", "/") and not link.query and not link.fragment for link in links)
-    return len(links) <= 3 and not home
+    return sum(1 for _ in el.iter("a")) <= 3 and not _links_home(el)
 
 
 # --- listings ------------------------------------------------------------------------------------
