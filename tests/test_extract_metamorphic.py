@@ -60,9 +60,22 @@ def record_after(site: str, path: Path, name: str) -> tuple[dict | None, str]:
     return article.to_dict(), article.extraction
 
 
+# The (set, page, transformation)s known to move a field, each with why: every other case must keep
+# its record, and these must still fail (strict), so that a fix shows here.
+KNOWN_MISSES = {
+    ("nukeviet-kontum", "7210", "nameless_sections"): "author, text: with opaque names, <section>s and no single"
+    " wrappers, the reader comments under the byline are read as body lines (trafilatura merges each"
+    " comment, name and 'Đăng lúc' date into one line no element holds), so the byline stays in the text",
+    ("nukeviet-kontum", "7412", "nameless_sections"): "author, text: the reader comment under the byline is read"
+    " as a body line, as on 7210",
+}
+
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize(("site", "path"), CASES, ids=IDS)
-def test_a_transformation_keeps_the_record(site: str, path: Path, name: str) -> None:
+def test_a_transformation_keeps_the_record(site: str, path: Path, name: str, request: pytest.FixtureRequest) -> None:
+    if (site, path.stem, name) in KNOWN_MISSES:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[(site, path.stem, name)]))
     gold = load_gold(path)
     record, extraction = record_after(site, path, name)
     moved = moved_fields(gold, record)
