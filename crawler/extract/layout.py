@@ -140,7 +140,8 @@ def article_region(tree: HtmlElement, heading: HtmlElement | None, found: Prose)
 
 # --- blocks that read as text -------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)。！？」』）]\s*$")
+# ...and the danda of Devanagari and Bengali: "... पकड़ा।"
+_SENTENCE_END = re.compile(r"[.!?…:;»\"”’)。！？」』）।॥]\s*$")
 # Scripts written without spaces between words: a word is about two of their characters.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
