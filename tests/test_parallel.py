@@ -51,8 +51,9 @@ def articles(db: Path) -> set[tuple[Any, ...]]:
         connection.close()
 
 
-def start(db: Path, replay: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
-    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
+def start(db: Path, replay: Path, *args: str, env_extra: dict[str, str] | None = None,
+          **popen: Any) -> subprocess.Popen[str]:
+    env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()} | (env_extra or {})
     return subprocess.Popen([tinbai_command(), "crawl", *SETS, "--replay", str(replay), "--db", str(db), *args],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
@@ -155,6 +156,22 @@ def test_a_kill_9_of_portals_side_by_side_leaves_each_run_to_be_taken_over(tmp_p
     assert sorted(row[0] for row in sqlite3.connect(db).execute("SELECT status FROM runs")) == [
         "errors", "errors", "interrupted", "interrupted"]
     assert len(articles(db)) == 24
+
+
+def test_sigterm_while_portals_are_still_starting_stops_them(tmp_path: Path) -> None:
+    """A stop asked for before Scrapy's engine runs (the spiders open, the archive writer starts)
+    used to be lost: Scrapy's Crawler.stop_async() does nothing to an engine not yet running, and
+    both portals were crawled to their end ("errors": their deliberate 404s)."""
+    replay = combined(tmp_path)
+    db = tmp_path / "stopped-at-start.db"
+    crawl = start(db, replay, "-s", 'EXTENSIONS={"tests.stop_at_start.TermWhenOpened": 0}',
+                  env_extra={"PYTHONPATH": str(REPO)})
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 1, err
+    assert [summary["status"] for summary in json.loads(out)] == ["interrupted", "interrupted"]
+    assert "Traceback" not in err
+    check_sound(db)
+    assert len(articles(db)) < 24
 
 
 def _runs(db: Path) -> int:

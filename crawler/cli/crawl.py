@@ -102,10 +102,9 @@ def crawl(
     if full:
         settings.set("TINBAI_FULL", True, priority="cmdline")
     progress = _progress(settings, verbose)
-    from scrapy.crawler import CrawlerProcess
-
     from archive import ArchiveError, RunLock, open_archive
     from archive.sites import add_site
+    from crawler.fetch.pipeline import PortalsProcess, could_not_run, keep_failure
 
     lock = RunLock(db)
     try:
@@ -120,12 +119,11 @@ def crawl(
             with open_archive(db) as archive:
                 for key, home in new_portals:
                     add_site(archive, key, home)
-        process = CrawlerProcess(settings)
+        process = PortalsProcess(settings)
         # Scrapy sets its logger to DEBUG whatever LOG_LEVEL says (the level is applied by the
         # handler): every response and item then made a log record that nothing printed.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
         from crawler.fetch.discover import DiscoveringSpider
-        from crawler.fetch.pipeline import could_not_run, keep_failure
         from crawler.fetch.spider import PortalSpider
 
         # One crawler per portal, all in this process: each host has its own download slot (one

@@ -20,9 +20,10 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from scrapy import signals
-from scrapy.crawler import Crawler
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 
 from archive import ArchiveError, CrawlPlan, finish_run, load_plan, open_archive, start_run
 from archive.db import ArchiveDamaged, describe_error, is_damage
@@ -43,6 +44,17 @@ ERROR_STATS_PREFIX = "tinbai/errors/"
 # "errors", "interrupted"), and, when it could not go on at all, why (the archive found damaged).
 RUN_STATUS_STAT = "tinbai/run_status"
 COULD_NOT_RUN_STAT = "tinbai/could_not_run"
+
+
+class PortalsProcess(CrawlerProcess):
+    """Scrapy's CrawlerProcess, whose stop (the first SIGTERM or Ctrl-C) waits for every crawl to
+    end: a crawler still starting is stopped once its engine starts (ArchivePipeline.engine_started),
+    where Scrapy's own stop returned at once and stopped the reactor under it."""
+
+    def stop(self) -> Deferred[Any]:
+        stopping = super().stop()
+        stopping.addBoth(lambda _: self.join())
+        return stopping
 
 
 def could_not_run(crawler: Crawler, db: str, failure: BaseException | None = None, *, site: str = "") -> str | None:
@@ -169,7 +181,17 @@ class ArchivePipeline:
         # The run is closed on spider_closed, not in close_spider(): only the signal says why the
         # spider closed ("finished", or "shutdown" when systemd stops the job).
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.engine_started, signal=signals.engine_started)
         return pipeline
+
+    def engine_started(self) -> Any:
+        """A stop asked for while the crawl was starting (systemd stopping the job in the seconds the
+        spiders open and the archive writer starts) is carried out now: Scrapy's Crawler.stop_async()
+        only marks a crawler whose engine is not running yet, and the crawl then ran to its end, or
+        the process stopped with its runs left "running". Closed here, the run ends "interrupted"."""
+        if self.crawler.crawling:
+            return None
+        return deferred_from_coro(self.crawler.engine.stop_async())
 
     def start_run(self) -> None:
         spider: Any = self.crawler.spider
