@@ -23,7 +23,7 @@ import argparse
 import gzip
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +40,16 @@ REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC = 40
 
 
-def _read(run: Callable[[], Any]) -> Any:
+def _read(page: Page, page_class: type[ArticlePage], knowledge: PortalKnowledge | None = None) -> Any:
     try:
-        return run().to_dict()
+        return extract(page, page_class, knowledge).to_dict()
     except NotAnArticle as error:
         return {"not_an_article": str(error), "kind": str(getattr(error, "kind", ""))}
 
 
 def _html_pages(site_dir: Path) -> list[Page]:
     pages = []
-    for url, saved in sorted(load_manifest(site_dir).items()):
+    for _, saved in sorted(load_manifest(site_dir).items()):
         if saved.file is None or saved.status != 200:
             continue
         content_type = next((v for k, v in saved.headers.items() if k.lower() == "content-type"), "text/html")
@@ -87,16 +87,16 @@ def fixture_records(root: Path) -> Iterator[tuple[str, Any]]:
             yield f"{site_dir.name} knowledge", knowledge.to_json() if knowledge is not None else None
         for page in _html_pages(site_dir):
             key = f"{site_dir.name} {page.url}"
-            yield f"{key} generic", _read(lambda: extract(page, ArticlePage))
+            yield f"{key} generic", _read(page, ArticlePage)
             if discovered is not None:
-                yield f"{key} discovered", _read(lambda: extract(page, discovered))
+                yield f"{key} discovered", _read(page, discovered)
             if knowledge is not None and knowledge.template is not None:
                 assert discovered is not None
-                yield f"{key} template", _read(lambda: extract(page, discovered, knowledge))
+                yield f"{key} template", _read(page, discovered, knowledge)
             if profile is not None:
-                yield f"{key} profile", _read(lambda: extract(page, profile.page_class))
+                yield f"{key} profile", _read(page, profile.page_class)
                 changed = changed_template(profile.page_class)
-                yield f"{key} changed", _read(lambda: extract(page, changed))
+                yield f"{key} changed", _read(page, changed)
 
 
 def synthetic_records(count: int) -> Iterator[tuple[str, Any]]:
@@ -106,15 +106,15 @@ def synthetic_records(count: int) -> Iterator[tuple[str, Any]]:
         story = portal.story(number)
         page = Page(url=story.url, body=portal.article_html(story).encode("utf-8"),
                     headers={"Content-Type": "text/html; charset=utf-8"})
-        yield f"synth/{number} generic", _read(lambda: extract(page, ArticlePage))
-        yield f"synth/{number} profile", _read(lambda: extract(page, nghean))
+        yield f"synth/{number} generic", _read(page, ArticlePage)
+        yield f"synth/{number} profile", _read(page, nghean)
 
 
 def external_records(folder: Path) -> Iterator[tuple[str, Any]]:
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     for name, gold in sorted(truth.items()):
         page = Page(url=gold["url"], body=gzip.decompress((folder / "html" / name).read_bytes()), headers={})
-        yield f"{folder.name}/{name} generic", _read(lambda: extract(page, ArticlePage))
+        yield f"{folder.name}/{name} generic", _read(page, ArticlePage)
 
 
 def records(data: list[Path], synthetic: int) -> dict[str, Any]:
