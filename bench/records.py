@@ -83,7 +83,7 @@ def fixture_records(root: Path) -> Iterator[tuple[str, Any]]:
         discovered = sites.discovered_profile(home).page_class if home else None
         knowledge = None
         if discovered is not None:
-            knowledge = _learned(site_dir, discovered, sites.site_key(home))
+            knowledge = _learned(site_dir, discovered, sites.site_key(str(home)))
             yield f"{site_dir.name} knowledge", knowledge.to_json() if knowledge is not None else None
         for page in _html_pages(site_dir):
             key = f"{site_dir.name} {page.url}"
