@@ -12,7 +12,10 @@ has one (and the profile with selectors that match nothing, as bench/extraction.
 reads a profiled portal), and the learned template: the template is learned here, in process, from
 the set's expected article pages as the crawl's TemplateWatch does (learn_template, LEARN_AFTER and
 KEEP_GENERIC pages), and each page read through it; the learned knowledge's JSON is part of the
-dump. Then bench/synth.py's pages (generic and the nghean profile) and the external samples given
+dump. With --crawl, each whole-portal set (and fixtures/nghean under a host no profile owns) is
+also crawled as bench/portals.py crawls it, and every page read through the template that crawl
+learned (the templates bench/portals.py times), kept in the dump and reused by --compare. Then
+bench/synth.py's pages (generic and the nghean profile) and the external samples given
 with --data (generic path). A record is its to_dict(); a page that holds none, its NotAnArticle's
 kind and message.
 """
@@ -23,10 +26,13 @@ import argparse
 import gzip
 import json
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from archive import open_archive
+from archive.templates import current_template
 from bench.extraction import changed_template
 from bench.synth import Portal
 from crawler import sites
@@ -75,6 +81,42 @@ def _learned(site_dir: Path, page_class: type[ArticlePage], site: str) -> Portal
                           caption_selector=page_class.caption_selector)
 
 
+def crawled_templates(root: Path) -> dict[str, str]:
+    """Each whole-portal set crawled as bench/portals.py crawls it (no profile, a subprocess into an
+    archive of its own): the learned knowledge its crawl kept, as JSON, by set name."""
+    from bench.portals import crawl, nghean_without_profile
+
+    found: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="tinbai-records-") as workdir:
+        for replay in [nghean_without_profile(Path(workdir)), *sorted(p.parent for p in root.glob("*/set.json"))]:
+            home = json.loads((replay / "set.json").read_text(encoding="utf-8"))["home"]
+            db = Path(workdir) / f"{replay.name}.db"
+            crawl(home, replay, db)
+            with open_archive(str(db), readonly=True) as archive:
+                stored = current_template(archive, sites.site_key(home))
+            if stored is not None:
+                found[replay.name] = PortalKnowledge.from_json(stored[1], version=stored[0]).to_json()
+    return found
+
+
+def crawled_records(root: Path, templates: dict[str, str]) -> Iterator[tuple[str, Any]]:
+    """Every page of each set read through the template its crawl learned (`templates`)."""
+    with tempfile.TemporaryDirectory(prefix="tinbai-records-") as workdir:
+        for name, stored in sorted(templates.items()):
+            site_dir = nghean_copy(Path(workdir)) if name == "nghean-no-profile" else root / name
+            home = json.loads((site_dir / "set.json").read_text(encoding="utf-8"))["home"]
+            page_class = sites.discovered_profile(home).page_class
+            knowledge = PortalKnowledge.from_json(stored)
+            for page in _html_pages(site_dir):
+                yield f"{name} {page.url} crawled-template", _read(page, page_class, knowledge)
+
+
+def nghean_copy(workdir: Path) -> Path:
+    from bench.portals import nghean_without_profile
+
+    return nghean_without_profile(workdir)
+
+
 def fixture_records(root: Path) -> Iterator[tuple[str, Any]]:
     for site_dir in sorted(p for p in root.iterdir() if (p / "manifest.json").exists()):
         described = site_dir / "set.json"
@@ -117,9 +159,11 @@ def external_records(folder: Path) -> Iterator[tuple[str, Any]]:
         yield f"{folder.name}/{name} generic", _read(page, ArticlePage)
 
 
-def records(data: list[Path], synthetic: int) -> dict[str, Any]:
-    found: dict[str, Any] = {}
+def records(data: list[Path], synthetic: int, templates: dict[str, str]) -> dict[str, Any]:
+    found: dict[str, Any] = {"crawled templates": templates}
     for name, record in fixture_records(REPO / "fixtures"):
+        found[name] = record
+    for name, record in crawled_records(REPO / "fixtures", templates):
         found[name] = record
     for name, record in synthetic_records(synthetic):
         found[name] = record
@@ -140,8 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--compare", type=Path, help="compare the records with this file's, byte for byte")
     parser.add_argument("--data", type=Path, action="append", default=[], help="external sample folder")
     parser.add_argument("--synthetic", type=int, default=SYNTHETIC, help="bench/synth.py pages")
+    parser.add_argument("--crawl", action="store_true",
+                        help="with --dump: crawl each whole-portal set first and keep the template it learned")
     args = parser.parse_args(argv)
-    found = records(args.data, args.synthetic)
+    if args.dump:
+        templates = crawled_templates(REPO / "fixtures") if args.crawl else {}
+    else:
+        templates = json.loads(args.compare.read_text(encoding="utf-8")).get("crawled templates", {})
+    found = records(args.data, args.synthetic, templates)
     text = _text(found)
     if args.dump:
         args.dump.write_text(text, encoding="utf-8")
