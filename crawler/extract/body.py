@@ -123,11 +123,11 @@ def read_body(
         held = letters(prose_holder.text_content())
         in_paragraphs = sum(letters(p.text_content()) for p in prose_holder.iter("p"))
         # Mostly text between <br>s (not lists or tables): read line by line unless trafilatura read
-        # nine tenths of its lines.
-        missed = letters(" ".join(texts)) < 0.5 * held or (
+        # nine tenths of its lines. (Asked only of prose not in paragraphs: a portal's article is in
+        # <p>s, and its lines need not be read.)
+        if in_paragraphs < 0.5 * held and (letters(" ".join(texts)) < 0.5 * held or (
             _between_breaks(prose_holder) >= 0.5 * held and _covered(prose_holder, texts) < 0.9 * held
-        )
-        if in_paragraphs < 0.5 * held and missed:
+        )):
             return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     if body is None:
         return Body(pruned=pruned, twins=twins, captions=caption_elements)

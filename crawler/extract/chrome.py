@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -243,6 +243,8 @@ _HEADING_FIRST_WORDS = {
 
 
 _LINE_TAGS = {"span", "div", "p", "a", "h2", "h3", "h4", "h5", "h6", "td", "strong", "b", "em", "i", *_SECTIONS}
+# Tags whose first word is read: a chrome heading's or a chrome line's.
+_WORDED_TAGS = _HEADING_TAGS | _LINE_TAGS
 _LINE_FIRST_WORDS = {
     "lượt", "số", "đã", "phản", "bình", "in", "bản", "gửi", "chia", "lên", "về", "quay", "xuất", "chi", "cỡ", "a-",
     "a+", "null", "none", "undefined", "anh-tin-bai", "image", "no", "đang", "trực", "hôm", "tuần", "tháng", "tổng",
@@ -273,6 +275,17 @@ _HIDDEN = etree.XPath(
 _MACHINE_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|https?://\S+|\d+(?:\.\d+)?)$")
 
 
+class _Limit:
+    """0.3 of the length of a text once cleaned: what an element must hold less of to be furniture."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def value(self) -> float:
+        return 0.3 * (len(clean(self.text)) or 1)
+
+
 def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) -> HtmlElement:
     """A copy of `root` without chrome (profile selectors in `extra` first, then generic rules)."""
     tree = root if in_place else copy.deepcopy(root)
@@ -286,25 +299,27 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
     # furniture is removed only when it holds a minor part of the text. Top-down, so that what
     # sits inside a removed box is never looked at again.
-    limit = 0.3 * (len(clean(tree.text_content())) or 1)
+    # The share is taken of the text as it is now; cleaned only when an element is weighed (most
+    # article containers hold nothing to weigh: a portal's body, its pictures, their captions).
+    limit = _Limit(tree.text_content())
     for group in teaser_groups(tree):
-        if len(clean(group.text_content())) < limit:
+        if len(clean(group.text_content())) < limit.value:
             drop(group)
     stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
         el = stack.pop()
         tag = el.tag  # each .tag makes a new str
         if tag in _MINOR_TAGS or is_chrome_element(el):
-            if len(clean(el.text_content())) < limit:
+            if len(clean(el.text_content())) < limit.value:
                 drop(el)
                 continue
         # Only an element whose first word starts a chrome heading or line has its text read.
         children = len(el)
-        first = _first_word(el) if children <= 3 and (tag in _HEADING_TAGS or tag in _LINE_TAGS) else ""
+        first = _first_word(el) if children <= 3 and tag in _WORDED_TAGS else ""
         if first in _HEADING_FIRST_WORDS and tag in _HEADING_TAGS and children <= 2:
             text = short_text(el, 60)
             if text and is_chrome_heading(text):
-                following = _drop_chrome_heading(el, text, limit)
+                following = _drop_chrome_heading(el, text, limit.value)
                 stack = [s for s in stack if s not in following]
                 continue
         if first in _LINE_FIRST_WORDS and tag in _LINE_TAGS:

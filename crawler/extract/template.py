@@ -27,7 +27,7 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from lxml import etree
 
@@ -62,15 +62,34 @@ def _classes(el: HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
 
 
+@cache
+def _step_classes(step: Step) -> frozenset[str]:
+    # A template's few dozen steps are asked of every page of the portal.
+    return frozenset(step.classes)
+
+
 def _fits(el: HtmlElement, step: Step) -> bool:
-    return el.tag == step.tag and (step.ident is None or el.get("id") == step.ident) and (
-        not step.classes or set(step.classes) <= _classes(el)
-    )
+    if el.tag != step.tag or (step.ident is not None and el.get("id") != step.ident):
+        return False
+    if not step.classes:
+        return True
+    value = el.get("class")
+    return bool(value) and _step_classes(step) <= set(value.split())
 
 
 def _like(parent: HtmlElement, step: Step) -> list[HtmlElement]:
     # (lxml picks the children of the step's tag itself: a <div> of forty children has two <h1>s)
     return [child for child in parent.iterchildren(step.tag) if _fits(child, step)]
+
+
+def _nth_like(parent: HtmlElement, step: Step, index: int) -> HtmlElement | None:
+    """The `index`-th (from 0) of _like(parent, step), without looking at the siblings after it."""
+    for child in parent.iterchildren(step.tag):
+        if _fits(child, step):
+            if not index:
+                return child
+            index -= 1
+    return None
 
 
 def locate(root: HtmlElement | None, path: Path | None) -> HtmlElement | None:
@@ -85,17 +104,51 @@ def located(root: HtmlElement | None, path: Path | None) -> list[HtmlElement]:
         return []
     level = [root]
     for step in path:
-        following: list[HtmlElement] = []
-        for el in level:
-            like = _like(el, step)
-            if step.index is None:
-                following += like
-            elif -len(like) <= step.index < len(like):
-                following.append(like[step.index])
-        level = following
+        level = _step_down(level, step)
         if not level:
             break
     return level
+
+
+def _step_down(level: list[HtmlElement], step: Step) -> list[HtmlElement]:
+    following: list[HtmlElement] = []
+    index = step.index
+    for el in level:
+        if index is not None and index >= 0:
+            found = _nth_like(el, step, index)
+            if found is not None:
+                following.append(found)
+            continue
+        like = _like(el, step)
+        if index is None:
+            following += like
+        elif -len(like) <= index:
+            following.append(like[index])
+    return following
+
+
+def located_each(root: HtmlElement | None, paths: Iterable[Path | None]) -> list[list[HtmlElement]]:
+    """located(root, path) for each path, the steps a path shares with the one before it walked
+    once: a layout's parts go down the same ten steps of Liferay's portlet wrappers to the body
+    and its date line, lead and byline, and its pruned boxes share their first steps too."""
+    found: list[list[HtmlElement]] = []
+    previous: Path = ()
+    levels: list[list[HtmlElement]] = [[root]] if root is not None else [[]]  # after 0, 1, ... steps of previous
+    for path in paths:
+        if root is None or path is None:
+            found.append([])
+            continue
+        shared = 0
+        while shared < len(path) and shared < len(previous) and path[shared] == previous[shared]:
+            shared += 1
+        del levels[shared + 1:]
+        level = levels[-1]
+        for step in path[shared:]:
+            level = _step_down(level, step) if level else []
+            levels.append(level)
+        previous = path
+        found.append(level)
+    return found
 
 
 def _chain(ancestor: HtmlElement, el: HtmlElement) -> list[HtmlElement] | None:
@@ -215,7 +268,8 @@ class TemplatePage:
 
     @cached_property
     def found(self) -> dict[str, HtmlElement | None]:
-        found = {name: locate(self.scope, getattr(self.layout, name)) for name in _PARTS}
+        each = located_each(self.scope, [getattr(self.layout, name) for name in _PARTS])
+        found = {name: places[0] if places else None for name, places in zip(_PARTS, each, strict=True)}
         for name, path in self.layout.also:
             if found[name] is None:
                 found[name] = locate(self.scope, path)
@@ -251,11 +305,12 @@ class TemplatePage:
         twin = copy.deepcopy(container)
         twin.tail = None
         twins = dict(zip(twin.iter(), container.iter(), strict=True))
-        copies = {original: each for each, original in twins.items()}
-        for path in self.layout.prune:
-            for original in located(container, path):
-                if original in copies:
-                    chrome.drop(copies[original])
+        if self.layout.prune:
+            copies = {original: each for each, original in twins.items()}
+            for places in located_each(container, self.layout.prune):
+                for original in places:
+                    if original in copies:
+                        chrome.drop(copies[original])
         chrome.prune(twin, in_place=True)
         return twin, twins
 
