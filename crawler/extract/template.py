@@ -529,27 +529,38 @@ def read_with_template(
     bytes when its markers find them, else on the whole page. None when no layout holds it, or the
     page holds no article there (the caller reads it the generic way)."""
     template = knowledge.template
-    if template is None:
+    if template is None or not template.layouts:
         return None
-    tree: HtmlElement | None = None
-    readers: list[TemplatePage] = []
-    for layout in template.layouts:
+    whole: list[HtmlElement] = []  # the whole page, parsed once when a layout's markers miss its scope
+
+    def reader_of(layout: Layout) -> TemplatePage:
         part = region_of(page, layout.markers) if layout.markers is not None else None
         if part is not None:
             reader = TemplatePage(part, knowledge, layout, template, site_names=site_names,
                                   caption_selector=caption_selector, cut=True)
             if reader.scope is not None:
-                readers.append(reader)
-                continue
-        if tree is None:
-            tree = parse(page)
-        readers.append(TemplatePage(page, knowledge, layout, template, tree=tree, site_names=site_names,
-                                    caption_selector=caption_selector))
+                return reader
+        if not whole:
+            whole.append(parse(page))
+        return TemplatePage(page, knowledge, layout, template, tree=whole[0], site_names=site_names,
+                            caption_selector=caption_selector)
+
     # Two layouts of one portal may both find a body where the other's pages have theirs: the one
-    # that finds its lead, byline, picture too is the page's.
-    if len(readers) > 1:
-        readers.sort(key=lambda reader: -reader.fit())
+    # that finds its lead, byline, picture too is the page's (the most parts found first, the
+    # template's order among equals). The first layout finding all of its parts is tried before
+    # the others are parsed and searched: none can find more.
+    first = reader_of(template.layouts[0])
+    tried: list[TemplatePage] = []
+    if len(template.layouts) == 1 or first.fit() == 1.0:
+        record = _read(first)
+        if record is not None:
+            return replace(record, site=site) if site else record
+        tried.append(first)
+    readers = [first, *(reader_of(layout) for layout in template.layouts[1:])]
+    readers.sort(key=lambda reader: -reader.fit())
     for reader in readers:
+        if reader in tried:
+            continue
         record = _read(reader)
         if record is not None:
             return replace(record, site=site) if site else record
