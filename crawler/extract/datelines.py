@@ -36,6 +36,16 @@ _STRUCTURED = etree.XPath(
 _METAS_AND_TIMES = etree.XPath("//meta[@content] | //time[@datetime]")
 
 
+def _names_a_date(meta: HtmlElement) -> bool:
+    """Does the <meta> say it holds the publication date (its property, name or itemprop)? A
+    portal's <head> holds dozens of <meta>s, each asked."""
+    for attr in ("property", "name", "itemprop"):
+        value = meta.get(attr)
+        if value and (value.lower() in _DATE_METAS or (attr == "itemprop" and value == "datePublished")):
+            return True
+    return False
+
+
 def structured_date(tree: HtmlElement, raw: bytes | None = None) -> date | datetime | None:
     """datePublished from meta tags, microdata, <time pubdate> or JSON-LD (in that order).
 
@@ -49,8 +59,7 @@ def structured_date(tree: HtmlElement, raw: bytes | None = None) -> date | datet
     query = _STRUCTURED if raw is None or b"datePublished" in raw else _METAS_AND_TIMES
     for el in query(tree):
         if el.tag == "meta":
-            names = {(el.get(attr) or "").lower() for attr in ("property", "name", "itemprop")}
-            if names & _DATE_METAS or el.get("itemprop") == "datePublished":
+            if _names_a_date(el):
                 values.append(el.get("content"))
         elif el.get("itemprop") == "datePublished":
             value = el.get("datetime") if el.get("datetime") is not None else el.get("content")

@@ -51,6 +51,7 @@ _PATTERNS = [
     re.compile(rf"{_EN_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
     re.compile(rf"{_EN_DAY_FIRST}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
 ]
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _ISO = re.compile(
     r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d\d:?\d\d)?)?"
@@ -86,8 +87,8 @@ def _build(groups: dict[str, str | None]) -> date | datetime | None:
 
 def parse_date(text: str) -> date | datetime | None:
     """The first day-first date (with its time when written next to it) in `text`."""
-    if not text:
-        return None
+    if not text or not _YEAR.search(text):
+        return None  # every shape, ISO's too, has a year: most lines a page asks about have none
     candidates = [m for m in (pattern.search(text) for pattern in _PATTERNS) if m]
     if not candidates:
         return parse_iso(text)
