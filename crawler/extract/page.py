@@ -93,6 +93,12 @@ def _parser(encoding: str | None) -> lxml.html.HTMLParser:
     return parser
 
 
+def new_element(tag: str, attrib: dict[str, str] | None = None) -> HtmlElement:
+    """A new element, the root of a document of its own, whose element proxies are chosen in C as
+    the parsed page's are (lxml.html.Element calls back into Python for each one made)."""
+    return _parser(None).makeelement(tag, attrib)
+
+
 def parse(page: Page) -> HtmlElement:
     """Parse once; every field method reads this tree."""
     body, content_type = page.body, page.header("Content-Type")
