@@ -48,8 +48,11 @@ def prose(tree: HtmlElement, heading: HtmlElement | None = None) -> Prose:
     within: dict[HtmlElement, float] = {}
     paragraphs: dict[HtmlElement, int] = {}
     for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main", "font", "span"):
-        if el.tag != "p" and not (el.text and letters(el.text) >= _PARAGRAPH_MIN):
-            continue  # a <div>, <td> or <font> counts as a paragraph only for text of its own
+        own = el.text
+        # A <div>, <td> or <font> counts as a paragraph only for text of its own; most have none
+        # but indentation, shorter than a paragraph before its spaces are taken out.
+        if el.tag != "p" and not (own and len(own) >= _PARAGRAPH_MIN and letters(own) >= _PARAGRAPH_MIN):
+            continue
         weight = _weight(el)
         if weight <= 0:
             continue
