@@ -156,6 +156,10 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
     for node in _DATED_TEXT(root):
         if not _YEAR.search(node) and "tháng" not in node:
             continue
+        # A paragraph's text ("Năm 2023, toàn Đảng bộ tỉnh kết nạp 1.742 đảng viên, ..."): longer
+        # than a line itself, so every element holding it is too (_line_of would find no line).
+        if len(node) > LINE_MAX and letters(node) > LINE_MAX:
+            continue
         holder = node.getparent()
         if holder is None:
             continue
