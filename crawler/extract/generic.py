@@ -284,6 +284,11 @@ class GenericPage:
         section = _SECTION(head(self.tree))
         if section and clean(section[0]):
             return clean(section[0])
+        raw = self.page.body
+        if b"articleSection" not in raw and b"\x00" not in raw:
+            # No script can name it where the bytes do not (an encoding with NULs, UTF-16's, spells
+            # it otherwise): the query for JSON-LD walks the whole page.
+            return None
         for declared in jsonld_values(self.tree, "articleSection"):
             first = declared[0] if isinstance(declared, list) and declared else declared
             if isinstance(first, str) and clean(first):
