@@ -173,7 +173,7 @@ def records(data: list[Path], synthetic: int, templates: dict[str, str]) -> dict
     return found
 
 
-def _text(found: dict[str, Any]) -> str:
+def as_text(found: dict[str, Any]) -> str:
     return json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True)
 
 
@@ -192,19 +192,25 @@ def main(argv: list[str] | None = None) -> int:
     else:
         templates = json.loads(args.compare.read_text(encoding="utf-8")).get("crawled templates", {})
     found = records(args.data, args.synthetic, templates)
-    text = _text(found)
+    text = as_text(found)
     if args.dump:
         args.dump.write_text(text, encoding="utf-8")
         print(f"{len(found)} records written to {args.dump}")
         return 0
-    before = json.loads(args.compare.read_text(encoding="utf-8"))
-    differ = sorted(key for key in before.keys() | found.keys() if before.get(key) != found.get(key))
+    saved = args.compare.read_text(encoding="utf-8")
+    before = json.loads(saved)
+    differ = differences(before, found)
     for key in differ[:20]:
         print(f"differs: {key}\n  before: {json.dumps(before.get(key), ensure_ascii=False)[:400]}"
               f"\n  now:    {json.dumps(found.get(key), ensure_ascii=False)[:400]}")
-    same_bytes = text == args.compare.read_text(encoding="utf-8")
+    same_bytes = text == saved
     print(f"{len(found)} records; {len(differ)} differ; byte for byte {'identical' if same_bytes else 'different'}")
     return 0 if same_bytes and not differ else 1
+
+
+def differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The records (by name) that one side has and the other has not, or has otherwise."""
+    return sorted(key for key in before.keys() | now.keys() if before.get(key) != now.get(key))
 
 
 if __name__ == "__main__":
