@@ -129,7 +129,7 @@ def _step_down(level: list[HtmlElement], step: Step) -> list[HtmlElement]:
 
 def located_each(root: HtmlElement | None, paths: Iterable[Path | None]) -> list[list[HtmlElement]]:
     """located(root, path) for each path, the steps a path shares with the one before it walked
-    once: a layout's parts go down the same ten steps of Liferay's portlet wrappers to the body
+    once: a layout's parts go down the same nine steps of Liferay's portlet wrappers to the body
     and its date line, lead and byline, and its pruned boxes share their first steps too."""
     found: list[list[HtmlElement]] = []
     previous: Path = ()
