@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+import lxml.html
 from lxml import etree
 
 from crawler.extract import chrome
