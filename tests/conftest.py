@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 # A developer's own proxy must never carry a test crawl anywhere; tests that want one set it.
 _PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+
+
+def archive_rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """The rows of one query on an archive a test crawled into, its connection closed after."""
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
 
 
 def tinbai_command() -> str:

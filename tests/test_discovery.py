@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import read_feed
 from crawler.fetch.replay import load_manifest, replay_key
 from crawler.sites.shapes import ShapeBook, page_of, shape_of
-from tests.conftest import REPO, tinbai_command
+from tests.conftest import REPO, archive_rows, tinbai_command
 from tests.fixtures import FIXTURES, portal_sets
 
 # The whole-portal sets discovery's rules were written on (fixtures/README.md), named here rather
@@ -69,14 +68,6 @@ def _expected(replay: Path) -> dict[str, Any]:
     return json.loads((replay / "expected" / "crawl.json").read_text(encoding="utf-8"))
 
 
-def _rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
     return subprocess.run([tinbai_command(), *args], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
@@ -91,7 +82,7 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     db = tmp_path_factory.mktemp(replay.name) / "portal.db"
     run = _run
     first = _crawl(run, expected["home"], replay, db)
-    fetched_first = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE fetched IS NOT NULL")}
+    fetched_first = {url for (url,) in archive_rows(db, "SELECT url FROM crawl_state WHERE fetched IS NOT NULL")}
     second = run("crawl", expected["home"], "--replay", str(replay), "--db", str(db), "-v", "-s", "LOG_LEVEL=DEBUG")
     return {"replay": replay, "expected": expected, "db": db, "first": first, "second": second,
             "fetched_first": fetched_first}
@@ -99,7 +90,7 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any]) -> None:
     db, expected = crawled["db"], crawled["expected"]
-    archived = dict(_rows(db, "SELECT url, site FROM articles"))
+    archived = dict(archive_rows(db, "SELECT url, site FROM articles"))
     if crawled["replay"].name in NO_SINGLE_CANONICAL:
         urls_of = {url: {url, *entry["aliases"]} for url, entry in expected["articles"].items()}
         archived_as = {url: urls & set(archived) for url, urls in urls_of.items()}
@@ -109,7 +100,7 @@ def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any])
         assert set(archived) == set(expected["articles"])
     site = expected["home"].split("/")[2].removeprefix("www.")
     assert set(archived.values()) == {site}
-    owner = dict(_rows(db, "SELECT article_urls.url, articles.url FROM article_urls"
+    owner = dict(archive_rows(db, "SELECT article_urls.url, articles.url FROM article_urls"
                                " JOIN articles ON articles.id = article_urls.article_id"))
     for url, entry in expected["articles"].items():
         # An alias the crawl reached (a link under a second category, an old slug) is the same
@@ -122,7 +113,7 @@ def test_every_article_is_found_under_its_canonical_url(crawled: dict[str, Any])
 
 def test_no_other_page_is_archived_and_forbidden_urls_are_never_fetched(crawled: dict[str, Any]) -> None:
     db, expected = crawled["db"], crawled["expected"]
-    urls = {url for (url,) in _rows(db, "SELECT url FROM article_urls")}
+    urls = {url for (url,) in archive_rows(db, "SELECT url FROM article_urls")}
     assert not urls & set(expected["not_articles"])
     assert not crawled["fetched_first"] & set(expected["not_fetched"])
     # The removed articles answer 404 and are counted; nothing else failed.
@@ -130,11 +121,11 @@ def test_no_other_page_is_archived_and_forbidden_urls_are_never_fetched(crawled:
     assert set(errors) <= {"http_404"}
     # (A removed page the home page still links is a 404 too: liferay-hagiang's banner to
     # "/web/guest/chuyen-de-hoc-tap-va-lam-theo-bac", asked for as a listing.)
-    failed = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
+    failed = {url for (url,) in archive_rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
     assert failed & set(expected["errors"]) or not expected["errors"] or crawled["replay"].name in ERRORS_NOT_REACHED
     # Every expected error the crawl asked for was met as one.
-    asked = {url for (url,) in _rows(db, "SELECT url FROM crawl_state")}
-    not_found = {url for (url,) in _rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
+    asked = {url for (url,) in archive_rows(db, "SELECT url FROM crawl_state")}
+    not_found = {url for (url,) in archive_rows(db, "SELECT url FROM crawl_state WHERE error = 'http_404'")}
     assert set(expected["errors"]) & asked <= not_found
 
 
@@ -166,16 +157,16 @@ def test_every_feed_and_sitemap_that_lists_news_is_read(crawled: dict[str, Any])
     paths) or sitemaps, they are read: the index it offers of itself, not the link graph alone.
     Those robots.txt forbids are in the set's not_fetched."""
     feeds = _news_feeds(crawled["replay"], crawled["expected"])
-    read = {canonical_url(url) for (url,) in _rows(crawled["db"], "SELECT url FROM crawl_state WHERE kind = 'feed'"
-                                                                 " AND error IS NULL AND fetched IS NOT NULL")}
+    read = {canonical_url(url) for (url,) in archive_rows(
+        crawled["db"], "SELECT url FROM crawl_state WHERE kind = 'feed' AND error IS NULL AND fetched IS NOT NULL")}
     assert feeds - read == set()
 
 
 def test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run(crawled: dict[str, Any]) -> None:
     db, replay = crawled["db"], crawled["replay"]
     family = json.loads((replay / "set.json").read_text(encoding="utf-8"))["family"]
-    assert _rows(db, "SELECT cms FROM sites") == [(family,)]
-    rows = _rows(db, "SELECT shape, articles, listings, pages FROM url_shapes")
+    assert archive_rows(db, "SELECT cms FROM sites") == [(family,)]
+    rows = archive_rows(db, "SELECT shape, articles, listings, pages FROM url_shapes")
     stored = {shape: (articles, listings, pages) for shape, articles, listings, pages in rows}
     book = ShapeBook.from_counts(stored)
     book.cms = family
@@ -218,17 +209,17 @@ def test_a_dcs_portal_without_its_profile_is_crawled_whole(tmp_path: Path, tinba
     expected = json.loads((copy / "expected" / "crawl.json").read_text(encoding="utf-8"))
     db = tmp_path / "nghean.db"
     summary = _crawl(tinbai, "https://tinhuy.nghean.example/", copy, db)
-    archived = {url for (url,) in _rows(db, "SELECT url FROM articles")}
+    archived = {url for (url,) in archive_rows(db, "SELECT url FROM articles")}
     assert archived == set(expected["articles"])
     # No profile read it: the generic path read the first pages, then the template learned from them
     # (crawler/sites/templates.py) the others (tests/test_templates.py holds them to their records).
-    kinds = {extraction for (extraction,) in _rows(db, "SELECT DISTINCT extraction FROM articles")}
+    kinds = {extraction for (extraction,) in archive_rows(db, "SELECT DISTINCT extraction FROM articles")}
     assert kinds == {"generic", "template:tinhuy.nghean.example@1"}
     assert summary["extraction"]["profile"] == 0 and summary["extraction"]["template"] > 0
     # ...into the records the generic path reads from the same pages.
     manifest = load_manifest(copy)
     page_class = sites.discovered_profile("https://tinhuy.nghean.example/").page_class
-    for url, title, text, author, published, summary_ in _rows(
+    for url, title, text, author, published, summary_ in archive_rows(
             db, "SELECT url, title, text, author, published, summary FROM articles WHERE extraction != 'generic'"):
         saved = manifest[replay_key(url)]
         assert saved.file is not None
@@ -236,7 +227,7 @@ def test_a_dcs_portal_without_its_profile_is_crawled_whole(tmp_path: Path, tinba
         assert (generic.title, generic.text, generic.author, generic.published, generic.summary) == (
             title, text, author, published, summary_), url
     assert summary["errors_by_kind"] == {"http_404": 1, "http_500": 1}
-    assert _rows(db, "SELECT key, cms FROM sites") == [("tinhuy.nghean.example", "dcs")]
+    assert archive_rows(db, "SELECT key, cms FROM sites") == [("tinhuy.nghean.example", "dcs")]
     again = _crawl(tinbai, "https://tinhuy.nghean.example/", copy, db)
     # robots.txt, the home page (its redirect and where it ends), the three tries of the article
     # that answers 500, and the first page of each of the three categories: as with the profile.

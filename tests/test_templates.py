@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from crawler.extract.page import parse
 from crawler.extract.template import learn_template, read_with_template
 from crawler.sites import templates as templates_module
 from crawler.sites.templates import LEARN_AFTER, TemplateWatch
+from tests.conftest import archive_rows
 from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc")
@@ -143,14 +143,6 @@ def test_drift_is_a_share_that_falls_from_most_of_the_articles() -> None:
 # --- a crawl ------------------------------------------------------------------------------------
 
 
-def _rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
-
-
 def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
     result = tinbai("crawl", home, "--replay", str(replay), "--db", str(db), *args)
     assert result.returncode in (0, 1), result.stderr[-3000:]
@@ -175,12 +167,13 @@ def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_
     # The first pages read the generic way, the rest through the template learned from them.
     assert first["extraction"]["profile"] == 0 and first["extraction"]["generic"] >= LEARN_AFTER
     assert first["extraction"]["template"] > 0
-    [(version, layouts, reason, run)] = _rows(db, "SELECT version, layouts, reason, run FROM templates")
+    [(version, layouts, reason, run)] = archive_rows(db, "SELECT version, layouts, reason, run FROM templates")
     assert (version, reason, run) == (1, "first", first["run"]) and layouts >= 1
     golds = {url: load_gold(replay / "expected" / f"{entry['gold']}.json")
              for url, entry in expected["articles"].items()}
     archived = {url: (title, text, extraction)
-                for url, title, text, extraction in _rows(db, "SELECT url, title, text, extraction FROM articles")}
+                for url, title, text, extraction in archive_rows(
+                    db, "SELECT url, title, text, extraction FROM articles")}
     assert {url: (golds[url]["title"], golds[url]["text"]) for url in golds} == {
         url: (title, text) for url, (title, text, _) in archived.items()}
     assert f"template:{site}@1" in {extraction for _, _, extraction in archived.values()}
@@ -190,8 +183,9 @@ def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_
     # tinbai reextract reads the archived pages as the crawl does: through the template where it holds
     result = tinbai("reextract", "--db", str(db), "--processes", "1")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert {extraction for (extraction,) in _rows(db, "SELECT extraction FROM articles")} == {f"template:{site}@1"}
-    assert {url: (title, text) for url, title, text in _rows(db, "SELECT url, title, text FROM articles")} == {
+    extractions = {extraction for (extraction,) in archive_rows(db, "SELECT extraction FROM articles")}
+    assert extractions == {f"template:{site}@1"}
+    assert {url: (title, text) for url, title, text in archive_rows(db, "SELECT url, title, text FROM articles")} == {
         url: (golds[url]["title"], golds[url]["text"]) for url in golds}
 
     # The portal's new skin: every class and id renamed on its article pages.
@@ -203,7 +197,7 @@ def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_
             opaque_names(tree, {})
             path.write_bytes(b"<!DOCTYPE html>\n" + lxml.html.tostring(tree, encoding="utf-8"))
     second = _crawl(tinbai, home, replay, db, "--full")
-    versions = _rows(db, "SELECT version, reason, run FROM templates ORDER BY version")
+    versions = archive_rows(db, "SELECT version, reason, run FROM templates ORDER BY version")
     assert versions[-1][0] == 2 and versions[-1][1].startswith("stopped matching") and versions[-1][2] == second["run"]
     runs = _json(tinbai, "runs", "--db", str(db))
     assert runs[0]["id"] == second["run"] and runs[0]["drift"] and runs[0]["template_relearned"] == 2
@@ -211,5 +205,5 @@ def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_
     table = tinbai("runs", "--db", str(db))
     assert "layout changed: template v2 learned" in table.stdout
     # the records did not move: the generic path read the pages the template no longer held
-    assert {url: (title, text) for url, title, text in _rows(db, "SELECT url, title, text FROM articles")} == {
+    assert {url: (title, text) for url, title, text in archive_rows(db, "SELECT url, title, text FROM articles")} == {
         url: (golds[url]["title"], golds[url]["text"]) for url in golds}
