@@ -21,7 +21,7 @@ from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.generic import CAPTIONS, GenericPage
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import is_home_crumb
-from crawler.extract.page import ClassIndex, HtmlElement, parse, region_of, selector_tokens
+from crawler.extract.page import ClassIndex, HtmlElement, parse, region_of, selector_tokens, xpath
 from crawler.extract.record import Article, ErrorKind, Image, NotAnArticle, Page
 from crawler.extract.template import read_with_template
 from crawler.extract.text import clean
@@ -49,7 +49,7 @@ def check_whole(page: Page) -> bool:
     return _has_closing_tag(page.body) or not _OPENING_TAG.search(page.body)
 
 
-_SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+_SHOWN_TEXT = xpath("/descendant::body/descendant::text()[not(ancestor::script) and not(ancestor::style)]")
 _AFTER_THE_ARTICLE = 200  # characters of the page's text after the article's last paragraph
 
 

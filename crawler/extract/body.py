@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, walk
 from crawler.extract.layout import common_ancestor
-from crawler.extract.page import HtmlElement, new_element, select
+from crawler.extract.page import HtmlElement, new_element, select, xpath
 from crawler.extract.text import clean, letters
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ def box_loose_lines(tree: HtmlElement) -> None:
             line.append(child)
 
 
-_ELLIPSIS_TEXT = etree.XPath("//text()[contains(., '…') or contains(., '...')]")
+_ELLIPSIS_TEXT = xpath("/descendant::text()[contains(., '…') or contains(., '...')]")
 
 
 def drop_cut_copies(tree: HtmlElement) -> None:
@@ -379,7 +379,7 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
             yield following
 
 
-_ROWS = etree.XPath(".//tr")
+_ROWS = xpath(".//tr")
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

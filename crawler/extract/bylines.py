@@ -15,13 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lxml import etree
-
 from crawler.extract import chrome
 from crawler.extract.chrome import class_words, is_chrome_element, is_photo_credit
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.page import HtmlElement, jsonld_values
+from crawler.extract.page import HtmlElement, jsonld_values, xpath
 from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
 
@@ -326,20 +324,20 @@ _LABELLED_AUTHOR = re.compile(
 )
 _AUTHOR_LABELS = ("Tác giả", "TÁC GIẢ", "tác giả", "Người viết", "NGƯỜI VIẾT", "Bài và ảnh")
 _AUTHOR_CLASS_PARTS = ("author", "byline", "tacgia", "writer", "butdanh")
-_AUTHOR_META = etree.XPath(
-    "//meta[" + " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS) + "]/@content"
+_AUTHOR_META = xpath(
+    "/descendant::meta[" + " or ".join(f'@name="{n}" or @property="{n}"' for n in _AUTHOR_METAS) + "]/@content"
 )
-_AUTHOR_LABEL_XPATH = etree.XPath(
-    "//text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
+_AUTHOR_LABEL_XPATH = xpath(
+    "/descendant::text()[" + " or ".join(f'contains(., "{label}")' for label in _AUTHOR_LABELS) + "]"
 )
-_CLASS_OR_ID = etree.XPath("//*[@class or @id]")
-_ALL_CLASS_ID = etree.XPath("//@class | //@id", smart_strings=False)
-_ITEMPROP_AUTHOR = etree.XPath("//*[@itemprop='author']")
-_ITEMPROP_NAME = etree.XPath(".//*[@itemprop='name']/@content | .//*[@itemprop='name']//text()")
-_REL_AUTHOR = etree.XPath('//a[@rel="author"]')
+_CLASS_OR_ID = xpath("/descendant::*[@class or @id]")
+_ALL_CLASS_ID = xpath("/descendant::*/@class | /descendant::*/@id", smart_strings=False)
+_ITEMPROP_AUTHOR = xpath("/descendant::*[@itemprop='author']")
+_ITEMPROP_NAME = xpath("descendant::*[@itemprop='name']/@content | descendant::*[@itemprop='name']/descendant::text()")
+_REL_AUTHOR = xpath('/descendant::a[@rel="author"]')
 # libxml2 evaluates each contains() of the label query on every text node (milliseconds a page):
 # the page's text is looked at once first.
-_ALL_TEXT = etree.XPath("string()", smart_strings=False)
+_ALL_TEXT = xpath("string()", smart_strings=False)
 
 
 def page_author(tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extract.dates import parse_date
-from crawler.extract.page import HtmlElement, select, short_text
+from crawler.extract.page import HtmlElement, select, short_text, xpath
 from crawler.extract.text import clean
 
 # Headings that open a list of other articles, a comment box or a sidebar box:
@@ -182,12 +182,13 @@ def _drop_chrome_heading(heading: HtmlElement, text: str, limit: float) -> set[H
     return removed
 
 
-_LINK = etree.XPath("descendant-or-self::a[@href][1]")
-_LINKED_HEADINGS = etree.XPath(
-    "//*[self::h2 or self::h3 or self::h4 or self::h5][.//a[@href]] | //a[@href][.//h2 or .//h3 or .//h4]"
+_LINK = xpath("descendant-or-self::a[@href][1]")
+_LINKED_HEADINGS = xpath(
+    "/descendant::*[self::h2 or self::h3 or self::h4 or self::h5][descendant::a[@href]]"
+    " | /descendant::a[@href][descendant::h2 or descendant::h3 or descendant::h4]"
 )
 _TEASER_MAX = 400
-_ROWS = etree.XPath(".//tr")
+_ROWS = xpath(".//tr")
 
 
 def teaser_groups(tree: HtmlElement) -> list[HtmlElement]:
@@ -268,8 +269,8 @@ def _first_word(el: HtmlElement) -> str:
 # A value written for machines: "<span itemprop="datePublished">2025-05-16T09:30:05+07:00</span>",
 # "<span itemprop="url">https://...</span>" (NukeViet hides them with a class; with any other class
 # name they are still no text of the article).
-_MICRODATA = etree.XPath("descendant-or-self::*[@itemprop][not(*)]")
-_HIDDEN = etree.XPath(
+_MICRODATA = xpath("descendant-or-self::*[@itemprop][not(*)]")
+_HIDDEN = xpath(
     "descendant-or-self::*[@hidden or contains(translate(@style, ' NOE', ''), 'display:n')]"
 )
 _MACHINE_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|https?://\S+|\d+(?:\.\d+)?)$")

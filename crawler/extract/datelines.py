@@ -21,7 +21,7 @@ from crawler.extract.chrome import is_chrome_heading
 from crawler.extract.dates import parse_date, parse_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import reads_as_paragraph
-from crawler.extract.page import HtmlElement, short_text
+from crawler.extract.page import HtmlElement, short_text, xpath
 from crawler.extract.text import clean, letters
 
 _DATE_METAS = frozenset({
@@ -29,11 +29,11 @@ _DATE_METAS = frozenset({
     "dc.date", "date", "sailthru.date", "parsely-pub-date", "article.published", "datepublished",
 })
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_STRUCTURED = etree.XPath(
-    "//meta[@content] | //*[@itemprop='datePublished'] | //time[@datetime]"
-    " | //script[@type='application/ld+json']"
+_STRUCTURED = xpath(
+    "/descendant::meta[@content] | /descendant::*[@itemprop='datePublished'] | /descendant::time[@datetime]"
+    " | /descendant::script[@type='application/ld+json']"
 )
-_METAS_AND_TIMES = etree.XPath("//meta[@content] | //time[@datetime]")
+_METAS_AND_TIMES = xpath("/descendant::meta[@content] | /descendant::time[@datetime]")
 
 
 def _names_a_date(meta: HtmlElement) -> bool:
@@ -78,8 +78,8 @@ def structured_date(tree: HtmlElement, raw: bytes | None = None) -> date | datet
 
 
 # Text that may hold a date: a year, or a month written as a word ("ngày 8 tháng Bảy năm 2024").
-_DATED_TEXT = etree.XPath(
-    ".//text()[(contains(., '19') or contains(., '20') or contains(., 'tháng'))"
+_DATED_TEXT = xpath(
+    "descendant::text()[(contains(., '19') or contains(., '20') or contains(., 'tháng'))"
     " and not(ancestor::script) and not(ancestor::style) and not(ancestor::option) and not(ancestor::title)]"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")

@@ -15,8 +15,6 @@ from itertools import takewhile
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
@@ -39,15 +37,15 @@ from crawler.extract.layout import (
     reads_as_paragraph,
     set_apart,
 )
-from crawler.extract.page import HtmlElement, head, jsonld_values, parse
+from crawler.extract.page import HtmlElement, head, jsonld_values, parse, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
 from crawler.extract.titles import article_heading, clean_title, heading_above, site_names
 from crawler.extract.urls import canonical_url, host_of
 
 # Compiled once: a query string given to .xpath() is compiled again on every call.
-_CANONICAL = etree.XPath('.//link[@rel="canonical"]/@href | .//meta[@property="og:url"]/@content')
-_SECTION = etree.XPath('.//meta[@property="article:section"]/@content')
+_CANONICAL = xpath('descendant::link[@rel="canonical"]/@href | descendant::meta[@property="og:url"]/@content')
+_SECTION = xpath('descendant::meta[@property="article:section"]/@content')
 
 # Where captions usually are; captions under images are also found by where they sit.
 CAPTIONS = "figcaption, .image_desc, .caption, .PhotoCMS_Caption, .image-caption, .chu-thich"
@@ -469,11 +467,11 @@ def _metadata_above(el: HtmlElement) -> bool:
 
 # --- listings ------------------------------------------------------------------------------------
 
-_OG_ARTICLE = etree.XPath('//meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
-_PUBLISHED_TIME = etree.XPath('//meta[@property="article:published_time"]')
-_COUNT_ELEMENTS = etree.XPath("count(.//*)")
-_LINK_HEADINGS = etree.XPath("descendant-or-self::*[self::h2 or self::h3 or self::h4][.//a[@href]]")
-_ALL_LINK_HEADINGS = etree.XPath("//*[self::h2 or self::h3 or self::h4][.//a[@href]]")
+_OG_ARTICLE = xpath('/descendant::meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
+_PUBLISHED_TIME = xpath('/descendant::meta[@property="article:published_time"]')
+_COUNT_ELEMENTS = xpath("count(.//*)")
+_LINK_HEADINGS = xpath("descendant-or-self::*[self::h2 or self::h3 or self::h4][descendant::a[@href]]")
+_ALL_LINK_HEADINGS = xpath("/descendant::*[self::h2 or self::h3 or self::h4][descendant::a[@href]]")
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analysis)?(?:Article|Posting)"')
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.fold import fold
-from crawler.extract.page import HtmlElement, head, parse
+from crawler.extract.page import HtmlElement, head, parse, xpath
 from crawler.extract.record import Page
 from crawler.extract.text import clean
 
@@ -231,7 +231,7 @@ _LAST_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|»)\s+(?!.*\s(?:\||-|–|�
 # pages (district reports written from one template) are long, and are text.
 CHROME_LINE_MAX = 80
 _LINE_ELEMENTS = ("p", "li", "a", "span", "div", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "font")
-_TITLE = etree.XPath("string(.//title)", smart_strings=False)
+_TITLE = xpath("string(.//title)", smart_strings=False)
 
 
 def _lines(tree: HtmlElement) -> set[str]:

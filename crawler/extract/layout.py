@@ -13,10 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from crawler.extract.fold import fold
-from crawler.extract.page import HtmlElement, short_text
+from crawler.extract.page import HtmlElement, short_text, xpath
 from crawler.extract.text import clean, letters
 
 # --- the article's region ----------------------------------------------------------------------
@@ -414,7 +412,7 @@ def _is_label(text: str, names: Iterable[str]) -> bool:
     )
 
 
-_CATEGORY_LINKS = etree.XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_CATEGORY_LINKS = xpath("descendant::a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
 
 
 def filed_under(region: HtmlElement) -> str | None:

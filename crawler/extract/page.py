@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 import lxml.html
+from cssselect import GenericTranslator
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -105,6 +105,19 @@ def _parser(encoding: str | None) -> lxml.html.HTMLParser:
     return parser
 
 
+def xpath(path: str, *, smart_strings: bool = True) -> etree.XPath:
+    """A compiled XPath query, without EXSLT's regular expressions (none of ours use them): lxml
+    registers them in the query's context on every call otherwise, five times what a small query
+    costs ("count(.//a)" on an element: 9.0 µs with them, 1.6 µs without).
+
+    Over a whole page, write "/descendant::meta[@content]", not "//meta[@content]": libxml2 reads
+    "//" as every node of the page and then each one's children, unless the step has no predicate
+    ("//meta" alone it reads as the first form). The dated <meta>s and <time>s of a portal page:
+    247 µs by "//meta[@content] | //time[@datetime]", 18 µs by "/descendant::..." (a relative
+    ".//a[@href]" likewise: "descendant::a[@href]")."""
+    return etree.XPath(path, regexp=False, smart_strings=smart_strings)
+
+
 def new_element(tag: str, attrib: dict[str, str] | None = None) -> HtmlElement:
     """A new element, the root of a document of its own, whose element proxies are chosen in C as
     the parsed page's are (lxml.html.Element calls back into Python for each one made)."""
@@ -171,8 +184,9 @@ def region_of(page: Page, markers: tuple[bytes, bytes | None]) -> Page | None:
 
 
 @cache
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
+def _css(selector: str) -> etree.XPath:
+    # lxml's CSSSelector is this query with EXSLT's regular expressions registered (see xpath())
+    return xpath(GenericTranslator().css_to_xpath(selector))
 
 
 _COMPOUND = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?((?:\.[\w-]+)*)$")
@@ -194,7 +208,7 @@ def _simple_chain(selector: str) -> tuple[tuple[str | None, frozenset[str]], ...
     return tuple(chain)
 
 
-_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+_CLASSED = xpath("descendant-or-self::*[@class]")
 
 
 class ClassIndex:
@@ -264,7 +278,7 @@ def _has_ancestors(el: HtmlElement, chain: tuple[tuple[str | None, frozenset[str
     return not wanted
 
 
-_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+_CLASS_VALUES = xpath("descendant-or-self::*/@class", smart_strings=False)
 
 
 @cache
@@ -314,7 +328,7 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     return clean("".join(pieces))
 
 
-_JSONLD = etree.XPath('//script[@type="application/ld+json"]/text()')
+_JSONLD = xpath('/descendant::script[@type="application/ld+json"]/text()')
 
 
 def jsonld_values(tree: HtmlElement, key: str) -> Iterator[object]:

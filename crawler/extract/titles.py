@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from lxml import etree
-
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.page import HtmlElement, head, short_text
+from crawler.extract.page import HtmlElement, head, short_text, xpath
 from crawler.extract.text import clean
 from crawler.extract.urls import host_of
 
@@ -32,11 +30,11 @@ _TITLE_MARKERS = re.compile(
     rf"|\s*(?:[\[(](?:{_MEDIA})[\])]|\(\s*\*+\s*\)|(?<=\S)\*+)\s*$",
     re.I,
 )
-_SITE_NAME_METAS = etree.XPath(
-    './/meta[@property="og:site_name"]/@content | .//meta[@name="application-name"]/@content'
+_SITE_NAME_METAS = xpath(
+    'descendant::meta[@property="og:site_name"]/@content | descendant::meta[@name="application-name"]/@content'
 )
-_OG_TITLE = etree.XPath('.//meta[@property="og:title"]/@content')
-_LINKS = etree.XPath(".//a[@href]")
+_OG_TITLE = xpath('descendant::meta[@property="og:title"]/@content')
+_LINKS = xpath("descendant::a[@href]")
 
 
 def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
