@@ -25,6 +25,7 @@ PARTS = {
     "article_lsh_recent": "MinHash and LSH",
     "article_lsh_stage": "MinHash and LSH",
     "article_lsh_crowded": "MinHash and LSH",
+    "article_minhash_sketch": "MinHash and LSH",
     "article_urls": "URLs and crawl state",
     "crawl_state": "URLs and crawl state",
     "runs": "runs",

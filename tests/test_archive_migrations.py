@@ -6,6 +6,7 @@ import hashlib
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sqlite_utils
 
@@ -123,3 +124,35 @@ def test_signatures_of_the_old_scheme_are_made_again(tmp_path: Path) -> None:
     link = upgraded.execute("SELECT near_duplicate_of FROM articles WHERE id = ?", [result.article_id]).fetchone()
     assert link == (1,)
     upgraded.close()
+
+
+def test_sketches_are_made_for_the_signatures_stored_before(tmp_path: Path) -> None:
+    """m131: every signature stored before gets its sketch, so that the lookups after the upgrade
+    read the sketches of old and new candidates alike."""
+    from archive import near
+
+    path = tmp_path / "m130.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m131_minhash_sketches")
+    base = " ".join(f"Đảng ủy xã {n} họp bàn công tác chuyển đổi số năm 2024." for n in range(8))
+    for number in range(1, 4):
+        # Saved by this code on the older schema: the sketch is left for the migration to make.
+        save_article(db, Article(url=f"https://nghean.dcs.vn/vi-vn/tin/hop/1-2-{number}", site="nghean",
+                                 title=f"Họp {number}", text=f"{base} Tin {number}: Quang Minh."))
+    db.conn.commit()
+    db.close()
+
+    upgraded = open_archive(path)
+    stored = upgraded.execute("SELECT article_id, signature FROM article_minhash ORDER BY article_id").fetchall()
+    assert len(stored) == 3
+    sketches = upgraded.execute("SELECT article_id, sketch FROM article_minhash_sketch ORDER BY article_id").fetchall()
+    assert sketches == [(article_id, near.sketch(np.frombuffer(signature, dtype=near.SIGNATURE_DTYPE)))
+                        for article_id, signature in stored]
+    # The re-posts found before the upgrade are found after it.
+    assert [row[0] for row in upgraded.execute("SELECT near_duplicate_of FROM articles ORDER BY id")] == [None, 1, 1]
+    result = save_article(upgraded, Article(url="https://nghean.dcs.vn/vi-vn/tin/hop/1-2-9", site="nghean",
+                                            title="Họp 9", text=f"{base} Tin 9: Quang Minh."))
+    assert upgraded.execute("SELECT near_duplicate_of FROM articles WHERE id = ?",
+                            [result.article_id]).fetchone() == (1,)
+    upgraded.close()
+

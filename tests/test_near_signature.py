@@ -362,3 +362,36 @@ def test_buckets_left_without_their_signature_do_not_fail_a_save(db: sqlite_util
     db.execute("DELETE FROM article_minhash WHERE article_id = 1")
     near.store_signature(db, 1, values)
     assert near._earliest_match(db, 2, values, near._buckets(values), "t") == 1
+
+
+def test_a_sketch_rules_out_only_candidates_below_the_threshold(db: sqlite_utils.Database) -> None:
+    """A candidate's sketch (the low bits of its values) shows at least as many equal values as its
+    signature: every candidate within THRESHOLD passes it, whatever its other values' low bits; one
+    far below is ruled out without its signature being read."""
+    rng = np.random.default_rng(12)
+    new = rng.integers(0, 2**32, near.NUM_PERM, dtype=np.uint64).astype(near.SIGNATURE_DTYPE)
+    minimum = near._MIN_EQUAL
+    expected_out = set()
+    for number in range(1, 201):
+        old = new.copy()
+        unequal = rng.choice(near.NUM_PERM, size=int(rng.integers(0, near.NUM_PERM + 1)), replace=False)
+        # Half the pairs differ above the sketch's bits only (their low bits equal), the rest anywhere.
+        change = np.uint32(4 << int(rng.integers(0, 20))) if number % 2 else None
+        for index in unequal:
+            old[index] = old[index] ^ change if change is not None else rng.integers(0, 2**32, dtype=np.uint64)
+        equal = int((old == new).sum())
+        sketch_equal = int(near.sketch_equal([near.sketch(old)], near.sketch(new))[0])
+        assert sketch_equal == int(((old & 3) == (new & 3)).sum())
+        assert sketch_equal >= equal
+        if sketch_equal < minimum:
+            expected_out.add(number)
+        db.execute("INSERT INTO articles (id, url, site, title, text, content_hash, first_seen, last_seen)"
+                   " VALUES (?, ?, 'x', 't', 't', ?, 'd', 'd')", [number, f"https://x.vn/{number}", str(number)])
+        near.store_signature(db, number, old)
+    ruled_out = near._sketched_out(db, list(range(1, 201)), new)
+    assert ruled_out == expected_out
+    assert not any(near.similarity(new, near._from_stored(db.execute(
+        "SELECT signature FROM article_minhash WHERE article_id = ?", [number]).fetchone()[0])) >= near.THRESHOLD
+        for number in ruled_out)
+    # Both kinds occur: candidates ruled out, and candidates passed on to their signatures.
+    assert 20 < len(ruled_out) < 180
