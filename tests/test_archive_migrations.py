@@ -156,3 +156,30 @@ def test_sketches_are_made_for_the_signatures_stored_before(tmp_path: Path) -> N
                             [result.article_id]).fetchone() == (1,)
     upgraded.close()
 
+
+def test_articles_are_found_by_url_without_their_own_index(tmp_path: Path) -> None:
+    """m132 drops the index on articles.url: an article's own URL is found through article_urls,
+    where the migration registers any that was missing."""
+    from archive.query.history import find_article
+
+    path = tmp_path / "m131.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m132_articles_found_by_url_through_article_urls")
+    first = save_article(db, Article(url="https://nghean.dcs.vn/vi-vn/tin/a/1-2-1", site="nghean", title="Một",
+                                     text="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ nhất."))
+    second = save_article(db, Article(url="https://nghean.dcs.vn/vi-vn/tin/b/1-2-2", site="nghean", title="Hai",
+                                      text="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ hai."))
+    # An older archive whose article lost its own URL's row.
+    db.execute("DELETE FROM article_urls WHERE article_id = ?", [second.article_id])
+    db.conn.commit()
+    db.close()
+
+    upgraded = open_archive(path)
+    assert upgraded.execute("SELECT name FROM sqlite_master WHERE name = 'idx_articles_url'").fetchall() == []
+    assert find_article(upgraded, "https://nghean.dcs.vn/vi-vn/tin/a/1-2-1") == first.article_id
+    assert find_article(upgraded, "https://nghean.dcs.vn/vi-vn/tin/b/1-2-2") == second.article_id
+    # Saved again under its URL, the article is known, not archived twice.
+    again = save_article(upgraded, Article(url="https://nghean.dcs.vn/vi-vn/tin/b/1-2-2", site="nghean", title="Hai",
+                                           text="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ hai."))
+    assert (again.status, again.article_id) == ("duplicate", second.article_id)
+    upgraded.close()

@@ -28,9 +28,8 @@ def find_article(db: Database, ref: str | int) -> int:
     if isinstance(ref, int) or str(ref).isdigit():
         row = db.execute("SELECT id FROM articles WHERE id = ?", [int(ref)]).fetchone()
     else:
+        # Every article's own URL is among them (migration m132).
         row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", [ref]).fetchone()
-        if row is None:
-            row = db.execute("SELECT id FROM articles WHERE url = ?", [ref]).fetchone()
     if row is None:
         raise NoSuchArticle(f"no article with id or URL {ref}")
     return int(row[0])
