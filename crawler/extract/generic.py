@@ -89,7 +89,11 @@ class GenericPage:
         """The title and the element that shows it."""
         if self.form is not None and self.field("title"):
             return clean_title(self.field("title") or "", self.names, self.knowledge), self.form["title"]
-        title, element = article_heading(self.tree, self.names, self.knowledge)
+        title, element = article_heading(self.tree, self.names, self.knowledge, self.page_prose.container)
+        if title and (element is None or element.tag != "h1"):
+            nearer = self.heading_before_the_body(element)
+            if nearer is not None:
+                return nearer
         if title:
             return title, element
         # An empty <h1> and og:title, a <title> that is the portal's name: the heading-like line
@@ -98,6 +102,34 @@ class GenericPage:
             for text, shown in heading_above(line.element, self.names):
                 return text, shown
         return "", None
+
+    def heading_before_the_body(self, shown: HtmlElement | None) -> tuple[str, HtmlElement] | None:
+        """A heading (<h2>..<h6>) right above a date line that comes after the element showing the
+        <title>'s text and before the body: a viewer page's <title> and title row name the page
+        ("<title>Pages - Chi tiết tin</title>", "<h2>Chi tiết tin</h2>"), the list item it shows
+        has its own "<h3>Đảng ủy xã An Lập ...</h3><div>Thứ Năm, 05/09/2024 - 09:15</div>" over
+        the text."""
+        container = self.page_prose.container
+        if container is None:
+            return None
+        order = {el: index for index, el in enumerate(self.tree.iter())}
+        start = order.get(shown, -1) if shown is not None else -1
+        for line in dated_lines(self.tree):
+            at = order.get(line.element, -1)
+            if at <= start:
+                continue
+            if at >= order.get(container, -1):
+                return None
+            for text, element in heading_above(line.element, self.names):
+                if element.tag in ("h2", "h3", "h4", "h5", "h6") and order.get(element, -1) > start:
+                    return clean_title(text, self.names, self.knowledge), element
+                break
+        return None
+
+    @cached_property
+    def page_prose(self) -> Prose:
+        """Where the page's prose is, before the heading is known."""
+        return prose(self.tree)
 
     @cached_property
     def prose(self) -> Prose:
@@ -269,8 +301,8 @@ class GenericPage:
         if section:
             return section
         return (
-            breadcrumb(self.tree, self.heading[1], self.title())
-            or label_above(self.heading[1], self.names)
+            label_above(self.heading[1], self.names)
+            or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
         )
 

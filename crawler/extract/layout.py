@@ -378,14 +378,29 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
         for sibling in el.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "img", "br"):
                 continue
-            text = short_text(sibling, 50)
+            text = short_text(sibling, 80)
             if text is None:
                 return None
             if not text:
                 continue
+            text = _first_item(sibling) or text
             return text if _is_label(text, names) and not _leaves_site(sibling, names) else None
         el = el.getparent()
     return None
+
+
+def _first_item(label: HtmlElement) -> str | None:
+    """The first of several categories set side by side over the heading: each its own link
+    ("<span>Posted in</span><a rel="category tag">Đắk Song</a>, <a>Xây dựng Đảng</a>", the words
+    before them a caption for screen readers) or its own element ("<span>Dân vận</span><span>Xây
+    dựng Đảng</span>", the commas drawn by the style sheet). None for a single label."""
+    links = [clean(a.text_content()) for a in label.iter("a")]
+    links = [text for text in links if text]
+    if links:
+        return links[0] if len(links) > 1 or clean(label.text_content()) != links[0] else None
+    items = [clean(child.text_content()) for child in label if isinstance(child.tag, str)]
+    items = [text for text in items if text]
+    return items[0] if len(items) > 1 and not (label.text or "").strip() else None
 
 
 def _leaves_site(el: HtmlElement, names: Iterable[str]) -> bool:

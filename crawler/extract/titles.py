@@ -107,7 +107,21 @@ def _agrees(heading: str, page_title: str) -> bool:
     ủy Hà Giang</title>"."""
     if not page_title:
         return False
-    shown, declared = _key(heading), _key(page_title)
+    if _agrees_as_keys(_key(heading), _key(page_title)):
+        return True
+    # A <title> that lost the characters a file name may not hold: NukeViet's nv_html_page_title()
+    # writes "Kết luận 21-KLTW" for the heading's "Kết luận 21-KL/TW", drops the quotes of "Dân vận khéo".
+    return _agrees_as_keys(_unpunctuated(heading), _unpunctuated(page_title))
+
+
+def _unpunctuated(text: str) -> str:
+    return " ".join(_FILE_NAME_MARKS.sub("", _key(text)).split())
+
+
+_FILE_NAME_MARKS = re.compile(r'[\\/:*?"]')
+
+
+def _agrees_as_keys(shown: str, declared: str) -> bool:
     if declared in shown:
         return True
     at = declared.find(shown)
@@ -127,10 +141,12 @@ _PART_AFTER = re.compile(rf"\s+(?:{_SEPARATORS})\s+\S")
 _SHOWING = ("h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "td", "th", "div", "span", "p", "font", "a")
 
 
-def shown_in_page(tree: HtmlElement, wanted: Iterable[str]) -> tuple[str, HtmlElement] | None:
+def shown_in_page(
+    tree: HtmlElement, wanted: Iterable[str], container: HtmlElement | None = None
+) -> tuple[str, HtmlElement] | None:
     """The first of `wanted` that an element of the page's body shows as its whole text, as the
     element shows it ("2020 – 2025" for "2020 - 2025"), with the element (headings before other
-    elements, links last)."""
+    elements, links last; given the body's container, the one nearest above it)."""
     keys = {_key(text): text for text in wanted if text}
     if not keys:
         return None
@@ -150,9 +166,23 @@ def shown_in_page(tree: HtmlElement, wanted: Iterable[str]) -> tuple[str, HtmlEl
             found.setdefault(key, []).append(el)
     for key in keys:  # in the caller's order of preference
         if key in found:
-            shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
+            shown = _nearest_above(found[key], container, tree)
+            if shown is None:
+                shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
             return short_text(shown, longest) or keys[key], shown
     return None
+
+
+def _nearest_above(elements: list[HtmlElement], body: HtmlElement | None, tree: HtmlElement) -> HtmlElement | None:
+    """Of several elements showing the title, the last one before the body, not a link: SharePoint
+    shows the page's title in its title row ("<h2>Ban Thường vụ ...</h2>", hidden by the master's
+    style sheet) and again over the article ("<div class="bd-tieude">Ban Thường vụ ...</div>")."""
+    if body is None or len(elements) < 2:
+        return None
+    order = {el: index for index, el in enumerate(tree.iter())}
+    limit = order.get(body, -1)
+    above = [el for el in elements if el.tag != "a" and order.get(el, limit) < limit]
+    return max(above, key=lambda el: order[el]) if above else None
 
 
 def _prefixes(title: str) -> list[str]:
@@ -162,7 +192,7 @@ def _prefixes(title: str) -> list[str]:
     return [title] + [title[:cut].rstrip() for cut in reversed(cuts)]
 
 
-def _suffixes(title: str) -> list[str]:
+def _suffixes(title: str, names: tuple[str, ...] = ()) -> list[str]:
     """"A > B > C" -> ["B > C", "C"]: the title without one, then two of its leading parts, for
     titles that give the site and the section first ("Cổng thông tin điện tử Đảng bộ tỉnh Hải
     Dương > Xây dựng Đảng > Hải Dương kết nạp ...", DotNetNuke). Only a path of three parts or
@@ -171,11 +201,19 @@ def _suffixes(title: str) -> list[str]:
     cuts = list(_SEPARATOR.finditer(title))
     # The path's own separator: "... > Kiểm tra - Giám sát" is two parts, the section's name holding a dash.
     cuts = [match for match in cuts if match.group().strip() == cuts[0].group().strip()] if cuts else []
+    if len(cuts) == 1:
+        # Two parts, the first shorter and no name of the site: the library or list a CMS puts first,
+        # SharePoint's "<title>Pages - Ban Thường vụ Tỉnh ủy cho ý kiến ...</title>" (ListProperty
+        # Title - FieldValue Title). A listing's "Site > Section" names the site first, and "Title -
+        # Site" has its longer part first.
+        lead, rest = title[: cuts[0].start()].rstrip(), title[cuts[0].end():].lstrip()
+        return [rest] if len(lead) < len(rest) and not names_the_site(lead, names) else []
     return [title[match.end():].lstrip() for match in cuts] if len(cuts) >= 2 else []
 
 
 def article_heading(
-    tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN
+    tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN,
+    body: HtmlElement | None = None,
 ) -> tuple[str, HtmlElement | None]:
     """The article's title and the element showing it (None when only <title> has it).
 
@@ -202,8 +240,8 @@ def article_heading(
     for declared in (og_title, page_title):
         if not declared:
             continue
-        parts = [p for p in (*_prefixes(declared), *_suffixes(declared)) if len(p) >= 10]
-        shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)])
+        parts = [p for p in (*_prefixes(declared), *_suffixes(declared, names)) if len(p) >= 10]
+        shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)], body)
         if shown is not None and not _is_only_the_site(shown[0], names):
             return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(declared, names, knowledge)
