@@ -180,14 +180,19 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
 
 
 def with_machine_time(line: HtmlElement, value: date | datetime) -> date | datetime:
-    """The time a line's <time datetime> gives for the day it shows: WordPress's "Đã đăng <time
-    datetime="2025-05-20T09:30:00+07:00">20/05/2025</time>" is 20 May at 09:30."""
+    """The time the line's machine-readable copy of its day gives: WordPress's "Đã đăng <time
+    datetime="2025-05-20T09:30:00+07:00">20/05/2025</time>" is 20 May at 09:30, and so is a
+    script's copy in a data attribute, DNN Blog's "<div data-time="2025-05-20 16:45:00">2025-05-20
+    </div>" (a time without an offset is the portal's, as the times it shows are)."""
     if isinstance(value, datetime):
         return value
-    for element in line.iter("time"):
-        machine = parse_iso(element.get("datetime") or "")
-        if isinstance(machine, datetime) and machine.date() == value:
-            return machine
+    for element in line.iter(etree.Element):
+        for name, attribute in element.attrib.items():
+            if name != "datetime" and not name.startswith("data-"):
+                continue
+            machine = parse_iso(attribute) if _YEAR.search(attribute) else None
+            if isinstance(machine, datetime) and machine.date() == value:
+                return machine
     return value
 
 

@@ -216,6 +216,22 @@ class GenericPage:
             if lines[0].element is not None and self.in_container(lines[0]) and not given:
                 break
             lines.pop(0)
+        return self._without_labels_after_the_lead(lines)
+
+    def _without_labels_after_the_lead(self, lines: list[Block]) -> list[Block]:
+        """Between a lead set apart above the body and the body's container, a short line that does
+        not read as prose is the metadata box's label: DNN Blog's "<div class="summary">...</div>"
+        in the <header>, then "<h5>Người đăng</h5><a>Ban Biên tập</a>" over the body."""
+        if len(lines) < 3 or lines[0].element is None or self.in_container(lines[0]):
+            return lines
+        if not reads_as_paragraph(lines[0].text):
+            return lines
+        kept = lines[:1]
+        for index, line in enumerate(lines[1:4], start=1):
+            if line.element is None or self.in_container(line):
+                return kept + lines[index:]
+            if reads_as_paragraph(line.text) or len(line.text) > 120:
+                kept.append(line)
         return lines
 
     @cached_property
