@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -249,7 +249,8 @@ def split_lines(
     (or a magazine's byline block) off its start. `before` and `after` are lines just outside the
     body (between the heading and the first paragraph, right after the last): read for a byline,
     never kept as text."""
-    body = [line for line in lines if not knowledge.is_chrome_line(line.text)]
+    body = _with_values(line for line in lines if not knowledge.is_chrome_line(line.text))
+    after = _with_values(after)
     author: str | None = None
     source: str | None = None
     for _ in range(4):
@@ -305,6 +306,31 @@ def split_lines(
             body = [b for b in body if id(b) not in taken]
             break
     return Split([line.text for line in body], author, source)
+
+
+_LABEL_ALONE = re.compile(r"^(?:tác giả(?:\s+bài viết)?|người viết|bài viết|nguồn tin|nguồn|theo)\s*[:：]$", re.I)
+
+
+def _with_values(lines: Iterable[Line]) -> list[Line]:
+    """Lines with a label alone ("Tác giả:", "Nguồn:") joined to the value on the next line, a
+    label without a value dropped: Liferay's fragments put the label in one column and the name in
+    the next ("<h6>Tác giả:</h6>" | "<div>Ngọc Hân</div>"), an empty field leaving "Nguồn:" alone."""
+    lines = list(lines)
+    joined: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not _LABEL_ALONE.match(line.text):
+            joined.append(line)
+            index += 1
+            continue
+        value = lines[index + 1] if index + 1 < len(lines) else None
+        if value is not None and not _LABEL_ALONE.match(value.text) and len(value.text) <= _BYLINE_MAX:
+            joined.append(Line(f"{line.text} {value.text}", value.element))
+            index += 2
+        else:
+            index += 1
+    return joined
 
 
 def split_byline(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
