@@ -384,6 +384,9 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
             if not text:
                 continue
             text = _first_item(sibling) or text
+            if not _is_label(text, names) and "," in text:
+                # Too long for one label, a list of them: "Xây dựng Đảng, Thời sự - Chính trị" in one <span>.
+                text = text.split(",")[0].strip()
             return text if _is_label(text, names) and not _leaves_site(sibling, names) else None
         el = el.getparent()
     return None
