@@ -182,6 +182,20 @@ def _narrow(img: HtmlElement) -> bool:
     return False
 
 
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
+
+
+def _full_size(img: HtmlElement) -> str | None:
+    """The picture file a thumbnail links to, when it is shown small: NukeViet's "<a
+    href="/uploads/news/2025_06/giao-ban-dan-van.jpg" rel="shadowbox"><img
+    src="/files/news/thumb/giao-ban-dan-van.jpg" width="100"></a>"."""
+    link = next(img.iterancestors("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    if not href or not _PICTURE_FILE.search(urlsplit(href).path) or not _narrow(img):
+        return None
+    return href
+
+
 def _file_name(src: str) -> str:
     return urlsplit(src).path.rsplit("/", 1)[-1]
 
@@ -196,6 +210,9 @@ def unique_images(blocks: list[Block], base_url: str) -> Iterator[Image]:
             name = _file_name(block.src)
             if name not in preferred or not _narrow(block.element):
                 preferred[name] = urljoin(base_url, block.src)
+            full = _full_size(block.element)
+            if full is not None and _file_name(full) == name:
+                preferred[name] = urljoin(base_url, full)
     seen: dict[str, int] = {}
     found: list[Image] = []
     for image in images(blocks, base_url):

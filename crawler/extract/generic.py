@@ -32,6 +32,7 @@ from crawler.extract.layout import (
     holds_prose,
     label_above,
     labelled_fields,
+    lead_text,
     lines_between,
     prose,
     reads_as_paragraph,
@@ -345,7 +346,7 @@ class GenericPage:
         if self.form is not None:
             return self.field("summary")
         lead = self.lead_element
-        return clean(lead.text_content()) or None if lead is not None else None
+        return lead_text(lead) or None if lead is not None else None
 
     def text(self) -> str:
         return self.split.text(self.summary())

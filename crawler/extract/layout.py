@@ -192,6 +192,27 @@ def _single_block(el: HtmlElement) -> bool:
     return blocks <= 1
 
 
+def own_text(el: HtmlElement) -> str:
+    """The element's text outside its child elements: "<div><div><img><p><em>caption</em></p></div>
+    Ngày 5/6, Ban Dân vận ...</div>" -> "Ngày 5/6, Ban Dân vận ..."."""
+    return clean(" ".join([el.text or "", *(child.tail or "" for child in el)]))
+
+
+def _beside_its_picture(el: HtmlElement) -> bool:
+    """A paragraph written around a box holding its picture (and the picture's caption): NukeViet
+    3's lead, "<div id="hometext"><div style="width:100px"><a><img></a><p><em>Đồng chí ...</em></p>
+    </div>Ngày 5/6, Ban Dân vận Tỉnh ủy tổ chức ...</div>"."""
+    boxes = [child for child in el if isinstance(child.tag, str) and clean(child.text_content())]
+    if not boxes or any(box.find(".//img") is None and box.tag != "img" for box in boxes):
+        return False
+    return reads_as_paragraph(own_text(el))
+
+
+def lead_text(el: HtmlElement) -> str:
+    """The lead's text: without the picture box it is written around (_beside_its_picture)."""
+    return own_text(el) if _beside_its_picture(el) else clean(el.text_content())
+
+
 def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
     """The first element of `region` after `after` (the heading) that reads as a paragraph and is
     one block, up to and including `stop` (the body's first paragraph)."""
@@ -217,6 +238,8 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
         if el.tag in _BLOCK_TAGS and el not in inside_stop:
             text = short_text(el, 1500)
             if text and reads_as_paragraph(text) and _single_block(el):
+                return el
+            if text and _beside_its_picture(el):
                 return el
         if el is stop:
             return None
