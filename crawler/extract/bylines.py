@@ -249,8 +249,8 @@ def split_lines(
     (or a magazine's byline block) off its start. `before` and `after` are lines just outside the
     body (between the heading and the first paragraph, right after the last): read for a byline,
     never kept as text."""
-    body = _with_values(line for line in lines if not knowledge.is_chrome_line(line.text))
-    after = _with_values(after)
+    body = join_labels(line for line in lines if not knowledge.is_chrome_line(line.text))
+    after = join_labels(after)
     author: str | None = None
     source: str | None = None
     for _ in range(4):
@@ -311,7 +311,7 @@ def split_lines(
 _LABEL_ALONE = re.compile(r"^(?:tác giả(?:\s+bài viết)?|người viết|bài viết|nguồn tin|nguồn|theo)\s*[:：]$", re.I)
 
 
-def _with_values(lines: Iterable[Line]) -> list[Line]:
+def join_labels(lines: Iterable[Line]) -> list[Line]:
     """Lines with a label alone ("Tác giả:", "Nguồn:") joined to the value on the next line, a
     label without a value dropped: Liferay's fragments put the label in one column and the name in
     the next ("<h6>Tác giả:</h6>" | "<div>Ngọc Hân</div>"), an empty field leaving "Nguồn:" alone."""

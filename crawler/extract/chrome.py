@@ -330,6 +330,8 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
                 drop(el)
                 continue
         stack.extend(el.iterchildren(etree.Element, reversed=True))
+    for box in _author_boxes(tree, limit.value):
+        drop(box)
     for el in _MICRODATA(tree):
         if _MACHINE_VALUE.match(clean(el.text_content())):
             drop(el)
@@ -343,6 +345,31 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         if is_placeholder_image(img):
             drop(img)
     return tree
+
+
+_AUTHOR_LINKS = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+
+
+def _author_boxes(tree: HtmlElement, limit: float) -> list[HtmlElement]:
+    """The boxes about the author under an article: the largest element around a link to the
+    author's page (rel="author") whose every link goes there, with a heading or a paragraph of its
+    own (a theme's author bio: "<div><a rel="author"><img></a><h2><a rel="author">Văn phòng Tỉnh
+    ủy</a></h2><p>Văn phòng Tỉnh ủy Đắk Nông, cơ quan tham mưu ... <a rel="author">More by ...</a>
+    </p></div>", Newspack). A byline of one line ("by <a rel="author">...</a>") stays."""
+    boxes: list[HtmlElement] = []
+    for link in _AUTHOR_LINKS(tree):
+        href = link.get("href")
+        box: HtmlElement | None = None
+        for ancestor in link.iterancestors():
+            if ancestor is tree or any(a.get("href") != href for a in ancestor.iter("a") if a.get("href")):
+                break
+            if len(clean(ancestor.text_content())) >= limit:
+                break
+            box = ancestor
+        if box is not None and box not in boxes and next(box.iter("h2", "h3", "h4", "h5", "h6", "p"), None) is not None:
+            if not any(b in box.iterancestors() for b in boxes):
+                boxes.append(box)
+    return boxes
 
 
 # --- photo credits -------------------------------------------------------------------------------

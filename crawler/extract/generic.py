@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
-from crawler.extract.bylines import Line, Split, clean_author, is_labelled, page_author, split_lines
+from crawler.extract.bylines import Line, Split, clean_author, is_labelled, join_labels, page_author, split_lines
 from crawler.extract.datelines import DatedLine, dated_lines, most_precise, publication_line, structured_date
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
@@ -177,7 +177,7 @@ class GenericPage:
         if el is container or container in el.iterancestors():
             return True
         box: HtmlElement | None = container
-        for _ in range(5):  # the container, then each wrapper it closes
+        for _ in range(10):  # the container, then each wrapper it closes (each level of a fragment's)
             if box is None:
                 break
             following = box.getnext()
@@ -272,7 +272,7 @@ class GenericPage:
                       if text != lead and heading_copy is not None]
             last = self.lines[-1].element
             if last is not None:
-                after = [Line(text, el) for el, text in lines_between(pruned, last, None)]
+                after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
                 # Only what closes the body: inside its container or right after it, unless labelled
                 # ("Tác giả: ..." under NukeViet's body); "ÖNERİLEN VİDEO" further down heads a box.
                 after = list(takewhile(lambda line: self.closes_body(line) or is_labelled(line.text), after))

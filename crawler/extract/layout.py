@@ -167,6 +167,7 @@ _BLOCK_TAGS = {
     "p", "div", "section", "article", "header", "td", "span", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em",
     "i", "font", "blockquote", "center",
 }
+_NOT_SHOWN = (etree.Comment, etree.ProcessingInstruction, "script", "style")
 _NOT_PROSE = ("li", "figure", "figcaption", "a", "table", "ul", "ol", "nav", "form", "button", "label")
 
 
@@ -401,7 +402,7 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
         for sibling in el.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "img", "br"):
                 continue
-            text = short_text(sibling, 80)
+            text = _shown_text(sibling, 80)
             if text is None:
                 return None
             if not text:
@@ -415,6 +416,20 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
     return None
 
 
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+
+
+def _shown_text(el: HtmlElement, limit: int) -> str | None:
+    """short_text() of what the element shows: Liferay's fragments carry their <style> inside them
+    ("<div><span>Thời sự - Chính trị</span></div><style>.component-paragraph img {...}</style>")."""
+    if el.find(".//style") is None and el.find(".//script") is None:
+        return short_text(el, limit)
+    pieces = _SHOWN_TEXT(el)
+    if sum(len("".join(piece.split())) for piece in pieces) > limit:
+        return None
+    return clean("".join(pieces))
+
+
 def _first_item(label: HtmlElement) -> str | None:
     """The first of several categories set side by side over the heading: each its own link
     ("<span>Posted in</span><a rel="category tag">Đắk Song</a>, <a>Xây dựng Đảng</a>", the words
@@ -424,7 +439,7 @@ def _first_item(label: HtmlElement) -> str | None:
     links = [text for text in links if text]
     if links:
         return links[0] if len(links) > 1 or clean(label.text_content()) != links[0] else None
-    items = [clean(child.text_content()) for child in label if isinstance(child.tag, str)]
+    items = [clean(child.text_content()) for child in label if child.tag not in _NOT_SHOWN]
     items = [text for text in items if text]
     return items[0] if len(items) > 1 and not (label.text or "").strip() else None
 
