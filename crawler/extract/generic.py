@@ -105,25 +105,19 @@ class GenericPage:
         return "", None
 
     def heading_before_the_body(self, shown: HtmlElement | None) -> tuple[str, HtmlElement] | None:
-        """A heading (<h2>..<h6>) right above a date line that comes after the element showing the
-        <title>'s text and before the body: a viewer page's <title> and title row name the page
-        ("<title>Pages - Chi tiết tin</title>", "<h2>Chi tiết tin</h2>"), the list item it shows
-        has its own "<h3>Đảng ủy xã An Lập ...</h3><div>Thứ Năm, 05/09/2024 - 09:15</div>" over
-        the text."""
-        container = self.page_prose.container
-        if container is None:
-            return None
-        order = {el: index for index, el in enumerate(self.tree.iter())}
-        start = order.get(shown, -1) if shown is not None else -1
+        """A heading (<h2>..<h6>) right above a date line that prose follows, when the <title>'s
+        text is shown elsewhere: a viewer page's <title> and title row name the page ("<title>Pages -
+        Chi tiết tin</title>", "<h2>Chi tiết tin</h2>"), the list item it shows has its own "<h3>Đảng
+        ủy xã An Lập ...</h3><div>Thứ Năm, 05/09/2024 - 09:15</div>" over its lead and text."""
         for line in dated_lines(self.tree):
-            at = order.get(line.element, -1)
-            if at <= start:
-                continue
-            if at >= order.get(container, -1):
-                return None
-            for text, element in heading_above(line.element, self.names):
-                if element.tag in ("h2", "h3", "h4", "h5", "h6") and order.get(element, -1) > start:
-                    return clean_title(text, self.names, self.knowledge), element
+            # A short title and its date line may make one line ("<header><h3>...</h3><div>Thứ Ba,
+            # 22/04/2025 - 08:30</div></header>"): the heading inside it.
+            inside = [(clean(h.text_content()), h) for h in line.element.iter(*_SUBHEADINGS)]
+            inside = [(text, h) for text, h in inside if len(text) >= 10]
+            for text, element in inside or heading_above(line.element, self.names):
+                heading = _heading_in(element, text)
+                if heading is not None and heading is not shown and _prose_follows(line.element):
+                    return clean_title(text, self.names, self.knowledge), heading
                 break
         return None
 
@@ -452,6 +446,32 @@ class GenericPage:
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
             images=self.images(), extraction=self.extraction,
         )
+
+
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_PROSE_WITHIN = 12  # elements after a date line to its article's first paragraph (a lead, a picture's box)
+
+
+def _prose_follows(line: HtmlElement) -> bool:
+    """Is the first block of text after the line (and outside it) a paragraph of prose?"""
+    for el in _FOLLOWING(line):
+        if el.tag in ("script", "style"):
+            continue
+        own = (el.text or "").strip()
+        if len(own) >= 25:
+            return reads_as_paragraph(clean(el.text_content()))
+    return False
+
+
+_FOLLOWING = etree.XPath(f"following::*[position() <= {_PROSE_WITHIN}]")
+
+
+def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:
+    """The <h2>..<h6> that shows `text`: the element, or the one heading inside its wrappers."""
+    if element.tag in _SUBHEADINGS:
+        return element
+    inside = [el for el in element.iter(*_SUBHEADINGS) if clean(el.text_content()) == text]
+    return inside[0] if len(inside) == 1 else None
 
 
 def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
