@@ -93,7 +93,8 @@ def is_chrome_heading(text: str) -> bool:
 
 
 def is_chrome_line(text: str) -> bool:
-    return bool(CHROME_LINE.match(text)) or is_date_line(text)
+    # ...or separators left alone, their links gone: "| | | |" of a tool row of buttons.
+    return bool(CHROME_LINE.match(text)) or is_date_line(text) or (bool(text) and not any(c.isalnum() for c in text))
 
 
 _DATE_WORDS = re.compile(r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|[^\w]", re.I)
@@ -297,6 +298,10 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         drop(el)
     for el in list(tree.iter(etree.Comment)):
         drop(el)
+    # A link that runs a script is a button ("<a href="javascript:window.print();">In bài viết</a>",
+    # "Gửi email", "Quay lại" in SharePoint's tool row), not text of the article.
+    for el in _SCRIPT_LINKS(tree):
+        drop(el)
     # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
     # furniture is removed only when it holds a minor part of the text. Top-down, so that what
     # sits inside a removed box is never looked at again.
@@ -347,6 +352,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     return tree
 
 
+_SCRIPT_LINKS = etree.XPath(".//a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]")
 _AUTHOR_LINKS = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
 
 
