@@ -223,7 +223,8 @@ class GenericPage:
             return lines
         kept = lines[:1]
         for index, line in enumerate(lines[1:4], start=1):
-            if line.element is None or self.in_container(line):
+            # (a line no element holds alone is unplaced: "<h5>Người đăng</h5>" beside its link)
+            if line.element is not None and self.in_container(line):
                 return kept + lines[index:]
             if reads_as_paragraph(line.text) or len(line.text) > 120:
                 kept.append(line)

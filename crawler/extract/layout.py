@@ -439,7 +439,11 @@ def _first_item(label: HtmlElement) -> str | None:
     links = [text for text in links if text]
     if links:
         return links[0] if len(links) > 1 or clean(label.text_content()) != links[0] else None
-    items = [clean(child.text_content()) for child in label if child.tag not in _NOT_SHOWN]
+    children = [child for child in label if child.tag not in _NOT_SHOWN]
+    while len(children) == 1 and not (label.text or "").strip():  # through wrappers of one child
+        label = children[0]
+        children = [child for child in label if child.tag not in _NOT_SHOWN]
+    items = [clean(child.text_content()) for child in children]
     items = [text for text in items if text]
     return items[0] if len(items) > 1 and not (label.text or "").strip() else None
 
