@@ -298,10 +298,6 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         drop(el)
     for el in list(tree.iter(etree.Comment)):
         drop(el)
-    # A link that runs a script is a button ("<a href="javascript:window.print();">In bài viết</a>",
-    # "Gửi email", "Quay lại" in SharePoint's tool row), not text of the article.
-    for el in _SCRIPT_LINKS(tree):
-        drop(el)
     # A class word alone is weak evidence ("page-wrapper has-sidebar" holds the whole article):
     # furniture is removed only when it holds a minor part of the text. Top-down, so that what
     # sits inside a removed box is never looked at again.
@@ -337,6 +333,11 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         stack.extend(el.iterchildren(etree.Element, reversed=True))
     for box in _author_boxes(tree, limit.value):
         drop(box)
+    # A link that runs a script is a button ("<a href="javascript:window.print();">In bài viết</a>",
+    # "Gửi email", "Quay lại" in SharePoint's tool row), not text of the article. Last: the boxes
+    # above were told by their links, a comment list's by its "javascript:void(0)" buttons too.
+    for el in _SCRIPT_LINKS(tree):
+        drop(el)
     for el in _MICRODATA(tree):
         if _MACHINE_VALUE.match(clean(el.text_content())):
             drop(el)
