@@ -93,8 +93,11 @@ def is_chrome_heading(text: str) -> bool:
 
 
 def is_chrome_line(text: str) -> bool:
-    # ...or separators left alone, their links gone: "| | | |" of a tool row of buttons.
-    return bool(CHROME_LINE.match(text)) or is_date_line(text) or (bool(text) and not any(c.isalnum() for c in text))
+    # ...or the separators of a row of buttons left alone, the buttons gone: "| | | |".
+    return bool(CHROME_LINE.match(text)) or is_date_line(text) or bool(_SEPARATORS_ONLY.match(text))
+
+
+_SEPARATORS_ONLY = re.compile(r"^\|[|\s]*$")
 
 
 _DATE_WORDS = re.compile(r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|[^\w]", re.I)
@@ -337,7 +340,8 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     # "Gửi email", "Quay lại" in SharePoint's tool row), not text of the article. Last: the boxes
     # above were told by their links, a comment list's by its "javascript:void(0)" buttons too.
     for el in _SCRIPT_LINKS(tree):
-        drop(el)
+        if clean(el.text_content()):  # an icon's empty link is left as it is
+            drop(el)
     for el in _MICRODATA(tree):
         if _MACHINE_VALUE.match(clean(el.text_content())):
             drop(el)
