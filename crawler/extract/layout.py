@@ -407,8 +407,10 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 return None
             if not text:
                 continue
+            if sibling.tag in ("ul", "ol", "table", "form", "nav"):
+                return None  # a list or a form above the heading is a box, not its label
             text = _first_item(sibling) or text
-            if not _is_label(text, names) and "," in text:
+            if not _is_label(text, names) and "," in text and sibling.find(".//a") is None:
                 # Too long for one label, a list of them: "Xây dựng Đảng, Thời sự - Chính trị" in one <span>.
                 text = text.split(",")[0].strip()
             return text if _is_label(text, names) and not _leaves_site(sibling, names) else None
