@@ -24,10 +24,26 @@ from tests.fixtures import (
 # whole portals whose role is tuning (fixtures/README.md; judging sets are only measured).
 GOLD = list(gold_records()) + list(generic_gold_records()) + list(tuning_gold_records())
 
+# The (set, page)s whose fields are known to be wrong, each with the fields and why: they must still
+# fail (strict), so that a fix shows here.
+KNOWN_MISSES = {
+    ("dcs-vinhphuc", "p2803"): (("summary",), "an old post whose lead field is empty (`<div"
+    " class=\"summary\"></div>` under the <h1>) and whose body opens with a bold paragraph: read as the lead"
+    " set apart in bold, as on portals that mark their lead so; only the portal's other pages, whose leads"
+    " all sit in that box, tell it is the body's first paragraph here"),
+}
+
+
+def _known_miss(site: str, gold_path: Path, fields: tuple[str, ...], request: pytest.FixtureRequest) -> None:
+    missed, reason = KNOWN_MISSES.get((site, gold_path.stem), ((), ""))
+    if set(missed) & set(fields):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
 
 @pytest.mark.parametrize(("site", "gold_path"), GOLD, ids=[f"{s}/{p.stem}" for s, p in GOLD])
 @pytest.mark.parametrize("field", FIELDS)
-def test_field_matches_gold(site: str, gold_path: Path, field: str) -> None:
+def test_field_matches_gold(site: str, gold_path: Path, field: str, request: pytest.FixtureRequest) -> None:
+    _known_miss(site, gold_path, (field,), request)
     gold = load_gold(gold_path)
     article = extract(saved_page(site, gold["url"]), page_class_for(site)).to_dict()
     assert article[field] == gold[field], f"{site}/{gold_path.stem}: field {field!r} differs"
@@ -138,7 +154,10 @@ def _template_changed(page_class: type) -> type:
 
 
 @pytest.mark.parametrize(("site", "gold_path"), GOLD, ids=[f"{s}/{p.stem}" for s, p in GOLD])
-def test_generic_path_is_right_when_profile_selectors_match_nothing(site: str, gold_path: Path) -> None:
+def test_generic_path_is_right_when_profile_selectors_match_nothing(
+    site: str, gold_path: Path, request: pytest.FixtureRequest
+) -> None:
+    _known_miss(site, gold_path, FIELDS, request)
     gold = load_gold(gold_path)
     article = extract(saved_page(site, gold["url"]), _template_changed(page_class_for(site)))
     assert article.extraction == "generic"

@@ -357,7 +357,9 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     return tree
 
 
-_SCRIPT_LINKS = etree.XPath(".//a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]")
+_SCRIPT_LINKS = etree.XPath(
+    ".//a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]"
+)
 _AUTHOR_LINKS = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
 
 

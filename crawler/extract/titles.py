@@ -137,10 +137,10 @@ _PART_AFTER = re.compile(rf"\s+(?:{_SEPARATORS})\s+\S")
 
 
 # Elements a page shows its title in when it has no <h1>: "<td class="tieude"><b>...</b></td>",
-# "<h2>", "<div><strong>"; links come last (a breadcrumb's last crumb, a link to itself).
+# "<h2>", "<div><strong>", a <div> made <section>; links come last (a breadcrumb's last crumb, a link to itself).
 _SHOWING = (
-    "h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "td", "th", "div", "section", "article", "header", "span", "p", "font",
-    "a",
+    "h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "td", "th", "div", "section", "article", "header", "span",
+    "p", "font", "a",
 )
 
 
