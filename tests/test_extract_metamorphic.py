@@ -63,15 +63,6 @@ def record_after(site: str, path: Path, name: str) -> tuple[dict | None, str]:
 # The (set, page, transformation)s known to move a field, each with why: every other case must keep
 # its record, and these must still fail (strict), so that a fix shows here.
 KNOWN_MISSES = {
-    ("nukeviet-kontum", "7210", "nameless_sections"): "author, text: with opaque names, <section>s and no single"
-    " wrappers, the reader comments under the byline are read as body lines (trafilatura merges each"
-    " comment, name and 'Đăng lúc' date into one line no element holds), so the byline stays in the text",
-    ("nukeviet-kontum", "7412", "nameless_sections"): "author, text: the reader comment under the byline is read"
-    " as a body line, as on 7210",
-    ("wordpress-daknong", "kiem-tra-dang-uy-xa-quang-son", "nameless_sections"): "author, text: with opaque names"
-    " and <section>s, the element chosen for the body holds the comment list too (Newspack's 'Join the"
-    " Conversation', two comments): their lines follow the byline, which stays in the text, as on"
-    " nukeviet-kontum/7210",
     # The page's own miss (tests/test_extract_fixtures.py KNOWN_MISSES), under every transformation.
     **{("dcs-vinhphuc", "p2803", name): "summary: the bold first paragraph of an old post with an empty"
        " lead field is read as its lead, untransformed too" for name in NAMES},

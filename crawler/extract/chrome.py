@@ -310,6 +310,9 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     for group in teaser_groups(tree):
         if len(clean(group.text_content())) < limit.value:
             drop(group)
+    # Before the comments' <footer>s of names and times go as minor boxes: their times tell them.
+    for box in _comment_lists(tree, limit.value):
+        drop(box)
     stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
         el = stack.pop()
@@ -360,6 +363,54 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
 _SCRIPT_LINKS = etree.XPath(
     ".//a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]"
 )
+_DAY = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
+
+
+def _comment_lists(tree: HtmlElement, limit: float) -> list[HtmlElement]:
+    """Readers' comments: a list each of whose items holds a paragraph and the day it was written
+    (a <time>, or "Đăng lúc 25/06/2025 07:41" beside the writer's name), and no long link (a teaser's
+    title): "<ol><li><article><footer><time datetime="2024-09-20T10:42">...</time></footer><p>Mong
+    đoàn kiểm tra quan tâm ...</p></article></li></ol>" (WordPress), NukeViet's comment <ul>."""
+    found: list[HtmlElement] = []
+    for box in tree.iter("ol", "ul"):
+        items = [li for li in box if li.tag == "li"]
+        if not items or any(not _is_comment(li) for li in items):
+            continue
+        if len(clean(box.text_content())) < limit and not any(b in box.iterancestors() for b in found):
+            found.append(_comments_area(box, limit))
+    return found
+
+
+_OWN_TEXT = etree.XPath(".//text()[not(ancestor::form) and not(ancestor::script) and not(ancestor::style)]")
+
+
+def _comments_area(comments: HtmlElement, limit: float) -> HtmlElement:
+    """The box around a comment list that holds nothing else but short lines (its heading, its
+    counter, the form to write one): "<section><h2>Join the Conversation</h2><p>2 Comments</p>
+    <ol>...</ol><form>...</form></section>"."""
+    area = comments
+    inside = set(comments.iter())
+    for ancestor in comments.iterancestors():
+        if ancestor.tag in ("body", "html") or len(clean(ancestor.text_content())) >= limit:
+            break
+        rest = (text for text in _OWN_TEXT(ancestor) if text.getparent() not in inside)
+        if any(len(text.strip()) >= 60 for text in rest):
+            break
+        area = ancestor
+    return area
+
+
+def _is_comment(item: HtmlElement) -> bool:
+    links = (clean(a.text_content()) for a in item.iter("a"))
+    if any(len(text) >= 20 and not _DAY.search(text) for text in links):
+        return False  # a title linked (a date linked to the comment itself is none)
+    dated = item.find(".//time") is not None or _DAY.search(item.text_content()) is not None
+    said = any(
+        len(clean(p.text_content())) >= 20 and next(p.iter("a"), None) is None for p in item.iter("p")
+    )
+    return dated and said
+
+
 _AUTHOR_LINKS = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
 
 
