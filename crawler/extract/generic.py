@@ -90,7 +90,7 @@ class GenericPage:
         """The title and the element that shows it."""
         if self.form is not None and self.field("title"):
             return clean_title(self.field("title") or "", self.names, self.knowledge), self.form["title"]
-        title, element = article_heading(self.tree, self.names, self.knowledge, self.page_prose.container)
+        title, element = article_heading(self.tree, self.names, self.knowledge, lambda: self.page_prose.container)
         if title and (element is None or element.tag != "h1"):
             nearer = self.heading_before_the_body(element)
             if nearer is not None:

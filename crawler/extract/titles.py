@@ -8,7 +8,7 @@ that names the site (or, with the portal's other pages known, repeats on all of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
@@ -145,11 +145,11 @@ _SHOWING = (
 
 
 def shown_in_page(
-    tree: HtmlElement, wanted: Iterable[str], container: HtmlElement | None = None
+    tree: HtmlElement, wanted: Iterable[str], body_container: Callable[[], HtmlElement | None] | None = None
 ) -> tuple[str, HtmlElement] | None:
     """The first of `wanted` that an element of the page's body shows as its whole text, as the
     element shows it ("2020 – 2025" for "2020 - 2025"), with the element (headings before other
-    elements, links last; given the body's container, the one nearest above it)."""
+    elements, links last; given where the body's container is, the one nearest above it)."""
     keys = {_key(text): text for text in wanted if text}
     if not keys:
         return None
@@ -169,6 +169,7 @@ def shown_in_page(
             found.setdefault(key, []).append(el)
     for key in keys:  # in the caller's order of preference
         if key in found:
+            container = body_container() if body_container is not None and len(found[key]) > 1 else None
             shown = _nearest_above(found[key], container, tree)
             if shown is None:
                 shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
@@ -216,14 +217,15 @@ def _suffixes(title: str, names: tuple[str, ...] = ()) -> list[str]:
 
 def article_heading(
     tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN,
-    body: HtmlElement | None = None,
+    body_container: Callable[[], HtmlElement | None] | None = None,
 ) -> tuple[str, HtmlElement | None]:
     """The article's title and the element showing it (None when only <title> has it).
 
     An <h1> that agrees with og:title or <title> is the heading (not the site logo's <h1>);
     without one, the part of og:title or <title> that the page shows ("Hội nghị ..." of "Hội nghị
     ... - Ban Tuyên giáo Tỉnh ủy"), then og:title or <title> less a suffix naming the site; a
-    title that is only the portal's name is none."""
+    title that is only the portal's name is none. `body_container` tells, when asked, where the
+    body is: of several elements showing the title, the one nearest above it."""
     candidates: list[tuple[str, HtmlElement]] = []
     for h1 in tree.iter("h1"):
         text = clean(h1.text_content())
@@ -244,7 +246,7 @@ def article_heading(
         if not declared:
             continue
         parts = [p for p in (*_prefixes(declared), *_suffixes(declared, names)) if len(p) >= 10]
-        shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)], body)
+        shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)], body_container)
         if shown is not None and not _is_only_the_site(shown[0], names):
             return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(declared, names, knowledge)
