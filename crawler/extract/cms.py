@@ -44,6 +44,12 @@ _BY_MARKUP = (
     (re.compile(rb"_spPageContextInfo|/_layouts/1[45]/|MSOWebPartPage|SharePoint", re.I), "sharepoint"),
     (re.compile(rb"__VIEWSTATE|/Portals/_default/|/DesktopModules/", re.I), "dcs"),
 )
+# What DotNetNuke (DNN Platform) itself writes into every page, whatever the host and even with an
+# empty generator meta (DNN 9 prints <meta name="generator" content="">): its script variable
+# "__dnnVariable", its module wrappers "DnnModule DnnModule-Blog DnnModule-412", its skins and
+# modules under /Portals/_default/ and /DesktopModules/. A .NET page without them is some other
+# WebForms application (aspnet-webforms below).
+_DNN = re.compile(rb"DotNetNuke|__dnnVariable|\bDnnModule\b|/Portals/_default/|/DesktopModules/")
 # A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
 # of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
 _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
@@ -76,7 +82,7 @@ def cms_family(page: Page) -> str | None:
                 return family
     for pattern, family in _BY_MARKUP:
         if pattern.search(page.body):
-            if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and b"DotNetNuke" not in page.body:
+            if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and not _DNN.search(page.body):
                 if _DCS_PATHS.search(page.body):
                     return family
                 if b"__VIEWSTATE" in page.body and _WEBFORMS.search(page.body):
