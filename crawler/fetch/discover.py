@@ -304,7 +304,7 @@ class DiscoveringSpider(PortalSpider):
                         self.malformed.add(href)
                         yield CrawlError(url, ErrorKind.MALFORMED_LINK, href, page_type="link")
                     continue
-                if not self.profile.owns(target):
+                if not self.profile.owns(target) or not self._allowed(target):
                     continue
                 kind = self.book.kind(target)
                 if kind == "article":
@@ -456,11 +456,17 @@ class DiscoveringSpider(PortalSpider):
         a path the portal forbids ("/_layouts/15/listfeed.aspx?List=..." under "Disallow:
         /_layouts/") is not asked for at all, where a `Sitemap:` line robots.txt names is."""
         for url in announced:
-            if self.robots is not None and not self.robots.allowed(url, self.settings.get("USER_AGENT", "")):
+            if not self._allowed(url):
                 continue
             request = self._feed(url)
             if request is not None:
                 yield request
+
+    def _allowed(self, url: str) -> bool:
+        """robots.txt lets the crawl ask for `url`. A link it forbids is left alone, not asked for and
+        refused: DNN's robots.txt has "Disallow: /*/ctl/", and every page of a DNN portal links
+        "/tin-tuc/ctl/Terms" and "/tin-tuc/ctl/Privacy" in its footer."""
+        return self.robots is None or self.robots.allowed(url, self.settings.get("USER_AGENT", ""))
 
     # --- feeds and sitemaps ----------------------------------------------------------------------
 
@@ -485,7 +491,7 @@ class DiscoveringSpider(PortalSpider):
                 feeds.append(entry.url)
         for entry in read.pages:
             target = entry.url
-            if not self.profile.owns(target):
+            if not self.profile.owns(target) or not self._allowed(target):
                 continue
             kind = self.book.kind(target)
             if kind == "skip":
