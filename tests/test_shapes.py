@@ -52,6 +52,15 @@ def test_a_long_name_is_an_article_only_where_the_cms_may_name_posts_so() -> Non
     assert guess(about, "nukeviet") == "listing"
 
 
+def test_a_path_a_cms_reserves_for_its_documents_is_never_an_article() -> None:
+    # Liferay 7.4's display pages: "/w/" a web content, "/d/" a document (liferay-haugiang).
+    document = "https://tinhuy.example/d/ke-hoach-so-125-kh-tu"
+    assert guess(document, "liferay") == "skip"
+    assert guess("https://tinhuy.example/web/guest/d/ke-hoach-so-125-kh-tu", "liferay") == "skip"
+    assert guess("https://tinhuy.example/w/tong-ket-cong-tac-xay-dung-dang", "liferay") != "skip"
+    assert guess(document, "wordpress") != "skip"  # another CMS's "/d/" may be anything
+
+
 def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
     first = shape_of("https://tinhuy.example/news/thoi-su/hoi-nghi-ban-chap-hanh-1234.html")
     second = shape_of("https://tinhuy.example/news/kinh-te/tong-ket-nam-2024-5678.html")
@@ -144,6 +153,10 @@ def test_the_cms_family_is_read_from_the_page() -> None:
         "homemade-php"
     )
     assert family("aspnet-travinh/pages/Default.aspx.html", "https://travinh.dcs.example/") == "aspnet-webforms"
+    # DNN Platform 9 off dcs.vn, its generator meta empty: its own markup says DotNetNuke.
+    assert family("dcs-vinhphuc/pages/home.html", "https://vinhphuc.dcs.example/") == "dcs"
+    dnn = aspnet.replace(b"</body>", b'<div class="DnnModule DnnModule-Blog DnnModule-412">x</div></body>')
+    assert cms_family(Page(url="https://tinhuy.example/", body=dnn)) == "dcs"
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

@@ -55,6 +55,12 @@ NOT_NEWS_SEGMENTS = frozenset(
     _layouts siteassets
     """.split()
 )
+# Path segments a CMS family reserves for what is not news, whatever the portal calls it: Liferay
+# 7.4's friendly URL separators put a web content's display page under "/w/<url-title>" and a
+# document's under "/d/<url-title>" (FriendlyURLResolverConstants: URL_SEPARATOR_JOURNAL_ARTICLE
+# "/w/", URL_SEPARATOR_FILE_ENTRY "/d/"): "/d/ke-hoach-so-125-kh-tu" shows a plan's number, title,
+# date and a table, and is no article however much it looks like one.
+CMS_NOT_NEWS_SEGMENTS: dict[str, frozenset[str]] = {"liferay": frozenset({"d"})}
 # Query parameters of searches and actions: "?s=dang+uy", "?keyword=", Liferay's action URLs.
 NOT_NEWS_QUERY_KEYS = frozenset(
     "q s keyword keywords tukhoa search searchtext query replytocom share action do".split()
@@ -196,6 +202,9 @@ def guess(url: str, cms: str | None = None) -> Kind:
     if segments and _stem(segments[-1])[1].lstrip(".") in FILE_EXTENSIONS:
         return "skip"
     if any(segment in NOT_NEWS_SEGMENTS for segment in lowered):
+        return "skip"
+    reserved = CMS_NOT_NEWS_SEGMENTS.get(cms or "")
+    if reserved and any(segment in reserved for segment in lowered[:-1]):
         return "skip"
     query = parse_qsl(parts.query, keep_blank_values=True)
     if any(key.lower() in NOT_NEWS_QUERY_KEYS for key, _ in query):
