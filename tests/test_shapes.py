@@ -111,6 +111,26 @@ def test_a_shape_is_decided_by_what_its_pages_were() -> None:
     assert again.kind(photos.format(9)) == "skip" and again.is_listing_shape(category.format("dan-van"))
 
 
+def test_a_page_named_like_the_portals_articles_is_one_wherever_it_sits() -> None:
+    """WordPress's /%category%/%postname%.html: a child category's post is one level down, a shape
+    of its own that no page decided yet (wordpress-daknong)."""
+    book = ShapeBook(cms="nukeviet")  # a long name alone is no article of this CMS's
+    post = "https://tinhuy.example/{}/{}.html"
+    child = post.format("tin-co-so/dak-song", "huyen-uy-dak-song-so-ket-3-nam-thuc-hien-chi-thi-so-05-ct-tu")
+    assert book.kind(child) == "listing"
+    book.learn(post.format("tin-hoat-dong", "hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-hai-muoi-bay"), "article")
+    book.learn(post.format("xay-dung-dang", "tong-ket-cong-tac-xay-dung-dang-giai-doan-moi"), "article")
+    assert book.kind(child) == "article"
+    assert ShapeBook.from_counts(book.learned()).kind(child) == "article"
+    # ...not a short name, and not once the name's pages were other pages too.
+    assert book.kind(post.format("tin-co-so/dak-song", "gioi-thieu")) == "listing"
+    book.learn(post.format("gioi-thieu", "lich-su-dang-bo-tinh-qua-cac-thoi-ky-va-nhiem-ky"), "page")
+    assert book.kind(child) == "listing"
+    # A shape its own pages decided keeps its verdict.
+    book = ShapeBook.from_counts({"tin-hoat-dong/{title}.html": (5, 0, 0), "tin-co-so/*/{title}.html": (0, 2, 0)})
+    assert book.kind(child) == "listing"
+
+
 def test_a_shape_of_articles_may_hold_listings_but_hardly_other_pages() -> None:
     book = ShapeBook()
     url = "https://tinhuy.example/tin-tuc/Pages/{}.aspx"

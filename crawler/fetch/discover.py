@@ -244,6 +244,10 @@ class DiscoveringSpider(PortalSpider):
         # Only a link taken for an article is extracted: a page reached as a listing is read for its
         # links whatever it holds (an "about" page with schema.org/Article and a date is not news).
         trial = self.trials.get(response.meta.get("trial", ""))
+        if page_type == "listing" and not starting and self.book.kind(url) == "article":
+            # Linked before the portal's pages showed what its URLs are (the home page's links are
+            # sorted before any article is read), now of a form its articles have: read as one.
+            page_type = "article"
         if page_type == "article" and (trial is not None or not self.book.is_listing_shape(url)):
             outcome = self._article_of(page, url)
             if isinstance(outcome, Article):

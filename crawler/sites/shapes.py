@@ -255,6 +255,8 @@ class ShapeBook:
     # at a time, yielded articles is one of articles for the rest of the run, whatever else a few
     # of its pages were; the counts say it to the next runs.
     verdicts: dict[str, Kind] = field(default_factory=dict)
+    # The counts summed by the name of the shapes' pages (by_name()), made again after learn().
+    _forms: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     # A shape is decided by what its pages were once a few of them were seen: articles when
     # most were (listings of the same shape are read as listings all the same: a page fetched as
@@ -275,15 +277,39 @@ class ShapeBook:
         counts = self.counts.setdefault(shape, [0, 0, 0])
         counts[("article", "listing", "page").index(outcome)] += 1
         self.changed.add(shape)
+        self._forms = None
 
     def decided(self, url: str) -> Kind | None:
-        """The kind the pages of the URL's shape decided (this run's trial, else the counts), or None."""
+        """The kind the pages of the URL's shape decided (this run's trial, else the counts), else
+        what the pages named like it decided (by_name()), or None."""
         shape = shape_of(url)
         if shape in self.verdicts:
             return self.verdicts[shape]
         counts = self.counts.get(shape)
-        if counts is None:
+        return (self._decide(counts) if counts is not None else None) or self.by_name(shape)
+
+    def by_name(self, shape: str) -> Kind | None:
+        """"article" when the URL's page is named like the portal's articles, its shape not decided:
+        a name as long as a headline ("{title}.html") is the portal's way of naming its articles
+        wherever they sit once its pages of that name were articles, and hardly any another page.
+        WordPress's "/%category%/%postname%.html" puts a post of a child category one level down
+        ("/tin-co-so/dak-song/huyen-uy-dak-song-so-ket-3-nam-thuc-hien-chi-thi-so-05-ct-tu.html"
+        beside "/tin-hoat-dong/hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-27.html"): a shape of
+        its own, of two pages only, too few for a trial."""
+        name = _last_token(shape)
+        if not name.startswith("{title}"):
             return None
+        if self._forms is None:
+            self._forms = {}
+            for each, (articles, listings, pages) in self.counts.items():
+                summed = self._forms.setdefault(_last_token(each), [0, 0, 0])
+                summed[0] += articles
+                summed[1] += listings
+                summed[2] += pages
+        counts = self._forms.get(name)
+        return "article" if counts is not None and self._decide(counts) == "article" else None
+
+    def _decide(self, counts: list[int]) -> Kind | None:
         articles, listings, pages = counts
         if articles >= self.ARTICLES_TO_DECIDE and articles >= listings and articles >= 4 * pages:
             return "article"
@@ -316,6 +342,11 @@ class ShapeBook:
     def learned(self) -> dict[str, Counts]:
         """The counts of the shapes this run saw pages of, to store."""
         return {shape: (self.counts[shape][0], self.counts[shape][1], self.counts[shape][2]) for shape in self.changed}
+
+
+def _last_token(shape: str) -> str:
+    """The form of the shape's last path segment: "tin-co-so/*/{title}.html" -> "{title}.html"."""
+    return shape.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 def article_links(book: ShapeBook, urls: Iterable[str]) -> list[str]:
