@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.extract.urls import canonical_url
 from crawler.fetch.replay import load_manifest, replay_key
 from tests.fixtures import FIELDS, portal_sets
 
@@ -38,3 +39,13 @@ def test_a_portal_set_is_complete(portal: Path) -> None:
         assert unicodedata.is_normalized("NFC", gold["text"]) and gold["title"] and gold["text"]
     for url in expected["not_articles"]:
         assert replay_key(url) in pages, url
+
+
+def test_a_query_is_compared_as_the_server_reads_it() -> None:
+    """SharePoint's paging link as the page writes it and as canonical_url() spells it is one page."""
+    written = ("https://tinhuy.binhduong.example/Pages/DanhSachTin.aspx?CatID=3&Paged=TRUE"
+               "&p_NgayDang=20250108%2002%3a45%3a00&p_ID=236&PageFirstRow=3")
+    assert replay_key(canonical_url(written)) == replay_key(written)
+    assert replay_key("https://a.example/?s=d%C3%A2n+v%E1%BA%ADn") == replay_key("https://a.example/?s=dân vận")
+    # An escaped "&", "=" or "+" inside a value stays what it is.
+    assert replay_key("https://a.example/?q=a%26b%3Dc%2Bd") != replay_key("https://a.example/?q=a&b=c+d")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
@@ -43,8 +43,24 @@ class ManifestError(ValueError):
 
 
 def replay_key(url: str) -> str:
-    """Manifest URLs and requested URLs compare after the same escaping, without fragment."""
-    return safe_url_string(url.split("#", 1)[0])
+    """Manifest URLs and requested URLs compare after the same escaping, without fragment, and with
+    the query's names and values as the server reads them: a web server decodes them before it
+    looks, so "+" and "%20" are one space and "%3a" is "%3A". SharePoint's paging links write
+    "p_NgayDang=20250108%2002%3a45%3a00", which canonical_url() (w3lib) spells
+    "p_NgayDang=20250108+02%3A45%3A00": one page to the portal, one page here."""
+    key = safe_url_string(url.split("#", 1)[0])
+    base, mark, query = key.partition("?")
+    if not mark or ("%" not in query and "+" not in query):
+        return key
+    return base + "?" + "&".join(_decoded_pair(pair) for pair in query.split("&"))
+
+
+def _decoded_pair(pair: str) -> str:
+    return "=".join(quote(unquote_plus(part), safe=_QUERY_KEEP) for part in pair.split("=", 1))
+
+
+# What the key keeps unescaped in a query's names and values (everything else is escaped alike).
+_QUERY_KEEP = "!$'()*,/:;@~"
 
 
 @dataclass(frozen=True, slots=True)
