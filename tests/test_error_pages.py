@@ -80,6 +80,16 @@ def test_an_error_message_inside_the_portals_own_page_is_a_soft_404() -> None:
     soft_404(served(body.encode("utf-8"), page.url))
 
 
+def test_a_viewer_page_that_says_its_item_is_gone_in_its_content_is_a_soft_404() -> None:
+    """The page keeps the viewer's own title ("Chi tiết tin") and says it in a block of its content
+    (sharepoint-binhduong's ChiTietTin.aspx?ItemID=240), what is left to read being its footer."""
+    soft_404(saved_page("sharepoint-binhduong", "https://tinhuy.binhduong.example/Pages/ChiTietTin.aspx?ItemID=240"))
+    # The same words in a long article's paragraph or a link are no error page.
+    page = article_page_with((b'<div class="col-side">',
+                              '<div class="col-side"><p><a href="/x">Trang không tồn tại</a></p>'.encode()))
+    assert extract(page, NGHEAN.page_class).text == GOLD_34871["text"]
+
+
 def test_an_article_beside_a_heading_that_names_an_error_is_an_article() -> None:
     # A sidebar box titled like an error page: the article is long and has a headline of its own.
     page = article_page_with((b'<div class="col-side">', '<div class="col-side"><h2>Lỗi máy chủ</h2>'.encode()))

@@ -113,11 +113,41 @@ def error_names(tree: HtmlElement) -> list[str]:
     return found
 
 
+# A message block's words before it is folded: one of them, with or without diacritics, in any case.
+_MESSAGE_SIGN = re.compile(r"t[ồo]n t[ạa]i|t[ìi]m th[ấa]y|l[ỗo]i|found|error|unavailable", re.I)
+# A message says what went wrong in a few words; a lone "Lỗi" or "Error" is a form's label.
+_MESSAGE_MIN_WORDS = 3
+
+
+def error_messages(tree: HtmlElement) -> list[str]:
+    """The blocks of the page's body that hold an error message and nothing else: a viewer page
+    whose item is gone keeps its own title and says so in its content ("<div class="bd-thongbao">Tin
+    bài không tồn tại hoặc đã bị gỡ bỏ.</div>", SharePoint's ChiTietTin.aspx?ItemID=240)."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    found = []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or len(element) or element.tag in ("a", "option", "script", "style"):
+            continue
+        raw = element.text or ""
+        if len(raw) > _MAX_NAME or not _MESSAGE_SIGN.search(raw):
+            continue
+        text = clean(raw)
+        if len(text.split()) >= _MESSAGE_MIN_WORDS and is_error_phrase(text):
+            found.append(text)
+    return found
+
+
 def error_page_reason(tree: HtmlElement, title: str, text: str) -> str | None:
     """Why the page is its portal's error page rather than an article, or None.
 
-    `title` and `text` are the record extracted from it (either may be empty)."""
+    `title` and `text` are the record extracted from it (either may be empty). A page that names
+    itself an error page nowhere but in a block of its content is one when what was read of it is
+    short too (the footer of a viewer page with no item to show)."""
     names = error_names(tree)
+    if not names and len(text.split()) < ERROR_PAGE_MAX_WORDS:
+        names = error_messages(tree)
     if not names:
         return None
     if title and is_error_phrase(title):
