@@ -114,7 +114,12 @@ class Trial:
             return "article"
         if self.waiting and len(self.tried) < TRIAL_MOST and (articles or others < TRIAL_BATCH):
             return None
-        return "article" if articles and articles > others else "dropped"
+        # A shape of few links, all tried: one article among them is not enough when another of its
+        # pages was none or failed (SharePoint's menu "/Pages/GioiThieu.aspx", an "about" page with a
+        # date and a by-line, beside "/Pages/SoDoSite.aspx" answering 404 and the home page's
+        # "/Pages/default.aspx").
+        alone = articles == len(self.tried)
+        return "article" if articles > others and (articles >= ShapeBook.ARTICLES_TO_DECIDE or alone) else "dropped"
 
 
 class DiscoveringSpider(PortalSpider):
