@@ -287,6 +287,10 @@ class DiscoveringSpider(PortalSpider):
         except NotAnArticle as error:
             if error.kind is ErrorKind.NOT_AN_ARTICLE:
                 return None
+            if error.kind is ErrorKind.SOFT_404 and (url not in self.plan.known or url in self.plan.kinds):
+                # A stale link to an article the archive never held ("Tin bài không tồn tại hoặc đã
+                # bị gỡ bỏ." with status 200): one of the portal's other pages, nothing taken down.
+                return None
             # An error page served in an article's place is kept for audit when the article is archived.
             kept = page if error.kind is ErrorKind.SOFT_404 else None
             return CrawlError(url, error.kind, str(error), status=page.status, headers=page.headers, page=kept)
