@@ -27,7 +27,8 @@ from crawler.sites.templates import LEARN_AFTER, TemplateWatch
 from tests.conftest import archive_rows
 from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 
-TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc")
+TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc", "nukeviet-backan", "dcs-vinhphuc",
+          "wordpress-daknong")
 
 
 def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:

@@ -49,7 +49,7 @@ from crawler.extract.knowledge import (
     learn,
     line_key,
 )
-from crawler.extract.layout import common_ancestor, holds_prose, reads_as_paragraph, set_apart
+from crawler.extract.layout import common_ancestor, holds_prose, lead_text, reads_as_paragraph, set_apart
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
@@ -415,7 +415,7 @@ class TemplatePage:
 
     def summary(self) -> str | None:
         lead = self.lead_element
-        return (clean(lead.text_content()) or None) if lead is not None else None
+        return (lead_text(lead) or None) if lead is not None else None
 
     @cached_property
     def lead_element(self) -> HtmlElement | None:
@@ -424,8 +424,9 @@ class TemplatePage:
         lead = self.found["lead"]
         if lead is None or self.knowledge.is_chrome_line(lead.text_content()):
             return None
+        # (NukeViet 3's lead is written around its picture box and the box's caption: lead_text())
         text = short_text(lead, 1500)
-        if not text or not reads_as_paragraph(text):
+        if not text or not reads_as_paragraph(lead_text(lead)):
             return None
         container = self.found["container"]
         if container is not None and container in lead.iterancestors():
@@ -468,8 +469,10 @@ class TemplatePage:
         element = self.found["category"]
         if element is not None and not self.layout.form:
             shown = short_text(element, 200)
-            if shown:
+            if shown and "," not in shown:
                 return self.generic.section() or shown
+            # A label listing several where the sample pages showed one ("Xây dựng Đảng, Thời sự -
+            # Chính trị" in liferay-haugiang's one <span>): the generic rules tell which is the page's.
         if "category" in self.layout.absent:
             return self.generic.section()  # the portal's pages show none in their body
         return self.generic.category()
