@@ -87,6 +87,12 @@ def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
     ("https://a.example/tin-tuc.aspx", "https://a.example/tin-tuc", 1),
     ("https://a.example/vi-vn/chuyen-muc/x/1-2?page=3", "https://a.example/vi-vn/chuyen-muc/x/1-2", 3),
     ("https://a.example/tin?p_p_id=abc&_abc_cur=4", "https://a.example/tin?p_p_id=abc", 4),
+    # SharePoint's paging token: the row a page starts at, after the last item of the page before
+    ("https://a.example/Pages/DanhSachTin.aspx?CatID=1&Paged=TRUE&p_NgayDang=20250527%2007%3a10%3a00&p_ID=247"
+     "&PageFirstRow=3", "https://a.example/Pages/DanhSachTin?CatID=1", 3),
+    ("https://a.example/Pages/DanhSachTin.aspx?CatID=1&Paged=TRUE&PagedPrev=TRUE&p_NgayDang=20250314%2008%3a40%3a00"
+     "&p_ID=241&PageFirstRow=1", "https://a.example/Pages/DanhSachTin?CatID=1", 1),
+    ("https://a.example/Pages/ChiTiet.aspx?p_ID=241", "https://a.example/Pages/ChiTiet?p_ID=241", 1),
 ])
 def test_a_listings_pages_name_their_listing_alike(url: str, listing: str, number: int) -> None:
     assert page_of(url) == (listing, number)

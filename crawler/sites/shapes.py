@@ -71,6 +71,8 @@ LANGUAGES = frozenset("vi en vi-vn en-us vn".split())
 
 # Pagination: "?page=3", "?paged=3" (WordPress), "?trang=3", Liferay's "..._cur=3".
 _PAGE_KEYS = re.compile(r"^(?:page|paged|trang|pageindex|pagenumber|pg|pagenum|p_p_cur|.*_cur)$", re.I)
+# The keys of a SharePoint list view's paging token, with "Paged=TRUE" (page_of()).
+_SHAREPOINT_TOKEN = re.compile(r"^(?:paged|pagedprev|pagefirstrow|p_\w+)$", re.I)
 # "/page/3/" (WordPress), "/page-3" (NukeViet), "/trang-3", "/trang/3", "/trang-3.aspx".
 _PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.\w+$|$)", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -95,9 +97,16 @@ def page_of(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     number = 1
     query = parse_qsl(parts.query, keep_blank_values=True)
+    paged = any(key.lower() == "paged" and value.upper() == "TRUE" for key, value in query)
     kept = []
     for key, value in query:
-        if _PAGE_KEYS.match(key) and value.isdigit():
+        if paged and _SHAREPOINT_TOKEN.match(key):
+            # SharePoint's list views name a later page by the last item of the page before
+            # ("?Paged=TRUE&p_NgayDang=20250527%2007%3a10%3a00&p_ID=247&PageFirstRow=3"): the row it
+            # starts at orders the pages (PageFirstRow=1 is the first, under "PagedPrev=TRUE" too).
+            if key.lower() == "pagefirstrow" and value.isdigit():
+                number = max(number, int(value))
+        elif _PAGE_KEYS.match(key) and value.isdigit():
             number = max(number, int(value))
         else:
             kept.append((key, value))
