@@ -464,7 +464,7 @@ def _prose_follows(line: HtmlElement) -> bool:
     return False
 
 
-_FOLLOWING = etree.XPath(f"following::*[position() <= {_PROSE_WITHIN}]")
+_FOLLOWING = xpath(f"following::*[position() <= {_PROSE_WITHIN}]")
 
 
 def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:

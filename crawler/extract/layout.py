@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.extract.fold import fold
 from crawler.extract.page import HtmlElement, short_text, xpath
 from crawler.extract.text import clean, letters
@@ -418,7 +420,7 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
     return None
 
 
-_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+_SHOWN_TEXT = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 
 
 def _shown_text(el: HtmlElement, limit: int) -> str | None:
