@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -307,11 +308,11 @@ def _is_home(link: HtmlElement, text: str) -> bool:
     return is_home_crumb(text) or bool(href and _HOME_HREF.fullmatch(href))
 
 
-def _link_groups(scope: HtmlElement) -> dict[HtmlElement, list[HtmlElement]]:
+def _link_groups(links: Iterable[HtmlElement]) -> dict[HtmlElement, list[HtmlElement]]:
     """Groups of links that follow one another as a path: those of one parent, or of one list
     (each in its <li>)."""
     groups: dict[HtmlElement, list[HtmlElement]] = {}
-    for link in scope.iter("a"):
+    for link in links:
         parent = link.getparent()
         if parent is None:
             continue
@@ -335,13 +336,27 @@ def _has_text(link: HtmlElement) -> bool:
     return bool(link.text and link.text.strip()) or bool(clean(link.text_content()))
 
 
+def _with_text(links: list[HtmlElement], most: int) -> list[HtmlElement]:
+    """The links that show text, read only as far as one more than `most` of them (a menu's fifty
+    links are no path after the seventh)."""
+    found: list[HtmlElement] = []
+    for link in links:
+        if _has_text(link):
+            found.append(link)
+            if len(found) > most:
+                break
+    return found
+
+
 def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) -> list[str]:
     """The crumbs of a group of links that reads as a path from the home page, else []. Links
     without text (SharePoint's arrow image before its path) are no crumbs, but the home page's
     icon leads a path as "Trang chủ" does: "<li><a href="/"><i class="fa fa-home"></i></a></li>
     <li><a href="/ListView/38/...">Xây dựng Đảng</a></li>", a path of one crumb."""
-    home_icon = bool(links) and not _has_text(links[0]) and _is_home(links[0], "")
-    links = [link for link in links if _has_text(link)]
+    if len(links) < 2:
+        return []  # (most groups: a link alone in its parent, read no further)
+    home_icon = not _has_text(links[0]) and _is_home(links[0], "")
+    links = _with_text(links, 3 if home_icon else _CRUMBS_MAX)
     if home_icon:
         if not 1 <= len(links) <= 3:
             return []
@@ -375,9 +390,10 @@ def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> st
     folded_title = fold(title)
     scopes = [*heading.iterancestors()] if heading is not None else [tree]
     searched: set[HtmlElement] = set()
+    inner: HtmlElement | None = None
     for scope in scopes:
         found = []
-        for parent, links in _link_groups(scope).items():
+        for parent, links in _link_groups(_links_around(scope, inner)).items():
             if parent in searched:
                 continue
             searched.add(parent)
@@ -389,7 +405,19 @@ def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> st
                 return found[0][1]
             order = {el: index for index, el in enumerate(scope.iter())}
             return min(found, key=lambda item: abs(order.get(item[0], 0) - order.get(heading, 0)))[1]
+        inner = scope
     return None
+
+
+def _links_around(scope: HtmlElement, inner: HtmlElement | None) -> Iterable[HtmlElement]:
+    """The links of `scope` outside `inner` (the scope searched before it), in document order. Each
+    group of the inner scope's links was searched there: walking them again for each of the
+    heading's ancestors made the search quadratic in the page's depth (a WordPress page's <h1>
+    sits some twelve levels down, under every link of its menus)."""
+    if inner is None:
+        return scope.iter("a")
+    around = [child.iter("a") for child in scope if child is not inner and isinstance(child.tag, str)]
+    return chain((scope,) if scope.tag == "a" else (), *around)
 
 
 def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str | None:
