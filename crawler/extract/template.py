@@ -262,7 +262,7 @@ class TemplatePage:
         first = next((child for child in body if isinstance(child.tag, str)), None)
         path = self.layout.scope
         at = len(path) - 1 - self.layout.cut_at
-        if first is None or at < 0 or not _fits(first, replace(path[at], index=0)):
+        if first is None or at < 0 or not _fits(first, path[at]):  # (the first of its kind: the cut's start)
             return None
         return locate(first, path[at + 1:])
 
@@ -349,7 +349,8 @@ class TemplatePage:
         with the short lines right after the container read for them too."""
         lead = self.summary()
         lines = [Line(block.text, block.element) for block in self.lines if block.text != lead]
-        return split_lines(lines, (), self.after, self.knowledge)
+        # (not the portal's chrome lines again: self.lines holds none)
+        return split_lines(lines, (), self.after)
 
     @cached_property
     def after(self) -> list[Line]:
@@ -414,6 +415,10 @@ class TemplatePage:
         return to_iso(most_precise(structured_date(self.tree, self.page.body), shown))
 
     def summary(self) -> str | None:
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> str | None:
         lead = self.lead_element
         return (lead_text(lead) or None) if lead is not None else None
 
