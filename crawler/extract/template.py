@@ -27,7 +27,7 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cached_property
 
 from lxml import etree
 
@@ -62,30 +62,34 @@ def _classes(el: HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
 
 
-@cache
-def _step_classes(step: Step) -> frozenset[str]:
-    # A template's few dozen steps are asked of every page of the portal.
-    return frozenset(step.classes)
-
-
 def _fits(el: HtmlElement, step: Step) -> bool:
-    if el.tag != step.tag or (step.ident is not None and el.get("id") != step.ident):
+    return el.tag == step.tag and _marked(el, step)
+
+
+def _marked(el: HtmlElement, step: Step) -> bool:
+    """Has the element the step's id and classes? (its tag asked apart: lxml picks the children of
+    a tag itself)"""
+    if step.ident is not None and el.get("id") != step.ident:
         return False
     if not step.classes:
         return True
     value = el.get("class")
-    return bool(value) and _step_classes(step) <= set(value.split())
+    if not value:
+        return False
+    # (a step names one class, nearly always: looked up among the element's few, no set built)
+    words = value.split()
+    return all(name in words for name in step.classes)
 
 
 def _like(parent: HtmlElement, step: Step) -> list[HtmlElement]:
     # (lxml picks the children of the step's tag itself: a <div> of forty children has two <h1>s)
-    return [child for child in parent.iterchildren(step.tag) if _fits(child, step)]
+    return [child for child in parent.iterchildren(step.tag) if _marked(child, step)]
 
 
 def _nth_like(parent: HtmlElement, step: Step, index: int) -> HtmlElement | None:
     """The `index`-th (from 0) of _like(parent, step), without looking at the siblings after it."""
     for child in parent.iterchildren(step.tag):
-        if _fits(child, step):
+        if _marked(child, step):
             if not index:
                 return child
             index -= 1
