@@ -222,6 +222,17 @@ def test_the_breadcrumb_is_found_by_its_shape() -> None:
     assert extract(page(article(heading=crumbs + f"<h1>{TITLE}</h1>"))).category == "Xây dựng Đảng"
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_breadcrumb_is_found_around_the_heading_s_outer_boxes(where: str) -> None:
+    # The heading two boxes down, a lone link beside it (no path), the page's menu above, and the
+    # path outside the article's box, led by the home page's icon: a path of one crumb.
+    crumbs = ("<ul class='z2'><li><a href='/'><i class='fa fa-home'></i></a></li>"
+              "<li><a href='/ListView/38/xay-dung-dang'>Xây dựng Đảng</a></li></ul>")
+    heading = f"<div class='w1'><div class='w2'><h1>{TITLE}</h1><a href='/tin-tuc/'>Tin tức</a></div></div>"
+    body = article(heading=heading, outside=crumbs) if where == "after" else crumbs + article(heading=heading)
+    assert extract(page(body)).category == "Xây dựng Đảng"
+
+
 # --- the same record either way --------------------------------------------------------------------
 
 
