@@ -360,8 +360,8 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
     return tree
 
 
-_SCRIPT_LINKS = etree.XPath(
-    ".//a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]"
+_SCRIPT_LINKS = xpath(
+    "descendant::a[starts-with(normalize-space(translate(@href, 'JAVSCRIPT', 'javscript')), 'javascript:')]"
 )
 _DAY = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
 
@@ -381,7 +381,7 @@ def _comment_lists(tree: HtmlElement, limit: float) -> list[HtmlElement]:
     return found
 
 
-_OWN_TEXT = etree.XPath(".//text()[not(ancestor::form) and not(ancestor::script) and not(ancestor::style)]")
+_OWN_TEXT = xpath("descendant::text()[not(ancestor::form) and not(ancestor::script) and not(ancestor::style)]")
 
 
 def _comments_area(comments: HtmlElement, limit: float) -> HtmlElement:
@@ -411,7 +411,7 @@ def _is_comment(item: HtmlElement) -> bool:
     return dated and said
 
 
-_AUTHOR_LINKS = etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+_AUTHOR_LINKS = xpath("descendant::a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
 
 
 def _author_boxes(tree: HtmlElement, limit: float) -> list[HtmlElement]:
