@@ -81,3 +81,16 @@ def test_an_article_that_is_a_list_of_linked_items_is_still_an_article() -> None
     assert "Dự án số 3 cho gia đình" in article.text
     with pytest.raises(NotAnArticle):
         extract(page(body.replace("<h1>", "<h2>").replace("</h1>", "</h2>")))
+
+
+def test_a_label_under_the_body_that_repeats_a_menu_item_is_the_category() -> None:
+    # Orchard Core's blog theme: the post's category is a badge under the text, beside its tags,
+    # and the menu above the article has a link of the same words.
+    menu = "<ul><li><a href='/chuyen-muc/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>"
+    badges = "<div><span><i></i> Sắp xếp bộ máy</span></div><div><span><i></i> Xây dựng Đảng</span></div>"
+    body = menu + article_html(after=badges)
+    assert extract(page(body)).category == "Xây dựng Đảng"
+    # a tag no menu names is not a category, and neither is a label behind a link
+    assert extract(page(menu.replace("Xây dựng Đảng", "Dân vận") + article_html(after=badges))).category is None
+    linked = "<div><a href='/tag/xay-dung-dang'>Xây dựng Đảng</a></div>"
+    assert extract(page(menu + article_html(after=linked))).category is None

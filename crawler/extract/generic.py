@@ -31,6 +31,7 @@ from crawler.extract.layout import (
     first_prose,
     holds_prose,
     label_above,
+    label_below,
     labelled_fields,
     lead_text,
     lines_between,
@@ -316,6 +317,8 @@ class GenericPage:
             label_above(self.heading[1], self.names)
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
+            or label_below(self.tree, self._twin(self.lines[-1].element) if self.lines else None,
+                           self.heading[1], self.names)
         )
 
     def section(self) -> str | None:

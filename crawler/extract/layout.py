@@ -517,6 +517,33 @@ def filed_under(region: HtmlElement) -> str | None:
     return None
 
 
+def label_below(
+    tree: HtmlElement, body_end: HtmlElement | None, heading: HtmlElement | None, names: Iterable[str] = ()
+) -> str | None:
+    """The short label right after the body that repeats an item of the menu above the article: the
+    section it is filed in, shown as a badge under the text ("<span class="badge"><i></i> Xây dựng
+    Đảng</span>", the menu's "<a href="/chuyen-muc/xay-dung-dang">Xây dựng Đảng</a>"), beside the
+    article's tags, which no menu names."""
+    if body_end is None or heading is None:
+        return None
+    above: set[str] = set()
+    for el in tree.iter():
+        if el is heading:
+            break
+        if el.tag == "a" and not _leaves_site(el, names):
+            text = clean(el.text_content())
+            if text:
+                above.add(fold(text))
+    if not above:
+        return None
+    for block, text in lines_between(tree, body_end, None, limit=3, longest=80):
+        if block.tag == "a" or block.find(".//a") is not None:
+            return None  # a link under the body leads on: a tag, a related article, a share button
+        if _is_label(text, names) and fold(text) in above:
+            return text
+    return None
+
+
 # --- lines around the body ------------------------------------------------------------------------
 
 _LINE_BLOCKS = {
