@@ -94,3 +94,15 @@ def test_a_label_under_the_body_that_repeats_a_menu_item_is_the_category() -> No
     assert extract(page(menu.replace("Xây dựng Đảng", "Dân vận") + article_html(after=badges))).category is None
     linked = "<div><a href='/tag/xay-dung-dang'>Xây dựng Đảng</a></div>"
     assert extract(page(menu + article_html(after=linked))).category is None
+
+
+def test_the_sites_name_set_as_an_h1_is_not_the_title_the_page_title_opens_with() -> None:
+    # Liferay 6's theme: the site's name is an <h1> over the page, and <title> ends with it.
+    title = "Hội nghị sơ kết công tác quý I năm 2024"
+    head = f"<title>{title} - Tin tức - Sự kiện - Tỉnh ủy Tiền Giang</title>"
+    logo = "<h1><a href='/web/tinhuy/trang-chu'><span>Tỉnh ủy Tiền Giang</span></a></h1>"
+    article = extract(page(logo + article_html().replace("Hội nghị sơ kết công tác quý I năm 2024", title), head))
+    assert article.title == title
+    # a <title> that names the site first and the article last still gives the article's heading
+    head = f"<title>Tỉnh ủy Tiền Giang - {title}</title>"
+    assert extract(page(article_html(), head)).title == title

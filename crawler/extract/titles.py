@@ -132,6 +132,22 @@ def _agrees_as_keys(shown: str, declared: str) -> bool:
     return not (after_a_part and before_a_part)
 
 
+def _opens(heading: str, page_title: str) -> bool:
+    """Is the heading the first part of the page's title ("A" of "A - B - C", or all of it)?"""
+    shown, declared = _key(heading), _key(page_title)
+    return bool(shown) and declared.startswith(shown) and (
+        declared == shown or _PART_AFTER.match(declared[len(shown):]) is not None
+    )
+
+
+def _closes(heading: str, page_title: str) -> bool:
+    """Is the heading only the last part of the page's title ("C" of "A - B - C")?"""
+    shown, declared = _key(heading), _key(page_title)
+    return bool(shown) and declared != shown and declared.endswith(shown) and (
+        _PART_BEFORE.search(declared[: -len(shown)]) is not None
+    )
+
+
 _PART_BEFORE = re.compile(rf"\S\s+(?:{_SEPARATORS})\s+$")
 _PART_AFTER = re.compile(rf"\s+(?:{_SEPARATORS})\s+\S")
 
@@ -235,6 +251,12 @@ def article_heading(
     og_title = clean(og[0]) if og else ""
     page_title = clean(tree.findtext(".//title") or "")
     agreeing = [(text, h1) for text, h1 in candidates if _agrees(text, og_title) or _agrees(text, page_title)]
+    if any(_opens(text, og_title) or _opens(text, page_title) for text, _ in agreeing):
+        # The <title> opens with the article's heading and ends with the site's: Liferay 6's theme sets
+        # the site's name as an <h1> too ("<h1 class="company-title"><a href="/web/tinhuy/trang-chu">Tỉnh
+        # ủy Tiền Giang</a></h1>" above "<h1><span>Hội nghị ...</span></h1>", for "<title>Hội nghị ... -
+        # Tin tức - Sự kiện - Tỉnh ủy Tiền Giang</title>").
+        agreeing = [(text, h1) for text, h1 in agreeing if not (_closes(text, og_title) or _closes(text, page_title))]
     for text, h1 in agreeing:
         # Two headings that show the title, one with a part added: the other is the article's. Liferay's
         # theme repeats <title> less the site in a hidden <h1> ("Hội nghị ... - Chi tiết tin", the
