@@ -143,7 +143,7 @@ def test_time_element_marked_published() -> None:
     "line",
     [">> Quán triệt Nghị quyết Trung ương 5", "Xem thêm: Sơ kết công tác tổ chức", "Nguồn: null",
      "Cỡ chữ: A- A A+ | Đã xem: 856 | In bài", "Phản hồi (2)", "Thứ tư - 28/09/2022 21:45",
-     "Ngày 14 tháng 6 năm 2021 | 10:20"],
+     "Ngày 14 tháng 6 năm 2021 | 10:20", "| | | Chia sẻ Facebook", "Lượt xem: 1609 | In bài | Chia sẻ lên Zalo"],
 )
 def test_widget_link_and_date_lines_are_not_text(line: str) -> None:
     assert is_chrome_line(line)
@@ -152,7 +152,8 @@ def test_widget_link_and_date_lines_are_not_text(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     ["»Jeg skal ud med dobbelt så meget pap«, udbryder hun.", "Chia sẻ để cùng nhau vượt khó",
-     "Ngày 14/6/2021, Tỉnh ủy ban hành Chỉ thị số 05 về công tác cán bộ."],
+     "Ngày 14/6/2021, Tỉnh ủy ban hành Chỉ thị số 05 về công tác cán bộ.",
+     "Thành ủy Quy Nhơn | 14.206 | Chia sẻ kinh nghiệm", "Chia sẻ Facebook của Ban Tuyên giáo với đoàn viên"],
 )
 def test_sentences_that_start_like_widgets_stay(line: str) -> None:
     assert not is_chrome_line(line)

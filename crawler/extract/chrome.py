@@ -94,10 +94,27 @@ def is_chrome_heading(text: str) -> bool:
 
 def is_chrome_line(text: str) -> bool:
     # ...or the separators of a row of buttons left alone, the buttons gone: "| | | |".
-    return bool(CHROME_LINE.match(text)) or is_date_line(text) or bool(_SEPARATORS_ONLY.match(text))
+    return (
+        bool(CHROME_LINE.match(text)) or is_date_line(text) or bool(_SEPARATORS_ONLY.match(text))
+        or _row_of_buttons(text)
+    )
 
 
 _SEPARATORS_ONLY = re.compile(r"^\|[|\s]*$")
+# A button that shares the page on a network: "Chia sẻ Facebook", "Chia sẻ lên Zalo", "Share on X".
+_SHARE_BUTTON = re.compile(
+    r"^(?:chia sẻ|share)(?:\s+(?:lên|qua|on|to))?\s+(?:facebook|zalo|twitter|x|linkedin|email|e-mail)$", re.I
+)
+
+
+def _row_of_buttons(text: str) -> bool:
+    """A row of buttons set apart by bars, what is left of it once some buttons are gone: "| | |
+    Chia sẻ Facebook" (SharePoint's article tools: "Lượt xem: 1609 | In bài viết | Gửi email | Chia sẻ
+    Facebook"). Every part is a widget's word; a sentence holding a bar is no row."""
+    if "|" not in text or len(text) > 120:
+        return False
+    parts = [part.strip() for part in text.split("|")]
+    return all(not part or CHROME_LINE.match(part) or _SHARE_BUTTON.match(part) for part in parts)
 
 
 _DATE_WORDS = re.compile(r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|[^\w]", re.I)
