@@ -106,3 +106,15 @@ def test_the_sites_name_set_as_an_h1_is_not_the_title_the_page_title_opens_with(
     # a <title> that names the site first and the article last still gives the article's heading
     head = f"<title>Tỉnh ủy Tiền Giang - {title}</title>"
     assert extract(page(article_html(), head)).title == title
+
+
+def test_a_table_of_figures_with_each_cell_in_a_paragraph_gives_one_line_per_row() -> None:
+    rows = [["Đảng bộ", "Số đảng viên", "Tỷ lệ"], ["Thành ủy Quy Nhơn", "14.206", "98,9%"], ["Thị ủy An Nhơn", "7.318", "98,1%"]]
+    table = "<table border='1'><tbody>" + "".join(
+        "<tr>" + "".join(f"<td><p>{cell}</p></td>" for cell in row) + "</tr>" for row in rows
+    ) + "</tbody></table>"
+    article = extract(page(article_html(inside=table)))
+    assert article.text.split("\n\n")[len(PARAGRAPHS):] == [" ".join(row) for row in rows]
+    # a layout table's cell holding the article's paragraphs still gives a line per paragraph
+    layout = "<table><tr><td><img src='/a.jpg'></td><td>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</td></tr></table>"
+    assert extract(page("<h1>Hội nghị sơ kết công tác quý I năm 2024</h1>" + layout)).text.split("\n\n") == PARAGRAPHS

@@ -466,7 +466,7 @@ def body_lines(body: etree._Element) -> Iterator[str]:
         tag = child.tag
         if tag in ("list", "table", "div", "main"):
             yield from body_lines(child)
-        elif tag == "row" and child.find(".//p") is not None:
+        elif tag == "row" and child.find(".//p") is not None and not _data_row(child):
             # a layout table: the cell holds the article's paragraphs, each a line of its own
             for cell in child:
                 yield from body_lines(cell)
@@ -482,6 +482,15 @@ def body_lines(body: etree._Element) -> Iterator[str]:
                 yield text
         if clean(child.tail):
             yield clean(child.tail)
+
+
+def _data_row(row: etree._Element) -> bool:
+    """A row of a table of figures whose editor set each cell's value in a <p> ("<td><p>Thành ủy Quy
+    Nhơn</p></td><td><p>14.206</p></td>"): two cells or more, each a short value, one line of text."""
+    cells = [cell for cell in row if cell.tag == "cell"]
+    if len(cells) < 2:
+        return False
+    return all(len(cell.findall(".//p")) <= 1 and len(clean(_xml_text(cell))) <= 80 for cell in cells)
 
 
 _INLINE = {"hi", "ref", "del"}
