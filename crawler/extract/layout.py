@@ -80,18 +80,27 @@ def _nearer_the_heading(
     """Around a short article, the page's other prose may weigh as much as its body: the footer's
     six lines of address and licence ("Cơ quan chủ quản: ...", "Giấy phép số 86/GP-TTĐT ...")
     under a body of two paragraphs. The element of two paragraphs or more that shares a smaller
-    element with the article's heading, and holds half the text of the heaviest, is the body's."""
+    element with the article's heading, and holds half the text of the heaviest, is the body's.
+    A photo story's body is one paragraph and its pictures ("<p>Sáng 31/3, ... Một số hình ảnh tại
+    buổi lễ:</p>" over four pictures, each in a table with its caption): two pictures or more count
+    for the second paragraph."""
     shared = common_ancestor([heading, container])
     depth = len(list(shared.iterancestors())) if shared is not None else -1
     best, best_depth = container, depth
     for el in scores:
-        if el is container or paragraphs.get(el, 0) < 2 or scores[el] < 0.5 * scores[container]:
+        if el is container or scores[el] < 0.5 * scores[container]:
+            continue
+        if paragraphs.get(el, 0) < 2 and (paragraphs.get(el, 0) < 1 or _pictures(el) < 2):
             continue
         around = common_ancestor([heading, el])
         el_depth = len(list(around.iterancestors())) if around is not None else -1
         if el_depth > best_depth or (el_depth == best_depth and scores[el] > scores[best]):
             best, best_depth = el, el_depth
     return best
+
+
+def _pictures(el: HtmlElement) -> int:
+    return sum(1 for img in el.iter("img") if (img.get("src") or "").strip())
 
 
 def body_container(tree: HtmlElement) -> HtmlElement | None:
