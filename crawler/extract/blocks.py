@@ -197,7 +197,11 @@ def _full_size(img: HtmlElement) -> str | None:
 
 
 def _file_name(src: str) -> str:
-    return urlsplit(src).path.rsplit("/", 1)[-1]
+    """The picture's file name; a picture a script serves is named by its query too: Liferay's
+    "/image/image_gallery?uuid=b627ee80-...&groupId=10180" is one picture per uuid."""
+    parts = urlsplit(src)
+    name = parts.path.rsplit("/", 1)[-1]
+    return name if "." in name or not parts.query else f"{name}?{parts.query}"
 
 
 def unique_images(blocks: list[Block], base_url: str) -> Iterator[Image]:
