@@ -118,3 +118,47 @@ def test_a_table_of_figures_with_each_cell_in_a_paragraph_gives_one_line_per_row
     # a layout table's cell holding the article's paragraphs still gives a line per paragraph
     layout = "<table><tr><td><img src='/a.jpg'></td><td>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</td></tr></table>"
     assert extract(page("<h1>Hội nghị sơ kết công tác quý I năm 2024</h1>" + layout)).text.split("\n\n") == PARAGRAPHS
+
+
+PHOTO_STORY_LEAD = (
+    "Sáng 31/3, tại Quảng trường Nguyễn Tất Thành, Tỉnh ủy, HĐND, UBND tỉnh long trọng tổ chức Lễ kỷ niệm"
+    " 50 năm Ngày giải phóng tỉnh. Một số hình ảnh tại buổi lễ:"
+)
+
+
+def _photo_story(credit: str, pictures: int = 3) -> str:
+    figures = "".join(
+        f"<table><tr><td><img src='/anh/le-ky-niem-{i}.jpg'></td></tr><tr><td align='center'><em>Quang cảnh buổi lễ"
+        f" kỷ niệm, ảnh số {i}</em></td></tr></table>" for i in range(pictures)
+    )
+    footer = (
+        "<div>CỔNG THÔNG TIN ĐIỆN TỬ TỈNH ỦY BÌNH ĐỊNH<br>Cơ quan chủ quản: Văn phòng Tỉnh ủy. Địa chỉ: 02 Trần Phú, thành phố"
+        " Quy Nhơn.<br>Điện thoại: 0256.3822.xxx - Email: vptu@tinhuy.example.vn<br>Bản quyền thuộc Tỉnh ủy. Ghi rõ"
+        " nguồn khi phát hành lại thông tin từ website này.</div>"
+    )
+    return (
+        "<table><tr><td><div class='main'><h1>Kỷ niệm 50 năm Ngày giải phóng tỉnh (31/3/1975 - 31/3/2025)</h1>"
+        f"<div>31/03/2025</div><div>{credit}</div><div><div><p>{PHOTO_STORY_LEAD}</p>{figures}</div></div></div>"
+        f"</td></tr><tr><td>{footer}</td></tr></table>"
+    )
+
+
+def test_a_photo_story_of_one_paragraph_is_the_body_not_the_footer() -> None:
+    article = extract(page(_photo_story("Minh Châu")))
+    assert article.text == PHOTO_STORY_LEAD
+    assert len(article.images) == 3 and article.summary is None
+
+
+def test_a_photo_credit_over_a_photo_story_names_its_author() -> None:
+    assert extract(page(_photo_story("Ảnh: Đình Phú"))).author == "Đình Phú"
+    # over an article told in words, a photo credit names no author
+    words = article_html(before="<div>Ảnh: Đình Phú</div>", inside="<p><img src='/a.jpg'></p><p><img src='/b.jpg'></p>")
+    assert extract(page(words)).author is None
+
+
+def test_pictures_a_script_serves_are_told_apart_by_their_query() -> None:
+    inside = "".join(
+        f"<p><img src='/image/image_gallery?uuid={uuid}&amp;groupId=10180'></p>" for uuid in ("b627ee80", "f50c02d0")
+    )
+    article = extract(page(article_html(inside=inside)))
+    assert [image.src.split("uuid=")[1][:8] for image in article.images] == ["b627ee80", "f50c02d0"]

@@ -235,6 +235,8 @@ class Split:
     paragraphs: list[str]
     author: str | None = None
     source: str | None = None
+    # who the photo credit ("Ảnh: Hoàng Nam") names: a photo story's author (generic.py)
+    photographer: str | None = None
 
     def text(self, lead: str | None) -> str:
         """The article's text: its lead (when the page marks one) first, then the paragraphs."""
@@ -253,6 +255,7 @@ def split_lines(
     after = join_labels(after)
     author: str | None = None
     source: str | None = None
+    photographer = next((credited(line.text) for line in before if is_photo_credit(line.text)), None)
     for _ in range(4):
         if not body:
             break
@@ -262,6 +265,7 @@ def split_lines(
             source = found_source
             body.pop()
         elif is_photo_credit(last.text):
+            photographer = photographer or credited(last.text)
             body.pop()
         elif author is None and (name := _byline_name(last, at_start=False)):
             author = name
@@ -282,7 +286,9 @@ def split_lines(
             author = name
         elif source is None and (found_source := source_of(line.text)):
             source = found_source
-        elif not (is_photo_credit(line.text) or _institution_line(line)):
+        elif is_photo_credit(line.text):
+            photographer = photographer or credited(line.text)
+        elif not _institution_line(line):
             break
     head = [*before, *body[:3]]
     for index, line in enumerate(head):
@@ -305,7 +311,13 @@ def split_lines(
                 taken.add(id(head[index + 1]))
             body = [b for b in body if id(b) not in taken]
             break
-    return Split([line.text for line in body], author, source)
+    return Split([line.text for line in body], author, source, photographer)
+
+
+def credited(text: str) -> str | None:
+    """The name a photo credit gives: "Ảnh: Hoàng Nam" -> "Hoàng Nam" (None for "Ảnh: Tư liệu")."""
+    name = text.split(":", 1)[1].strip() if ":" in text else ""
+    return clean_author(name) if name and looks_like_name(name) else None
 
 
 _LABEL_ALONE = re.compile(r"^(?:tác giả(?:\s+bài viết)?|người viết|bài viết|nguồn tin|nguồn|theo)\s*[:：]$", re.I)

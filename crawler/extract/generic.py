@@ -356,7 +356,15 @@ class GenericPage:
             # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
             # in the page's metadata, did not write it.
             return self.split.author
+        if self.split.photographer and self.is_photo_story():
+            # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
+            return self.split.photographer
         return page_author(self.tree, self.names, self.knowledge)
+
+    def is_photo_story(self) -> bool:
+        """An article told in its pictures: two or more, and no more paragraphs than pictures."""
+        pictures = len(self.images())
+        return pictures >= 2 and len(self.split.paragraphs) <= pictures
 
     def source(self) -> str | None:
         if self.form is not None and "source" in self.form:
