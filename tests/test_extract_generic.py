@@ -162,3 +162,14 @@ def test_pictures_a_script_serves_are_told_apart_by_their_query() -> None:
     )
     article = extract(page(article_html(inside=inside)))
     assert [image.src.split("uuid=")[1][:8] for image in article.images] == ["b627ee80", "f50c02d0"]
+
+
+def test_a_lead_set_beside_a_picture_is_not_its_caption() -> None:
+    lead = "Quý I năm 2024, tình hình kinh tế - xã hội của tỉnh tiếp tục chuyển biến tích cực, du lịch tăng mạnh."
+    before = (
+        "<div><figure style='width:200px'><p><img src='/uploads/hoi-nghi.jpg'></p></figure>"
+        f"<div class='hometext'>{lead}</div></div>"
+    )
+    article = extract(page(article_html(before=before)))
+    assert article.summary == lead
+    assert [(image.src.rsplit("/", 1)[1], image.caption) for image in article.images] == [("hoi-nghi.jpg", None)]

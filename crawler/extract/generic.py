@@ -395,8 +395,13 @@ class GenericPage:
             start = order[above] - 1
         end = order[container] + sum(1 for _ in container.iterdescendants())
         featured = self.featured_outside(above)
+        lead = self.summary()
         return featured + [
-            block for block in found
+            # The lead set beside a picture is the lead, not the picture's caption: NukeViet's "<figure
+            # class="noncaption"><img></figure><div class="hometext">Quý I năm 2025, ...</div>".
+            Block("text", block.text, element=block.element) if block.kind == "caption" and block.text == lead
+            else block
+            for block in found
             if block.kind in ("image", "caption") and start < order.get(block.element, -1) <= end
         ]
 
