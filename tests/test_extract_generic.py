@@ -173,3 +173,13 @@ def test_a_lead_set_beside_a_picture_is_not_its_caption() -> None:
     article = extract(page(article_html(before=before)))
     assert article.summary == lead
     assert [(image.src.rsplit("/", 1)[1], image.caption) for image in article.images] == [("hoi-nghi.jpg", None)]
+
+
+def test_an_office_set_apart_under_the_body_is_its_author() -> None:
+    office = "Phòng Thông tin - Tư liệu, Văn phòng Tỉnh ủy"
+    article = extract(page(article_html(inside=f"<p style='text-align: right;'><strong>{office}</strong></p>")))
+    assert (article.author, article.text.split("\n\n")) == (office, PARAGRAPHS)
+    # a closing sentence that starts with an office's name is text
+    closing = "Sở Y tế đã triển khai kế hoạch tiêm chủng đến các xã, phường trong tỉnh."
+    article = extract(page(article_html(inside=f"<p>{closing}</p>")))
+    assert article.author is None and article.text.split("\n\n")[-1] == closing

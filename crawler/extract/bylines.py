@@ -275,6 +275,11 @@ def split_lines(
         ):
             author = name  # a magazine's block: the name, then where the writer works
             del body[-2:]
+        elif author is None and _institution_line(last) and _set_apart(last) and len(last.text) <= _BYLINE_MAX:
+            # An office signs the article, set apart like a name: "<p style="text-align: right;"><strong>
+            # Phòng Thông tin - Tư liệu, Văn phòng Tỉnh ủy</strong></p>" under the body.
+            author = clean(last.text)
+            body.pop()
         else:
             break
     for line in after:
