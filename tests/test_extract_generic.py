@@ -86,7 +86,9 @@ def test_an_article_that_is_a_list_of_linked_items_is_still_an_article() -> None
 def test_a_label_under_the_body_that_repeats_a_menu_item_is_the_category() -> None:
     # Orchard Core's blog theme: the post's category is a badge under the text, beside its tags,
     # and the menu above the article has a link of the same words.
-    menu = "<ul><li><a href='/chuyen-muc/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>"
+    menu = (
+        "<ul><li><a href='/chuyen-muc/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>"
+    )
     badges = "<div><span><i></i> Sắp xếp bộ máy</span></div><div><span><i></i> Xây dựng Đảng</span></div>"
     body = menu + article_html(after=badges)
     assert extract(page(body)).category == "Xây dựng Đảng"
@@ -109,14 +111,19 @@ def test_the_sites_name_set_as_an_h1_is_not_the_title_the_page_title_opens_with(
 
 
 def test_a_table_of_figures_with_each_cell_in_a_paragraph_gives_one_line_per_row() -> None:
-    rows = [["Đảng bộ", "Số đảng viên", "Tỷ lệ"], ["Thành ủy Quy Nhơn", "14.206", "98,9%"], ["Thị ủy An Nhơn", "7.318", "98,1%"]]
+    rows = [
+        ["Đảng bộ", "Số đảng viên", "Tỷ lệ"],
+        ["Thành ủy Quy Nhơn", "14.206", "98,9%"],
+        ["Thị ủy An Nhơn", "7.318", "98,1%"],
+    ]
     table = "<table border='1'><tbody>" + "".join(
         "<tr>" + "".join(f"<td><p>{cell}</p></td>" for cell in row) + "</tr>" for row in rows
     ) + "</tbody></table>"
     article = extract(page(article_html(inside=table)))
     assert article.text.split("\n\n")[len(PARAGRAPHS):] == [" ".join(row) for row in rows]
     # a layout table's cell holding the article's paragraphs still gives a line per paragraph
-    layout = "<table><tr><td><img src='/a.jpg'></td><td>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</td></tr></table>"
+    cell = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    layout = f"<table><tr><td><img src='/a.jpg'></td><td>{cell}</td></tr></table>"
     assert extract(page("<h1>Hội nghị sơ kết công tác quý I năm 2024</h1>" + layout)).text.split("\n\n") == PARAGRAPHS
 
 
@@ -132,9 +139,9 @@ def _photo_story(credit: str, pictures: int = 3) -> str:
         f" kỷ niệm, ảnh số {i}</em></td></tr></table>" for i in range(pictures)
     )
     footer = (
-        "<div>CỔNG THÔNG TIN ĐIỆN TỬ TỈNH ỦY BÌNH ĐỊNH<br>Cơ quan chủ quản: Văn phòng Tỉnh ủy. Địa chỉ: 02 Trần Phú, thành phố"
-        " Quy Nhơn.<br>Điện thoại: 0256.3822.xxx - Email: vptu@tinhuy.example.vn<br>Bản quyền thuộc Tỉnh ủy. Ghi rõ"
-        " nguồn khi phát hành lại thông tin từ website này.</div>"
+        "<div>CỔNG THÔNG TIN ĐIỆN TỬ TỈNH ỦY BÌNH ĐỊNH<br>Cơ quan chủ quản: Văn phòng Tỉnh ủy. Địa chỉ: 02 Trần Phú,"
+        " thành phố Quy Nhơn.<br>Điện thoại: 0256.3822.xxx - Email: vptu@tinhuy.example.vn<br>"
+        "Bản quyền thuộc Tỉnh ủy. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</div>"
     )
     return (
         "<table><tr><td><div class='main'><h1>Kỷ niệm 50 năm Ngày giải phóng tỉnh (31/3/1975 - 31/3/2025)</h1>"
@@ -152,7 +159,8 @@ def test_a_photo_story_of_one_paragraph_is_the_body_not_the_footer() -> None:
 def test_a_photo_credit_over_a_photo_story_names_its_author() -> None:
     assert extract(page(_photo_story("Ảnh: Đình Phú"))).author == "Đình Phú"
     # over an article told in words, a photo credit names no author
-    words = article_html(before="<div>Ảnh: Đình Phú</div>", inside="<p><img src='/a.jpg'></p><p><img src='/b.jpg'></p>")
+    pictures = "<p><img src='/a.jpg'></p><p><img src='/b.jpg'></p>"
+    words = article_html(before="<div>Ảnh: Đình Phú</div>", inside=pictures)
     assert extract(page(words)).author is None
 
 
