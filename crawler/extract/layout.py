@@ -48,7 +48,16 @@ def prose(tree: HtmlElement, heading: HtmlElement | None = None) -> Prose:
     scores: dict[HtmlElement, float] = {}
     within: dict[HtmlElement, float] = {}
     paragraphs: dict[HtmlElement, int] = {}
-    for el in tree.iter("p", "div", "td", "pre", "blockquote", "section", "article", "header", "main", "font", "span"):
+    for el in tree.iter(
+        "p", "div", "td", "pre", "blockquote", "section", "article", "header", "main", "font", "span", "figcaption"
+    ):
+        if el.tag == "figcaption":
+            # A picture's caption is the article's, though no paragraph: a photo story's gallery
+            # ("<figure><img><figcaption>Đoàn đại biểu dâng hương ...</figcaption></figure>" three
+            # times under one paragraph) weighs in the region it lies in, beside the sidebar's widgets.
+            for ancestor in el.iterancestors():
+                within[ancestor] = within.get(ancestor, 0.0) + letters(el.text_content())
+            continue
         own = el.text
         # A <div>, <td> or <font> counts as a paragraph only for text of its own; most have none
         # but indentation, shorter than a paragraph before its spaces are taken out.
