@@ -191,3 +191,55 @@ def test_an_office_set_apart_under_the_body_is_its_author() -> None:
     closing = "Sở Y tế đã triển khai kế hoạch tiêm chủng đến các xã, phường trong tỉnh."
     article = extract(page(article_html(inside=f"<p>{closing}</p>")))
     assert article.author is None and article.text.split("\n\n")[-1] == closing
+
+
+def test_a_first_paragraph_followed_by_a_subheading_is_no_lead() -> None:
+    inside = "<h3>Giảm 6 đầu mối cấp tỉnh</h3>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    body = (
+        "<div class='main'><h1>Hội nghị sơ kết công tác quý I năm 2024</h1>"
+        f"<div class='content'><p>{PARAGRAPHS[0]}</p>{inside}</div></div>"
+    )
+    article = extract(page(body))
+    assert article.summary is None
+    assert article.text.split("\n\n") == [PARAGRAPHS[0], "Giảm 6 đầu mối cấp tỉnh", *PARAGRAPHS[1:]]
+
+
+def test_a_gallery_under_one_paragraph_beside_heavy_widgets_is_the_article() -> None:
+    # WordPress: a photo story's one paragraph, a gallery of captioned pictures and a photo credit;
+    # the sidebar's text widgets hold more prose than the paragraph.
+    gallery = "".join(
+        f"<figure><img src='/wp-content/uploads/le-dang-huong-{i}.jpg'><figcaption>Đoàn đại biểu dâng hương tại"
+        f" Đền thờ Chủ tịch Hồ Chí Minh, ảnh số {i}</figcaption></figure>" for i in range(3)
+    )
+    widget = (
+        "<section><h2>Giới thiệu</h2><div>Cổng thông tin điện tử của Tỉnh ủy lưu trữ tin bài đã đăng trước ngày hợp"
+        " nhất tỉnh; mọi thông tin mới xin xem tại cổng thông tin của tỉnh mới sau hợp nhất.</div></section>"
+    )
+    body = (
+        "<header><p>Trang thông tin điện tử của Tỉnh ủy (lưu trữ)</p></header><div><main><article>"
+        "<h1>Hình ảnh: Lễ dâng hương kỷ niệm 95 năm Ngày thành lập Đảng</h1>"
+        f"<div><p>{PHOTO_STORY_LEAD}</p><figure>{gallery}</figure><p><em>Ảnh: Hoàng Nam</em></p></div>"
+        f"</article></main><aside>{widget * 4}</aside></div>"
+    )
+    article = extract(page(body))
+    assert article.text == PHOTO_STORY_LEAD
+    assert (article.author, len(article.images)) == ("Hoàng Nam", 3)
+
+
+def test_captions_weigh_in_the_region_of_a_photo_story() -> None:
+    from crawler.extract.layout import article_region, prose
+    from crawler.extract.page import parse
+
+    captions = "".join(
+        f"<figure><img src='/a{i}.jpg'><figcaption>Đoàn đại biểu dâng hương tại Đền thờ Chủ tịch Hồ Chí Minh, ảnh"
+        f" số {i}</figcaption></figure>" for i in range(3)
+    )
+    # the sidebar's three widgets, each heavier than the story's one paragraph
+    widget = f"<section><div>{PARAGRAPHS[0]} {PARAGRAPHS[2]}</div></section>"
+    html = (
+        "<div><article><h1>Lễ dâng hương kỷ niệm 95 năm Ngày thành lập Đảng</h1>"
+        f"<div><p>{PHOTO_STORY_LEAD}</p>{captions}</div></article><aside>{widget * 3}</aside></div>"
+    )
+    tree = parse(page(html))
+    heading = next(tree.iter("h1"))
+    assert article_region(tree, heading, prose(tree, heading)).tag == "article"

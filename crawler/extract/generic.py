@@ -18,7 +18,16 @@ from urllib.parse import urljoin, urlsplit
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
-from crawler.extract.bylines import Line, Split, clean_author, is_labelled, join_labels, page_author, split_lines
+from crawler.extract.bylines import (
+    Line,
+    Split,
+    clean_author,
+    credited,
+    is_labelled,
+    join_labels,
+    page_author,
+    split_lines,
+)
 from crawler.extract.datelines import DatedLine, dated_lines, most_precise, publication_line, structured_date
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
@@ -248,6 +257,10 @@ class GenericPage:
             return None  # it holds several of the body's lines (between <br>s): the body, not its lead
         following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
+        # ...compared with the next paragraph, not a subheading between them: "<p>Sáng 10/1, ...</p>
+        # <h3>Giảm 6 đầu mối cấp tỉnh</h3><p>Theo phương án, ...</p>" is one body.
+        paragraphs = [el for el in following if el.tag not in _SUBHEADINGS]
+        following = paragraphs or following
         if not set_apart(candidate, following[0] if following else None, self.body.container, heading_copy):
             return None
         return candidate
@@ -356,10 +369,18 @@ class GenericPage:
             # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
             # in the page's metadata, did not write it.
             return self.split.author
-        if self.split.photographer and self.is_photo_story():
+        if self.photographer() and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
-            return self.split.photographer
+            return self.photographer()
         return page_author(self.tree, self.names, self.knowledge)
+
+    def photographer(self) -> str | None:
+        """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
+        credits = (
+            credited(block.text) for block in self.body.blocks
+            if block.kind == "text" and chrome.is_photo_credit(block.text)
+        )
+        return next((name for name in credits if name), None) or self.split.photographer
 
     def is_photo_story(self) -> bool:
         """An article told in its pictures: two or more, and no more paragraphs than pictures."""
