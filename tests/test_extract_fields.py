@@ -165,3 +165,14 @@ def test_a_wrong_single_byte_header_is_corrected_by_the_meta() -> None:
     body = html.encode("ascii") + b"<body>Vi\xea\xf2t Nam</body></html>"
     page = Page(url="http://a.example/", body=body, headers={"Content-Type": "text/html; charset=iso-8859-1"})
     assert "Việt Nam" in decode(page)
+
+
+@pytest.mark.parametrize(
+    ("line", "metadata"),
+    [("10/01/2025 Minh Châu - Hoàng Vũ", True), ("06/01/2025 09:15 Hải Yến", True),
+     ("10/01/2025 Ban Chấp hành Đảng bộ tỉnh họp phiên thường kỳ.", False), ("Ngày 10/1, Ban Chấp hành họp", False)],
+)
+def test_a_date_and_a_byline_read_as_one_line_are_metadata(line: str, metadata: bool) -> None:
+    from crawler.extract.bylines import is_dated_byline
+
+    assert is_dated_byline(line) is metadata

@@ -66,6 +66,9 @@ KNOWN_MISSES = {
     # The page's own miss (tests/test_extract_fixtures.py KNOWN_MISSES), under every transformation.
     **{("dcs-vinhphuc", "p2803", name): "summary: the bold first paragraph of an old post with an empty"
        " lead field is read as its lead, untransformed too" for name in NAMES},
+    **{("liferay-tiengiang", "a41252", name): "url, title: the gold keeps the media marker \"[Ảnh]\" and"
+       " \"%5B\" in the address, which the archive's conventions drop (tests/test_extract_fixtures.py"
+       " KNOWN_MISSES), untransformed too" for name in NAMES},
 }
 
 

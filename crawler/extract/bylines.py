@@ -95,6 +95,18 @@ def looks_like_name(text: str) -> bool:
     return 1 <= len(words) <= 9 and all(_NAME_WORD.match(w) for w in words)
 
 
+# A date, then what follows it on the same line: "10/01/2025 Minh Châu - Hoàng Vũ".
+_DATE_THEN = re.compile(r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:,?\s+\d{1,2}[:h]\d{2})?)\s+(\S.*)$")
+
+
+def is_dated_byline(text: str) -> bool:
+    """The heading's metadata read as one line, its date and its byline ("<tr><td>10/01/2025</td>
+    <td>Minh Châu - Hoàng Vũ</td></tr>" under SharePoint 2007's heading): never a line of text,
+    wherever the reader of the page set it."""
+    match = _DATE_THEN.match(clean(text))
+    return match is not None and chrome.is_date_line(match.group(1)) and looks_like_name(match.group(2))
+
+
 def _is_byline(line: str) -> bool:
     """'Quang Minh', 'Tác giả: Nguyễn Văn An', 'Bài, ảnh: Minh Châu - Ảnh: Thành Duy'."""
     name = clean_author(line)

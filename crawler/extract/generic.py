@@ -23,6 +23,7 @@ from crawler.extract.bylines import (
     Split,
     clean_author,
     credited,
+    is_dated_byline,
     is_labelled,
     join_labels,
     page_author,
@@ -207,6 +208,7 @@ class GenericPage:
             block for block in self.body.blocks
             if block.kind == "text" and block.text != title and not chrome.is_chrome_line(block.text)
             and not chrome.is_photo_credit(block.text) and not self.knowledge.is_chrome_line(block.text)
+            and not is_dated_byline(block.text)
         ]
         # Before the body's container, what does not read as prose is the heading's metadata:
         # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
