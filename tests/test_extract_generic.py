@@ -243,3 +243,14 @@ def test_captions_weigh_in_the_region_of_a_photo_story() -> None:
     tree = parse(page(html))
     heading = next(tree.iter("h1"))
     assert article_region(tree, heading, prose(tree, heading)).tag == "article"
+
+
+def test_a_breadcrumb_of_spans_in_list_items_ending_with_the_title_gives_the_category() -> None:
+    title = "Hội nghị sơ kết công tác quý I năm 2024 của Ban Chấp hành Đảng bộ tỉnh"
+    crumbs = "".join(
+        f"<li><span><a href='{href}'>{text}</a></span></li>"
+        for href, text in (("/web/tinhuy/trang-chu", "Trang chủ"), ("/web/tinhuy/tin-tuc", "Tin tức - Sự kiện"),
+                           ("/web/tinhuy/tin-tuc/-/content/hoi-nghi", title))
+    )
+    body = f"<nav><ul>{crumbs}</ul></nav>" + article_html().replace("Hội nghị sơ kết công tác quý I năm 2024", title)
+    assert extract(page(body)).category == "Tin tức - Sự kiện"

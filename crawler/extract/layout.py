@@ -334,8 +334,11 @@ def _link_groups(links: Iterable[HtmlElement]) -> dict[HtmlElement, list[HtmlEle
         parent = link.getparent()
         if parent is None:
             continue
-        if parent.tag in ("li", "span") and len(parent) <= 2:
-            parent = parent.getparent() if parent.getparent() is not None else parent
+        # ...through the <span> a theme puts each crumb's link in, then its <li>: Liferay 6's
+        # "<li><span><a href="/web/tinhuy/tin-tuc">Tin tức - Sự kiện</a></span></li>"
+        for tag in ("span", "li"):
+            if parent.tag in (tag, "li") and len(parent) <= 2 and parent.getparent() is not None:
+                parent = parent.getparent()
         groups.setdefault(parent, []).append(link)
     return groups
 
@@ -391,14 +394,25 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     between = short_text(parent, 400) or ""
     for link in links:
         between = between.replace(clean(link.text_content()), " ", 1)
-    listed = all(link.getparent() is not None and link.getparent().tag == "li" for link in links)
+    listed = all(_in_list_item(link) for link in links)
     if "|" in between or not (listed or any(mark in between for mark in _PATH_MARKS)):
         return []
+    # The last crumb may be the article's own title, as long as titles are: it is no section.
+    if fold(clean(links[-1].text_content())) == folded_title:
+        links = links[:-1]
     texts = [short_text(link, 60) for link in links]
     if any(text is None for text in texts):
         return []
     crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
     return [text for text in crumbs if fold(text) != folded_title]
+
+
+def _in_list_item(link: HtmlElement) -> bool:
+    """Is the link an item of a list, or the one element of an item's <span>?"""
+    parent = link.getparent()
+    if parent is not None and parent.tag == "span" and len(parent) == 1:
+        parent = parent.getparent()
+    return parent is not None and parent.tag == "li"
 
 
 def breadcrumb(tree: HtmlElement, heading: HtmlElement | None, title: str) -> str | None:
