@@ -254,3 +254,20 @@ def test_a_breadcrumb_of_spans_in_list_items_ending_with_the_title_gives_the_cat
     )
     body = f"<nav><ul>{crumbs}</ul></nav>" + article_html().replace("Hội nghị sơ kết công tác quý I năm 2024", title)
     assert extract(page(body)).category == "Tin tức - Sự kiện"
+
+
+def test_lines_past_a_box_of_other_articles_outside_the_body_are_not_text() -> None:
+    related = (
+        "<div><h4>Tin cùng chuyên mục</h4><ul><li><a href='/tin/1'>Huyện ủy sơ kết 5 năm thực hiện Chỉ thị 05</a></li>"
+        "<li><a href='/tin/2'>Trao Huy hiệu Đảng đợt 3/2 cho 412 đảng viên</a></li></ul></div>"
+    )
+    footer = (
+        "<div><div><p>Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy. Địa chỉ: 450 đường 16 Tháng 4, thành phố Phan Rang"
+        " - Tháp Chàm. Chịu trách nhiệm nội dung: Trưởng Ban Tuyên giáo Tỉnh ủy.</p>"
+        "<p>Copyright © Đảng bộ tỉnh 2026</p></div></div>"
+    )
+    body = (
+        "<div><div><h1>Hội nghị sơ kết công tác quý I năm 2024</h1></div></div>"
+        "<div><div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"{related}</div></div>{footer}"
+    )
+    assert extract(page(body)).text.split("\n\n") == PARAGRAPHS

@@ -223,7 +223,34 @@ class GenericPage:
             if lines[0].element is not None and self.in_container(lines[0]) and not given:
                 break
             lines.pop(0)
-        return self._without_labels_after_the_lead(lines)
+        return self._without_labels_after_the_lead(self._before_the_boxes(lines))
+
+    def _before_the_boxes(self, lines: list[Block]) -> list[Block]:
+        """The body ends where the page opens a box of other articles: what the reader kept outside
+        the body's container further down ("Cơ quan chủ quản: ...", "Copyright © ..." of a footer
+        that is a <div> like any other, under "Tin cùng chuyên mục" and "Tin mới") is the portal's."""
+        container = self.container
+        if container is None or container.tag in ("body", "html") or self.form is not None or not lines:
+            return lines
+        order: dict[HtmlElement, int] = {}
+        boxes: list[int] = []
+        for index, el in enumerate(self.tree.iter()):
+            order[el] = index
+            if isinstance(el.tag, str) and el.text and chrome.is_chrome_heading(clean(el.text)):
+                boxes.append(index)
+        first = self._twin(lines[0].element)
+        start = order.get(first, order[container]) if first is not None else order[container]
+        first_box = next((index for index in boxes if index > start), None)
+        if first_box is None:
+            return lines
+        for position, line in enumerate(lines):
+            original = self._twin(line.element)
+            if (
+                original is not None and order.get(original, -1) > first_box
+                and original is not container and container not in original.iterancestors()
+            ):
+                return lines[:position]
+        return lines
 
     def _without_labels_after_the_lead(self, lines: list[Block]) -> list[Block]:
         """Between a lead set apart above the body and the body's container, a short line that does
