@@ -103,8 +103,14 @@ def is_dated_byline(text: str) -> bool:
     """The heading's metadata read as one line, its date and its byline ("<tr><td>10/01/2025</td>
     <td>Minh Châu - Hoàng Vũ</td></tr>" under SharePoint 2007's heading): never a line of text,
     wherever the reader of the page set it."""
+    rest = after_date(text)
+    return rest is not None and (looks_like_name(rest) or is_photo_credit(rest))
+
+
+def after_date(text: str) -> str | None:
+    """What follows a date that opens the line ("10/01/2025 Ảnh: Đình Phú" -> "Ảnh: Đình Phú")."""
     match = _DATE_THEN.match(clean(text))
-    return match is not None and chrome.is_date_line(match.group(1)) and looks_like_name(match.group(2))
+    return match.group(2) if match is not None and chrome.is_date_line(match.group(1)) else None
 
 
 def _is_byline(line: str) -> bool:

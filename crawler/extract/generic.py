@@ -21,6 +21,7 @@ from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import (
     Line,
     Split,
+    after_date,
     clean_author,
     credited,
     is_dated_byline,
@@ -405,10 +406,8 @@ class GenericPage:
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
-        credits = (
-            credited(block.text) for block in self.body.blocks
-            if block.kind == "text" and chrome.is_photo_credit(block.text)
-        )
+        shown = (after_date(block.text) or block.text for block in self.body.blocks if block.kind == "text")
+        credits = (credited(text) for text in shown if chrome.is_photo_credit(text))
         return next((name for name in credits if name), None) or self.split.photographer
 
     def is_photo_story(self) -> bool:
@@ -432,6 +431,11 @@ class GenericPage:
         container = self.body.container
         if container is None:
             return []
+        if container.tag == "p":
+            # trafilatura's body of one paragraph is held by that <p>: a photo story's pictures sit
+            # after it, in the element whose prose is the page's.
+            prose = self.copy_of(self.container)
+            container = prose if prose is not None and prose in container.iterancestors() else container
         heading = self.copy_of(self.heading[1])
         root = common_ancestor([heading, container]) if heading is not None else container
         if root is None:
