@@ -233,6 +233,11 @@ class GenericPage:
         container = self.container
         if container is None or container.tag in ("body", "html") or self.form is not None or not lines:
             return lines
+        originals = [self._twin(line.element) for line in lines[1:]]
+        if not any(
+            el is not None and el is not container and container not in el.iterancestors() for el in originals
+        ):
+            return lines  # (most pages: every line in the container, and the page is not walked)
         order: dict[HtmlElement, int] = {}
         boxes: list[int] = []
         for index, el in enumerate(self.tree.iter()):
