@@ -176,3 +176,18 @@ def test_a_date_and_a_byline_read_as_one_line_are_metadata(line: str, metadata: 
     from crawler.extract.bylines import is_dated_byline
 
     assert is_dated_byline(line) is metadata
+
+
+def test_a_comments_microdata_date_above_the_post_is_not_its_date() -> None:
+    comment = (
+        "<article itemscope itemtype='https://schema.org/Comment'><a href='#comment-1204'>"
+        "<time datetime='2025-01-15T14:02:00+07:00' itemprop='datePublished'>15/01/2025 lúc 14:02</time></a>"
+        "<p>Bài viết rất hay.</p></article>"
+    )
+    post = (
+        "<article itemscope itemtype='https://schema.org/CreativeWork'>"
+        "<h1 itemprop='headline'>Hội nghị sơ kết quý I</h1>"
+        "<time datetime='2025-01-15T11:25:00+07:00' itemprop='datePublished'>15/01/2025</time>"
+        f"<div class='content'>{BODY}</div></article>"
+    )
+    assert extract(page("", comment + post)).published == "2025-01-15T11:25:00+07:00"

@@ -86,8 +86,6 @@ KNOWN_MISSES = {
     " wrapper holds none of the story's pictures, and the footer outweighs it",
     ("sharepoint-binhdinh", "t99", "nameless_reindented"): "text: the breadcrumb and the footer, in"
     " <div>s of their own, are read with the one paragraph",
-    ("wordpress-baclieu", "p8755", "chrome_before"): "published: the comments, moved above the article,"
-    " give the first microdata datePublished (a comment's, 14:02) before the post's own",
     ("wordpress-baclieu", "p8774", "wrappers_added"): "summary, text: the photo story's one paragraph,"
     " wrapped alone, is read as a lead set apart, and the site's tagline as the body",
 }

@@ -55,6 +55,7 @@ def structured_date(tree: HtmlElement, raw: bytes | None = None) -> date | datet
     # One walk over the page, the candidates sorted out here: an XPath that lower-cases and
     # compares every meta attribute with each of 36 names took as long as parsing the page.
     values: list[str] = []  # in document order, as the union of the separate queries was
+    later: list[str] = []  # the dates of items that are not the page's headline's (comments)
     scripts: list[str] = []
     query = _STRUCTURED if raw is None or b"datePublished" in raw else _METAS_AND_TIMES
     for el in query(tree):
@@ -64,17 +65,31 @@ def structured_date(tree: HtmlElement, raw: bytes | None = None) -> date | datet
         elif el.get("itemprop") == "datePublished":
             value = el.get("datetime") if el.get("datetime") is not None else el.get("content")
             if value is not None:
-                values.append(value)
+                if _of_another_item(el):
+                    later.append(value)
+                else:
+                    values.append(value)
         elif el.tag == "time":
             if el.get("pubdate") is not None or "published" in (el.get("class") or "").split():
                 values.append(el.get("datetime"))
         elif el.tag == "script":
             scripts += _JSONLD_DATE.findall(el.text or "")
-    for content in values + scripts:
+    for content in values + scripts + later:
         value = parse_iso(content) or parse_date(content)
         if value is not None:
             return value
     return None
+
+
+def _of_another_item(el: HtmlElement) -> bool:
+    """Is the date given for an item that is not the article, when the page says which item the article
+    is? A comment's "<article itemscope><time itemprop="datePublished" datetime="2025-01-15T14:02">"
+    beside the post's "<article itemscope><h1 itemprop="headline">...<time itemprop="datePublished">":
+    its item holds no headline while another item does."""
+    item = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+    if item is None or item.find('.//*[@itemprop="headline"]') is not None:
+        return False
+    return el.getroottree().getroot().find('.//*[@itemprop="headline"]') is not None
 
 
 # Text that may hold a date: a year, or a month written as a word ("ngày 8 tháng Bảy năm 2024").
