@@ -8,6 +8,7 @@ import pytest
 from crawler.extract.cms import cms_family, generator
 from crawler.extract.record import Page
 from crawler.fetch.feeds import names_feed, read_feed, wanted_feed
+from crawler.fetch.links import parse_page, scripted_links
 from crawler.sites.shapes import ShapeBook, guess, page_of, shape_of
 from tests.fixtures import FIXTURES
 
@@ -93,6 +94,11 @@ def test_a_shape_keeps_the_structure_and_names_what_varies() -> None:
     ("https://a.example/Pages/DanhSachTin.aspx?CatID=1&Paged=TRUE&PagedPrev=TRUE&p_NgayDang=20250314%2008%3a40%3a00"
      "&p_ID=241&PageFirstRow=1", "https://a.example/Pages/DanhSachTin?CatID=1", 1),
     ("https://a.example/Pages/ChiTiet.aspx?p_ID=241", "https://a.example/Pages/ChiTiet?p_ID=241", 1),
+    # ...and the view its pager names, which the first page's own link leaves out
+    ("https://a.example/tintuc/Pages/default.aspx?Paged=TRUE&p_ArticleStartDate=20250428%2017%3a00%3a00&p_ID=104"
+     "&View=%7b2C4E6A8B-1D3F-4A5B-8C7D-9E0F1A2B3C4D%7d&PageFirstRow=4", "https://a.example/tintuc/Pages/default", 4),
+    ("https://a.example/Lists/TinTuc/AllItems.aspx?View=%7B5678AF9B-3DDE-5D08-855A-E6147CEB98B8%7D",
+     "https://a.example/Lists/TinTuc/AllItems?View=%7B5678AF9B-3DDE-5D08-855A-E6147CEB98B8%7D", 1),
 ])
 def test_a_listings_pages_name_their_listing_alike(url: str, listing: str, number: int) -> None:
     assert page_of(url) == (listing, number)
@@ -208,8 +214,29 @@ def test_an_address_that_names_a_feed() -> None:
     """The links asked for as feeds, whatever the CMS; an article whose title has the word is none."""
     for url in ("https://a.example/rss.aspx", "https://a.example/rss/xay-dung-dang-12.rss",
                 "https://a.example/web/guest/tin-tuc/-/asset_publisher/aB3k/rss",
-                "https://a.example/_layouts/15/feed.aspx?xsl=1", "https://a.example/category/tin-tuc/feed/"):
+                "https://a.example/_layouts/15/feed.aspx?xsl=1", "https://a.example/category/tin-tuc/feed/",
+                # SharePoint 2007: one feed per list, served by a script named for it.
+                "https://a.example/_layouts/listfeed.aspx?List=%7B8E1B5C3A-0F7D-4B52-9C1E-3A6D2F4B7E10%7D"):
         assert names_feed(url), url
     for url in ("https://a.example/tin-tuc/hoi-nghi-5231.html", "https://a.example/web/guest/xay-dung-dang",
                 "https://a.example/web/guest/xay-dung-dang?p_p_resource_id=getRSS"):
         assert not names_feed(url), url
+
+
+def test_a_link_that_goes_by_script_names_where_it_goes() -> None:
+    """A pager whose links have no href but a script (SharePoint 2007's SubmitFormPost in onclick,
+    2010's RefreshPageTo in a javascript: href): where the script goes; a link with a real href is
+    links_of()'s, and a script with no address in it goes nowhere."""
+    body = b"""<html><body>
+    <A HREF="javascript:" OnClick='javascript:SubmitFormPost("/tintuc/Pages/default.aspx?Paged=TRUE&p_ID=104&PageFirstRow=4");javascript:return false;'>Trang sau</A>
+    <a href="javascript:RefreshPageTo(event, &quot;/Lists/TinTuc/AllItems.aspx?Paged=TRUE&amp;p_ID=44&amp;PageFirstRow=4&quot;);javascript:return false;">2</a>
+    <a href="/gioi-thieu" onclick="track('/click/5')">Gioi thieu</a>
+    <a href="#" onclick="window.print(); return false;">In</a>
+    </body></html>"""
+    page = Page("https://tinhuy.example/tintuc/Pages/default.aspx", body)
+    tree = parse_page(page)
+    assert tree is not None
+    assert list(scripted_links(page, tree)) == [
+        "https://tinhuy.example/tintuc/Pages/default.aspx?Paged=TRUE&p_ID=104&PageFirstRow=4",
+        "https://tinhuy.example/Lists/TinTuc/AllItems.aspx?Paged=TRUE&p_ID=44&PageFirstRow=4",
+    ]

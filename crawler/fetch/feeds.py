@@ -78,10 +78,19 @@ def wanted_feed(url: str) -> bool:
 _FEED_WORDS = frozenset({"rss", "atom", "feed", "feeds"})
 
 
+# A script named for the feed it serves, its last path segment ending in the word: SharePoint 2007's
+# list feeds are "/_layouts/listfeed.aspx?List=%7B8E1B5C3A-...%7D" (one per list, linked from the
+# list's own page), other CMSs' "newsfeed.php", "getrss.aspx".
+_FEED_SUFFIXES = ("feed", "rss")
+
+
 def names_feed(url: str) -> bool:
     """Whether a link's address says it leads to a feed (asked for as one: the feed parser decides)."""
     path = urlsplit(url).path.lower()
-    return bool(_FEED_WORDS & {word for word in re.split(r"[/._-]+", path) if word})
+    if _FEED_WORDS & {word for word in re.split(r"[/._-]+", path) if word}:
+        return True
+    script = path.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0]
+    return script.endswith(_FEED_SUFFIXES) and "-" not in script
 
 
 def alternate_feeds(tree: etree._Element, base: str) -> list[str]:
