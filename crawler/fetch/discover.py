@@ -57,7 +57,7 @@ from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_feed, wanted_feed
-from crawler.fetch.links import links_of, parse_page
+from crawler.fetch.links import links_of, parse_page, scripted_links
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
 from crawler.sites.shapes import Counts, ShapeBook, page_of, shape_of
@@ -326,6 +326,12 @@ class DiscoveringSpider(PortalSpider):
                     listings.append(target)
                 elif names_feed(target):
                     feeds.append(target)
+            # A pager whose links go by script alone: its later pages are followed like any listing's
+            # (the other places scripts go to are pop-ups and modals, not followed).
+            for target in scripted_links(page, tree):
+                if (page_of(target)[1] > 1 and self.profile.owns(target) and self._allowed(target)
+                        and self.book.kind(target) == "listing"):
+                    listings.append(target)
         articles, listings = list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
         if self.chrome is None and starting:
             self.chrome = set(articles)

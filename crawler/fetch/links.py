@@ -55,6 +55,33 @@ def links_of(page: Page, tree: HtmlElement | None = None) -> Iterator[tuple[str 
             yield resolved
 
 
+# A link that goes nowhere by its href and somewhere by its script: SharePoint's list view pagers,
+# <A HREF="javascript:" OnClick='javascript:SubmitFormPost("/tintuc/Pages/default.aspx?Paged=TRUE&
+# p_ID=104&PageFirstRow=4");javascript:return false;'> (2007) and
+# <a href="javascript:RefreshPageTo(event, &quot;/Lists/TinTuc/AllItems.aspx?Paged=TRUE&...&quot;)">
+# (2010-2019): the address the script goes to, quoted, absolute or root-relative.
+_SCRIPTED = etree.XPath("//a[@onclick] | //a[starts-with(normalize-space(@href), 'javascript:')]")
+_QUOTED_URL = re.compile(r"""["']((?:https?://|/(?!/))[^"'\s<>]+)["']""")
+
+
+def scripted_links(page: Page, tree: HtmlElement) -> Iterator[str]:
+    """The canonical URLs that links without a usable href go to by their script (onclick or a
+    javascript: href), for the caller to judge: most such scripts open pop-ups, modals, banners."""
+    origin = _origin(page.url)
+    for anchor in _SCRIPTED(tree):
+        href = (anchor.get("href") or "").strip()
+        if href and not href.lower().startswith(("javascript:", "#")):
+            continue  # a real link: links_of() has it
+        script = f"{anchor.get('onclick') or ''} {href}"
+        match = _QUOTED_URL.search(script)
+        if match is None:
+            continue
+        target = match.group(1)
+        resolved = _resolve("" if target.startswith(("http://", "https://")) else origin, target)
+        if resolved is not None and resolved[0] is not None:
+            yield resolved[0]
+
+
 def parse_page(page: Page) -> HtmlElement | None:
     """The page's tree, or None when it cannot be parsed."""
     try:

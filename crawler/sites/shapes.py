@@ -71,8 +71,10 @@ LANGUAGES = frozenset("vi en vi-vn en-us vn".split())
 
 # Pagination: "?page=3", "?paged=3" (WordPress), "?trang=3", Liferay's "..._cur=3".
 _PAGE_KEYS = re.compile(r"^(?:page|paged|trang|pageindex|pagenumber|pg|pagenum|p_p_cur|.*_cur)$", re.I)
-# The keys of a SharePoint list view's paging token, with "Paged=TRUE" (page_of()).
-_SHAREPOINT_TOKEN = re.compile(r"^(?:paged|pagedprev|pagefirstrow|p_\w+)$", re.I)
+# The keys of a SharePoint list view's paging token, with "Paged=TRUE" (page_of()), and the view
+# the pager names: the list's first page is "/tintuc/Pages/default.aspx", its pager's links add
+# "&View=%7b2C4E6A8B-...%7d" (the web part's view, the one the first page shows).
+_SHAREPOINT_TOKEN = re.compile(r"^(?:paged|pagedprev|pagefirstrow|view|p_\w+)$", re.I)
 # "/page/3/" (WordPress), "/page-3" (NukeViet), "/trang-3", "/trang/3", "/trang-3.aspx".
 _PAGE_PATH = re.compile(r"/(?:page|trang)[-/](\d+)(?=/|\.\w+$|$)", re.I)
 _DIGITS = re.compile(r"\d+")
