@@ -2,8 +2,8 @@
 paths of its scripts and styles, the markup each CMS leaves), for the crawl's hints about the
 portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
 
-The families: "dcs", the ASP.NET CMS of the *.dcs.vn portals (DotNetNuke underneath:
-nghean.dcs.vn's <meta name="generator" content="DotNetNuke">); "nukeviet" (NukeViet 3-5, PHP);
+The families: "dcs", the ASP.NET CMSs of the *.dcs.vn portals (DotNetNuke underneath:
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core on others); "nukeviet" (NukeViet 3-5, PHP);
 "wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint" (Microsoft SharePoint); and two
 kinds of home-made portals, by the framework their pages show: "aspnet-webforms" (an ASP.NET WebForms
 application of a local vendor: its ViewState and the control ids and script handlers WebForms
@@ -30,7 +30,7 @@ _BY_GENERATOR = (
     (re.compile(rb"wordpress", re.I), "wordpress"),
     (re.compile(rb"liferay", re.I), "liferay"),
     (re.compile(rb"sharepoint", re.I), "sharepoint"),
-    (re.compile(rb"dotnetnuke|\bdnn\b", re.I), "dcs"),
+    (re.compile(rb"dotnetnuke|\bdnn\b|orchard", re.I), "dcs"),
 )
 # What each CMS writes into every page whatever its theme: NukeViet's script globals
 # ("var nv_base_siteurl"), WordPress's /wp-content/ and /wp-includes/ and its REST link,
@@ -50,6 +50,11 @@ _BY_MARKUP = (
 # modules under /Portals/_default/ and /DesktopModules/. A .NET page without them is some other
 # WebForms application (aspnet-webforms below).
 _DNN = re.compile(rb"DotNetNuke|__dnnVariable|\bDnnModule\b|/Portals/_default/|/DesktopModules/")
+# What Orchard Core (the family's ASP.NET Core CMS) writes whatever its theme, with no generator meta
+# and no ViewState: every content item's display route "/Contents/ContentItems/4vaj5x8oxy4b99t0cm6u0o8bkt"
+# (linked where a widget lists items by id), a list's feed "/rss?contentItemId=4035kbaqqwf67xdc27xbs27o9p"
+# announced in <head>; and its answer's "X-Powered-By: OrchardCore" (PoweredByMiddleware).
+_ORCHARD = re.compile(rb"/Contents/ContentItems/\w+|[?&;]contentItemId=\w+")
 # A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
 # of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
 _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
@@ -89,6 +94,9 @@ def cms_family(page: Page) -> str | None:
                     return "aspnet-webforms"
                 continue  # ASP.NET alone is any .NET site
             return family
+    if _ORCHARD.search(page.body) or any(key.lower() == "x-powered-by" and "orchard" in str(value).lower()
+                                         for key, value in (page.headers or {}).items()):
+        return "dcs"
     if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
         return "homemade-php"
     return None
