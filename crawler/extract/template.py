@@ -327,7 +327,15 @@ class TemplatePage:
         captions = set(select(pruned, self.caption_selector)) | set(captions_under_images(pruned))
         blocks: list[Block] = []
         for block in walk(pruned, self.caption_selector, captions):
-            if block.kind == "text" and self.layout.breaks and block.element is not None \
+            row = _data_row(block)
+            if row is not None:
+                # A table of figures is read a row a line, its cells' texts joined by spaces, as the
+                # generic path reads it (body.body_lines: trafilatura's <row> with no paragraph in it).
+                if blocks and blocks[-1].element is row:
+                    blocks[-1] = Block("text", f"{blocks[-1].text} {block.text}", element=row)
+                else:
+                    blocks.append(Block("text", block.text, element=row))
+            elif block.kind == "text" and self.layout.breaks and block.element is not None \
                     and block.element.find(".//br") is not None:
                 blocks += [Block("text", line, element=block.element) for line in lines_at_breaks(block.element)]
             else:
@@ -597,6 +605,22 @@ LAYOUT_PAGES = 2
 _NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd", "dt", "option"}
 
 
+_NOT_IN_A_DATA_ROW = ("p", "div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
+
+
+def _data_row(block: Block) -> HtmlElement | None:
+    """The table row a text block is a cell of, when the row is one of data: cells of a few words
+    and figures, no paragraph, list or picture in any ("<tr><td>Kiểm tra đảng viên</td><td>118</td>
+    <td>19</td></tr>"). A layout table's cells hold paragraphs, each a line of its own."""
+    el = block.element
+    if block.kind != "text" or el is None or el.tag not in ("td", "th"):
+        return None
+    row = el.getparent()
+    if row is None or row.tag != "tr" or any(True for _ in row.iterdescendants(*_NOT_IN_A_DATA_ROW)):
+        return None
+    return row
+
+
 @dataclass
 class _Sample:
     """One page read the generic way: its record, where each part of it was shown, and the lines
@@ -753,6 +777,7 @@ def learn_template(
     learned = learn(pages)
     protected = _field_lines(pages, known, site_names, caption_selector)
     knowledge = replace(learned, names=known.names, chrome_lines=learned.chrome_lines - protected)
+    knowledge = _keeping_dates(pages, known, knowledge, site_names, caption_selector)
     samples = [s for s in (_sample(page, knowledge, site, site_names, caption_selector) for page in pages) if s]
     groups: dict[tuple[str, ...], list[_Sample]] = {}
     for sample in samples:
@@ -769,6 +794,35 @@ def learn_template(
     if not layouts:
         return knowledge
     return knowledge.with_template(Template(site, version, tuple(layouts), pages=len(samples)))
+
+
+def _keeping_dates(
+    pages: list[Page], known: PortalKnowledge, knowledge: PortalKnowledge, site_names: tuple[str, ...],
+    caption_selector: str,
+) -> PortalKnowledge:
+    """The learned lines less the dated ones when with them a page read the generic way loses the
+    date it shows: the header's clock ("Thứ Hai, 07/12/2026") is on every page, and the date rules
+    tell a clock by its being the page's latest day; with the clock gone from the page's lines, an
+    Orchard post's masthead line "<h1>...</h1> Đăng bởi bientap ngày 08/04/2025 08:00" is the
+    latest, read as the clock, and the post had no date (then no template was learned from it and
+    it was not archived)."""
+    dated = frozenset(line for line in knowledge.chrome_lines if parse_date(line) is not None)
+    if not dated:
+        return knowledge
+    for page in pages:
+        try:
+            tree = parse(page)
+            shown = GenericPage(page, known, tree=tree, site_names=site_names,
+                                caption_selector=caption_selector).to_record().published
+            if shown is None:
+                continue
+            read = GenericPage(page, knowledge, tree=tree, site_names=site_names,
+                               caption_selector=caption_selector).to_record().published
+        except (NotAnArticle, ValueError, etree.ParserError):
+            continue
+        if read is None:
+            return replace(knowledge, chrome_lines=knowledge.chrome_lines - dated)
+    return knowledge
 
 
 def _field_lines(
