@@ -8,7 +8,7 @@ import pytest
 from crawler.extract.cms import cms_family, generator
 from crawler.extract.record import Page
 from crawler.fetch.feeds import names_feed, read_feed, wanted_feed
-from crawler.fetch.links import parse_page, scripted_links
+from crawler.fetch.links import links_under, parse_page, scripted_links
 from crawler.sites.shapes import ShapeBook, guess, page_of, shape_of
 from tests.fixtures import FIXTURES
 
@@ -189,6 +189,16 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     assert family("dcs-vinhphuc/pages/home.html", "https://vinhphuc.dcs.example/") == "dcs"
     dnn = aspnet.replace(b"</body>", b'<div class="DnnModule DnnModule-Blog DnnModule-412">x</div></body>')
     assert cms_family(Page(url="https://tinhuy.example/", body=dnn)) == "dcs"
+    # Orchard Core, the family's ASP.NET Core CMS: no ViewState, no generator meta by default; its
+    # content items' display route and its lists' feeds, or its X-Powered-By header, or a generator.
+    assert family("dcs-ninhthuan/pages/home.html", "https://ninhthuan.dcs.example/") == "dcs"
+    feed = b'<html><head><link href="/rss?contentItemId=4035kbaqqwf67xdc27xbs27o9p" rel="alternate"></head></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=feed)) == "dcs"
+    plain = b"<html><body><p>x</p></body></html>"
+    assert cms_family(Page(url="https://tinhuy.example/", body=plain, headers={"X-Powered-By": "OrchardCore"})) == "dcs"
+    assert cms_family(Page(url="https://tinhuy.example/", body=plain)) is None
+    orchard = b'<html><head><meta name="generator" content="Orchard"></head></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=orchard)) == "dcs"
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:
@@ -240,3 +250,17 @@ def test_a_link_that_goes_by_script_names_where_it_goes() -> None:
         "https://tinhuy.example/tintuc/Pages/default.aspx?Paged=TRUE&p_ID=104&PageFirstRow=4",
         "https://tinhuy.example/Lists/TinTuc/AllItems.aspx?Paged=TRUE&p_ID=44&PageFirstRow=4",
     ]
+
+
+def test_the_links_under_a_pages_own_path() -> None:
+    """A category's page is the folder of its articles: what it links below its own path."""
+    body = b"""<html><body><a href="/news/thoi-su/hoi-nghi-4291.html">a</a> <a href="mit-tinh-4259.html">b</a>
+    <a href="/news/thoi-su/">itself</a> <a href="/news/xay-dung-dang/trao-huy-hieu-4270.html">c</a>
+    <a href="https://other.example/news/thoi-su/x-1.html">d</a></body></html>"""
+    page = Page("https://tinhuy.example/news/thoi-su/", body)
+    tree = parse_page(page)
+    assert tree is not None
+    assert links_under(page, tree) == {"https://tinhuy.example/news/thoi-su/hoi-nghi-4291.html",
+                                       "https://tinhuy.example/news/thoi-su/mit-tinh-4259.html"}
+    article = Page("https://tinhuy.example/news/thoi-su/hoi-nghi-4291.html", body)
+    assert links_under(article, tree) == set()

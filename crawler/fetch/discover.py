@@ -57,7 +57,7 @@ from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
 from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_feed, wanted_feed
-from crawler.fetch.links import links_of, parse_page, scripted_links
+from crawler.fetch.links import links_of, links_under, parse_page, scripted_links
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
 from crawler.sites.shapes import Counts, ShapeBook, page_of, shape_of
@@ -249,10 +249,13 @@ class DiscoveringSpider(PortalSpider):
         # Only a link taken for an article is extracted: a page reached as a listing is read for its
         # links whatever it holds (an "about" page with schema.org/Article and a date is not news).
         trial = self.trials.get(response.meta.get("trial", ""))
-        if page_type == "listing" and not starting and self.book.kind(url) == "article":
+        upgraded = page_type == "listing" and not starting and self.book.kind(url) == "article"
+        if upgraded:
             # Linked before the portal's pages showed what its URLs are (the home page's links are
             # sorted before any article is read), now of a form its articles have: read as one.
             page_type = "article"
+        if page_type == "article" and (trial is not None or upgraded) and self._lists_its_own(page):
+            page_type = "listing"
         if page_type == "article" and (trial is not None or not self.book.is_listing_shape(url)):
             outcome = self._article_of(page, url)
             if isinstance(outcome, Article):
@@ -276,6 +279,17 @@ class DiscoveringSpider(PortalSpider):
         read = yield from self._read_links(response, page, url, starting)
         if trial is not None:
             yield from self._settle(trial, url, read)
+
+    def _lists_its_own(self, page: Page) -> bool:
+        """Does the page link LISTING_MIN_ARTICLES articles under its own path? A category's page is
+        the folder of its articles ("/news/thoi-su/" lists "/news/thoi-su/ban-chap-hanh-...-4291.html"),
+        and is a listing whatever else it shows: NukeViet's viewcat pages open with their newest
+        article's title, date and lead, which read as an article. No article is the folder of others."""
+        tree = parse_page(page)
+        if tree is None:
+            return False
+        under = [target for target in links_under(page, tree) if self.book.kind(target) == "article"]
+        return len(under) >= LISTING_MIN_ARTICLES
 
     def _article_of(self, page: Page, url: str) -> Article | CrawlError | None:
         """The page's article; None when the page is not one; a CrawlError when it could not be

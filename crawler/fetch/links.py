@@ -82,6 +82,14 @@ def scripted_links(page: Page, tree: HtmlElement) -> Iterator[str]:
             yield resolved[0]
 
 
+def links_under(page: Page, tree: HtmlElement) -> set[str]:
+    """The page's links to addresses below its own path, as below a folder ("/news/thoi-su/" ->
+    "/news/thoi-su/hoi-nghi-4291.html"; "/tin-tuc" -> "/tin-tuc/hoi-nghi"), canonical."""
+    folder = canonical_url(page.url).split("?", 1)[0].split("#", 1)[0].rstrip("/") + "/"
+    return {target for target, _ in links_of(page, tree) if target is not None and target.startswith(folder)
+            and len(target) > len(folder)}
+
+
 def parse_page(page: Page) -> HtmlElement | None:
     """The page's tree, or None when it cannot be parsed."""
     try:
