@@ -215,6 +215,9 @@ def test_sitemaps_and_feeds_list_their_pages() -> None:
     assert not wanted_feed("https://a.example/comments/feed/")
     assert not wanted_feed("https://a.example/wp-sitemap-users-1.xml")
     assert not wanted_feed("https://a.example/sitemap-vi.van-ban.xml")
+    # a syllable of a category's name is no section's name: "hình ảnh" (photo stories) is news
+    assert wanted_feed("https://a.example/category/hinh-anh/feed/")
+    assert not wanted_feed("https://a.example/anh/feed/") and not wanted_feed("https://a.example/tag/hoi-nghi/feed/")
     # A server's own route is no subject: SharePoint serves every list's feed under /_layouts/.
     assert wanted_feed("https://a.example/_layouts/15/feed.aspx?xsl=1&web=%2Fxay%2Ddung%2Ddang")
     assert not wanted_feed("https://a.example/_layouts/15/feed.aspx/comments")

@@ -68,8 +68,12 @@ def wanted_feed(url: str) -> bool:
     path = "/".join(segment for segment in urlsplit(url).path.lower().split("/") if not segment.startswith("_"))
     words = [word for word in re.split(r"[/._-]+", path) if word]
     pairs = {f"{first}-{second}" for first, second in zip(words, words[1:], strict=False)}
-    named = set(words) | pairs | set(re.split(r"[/.]+", path))
-    return not (named & _NOT_NEWS_FEED_WORDS or named & NOT_NEWS_SEGMENTS - {"rss", "feed", "feeds", "atom", "sitemap"})
+    # A section's name is a whole segment or two words of one ("sitemap-vi.van-ban.xml"); one short
+    # word of a longer name is a syllable of another: "/category/hinh-anh/feed/" (photo stories,
+    # news) is no "anh" (photos) section, "/category/the-thao/feed/" no "the" (tags).
+    named = {word for word in words if len(word) > 3} | pairs | set(re.split(r"[/.]+", path))
+    return not (set(words) & _NOT_NEWS_FEED_WORDS
+                or named & NOT_NEWS_SEGMENTS - {"rss", "feed", "feeds", "atom", "sitemap"})
 
 
 # What names a feed in its address, whatever the CMS: "/feed/", "/news/rss/xay-dung-dang/",
