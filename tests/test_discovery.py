@@ -52,15 +52,17 @@ def test_every_tuning_set_is_asserted() -> None:
 # (wordpress-soctrang: a deleted post linked from one post's "Xem thêm:", and a menu item to a
 # schedule page that no longer exists, neither a listing nor an article by its URL; wordpress-daknong
 # the same two: a deleted post under 4412's "Xem thêm:" and the menu's "/lich-cong-tac"; nukeviet-backan:
-# a deleted article's ".html" address linked inside 3098's text only).
+# a deleted article's ".html" address linked inside 3098's text only; wordpress-baclieu the same two as
+# wordpress-daknong: a deleted post under 8731's "Xem thêm" and the menu's "/lich-cong-tac/").
 ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
-                      "nukeviet-backan"}
+                      "nukeviet-backan", "wordpress-baclieu"}
 # Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
 # URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
 # lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which
 # category is the article's own): an article is archived once, under the first of its URLs fetched,
-# and its other URLs fold into it.
-NO_SINGLE_CANONICAL = {"liferay-hagiang"}
+# and its other URLs fold into it. Liferay 6.0 the same (liferay-tiengiang: each publisher's
+# ".../-/asset_publisher/<id>/content/<url-title>" and the feeds' ".../content/id/<n>", no canonical link).
+NO_SINGLE_CANONICAL = {"liferay-hagiang", "liferay-tiengiang"}
 
 
 def _crawl(tinbai: Any, home: str, replay: Path, db: Path, *args: str) -> dict[str, Any]:
