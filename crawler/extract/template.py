@@ -775,10 +775,20 @@ def learn_template(
     pages = list(pages)
     known = replace(knowledge or NOTHING_KNOWN, template=None)
     learned = learn(pages)
-    protected = _field_lines(pages, known, site_names, caption_selector)
+    shown: dict[str, str | None] = {}  # each page's date read without the learned lines
+    protected = _field_lines(pages, known, site_names, caption_selector, shown)
     knowledge = replace(learned, names=known.names, chrome_lines=learned.chrome_lines - protected)
-    knowledge = _keeping_dates(pages, known, knowledge, site_names, caption_selector)
     samples = [s for s in (_sample(page, knowledge, site, site_names, caption_selector) for page in pages) if s]
+    # A dated line is no chrome when with it a page loses the date it shows: the header's clock
+    # ("Thứ Hai, 07/12/2026") is on every page, and the date rules tell a clock by its being the
+    # page's latest day; with the clock gone from the page's lines, an Orchard post's masthead line
+    # "<h1>...</h1> Đăng bởi bientap ngày 08/04/2025 08:00" is the latest, read as the clock, and the
+    # post had no date (no layout was learned from it, and the crawl took it for no article).
+    dated = frozenset(line for line in knowledge.chrome_lines if parse_date(line) is not None)
+    if dated and any(sample.record.published is None and shown.get(sample.page.url) is not None
+                     for sample in samples):
+        knowledge = replace(knowledge, chrome_lines=knowledge.chrome_lines - dated)
+        samples = [s for s in (_sample(page, knowledge, site, site_names, caption_selector) for page in pages) if s]
     groups: dict[tuple[str, ...], list[_Sample]] = {}
     for sample in samples:
         scope = sample.scope
@@ -796,41 +806,14 @@ def learn_template(
     return knowledge.with_template(Template(site, version, tuple(layouts), pages=len(samples)))
 
 
-def _keeping_dates(
-    pages: list[Page], known: PortalKnowledge, knowledge: PortalKnowledge, site_names: tuple[str, ...],
-    caption_selector: str,
-) -> PortalKnowledge:
-    """The learned lines less the dated ones when with them a page read the generic way loses the
-    date it shows: the header's clock ("Thứ Hai, 07/12/2026") is on every page, and the date rules
-    tell a clock by its being the page's latest day; with the clock gone from the page's lines, an
-    Orchard post's masthead line "<h1>...</h1> Đăng bởi bientap ngày 08/04/2025 08:00" is the
-    latest, read as the clock, and the post had no date (then no template was learned from it and
-    it was not archived)."""
-    dated = frozenset(line for line in knowledge.chrome_lines if parse_date(line) is not None)
-    if not dated:
-        return knowledge
-    for page in pages:
-        try:
-            tree = parse(page)
-            shown = GenericPage(page, known, tree=tree, site_names=site_names,
-                                caption_selector=caption_selector).to_record().published
-            if shown is None:
-                continue
-            read = GenericPage(page, knowledge, tree=tree, site_names=site_names,
-                               caption_selector=caption_selector).to_record().published
-        except (NotAnArticle, ValueError, etree.ParserError):
-            continue
-        if read is None:
-            return replace(knowledge, chrome_lines=knowledge.chrome_lines - dated)
-    return knowledge
-
-
 def _field_lines(
     pages: list[Page], known: PortalKnowledge, site_names: tuple[str, ...], caption_selector: str,
+    shown: dict[str, str | None] | None = None,
 ) -> frozenset[str]:
     """The lines that show a field of the pages' records (read without the lines they share): a
     small portal's one reporter signs most of its articles ("Phóng viên: Minh Hương" on three
-    pages of five), and that line is its author, not the portal's chrome."""
+    pages of five), and that line is its author, not the portal's chrome. Each page's date so read
+    goes into `shown`, by URL."""
     keys: set[str] = set()
     for page in pages:
         try:
@@ -839,6 +822,8 @@ def _field_lines(
                                  caption_selector=caption_selector).to_record()
         except (NotAnArticle, ValueError, etree.ParserError):
             continue
+        if shown is not None:
+            shown[page.url] = record.published
         keys.update(line_key(value) for value in (record.title, record.author, record.source, record.summary)
                     if value)
         if not (record.author or record.source):
