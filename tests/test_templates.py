@@ -149,6 +149,26 @@ def test_a_check_the_generic_path_reads_as_no_article_is_a_miss_not_a_crash(monk
     assert list(watch.recent) == [False]  # the first page the template reads is checked: a miss
 
 
+def test_a_portal_no_layout_reads_is_tried_again_less_and_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each try that finds no layout doubles the pages read the generic way before the next one:
+    a try is seconds of work on a large page (liferay-tiengiang's 38 pages were tried seven times)."""
+    tries: list[int] = []
+
+    def nothing_learned(pages: Any, **_: Any) -> PortalKnowledge:
+        tries.append(watch.since_try)
+        return PortalKnowledge(chrome_lines=frozenset({f"try {len(tries)}"}))
+
+    monkeypatch.setattr(templates_module, "learn_template", nothing_learned)
+    page, _ = _articles("php-bacgiang")[0]
+    page_class = _page_class("php-bacgiang")
+    watch = TemplateWatch(page_class, page_class.site)
+    record = extract(page, page_class)
+    for _ in range(200):
+        watch.accepted(page, record)
+    assert tries == [5, 10, 20, 40, 80, 80][: len(tries)] and len(tries) == 5
+    assert not watch.serving
+
+
 def test_drift_is_a_share_that_falls_from_most_of_the_articles() -> None:
     assert drift(0.2, 0.9, articles=10)
     assert not drift(0.8, 0.9, articles=10)  # a little less

@@ -23,8 +23,11 @@ from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.record import Article, NotAnArticle, Page
 from crawler.extract.template import learn_template
 
-# Learned after this many article pages, and again after this many more when a try found no layout.
+# Learned after this many article pages, and again after this many more when a try found no layout,
+# twice as many after each such try: a portal whose pages no layout reads (liferay-tiengiang: 38
+# articles under their many addresses) was learned again every five pages, each try seconds of work.
 LEARN_AFTER = 5
+FRUITLESS_MOST = 4  # (at most 80 pages apart)
 # Learned again when the template missed this many of the last WINDOW pages it was tried on.
 RELEARN_MISSES = 3
 WINDOW = 10
@@ -63,6 +66,7 @@ class TemplateWatch:
         self.recent: deque[bool] = deque(maxlen=WINDOW)  # each page tried: did the template hold it?
         self.reads = 0  # pages the template read
         self.since_try = 0  # pages the generic path read since the template was last learned
+        self.fruitless = 0  # tries in a row that found no layout
         self.learned: list[Learned] = []  # versions learned this run, not yet handed on
 
     def start_from(self, version: int, knowledge: PortalKnowledge) -> None:
@@ -115,7 +119,7 @@ class TemplateWatch:
             misses = self.recent.count(False)
             if misses >= RELEARN_MISSES:
                 self._learn(f"stopped matching: {misses} of the last {len(self.recent)} pages")
-        elif self.since_try >= LEARN_AFTER:
+        elif self.since_try >= LEARN_AFTER << min(self.fruitless, FRUITLESS_MOST):
             self._learn("first" if self.version == 0 else "learned again")
 
     def _learn(self, reason: str) -> None:
@@ -127,6 +131,7 @@ class TemplateWatch:
         )
         self.since_try = 0
         self.recent.clear()
+        self.fruitless = 0 if knowledge.template is not None and knowledge.template.layouts else self.fruitless + 1
         if _same(knowledge, self.knowledge):
             return
         self.version += 1
