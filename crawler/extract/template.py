@@ -33,7 +33,7 @@ from lxml import etree
 
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, unique_images, walk
-from crawler.extract.body import captions_under_images, lines_at_breaks
+from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks
 from crawler.extract.bylines import Line, Split, clean_author, page_author, source_of, split_lines
 from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
 from crawler.extract.dates import parse_date, to_iso
@@ -444,6 +444,12 @@ class TemplatePage:
         # (NukeViet 3's lead is written around its picture box and the box's caption: lead_text())
         text = short_text(lead, 1500)
         if not text or not reads_as_paragraph(lead_text(lead)):
+            return None
+        _, twins = self.copy
+        after = [block.text for block in self.lines if block.element is None or twins.get(block.element) is not lead]
+        if is_cut_copy(clean(text), " ".join(after[:5])):
+            # WordPress's automatic excerpt where the lead goes ("... khối dân vận các cấp…"): the
+            # post's beginning cut off, no lead (body.drop_cut_copies, on the generic path)
             return None
         container = self.found["container"]
         if container is not None and container in lead.iterancestors():
@@ -864,7 +870,11 @@ def _learn_layout(
         if optional or name == "date_line":
             # ...and where the pages show it otherwise, each way its own place (tried after the first)
             places = _places(pairs)  # type: ignore[arg-type]
-            if paths[name] is None and places:
+            # (a date line only some pages show apart is no place of the layout's, where the others'
+            # is searched for by the generic rule: one of wordpress-phuyen's eight sample pages read
+            # its date from a reader's comment, the rest from <head>, and placed there the layout
+            # held none of the others)
+            if paths[name] is None and places and (optional or len(pairs) * 2 > len(group)):
                 paths[name], places = places[0], places[1:]
             also += [(name, path) for path in places if path != paths[name]]
     # What every sample showed, where the layout places it, another layout's page does not show there.
