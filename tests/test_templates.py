@@ -73,13 +73,15 @@ def test_a_template_learned_from_five_pages_reads_the_others_into_their_gold_rec
     assert held == len(articles)
 
 
-@pytest.mark.parametrize("set_name", ["dcs-ninhthuan", "nukeviet-hoabinh", "wordpress-phuyen"])
+@pytest.mark.parametrize("set_name", ["dcs-ninhthuan", "nukeviet-hoabinh", "wordpress-phuyen", "wordpress-soctrang"])
 def test_a_template_learned_from_five_pages_holds_every_page_as_the_generic_path_reads_it(set_name: str) -> None:
     """dcs-ninhthuan: the header's clock, on every page, is no chrome line where it takes a page's
     date (the date rules tell a clock by its being the latest day); nukeviet-hoabinh: a table of
     figures in one article's body is read a row a line, as the generic path reads it;
     wordpress-phuyen: one sample page's date read from a reader's comment places no date line, and
-    WordPress's automatic excerpt where the lead goes is no lead, as on the generic path."""
+    WordPress's automatic excerpt where the lead goes is no lead, as on the generic path;
+    wordpress-soctrang: ColorMag's featured picture above the heading, outside the article's region,
+    is the record's first image, as on the generic path."""
     knowledge, page_class, articles = _learned(set_name)
     assert knowledge.template is not None and knowledge.template.layouts
     for page, gold in articles:

@@ -509,6 +509,10 @@ class TemplatePage:
             shown = list(walk(pruned, self.caption_selector, captions))
             mark_captions(shown)
             blocks = [block for block in shown if block.kind in ("image", "caption")] + blocks
+        else:
+            # The featured picture the theme sets outside the article's region (ColorMag's above the
+            # heading), which no layout places: found as the generic path finds it.
+            blocks = self.generic.featured_outside(None) + blocks
         return tuple(unique_images(blocks, self.page.url))
 
     def to_record(self) -> Article:
