@@ -241,8 +241,10 @@ def test_a_link_that_goes_by_script_names_where_it_goes() -> None:
     2010's RefreshPageTo in a javascript: href): where the script goes; a link with a real href is
     links_of()'s, and a script with no address in it goes nowhere."""
     body = b"""<html><body>
-    <A HREF="javascript:" OnClick='javascript:SubmitFormPost("/tintuc/Pages/default.aspx?Paged=TRUE&p_ID=104&PageFirstRow=4");javascript:return false;'>Trang sau</A>
-    <a href="javascript:RefreshPageTo(event, &quot;/Lists/TinTuc/AllItems.aspx?Paged=TRUE&amp;p_ID=44&amp;PageFirstRow=4&quot;);javascript:return false;">2</a>
+    <A HREF="javascript:" OnClick='javascript:SubmitFormPost(
+     "/tintuc/Pages/default.aspx?Paged=TRUE&p_ID=104&PageFirstRow=4");javascript:return false;'>Trang sau</A>
+    <a href="javascript:RefreshPageTo(event,
+     &quot;/Lists/TinTuc/AllItems.aspx?Paged=TRUE&amp;p_ID=44&amp;PageFirstRow=4&quot;);javascript:return false;">2</a>
     <a href="/gioi-thieu" onclick="track('/click/5')">Gioi thieu</a>
     <a href="#" onclick="window.print(); return false;">In</a>
     </body></html>"""
