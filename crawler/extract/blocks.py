@@ -137,6 +137,13 @@ def mark_captions(blocks: list[Block]) -> None:
         previous = block.kind
 
 
+def uncaption_lead(blocks: list[Block], lead: str | None) -> list[Block]:
+    """The lead set beside a picture is the lead, not the picture's caption: NukeViet's "<figure
+    class="noncaption"><img></figure><div class="hometext">Quý I năm 2025, ...</div>"."""
+    return [Block("text", block.text, element=block.element) if block.kind == "caption" and block.text == lead
+            else block for block in blocks]
+
+
 def text_blocks(blocks: list[Block]) -> list[Block]:
     """The text blocks that are paragraphs: captions marked first, widget lines and photo credits left out."""
     mark_captions(blocks)

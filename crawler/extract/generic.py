@@ -16,7 +16,7 @@ from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, mark_captions, unique_images, walk
+from crawler.extract.blocks import Block, mark_captions, uncaption_lead, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import (
     Line,
@@ -454,15 +454,10 @@ class GenericPage:
             start = order[above] - 1
         end = order[container] + sum(1 for _ in container.iterdescendants())
         featured = self.featured_outside(above)
-        lead = self.summary()
-        return featured + [
-            # The lead set beside a picture is the lead, not the picture's caption: NukeViet's "<figure
-            # class="noncaption"><img></figure><div class="hometext">Quý I năm 2025, ...</div>".
-            Block("text", block.text, element=block.element) if block.kind == "caption" and block.text == lead
-            else block
-            for block in found
+        return featured + uncaption_lead([
+            block for block in found
             if block.kind in ("image", "caption") and start < order.get(block.element, -1) <= end
-        ]
+        ], self.summary())
 
     def featured_outside(self, above_copy: HtmlElement | None) -> list[Block]:
         """The featured image above the heading when it sits outside the article's region (ColorMag:

@@ -32,7 +32,7 @@ from functools import cached_property
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, mark_captions, unique_images, walk
+from crawler.extract.blocks import Block, mark_captions, uncaption_lead, unique_images, walk
 from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks
 from crawler.extract.bylines import Line, Split, clean_author, page_author, source_of, split_lines
 from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
@@ -513,7 +513,7 @@ class TemplatePage:
             # The featured picture the theme sets outside the article's region (ColorMag's above the
             # heading), which no layout places: found as the generic path finds it.
             blocks = self.generic.featured_outside(None) + blocks
-        return tuple(unique_images(blocks, self.page.url))
+        return tuple(unique_images(uncaption_lead(blocks, self.summary()), self.page.url))
 
     def to_record(self) -> Article:
         if self.layout.form:
