@@ -31,8 +31,8 @@ class Block:
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"}
 CONTAINER_TAGS = {
-    "div", "section", "article", "header", "footer", "aside", "nav", "main", "td", "span", "font", "center",
-    "tbody", "tr", "table", "ul", "ol", "dl",
+    "div", "section", "article", "header", "footer", "aside", "nav", "main", "td", "th", "caption", "span", "font",
+    "center", "tbody", "tr", "table", "ul", "ol", "dl",
 }
 _CAPTION_MAX = 300
 
