@@ -32,9 +32,9 @@ from functools import cached_property
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, mark_captions, uncaption_lead, unique_images, walk
+from crawler.extract.blocks import BLOCK_TAGS, Block, mark_captions, uncaption_lead, unique_images, walk
 from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks
-from crawler.extract.bylines import Line, Split, clean_author, page_author, source_of, split_lines
+from crawler.extract.bylines import Line, Split, clean_author, looks_like_name, page_author, source_of, split_lines
 from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.generic import CAPTIONS, GenericPage
@@ -362,7 +362,11 @@ class TemplatePage:
         lead = self.summary()
         lines = [Line(block.text, block.element) for block in self.lines if block.text != lead]
         # (not the portal's chrome lines again: self.lines holds none)
-        return split_lines(lines, (), self.after)
+        # A name in a box of its own over the first paragraph, inside the container the layout
+        # places ("<div class="tin-tac-gia">Hải Yến</div><div class="tin-noi-dung"><p>Ngày 26/2, ..."),
+        # is read as the generic path reads the lines between the heading and the body's first one.
+        before = lines[:1] if len(lines) >= 2 and _name_over_paragraph(lines[0], lines[1]) else []
+        return split_lines(lines[len(before):], before, self.after)
 
     @cached_property
     def after(self) -> list[Line]:
@@ -616,6 +620,13 @@ _NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd",
 
 
 _NOT_IN_A_DATA_ROW = ("p", "div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
+
+
+def _name_over_paragraph(first: Line, second: Line) -> bool:
+    """A name-like line set in a box (no paragraph of its own) right over a paragraph."""
+    box, paragraph = first.element, second.element
+    return (box is not None and paragraph is not None and box.tag not in BLOCK_TAGS
+            and paragraph.tag in BLOCK_TAGS and looks_like_name(first.text))
 
 
 def _data_row(block: Block) -> HtmlElement | None:
