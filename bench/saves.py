@@ -92,6 +92,7 @@ def measure(path: Path, after: int, saves: int, warm: int) -> dict[str, Any]:
         "ms_a_save": {"before_commit": 1000 * totals[0] / n, "commit": 1000 * totals[2] / n,
                       "before_commit_cpu": 1000 * totals[1] / n, "commit_cpu": 1000 * totals[3] / n,
                       "find_original": 1000 * near.seconds / max(1, near.calls)},
+        "comparisons_a_save": near.comparisons / n,
         "wal_pages_a_save": sum(pages.values()) / n,
         "wal_pages_a_save_by_btree": {name: round(count / n, 2) for name, count in by_btree.most_common(20)},
         "kib_read_a_save": read / n / 1024,

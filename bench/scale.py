@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import archive.near as near
 import archive.store as store
 from archive import open_archive, record_fetch, record_listing, save_article, search
 from archive.query.filters import Filters
@@ -138,15 +139,24 @@ class Writer:
 
 
 class NearClock:
-    """Time spent in find_original() (a new article's signature and its LSH lookup) during saves."""
+    """Time spent in find_original() (a new article's signature and its LSH lookup) during saves, and
+    the texts its lookups compared (archive/near.py, differ_in_specifics)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
         self.calls = 0
+        self.comparisons = 0
         self._original = store.find_original
+        self._compare = near.differ_in_specifics
 
     def __enter__(self) -> NearClock:
-        original = self._original
+        original, compare = self._original, self._compare
+
+        def counted(first: str, second: str) -> bool:
+            self.comparisons += 1
+            return compare(first, second)
+
+        near.differ_in_specifics = counted  # type: ignore[assignment]
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
@@ -161,6 +171,7 @@ class NearClock:
 
     def __exit__(self, *exc: object) -> None:
         store.find_original = self._original  # type: ignore[assignment]
+        near.differ_in_specifics = self._compare  # type: ignore[assignment]
 
 
 def fill(work: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
@@ -226,7 +237,7 @@ def rotation(work: Path, sizes: tuple[int, ...], batch: int, rounds: int = ROUND
     starts = [saved.get(size, size) for size in sizes]
     writers = [Writer(db, made=start) for db, start in zip(archives, starts, strict=True)]
     clocks = [Clock() for _ in sizes]
-    near_clocks = [[0.0, 0] for _ in sizes]
+    near_clocks = [[0.0, 0, 0] for _ in sizes]
     share = [batch // rounds + (1 if turn < batch % rounds else 0) for turn in range(rounds)]
     # The records are made before the clock starts (a record costs as much to make at any size).
     pending = [[corpus.record(number) for number in range(start + 1, start + batch + 1)] for start in starts]
@@ -249,10 +260,12 @@ def rotation(work: Path, sizes: tuple[int, ...], batch: int, rounds: int = ROUND
                     clocks[index].calls += len(chunk) - 1  # a call per save, not per group
             near_clocks[index][0] += near_clock.seconds
             near_clocks[index][1] += near_clock.calls
+            near_clocks[index][2] += near_clock.comparisons
     saved.update({size: start + batch for size, start in zip(sizes, starts, strict=True)})
     state.write_text(json.dumps(saved), encoding="utf-8")
     results = []
-    for size, writer, clock, (near_seconds, near_calls) in zip(sizes, writers, clocks, near_clocks, strict=True):
+    for size, writer, clock, (near_seconds, near_calls, compared) in zip(sizes, writers, clocks, near_clocks,
+                                                                        strict=True):
         writer.close_run()
         writer.db.close()
         results.append({
@@ -260,6 +273,7 @@ def rotation(work: Path, sizes: tuple[int, ...], batch: int, rounds: int = ROUND
             "ms_a_save": 1000 / clock.rate() if clock.rate() else 0.0,
             "find_original_ms": near_seconds / max(1, near_calls) * 1000,
             "find_original_ms_a_save": near_seconds / max(1, clock.calls) * 1000,
+            "comparisons_a_save": compared / max(1, clock.calls),
             "outcomes": writer.counts,
         })
         say(f"  turns at {size}: {clock.rate():.0f} saves/s, find_original {results[-1]['find_original_ms']:.2f} ms")
