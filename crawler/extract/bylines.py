@@ -24,7 +24,8 @@ from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:tác giả(?:\s+bài viết)?|bài(?:\s*(?:,|&|và)\s*ảnh)?|tin\s*(?:,|&|và)\s*ảnh|bài viết|người viết|phóng viên|pv|ctv"
+    r"^(?:(?:tác giả(?:\s+bài viết)?|bài(?:\s*(?:,|&|và)\s*ảnh)?|tin\s*(?:,|&|và)\s*ảnh|bài viết|người viết"
+    r"|phóng viên|pv|ctv"
     r"|nhóm phóng viên|nhóm pv)"
     r"\s*[:：]\s*"
     r"|(?:by|bởi|von|par|por)\s*:?\s+)",
