@@ -365,9 +365,12 @@ class GenericPage:
             label_above(self.heading[1], self.names)
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
-            or label_below(self.tree, self._twin(self.lines[-1].element) if self.lines else None,
-                           self.heading[1], self.names)
+            or label_below(self.tree, self.body_end(), self.heading[1], self.names)
         )
+
+    def body_end(self) -> HtmlElement | None:
+        """The page's element of the body's last line."""
+        return self._twin(self.lines[-1].element) if self.lines else None
 
     def section(self) -> str | None:
         """The category the page's metadata names (<meta property="article:section">), or its

@@ -553,6 +553,12 @@ class _Placed(GenericPage):
     def region(self) -> HtmlElement:
         return self.reader.scope if self.reader.scope is not None else super().region
 
+    def body_end(self) -> HtmlElement | None:
+        """The body's last line where the layout's container shows it: not the generic path's body,
+        read again by trafilatura only to find the element a category label follows."""
+        lines, (_, twins) = self.reader.lines, self.reader.copy
+        return twins.get(lines[-1].element) if lines and lines[-1].element is not None else None
+
 
 def read_with_template(
     page: Page, knowledge: PortalKnowledge, *, site: str = "", site_names: tuple[str, ...] = (),
