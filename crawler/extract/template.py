@@ -457,7 +457,6 @@ class TemplatePage:
             return None
         container = self.found["container"]
         if container is not None and container in lead.iterancestors():
-            _, twins = self.copy
             following = next((twins.get(b.element) for b in self.lines if b.element is not None
                               and twins.get(b.element) is not lead), None)
             if not set_apart(lead, following, container):
