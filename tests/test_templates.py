@@ -248,3 +248,13 @@ def test_a_crawl_learns_keeps_and_relearns_the_template_and_runs_show_drift(tmp_
     # the records did not move: the generic path read the pages the template no longer held
     assert {url: (title, text) for url, title, text in archive_rows(db, "SELECT url, title, text FROM articles")} == {
         url: (golds[url]["title"], golds[url]["text"]) for url in golds}
+
+
+def test_a_photo_story_read_through_a_template_is_signed_by_its_photographer() -> None:
+    """wordpress-baclieu's story told in pictures, signed only by its photo credit ("Ảnh: Hoàng
+    Nam"): the template, learned from five pages, names the photographer as the generic path does,
+    not the account that posted it."""
+    knowledge, page_class, articles = _learned("wordpress-baclieu")
+    page, gold = next((page, gold) for page, gold in articles if "hinh-anh-le-dang-huong" in page.url)
+    record = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names)
+    assert record is not None and record.author == gold["author"] == "Hoàng Nam"

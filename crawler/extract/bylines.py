@@ -338,6 +338,18 @@ def split_lines(
     return Split([line.text for line in body], author, source, photographer)
 
 
+def credit_in(texts: Iterable[str]) -> str | None:
+    """Who the first photo credit among these lines names ("<p><em>Ảnh: Hoàng Nam</em></p>", or
+    after a date: "10/01/2025 Ảnh: Hoàng Nam")."""
+    shown = (after_date(text) or text for text in texts)
+    return next((name for name in (credited(text) for text in shown if is_photo_credit(text)) if name), None)
+
+
+def told_in_pictures(pictures: int, paragraphs: int) -> bool:
+    """An article told in its pictures: two or more, and no more paragraphs than pictures."""
+    return pictures >= 2 and paragraphs <= pictures
+
+
 def credited(text: str) -> str | None:
     """The name a photo credit gives: "Ảnh: Hoàng Nam" -> "Hoàng Nam" (None for "Ảnh: Tư liệu")."""
     name = text.split(":", 1)[1].strip() if ":" in text else ""

@@ -21,14 +21,14 @@ from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import (
     Line,
     Split,
-    after_date,
     clean_author,
-    credited,
+    credit_in,
     is_dated_byline,
     is_labelled,
     join_labels,
     page_author,
     split_lines,
+    told_in_pictures,
 )
 from crawler.extract.datelines import DatedLine, dated_lines, most_precise, publication_line, structured_date
 from crawler.extract.dates import parse_date, to_iso
@@ -414,14 +414,10 @@ class GenericPage:
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
-        shown = (after_date(block.text) or block.text for block in self.body.blocks if block.kind == "text")
-        credits = (credited(text) for text in shown if chrome.is_photo_credit(text))
-        return next((name for name in credits if name), None) or self.split.photographer
+        return credit_in(block.text for block in self.body.blocks if block.kind == "text") or self.split.photographer
 
     def is_photo_story(self) -> bool:
-        """An article told in its pictures: two or more, and no more paragraphs than pictures."""
-        pictures = len(self.images())
-        return pictures >= 2 and len(self.split.paragraphs) <= pictures
+        return told_in_pictures(len(self.images()), len(self.split.paragraphs))
 
     def source(self) -> str | None:
         if self.form is not None and "source" in self.form:

@@ -34,7 +34,17 @@ from lxml import etree
 from crawler.extract import chrome
 from crawler.extract.blocks import BLOCK_TAGS, Block, mark_captions, uncaption_lead, unique_images, walk
 from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks
-from crawler.extract.bylines import Line, Split, clean_author, looks_like_name, page_author, source_of, split_lines
+from crawler.extract.bylines import (
+    Line,
+    Split,
+    clean_author,
+    credit_in,
+    looks_like_name,
+    page_author,
+    source_of,
+    split_lines,
+    told_in_pictures,
+)
 from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.generic import CAPTIONS, GenericPage
@@ -477,6 +487,10 @@ class TemplatePage:
                 return name
         if self.split.author or self.split.source:
             return self.split.author  # a reprint: the account that posted it did not write it
+        # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline (GenericPage.author)
+        photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
+        if photographer and told_in_pictures(len(self.images()), len(self.split.paragraphs)):
+            return photographer
         return page_author(self.tree, self.names, self.knowledge)
 
     def source(self) -> str | None:
@@ -624,7 +638,7 @@ LAYOUT_PAGES = 2
 _NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd", "dt", "option"}
 
 
-_NOT_IN_A_DATA_ROW = ("p", "div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
+_NOT_IN_A_DATA_ROW = ("div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
 
 
 def _name_over_paragraph(first: Line, second: Line) -> bool:
@@ -635,16 +649,30 @@ def _name_over_paragraph(first: Line, second: Line) -> bool:
 
 
 def _data_row(block: Block) -> HtmlElement | None:
-    """The table row a text block is a cell of, when the row is one of data: cells of a few words
-    and figures, no paragraph, list or picture in any ("<tr><td>Kiểm tra đảng viên</td><td>118</td>
-    <td>19</td></tr>"). A layout table's cells hold paragraphs, each a line of its own."""
+    """The table row a text block is a cell (or a cell's one paragraph) of, when the row is one of
+    data: cells of a few words and figures, no list or picture in any ("<tr><td>Kiểm tra đảng
+    viên</td><td>118</td><td>19</td></tr>", or each value in a <p>: "<td><p>14.206</p></td>"), as
+    the generic path reads it (body._data_row). A layout table's cells hold paragraphs, each a line
+    of its own."""
     el = block.element
-    if block.kind != "text" or el is None or el.tag not in ("td", "th"):
+    if block.kind != "text" or el is None:
         return None
-    row = el.getparent()
+    cell = el.getparent() if el.tag == "p" else el
+    if cell is None or cell.tag not in ("td", "th"):
+        return None
+    row = cell.getparent()
     if row is None or row.tag != "tr" or any(True for _ in row.iterdescendants(*_NOT_IN_A_DATA_ROW)):
         return None
+    if row.find(".//p") is not None and not _short_cells(row):
+        return None
     return row
+
+
+def _short_cells(row: HtmlElement) -> bool:
+    """Two cells or more, each a short value of one paragraph at most."""
+    cells = [cell for cell in row if cell.tag in ("td", "th")]
+    return len(cells) >= 2 and all(len(cell.findall(".//p")) <= 1 and len(clean(cell.text_content())) <= 80
+                                   for cell in cells)
 
 
 @dataclass
