@@ -8,7 +8,7 @@ a portal page are most of its markup, and were most of trafilatura's time).
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -487,10 +487,14 @@ def body_lines(body: etree._Element) -> Iterator[str]:
 def _data_row(row: etree._Element) -> bool:
     """A row of a table of figures whose editor set each cell's value in a <p> ("<td><p>Thành ủy Quy
     Nhơn</p></td><td><p>14.206</p></td>"): two cells or more, each a short value, one line of text."""
-    cells = [cell for cell in row if cell.tag == "cell"]
-    if len(cells) < 2:
-        return False
-    return all(len(cell.findall(".//p")) <= 1 and len(clean(_xml_text(cell))) <= 80 for cell in cells)
+    return short_value_cells([cell for cell in row if cell.tag == "cell"], _xml_text)
+
+
+def short_value_cells(cells: list[etree._Element], text_of: Callable[[etree._Element], str]) -> bool:
+    """Two cells or more, each a short value of one paragraph at most: a row of a table of figures
+    (read a row a line by the generic path, and by a learned template as it does)."""
+    return len(cells) >= 2 and all(len(cell.findall(".//p")) <= 1 and len(clean(text_of(cell))) <= 80
+                                   for cell in cells)
 
 
 _INLINE = {"hi", "ref", "del"}

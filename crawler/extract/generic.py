@@ -407,9 +407,9 @@ class GenericPage:
             # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
             # in the page's metadata, did not write it.
             return self.split.author
-        if self.photographer() and self.is_photo_story():
+        if (photographer := self.photographer()) and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
-            return self.photographer()
+            return photographer
         return page_author(self.tree, self.names, self.knowledge)
 
     def photographer(self) -> str | None:

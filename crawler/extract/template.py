@@ -33,7 +33,7 @@ from lxml import etree
 
 from crawler.extract import chrome
 from crawler.extract.blocks import BLOCK_TAGS, Block, mark_captions, uncaption_lead, unique_images, walk
-from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks
+from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks, short_value_cells
 from crawler.extract.bylines import (
     Line,
     Split,
@@ -663,16 +663,10 @@ def _data_row(block: Block) -> HtmlElement | None:
     row = cell.getparent()
     if row is None or row.tag != "tr" or any(True for _ in row.iterdescendants(*_NOT_IN_A_DATA_ROW)):
         return None
-    if row.find(".//p") is not None and not _short_cells(row):
+    cells = [cell for cell in row if cell.tag in ("td", "th")]
+    if row.find(".//p") is not None and not short_value_cells(cells, lambda cell: cell.text_content()):
         return None
     return row
-
-
-def _short_cells(row: HtmlElement) -> bool:
-    """Two cells or more, each a short value of one paragraph at most."""
-    cells = [cell for cell in row if cell.tag in ("td", "th")]
-    return len(cells) >= 2 and all(len(cell.findall(".//p")) <= 1 and len(clean(cell.text_content())) <= 80
-                                   for cell in cells)
 
 
 @dataclass
