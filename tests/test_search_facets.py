@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import sqlite_utils
@@ -197,3 +198,55 @@ def test_check_names_an_article_whose_facet_words_are_not_its_own() -> None:
     problems = check_archive(db).problems
     assert any(f"{FTS_TABLE}: 1 article(s) indexed with other words" in problem for problem in problems), problems
     assert any(f"{FTS_EXACT_TABLE}: 1 article(s) indexed with other words" in problem for problem in problems)
+
+
+def _passes(article: Article, filters: Filters) -> bool:
+    """The filter of `filters` applied to one record as the filter on `articles` reads it."""
+    if filters.site and article.site != filters.site:
+        return False
+    if (filters.since or filters.until) and article.published is None:
+        return False
+    if filters.since and article.published < filters.since:  # type: ignore[operator]
+        return False
+    return not (filters.until and article.published > filters.until + "\uffff")  # type: ignore[operator]
+
+
+@pytest.fixture(scope="module")
+def ranked_archive() -> Iterator[tuple[sqlite_utils.Database, list[Article]]]:
+    """Articles whose titles and summaries hold some of the words, so that every test of the ranking
+    (phrase, near, title, summary) decides some places."""
+    chooser = random.Random(13)
+    database = open_archive(":memory:")
+    articles = []
+    for article in _random_articles(400, seed=13):
+        title = " ".join(chooser.choice(WORDS) for _ in range(chooser.randint(1, 5)))
+        summary = chooser.choice((None, " ".join(chooser.choice(WORDS) for _ in range(chooser.randint(2, 8)))))
+        articles.append(replace(article, title=title, summary=summary))
+        save_article(database, articles[-1])
+    yield database, articles
+    database.close()
+
+
+@pytest.mark.parametrize("filters", [f for f in FILTERS if f.category is None], ids=lambda filters: repr(filters))
+@pytest.mark.parametrize("query", ["dang uy", "xa", '"tinh hop"', "dang uy tinh hop xa", "nong thon"])
+def test_a_narrowed_search_ranks_as_the_whole_search_filtered_afterwards(
+    ranked_archive: tuple[sqlite_utils.Database, list[Article]], query: str, filters: Filters,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same articles in the same order: the unfiltered search, every match ranked, then the
+    filter applied to its results in Python; page by page, and the page's rows with their tiers."""
+    db, articles = ranked_archive
+    monkeypatch.setattr(SEARCH_MODULE, "CANDIDATES", len(articles))
+    whole = search_page(db, query, limit=len(articles), fold=False)
+    assert whole.counted_all and whole.total == len(whole.results)
+    expected = [result["id"] for result in whole.results if _passes(articles[result["id"] - 1], filters)]
+    narrowed = search_page(db, query, filters=filters, limit=len(articles), fold=False)
+    assert [result["id"] for result in narrowed.results] == expected
+    assert narrowed.total == len(expected)
+    # Page by page, and through search() with the window the benchmark's searches use.
+    for offset in range(0, len(expected), 7):
+        page = search_page(db, query, filters=filters, offset=offset, limit=7, fold=False)
+        assert [result["id"] for result in page.results] == expected[offset:offset + 7]
+    assert [result["id"] for result in search(db, query, filters=filters, limit=20, fold=False)] == expected[:20]
+    by_id = {result["id"]: result for result in whole.results}
+    assert [result["snippet"] for result in narrowed.results] == [by_id[i]["snippet"] for i in expected]
