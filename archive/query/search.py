@@ -445,16 +445,42 @@ def _ranked_rows(db: Database, prepared: _Prepared, *, limit: int, offset: int =
     else:
         phrase = near = set(ranked)
     title = among(f"{{title}} : ({expression})")
-    summary = among(f"{{summary}} : ({expression})")
+
+    def tier_of(article_id: int) -> int:
+        return 0 if article_id in phrase else 1 if article_id in near else 2
+
+    # The summary test orders the articles of a tier whose title lacks a word; a page that ends
+    # among the titled articles of the tiers before it does not reach them, and is not read.
+    summary = among(f"{{summary}} : ({expression})") if _reaches_untitled(
+        ranked, tier_of, title, offset + limit) else set()
 
     def order(article_id: int) -> tuple[int, int, int]:
-        tier = 0 if article_id in phrase else 1 if article_id in near else 2
         field = 0 if article_id in title else 1 if article_id in summary else 2
-        return tier, field, -article_id
+        return tier_of(article_id), field, -article_id
 
     page = sorted(ranked, key=order)[offset : offset + limit]
     return _Ranking(_page_rows(db, prepared, page, tier=lambda article_id: order(article_id)[0]),
                     len(newest), window)
+
+
+def _reaches_untitled(ranked: list[int], tier_of: Any, title: set[int], end: int) -> bool:
+    """Whether the first `end` of `ranked` in the ranking's order (tier, then the title holding every
+    word, then the summary, then newest) reach an article of some tier whose title does not hold
+    every word: only there does the summary test change the order. Each tier's titled articles
+    come first; a page that ends among them, or a tier that has only titled ones, needs no more."""
+    sizes, titled = [0, 0, 0], [0, 0, 0]
+    for article_id in ranked:
+        tier = tier_of(article_id)
+        sizes[tier] += 1
+        titled[tier] += article_id in title
+    position = 0
+    for tier in range(3):
+        if position + titled[tier] >= end:
+            return False
+        if sizes[tier] > titled[tier]:
+            return True
+        position += sizes[tier]
+    return False
 
 
 def _rows_of(db: Database, sql: str, params: dict[str, Any]) -> list[Any]:
