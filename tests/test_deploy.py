@@ -54,6 +54,18 @@ def test_deploy_commands_are_valid_crawls_and_backups() -> None:
         assert context.params["destination"].endswith("/") and context.params["db"].endswith("tinbai.db"), where
 
 
+def test_the_nightly_merge_of_the_full_text_indexes_is_a_valid_command() -> None:
+    from crawler.cli.maintenance import optimize
+
+    [(_, argv)] = [(where, argv) for where, argv in _commands() if argv[1] == "optimize"]
+    assert optimize.make_context("optimize", argv[2:]).params["db"].endswith("tinbai.db")
+    [line] = [line for line in (DEPLOY / "tinbai-backup.service").read_text().splitlines()
+              if line.startswith("ExecStartPre=")]
+    argv = shlex.split(line.removeprefix("ExecStartPre=-"))
+    assert argv[0].endswith("/tinbai") and argv[1] == "optimize"
+    assert optimize.make_context("optimize", argv[2:]).params["db"].endswith("tinbai.db")
+
+
 def test_the_service_command_runs(tmp_path: Path, tinbai: Any) -> None:
     [argv] = [argv for where, argv in _commands() if where == "tinbai-crawl.service"]
     args = [str(tmp_path / "tinbai.db") if arg.endswith(".db") else arg for arg in argv[2:]]
