@@ -322,7 +322,16 @@ def search_latency(db: Any, passes: int) -> dict[str, Any]:
     every = sorted(ms for values in timings.values() for ms in values)
     per_case = {name: round(statistics.median(values), 1) for name, values in timings.items()}
     return {"queries": len(every), "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95),
-            "max_ms": every[-1], "per_case_p50_ms": per_case, "hits": hits}
+            "max_ms": every[-1], "per_case_p50_ms": per_case, "per_kind_ms": per_kind(timings), "hits": hits}
+
+
+def per_kind(timings: dict[str, list[float]]) -> dict[str, list[float]]:
+    """p50 and p95 of every timing of each kind of query ("common + portal": its cases' runs together)."""
+    kinds: dict[str, list[float]] = {}
+    for name, values in timings.items():
+        kinds.setdefault(name.split(":")[0].removeprefix("search "), []).extend(values)
+    return {kind: [round(percentile(sorted(values), 50), 1), round(percentile(sorted(values), 95), 1)]
+            for kind, values in kinds.items()}
 
 
 # --- 3b, 4. the UI over HTTP, the commands -----------------------------------------------------------
@@ -390,6 +399,7 @@ def ui_latency(path: Path, passes: int) -> dict[str, Any]:
             "search_p50_ms": percentile(searches, 50), "search_p95_ms": percentile(searches, 95),
             "search_max_ms": searches[-1], "search_unfiltered_p95_ms": percentile(plain, 95),
             "per_page_p50_ms": {k: round(statistics.median(v), 1) for k, v in timings.items()},
+            "per_kind_ms": per_kind({k: v for k, v in timings.items() if k.startswith("search")}),
             "months_facet": {"timed_out": bool(month_facet.get("timed_out")),
                              "values": len(month_facet.get("results", []))},
             "months_p50_ms": statistics.median(timings["portal's articles by month"]),
@@ -628,6 +638,15 @@ def measure(work: Path, sizes: tuple[int, ...], *, batch: int, passes: int) -> d
     return results
 
 
+def optimize(path: Path) -> dict[str, Any]:
+    """`tinbai optimize` on `path` (the full-text indexes merged into one segment each, as
+    deploy/crontab runs it every night): its wall time and what it printed."""
+    say(f"optimize {path.name} (load {load()})")
+    started = time.perf_counter()
+    done = subprocess.run(tinbai("optimize", "--db", str(path)), capture_output=True, text=True, check=True)
+    return {"wall_s": time.perf_counter() - started, **json.loads(done.stdout)}
+
+
 def sampled_raw_bytes(path: Path) -> int:
     from archive.usage import raw_page_bytes
 
@@ -645,7 +664,12 @@ def report(results: dict[str, Any]) -> str:
         _report_measures(results, row)
     elif "search" in results:
         row("archive (articles held)", f"{results['search_articles']:,}")
+        if "optimize" in results:
+            merged = results["optimize"]
+            row("`tinbai optimize` first: segments before, after (folded index, exact index)",
+                f"{merged['segments_before']}, {merged['segments_after']}; {merged['wall_s']:.1f} s")
         _report_search(results, row)
+        _report_portal(results["ui"], row)
     for merge in results.get("merge", {}).get("merges", []):
         row(f"merge {merge['source']} ({merge['round']}): {merge['articles']:,} articles, {merge['new']:,} new, "
             f"{merge['merged']:,} the same article ({merge['changed']:,} changed)",
@@ -668,6 +692,8 @@ def _report_search(results: dict[str, Any], row: Any) -> None:
         by_kind.setdefault(name.split(":")[0], []).append(ms)
     row("search p50 by kind (min-max of the cases)", "; ".join(
         f"{kind} {min(values):.0f}-{max(values):.0f}" for kind, values in by_kind.items()) + " ms")
+    row("search p50, p95 by kind (every run of its cases)", "; ".join(
+        f"{kind} {p50:.0f}, {p95:.0f}" for kind, (p50, p95) in se.get("per_kind_ms", {}).items()) + " ms")
     slowest = sorted(se["per_case_p50_ms"].items(), key=lambda item: -item[1])[:3]
     row("search: the slowest cases (p50)", "; ".join(f"{name} {ms} ms" for name, ms in slowest))
     ui = results["ui"]
@@ -675,9 +701,21 @@ def _report_search(results: dict[str, Any], row: Any) -> None:
         f"{ui['search_p95_ms']:.1f}, {ui['search_max_ms']:.1f} ms", f"p95 < {TARGETS['search_p95_ms']:.0f} ms",
         ui["search_p95_ms"] < TARGETS["search_p95_ms"])
     row("UI search page, the unfiltered cases (p95)", f"{ui['search_unfiltered_p95_ms']:.1f} ms")
+    row("UI search page p50, p95 by kind", "; ".join(
+        f"{kind} {p50:.0f}, {p95:.0f}" for kind, (p50, p95) in ui.get("per_kind_ms", {}).items()) + " ms")
     slowest = sorted(((name, ms) for name, ms in ui["per_page_p50_ms"].items() if name.startswith("search")),
                      key=lambda item: -item[1])[:3]
     row("UI search page: the slowest cases (p50)", "; ".join(f"{name} {ms} ms" for name, ms in slowest))
+
+
+def _report_portal(ui: dict[str, Any], row: Any) -> None:
+    row("UI: a portal's page (articles by month, figures) (p50, max)",
+        f"{ui['portal_page_p50_ms']:.0f}, {ui['portal_page_max_ms']:.0f} ms", "< 1 s", ui["portal_page_max_ms"] < 1000)
+    facet = ui["months_facet"]
+    row("UI: a portal's articles faceted by month, Datasette's table page (p50, max)",
+        f"{ui['months_p50_ms']:.0f}, {ui['months_max_ms']:.0f} ms; "
+        f"{facet['values']} months shown{', facet timed out' if facet['timed_out'] else ''}", "< 1 s",
+        ui["months_max_ms"] < 1000 and not facet["timed_out"])
 
 
 def _report_measures(results: dict[str, Any], row: Any) -> None:
@@ -695,14 +733,7 @@ def _report_measures(results: dict[str, Any], row: Any) -> None:
     row("saves/s at the largest ÷ at the smallest", f"{ratio:.2f}× wall, {ratio_cpu:.2f}× CPU",
         f"≥ {TARGETS['write_rate_ratio']}×", min(ratio, ratio_cpu) >= TARGETS["write_rate_ratio"])
     _report_search(results, row)
-    ui = results["ui"]
-    row("UI: a portal's page (articles by month, figures) (p50, max)",
-        f"{ui['portal_page_p50_ms']:.0f}, {ui['portal_page_max_ms']:.0f} ms", "< 1 s", ui["portal_page_max_ms"] < 1000)
-    facet = ui["months_facet"]
-    row("UI: a portal's articles faceted by month, Datasette's table page (p50, max)",
-        f"{ui['months_p50_ms']:.0f}, {ui['months_max_ms']:.0f} ms; "
-        f"{facet['values']} months shown{', facet timed out' if facet['timed_out'] else ''}", "< 1 s",
-        ui["months_max_ms"] < 1000 and not facet["timed_out"])
+    _report_portal(results["ui"], row)
     for name, timing in results["commands"].items():
         limit = name not in ("start only (--help)",)
         row(f"`tinbai {name}`" if "(" not in name else name, f"{timing['wall_s']:.2f} s",
@@ -821,7 +852,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated archive sizes (default 10000,500000,2000000)")
     parser.add_argument("--only", default="fill,measure,merge",
                         help="fill, measure, merge, or turns (the saves by turns alone) or search (search and the"
-                             " UI's search page alone, on the largest archive), comma-separated")
+                             " UI's search page alone, on the largest archive) or optimize (`tinbai optimize` on the"
+                             " largest archive, timed: what a deployment runs every night), comma-separated")
     parser.add_argument("--merge-articles", type=int, default=200_000, help="articles in each archive merged")
     parser.add_argument("--batch", type=int, default=3000, help="saves timed at each size")
     parser.add_argument("--passes", type=int, default=5, help="passes over the search queries")
@@ -840,6 +872,8 @@ def main(argv: list[str] | None = None) -> int:
     if "fill" in steps:
         say(f"filling {sizes} (load {load()})")
         results["fill"] = fill(args.work, sizes)
+    if "optimize" in steps:  # before "search": the searches then read the merged index, and say so
+        results["optimize"] = optimize(archive_path(args.work, sizes[-1]))
     if "measure" in steps:
         results.update(measure(args.work, sizes, batch=args.batch, passes=args.passes))
     elif "search" in steps:  # search and the UI's search page alone, on the largest archive filled before
