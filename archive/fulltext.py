@@ -52,8 +52,9 @@ def merge_indexes(db: Database, *, pages: int = MERGE_PAGES, steps: int | None =
     stop after that many transactions in all (the next call carries on where this one stopped).
 
     FTS5's 'merge' command with a negative count merges every segment, whatever its level, as
-    'optimize' does, but by steps; a step that finds nothing left to merge changes fewer than two
-    rows (SQLite's FTS5 documentation: "the difference is less than 2")."""
+    'optimize' does, but by steps; a step that finds nothing left to merge adds less than 2 to the
+    connection's total changes (how SQLite's FTS5 documentation says to tell that 'merge' was a
+    no-op)."""
     report = MergeReport()
     started = time.perf_counter()
     budget = steps
