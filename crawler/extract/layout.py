@@ -395,7 +395,8 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     for link in links:
         between = between.replace(clean(link.text_content()), " ", 1)
     listed = all(_in_list_item(link) for link in links)
-    if "|" in between or not (listed or any(mark in between for mark in _PATH_MARKS)):
+    marked = any(mark in between for mark in _PATH_MARKS) or _pictures_between(parent, links)
+    if "|" in between or not (listed or marked):
         return []
     # The last crumb may be the article's own title, as long as titles are: it is no section.
     if fold(clean(links[-1].text_content())) == folded_title:
@@ -405,6 +406,23 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
         return []
     crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
     return [text for text in crumbs if fold(text) != folded_title]
+
+
+def _pictures_between(parent: HtmlElement, links: list[HtmlElement]) -> bool:
+    """Is each crumb set apart from the next by a picture outside the links? SharePoint's title row
+    draws its path's arrow from a sprite: "<a href="/">Tỉnh ủy Quảng Ngãi</a><span class="s4-titlesep">
+    <img src="/_layouts/15/images/spcommon.png" alt=":"></span><a href="/xay-dung-dang">Xây dựng
+    Đảng</a>"."""
+    wanted = set(links)
+    seen, pictured = 0, True
+    for el in parent.iter("a", "img"):
+        if el.tag == "a" and el in wanted:
+            if seen and not pictured:
+                return False
+            seen, pictured = seen + 1, False
+        elif el.tag == "img" and not any(a.tag == "a" for a in el.iterancestors()):
+            pictured = True
+    return seen == len(links)
 
 
 def _in_list_item(link: HtmlElement) -> bool:

@@ -242,14 +242,14 @@ def article_heading(
     ... - Ban Tuyên giáo Tỉnh ủy"), then og:title or <title> less a suffix naming the site; a
     title that is only the portal's name is none. `body_container` tells, when asked, where the
     body is: of several elements showing the title, the one nearest above it."""
-    candidates: list[tuple[str, HtmlElement]] = []
-    for h1 in tree.iter("h1"):
-        text = clean(h1.text_content())
-        if 10 <= len(text) <= 300 and not is_site_heading(h1, names):
-            candidates.append((text, h1))
     og = _OG_TITLE(head(tree))
     og_title = clean(og[0]) if og else ""
     page_title = clean(tree.findtext(".//title") or "")
+    candidates: list[tuple[str, HtmlElement]] = []
+    for h1 in tree.iter("h1"):
+        text = _heading_text(h1, (og_title, page_title))
+        if 10 <= len(text) <= 300 and not is_site_heading(h1, names):
+            candidates.append((text, h1))
     agreeing = [(text, h1) for text, h1 in candidates if _agrees(text, og_title) or _agrees(text, page_title)]
     if any(_opens(text, og_title) or _opens(text, page_title) for text, _ in agreeing):
         # The <title> opens with the article's heading and ends with the site's: Liferay 6's theme sets
@@ -277,6 +277,26 @@ def article_heading(
     if candidates:
         return clean_title(candidates[0][0], names, knowledge), candidates[0][1]
     return "", None
+
+
+_SHOWN = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+_UNLINKED = xpath(
+    "descendant::text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]", smart_strings=False
+)
+
+
+def _heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
+    """What the heading shows (a script in it shows nothing), less the path of links it opens with
+    when the rest is the page's declared title: SharePoint's title row puts the breadcrumb in the
+    <h1> ("<h1><a href="/">Tỉnh ủy Quảng Ngãi</a> › <a href="/xay-dung-dang">Xây dựng Đảng</a>
+    Ban Thường vụ ...</h1>" for "<title>Ban Thường vụ ...</title>")."""
+    text = clean("".join(_SHOWN(h1)))
+    if h1.find(".//a") is None:
+        return text
+    unlinked = clean("".join(_UNLINKED(h1)))
+    if unlinked != text and any(_key(unlinked) == _key(title) for title in declared if title):
+        return unlinked
+    return text
 
 
 def _is_only_the_site(title: str, names: tuple[str, ...]) -> bool:
