@@ -76,3 +76,10 @@ def test_a_heading_that_leads_with_the_sites_path_shows_the_title_after_it() -> 
 def test_a_path_whose_crumbs_are_set_apart_by_pictures_names_the_category() -> None:
     # "Tỉnh ủy [sprite] Xây dựng Đảng": the arrow is an image, no character between the links.
     assert extract(publishing_page()).category == "Xây dựng Đảng"
+
+
+def test_a_byline_after_the_related_links_under_the_body_is_the_author() -> None:
+    article = extract(publishing_page())
+    assert article.author == "Minh Châu"
+    assert article.published == "2025-03-04"
+    assert "Minh Châu" not in article.text

@@ -187,7 +187,9 @@ class GenericPage:
             if box is None:
                 break
             following = box.getnext()
-            while following is not None and not isinstance(following.tag, str):
+            # ...past what pruning emptied: the related links a publishing layout puts between the
+            # body and its byline ("<div>[summary links]</div><div>Minh Châu</div>", SharePoint).
+            while following is not None and (not isinstance(following.tag, str) or _emptied(following)):
                 following = following.getnext()
             if following is not None:
                 return el is following or following in el.iterancestors()
@@ -519,6 +521,11 @@ class GenericPage:
 
 
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _emptied(el: HtmlElement) -> bool:
+    """An element of the pruned copy that shows nothing: no text, no picture."""
+    return not el.text_content().strip() and el.find(".//img") is None
 _PROSE_WITHIN = 12  # elements after a date line to its article's first paragraph (a lead, a picture's box)
 
 
