@@ -83,3 +83,9 @@ def test_a_byline_after_the_related_links_under_the_body_is_the_author() -> None
     assert article.author == "Minh Châu"
     assert article.published == "2025-03-04"
     assert "Minh Châu" not in article.text
+
+
+def test_a_bold_first_paragraph_is_the_lead_when_the_heading_is_in_the_title_row() -> None:
+    article = extract(publishing_page())
+    assert article.summary == LEAD
+    assert article.text.split("\n\n") == [LEAD, *PARAGRAPHS]

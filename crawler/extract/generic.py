@@ -286,6 +286,10 @@ class GenericPage:
             return None
         heading = self.heading[1]
         heading_copy = self.copy_of(heading)
+        if heading_copy is not None and pruned not in heading_copy.iterancestors():
+            # The heading went with the box it sits in (SharePoint's title row, its <h1> holding the
+            # breadcrumb): the lead is looked for from the top of what is left, as if none were given.
+            heading_copy = None
         first = self.lines[0].element
         candidate = first_prose(pruned, heading_copy, first)
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):

@@ -252,7 +252,8 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
             skip_below = None
         if not isinstance(el.tag, str):
             continue
-        if el.tag in _NOT_PROSE:
+        # (not an element around the body: ASP.NET WebForms pages hold all of theirs in one <form>)
+        if el.tag in _NOT_PROSE and el not in inside_stop:
             skip_below = el
             if el is stop:
                 return None
