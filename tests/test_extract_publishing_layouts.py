@@ -26,6 +26,9 @@ def field(number: int, label: str, inner: str) -> str:
     )
 
 
+PICTURE = "<div class='ms-rtestate-field'><img alt='' src='/xay-dung-dang/PublishingImages/hoi-nghi.jpg'></div>"
+
+
 def publishing_page(byline: str = "Minh Châu") -> Page:
     body = f"<p><strong>{LEAD}</strong></p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
@@ -35,7 +38,9 @@ def publishing_page(byline: str = "Minh Châu") -> Page:
   <div id="siteIcon"><a href="/"><img src="/SiteAssets/logo.png" alt="Tỉnh ủy"></a></div>
   <div class="ms-breadcrumb-box">
    <div id="DeltaTopNavigation"><ul><li><a href="/">Trang chủ</a></li><li><a href="/gioi-thieu">Giới thiệu</a></li>
-    <li><a href="/thoi-su">Thời sự - Chính trị</a></li><li><a href="/xay-dung-dang">Xây dựng Đảng</a></li></ul></div>
+    <li><a href="/thoi-su">Thời sự - Chính trị</a></li><li><a href="/xay-dung-dang">Xây dựng Đảng</a></li>
+    <li><a href="/tin-dia-phuong">Tin địa phương</a></li><li><a href="/van-ban">Văn bản</a></li>
+    <li><a href="/thu-vien-anh">Thư viện ảnh</a></li><li><a href="/Pages/lien-he.aspx">Liên hệ</a></li></ul></div>
    <h1 id="pageTitle" class="ms-core-pageTitle"><span><span><span><a href="/">Tỉnh ủy</a></span><span> </span>
     <span class="s4-titlesep"><img src="/_layouts/15/images/spcommon.png" alt=":"></span><span> </span>
     <span><a href="/xay-dung-dang">Xây dựng Đảng</a></span></span> {TITLE}</span>
@@ -45,14 +50,16 @@ _spBodyOnLoadFunctionNames.push("setupPageDescriptionCallout");
   </div>
  </div></div>
  <div id="contentRow">
-  <div id="sideNavBox"><ul><li><a href="/thoi-su">Thời sự - Chính trị</a></li><li><a href="/xay-dung-dang">Xây dựng Đảng</a></li>
-   <li><a href="/tin-dia-phuong">Tin địa phương</a></li></ul></div>
+  <div id="sideNavBox"><ul><li><a href="/thoi-su">Thời sự - Chính trị</a></li>
+   <li><a href="/xay-dung-dang">Xây dựng Đảng</a></li><li><a href="/tin-dia-phuong">Tin địa phương</a></li></ul></div>
   <div id="contentBox"><div id="DeltaPlaceHolderMain">
-   {field(1, "Hình ảnh Trang", "<div class='ms-rtestate-field'><img alt='' src='/xay-dung-dang/PublishingImages/hoi-nghi.jpg'></div>")}
+   {field(1, "Hình ảnh Trang", PICTURE)}
    {field(2, "Nội dung Trang", body)}
    <div><div id="slwp_ctl00_PlaceHolderMain_ctl03_SummaryLinkFieldControl" class="slm-layout-main slwpmarker"><div
-    class="dfwp-column" style="width:100%"><div class="slm-layout-main groupmarker"><div class="groupheader item medium">Tin
-    liên quan</div><ul class="dfwp-list"><li><div class="item link-item"><a href="/xay-dung-dang/Pages/kiem-tra.aspx">Xem
+    class="dfwp-column" style="width:100%"><div class="slm-layout-main groupmarker"><div
+    class="groupheader item medium">Tin
+    liên quan</div><ul class="dfwp-list"><li><div class="item link-item"><a
+    href="/xay-dung-dang/Pages/kiem-tra.aspx">Xem
     thêm: Kiểm tra, giám sát là khâu đột phá</a></div></li></ul></div></div></div></div>
    <div>{byline}</div>
    <div>04/03/2025</div>
@@ -89,3 +96,24 @@ def test_a_bold_first_paragraph_is_the_lead_when_the_heading_is_in_the_title_row
     article = extract(publishing_page())
     assert article.summary == LEAD
     assert article.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
+def test_the_pages_picture_is_captioned_by_the_field_labelled_so() -> None:
+    article = extract(publishing_page())
+    assert [(image.src, image.caption) for image in article.images] == [
+        ("https://tinhuy.example.vn/xay-dung-dang/PublishingImages/hoi-nghi.jpg", CAPTION)
+    ]
+
+
+def test_pictures_in_the_heading_or_linked_above_the_body_are_not_the_articles() -> None:
+    # The title row kept (nothing names it): the path's sprite arrow in the <h1>, the search box's
+    # button between the heading and the body.
+    body = "".join(f"<p>{p}</p>" for p in [LEAD, *PARAGRAPHS])
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div>
+<div><h1><span><a href="/">Tỉnh ủy</a></span><span><img src="/_layouts/15/images/spcommon.png" alt=":"></span>
+<span><a href="/xay-dung-dang">Xây dựng Đảng</a></span> {TITLE}</h1>
+<div><input type="text" title="Tìm kiếm"><a href="javascript: {{}}"><img src="/_layouts/15/images/searchresultui.png"
+alt="Tìm kiếm"></a></div></div>
+<div><div><img src="/PublishingImages/hoi-nghi.jpg" alt=""></div><div>{body}</div></div></div></body></html>"""
+    article = extract(Page(url=URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"}))
+    assert [image.src for image in article.images] == ["https://tinhuy.example.vn/PublishingImages/hoi-nghi.jpg"]

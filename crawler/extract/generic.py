@@ -9,6 +9,7 @@ given. Profiles (crawler/extract/article.py) fall back on this object field by f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from functools import cached_property
 from itertools import takewhile
@@ -447,22 +448,70 @@ class GenericPage:
             prose = self.copy_of(self.container)
             container = prose if prose is not None and prose in container.iterancestors() else container
         heading = self.copy_of(self.heading[1])
-        root = common_ancestor([heading, container]) if heading is not None else container
+        if heading is not None and self.body.pruned not in heading.iterancestors():
+            # The heading went with the box it sits in (SharePoint's title row): the article's
+            # pictures are those of the frame around the body, up to what links home.
+            heading = None
+            frame = self.copy_of(self.frame_of(self.container)) if self.container is not None else None
+            # (trafilatura's body may lie outside the prose's frame: a listing's, a contact page's)
+            root = frame if frame is None or frame is container or frame in container.iterancestors() else (
+                common_ancestor([frame, container])
+            )
+        else:
+            root = common_ancestor([heading, container]) if heading is not None else container
         if root is None:
             return []
         found = list(walk(root, self.caption_selector, self.body.captions))
         mark_captions(found)  # the captions that sit under images
         order = {el: index for index, el in enumerate(root.iter())}
         start = order.get(heading, -1) if heading is not None else -1
+        if heading is not None and heading.find(".//img") is not None:
+            # Not what the heading draws itself: the arrows of SharePoint's path in its title row's
+            # <h1> ("<span class="s4-titlesep"><img src="/_layouts/15/images/spcommon.png"></span>").
+            start += sum(1 for _ in heading.iterdescendants())
         above = picture_above(heading)
         if above is not None and above in order:
             start = order[above] - 1
         end = order[container] + sum(1 for _ in container.iterdescendants())
         featured = self.featured_outside(above)
-        return featured + uncaption_lead([
+        prose_copy = self.copy_of(self.container)
+        blocks = featured + uncaption_lead([
             block for block in found
             if block.kind in ("image", "caption") and start < order.get(block.element, -1) <= end
+            and not _linked_outside(block, prose_copy if prose_copy is not None else container)
         ], self.summary())
+        return self.with_labelled_caption(blocks, prose_copy if prose_copy is not None else container)
+
+    def with_labelled_caption(self, blocks: list[Block], container: HtmlElement) -> list[Block]:
+        """The one picture outside the body, captioned by the field its label calls the picture's
+        caption, wherever the layout puts that field: a publishing page's fields are each labelled
+        for screen readers ("<div id="..._label" style="display:none">Chú thích Hình ảnh</div><div
+        aria-labelledby="..._label">Toàn cảnh Hội nghị ...</div>", after the byline and the date)."""
+        outside = [
+            index for index, block in enumerate(blocks)
+            if block.kind == "image" and block.element is not None and container not in block.element.iterancestors()
+        ]
+        if len(outside) != 1 or self.container is None:
+            return blocks
+        at = outside[0]
+        if at + 1 < len(blocks) and blocks[at + 1].kind == "caption":
+            return blocks
+        fields = labelled_fields_of(self.frame_of(self.container))
+        captions = [text for label, text in fields if _CAPTION_LABEL.match(label)]
+        if len(captions) != 1 or not captions[0]:
+            return blocks
+        return [*blocks[: at + 1], Block("caption", captions[0]), *blocks[at + 1:]]
+
+    def frame_of(self, element: HtmlElement) -> HtmlElement:
+        """The largest element around `element` that holds no link to the home page: the article's
+        box of fields (a publishing page's picture, body, byline and date), short of the page's frame
+        of menus and logo."""
+        frame = element
+        for ancestor in element.iterancestors():
+            if ancestor.tag in ("body", "html") or _links_home(ancestor):
+                break
+            frame = ancestor
+        return frame
 
     def featured_outside(self, above_copy: HtmlElement | None) -> list[Block]:
         """The featured image above the heading when it sits outside the article's region (ColorMag:
@@ -525,6 +574,37 @@ class GenericPage:
 
 
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+# A field's label that names a picture's caption: "Chú thích Hình ảnh", "Chú thích ảnh", SharePoint's
+# English "Image Caption".
+_CAPTION_LABEL = re.compile(r"^(?:chú thích|(?:image |photo )?caption)\b", re.I)
+_LABELLED = xpath("descendant::*[@aria-labelledby]")
+
+
+def labelled_fields_of(frame: HtmlElement) -> Iterator[tuple[str, str]]:
+    """(label, text) of each element of `frame` that names its label by id (aria-labelledby)."""
+    root = frame.getroottree().getroot()
+    for field_el in _LABELLED(frame):
+        labels = [root.get_element_by_id(i, None) for i in field_el.get("aria-labelledby", "").split()]
+        label = clean(" ".join(el.text_content() for el in labels if el is not None))
+        if label:
+            yield label, clean(field_el.text_content())
+
+
+def _linked_outside(block: Block, container: HtmlElement) -> bool:
+    """A picture between the heading and the body, outside the body's prose, that runs a script is the
+    page's button, not the article's picture: a search box's ("<a href="javascript: {}"><img
+    src=".../searchresultui.png"></a>"). (A picture linked to its full size stays the article's.)"""
+    el = block.element
+    if block.kind != "image" or el is None or container in el.iterancestors():
+        return False
+    return any(a.tag == "a" and _leads_nowhere(a.get("href") or "") for a in el.iterancestors())
+
+
+def _leads_nowhere(href: str) -> bool:
+    """A link that runs a script: the picture in it is a button."""
+    return href.strip().lower().startswith("javascript:")
 
 
 def _emptied(el: HtmlElement) -> bool:
@@ -601,8 +681,13 @@ _METADATA_MAX = 200  # characters of the lines between the featured image and th
 
 def _links_home(el: HtmlElement) -> bool:
     """Does the element link to the home page ("<a href="/">Trang chủ</a>")?"""
-    links = (urlsplit(a.get("href") or "") for a in el.iter("a"))
-    return any(link.path in ("", "/") and not link.query and not link.fragment for link in links)
+    links = (urlsplit((a.get("href") or "").strip()) for a in el.iter("a") if a.get("href"))
+    # ("javascript:" and "mailto:" lead nowhere: SharePoint's print link and its pager's
+    # "href="javascript:"" have no path either)
+    return any(
+        link.scheme in ("", "http", "https") and link.path in ("", "/") and not link.query and not link.fragment
+        and (link.netloc or link.path) for link in links
+    )
 
 
 def _metadata_above(el: HtmlElement) -> bool:
