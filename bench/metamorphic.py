@@ -58,6 +58,14 @@ def opaque_names(tree: HtmlElement, gold: Gold) -> None:
             el.set("class", " ".join(_opaque(token) for token in el.get("class", "").split()))
         if el.get("id"):
             el.set("id", _opaque(el.get("id", "")))
+        # An id is renamed wherever the page names it: a field's hidden label stays its label
+        # ("<div id="ctl06_label">Chú thích Hình ảnh</div><div aria-labelledby="ctl06_label">").
+        for reference in _ID_REFERENCES:
+            if el.get(reference):
+                el.set(reference, " ".join(_opaque(token) for token in el.get(reference, "").split()))
+
+
+_ID_REFERENCES = ("aria-labelledby", "aria-describedby", "for")
 
 
 _WRAPPED = ("div", "p", "h1", "h2", "h3", "table", "ul", "section", "article", "header", "footer", "figure")
