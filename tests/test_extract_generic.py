@@ -271,3 +271,37 @@ def test_lines_past_a_box_of_other_articles_outside_the_body_are_not_text() -> N
         "<div><div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"{related}</div></div>{footer}"
     )
     assert extract(page(body)).text.split("\n\n") == PARAGRAPHS
+
+
+# A Blogs entry of Liferay 7.3: the page says only how long ago it was published, and when it was
+# made (its form's hidden "formDate", the server's clock in milliseconds: 16/06/2025 09:30 in Vietnam).
+RENDERED_AT = "<form><input name='_blogs_formDate' type='hidden' value='1750041000000'></form>"
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        # "1 Ngày" is 24 to 48 hours before 09:30 on the 16th: mostly on the 14th (14.5 of its 24 hours)
+        ("Cách đây 1 Ngày", "2025-06-14"),
+        ("Cách đây 16 giờ", "2025-06-15"),
+        ("Cách đây 5 Ngày - 804 Views", "2025-06-10"),
+        ("3 ngày trước", "2025-06-12"),
+        # weeks and months ago name no day
+        ("Cách đây 2 Tuần", None),
+    ],
+)
+def test_a_date_shown_as_time_ago_is_the_day_counted_back_from_when_the_page_was_made(
+    shown: str, expected: str | None
+) -> None:
+    before = f"<div><a href=''>Minh Hằng</a></div><div><span style='position:absolute'>Ngày xuất bản</span>{shown}</div>"
+    article = extract(page(article_html(before=before, after=RENDERED_AT)))
+    assert article.published == expected
+
+
+def test_time_ago_is_counted_from_the_date_header_when_the_page_has_no_stamp() -> None:
+    before = "<div>Cách đây 2 Ngày</div>"
+    html = page(article_html(before=before))
+    dated = Page(url=html.url, body=html.body, headers={**html.headers, "Date": "Mon, 16 Jun 2025 02:30:00 GMT"})
+    assert extract(html).published is None  # no clock of its own: never the time of reading
+    assert extract(dated).published == "2025-06-13"
+

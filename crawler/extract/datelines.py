@@ -11,14 +11,15 @@ portal's clock may sit in a `<header>`, and so may the article's own title and d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
 from crawler.extract.chrome import is_chrome_heading
-from crawler.extract.dates import parse_date, parse_iso
+from crawler.extract.dates import VN_TZ, parse_date, parse_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text, xpath
@@ -235,7 +236,7 @@ def _beside(lines: Iterable[DatedLine], heading: HtmlElement | None) -> Iterator
 
 def publication_line(
     tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
-    body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
+    body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN, made: datetime | None = None,
 ) -> DatedLine | None:
     """The date line of the article: the first dated line between its heading and its first
     paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
@@ -245,7 +246,10 @@ def publication_line(
     region or far from the heading, that is the latest date on the page (today: no article or
     teaser on it can be later) or shows no time.
     With the portal's other pages known, a line shown on all of them (the clock of the day they
-    were fetched) is never the date. `region` holds the heading and the body (layout.py)."""
+    were fetched) is never the date. `region` holds the heading and the body (layout.py).
+
+    A page that shows only how long ago the article was published ("Cách đây 5 Ngày") between its
+    heading and its body is dated from `made`, when the page was made (page_made): relative_line."""
     # Between the heading and the body, and right after the body: inside the region.
     order = {el: index for index, el in enumerate(region.iter())}
     lines = [line for line in _beside(dated_lines(region), heading) if not knowledge.is_chrome_line(line.text)]
@@ -255,6 +259,10 @@ def publication_line(
         between = [line for line in lines if start < order.get(line.element, -1) < first]
         if between:
             return between[0]
+        if made is not None:
+            relative = relative_line(region, made, lambda el: start < order.get(el, -1) < first)
+            if relative is not None:
+                return relative
     if body_end is not None and body_end in order:
         # Elements inside the body's last paragraph come after it in document order: skip them.
         after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
@@ -348,3 +356,80 @@ def _close(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
             if size > _NEAR:
                 return False
     return False
+
+
+# "Cách đây 5 Ngày", "Cách đây 16 giờ" (Liferay's x-ago), "5 ngày trước", "3 days ago": how long ago,
+# counted in whole units (Liferay's time description floors: "1 Ngày" is 24 to 48 hours). No word
+# boundary before "Cách": a label hidden from sight runs into it ("Ngày xuất bảnCách đây 16 giờ").
+_UNITS = {"phút": timedelta(minutes=1), "giờ": timedelta(hours=1), "tiếng": timedelta(hours=1),
+          "ngày": timedelta(days=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+          "day": timedelta(days=1)}
+_AGO = re.compile(
+    r"(?:cách đây\s+(?P<n1>\d{1,3})\s+(?P<u1>phút|giờ|tiếng|ngày)\b)"
+    r"|(?:(?<!\d)(?P<n2>\d{1,3})\s+(?P<u2>phút|giờ|tiếng|ngày)\s+trước\b)"
+    r"|(?:(?<!\d)(?P<n3>\d{1,3})\s+(?P<u3>minute|hour|day)s?\s+ago\b)",
+    re.IGNORECASE,
+)
+_AGO_TEXT = xpath(
+    "descendant::text()[(contains(., 'trước') or contains(., 'ago') or contains(., 'ách đây')"
+    " or contains(., 'ÁCH ĐÂY')) and not(ancestor::script) and not(ancestor::style)]"
+)
+# A page's own stamp of when it was made: Liferay's forms carry the server's clock in a hidden
+# field (aui:form's `<aui:input name="formDate" type="hidden" value="<%= System.currentTimeMillis() %>">`).
+_FORM_DATE = xpath("/descendant::input[@type='hidden'][substring(@name, string-length(@name) - 7) = 'formDate']/@value")
+
+
+def page_made(headers_date: str | None, tree: HtmlElement) -> datetime | None:
+    """When the page was made: the time it stamps itself with as it is rendered (Liferay's forms'
+    `formDate`, milliseconds since 1970: when its "Cách đây 5 Ngày" was counted, even when a cache
+    served it later), else its `Date` response header (the server's clock as it answered). None when
+    neither is there: a relative date is then left unread, never counted from the time of reading
+    (a re-extraction years later would move it)."""
+    for value in _FORM_DATE(tree):
+        if value.isdigit() and 12 <= len(value) <= 13:
+            return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+    if headers_date:
+        try:
+            stamped = parsedate_to_datetime(headers_date)
+        except (TypeError, ValueError):
+            return None
+        if stamped.tzinfo is not None:
+            return stamped
+    return None
+
+
+def ago(text: str, made: datetime) -> date | None:
+    """The day a line like "Cách đây 5 Ngày" dates its article to, seen at `made`.
+
+    Counted in whole units, the article was published in the unit-long window that ends N units
+    before `made`: the day is the one that holds most of that window (its middle), in the portal's
+    time. Never more precise than a day: the minute is not known. Weeks, months and years ago say
+    too little to name a day, and are left unread."""
+    match = _AGO.search(text)
+    if match is None:
+        return None
+    number, unit = next((match[f"n{i}"], match[f"u{i}"]) for i in (1, 2, 3) if match[f"n{i}"] is not None)
+    step = _UNITS[unit.lower()]
+    return (made.astimezone(VN_TZ) - step * (int(number) + 0.5)).date()
+
+
+def relative_line(region: HtmlElement, made: datetime, where: Callable[[HtmlElement], bool]) -> DatedLine | None:
+    """The first short line under `region`, at a place `where` accepts, that says how long ago the
+    article was published, with the day it names."""
+    for node in _AGO_TEXT(region):
+        holder = node.getparent()
+        if holder is None:
+            continue
+        if node.is_tail:
+            holder = holder.getparent()
+            if holder is None:
+                continue
+        if _not_shown(holder) or not where(holder):
+            continue
+        line, text = _line_of(holder, region)
+        if not text or _is_teaser_date(line, holder):
+            continue
+        value = ago(text, made)
+        if value is not None:
+            return DatedLine(line, value, text)
+    return None

@@ -31,7 +31,14 @@ from crawler.extract.bylines import (
     split_lines,
     told_in_pictures,
 )
-from crawler.extract.datelines import DatedLine, dated_lines, most_precise, publication_line, structured_date
+from crawler.extract.datelines import (
+    DatedLine,
+    dated_lines,
+    most_precise,
+    page_made,
+    publication_line,
+    structured_date,
+)
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
@@ -359,7 +366,13 @@ class GenericPage:
         starts = [b.element for b in self.lines if b.element is not None and b.element is not self.lead_element]
         body_start = self._twin(starts[0]) if starts else None
         body_end = self._twin(starts[-1]) if starts else None
-        return publication_line(self.tree, self.region, self.heading[1], body_start, body_end, self.knowledge)
+        return publication_line(self.tree, self.region, self.heading[1], body_start, body_end, self.knowledge,
+                                self.made)
+
+    @cached_property
+    def made(self) -> datetime | None:
+        """When the page was made, to date a line that says how long ago (datelines.page_made)."""
+        return page_made(self.page.header("Date"), self.tree)
 
     def category(self) -> str | None:
         if self.form is not None and self.field("category"):

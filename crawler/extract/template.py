@@ -45,7 +45,14 @@ from crawler.extract.bylines import (
     split_lines,
     told_in_pictures,
 )
-from crawler.extract.datelines import DatedLine, most_precise, publication_line, structured_date, with_machine_time
+from crawler.extract.datelines import (
+    DatedLine,
+    ago,
+    most_precise,
+    publication_line,
+    structured_date,
+    with_machine_time,
+)
 from crawler.extract.dates import parse_date, to_iso
 from crawler.extract.generic import CAPTIONS, GenericPage
 from crawler.extract.knowledge import (
@@ -428,13 +435,17 @@ class TemplatePage:
             value = parse_date(text)
             if value is not None:
                 return DatedLine(element, with_machine_time(element, value), text)
+            made = self.generic.made
+            shown = ago(text, made) if made is not None else None
+            if shown is not None:
+                return DatedLine(element, shown, text)
         if self.scope is None or "date_line" in self.layout.absent:
             return None  # (the portal's pages show their date in <head> only: nothing to search)
         _, twins = self.copy
         body = [twins.get(block.element) for block in self.lines if block.element is not None]
         body = [el for el in body if el is not None and el is not self.lead_element]
         return publication_line(self.tree, self.scope, self.found["heading"], body[0] if body else None,
-                                body[-1] if body else None, self.knowledge)
+                                body[-1] if body else None, self.knowledge, self.generic.made)
 
     def published(self) -> str | None:
         shown = self.dated_line.value if self.dated_line is not None else None
