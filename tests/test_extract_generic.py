@@ -305,3 +305,9 @@ def test_time_ago_is_counted_from_the_date_header_when_the_page_has_no_stamp() -
     assert extract(html).published is None  # no clock of its own: never the time of reading
     assert extract(dated).published == "2025-06-13"
 
+
+def test_initials_drawn_beside_a_name_are_its_portrait_and_the_name_is_the_byline() -> None:
+    # Liferay's Blogs: <span class="sticker">MH</span> then <a class="username">Minh Hằng</a>.
+    before = ("<div><span><span>MH</span></span></div><div><a href=''>Minh Hằng</a></div>"
+              "<div>Cách đây 16 giờ - 1.204 Views</div>")
+    assert extract(page(article_html(before=before, after=RENDERED_AT))).author == "Minh Hằng"

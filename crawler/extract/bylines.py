@@ -218,6 +218,14 @@ def _byline_name(line: Line, at_start: bool) -> str | None:
 
 # A reporter signing with initials: "P.V", "PV", "T.H".
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){2,4}$")
+def _avatar_of(initials: str, name: str) -> bool:
+    """Are `initials` ("MH") the first letters of the words of `name` ("Minh Hằng"), a name?"""
+    letters = [c for c in initials if c.isalpha()]
+    words = name.split()
+    return (bool(_INITIALS.match(initials)) and len(words) == len(letters) and looks_like_name(name)
+            and all(word[:1].upper() == letter.upper() for word, letter in zip(words, letters, strict=True)))
+
+
 # A short label before a name: "Tin, ảnh: Hữu Thành", "Nhóm phóng viên: ...".
 _LABEL_THEN_NAME = re.compile(r"^(?P<label>[^\W\d_]+(?:[\s,]+[^\W\d_]+){0,2})\s*[:：]\s*(?P<name>.+)$")
 
@@ -317,6 +325,11 @@ def split_lines(
     head = [*before, *body[:3]]
     for index, line in enumerate(head):
         if author is not None:
+            break
+        if index + 1 < len(before) and _avatar_of(line.text, before[index + 1].text):
+            # "MH" then "Minh Hằng": a portrait drawn as the initials of the name beside it (Liferay's
+            # user sticker). The name is the byline, a link to its owner's page as it may be.
+            author = clean_author(before[index + 1].text)
             break
         # Between the heading and the body (the article's metadata: "<div class="date-line">24/06/2025
         # 2:30 CH</div><div>Minh Đức - Bảo Trâm</div>" on SharePoint 2013) a name of two to five
