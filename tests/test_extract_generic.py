@@ -311,3 +311,14 @@ def test_initials_drawn_beside_a_name_are_its_portrait_and_the_name_is_the_bylin
     before = ("<div><span><span>MH</span></span></div><div><a href=''>Minh Hằng</a></div>"
               "<div>Cách đây 16 giờ - 1.204 Views</div>")
     assert extract(page(article_html(before=before, after=RENDERED_AT))).author == "Minh Hằng"
+
+
+def test_a_picture_drawn_as_a_boxs_background_is_an_image_with_its_small_print_caption() -> None:
+    # Liferay Blogs' cover image: no <img>, a box's CSS background, its caption in <small> below.
+    before = ("<div style='background-image: url(/documents/20121/0/hoi-nghi.jpg/5e3a?t=1749904860000);'></div>"
+              "<div><div><small>Quang cảnh hội nghị sơ kết quý I</small></div></div>")
+    article = extract(page(article_html(before=before)))
+    assert [(image.src, image.caption) for image in article.images] == [
+        ("https://tinhuy.example.vn/documents/20121/0/hoi-nghi.jpg/5e3a?t=1749904860000", "Quang cảnh hội nghị sơ kết quý I")
+    ]
+    assert "Quang cảnh" not in article.text

@@ -49,6 +49,20 @@ def _image_src(img: HtmlElement) -> str | None:
     return None
 
 
+_BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*['\"]?([^'\")]+?)['\"]?\s*\)", re.I)
+
+
+def _background_picture(el: HtmlElement) -> str | None:
+    """The picture an empty box shows as its background: Liferay Blogs' cover image, "<div
+    class="aspect-ratio cover-image" style="background-image: url(/documents/20121/0/hoi-nghi.jpg/...)">
+    </div>" between the entry's byline and its text, with no <img> at all."""
+    if el.find(".//img") is not None:
+        return None
+    match = _BACKGROUND_URL.search(el.get("style") or "")
+    value = match.group(1).strip() if match else ""
+    return value if value and not value.startswith("data:") else None
+
+
 def walk(el: HtmlElement, caption_selector: str, captions: set[HtmlElement] | None = None) -> Iterator[Block]:
     """Body container -> blocks in reading order: paragraphs, images, captions. `captions` are the
     caption_selector's matches when the caller has them (for a tree that holds `el`)."""
@@ -103,6 +117,9 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[Html
             # Its text of its own, or held by inline elements only: "<div class="tacgia"><span><b>Kim
             # Ngân</b></span></div>" is one line.
             text = _element_text(child)
+            if not text and (src := _background_picture(child)):
+                yield Block("image", src=src, element=child)
+                continue
             if text:
                 for img in child.iter("img"):
                     src = _image_src(img)
@@ -124,7 +141,8 @@ def _is_caption_like(block: Block) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     if "text-align:center" in style or (el.get("align") or "").lower() == "center":
         return True
-    emphasis = "".join(e.text_content() for e in el.iter("em", "i"))
+    # ...or in small print: "<div class="cover-image-caption"><small>Quang cảnh ...</small></div>"
+    emphasis = "".join(e.text_content() for e in el.iter("em", "i", "small"))
     return clean(emphasis) == block.text
 
 
