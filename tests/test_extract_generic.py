@@ -322,3 +322,13 @@ def test_a_picture_drawn_as_a_boxs_background_is_an_image_with_its_small_print_c
         ("https://tinhuy.example.vn/documents/20121/0/hoi-nghi.jpg/5e3a?t=1749904860000", "Quang cảnh hội nghị sơ kết quý I")
     ]
     assert "Quang cảnh" not in article.text
+
+
+def test_a_label_above_the_heading_is_its_category_however_many_wrappers_hold_the_heading() -> None:
+    wrapped = "<h1>Hội nghị sơ kết công tác quý I năm 2024</h1>"
+    for _ in range(6):
+        wrapped = f"<div>{wrapped}</div>"
+    body = (f"<div><div><span>Xây dựng Đảng</span></div>{wrapped}"
+            "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div>")
+    assert extract(page(body)).category == "Xây dựng Đảng"
+

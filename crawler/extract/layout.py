@@ -477,9 +477,16 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
     crumb without links ("<td>Bản tin cơ sở</td>" over the title's row). Not a date, a sentence
     or the site's name."""
     el = heading
-    for _ in range(6):  # the heading, then up to five of its ancestors (wrappers), for what precedes them
-        if el is None:
+    levels = 0
+    # The heading, then up to five of its ancestors (wrappers), for what precedes them. A wrapper
+    # around one element alone is no level ("<div><div><h3>" reads as "<div><h3>"), up to twice as
+    # many elements as levels: a <div> around every block doubles the way up, no more.
+    for _ in range(12):
+        if el is None or levels == 6:
             return None
+        parent = el.getparent()
+        if parent is None or sum(1 for child in parent if isinstance(child.tag, str)) > 1:
+            levels += 1
         for sibling in el.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str) or sibling.tag in ("script", "style", "img", "br"):
                 continue
