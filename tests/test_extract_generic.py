@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
+from crawler.extract.body import captions_under_images
 from tests.fixtures import saved_page
 
 URL = "https://tinhuy.example.vn/tin-tuc/bai-viet-123.html"
@@ -332,3 +334,15 @@ def test_a_label_above_the_heading_is_its_category_however_many_wrappers_hold_th
             "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div>")
     assert extract(page(body)).category == "Xây dựng Đảng"
 
+
+def test_the_line_in_small_print_right_under_a_background_picture_is_a_caption() -> None:
+    # What trafilatura's body or a walk of the entry's box would keep as its first line otherwise
+    # (liferay-laocai's entries with their class names gone).
+    box = lxml.html.fromstring(
+        "<div><div style='background-image: url(/documents/20121/0/chuyen-doi-so.jpg)'></div><!-- text resume -->"
+        "<div><div><div><small>Cán bộ Văn phòng Tỉnh ủy vận hành hệ thống</small></div></div>"
+        "<div><p>Văn phòng Tỉnh ủy vừa tổ chức hội nghị đánh giá kết quả chuyển đổi số.</p></div></div></div>"
+    )
+    assert [element.text_content() for element in captions_under_images(box)] == [
+        "Cán bộ Văn phòng Tỉnh ủy vận hành hệ thống"
+    ]

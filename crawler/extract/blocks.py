@@ -52,7 +52,7 @@ def _image_src(img: HtmlElement) -> str | None:
 _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*?url\(\s*['\"]?([^'\")]+?)['\"]?\s*\)", re.I)
 
 
-def _background_picture(el: HtmlElement) -> str | None:
+def background_picture(el: HtmlElement) -> str | None:
     """The picture an empty box shows as its background: Liferay Blogs' cover image, "<div
     class="aspect-ratio cover-image" style="background-image: url(/documents/20121/0/hoi-nghi.jpg/...)">
     </div>" between the entry's byline and its text, with no <img> at all."""
@@ -117,7 +117,7 @@ def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[Html
             # Its text of its own, or held by inline elements only: "<div class="tacgia"><span><b>Kim
             # Ngân</b></span></div>" is one line.
             text = _element_text(child)
-            if not text and (src := _background_picture(child)):
+            if not text and (src := background_picture(child)):
                 yield Block("image", src=src, element=child)
                 continue
             if text:

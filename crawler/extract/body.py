@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from crawler.extract import chrome
-from crawler.extract.blocks import Block, walk
+from crawler.extract.blocks import Block, background_picture, walk
 from crawler.extract.layout import common_ancestor
 from crawler.extract.page import HtmlElement, new_element, select, xpath
 from crawler.extract.text import clean, letters
@@ -377,6 +377,30 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         own_box = parent is not None and [c for c in parent if isinstance(c.tag, str)] == [holder, following]
         if text and len(text) <= 300 and (small_table or own_box or _set_as_caption(following, text)):
             yield following
+    for box in _PAINTED(tree):
+        if background_picture(box) and not clean(box.text_content()):
+            line = _first_line_after(box)
+            if line is not None and _set_as_caption(line, clean(line.text_content())):
+                yield line
+
+
+_PAINTED = xpath("descendant::*[contains(@style, 'url(')]")
+
+
+def _first_line_after(box: HtmlElement) -> HtmlElement | None:
+    """The innermost element that holds the first text after `box` (in the boxes that follow it),
+    when that text is a short line: the caption Liferay Blogs sets under its cover picture, "<div
+    style="background-image: url(...)"></div><div><div><div><small>Quang cảnh ...</small>"."""
+    for following in box.itersiblings():
+        if not isinstance(following.tag, str):
+            continue
+        for el in following.iter(etree.Element):
+            if clean(el.text):
+                text = clean(el.text_content())
+                return el if len(text) <= 300 and len(el) == 0 else None
+        if clean(following.tail):
+            return None
+    return None
 
 
 _ROWS = xpath(".//tr")
@@ -444,14 +468,14 @@ def _line_under(img: HtmlElement) -> HtmlElement | None:
 
 
 def _set_as_caption(el: HtmlElement, text: str) -> bool:
-    """Centered, or in italics throughout (the element or what it wraps)."""
+    """Centered, or in italics or small print throughout (the element or what it wraps)."""
     for part in el.iter():
         if not isinstance(part.tag, str):
             continue
         style = (part.get("style") or "").replace(" ", "").lower()
         if "text-align:center" in style or (part.get("align") or "").lower() == "center" or part.tag == "center":
             return True
-    emphasis = clean("".join(e.text_content() for e in el.iter("em", "i")))
+    emphasis = clean("".join(e.text_content() for e in el.iter("em", "i", "small")))
     return emphasis == text
 
 
