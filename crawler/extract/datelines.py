@@ -365,14 +365,14 @@ _UNITS = {"phút": timedelta(minutes=1), "giờ": timedelta(hours=1), "tiếng":
           "ngày": timedelta(days=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
           "day": timedelta(days=1)}
 _AGO = re.compile(
-    r"(?:cách đây\s+(?P<n1>\d{1,3})\s+(?P<u1>phút|giờ|tiếng|ngày)\b)"
+    r"(?:cách\s+đây\s+(?P<n1>\d{1,3})\s+(?P<u1>phút|giờ|tiếng|ngày)\b)"
     r"|(?:(?<!\d)(?P<n2>\d{1,3})\s+(?P<u2>phút|giờ|tiếng|ngày)\s+trước\b)"
     r"|(?:(?<!\d)(?P<n3>\d{1,3})\s+(?P<u3>minute|hour|day)s?\s+ago\b)",
     re.IGNORECASE,
 )
 _AGO_TEXT = xpath(
-    "descendant::text()[(contains(., 'trước') or contains(., 'ago') or contains(., 'ách đây')"
-    " or contains(., 'ÁCH ĐÂY')) and not(ancestor::script) and not(ancestor::style)]"
+    "descendant::text()[(contains(., 'trước') or contains(., 'TRƯỚC') or contains(., 'ago') or contains(., 'đây')"
+    " or contains(., 'ĐÂY')) and not(ancestor::script) and not(ancestor::style)]"
 )
 # A page's own stamp of when it was made: Liferay's forms carry the server's clock in a hidden
 # field (aui:form's `<aui:input name="formDate" type="hidden" value="<%= System.currentTimeMillis() %>">`).
