@@ -86,6 +86,11 @@ KNOWN_MISSES = {
     **{("liferay-tiengiang", "a41252", name): "url, title: the gold keeps the media marker \"[Ảnh]\" and"
        " \"%5B\" in the address, which the archive's conventions drop (tests/test_extract_fixtures.py"
        " KNOWN_MISSES), untransformed too" for name in NAMES},
+    **{("liferay-laocai", page, name): "published: the page shows only how long ago (\"Cách đây 2 Ngày\"),"
+       " a window across two days; the gold's day is the RSS feed's (tests/test_extract_fixtures.py"
+       " KNOWN_MISSES), untransformed too" for page in ("a04", "a06", "a10") for name in NAMES},
+    **{("liferay-laocai", "a05", name): "author: the gold keeps the byline's workplace in parentheses, which"
+       " clean_author takes off (tests/test_extract_fixtures.py KNOWN_MISSES), untransformed too" for name in NAMES},
     # A photo story whose one paragraph is the lead in the masthead (<h2 class="subheading">), its body
     # four <figure>s and a byline: without <footer> or the theme's names, the footer's two paragraphs
     # outweigh the figures' column, which holds no paragraph of prose.
