@@ -372,7 +372,7 @@ class GenericPage:
     @cached_property
     def made(self) -> datetime | None:
         """When the page was made, to date a line that says how long ago (datelines.page_made)."""
-        return page_made(self.page.header("Date"), self.tree)
+        return page_made(self.page.header("Date"), self.tree, self.page.body)
 
     def category(self) -> str | None:
         if self.form is not None and self.field("category"):
