@@ -295,7 +295,8 @@ RENDERED_AT = "<form><input name='_blogs_formDate' type='hidden' value='17500410
 def test_a_date_shown_as_time_ago_is_the_day_counted_back_from_when_the_page_was_made(
     shown: str, expected: str | None
 ) -> None:
-    before = f"<div><a href=''>Minh Hằng</a></div><div><span style='position:absolute'>Ngày xuất bản</span>{shown}</div>"
+    before = (f"<div><a href=''>Minh Hằng</a></div>"
+              f"<div><span style='position:absolute'>Ngày xuất bản</span>{shown}</div>")
     article = extract(page(article_html(before=before, after=RENDERED_AT)))
     assert article.published == expected
 
@@ -321,7 +322,8 @@ def test_a_picture_drawn_as_a_boxs_background_is_an_image_with_its_small_print_c
               "<div><div><small>Quang cảnh hội nghị sơ kết quý I</small></div></div>")
     article = extract(page(article_html(before=before)))
     assert [(image.src, image.caption) for image in article.images] == [
-        ("https://tinhuy.example.vn/documents/20121/0/hoi-nghi.jpg/5e3a?t=1749904860000", "Quang cảnh hội nghị sơ kết quý I")
+        ("https://tinhuy.example.vn/documents/20121/0/hoi-nghi.jpg/5e3a?t=1749904860000",
+         "Quang cảnh hội nghị sơ kết quý I")
     ]
     assert "Quang cảnh" not in article.text
 

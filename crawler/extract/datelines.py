@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
@@ -388,7 +388,7 @@ def page_made(headers_date: str | None, tree: HtmlElement, raw: bytes | None = N
     only where they name it (a query for an attribute walks the whole page)."""
     for value in _FORM_DATE(tree) if raw is None or b"formDate" in raw else ():
         if value.isdigit() and 12 <= len(value) <= 13:
-            return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+            return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
     if headers_date:
         try:
             stamped = parsedate_to_datetime(headers_date)
