@@ -348,3 +348,10 @@ def test_the_line_in_small_print_right_under_a_background_picture_is_a_caption()
     assert [element.text_content() for element in captions_under_images(box)] == [
         "Cán bộ Văn phòng Tỉnh ủy vận hành hệ thống"
     ]
+
+
+def test_a_date_the_page_shows_comes_before_a_time_ago() -> None:
+    # "2 ngày trước" in a line under the heading, the date itself under the text: the date shown.
+    before = "<div>Đăng 2 ngày trước - 804 lượt xem</div>"
+    after = "<div>Cập nhật lúc 10:20 ngày 14/06/2025</div>" + RENDERED_AT
+    assert extract(page(article_html(before=before, after=after))).published == "2025-06-14T10:20:00+07:00"

@@ -240,16 +240,34 @@ def publication_line(
 ) -> DatedLine | None:
     """The date line of the article: the first dated line between its heading and its first
     paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
+    14/6/2021" under the text); else the nearest one above the heading that is no clock
+    (shown_line). A page that shows no date but how long ago the article was published ("Cách đây
+    5 Ngày") between its heading and its body is dated from `made`, when the page was made
+    (page_made): relative_line."""
+    line = shown_line(tree, region, heading, body_start, body_end, knowledge)
+    if line is not None or made is None or heading is None:
+        return line
+    order = {el: index for index, el in enumerate(region.iter())}
+    if heading not in order:
+        return None
+    start = order[heading]
+    first = order.get(body_start, len(order)) if body_start is not None else len(order)
+    return relative_line(region, made, lambda el: start < order.get(el, -1) < first)
+
+
+def shown_line(
+    tree: HtmlElement, region: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None,
+    body_end: HtmlElement | None, knowledge: PortalKnowledge = NOTHING_KNOWN,
+) -> DatedLine | None:
+    """The date line of the article: the first dated line between its heading and its first
+    paragraph; else the first one right after its last paragraph ("Cập nhật lúc 10:20 ngày
     14/6/2021" under the text); else the nearest one above the heading that is no clock.
 
     A clock is told by what it shows and where: a date before the heading, outside the article's
     region or far from the heading, that is the latest date on the page (today: no article or
     teaser on it can be later) or shows no time.
     With the portal's other pages known, a line shown on all of them (the clock of the day they
-    were fetched) is never the date. `region` holds the heading and the body (layout.py).
-
-    A page that shows only how long ago the article was published ("Cách đây 5 Ngày") between its
-    heading and its body is dated from `made`, when the page was made (page_made): relative_line."""
+    were fetched) is never the date. `region` holds the heading and the body (layout.py)."""
     # Between the heading and the body, and right after the body: inside the region.
     order = {el: index for index, el in enumerate(region.iter())}
     lines = [line for line in _beside(dated_lines(region), heading) if not knowledge.is_chrome_line(line.text)]
@@ -259,10 +277,6 @@ def publication_line(
         between = [line for line in lines if start < order.get(line.element, -1) < first]
         if between:
             return between[0]
-        if made is not None:
-            relative = relative_line(region, made, lambda el: start < order.get(el, -1) < first)
-            if relative is not None:
-                return relative
     if body_end is not None and body_end in order:
         # Elements inside the body's last paragraph come after it in document order: skip them.
         after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
@@ -428,8 +442,8 @@ def relative_line(region: HtmlElement, made: datetime, where: Callable[[HtmlElem
         if _not_shown(holder) or not where(holder):
             continue
         line, text = _line_of(holder, region)
-        if not text or _is_teaser_date(line, holder):
-            continue
+        if not text or _is_teaser_date(line, holder) or reads_as_paragraph(text):
+            continue  # "... diễn ra 2 ngày trước Đại hội." is a sentence, not a date line
         value = ago(text, made)
         if value is not None:
             return DatedLine(line, value, text)
