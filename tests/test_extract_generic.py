@@ -355,3 +355,11 @@ def test_a_date_the_page_shows_comes_before_a_time_ago() -> None:
     before = "<div>Đăng 2 ngày trước - 804 lượt xem</div>"
     after = "<div>Cập nhật lúc 10:20 ngày 14/06/2025</div>" + RENDERED_AT
     assert extract(page(article_html(before=before, after=after))).published == "2025-06-14T10:20:00+07:00"
+
+
+def test_no_label_is_read_above_the_page_body() -> None:
+    # The article alone in wrappers up to <body>, its menus after it: the <title> is no category.
+    wrapped = ("<article><header><h1>Hội nghị sơ kết, đánh giá công tác quý I</h1><div>Đăng ngày 12/03/2024</div>"
+               "</header><div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div><footer>Chia sẻ</footer></article>")
+    body = f"<div><div><main><div>{wrapped}</div></main><nav><a href='/'>Trang chủ</a></nav></div><div>©</div></div>"
+    assert extract(page(body, head="<title>Hội nghị sơ kết, đánh giá công tác quý I – Tỉnh ủy</title>")).category is None

@@ -482,8 +482,8 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
     # around one element alone is no level ("<div><div><h3>" reads as "<div><h3>"), up to twice as
     # many elements as levels: a <div> around every block doubles the way up, no more.
     for _ in range(12):
-        if el is None or levels == 6:
-            return None
+        if el is None or levels == 6 or el.tag in ("body", "html"):
+            return None  # (the <head> before the <body> holds no label)
         parent = el.getparent()
         if parent is None or sum(1 for child in parent if isinstance(child.tag, str)) > 1:
             levels += 1
