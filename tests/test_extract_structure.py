@@ -198,6 +198,34 @@ def test_a_department_suffix_goes_when_the_page_shows_the_title_without_it() -> 
     assert record.published == "2024-03-12T09:30:00+07:00"
 
 
+def _named_page(comments: str = "") -> Page:
+    """A page whose <title> is the short name its editors gave it, not the headline it shows
+    (Umbraco: the node's name in <title>, its PageTitle in the <h1>), the <h1> alone in a box above
+    the article's date line, lead and body."""
+    head = "<title>Sơ kết quý I - Cổng TTĐT Đảng bộ tỉnh</title>"
+    body = (
+        f"<div class='q0'>{MENU}</div><section class='s1'><div><h1 class='s2'>{TITLE}</h1></div></section>"
+        f"<section class='s3'><div><article><div class='m'><small>12/03/2024</small></div><h3>{LEAD}</h3>"
+        f"{paragraphs()}</article>{comments}</div></section>"
+    )
+    return page(body, head=head)
+
+
+def test_the_headline_over_the_body_is_the_title_when_the_title_tag_is_a_short_name() -> None:
+    record = extract(_named_page())
+    assert (record.title, record.published, record.summary) == (TITLE, "2024-03-12", LEAD)
+    assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
+def test_a_readers_comment_under_the_body_gives_neither_the_title_nor_the_date() -> None:
+    # "Ý kiến bạn đọc (1)" over a comment dated the next day: a heading over a date line over prose.
+    comments = ("<div class='c'><h3>Ý kiến bạn đọc (1)</h3><div><p><strong>Nguyễn Văn Tùng</strong> "
+                "<small>13/03/2024 07:42</small></p><p>Mong hội nghị quan tâm hơn đến phát triển các huyện"
+                " miền núi phía Tây của tỉnh trong thời gian tới.</p></div></div>")
+    record = extract(_named_page(comments))
+    assert (record.title, record.published, record.summary) == (TITLE, "2024-03-12", LEAD)
+
+
 def test_an_empty_heading_and_og_title_do_not_make_the_portal_the_title() -> None:
     portal = "Cổng thông tin điện tử Tỉnh ủy Hà Giang"
     head = (

@@ -40,6 +40,7 @@ from crawler.extract.datelines import (
     structured_date,
 )
 from crawler.extract.dates import parse_date, to_iso
+from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import (
     Prose,
@@ -61,7 +62,7 @@ from crawler.extract.layout import (
 from crawler.extract.page import HtmlElement, head, jsonld_values, parse, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import article_heading, clean_title, heading_above, site_names
+from crawler.extract.titles import article_heading, clean_title, heading_above, is_site_heading, site_names
 from crawler.extract.urls import canonical_url, host_of
 
 # Compiled once: a query string given to .xpath() is compiled again on every call.
@@ -111,6 +112,12 @@ class GenericPage:
         if self.form is not None and self.field("title"):
             return clean_title(self.field("title") or "", self.names, self.knowledge), self.form["title"]
         title, element = article_heading(self.tree, self.names, self.knowledge, lambda: self.page_prose.container)
+        # Before a heading over some date line: under the body, "<h3>Ý kiến bạn đọc (1)</h3>" heads
+        # a reader's comment, dated and in prose, as a headline heads the article.
+        if title and element is None:
+            shown = self.heading_over_the_body(title)
+            if shown is not None:
+                return shown
         if title and (element is None or element.tag != "h1"):
             nearer = self.heading_before_the_body(element)
             if nearer is not None:
@@ -140,6 +147,25 @@ class GenericPage:
                     return clean_title(text, self.names, self.knowledge), heading
                 break
         return None
+
+    def heading_over_the_body(self, name: str) -> tuple[str, HtmlElement] | None:
+        """The page's one <h1>, plain text over the article's prose, when neither the <title> nor
+        og:title is shown on the page and the <title> (`name`) is a short name of it, most of its
+        words the headline's: the name editors gave the page ("<title>Tổng kết công tác tuyên giáo
+        2024 - Cổng TTĐT ...</title>" over "<h1>Tổng kết công tác tuyên giáo năm 2024, triển khai
+        nhiệm vụ năm 2025</h1>", then the date line and the lead: Umbraco's node name and PageTitle).
+        A <title> naming something else ("27-CT/TU - Văn bản" over a document's "<h1>Chỉ thị về
+        ...</h1>") stays the title; an <h1> holding links or a script is the site's logo or a path."""
+        shown = [h1 for h1 in self.tree.iter("h1") if 10 <= len(clean(h1.text_content())) <= 300]
+        if len(shown) != 1 or is_site_heading(shown[0], self.names) or not _prose_follows(shown[0]):
+            return None
+        if shown[0].find(".//a") is not None or shown[0].find(".//script") is not None:
+            return None
+        headline = clean_title(shown[0].text_content(), self.names, self.knowledge)
+        words, theirs = _WORD.findall(fold(name)), set(_WORD.findall(fold(headline)))
+        if 2 * sum(1 for word in words if word in theirs) < len(words):
+            return None
+        return headline, shown[0]
 
     @cached_property
     def page_prose(self) -> Prose:
@@ -623,6 +649,7 @@ def _leads_nowhere(href: str) -> bool:
 def _emptied(el: HtmlElement) -> bool:
     """An element of the pruned copy that shows nothing: no text, no picture."""
     return not el.text_content().strip() and el.find(".//img") is None
+_WORD = re.compile(r"\w+")
 _PROSE_WITHIN = 12  # elements after a date line to its article's first paragraph (a lead, a picture's box)
 
 
