@@ -330,7 +330,20 @@ def test_the_label_over_the_heading_is_the_category() -> None:
 def test_a_bar_of_links_set_apart_by_pipes_is_no_path() -> None:
     footer = ("<div class='f'><a href='/'>Trang chủ</a> | <a href='/gioi-thieu'>Giới thiệu</a> | "
               "<a href='/so-do-site'>Sơ đồ site</a></div>")
-    assert extract(page(article(outside=footer))).category is None
+    # (an address under none of the menu's items: test_the_menu_item_the_address_lies_under_...)
+    url = "https://tinhuy.example.vn/hoi-nghi-so-ket-123.html"
+    assert extract(page(article(outside=footer), url=url)).category is None
+
+
+def test_the_menu_item_the_address_lies_under_is_the_category() -> None:
+    # No path, no label: the post is a child of its section's page (Umbraco's Starter Kit), the
+    # nearest of the menu's items above it names the section, not the home page.
+    menu = ("<div class='q1'><a href='/'>Trang chủ</a> <a href='/tin-tuc/'>Tin tức</a> "
+            "<a href='/tin-tuc/xay-dung-dang/'>Xây dựng Đảng</a> <a href='/lien-he/'>Liên hệ</a></div>")
+    body = article().replace(MENU, menu)
+    url = "https://tinhuy.example.vn/tin-tuc/xay-dung-dang/hoi-nghi-so-ket-quy-i/"
+    assert extract(page(body, url=url)).category == "Xây dựng Đảng"
+    assert extract(page(body, url="https://tinhuy.example.vn/hoi-nghi-so-ket-quy-i/")).category is None
 
 
 @pytest.mark.parametrize(

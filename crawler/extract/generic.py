@@ -57,6 +57,7 @@ from crawler.extract.layout import (
     lines_between,
     prose,
     reads_as_paragraph,
+    section_of_address,
     set_apart,
 )
 from crawler.extract.page import HtmlElement, head, jsonld_values, parse, xpath
@@ -412,6 +413,7 @@ class GenericPage:
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
             or label_below(self.tree, self.body_end(), self.heading[1], self.names)
+            or section_of_address(self.tree, self.page.url, self.names)
         )
 
     def body_end(self) -> HtmlElement | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -598,6 +598,31 @@ def label_below(
         if block.tag == "a" or block.find(".//a") is not None:
             return None  # a link under the body leads on: a tag, a related article, a share button
         if _is_label(text, names) and fold(text) in above:
+            return text
+    return None
+
+
+def section_of_address(tree: HtmlElement, url: str, names: Iterable[str] = ()) -> str | None:
+    """The link to the page the article's address is a child of, when nothing on the page names
+    its section: "<a href="/thoi-su/">Thời sự</a>" in the menu of "/thoi-su/tong-ket-cong-tac-.../"
+    (Umbraco's Starter Kit prints no category, the post is a child of its section's node). Not the
+    portal's root, under which most of the page's links lie ("<a href="/web/tinhuy">Tỉnh ủy Tiền
+    Giang</a>" on Liferay), nor a link whose text is several pieces (SharePoint's "<span>Xây dựng
+    Đảng</span><span class="ms-hidden">Hiện đã chọn</span>")."""
+    page = urlsplit(url)
+    parent = page.path.rstrip("/").rpartition("/")[0]
+    if not parent:
+        return None
+    links = [(link, urlsplit(urljoin(url, (link.get("href") or "").strip()))) for link in tree.iter("a")]
+    paths = [href.path for _, href in links if href.netloc == page.netloc]
+    for link, href in links:
+        if href.netloc != page.netloc or href.query or href.fragment or href.path.rstrip("/") != parent:
+            continue
+        if 2 * sum(1 for path in paths if path.startswith(parent + "/")) > len(paths):
+            return None  # the portal's root
+        pieces = [text for text in link.itertext() if text.strip()]
+        text = short_text(link, 80)
+        if len(pieces) == 1 and text and _is_label(text, names):
             return text
     return None
 
