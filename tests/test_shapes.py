@@ -199,6 +199,17 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     assert cms_family(Page(url="https://tinhuy.example/", body=plain)) is None
     orchard = b'<html><head><meta name="generator" content="Orchard"></head></html>'
     assert cms_family(Page(url="https://tinhuy.example/", body=orchard)) == "dcs"
+    # Umbraco, another ASP.NET Core CMS of the family: no generator, no ViewState; its media folders
+    # of eight characters, a rich text's UDIs, its forms' route token.
+    media = b'<html><body><img src="/media/bn2lq0vx/banner.jpg"><img src="/media/k3fzt1ad/logo.png"></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=media)) == "dcs"
+    one = b'<html><body><img src="/media/bn2lq0vx/banner.jpg"><img src="/media/articles/a.jpg"></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=one)) is None  # any site's /media/ folder
+    udi = b'<html><body><img src="/a.jpg" data-udi="umb://media/372a61a0c23057fe94b99a3d723b0136"></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=udi)) == "dcs"
+    form = b'<html><body><form method="post"><input name="ufprt" type="hidden" value="4AFA"></form></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=form)) == "dcs"
+    assert family("dcs-thanhhoa/pages/home.html", "https://thanhhoa.dcs.example/") == "dcs"
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

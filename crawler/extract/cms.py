@@ -3,11 +3,12 @@ paths of its scripts and styles, the markup each CMS leaves), for the crawl's hi
 portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
 
 The families: "dcs", the ASP.NET CMSs of the *.dcs.vn portals (DotNetNuke underneath:
-nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core on others); "nukeviet" (NukeViet 3-5, PHP);
-"wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint" (Microsoft SharePoint); and two
-kinds of home-made portals, by the framework their pages show: "aspnet-webforms" (an ASP.NET WebForms
-application of a local vendor: its ViewState and the control ids and script handlers WebForms
-generates) and "homemade-php" (a PHP front script routing by query string: "index.php?mod=news&cat=7").
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core or Umbraco on others);
+"nukeviet" (NukeViet 3-5, PHP); "wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint"
+(Microsoft SharePoint); and two kinds of home-made portals, by the framework their pages show:
+"aspnet-webforms" (an ASP.NET WebForms application of a local vendor: its ViewState and the control
+ids and script handlers WebForms generates) and "homemade-php" (a PHP front script routing by query
+string: "index.php?mod=news&cat=7").
 """
 
 from __future__ import annotations
@@ -55,6 +56,17 @@ _DNN = re.compile(rb"DotNetNuke|__dnnVariable|\bDnnModule\b|/Portals/_default/|/
 # (linked where a widget lists items by id), a list's feed "/rss?contentItemId=4035kbaqqwf67xdc27xbs27o9p"
 # announced in <head>; and its answer's "X-Powered-By: OrchardCore" (PoweredByMiddleware).
 _ORCHARD = re.compile(rb"/Contents/ContentItems/\w+|[?&;]contentItemId=\w+")
+# What Umbraco (the family's other ASP.NET Core CMS) writes whatever its views, with no generator meta
+# and no ViewState: its media library's folders, eight characters each ("/media/bn2lq0vx/banner.jpg",
+# Umbraco 8 and later), a rich text's links to its items by UDI ("data-udi="umb://media/372a61a0..."),
+# the route token every BeginUmbracoForm form carries ("<input name="ufprt" type="hidden">"), its
+# packages' /App_Plugins/ and its back office's /umbraco/.
+_UMBRACO = re.compile(
+    rb"""umb://(?:media|document)/|name\s*=\s*["']?ufprt\b|/App_Plugins/|["'/]umbraco/|"""
+    rb"""/media/(?=[a-z]*[0-9])[a-z0-9]{8}/[^"'\s/?]+\.(?:jpe?g|png|gif|webp|svg|pdf)\b""",
+    re.I,
+)
+_UMBRACO_TO_TELL = 2  # media folders: two of them (one could be any site's "/media/<folder>/")
 # A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
 # of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
 _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
@@ -97,6 +109,15 @@ def cms_family(page: Page) -> str | None:
     if _ORCHARD.search(page.body) or any(key.lower() == "x-powered-by" and "orchard" in str(value).lower()
                                          for key, value in (page.headers or {}).items()):
         return "dcs"
+    if _is_umbraco(page.body):
+        return "dcs"
     if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
         return "homemade-php"
     return None
+
+
+def _is_umbraco(body: bytes) -> bool:
+    """Umbraco's own marks: one UDI, route token, package or back-office path, or its media folders
+    twice."""
+    found = [match.group() for match in _UMBRACO.finditer(body, 0, 262144)]
+    return any(not mark.lower().startswith(b"/media/") for mark in found) or len(set(found)) >= _UMBRACO_TO_TELL
