@@ -327,6 +327,13 @@ def test_the_label_over_the_heading_is_the_category() -> None:
     assert extract(page(article(heading=heading))).category == "Xây dựng Đảng"
 
 
+def test_the_title_tag_is_no_label_over_a_heading_that_opens_the_page() -> None:
+    # The menu after the article: nothing above the heading in <body>, and <head> before it.
+    head = "<title>Kiểm tra, giám sát 6 tháng đầu năm - Cổng TTĐT Đảng bộ tỉnh</title>"
+    body = f"<div class='q4'><div><h1>{TITLE}</h1></div>{paragraphs()}</div>{MENU}"
+    assert extract(page(body, head=head, url="https://tinhuy.example.vn/hoi-nghi-so-ket-123.html")).category is None
+
+
 def test_a_bar_of_links_set_apart_by_pipes_is_no_path() -> None:
     footer = ("<div class='f'><a href='/'>Trang chủ</a> | <a href='/gioi-thieu'>Giới thiệu</a> | "
               "<a href='/so-do-site'>Sơ đồ site</a></div>")
