@@ -29,7 +29,7 @@ from tests.conftest import archive_rows
 from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc", "nukeviet-backan", "dcs-vinhphuc",
-          "wordpress-daknong")
+          "wordpress-daknong", "dcs-thanhhoa", "nukeviet-hatinh")
 
 
 def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:
