@@ -651,6 +651,8 @@ def _leads_nowhere(href: str) -> bool:
 def _emptied(el: HtmlElement) -> bool:
     """An element of the pruned copy that shows nothing: no text, no picture."""
     return not el.text_content().strip() and el.find(".//img") is None
+
+
 _WORD = re.compile(r"\w+")
 _PROSE_WITHIN = 12  # elements after a date line to its article's first paragraph (a lead, a picture's box)
 
