@@ -493,7 +493,7 @@ class GenericPage:
             # The heading went with the box it sits in (SharePoint's title row): the article's
             # pictures are those of the frame around the body, up to what links home.
             heading = None
-            frame = self.copy_of(self.frame_of(self.container)) if self.container is not None else None
+            frame = self.copy_of(self.fields_frame)
             # (trafilatura's body may lie outside the prose's frame: a listing's, a contact page's)
             root = frame if frame is None or frame is container or frame in container.iterancestors() else (
                 common_ancestor([frame, container])
@@ -537,18 +537,21 @@ class GenericPage:
         at = outside[0]
         if at + 1 < len(blocks) and blocks[at + 1].kind == "caption":
             return blocks
-        fields = labelled_fields_of(self.frame_of(self.container))
+        fields = labelled_fields_of(self.fields_frame)
         captions = [text for label, text in fields if _CAPTION_LABEL.match(label)]
         if len(captions) != 1 or not captions[0]:
             return blocks
         return [*blocks[: at + 1], Block("caption", captions[0]), *blocks[at + 1:]]
 
-    def frame_of(self, element: HtmlElement) -> HtmlElement:
-        """The largest element around `element` that holds no link to the home page: the article's
-        box of fields (a publishing page's picture, body, byline and date), short of the page's frame
-        of menus and logo."""
-        frame = element
-        for ancestor in element.iterancestors():
+    @cached_property
+    def fields_frame(self) -> HtmlElement | None:
+        """The largest element around the body's container that holds no link to the home page: the
+        article's box of fields (a publishing page's picture, body, byline and date), short of the
+        page's frame of menus and logo. Read once: the pictures and their labelled caption use it."""
+        if self.container is None:
+            return None
+        frame = self.container
+        for ancestor in self.container.iterancestors():
             if ancestor.tag in ("body", "html") or _links_home(ancestor):
                 break
             frame = ancestor
