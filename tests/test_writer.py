@@ -309,6 +309,27 @@ def test_a_closed_outbox_writes_nothing_more(tmp_path: Path) -> None:
     assert (tmp_path / "other").read_bytes() == b""
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_the_writer_starts_is_ignored_as_later(tmp_path: Path, signum: int) -> None:
+    """systemd or Ctrl-C may signal the whole run while the writer process is still starting (its
+    interpreter importing, before serve() runs): the writer must not die of it then either."""
+    from archive import open_archive, start_run
+    from crawler.apply.writer import ArchiveWriter
+    from tests.test_recorder import fetched
+
+    path = tmp_path / "starting.db"
+    db = open_archive(path)
+    run_id = start_run(db, "nghean")
+    db.close()
+    writer = ArchiveWriter(str(path), "nghean", run_id)
+    os.kill(writer.process.pid, signum)  # at once: the child has only just been spawned
+    writer.send(fetched(1))
+    status = writer.finish(reason="finished", pages=1, errors={})
+    assert status == "ok"
+    assert writer.process.exitcode == 0
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
 def test_the_crawl_goes_on_while_the_writer_is_stopped(tmp_path: Path) -> None:
     from archive import open_archive, start_run
     from crawler.apply.writer import ArchiveWriter

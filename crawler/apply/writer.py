@@ -39,6 +39,7 @@ import struct
 import time
 from collections import deque
 from collections.abc import Callable
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -208,7 +209,20 @@ class ArchiveWriter:
             target=serve, args=(path, site, run_id, reader, replies, log_level), name="tinbai-archive-writer",
             daemon=False,
         )
-        self.process.start()
+        # The signals that stop a whole run (systemd's SIGTERM to every process of the unit, Ctrl-C's
+        # SIGINT to the terminal's job) are blocked while the child starts: it inherits the mask
+        # across exec, and a signal sent before serve() ignores them (its interpreter still
+        # importing) waits, blocked, and is then discarded, where it would have killed it. Here,
+        # one that arrives meanwhile is held, and delivered when the mask is given back.
+        # multiprocessing's resource tracker, started with the first child, unblocks them when it
+        # has started: it is started first.
+        resource_tracker.ensure_running()
+        stopping = {signal.SIGINT, signal.SIGTERM}
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         # The child's ends belong to the child: with them closed here, the child sees end-of-file
         # when this process dies, and this process sees it (a broken pipe) when the child does.
         reader.close()
@@ -347,6 +361,8 @@ def serve(path: str, site: str | None, run_id: int | None, reader: Connection, r
     the crawl why (the crawl stops and exits 2) and ends: nothing more is written into that file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Started with them blocked (ArchiveWriter): one sent meanwhile is discarded now, ignored.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     logging.basicConfig(level=log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     try:
         recorder = Recorder(path, site, run_id)
