@@ -248,7 +248,9 @@ def article_heading(
     candidates: list[tuple[str, HtmlElement]] = []
     for h1 in tree.iter("h1"):
         text = _heading_text(h1, (og_title, page_title))
-        if 10 <= len(text) <= 300 and not is_site_heading(h1, names):
+        if 10 <= len(text) <= 300 and not is_site_heading(h1, names) and not _names_the_site_after(
+            text, (og_title, page_title), names
+        ):
             candidates.append((text, h1))
     agreeing = [(text, h1) for text, h1 in candidates if _agrees(text, og_title) or _agrees(text, page_title)]
     if any(_opens(text, og_title) or _opens(text, page_title) for text, _ in agreeing):
@@ -297,6 +299,14 @@ def _heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
     if unlinked != text and any(_key(unlinked) == _key(title) for title in declared if title):
         return unlinked
     return text
+
+
+def _names_the_site_after(heading: str, declared: tuple[str, str], names: tuple[str, ...]) -> bool:
+    """Is the heading the part of the page's title after the article's, naming the site? A
+    SharePoint blog's title row shows the site's title as the page's <h1> ("<h1 id="pageTitle">Cổng
+    thông tin điện tử Tỉnh ủy Đắk Lắk</h1>" for "<title>Hội nghị ... - Cổng thông tin điện tử Tỉnh ủy
+    Đắk Lắk</title>"), the post's title an <h2> in its box."""
+    return any(_closes(heading, title) for title in declared if title) and names_the_site(heading, names)
 
 
 def _is_only_the_site(title: str, names: tuple[str, ...]) -> bool:

@@ -1,0 +1,55 @@
+"""A blog's post page: the site's title as the page's <h1>, the post an item of a list of posts,
+its day on a calendar leaf beside the title and its time, author and category in a metadata line
+("by NAME at TIME in CATEGORY"), the layout in tables (a SharePoint 2013 Blog site's Post.aspx)."""
+
+from __future__ import annotations
+
+from crawler.extract import Page, extract
+
+URL = "https://tinhuy.example.vn/Lists/Posts/Post.aspx?ID=33"
+SITE = "Cổng thông tin điện tử Tỉnh ủy Đắk Lắk"
+TITLE = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ ba, nhiệm kỳ 2025 - 2030"
+PARAGRAPHS = [
+    "Chiều 28/11, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ ba để thảo luận về tình hình kinh tế - xã hội.",
+    "Theo báo cáo, tốc độ tăng trưởng tổng sản phẩm trên địa bàn tỉnh năm 2025 ước đạt 7,2%, thu ngân sách đạt 112%.",
+    "Kết luận hội nghị, Bí thư Tỉnh ủy yêu cầu các cấp ủy cụ thể hóa các nghị quyết bằng chương trình hành động.",
+]
+ROWS = [
+    "<tr><th>Chỉ tiêu</th><th>Kế hoạch</th><th>Thực hiện</th></tr>",
+    "<tr><td>Kết nạp đảng viên</td><td>120</td><td>133</td></tr>",
+]
+MENU = """<ul><li><span>Danh mục</span><ul>
+<li><a href="/Lists/Categories/Category.aspx?CategoryId=1">Tin hoạt động</a></li>
+<li><a href="/Lists/Categories/Category.aspx?CategoryId=2">Xây dựng Đảng</a></li></ul></li></ul>"""
+ABOUT = """<div><h2>Giới thiệu</h2><p>Trang tin của Tỉnh ủy: hoạt động của Tỉnh ủy, công tác xây dựng Đảng, kiểm tra,
+dân vận và tin cơ sở của các địa phương.</p><p>Cơ quan chủ quản: Văn phòng Tỉnh ủy. Chịu trách nhiệm: Chánh Văn phòng
+Tỉnh ủy.</p></div>"""
+
+
+def post_page(
+    body: str = "", posted_by: str = "Cổng TTĐT Tỉnh ủy", leaf: str = "<div>2025</div><div>28/11</div>",
+    as_list: bool = True, comments: str = "",
+) -> Page:
+    body = body or "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    post = f"""<div><div>{leaf}</div><div><h2><a href="/Lists/Posts/Post.aspx?ID=33">{TITLE}</a></h2>
+<div><span>do <span><a href="/_layouts/15/userdisp.aspx?ID=9">{posted_by}</a></span> lúc 15:40 trong
+<a href="/Lists/Categories/Category.aspx?CategoryId=1">Tin hoạt động</a></span></div>
+<div><div>{body}</div></div><div><a href="javascript:;">Gửi liên kết qua email</a></div></div></div>"""
+    if as_list:
+        post = f"<ul><li>{post}</li></ul>"
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE} - {SITE}</title></head><body><form>
+<div><div><a href="/"><img src="/SiteAssets/logo.png" alt="{SITE}"></a></div>
+<div><ul><li><a href="/default.aspx">Trang chủ</a></li><li><a href="/SitePages/GioiThieu.aspx">Giới thiệu</a></li>
+<li><a href="/Shared%20Documents/Forms/AllItems.aspx">Văn bản</a></li>
+<li><a href="/SitePages/HoiDap.aspx">Hỏi đáp</a></li>
+<li><a href="/SitePages/ThuVien.aspx">Thư viện ảnh</a></li><li><a href="/SitePages/SoDo.aspx">Sơ đồ cổng</a></li>
+<li><a href="/SitePages/LienHe.aspx">Liên hệ</a></li></ul></div>
+<h1><span>{SITE}</span></h1></div>
+<div><div>{MENU}</div><div><table><tr><td><table><tr><td valign="top">{post}{comments}</td>
+<td valign="top">{ABOUT}</td></tr></table></td></tr></table></div></div></form></body></html>"""
+    return Page(url=URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_an_h1_that_is_the_title_after_the_post_naming_the_site_is_not_the_heading() -> None:
+    # "<title>Post - Site</title>" and "<h1>Site</h1>": the post's title is the <h2> of its box.
+    assert extract(post_page(as_list=False)).title == TITLE
