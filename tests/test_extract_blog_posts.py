@@ -53,3 +53,18 @@ def post_page(
 def test_an_h1_that_is_the_title_after_the_post_naming_the_site_is_not_the_heading() -> None:
     # "<title>Post - Site</title>" and "<h1>Site</h1>": the post's title is the <h2> of its box.
     assert extract(post_page(as_list=False)).title == TITLE
+
+
+def test_a_post_in_the_cells_of_a_layout_table_is_read() -> None:
+    # The post is an item of the view's list of posts, in the cell of the page's zone table.
+    article = extract(post_page())
+    assert article.title == TITLE
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_data_table_in_a_body_laid_out_in_tables_keeps_its_place() -> None:
+    body = f"<p>{PARAGRAPHS[0]}</p><table>{''.join(ROWS)}</table><p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>"
+    article = extract(post_page(body))
+    assert article.text.split("\n\n") == [
+        PARAGRAPHS[0], "Chỉ tiêu Kế hoạch Thực hiện", "Kết nạp đảng viên 120 133", *PARAGRAPHS[1:],
+    ]

@@ -116,6 +116,8 @@ def read_body(
     # (BENCHMARKS.md, the extraction runs).
     inverse = {original: twin for twin, original in twins.items()} if container is not None else {}
     prose_holder = inverse.get(container) if container is not None else None
+    if prose_holder is not None:
+        untable_around(prose_holder)
     if by_lines and prose_holder is not None:  # the caller knows the text's element: a form's field
         return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     body = _trafilatura_body(pruned, url, whole=region.tag == "body")
@@ -205,6 +207,17 @@ def box_loose_lines(tree: HtmlElement) -> None:
             child.addprevious(line)
             line.tail, child.tail = child.tail, None
             line.append(child)
+
+
+def untable_around(holder: HtmlElement) -> None:
+    """The table cells around the body's paragraphs are the layout's, not a table of data: a
+    SharePoint page's zones ("<table id="MSO_ContentTable"><tr><td><table><tr><td>" around the web
+    part that shows the post, its sidebar the next cell), a legacy portal's page grid. trafilatura
+    reads a table's cells as a table's, and found no body in them, or set the body's own table of
+    figures after its paragraphs; as the <div>s they are used as, it reads the post."""
+    for ancestor in holder.iterancestors():
+        if ancestor.tag in ("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+            ancestor.tag = "div"
 
 
 _ELLIPSIS_TEXT = xpath("/descendant::text()[contains(., '…') or contains(., '...')]")
