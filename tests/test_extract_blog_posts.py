@@ -68,3 +68,11 @@ def test_a_data_table_in_a_body_laid_out_in_tables_keeps_its_place() -> None:
     assert article.text.split("\n\n") == [
         PARAGRAPHS[0], "Chỉ tiêu Kế hoạch Thực hiện", "Kết nạp đảng viên 120 133", *PARAGRAPHS[1:],
     ]
+
+
+def test_a_calendar_leaf_beside_the_title_dates_the_post_and_the_metadata_line_times_it() -> None:
+    # Readers' comments under the post are dated later, with times: not the post's.
+    comment = """<ul><li><div><b>Nguyễn Văn Bình</b> Mong tỉnh sớm công bố toàn văn nghị quyết.</div>
+<div>Thứ Sáu, 28/11/2025 18:57</div></li></ul>"""
+    assert extract(post_page(comments=comment)).published == "2025-11-28T15:40:00+07:00"
+    assert extract(post_page(leaf="<div>28 Tháng 11</div><div>2025</div>")).published == "2025-11-28T15:40:00+07:00"

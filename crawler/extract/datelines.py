@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from lxml import etree
 
 from crawler.extract.chrome import is_chrome_heading
-from crawler.extract.dates import VN_TZ, parse_date, parse_iso
+from crawler.extract.dates import VN_TZ, parse_date, parse_iso, parse_pieces, parse_time
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text, xpath
@@ -99,6 +99,7 @@ _DATED_TEXT = xpath(
     " and not(ancestor::script) and not(ancestor::style) and not(ancestor::option) and not(ancestor::title)]"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SHOWN_TEXT = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 LINE_MAX = 80  # "Ngày đăng: 20/11/2026 16:40 | Lượt xem: 1.254 | In bài A- A+": a line, not a block
 _TEASER_LINK = 20  # a link with this much text beside a date is an article's title: a teaser's date
 
@@ -110,6 +111,7 @@ class DatedLine:
     element: HtmlElement
     value: date | datetime
     text: str
+    in_pieces: bool = False  # a calendar leaf: the year in one block, the day and month in another
 
     @property
     def has_time(self) -> bool:
@@ -149,7 +151,16 @@ def _is_teaser_date(line: HtmlElement, holder: HtmlElement) -> bool:
     parent = line.getparent()
     grandparent = parent.getparent() if parent is not None else None
     item = next((el for el in (parent, grandparent) if el is not None and el.tag in ("li", "tr", "dd")), None)
-    return line.tag not in ("li", "tr", "dd") and item is not None and _long_links(item, text)
+    return line.tag not in ("li", "tr", "dd") and item is not None and _long_links(item, text) and not (
+        _holds_a_body(item)
+    )
+
+
+def _holds_a_body(item: HtmlElement) -> bool:
+    """Does a list's item hold paragraphs of prose, not a teaser's one summary? A blog's views show
+    each whole post as an item of a list of posts, its title linked to itself."""
+    paragraphs = (short_text(p, 1500) for p in item.iter("p"))
+    return sum(1 for text in paragraphs if text and reads_as_paragraph(text)) >= 2
 
 
 def _not_shown(el: HtmlElement) -> bool:
@@ -190,9 +201,12 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
             continue
         seen.add(line)
         value = parse_date(text)
+        in_pieces = False
+        if value is None:
+            value, in_pieces = parse_pieces([piece for piece in map(clean, _SHOWN_TEXT(line)) if piece]), True
         if value is None or _is_teaser_date(line, holder):
             continue
-        yield DatedLine(line, with_machine_time(line, value), text)
+        yield DatedLine(line, with_machine_time(line, value), text, in_pieces)
 
 
 def with_machine_time(line: HtmlElement, value: date | datetime) -> date | datetime:
@@ -245,6 +259,8 @@ def publication_line(
     5 Ngày") between its heading and its body is dated from `made`, when the page was made
     (page_made): relative_line."""
     line = shown_line(tree, region, heading, body_start, body_end, knowledge)
+    if line is not None and not line.has_time and heading is not None:
+        return _with_time_between(line, region, heading, body_start)
     if line is not None or made is None or heading is None:
         return line
     order = {el: index for index, el in enumerate(region.iter())}
@@ -253,6 +269,28 @@ def publication_line(
     start = order[heading]
     first = order.get(body_start, len(order)) if body_start is not None else len(order)
     return relative_line(region, made, lambda el: start < order.get(el, -1) < first)
+
+
+def _with_time_between(
+    line: DatedLine, region: HtmlElement, heading: HtmlElement, body_start: HtmlElement | None
+) -> DatedLine:
+    """A day completed by the time the line between the heading and the body shows alone: a blog's
+    post box shows its day on a calendar leaf and its time in the metadata line ("do Cổng TTĐT Tỉnh
+    ủy lúc 15:40 trong Tin hoạt động")."""
+    order = {el: index for index, el in enumerate(region.iter())}
+    if heading not in order or line.element in order and order[line.element] > order[heading]:
+        return line  # (a date line of its own between them would have shown its time itself)
+    start = order[heading] + sum(1 for _ in heading.iterdescendants())
+    first = order.get(body_start, len(order)) if body_start is not None else len(order)
+    for el in region.iter(etree.Element):
+        if not start < order[el] < first or el.tag in ("script", "style") or _not_shown(el):
+            continue
+        text = short_text(el, LINE_MAX)
+        shown = parse_time(text) if text else None
+        if shown is not None and isinstance(line.value, date):
+            value = datetime(line.value.year, line.value.month, line.value.day, *shown, tzinfo=VN_TZ)
+            return DatedLine(line.element, value, line.text, line.in_pieces)
+    return line
 
 
 def shown_line(
@@ -295,6 +333,8 @@ def shown_line(
         inside = line.element is region or region in line.element.iterancestors()
         if inside and _close(tree, line.element, anchor):
             return line
+        if line.in_pieces and _beside_the_region(line.element, region) and _close(tree, line.element, anchor):
+            return line
         if latest is not None and line.has_time and _as_date(line.value) < latest:
             return line
         # else in the page's header, showing the page's latest day or no time: a clock
@@ -306,6 +346,17 @@ def shown_line(
         if following is not None and not _boxes_between(tree, body_end, following.element):
             return following
     return None
+
+
+def _beside_the_region(line: HtmlElement, region: HtmlElement) -> bool:
+    """Is the line set beside the article's region in a box that holds nothing else: a blog's post
+    box, the calendar leaf of its date ("<div><div>2025</div><div>28/11</div></div>") beside the
+    title, the metadata line and the body ("<div><h2>...</h2><div>do ... lúc 15:40</div>...")."""
+    parent = region.getparent()
+    if parent is None or line.getparent() is not parent or parent.tag in ("body", "html"):
+        return False
+    others = [el for el in parent if isinstance(el.tag, str) and el is not line and el is not region]
+    return not any(clean(el.text_content()) for el in others if el.tag not in ("script", "style"))
 
 
 def _boxes_between(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:

@@ -100,6 +100,35 @@ def parse_date(text: str) -> date | datetime | None:
     return None
 
 
+_TIME_ALONE = re.compile(rf"(?<![\d/.:-]){_TIME}(?![\d/:])", re.I)
+_DAY_MONTH = re.compile(r"^(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)$")
+
+
+def parse_time(text: str) -> tuple[int, int] | None:
+    """The hour and minute a line shows without a day ("do Cổng TTĐT lúc 15:40 trong Tin hoạt
+    động"); None when it shows a date too, or no time."""
+    if not text or _YEAR.search(text) or parse_date(text) is not None:
+        return None
+    match = _TIME_ALONE.search(text)
+    if match is None:
+        return None
+    value = _build({"y": "2000", "m": "1", "d": "1", **match.groupdict()})
+    return (value.hour, value.minute) if isinstance(value, datetime) else None
+
+
+def parse_pieces(pieces: list[str]) -> date | None:
+    """The day a calendar leaf shows in pieces, the year in one and the day and month in another
+    ("2025" over "28/11", "28 Tháng 11" beside "2025"): a blog's post box."""
+    years = [piece for piece in pieces if re.fullmatch(r"(?:19|20)\d\d", piece)]
+    rest = [piece for piece in pieces if piece not in years]
+    if len(years) != 1 or len(rest) != 1:
+        return None
+    numeric = _DAY_MONTH.match(rest[0])
+    text = f"{numeric['d']}/{numeric['m']}/{years[0]}" if numeric else f"{rest[0]} {years[0]}"
+    value = parse_date(text)
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
 def parse_iso(text: str) -> date | datetime | None:
     """ISO 8601 as found in meta tags and JSON-LD; a missing offset means Vietnam time."""
     match = _ISO.search(text or "")
