@@ -76,3 +76,8 @@ def test_a_calendar_leaf_beside_the_title_dates_the_post_and_the_metadata_line_t
 <div>Thứ Sáu, 28/11/2025 18:57</div></li></ul>"""
     assert extract(post_page(comments=comment)).published == "2025-11-28T15:40:00+07:00"
     assert extract(post_page(leaf="<div>28 Tháng 11</div><div>2025</div>")).published == "2025-11-28T15:40:00+07:00"
+
+
+def test_the_metadata_lines_link_that_a_menu_also_has_is_the_category() -> None:
+    # (and the leaf's year above the title, "2025", is no category label)
+    assert extract(post_page()).category == "Tin hoạt động"

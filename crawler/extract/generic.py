@@ -55,6 +55,7 @@ from crawler.extract.layout import (
     labelled_fields,
     lead_text,
     lines_between,
+    linked_in_metadata,
     prose,
     reads_as_paragraph,
     section_of_address,
@@ -412,9 +413,14 @@ class GenericPage:
             label_above(self.heading[1], self.names)
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
+            or linked_in_metadata(self.tree, self.heading[1], self.body_start(), self.names)
             or label_below(self.tree, self.body_end(), self.heading[1], self.names)
             or section_of_address(self.tree, self.page.url, self.names)
         )
+
+    def body_start(self) -> HtmlElement | None:
+        """The page's element of the body's first line (the lead's, when the page sets one apart)."""
+        return self._twin(self.lines[0].element) if self.lines else None
 
     def body_end(self) -> HtmlElement | None:
         """The page's element of the body's last line."""

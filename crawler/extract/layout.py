@@ -557,6 +557,8 @@ def _is_label(text: str, names: Iterable[str]) -> bool:
     folded = fold(text)
     return (
         1 <= len(text.split()) <= 6 and not text.endswith((".", ":", "!", "?")) and parse_date(text) is None
+        # (a number alone is no name: the year of a blog post's calendar leaf, "2025" over "28/11")
+        and any(character.isalpha() for character in text)
         and not is_home_crumb(text) and not is_chrome_line(text) and not is_chrome_heading(text)
         and not any(folded == fold(name) for name in names)
     )
@@ -571,6 +573,39 @@ def filed_under(region: HtmlElement) -> str | None:
     for link in _CATEGORY_LINKS(region):
         text = clean(link.text_content())
         if text:
+            return text
+    return None
+
+
+def linked_in_metadata(
+    tree: HtmlElement, heading: HtmlElement | None, body_start: HtmlElement | None, names: Iterable[str] = ()
+) -> str | None:
+    """The first link of the lines between the heading and the body that leads where one of the
+    page's menus leads too: the category the metadata line names ("do <a href="/_layouts/15/userdisp
+    .aspx?ID=9">Cổng TTĐT Tỉnh ủy</a> lúc 15:40 trong <a href="/Lists/Categories/Category.aspx?
+    CategoryId=1">Tin hoạt động</a>", the blog's "Danh mục" box linking the same address). A link no
+    menu has is a person's page, a tag, a comment count."""
+    if heading is None or body_start is None:
+        return None
+    between: list[HtmlElement] = []
+    elsewhere: set[str] = set()
+    state = "before"
+    for el in tree.iter():
+        if el is heading:
+            state = "heading"
+        elif state == "heading" and heading not in el.iterancestors():
+            state = "between"
+        if el is body_start:
+            state = "after"
+        if el.tag != "a" or not (href := (el.get("href") or "").strip()) or href.startswith(("#", "javascript:")):
+            continue
+        if state == "between":
+            between.append(el)
+        elif state != "heading":
+            elsewhere.add(href)
+    for link in between:
+        text = short_text(link, 80)
+        if link.get("href", "").strip() in elsewhere and text and _is_label(text, names):
             return text
     return None
 
