@@ -81,3 +81,15 @@ def test_a_calendar_leaf_beside_the_title_dates_the_post_and_the_metadata_line_t
 def test_the_metadata_lines_link_that_a_menu_also_has_is_the_category() -> None:
     # (and the leaf's year above the title, "2025", is no category label)
     assert extract(post_page()).category == "Tin hoạt động"
+
+
+def test_the_person_who_posted_is_the_author_and_an_office_account_is_none() -> None:
+    assert extract(post_page(posted_by="Phạm Thu Hà")).author == "Phạm Thu Hà"
+    assert extract(post_page()).author is None
+
+
+def test_a_byline_labelled_tin_with_a_name_written_with_an_apostrophe() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<p style='text-align:right;'><em>Tin: H'Linh Niê</em></p>"
+    article = extract(post_page(body))
+    assert article.author == "H'Linh Niê"
+    assert article.text.split("\n\n") == PARAGRAPHS

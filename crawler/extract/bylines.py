@@ -24,7 +24,7 @@ from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:tác giả(?:\s+bài viết)?|bài(?:\s*(?:,|&|và)\s*ảnh)?|tin\s*(?:,|&|và)\s*ảnh|bài viết|người viết"
+    r"^(?:(?:tác giả(?:\s+bài viết)?|bài(?:\s*(?:,|&|và)\s*ảnh)?|tin(?:\s*(?:,|&|và)\s*ảnh)?|bài viết|người viết"
     r"|phóng viên|pv|ctv"
     r"|nhóm phóng viên|nhóm pv)"
     r"\s*[:：]\s*"
@@ -36,7 +36,8 @@ _SOURCE_LINE = re.compile(
 )
 # "Bài: Minh Châu - Ảnh: Thành Duy": the photo credit after the writer goes.
 _TRAILING_PHOTO_CREDIT = re.compile(r"\s*(?:[-–,;|]\s*|\s)(?:ảnh|đồ họa|video|photo)\s*[:：].*$", re.I)
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*$")
+# ...an apostrophe inside: the Ê Đê and Jrai names of the Central Highlands ("H'Linh Niê", "Ksor H'Bơi").
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][\wÀ-ỹ.]*(?:['’][\wÀ-ỹ.]+)*$")
 # Degrees and ranks before a name: "PGS, TS", "PGS.TS.", "ThS.", "Đại tá", "Nhà báo".
 _HONORIFIC = re.compile(
     r"^(?:(?:gs|pgs|tskh|ts|ths|ncs|cn|ks|bs|ls|nb)\b\.?\s*[,.]?\s*"
@@ -243,6 +244,27 @@ def _after_label(text: str) -> str | None:
     return name if looks_like_name(name) and (_syllables(name) or _INITIALS.match(name)) else None
 
 
+# "do Phạm Thu Hà lúc 14:00 trong Xây dựng Đảng" (a blog's "by NAME at TIME in CATEGORY"), "Đăng
+# bởi Minh Châu vào 10/01/2025": the account that posted the article, named in its metadata line.
+_POSTED_BY = re.compile(
+    r"^(?:(?:được\s+)?đăng\s+bởi|posted\s+by|bởi|by|do)\s+(?P<name>.+?)"
+    r"(?:\s+(?:lúc|vào lúc|vào|at|on|ngày|trong|in)\b.*)?$",
+    re.I,
+)
+
+
+def _posted_by(text: str) -> str | None:
+    """The person a metadata line says posted the article (an office's account, "do Cổng TTĐT
+    Tỉnh ủy lúc 15:40", names nobody)."""
+    match = _POSTED_BY.match(clean(text))
+    if match is None or len(text) > 2 * _BYLINE_MAX:
+        return None
+    name = clean_author(match.group("name")) or ""
+    if names_the_site(name, ()) or is_institution(name):
+        return None
+    return name if looks_like_name(name) and _syllables(name) else None
+
+
 def _in_microdata(line: Line) -> bool:
     """A value given to machines as microdata ("<div itemprop="author"><span itemprop="name">Hoàng
     Thị Mai</span></div>", the account that posted a reprint, hidden by NukeViet): the page's
@@ -338,7 +360,7 @@ def split_lines(
         shown = index < len(before) and not _in_microdata(line)
         name = _byline_name(line, at_start=not (shown and (_syllables(line.text) or _INITIALS.match(line.text))))
         if name is None and shown:
-            name = _after_label(line.text)
+            name = _after_label(line.text) or _posted_by(line.text)
         if name is None and index + 1 < len(head) and _institution_line(head[index + 1]) and looks_like_name(line.text):
             name = clean_author(line.text)  # the block's name line, its next line the institution
         if name is not None:
