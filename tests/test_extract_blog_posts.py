@@ -4,6 +4,7 @@ its day on a calendar leaf beside the title and its time, author and category in
 
 from __future__ import annotations
 
+from bench.metamorphic import Gold, transform
 from crawler.extract import Page, extract
 
 URL = "https://tinhuy.example.vn/Lists/Posts/Post.aspx?ID=33"
@@ -28,16 +29,19 @@ Tỉnh ủy.</p></div>"""
 
 def post_page(
     body: str = "", posted_by: str = "Cổng TTĐT Tỉnh ủy", leaf: str = "<div>2025</div><div>28/11</div>",
-    as_list: bool = True, comments: str = "",
+    as_list: bool = True, comments: str = "", box: str = "div", leaf_after: bool = False, above: str = "",
+    title: str = TITLE, wrapped: bool = False,
 ) -> Page:
     body = body or "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    post = f"""<div><div>{leaf}</div><div><h2><a href="/Lists/Posts/Post.aspx?ID=33">{TITLE}</a></h2>
+    post = f"""<div><h2><a href="/Lists/Posts/Post.aspx?ID=33">{title}</a></h2>
 <div><span>do <span><a href="/_layouts/15/userdisp.aspx?ID=9">{posted_by}</a></span> lúc 15:40 trong
 <a href="/Lists/Categories/Category.aspx?CategoryId=1">Tin hoạt động</a></span></div>
-<div><div>{body}</div></div><div><a href="javascript:;">Gửi liên kết qua email</a></div></div></div>"""
+<div><{box}>{body}</{box}></div><div><a href="javascript:;">Gửi liên kết qua email</a></div></div>"""
+    post = f"<div>{post}</div>" if wrapped else post
+    post = f"<div>{post}<div>{leaf}</div></div>" if leaf_after else f"<div><div>{leaf}</div>{post}</div>"
     if as_list:
-        post = f"<ul><li>{post}</li></ul>"
-    html = f"""<html><head><meta charset="utf-8"><title>{TITLE} - {SITE}</title></head><body><form>
+        post = f"<ul><li>{above}{post}</li></ul>"
+    html = f"""<html><head><meta charset="utf-8"><title>{title} - {SITE}</title></head><body><form>
 <div><div><a href="/"><img src="/SiteAssets/logo.png" alt="{SITE}"></a></div>
 <div><ul><li><a href="/default.aspx">Trang chủ</a></li><li><a href="/SitePages/GioiThieu.aspx">Giới thiệu</a></li>
 <li><a href="/Shared%20Documents/Forms/AllItems.aspx">Văn bản</a></li>
@@ -60,6 +64,25 @@ def test_a_post_in_the_cells_of_a_layout_table_is_read() -> None:
     article = extract(post_page())
     assert article.title == TITLE
     assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_body_in_an_item_of_a_list_of_posts_is_read_whatever_its_boxes_are_called() -> None:
+    # The view's list of posts, one item here, in the zone's table; every <div> then made a <section>,
+    # an <article> or a <header> in turn, the text's box among them a <header>.
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE} - {SITE}</title></head><body><form>
+<div><a href="javascript:;">Bỏ qua tới nội dung chính</a></div><div><div><div><div></div><div><div></div></div><div>
+<table><tr><td><table><tr><td><div><div><div><div><div><ul><li><div><div><div>2025</div><div>28/11</div></div><div>
+<h2><a href="/Lists/Posts/Post.aspx?ID=33">{TITLE}</a></h2><div><span>do <span><a
+href="/_layouts/15/userdisp.aspx?ID=9">Cổng TTĐT Tỉnh ủy</a></span> lúc 15:40 trong <a
+href="/Lists/Categories/Category.aspx?CategoryId=1">Tin hoạt động</a></span></div><p><div><div><div>{paragraphs}
+</div></div></div></p><div><span><span><a href="#">Bình luận</a></span>
+<a href="javascript:;">Gửi liên kết qua email</a></span></div></div></div><div><a></a><h3>2 bình luận</h3></div></li>
+</ul></div><div></div></div></div><div></div></div></td></tr></table></td></tr></table></div></div></div></div>
+</form></body></html>"""
+    page = Page(url=URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+    assert extract(page).text.split("\n\n") == PARAGRAPHS
+    assert extract(transform(page, "div_to_sections", Gold(TITLE, PARAGRAPHS))).text.split("\n\n") == PARAGRAPHS
 
 
 def test_a_data_table_in_a_body_laid_out_in_tables_keeps_its_place() -> None:

@@ -117,7 +117,7 @@ def read_body(
     inverse = {original: twin for twin, original in twins.items()} if container is not None else {}
     prose_holder = inverse.get(container) if container is not None else None
     if prose_holder is not None:
-        untable_around(prose_holder)
+        unbox_around(prose_holder)
     if by_lines and prose_holder is not None:  # the caller knows the text's element: a form's field
         return _read_lines(prose_holder, pruned, twins, caption_elements, caption_selector)
     body = _trafilatura_body(pruned, url, whole=region.tag == "body")
@@ -209,15 +209,20 @@ def box_loose_lines(tree: HtmlElement) -> None:
             line.append(child)
 
 
-def untable_around(holder: HtmlElement) -> None:
-    """The table cells around the body's paragraphs are the layout's, not a table of data: a
-    SharePoint page's zones ("<table id="MSO_ContentTable"><tr><td><table><tr><td>" around the web
-    part that shows the post, its sidebar the next cell), a legacy portal's page grid. trafilatura
-    reads a table's cells as a table's, and found no body in them, or set the body's own table of
-    figures after its paragraphs; as the <div>s they are used as, it reads the post."""
+def unbox_around(holder: HtmlElement) -> None:
+    """The tables and lists around the body's paragraphs are the page's boxes, not a table or a list:
+    table cells of its layout (a SharePoint page's zones, "<table id="MSO_ContentTable"><tr><td>
+    <table><tr><td>" around the web part that shows the post, its sidebar the next cell; a legacy
+    portal's page grid), the item of a list of posts that a blog's view shows the post as ("<ul><li>
+    <div><h2>...</h2>...<div><p>Chiều 28/11, ..."). trafilatura reads a table's cells as a table's
+    and a list's items as a list's: it found no body in them, or set the body's own table of figures
+    after its paragraphs. As the <div>s they are used as, it reads the post."""
     for ancestor in holder.iterancestors():
-        if ancestor.tag in ("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+        if ancestor.tag in _BOX_TAGS:
             ancestor.tag = "div"
+
+
+_BOX_TAGS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "ol", "li")
 
 
 _ELLIPSIS_TEXT = xpath("/descendant::text()[contains(., '…') or contains(., '...')]")
