@@ -101,6 +101,12 @@ def test_a_calendar_leaf_beside_the_title_dates_the_post_and_the_metadata_line_t
     assert extract(post_page(leaf="<div>28 Tháng 11</div><div>2025</div>")).published == "2025-11-28T15:40:00+07:00"
 
 
+def test_a_calendar_leaf_in_wrappers_or_after_the_post_still_dates_it() -> None:
+    # (a theme's wrapper around the title's box; the leaf set after the title's box instead of before it)
+    assert extract(post_page(wrapped=True)).published == "2025-11-28T15:40:00+07:00"
+    assert extract(post_page(leaf_after=True)).published == "2025-11-28T15:40:00+07:00"
+
+
 def test_the_metadata_lines_link_that_a_menu_also_has_is_the_category() -> None:
     # (and the leaf's year above the title, "2025", is no category label)
     assert extract(post_page()).category == "Tin hoạt động"

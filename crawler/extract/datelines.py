@@ -21,7 +21,7 @@ from lxml import etree
 from crawler.extract.chrome import is_chrome_heading
 from crawler.extract.dates import VN_TZ, parse_date, parse_iso, parse_pieces, parse_time
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.layout import reads_as_paragraph
+from crawler.extract.layout import common_ancestor, reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text, xpath
 from crawler.extract.text import clean, letters
 
@@ -326,14 +326,16 @@ def shown_line(
         return None
     order = {el: index for index, el in enumerate(tree.iter())}
     lines = [line for line in dated_lines(tree) if not knowledge.is_chrome_line(line.text)]
+    # A calendar leaf in the article's box, beside its region (before it or after it): the box's date.
+    leaf = next((line for line in lines if line.in_pieces and _beside_the_region(line.element, region)), None)
+    if leaf is not None:
+        return leaf
     before = [line for line in lines if order.get(line.element, len(order)) < order.get(anchor, -1)]
     latest = max((_as_date(line.value) for line in lines), default=None)
     for line in reversed(before):
         # In the article's region and close to its heading: the theme put the date line first.
         inside = line.element is region or region in line.element.iterancestors()
         if inside and _close(tree, line.element, anchor):
-            return line
-        if line.in_pieces and _beside_the_region(line.element, region) and _close(tree, line.element, anchor):
             return line
         if latest is not None and line.has_time and _as_date(line.value) < latest:
             return line
@@ -351,12 +353,17 @@ def shown_line(
 def _beside_the_region(line: HtmlElement, region: HtmlElement) -> bool:
     """Is the line set beside the article's region in a box that holds nothing else: a blog's post
     box, the calendar leaf of its date ("<div><div>2025</div><div>28/11</div></div>") beside the
-    title, the metadata line and the body ("<div><h2>...</h2><div>do ... lúc 15:40</div>...")."""
-    parent = region.getparent()
-    if parent is None or line.getparent() is not parent or parent.tag in ("body", "html"):
+    title, the metadata line and the body ("<div><h2>...</h2><div>do ... lúc 15:40</div>..."),
+    each in as many wrappers as the theme likes."""
+    box = common_ancestor([line, region])
+    if box is None or box.tag in ("body", "html") or box is region or box is line:
         return False
-    others = [el for el in parent if isinstance(el.tag, str) and el is not line and el is not region]
-    return not any(clean(el.text_content()) for el in others if el.tag not in ("script", "style"))
+    shown = letters(_text_of(box))
+    return shown <= letters(_text_of(line)) + letters(_text_of(region))
+
+
+def _text_of(el: HtmlElement) -> str:
+    return "".join(_SHOWN_TEXT(el))
 
 
 def _boxes_between(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
