@@ -107,6 +107,14 @@ def test_a_calendar_leaf_in_wrappers_or_after_the_post_still_dates_it() -> None:
     assert extract(post_page(leaf_after=True)).published == "2025-11-28T15:40:00+07:00"
 
 
+def test_a_heading_that_shows_the_pages_title_is_kept_over_a_count_of_comments_above_the_date() -> None:
+    # A title holding dates, and the comments' heading, "0 bình luận", set above the post's box.
+    title = "Kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt Nam (3/2/1930 - 3/2/2025)"
+    article = extract(post_page(title=title, above="<div><a name='comments'></a><h3>0 bình luận</h3></div>"))
+    assert article.title == title
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
 def test_the_metadata_lines_link_that_a_menu_also_has_is_the_category() -> None:
     # (and the leaf's year above the title, "2025", is no category label)
     assert extract(post_page()).category == "Tin hoạt động"

@@ -64,7 +64,14 @@ from crawler.extract.layout import (
 from crawler.extract.page import HtmlElement, head, jsonld_values, parse, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import article_heading, clean_title, heading_above, is_site_heading, site_names
+from crawler.extract.titles import (
+    article_heading,
+    clean_title,
+    heading_above,
+    is_site_heading,
+    names_the_page,
+    site_names,
+)
 from crawler.extract.urls import canonical_url, host_of
 
 # Compiled once: a query string given to .xpath() is compiled again on every call.
@@ -120,6 +127,10 @@ class GenericPage:
             shown = self.heading_over_the_body(title)
             if shown is not None:
                 return shown
+        if title and element is not None and names_the_page(self.tree, title, self.names, self.knowledge):
+            # The heading shows the page's <title> less the site's name: the article's, not the count of
+            # comments over a date after the chrome ("<h3>0 bình luận</h3>" over a blog post's date leaf).
+            return title, element
         if title and (element is None or element.tag != "h1"):
             nearer = self.heading_before_the_body(element)
             if nearer is not None:

@@ -301,6 +301,17 @@ def _heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
     return text
 
 
+def names_the_page(
+    tree: HtmlElement, title: str, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN
+) -> bool:
+    """Is `title` what the page's <title> or og:title says, less a suffix naming the site ("<title>Kỷ
+    niệm 95 năm ... - Cổng thông tin điện tử Tỉnh ủy Đắk Lắk</title>")? A heading showing it is the
+    article's, whatever other heading stands over a date line nearby."""
+    og = _OG_TITLE(head(tree))
+    declared = [clean(og[0]) if og else "", clean(tree.findtext(".//title") or "")]
+    return any(text and _key(clean_title(text, names, knowledge)) == _key(title) for text in declared)
+
+
 def _names_the_site_after(heading: str, declared: tuple[str, str], names: tuple[str, ...]) -> bool:
     """Is the heading the part of the page's title after the article's, naming the site? A
     SharePoint blog's title row shows the site's title as the page's <h1> ("<h1 id="pageTitle">Cổng
