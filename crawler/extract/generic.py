@@ -349,9 +349,20 @@ class GenericPage:
         # <h3>Giảm 6 đầu mối cấp tỉnh</h3><p>Theo phương án, ...</p>" is one body.
         paragraphs = [el for el in following if el.tag not in _SUBHEADINGS]
         following = paragraphs or following
-        if not set_apart(candidate, following[0] if following else None, self.body.container, heading_copy):
+        if not set_apart(candidate, following[0] if following else None, self.paragraphs_box(), heading_copy):
             return None
         return candidate
+
+    def paragraphs_box(self) -> HtmlElement | None:
+        """The element of the pruned copy that holds the body's paragraphs: the one whose paragraphs
+        hold the most text (layout.prose) when trafilatura's body lies around it. trafilatura's body
+        may take in the box before it by what its class names say or not (WordPress's "<div
+        class="entry-summary"><p>lead</p></div><div class="entry-content"><p>...", left out as a
+        summary, read in once the names say nothing): the lead is set apart from the paragraphs' box."""
+        found, prose = self.body.container, self.copy_of(self.container)
+        if found is not None and prose is not None and found in prose.iterancestors():
+            return prose
+        return found
 
     @cached_property
     def split(self) -> Split:
