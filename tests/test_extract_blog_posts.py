@@ -130,3 +130,11 @@ def test_a_byline_labelled_tin_with_a_name_written_with_an_apostrophe() -> None:
     article = extract(post_page(body))
     assert article.author == "H'Linh Niê"
     assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_post_shown_at_another_address_is_the_one_its_title_links_to() -> None:
+    # The feed links "ViewPost.aspx?ID=33"; the page names no canonical link, its title links the permalink.
+    page = post_page()
+    viewed_at = "https://tinhuy.example.vn/Lists/Posts/ViewPost.aspx?ID=33"
+    elsewhere = Page(url=viewed_at, body=page.body, headers=page.headers)
+    assert extract(elsewhere).url == URL

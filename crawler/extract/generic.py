@@ -9,7 +9,7 @@ given. Profiles (crawler/extract/article.py) fall back on this object field by f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cached_property
 from itertools import takewhile
@@ -389,11 +389,7 @@ class GenericPage:
     # --- fields --------------------------------------------------------------------------
 
     def url(self) -> str:
-        for href in _CANONICAL(head(self.tree)):
-            absolute = urljoin(self.page.url, href.strip())
-            if host_of(absolute) == host_of(self.page.url):
-                return canonical_url(absolute)
-        return canonical_url(self.page.url)
+        return declared_url(self.tree, self.page.url, lambda: self.heading[1])
 
     def site(self) -> str:
         return host_of(self.page.url)
@@ -646,6 +642,26 @@ class GenericPage:
 
 
 _SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def declared_url(tree: HtmlElement, url: str, heading: Callable[[], HtmlElement | None]) -> str:
+    """The article's own address: the page's canonical link (or og:url) on its host; else the link
+    its heading is, all of it, on its host: a blog's post title links to the post's permalink
+    ("<h2><a href="/Lists/Posts/Post.aspx?ID=33">Hội nghị ...</a></h2>" on the same post shown at
+    "/Lists/Posts/ViewPost.aspx?ID=33", the address its feed links); else the address it was
+    fetched at."""
+    for href in _CANONICAL(head(tree)):
+        absolute = urljoin(url, href.strip())
+        if host_of(absolute) == host_of(url):
+            return canonical_url(absolute)
+    shown = heading()
+    links = [a for a in shown.iter("a") if (a.get("href") or "").strip()] if shown is not None else []
+    if shown is not None and len(links) == 1 and clean(links[0].text_content()) == clean(shown.text_content()):
+        href = (links[0].get("href") or "").strip()
+        absolute = urljoin(url, href)
+        if not href.startswith(("#", "javascript:")) and host_of(absolute) == host_of(url):
+            return canonical_url(absolute)
+    return canonical_url(url)
 
 
 # A field's label that names a picture's caption: "Chú thích Hình ảnh", "Chú thích ảnh", SharePoint's

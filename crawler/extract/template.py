@@ -54,7 +54,7 @@ from crawler.extract.datelines import (
     with_machine_time,
 )
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.generic import CAPTIONS, GenericPage
+from crawler.extract.generic import CAPTIONS, GenericPage, declared_url
 from crawler.extract.knowledge import (
     CHROME_LINE_MAX,
     NOTHING_KNOWN,
@@ -408,7 +408,7 @@ class TemplatePage:
     # --- fields ----------------------------------------------------------------------------------
 
     def url(self) -> str:
-        return self.generic.url()
+        return declared_url(self.tree, self.page.url, lambda: self.found["heading"])
 
     @cached_property
     def names(self) -> tuple[str, ...]:
