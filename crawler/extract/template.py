@@ -70,7 +70,7 @@ from crawler.extract.layout import common_ancestor, holds_prose, lead_text, read
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import clean_title
+from crawler.extract.titles import clean_title, names_the_site
 
 # --- paths down a page ---------------------------------------------------------------------------
 
@@ -487,6 +487,19 @@ class TemplatePage:
     def text(self) -> str:
         return self.split.text(self.summary())
 
+    def _above_the_body(self, element: HtmlElement) -> bool:
+        """Does the element come before the body's container on the page?"""
+        container = self.found["container"]
+        if container is None or element is container or container in element.iterancestors():
+            return False
+        mine = [element, *element.iterancestors()]
+        theirs = [container, *container.iterancestors()]
+        shared = next((el for el in mine if el in theirs), None)
+        if shared is None or shared is element or shared is container:
+            return False
+        children = list(shared)
+        return children.index(mine[mine.index(shared) - 1]) < children.index(theirs[theirs.index(shared) - 1])
+
     def author(self) -> str | None:
         element = self.found["byline"]
         if element is not None:
@@ -494,7 +507,11 @@ class TemplatePage:
             if source_of(text):
                 return None  # where the others are signed, a reprint names its paper
             name = clean_author(text)
-            if name:
+            # Where the sample pages named who posted them, above the body ("do <a>Phạm Thu Hà</a> lúc
+            # 14:00 trong ..."), another page may name an office's account (the site: no author), or
+            # be signed under its body too, which the generic rules read first.
+            above = self._above_the_body(element)
+            if name and not (above and (names_the_site(name, self.names) or self.split.author)):
                 return name
         if self.split.author or self.split.source:
             return self.split.author  # a reprint: the account that posted it did not write it
