@@ -401,7 +401,14 @@ class TemplatePage:
                 following = following.getnext()
             if following is not None:
                 text = short_text(following, 280)
-                return [Line(text, following)] if text else []
+                if not text:
+                    return []
+                # A box of such lines, each in a block of its own: NukeViet's "<div><p><strong>Tác
+                # giả: </strong>Hoàng Anh - Thu Hà</p><p><strong>Nguồn tin: </strong>Báo Quảng
+                # Bình</p></div>" is a byline and a source line, as the generic path reads them.
+                blocks = [child for child in following if isinstance(child.tag, str) and child.tag in BLOCK_TAGS]
+                lines = [Line(shown, child) for child in blocks if (shown := short_text(child, 280))]
+                return lines if len(lines) > 1 and not clean(following.text) else [Line(text, following)]
             box = box.getparent()
         return []
 
@@ -557,8 +564,36 @@ class TemplatePage:
         else:
             # The featured picture the theme sets outside the article's region (ColorMag's above the
             # heading), which no layout places: found as the generic path finds it.
-            blocks = self.generic.featured_outside(None) + blocks
+            blocks = self.generic.featured_outside(None) + self.pictures_before_the_body() + blocks
         return tuple(unique_images(uncaption_lead(blocks, self.summary()), self.page.url))
+
+    def pictures_before_the_body(self) -> list[Block]:
+        """The pictures set between the heading and the body's container, which the layout placed
+        on none of the sample pages: a featured image only some posts have, as the generic path
+        reads it (Twenty Sixteen's "<header><h1>...</h1></header><div class="post-thumbnail"><img>
+        </div><div class="entry-content">")."""
+        heading, container = self.found["heading"], self.found["container"]
+        around = common_ancestor([heading, container]) if heading is not None and container is not None else None
+        if heading is None or container is None or around is None or around in (heading, container):
+            return []
+        first, last = heading, container
+        while first.getparent() is not around:
+            first = first.getparent()
+        while last.getparent() is not around:
+            last = last.getparent()
+        blocks: list[Block] = []
+        for sibling in first.itersiblings():
+            if sibling is last:
+                break
+            # (a picture in a link that runs a script is a button: the search box's)
+            if isinstance(sibling.tag, str) and sibling.find(".//img") is not None and not any(
+                (a.get("href") or "").strip().lower().startswith("javascript:") for a in sibling.iter("a")
+            ):
+                pruned = chrome.prune(sibling)
+                shown = list(walk(pruned, self.caption_selector, set(captions_under_images(pruned))))
+                mark_captions(shown)
+                blocks += [block for block in shown if block.kind in ("image", "caption")]
+        return blocks
 
     def to_record(self) -> Article:
         if self.layout.form:
