@@ -110,6 +110,13 @@ KNOWN_MISSES = {
     " <div>s of their own, are read with the one paragraph",
     ("wordpress-baclieu", "p8774", "wrappers_added"): "summary, text: the photo story's one paragraph,"
     " wrapped alone, is read as a lead set apart, and the site's tagline as the body",
+    # A photo story of one paragraph over a gallery of linked thumbnails, then the sharing buttons
+    # (Facebook, Twitter, Email, In) as a list of links: once no class name marks the buttons, trafilatura
+    # weighs the whole body as a box of links and reads nothing; reading the page's own blocks instead
+    # takes the buttons' words for lines of the text and "In" for the author.
+    **{("wordpress-angiang", "p8326", name): "every field: no article text found once the sharing buttons'"
+       " names are gone (a paragraph, a linked gallery and a list of links)"
+       for name in ("opaque_names", "nameless_sections", "nameless_reindented")},
 }
 
 
