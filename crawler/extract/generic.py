@@ -360,9 +360,11 @@ class GenericPage:
         class="entry-summary"><p>lead</p></div><div class="entry-content"><p>...", left out as a
         summary, read in once the names say nothing): the lead is set apart from the paragraphs' box."""
         found, prose = self.body.container, self.copy_of(self.container)
-        if found is not None and prose is not None and found in prose.iterancestors():
-            return prose
-        return found
+        if found is None or prose is None or found not in prose.iterancestors():
+            return found
+        # (the box of the paragraphs, not one paragraph's own wrapper: two of the body's lines at least)
+        held = sum(1 for line in self.lines if line.element is not None and prose in line.element.iterancestors())
+        return prose if held >= 2 else found
 
     @cached_property
     def split(self) -> Split:
