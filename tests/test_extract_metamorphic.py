@@ -98,10 +98,6 @@ KNOWN_MISSES = {
        " <div> like the rest, holds more prose than a body of pictures"
        for name in ("opaque_names", "wrappers_removed", "div_to_sections", "sections_to_div", "nameless",
                     "nameless_sections", "nameless_reindented")},
-    # trafilatura, given the table without its class names, sets its rows after the paragraph that
-    # follows it: the order of the body's lines moves, not their text.
-    **{("sharepoint-binhdinh", "t104", name): "text: the data table's rows come after the next paragraph"
-       " once class names say nothing" for name in ("opaque_names", "nameless", "nameless_reindented")},
     # The photo story of one paragraph: with every block in a <div> of its own, the paragraph's wrapper
     # holds no picture, and the footer's address lines outweigh it.
     ("sharepoint-binhdinh", "t99", "wrappers_added"): "author, summary, text, images: the paragraph's own"
@@ -116,7 +112,11 @@ KNOWN_MISSES = {
     # takes the buttons' words for lines of the text and "In" for the author.
     **{("wordpress-angiang", "p8326", name): "every field: no article text found once the sharing buttons'"
        " names are gone (a paragraph, a linked gallery and a list of links)"
-       for name in ("opaque_names", "nameless_sections", "nameless_reindented")},
+       for name in ("opaque_names", "nameless_reindented")},
+    # The lead in a box of its own over the text's box (WordPress's entry summary over the entry content):
+    # re-indented without names, the text's box the prose is found in holds its last paragraph only.
+    ("wordpress-angiang", "p8351", "nameless_reindented"): "summary: the lead is read as the text's first"
+    " paragraph, the box of the text's paragraphs not told from the last one's",
 }
 
 
