@@ -232,7 +232,8 @@ def _read(source: Database, source_id: int, names: dict[str, str]) -> _Source:
     images = tuple(Image(src, caption) for src, caption in source.execute(
         "SELECT src, caption FROM images WHERE article_id = ? ORDER BY position", [source_id]))
     record = Article(url=row["url"], site=row["site"], title=row["title"], text=row["text"],
-                     published=row["published"], author=row["author"], category=row["category"],
+                     published=row["published"], published_range=row.get("published_range"),
+                     author=row["author"], category=row["category"],
                      summary=row["summary"], source=row["source"], images=images,
                      extraction=names.get(row["extraction"] or "generic", row["extraction"] or "generic"),
                      content_hash=row["content_hash"])

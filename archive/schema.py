@@ -29,6 +29,9 @@ def m001_initial(db: Database) -> None:
             "site": str,
             "title": str,
             "published": str,
+            # Since m133 (an archive made before gets it there): written by every save today, so
+            # that this code saves into an archive of any earlier schema it upgrades.
+            "published_range": str,
             "author": str,
             "category": str,
             "summary": str,
@@ -592,6 +595,15 @@ def m132_articles_found_by_url_through_article_urls(db: Database) -> None:
     index being dropped."""
     db.execute("INSERT OR IGNORE INTO article_urls (url, article_id) SELECT url, id FROM articles")
     db.execute("DROP INDEX IF EXISTS idx_articles_url")
+
+
+@migrations()
+def m133_published_range(db: Database) -> None:
+    """`articles.published_range`: the first and last day an article may have been published on
+    when its page shows only how long ago ("Cách đây 3 Các tháng"), an ISO 8601 interval of days;
+    NULL when `published` is a date the page states."""
+    if "published_range" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("published_range", str)
 
 
 def migrate(db: Database) -> None:

@@ -503,6 +503,7 @@ def _article_columns(article: Article) -> dict[str, Any]:
         "title": article.title,
         "published": article.published,
         "published_month": article.published[:7] if article.published else None,
+        "published_range": article.published_range,
         "author": article.author,
         "category": article.category,
         "summary": article.summary,
@@ -515,8 +516,8 @@ def _article_columns(article: Article) -> dict[str, Any]:
 
 # What re-extraction rewrites for an article whose text did not change: every column of
 # _article_columns() but the text and its hash.
-METADATA_COLUMNS = ("site", "title", "published", "published_month", "author", "category", "summary", "source",
-                    "extraction")
+METADATA_COLUMNS = ("site", "title", "published", "published_month", "published_range", "author", "category",
+                    "summary", "source", "extraction")
 
 
 def metadata_columns(article: Article) -> dict[str, Any]:

@@ -288,8 +288,6 @@ RENDERED_AT = "<form><input name='_blogs_formDate' type='hidden' value='17500410
         ("Cách đây 16 giờ", "2025-06-15"),
         ("Cách đây 5 Ngày - 804 Views", "2025-06-10"),
         ("3 ngày trước", "2025-06-12"),
-        # weeks and months ago name no day
-        ("Cách đây 2 Tuần", None),
     ],
 )
 def test_a_date_shown_as_time_ago_is_the_day_counted_back_from_when_the_page_was_made(
@@ -299,6 +297,36 @@ def test_a_date_shown_as_time_ago_is_the_day_counted_back_from_when_the_page_was
               f"<div><span style='position:absolute'>Ngày xuất bản</span>{shown}</div>")
     article = extract(page(article_html(before=before, after=RENDERED_AT)))
     assert article.published == expected
+
+
+@pytest.mark.parametrize(
+    ("shown", "published", "between"),
+    [
+        # Liferay's units (portal-kernel Time: a week 7 days, a month 30, a year 365) and its
+        # Vietnamese keys ("{0} Các tháng", "{0} Năm"); the middle day of the window is the record's
+        # day, the window's first and last days its range.
+        ("Cách đây 2 Tuần", "2025-05-29", "2025-05-26/2025-06-02"),
+        ("Cách đây 3 Các tháng", "2025-03-03", "2025-02-16/2025-03-18"),
+        ("Cách đây 1 Năm", "2023-12-16", "2023-06-17/2024-06-16"),
+        ("2 năm trước", "2022-12-16", "2022-06-17/2023-06-17"),
+        ("5 Months Ago", "2025-01-02", "2024-12-18/2025-01-17"),
+        # A day's window too: the day named may be the one before the article's.
+        ("Cách đây 1 Ngày", "2025-06-14", "2025-06-14/2025-06-15"),
+    ],
+)
+def test_an_entry_weeks_months_or_years_old_is_dated_with_the_days_it_lies_between(
+    shown: str, published: str, between: str
+) -> None:
+    # An old Blogs entry shows "Cách đây 3 Các tháng": read as no date, it was no article at all.
+    before = f"<div><a href=''>Minh Hằng</a></div><div>{shown}</div>"
+    article = extract(page(article_html(before=before, after=RENDERED_AT)))
+    assert (article.published, article.published_range) == (published, between)
+
+
+def test_a_date_the_page_states_has_no_range() -> None:
+    before = "<div>Thứ Hai, 16/06/2025 09:30</div>"
+    article = extract(page(article_html(before=before, after=RENDERED_AT)))
+    assert (article.published, article.published_range) == ("2025-06-16T09:30:00+07:00", None)
 
 
 def test_time_ago_is_counted_from_the_date_header_when_the_page_has_no_stamp() -> None:

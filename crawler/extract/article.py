@@ -187,6 +187,13 @@ class ArticlePage:
         value = parse_date(clean(line.text_content())) if line is not None else None
         return to_iso(value) if value is not None else self.generic.published()
 
+    def published_range(self) -> str | None:
+        """None where the profile's date line names the date; else the generic path's."""
+        line = self.select_one(self.date_selector)
+        if line is not None and parse_date(clean(line.text_content())) is not None:
+            return None
+        return self.generic.published_range()
+
     def category(self) -> str | None:
         crumbs = [clean(a.text_content()) for a in self.select(self.category_selector)]
         crumbs = [crumb for crumb in crumbs if crumb and not is_home_crumb(crumb)]
@@ -246,6 +253,7 @@ class ArticlePage:
             title=title,
             text=text,
             published=self.published(),
+            published_range=self.published_range(),
             author=self.author(),
             category=self.category(),
             summary=self.summary(),

@@ -112,6 +112,9 @@ class DatedLine:
     value: date | datetime
     text: str
     in_pieces: bool = False  # a calendar leaf: the year in one block, the day and month in another
+    # The first and last day the article may have been published on, when the line says only how
+    # long ago ("Cách đây 3 Các tháng"): `value` is then the window's middle day (relative_line).
+    window: tuple[date, date] | None = None
 
     @property
     def has_time(self) -> bool:
@@ -400,6 +403,17 @@ def most_precise(declared: date | datetime | None, shown: date | datetime | None
     return declared
 
 
+def range_of(declared: date | datetime | None, line: DatedLine | None) -> str | None:
+    """The record's `published_range`: when its date is a line's that says only how long ago (no
+    metadata names one), the first and last day of that line's window as an ISO 8601 interval of
+    days, "2025-02-15/2025-03-17" (EDTF's and EAD's normal form of a date known to lie between two
+    days); None when `published` is a date the page states."""
+    if declared is not None or line is None or line.window is None:
+        return None
+    first, last = line.window
+    return f"{first.isoformat()}/{last.isoformat()}"
+
+
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
@@ -433,17 +447,27 @@ def _close(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
 # "Cách đây 5 Ngày", "Cách đây 16 giờ" (Liferay's x-ago), "5 ngày trước", "3 days ago": how long ago,
 # counted in whole units (Liferay's time description floors: "1 Ngày" is 24 to 48 hours). No word
 # boundary before "Cách": a label hidden from sight runs into it ("Ngày xuất bảnCách đây 16 giờ").
-_UNITS = {"phút": timedelta(minutes=1), "giờ": timedelta(hours=1), "tiếng": timedelta(hours=1),
-          "ngày": timedelta(days=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
-          "day": timedelta(days=1)}
+# The coarser units are Liferay's too (portal-kernel's Time: a month is 30 days, a year 365, a week
+# 7), and so are their Vietnamese keys (portal-language-lang's Language_vi.properties: x-month "{0}
+# Tháng", x-months "{0} Các tháng", x-week "{0} Tuần", x-weeks "{0} Các tuần", x-years "{0} Năm";
+# English x-ago "{0} Ago" with x-months "{0} Months"): an entry a year old reads "Cách đây 1 Năm",
+# one of three months "Cách đây 3 Các tháng".
+_UNITS = {"giây": timedelta(seconds=1), "phút": timedelta(minutes=1), "giờ": timedelta(hours=1),
+          "tiếng": timedelta(hours=1), "ngày": timedelta(days=1), "tuần": timedelta(days=7),
+          "tháng": timedelta(days=30), "năm": timedelta(days=365),
+          "second": timedelta(seconds=1), "minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+          "day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30),
+          "year": timedelta(days=365)}
+_VI_UNIT = r"(?:các\s+)?(?P<u{0}>giây|phút|giờ|tiếng|ngày|tuần|tháng|năm)\b"
 _AGO = re.compile(
-    r"(?:cách\s+đây\s+(?P<n1>\d{1,3})\s+(?P<u1>phút|giờ|tiếng|ngày)\b)"
-    r"|(?:(?<!\d)(?P<n2>\d{1,3})\s+(?P<u2>phút|giờ|tiếng|ngày)\s+trước\b)"
-    r"|(?:(?<!\d)(?P<n3>\d{1,3})\s+(?P<u3>minute|hour|day)s?\s+ago\b)",
+    r"(?:cách\s+đây\s+(?P<n1>\d{1,3})\s+" + _VI_UNIT.format(1) + ")"
+    r"|(?:(?<!\d)(?P<n2>\d{1,3})\s+" + _VI_UNIT.format(2) + r"\s+trước\b)"
+    r"|(?:(?<!\d)(?P<n3>\d{1,3})\s+(?P<u3>second|minute|hour|day|week|month|year)s?\s+ago\b)",
     re.IGNORECASE,
 )
 _AGO_TEXT = xpath(
-    "descendant::text()[(contains(., 'trước') or contains(., 'TRƯỚC') or contains(., 'ago') or contains(., 'đây')"
+    "descendant::text()[(contains(., 'trước') or contains(., 'TRƯỚC') or contains(., 'ago') or contains(., 'Ago')"
+    " or contains(., 'AGO') or contains(., 'đây')"
     " or contains(., 'ĐÂY')) and not(ancestor::script) and not(ancestor::style)]"
 )
 # A page's own stamp of when it was made: Liferay's forms carry the server's clock in a hidden
@@ -472,18 +496,30 @@ def page_made(headers_date: str | None, tree: HtmlElement, raw: bytes | None = N
 
 
 def ago(text: str, made: datetime) -> date | None:
-    """The day a line like "Cách đây 5 Ngày" dates its article to, seen at `made`.
+    """The day a line like "Cách đây 5 Ngày" dates its article to, seen at `made`: the middle day
+    of its window (ago_window)."""
+    window = ago_window(text, made)
+    return window[2] if window is not None else None
+
+
+def ago_window(text: str, made: datetime) -> tuple[date, date, date] | None:
+    """The days a line like "Cách đây 3 Các tháng" dates its article between, seen at `made`: the
+    first, the last, and the one that holds the window's middle, in the portal's time.
 
     Counted in whole units, the article was published in the unit-long window that ends N units
-    before `made`: the day is the one that holds most of that window (its middle), in the portal's
-    time. Never more precise than a day: the minute is not known. Weeks, months and years ago say
-    too little to name a day, and are left unread."""
+    before `made` ("Cách đây 2 Ngày" at 09:30 on 16/06: from 09:30 on the 13th to 09:30 on the
+    14th). The middle day is what the record's `published` names, never more precise than a day
+    (the minute is not known); the first and last days are its `published_range`, which says how
+    far that day may be off: a day or two for hours and days, a month for "Cách đây 1 Các tháng",
+    a year for "Cách đây 1 Năm"."""
     match = _AGO.search(text)
     if match is None:
         return None
     number, unit = next((match[f"n{i}"], match[f"u{i}"]) for i in (1, 2, 3) if match[f"n{i}"] is not None)
     step = _UNITS[unit.lower()]
-    return (made.astimezone(VN_TZ) - step * (int(number) + 0.5)).date()
+    seen = made.astimezone(VN_TZ)
+    count = int(number)
+    return ((seen - step * (count + 1)).date(), (seen - step * count).date(), (seen - step * (count + 0.5)).date())
 
 
 def relative_line(region: HtmlElement, made: datetime, where: Callable[[HtmlElement], bool]) -> DatedLine | None:
@@ -502,7 +538,7 @@ def relative_line(region: HtmlElement, made: datetime, where: Callable[[HtmlElem
         line, text = _line_of(holder, region)
         if not text or _is_teaser_date(line, holder) or reads_as_paragraph(text):
             continue  # "... diễn ra 2 ngày trước Đại hội." is a sentence, not a date line
-        value = ago(text, made)
-        if value is not None:
-            return DatedLine(line, value, text)
+        window = ago_window(text, made)
+        if window is not None:
+            return DatedLine(line, window[2], text, window[:2])
     return None

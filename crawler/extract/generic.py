@@ -37,6 +37,7 @@ from crawler.extract.datelines import (
     most_precise,
     page_made,
     publication_line,
+    range_of,
     structured_date,
 )
 from crawler.extract.dates import parse_date, to_iso
@@ -402,6 +403,12 @@ class GenericPage:
     def published(self) -> str | None:
         return to_iso(most_precise(structured_date(self.tree, self.page.body), self.date_line()))
 
+    def published_range(self) -> str | None:
+        """The days the article lies between when the page says only how long ago (datelines.range_of)."""
+        if self.form is not None and self.field("published"):
+            return None
+        return range_of(structured_date(self.tree, self.page.body), self.dated_line)
+
     def date_line(self) -> date | datetime | None:
         """The date the page shows near its title and body (datelines.publication_line)."""
         if self.form is not None and self.field("published"):
@@ -639,7 +646,7 @@ class GenericPage:
         return Article(
             url=self.url(), site=self.site(), title=title, text=text, published=self.published(),
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
-            images=self.images(), extraction=self.extraction,
+            images=self.images(), extraction=self.extraction, published_range=self.published_range(),
         )
 
 

@@ -28,7 +28,8 @@ class Article:
 
     `text` holds the article's paragraphs only (NFC, one blank line between them).
     `extraction` names the path that produced the record: "profile:<key>" when a
-    portal profile's selectors matched, "generic" otherwise.
+    portal profile's selectors matched, "generic" otherwise. `published` is ISO 8601 in the portal's
+    time: a day, or a day and a time; `published_range` says when that day is only an estimate.
     """
 
     url: str
@@ -43,6 +44,11 @@ class Article:
     images: tuple[Image, ...] = ()
     extraction: str = "generic"
     content_hash: str = field(default="")
+    # When the page names no date but how long ago ("Cách đây 3 Các tháng"): the first and last day
+    # the article may have been published on, an ISO 8601 interval ("2025-02-15/2025-03-17"), of
+    # which `published` is the middle day; None when `published` is a date the page (or the portal's
+    # feed, dated_by_feed) states.
+    published_range: str | None = None
 
     def __post_init__(self) -> None:
         if not self.content_hash:

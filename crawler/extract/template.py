@@ -47,9 +47,10 @@ from crawler.extract.bylines import (
 )
 from crawler.extract.datelines import (
     DatedLine,
-    ago,
+    ago_window,
     most_precise,
     publication_line,
+    range_of,
     structured_date,
     with_machine_time,
 )
@@ -443,9 +444,9 @@ class TemplatePage:
             if value is not None:
                 return DatedLine(element, with_machine_time(element, value), text)
             made = self.generic.made
-            shown = ago(text, made) if made is not None else None
-            if shown is not None:
-                return DatedLine(element, shown, text)
+            window = ago_window(text, made) if made is not None else None
+            if window is not None:
+                return DatedLine(element, window[2], text, window[:2])
         if self.scope is None or "date_line" in self.layout.absent:
             return None  # (the portal's pages show their date in <head> only: nothing to search)
         _, twins = self.copy
@@ -457,6 +458,9 @@ class TemplatePage:
     def published(self) -> str | None:
         shown = self.dated_line.value if self.dated_line is not None else None
         return to_iso(most_precise(structured_date(self.tree, self.page.body), shown))
+
+    def published_range(self) -> str | None:
+        return range_of(structured_date(self.tree, self.page.body), self.dated_line)
 
     def summary(self) -> str | None:
         return self._summary
@@ -608,7 +612,7 @@ class TemplatePage:
         return Article(
             url=self.url(), site=self.generic.site(), title=title, text=text, published=self.published(),
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
-            images=self.images(), extraction=self.template.name,
+            images=self.images(), extraction=self.template.name, published_range=self.published_range(),
         )
 
 
