@@ -172,10 +172,11 @@ def record_fetch(
 
 def record_listing(
     db: Database, url: str, *, site: str, status: int, queued: Iterable[tuple[str, str]], kind: str = "listing",
-    headers: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, dates: dict[str, str] | None = None,
 ) -> None:
     """A listing page (or a feed, or another page of a portal without a profile: `kind`) was read:
-    it is done, and the links it queued are pending until fetched.
+    it is done, and the links it queued are pending until fetched. `dates`: the publication time a
+    feed gives each page it lists (url -> ISO 8601), kept in feed_dates.
 
     One transaction, so a run killed at any moment leaves either both or neither."""
     when = utc_now()
@@ -186,6 +187,31 @@ def record_listing(
             " ON CONFLICT(url) DO UPDATE SET queued = excluded.queued",
             [(link, site, kind, when, when) for link, kind in queued],
         )
+        db.conn.executemany(
+            "INSERT INTO feed_dates (url, site, published, feed, seen) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET published = excluded.published, feed = excluded.feed,"
+            " seen = excluded.seen",
+            [(link, site, published, url, when) for link, published in (dates or {}).items()],
+        )
+
+
+def feed_date(db: Database, urls: Iterable[str]) -> str | None:
+    """The publication time a feed of the portal gave the first of `urls` it listed."""
+    for url in urls:
+        row = db.execute("SELECT published FROM feed_dates WHERE url = ?", [url]).fetchone()
+        if row is not None:
+            return str(row[0])
+    return None
+
+
+def feed_date_of(db: Database, article_id: int) -> str | None:
+    """The publication time a feed of the portal gave the archived article, under its own URL
+    first, then the others it was seen under."""
+    urls = [url for (url,) in db.execute(
+        "SELECT article_urls.url FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
+        " WHERE article_urls.article_id = ? ORDER BY article_urls.url != articles.url, article_urls.url",
+        [article_id])]
+    return feed_date(db, urls)
 
 
 def touch_article(db: Database, url: str, when: str | None = None) -> None:

@@ -601,9 +601,20 @@ def m132_articles_found_by_url_through_article_urls(db: Database) -> None:
 def m133_published_range(db: Database) -> None:
     """`articles.published_range`: the first and last day an article may have been published on
     when its page shows only how long ago ("Cách đây 3 Các tháng"), an ISO 8601 interval of days;
-    NULL when `published` is a date the page states."""
+    NULL when `published` is a date the page or the portal's feed states."""
     if "published_range" not in db.table("articles").columns_dict:
         db.table("articles").add_column("published_range", str)
+
+
+@migrations()
+def m134_feed_dates(db: Database) -> None:
+    """`feed_dates`: the publication time each URL's item in one of the portal's feeds gives (an
+    RSS item's pubDate, an Atom entry's published), the last one read, kept so that a page that
+    shows only how long ago is dated from it by its crawl and by every re-extraction alike."""
+    db.table("feed_dates").create(
+        {"url": str, "site": str, "published": str, "feed": str, "seen": str}, pk="url",
+    )
+    db.table("feed_dates").create_index(["site"])
 
 
 def migrate(db: Database) -> None:

@@ -5,7 +5,8 @@ Data flow: when extraction rules improve, `tinbai reextract` runs each article's
 portal's page class; the archive says what would change (archive.store.reextraction_outcome)
 and changes it (save_reextraction). No network: the pages come from the archive. A portal without
 a profile is read as its crawl reads it: through its newest learned template (archive/templates.py)
-where that holds the page, the generic path elsewhere.
+where that holds the page, the generic path elsewhere; and a page that shows only how long ago is
+dated, as its crawl dated it, by the feed time the archive kept for it (feed_dates).
 
 With N > 1 processes, N workers read, extract and compare in parallel, each with its own
 read-only connection (the archive is in WAL mode, so they read while the parent writes); only
@@ -29,12 +30,14 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from archive import open_archive
+from archive.crawlstate import feed_date_of
 from archive.store import article_site, load_raw_page, reextraction_outcome, reextraction_plan, save_reextraction
 from archive.templates import current_template
 from archive.transaction import write_transaction
 from crawler import heap
 from crawler import sites as registry
 from crawler.extract import ArticlePage, NotAnArticle, PortalKnowledge, extract
+from crawler.extract.datelines import dated_by_feed
 from crawler.extract.record import Article
 
 # Only the parent writes, so its commits bound a run where many records change: a commit is a
@@ -98,7 +101,9 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     page = load_raw_page(_reader, raw_page_id)
     try:
         site = article_site(_reader, article_id)
-        article = extract(page, page_class_for(site, page.url), _knowledge_of(site))
+        # Dated as the crawl dated it: by the portal's feed, when the page shows only how long ago.
+        article = dated_by_feed(extract(page, page_class_for(site, page.url), _knowledge_of(site)),
+                                feed_date_of(_reader, article_id))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)

@@ -34,10 +34,12 @@ KNOWN_MISSES = {
     # A Blogs entry shows no date, only how long ago: "Cách đây 2 Ngày" at 09:30 on 16/06 is between
     # 09:30 on the 13th and 09:30 on the 14th; the day holding most of the window (the 13th) is read,
     # the gold has the 14th from the portal's RSS feed (09:00 on the 14th). 8 of the set's 11 entries
-    # fall on the day read; the page alone cannot tell the other 3.
+    # fall on the day read; the page alone cannot tell the other 3. The crawl, which reads the feed,
+    # dates them by it (tests/test_discovery.py test_a_page_that_shows_only_how_long_ago_is_dated_by_the_portals_feed).
     **{("liferay-laocai", page): (("published",), "the page shows only how long ago (\"Cách đây N Ngày\","
        " N to N+1 days before it was made): a window across two days, of which the gold has the one"
-       " only the RSS feed's pubDate names") for page in ("a04", "a06", "a10")},
+       " only the RSS feed's pubDate names (the crawl takes it: tests/test_discovery.py)")
+       for page in ("a04", "a06", "a10")},
     # The gold keeps the writer's workplace in parentheses, "Lò Văn Sình (Trung tâm TT-VH Bát Xát)",
     # which the archive's convention takes off a byline (tests/test_extract_fields.py test_clean_author:
     # "Hồng Hạnh (Trung tâm Truyền thông tỉnh)" -> "Hồng Hạnh").

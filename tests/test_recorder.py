@@ -4,6 +4,7 @@ whatever its place in the group, and the group's other items are archived as if 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,41 @@ def test_a_group_is_written_in_one_transaction_without_savepoints(tmp_path: Path
     assert status == "errors"
     run = sqlite3.connect(tmp_path / "a.db").execute("SELECT new, errors, errors_json FROM runs").fetchone()
     assert run == (3, 2, '{"bad_manifest_entry": 1, "http_404": 1}')
+
+
+def _relative(n: int) -> FetchedArticle:
+    """An article whose page said only "Cách đây 2 Ngày" at 09:30 on 16/06/2025: the 13th or the 14th."""
+    item = fetched(n)
+    item.article = replace(item.article, published="2025-06-13", published_range="2025-06-13/2025-06-14")
+    return item
+
+
+def _dates(tmp_path: Path) -> list[tuple[str, str | None]]:
+    connection = sqlite3.connect(tmp_path / "a.db")
+    return connection.execute("SELECT published, published_range FROM articles ORDER BY id").fetchall()
+
+
+@pytest.mark.parametrize("feed_first", [True, False])
+def test_a_page_that_shows_only_how_long_ago_is_dated_by_its_feed_whichever_comes_first(
+    tmp_path: Path, feed_first: bool
+) -> None:
+    # The spider reads pages as they come: an article linked from the home page is often fetched
+    # before the feed that dates it, or handed over later (held while its URL shape was on trial).
+    item = _relative(1)
+    feed = ListingRead(f"{SITE}/rss", 200, [], kind="feed", dates={item.url: "2025-06-14T02:00:00+00:00"})
+    writer = recorder(tmp_path)
+    for each in ([feed, item] if feed_first else [item, feed]):
+        writer.apply(each)
+    writer.commit()
+    writer.finish(reason="finished", pages=2, errors={})
+    assert _dates(tmp_path) == [("2025-06-14T09:00:00+07:00", None)]
+
+
+def test_a_feed_time_outside_the_pages_window_leaves_its_day(tmp_path: Path) -> None:
+    item = _relative(1)
+    writer = recorder(tmp_path)
+    writer.apply(item)
+    writer.apply(ListingRead(f"{SITE}/rss", 200, [], kind="feed", dates={item.url: "2025-06-16T01:00:00+00:00"}))
+    writer.commit()
+    writer.finish(reason="finished", pages=2, errors={})
+    assert _dates(tmp_path) == [("2025-06-13", "2025-06-13/2025-06-14")]

@@ -56,6 +56,7 @@ class ListingRead:
     queued: list[tuple[str, str]] = field(default_factory=list)
     kind: str = "listing"
     headers: dict[str, str] = field(default_factory=dict)  # validators for the next conditional fetch
+    dates: dict[str, str] = field(default_factory=dict)  # a feed's: url -> the item's publication time
 
 
 @dataclass

@@ -20,10 +20,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
-from archive.crawlstate import touch_article
+from archive.crawlstate import feed_date, touch_article
 from archive.db import ArchiveDamaged, is_damage
 from archive.sites import save_learning
-from archive.store import store_raw_page, utc_now
+from archive.store import redate_article, relative_dates, store_raw_page, utc_now
 from archive.takedowns import GONE_KINDS, article_of_url, mark_gone, mark_present
 from archive.templates import save_template
 from archive.transaction import WriteGroup, write_transaction
@@ -36,6 +36,7 @@ from crawler.apply.items import (
     Skipped,
     TemplateLearned,
 )
+from crawler.extract.datelines import dated_by_feed, feed_dated
 from crawler.extract.record import ErrorKind
 
 logger = logging.getLogger("crawler.pipelines")
@@ -154,7 +155,12 @@ class Recorder:
             # The article and its URL's state together: a kill between them cannot leave an
             # article archived whose URL still looks never fetched, or the reverse.
             url = item.url or item.page.url
-            result = save_article(self.db, item.article, page=item.page, fetched_url=item.page.url,
+            article = item.article
+            if article.published_range is not None:
+                # A page that shows only how long ago, dated by its feed's time when the feed was
+                # read first (else _date_by_feed dates it when it is).
+                article = dated_by_feed(article, feed_date(self.db, (url, item.page.url, article.url)))
+            result = save_article(self.db, article, page=item.page, fetched_url=item.page.url,
                                   site_article_id=item.site_article_id, warc_record_id=item.warc_record_id,
                                   requested_url=url)
             if result.status == "refused":
@@ -185,7 +191,8 @@ class Recorder:
             run.group_counts["not_modified"] += 1
         elif isinstance(item, ListingRead):
             record_listing(self.db, item.url, site=site, status=item.status, queued=item.queued, kind=item.kind,
-                           headers=item.headers)
+                           headers=item.headers, dates=item.dates)
+            self._date_by_feed(item.dates)
         elif isinstance(item, Skipped):
             record_fetch(self.db, item.url, site=site, kind=item.page_type, status=None, error=item.reason)
         elif isinstance(item, TemplateLearned):
@@ -195,6 +202,18 @@ class Recorder:
             save_learning(self.db, site, item.home, item.shapes, item.cms)
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
+
+    def _date_by_feed(self, dates: dict[str, str]) -> None:
+        """Articles archived before their feed was read (this run, its links fetched first, or an
+        earlier one) whose pages show only how long ago: dated by the feed now, by the rule the
+        spider and re-extraction follow (datelines.feed_dated)."""
+        if not dates:
+            return
+        with write_transaction(self.db):
+            for article_id, published_range, listed in relative_dates(self.db, dates):
+                published = feed_dated(published_range, listed)
+                if published is not None:
+                    redate_article(self.db, article_id, published)
 
     def _gone(self, item: CrawlError) -> bool:
         """An archived article's URL answered that it is gone: the article is marked removed, and

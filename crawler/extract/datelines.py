@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
 from crawler.extract.chrome import is_chrome_heading
-from crawler.extract.dates import VN_TZ, parse_date, parse_iso, parse_pieces, parse_time
+from crawler.extract.dates import VN_TZ, parse_date, parse_iso, parse_pieces, parse_time, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.layout import common_ancestor, reads_as_paragraph
 from crawler.extract.page import HtmlElement, short_text, xpath
+from crawler.extract.record import Article
 from crawler.extract.text import clean, letters
 
 _DATE_METAS = frozenset({
@@ -412,6 +413,31 @@ def range_of(declared: date | datetime | None, line: DatedLine | None) -> str | 
         return None
     first, last = line.window
     return f"{first.isoformat()}/{last.isoformat()}"
+
+
+def dated_by_feed(article: Article, listed: str | None) -> Article:
+    """The record dated by the portal's feed: when its page shows only how long ago (a
+    `published_range`) and the publication time the feed gives the article (`listed`, an RSS
+    item's pubDate as ISO 8601) falls on one of the range's days, that time is its `published`, and
+    the range, now known, is dropped (feed_dated). Pure: the same page and the same stored feed
+    time give the same record, at the crawl and at every re-extraction."""
+    published = feed_dated(article.published_range, listed)
+    return article if published is None else replace(article, published=published, published_range=None)
+
+
+def feed_dated(published_range: str | None, listed: str | None) -> str | None:
+    """The feed's time `listed` as a record's `published` (ISO 8601, the portal's time), when it
+    falls on a day of `published_range`; else None. "Cách đây 2 Ngày" at 09:30 on 16/06 spans the
+    13th and the 14th and names the 13th; the feed's "Sat, 14 Jun 2025 02:00:00 GMT" is 09:00 on
+    the 14th. A time outside the range is another item's or an edit's: the page's reading stands."""
+    if published_range is None or not listed:
+        return None
+    instant = parse_iso(listed)
+    if instant is None:
+        return None
+    day = (instant.astimezone(VN_TZ).date() if isinstance(instant, datetime) else instant).isoformat()
+    first, _, last = published_range.partition("/")
+    return to_iso(instant) if first <= day <= last else None
 
 
 def _as_date(value: date | datetime) -> date:

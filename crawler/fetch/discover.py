@@ -519,6 +519,10 @@ class DiscoveringSpider(PortalSpider):
             return
         queued: list[tuple[str, str]] = []
         feeds: list[str] = []
+        # When each item was published, kept by the archive: a page that shows only how long ago
+        # is dated by it (crawler/apply/recorder.py, crawler/extract/datelines.py dated_by_feed).
+        dates = {entry.url: entry.published for entry in read.pages
+                 if entry.published is not None and self.profile.owns(entry.url)}
         for entry in read.sitemaps:
             if self._sitemap_changed(entry.url, entry.lastmod):
                 feeds.append(entry.url)
@@ -539,7 +543,7 @@ class DiscoveringSpider(PortalSpider):
                 queued.append((target, kind))
         queued = [(target, kind) for target, kind in dict.fromkeys(queued) if target not in self.queued]
         self.queued.update(target for target, _ in queued)
-        yield ListingRead(url, response.status, queued, kind="feed", headers=_validators(response))
+        yield ListingRead(url, response.status, queued, kind="feed", headers=_validators(response), dates=dates)
         for target, page_type in queued:
             yield self._article(target) if page_type == "article" else self._listing(target)
         for feed in feeds:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -39,6 +41,9 @@ _ALTERNATE = etree.XPath(
 class Entry:
     url: str
     lastmod: str | None = None  # as the sitemap states it ("2026-11-20T09:14:00+07:00")
+    # A feed item's publication time (RSS pubDate, Atom published), ISO 8601 in UTC: what dates a
+    # page that shows only how long ago (crawler/extract/datelines.py dated_by_feed).
+    published: str | None = None
 
 
 @dataclass
@@ -107,6 +112,16 @@ def _looks_like_sitemap(body: bytes) -> bool:
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
+def _published(entry: dict[str, Any]) -> str | None:
+    """When a feed's item was published, as feedparser reads its pubDate or <published> (UTC);
+    None when it gives none it can read (an <updated> alone is an edit's time, not publication)."""
+    parsed = dict.get(entry, "published_parsed")
+    if not parsed:
+        return None
+    year, month, day, hour, minute, second = parsed[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
+
+
 def read_feed(body: bytes, url: str) -> FeedRead:
     """The URLs a sitemap or an RSS/Atom feed at `url` lists."""
     if _looks_like_sitemap(body):
@@ -128,5 +143,5 @@ def read_feed(body: bytes, url: str) -> FeedRead:
         if link:
             # The dict's own get(): feedparser's warns when "updated" falls back to "published".
             changed = dict.get(entry, "updated") or dict.get(entry, "published")
-            read.pages.append(Entry(urljoin(url, link), changed))
+            read.pages.append(Entry(urljoin(url, link), changed, _published(entry)))
     return read
