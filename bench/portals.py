@@ -152,7 +152,11 @@ def measure(replay: Path, workdir: Path) -> dict[str, Any]:
         text = _norm(row[6])
         recalls.append(sum(p in text for p in paragraphs) / len(paragraphs) if paragraphs else 1.0)
         titles += _norm(row[2]) == _norm(gold["title"])
-        minutes += (row[3] or "")[:16] == (gold.get("published") or "")[:16]
+        # To the minute, or to the day where the gold has a day only (its page shows no time): a
+        # record dated to the minute by the portal's feed (liferay-laocai's Blogs entries) is right
+        # when its day is the gold's.
+        stated = gold.get("published") or ""
+        minutes += (row[3] or "")[:16 if "T" in stated else 10] == stated[:16]
         authors += _norm(row[4]) == _norm(gold.get("author"))
     leaks = 0
     for leak in expected.get("leaks", []):
