@@ -16,9 +16,9 @@ from sqlite_utils import Database
 from archive.query.filters import Filters, register_functions
 
 EXPORT_COLUMNS = (
-    "id", "url", "site", "site_article_id", "title", "published", "author", "category", "summary", "source",
-    "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of", "removed",
-    "removed_last_seen", "versions",
+    "id", "url", "site", "site_article_id", "title", "published", "published_range", "author", "category",
+    "summary", "source", "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of",
+    "removed", "removed_last_seen", "versions",
 )
 # Rows fetched from SQLite at a time: enough to keep the cursor cheap, few enough that
 # a million-article archive streams in the memory of a few hundred articles.

@@ -18,8 +18,9 @@ from crawler.cli.query import open_readonly
 # --csv: the article's own fields and its URLs, one row (versions, images and the diff are lists of
 # records: --json has them).
 SHOW_CSV_FIELDS = (
-    "id", "url", "site", "site_article_id", "title", "published", "author", "category", "source", "summary",
-    "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of", "removed", "urls",
+    "id", "url", "site", "site_article_id", "title", "published", "published_range", "author", "category",
+    "source", "summary", "text", "extraction", "content_hash", "first_seen", "last_seen", "near_duplicate_of",
+    "removed", "urls",
 )
 # Paragraphs are wrapped for a terminal at its width, at most this many columns.
 READING_WIDTH = 100
