@@ -18,7 +18,8 @@ What a source brings, in this order:
    takedowns, returns and refused pages among the target's by time, the same takedown seen by both
    one event (the earlier sighting's), and the article marked removed, or not, by the merged history
    and by its latest sighting in either archive;
-3. its crawl state: for each URL the latest fetch of either archive;
+3. its crawl state: for each URL the latest fetch of either archive, and the feed time read last
+   (`feed_dates`);
 4. the portals it knows (`sites`: those the target lacks) and what its crawls learned of their URL
    shapes (`url_shapes`: the row updated last).
 
@@ -103,6 +104,7 @@ def merge_archive(
             progress(min(start + BATCH, len(ids)), len(ids))
     with write_transaction(target):
         counts.crawl_state = _merge_crawl_state(target, source)
+        _merge_feed_dates(target, source)
         _merge_sites(target, source)
         target.execute("UPDATE merge_sources SET last_merged = ?, articles = ? WHERE origin = ?",
                        [utc_now(), counts.articles, origin])
@@ -506,6 +508,17 @@ def _merge_crawl_state(target: Database, source: Database) -> int:
         target.conn.executemany(sql, chunk)
         merged += len(chunk)
     return merged
+
+
+def _merge_feed_dates(target: Database, source: Database) -> None:
+    """For each URL the publication time the feed read last by either machine gave it: what dates
+    a page that shows only how long ago, at the merged archive's re-extractions as at its crawls."""
+    columns = ("url", "site", "published", "feed", "seen")
+    target.conn.executemany(
+        f"INSERT INTO feed_dates ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        " ON CONFLICT(url) DO UPDATE SET site = excluded.site, published = excluded.published,"
+        " feed = excluded.feed, seen = excluded.seen WHERE excluded.seen > feed_dates.seen",
+        source.execute(f"SELECT {', '.join(columns)} FROM feed_dates ORDER BY url").fetchall())
 
 
 def _merge_sites(target: Database, source: Database) -> None:

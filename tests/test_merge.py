@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from archive import merge as merging
 from archive import open_archive, record_fetch, save_article, search
+from archive.crawlstate import record_listing
 from archive.merge import TakedownEvent, interleave, interleave_events, merge_archive
 from archive.runs import finish_run, start_run, stats
 from archive.sites import add_site, save_learning
@@ -197,6 +198,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         "templates": "SELECT * FROM templates ORDER BY site, version",
         "site_counts": "SELECT * FROM site_counts ORDER BY site",
         "crawl_state": "SELECT * FROM crawl_state ORDER BY url",
+        "feed_dates": "SELECT * FROM feed_dates ORDER BY url",
         "fts": "SELECT rowid, title, summary, text FROM articles_fts ORDER BY rowid",
         "fts_exact": "SELECT rowid, title, summary, text FROM articles_fts_exact ORDER BY rowid",
         "minhash": "SELECT * FROM article_minhash ORDER BY article_id",
@@ -549,3 +551,24 @@ def test_interleave_fits_theirs_in_and_is_stable_when_merged_again() -> None:
     assert [(v.fetched_at, v.content_hash) for v in interleave(ours, [version("2026-01-05", "b")])] == [
         ("2026-01-01", "a"), ("2026-01-05", "b")]
     assert interleave(ours, [version("2026-01-12", "b")]) == ours
+
+
+def test_the_feed_time_read_last_by_either_machine_is_kept(tmp_path: Path) -> None:
+    # What dates a page that shows only how long ago: a merged archive re-extracts it as its crawl did.
+    entry = "https://tinhuy.laocai.example/tin-tuc/-/blogs/ky-niem"
+    paths = {}
+    for name, published, seen in (("north", "2025-06-14T02:00:00+00:00", "2026-12-02"),
+                                  ("south", "2025-06-14T03:00:00+00:00", "2026-12-01")):
+        paths[name] = tmp_path / f"{name}.db"
+        db = open_archive(paths[name])
+        record_listing(db, "https://tinhuy.laocai.example/c/blogs/rss", site="tinhuy.laocai.example", status=200,
+                       queued=[], kind="feed", dates={entry: published})
+        db.execute("UPDATE feed_dates SET seen = ?", [seen])
+        db.close()
+    _merge(tmp_path / "national.db", paths["north"], paths["south"])
+    assert archive_published(tmp_path / "national.db", entry) == "2025-06-14T02:00:00+00:00"
+
+
+def archive_published(path: Path, url: str) -> str:
+    with open_archive(path, readonly=True) as db:
+        return str(db.execute("SELECT published FROM feed_dates WHERE url = ?", [url]).fetchone()[0])
