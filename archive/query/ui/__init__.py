@@ -61,12 +61,13 @@ FROM ({search_sql(
 """
 
 # Tables a reader has no use for: bookkeeping of migrations, the crawl (and the URL shapes and the
-# templates, as JSON, it learned of a portal without a profile) and the re-post signatures, the
+# templates, as JSON, it learned of a portal without a profile, and the times its feeds gave their
+# items) and the re-post signatures, the
 # stored pages, the per-portal counts kept for `tinbai stats`, the archive's own id and the archives
 # merged into it. Hidden from the table lists, still reachable by URL and SQL. Datasette also hides
 # every table whose name starts with a hidden one's (the full-text indexes' shadow tables).
 INTERNAL_TABLES = (
-    "_sqlite_migrations", "crawl_state", "run_lock", "raw_pages", "url_shapes", "templates",
+    "_sqlite_migrations", "crawl_state", "feed_dates", "run_lock", "raw_pages", "url_shapes", "templates",
     "article_minhash", "article_lsh", "article_lsh_recent", "article_lsh_stage", "article_lsh_crowded", FTS_TABLE,
     FTS_EXACT_TABLE,
     "site_counts", "category_counts", "archive_info", "merge_sources",
@@ -184,6 +185,8 @@ def metadata(db_name: str) -> dict[str, Any]:
                             "url": "The canonical URL (every URL it was seen under: article_urls)",
                             "site_article_id": "The portal's own id for the article",
                             "published": "Publication time on the portal (+07:00)",
+                            "published_range": "When the page said only how long ago: the days the article"
+                                               " lies between, of which `published` is the middle one",
                             "near_duplicate_of": "The earlier article this one re-posts with small edits",
                             "published_month": "YYYY-MM of publication, for the facet",
                             "first_seen": "UTC", "last_seen": "UTC",
