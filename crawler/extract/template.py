@@ -776,6 +776,8 @@ def _sample(
     else:
         container = body.twins.get(body.container) if body.container is not None else None
         lead = body.twins.get(reader.lead_element) if reader.lead_element is not None else None
+        # (the same place on every page, whichever of a wrapper and its one child the page's reading named)
+        lead = _innermost(lead) if lead is not None else None
         dated = reader.dated_line
         parts = {
             "container": container, "heading": reader.heading[1], "date_line": dated.element if dated else None,
@@ -789,6 +791,20 @@ def _sample(
     if parts["container"] is None:
         return None
     return _Sample(page, tree, record, parts, {block.text for block in body.blocks}, form is not None)
+
+
+def _innermost(el: HtmlElement) -> HtmlElement:
+    """The element, or the one element it wraps and nothing else (no text, no other child): where
+    it shows a part, either of them is the place, and the generic reading names one or the other
+    from page to page. NukeViet's `<div id="hometext"><div class="h2">lead</div></div>` is read as
+    the wrapper on a page where it holds only the lead, as the inner <div> on one where it holds a
+    picture box too; placed by the wrapper on most sample pages, the lead took the picture's caption
+    on the others, and no layout was learned."""
+    while True:
+        children = [child for child in el if isinstance(child.tag, str)]
+        if len(children) != 1 or (el.text or "").strip() or (children[0].tail or "").strip():
+            return el
+        el = children[0]
 
 
 def _body_of(tree: HtmlElement) -> HtmlElement:
