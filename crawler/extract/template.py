@@ -1123,7 +1123,7 @@ def _prune_paths(
     kept: list[Path] = []
     for reader, keep in zip(readers, wanted, strict=True):
         container = reader.found["container"]
-        for el in _not_read(reader, keep):
+        for el in [*_not_read(reader, keep), *_dropped(reader)]:
             chain = _chain(container, el) if container is not None else None
             if not chain:
                 continue
@@ -1179,6 +1179,31 @@ def _not_read(reader: TemplatePage, keep: list[HtmlElement]) -> list[HtmlElement
                 break
             el = parent
         if el is not container and el not in found:
+            found.append(el)
+    return found
+
+
+# Dropped by the chrome rules whatever they hold: never a place the article shows.
+_NOT_SHOWN = ("script", "style", "noscript", "template")
+
+
+def _dropped(reader: TemplatePage) -> list[HtmlElement]:
+    """The elements below the container that the chrome rules dropped from its copy for what they
+    showed (a hidden field, a microdata value, a widget's line), each the largest so dropped: the
+    next page's element at the same place may show what the rules do not know for such
+    (NukeViet's hidden `<span class="hidden" itemprop="image">` holds the picture's absolute URL on
+    most pages, dropped as a machine value, and "/themes/mobile_default/images/no_image.gif" on a
+    page without a picture, read as a line of its text)."""
+    pruned, twins = reader.copy
+    if pruned is None:
+        return []
+    kept = {twins[el] for el in pruned.iter() if el in twins}
+    found: list[HtmlElement] = []
+    container = reader.found["container"]
+    for el in container.iterdescendants(etree.Element) if container is not None else ():
+        if el in kept or el.tag in _NOT_SHOWN or any(ancestor in found for ancestor in el.iterancestors()):
+            continue
+        if el.getparent() in kept and clean(el.text_content()):
             found.append(el)
     return found
 
