@@ -1120,21 +1120,51 @@ def _prune_paths(
     if any(reader.found["container"] is None for reader in readers):
         return ()
     wanted = [_wanted(reader, sample) for reader, sample in zip(readers, group, strict=True)]
+    # The ids every sample page's container shows: an id one page alone shows names that page's entry
+    # ("<div id="_com_liferay_blogs_web_portlet_BlogsPortlet_40932">" around the text and its tags),
+    # and a path by it finds nothing on the next page.
+    ids = [_ids_in(reader.found["container"]) for reader in readers]
+    shared = set.intersection(*ids) if ids else set()
     kept: list[Path] = []
     for reader, keep in zip(readers, wanted, strict=True):
         container = reader.found["container"]
-        for el in [*_not_read(reader, keep), *_dropped(reader)]:
+        read = _not_read(reader, keep)
+        for el in [*read, *_dropped(reader)]:
             chain = _chain(container, el) if container is not None else None
             if not chain:
                 continue
-            path = tuple(Step(each.tag, tuple(sorted(_classes(each))), each.get("id"), None) for each in chain)
-            if path not in kept and not any(
-                kept_el is found or found in kept_el.iterancestors()
-                for other, other_keep in zip(readers, wanted, strict=True)
-                for found in located(other.found["container"], path) for kept_el in other_keep
-            ):
-                kept.append(path)
+            steps = [Step(each.tag, tuple(sorted(_classes(each))), each.get("id") if each.get("id") in shared else None,
+                          None) for each in chain]
+            every = tuple(steps)
+            # ...else the element at its place among its like siblings: Liferay's Blogs entry shows
+            # its header (category, title, author, "Cách đây 16 giờ - 1.204 Views") and its text in
+            # two <div class="container widget-mode-detail-header">, the first of them not the article.
+            likes = [_like(each.getparent(), step) for step, each in zip(steps, chain, strict=True)]
+            placed = tuple(replace(step, index=like.index(each))
+                           for step, like, each in zip(steps, likes, chain, strict=True))
+            # (from the last: the box of tags closes the entry, after a caption's row on some pages)
+            from_last = tuple(replace(step, index=like.index(each) - len(like))
+                              for step, like, each in zip(steps, likes, chain, strict=True))
+            # What the rules dropped is taken off by its kind only: among like siblings, its place tells
+            # nothing the samples vouch for (NukeViet's "<p>Những tin cũ hơn</p>", the second <p> after
+            # the body on the samples, is the third on a page that closes with a source line).
+            for path in (every, placed, from_last) if el in read else (every,):
+                if path in kept:
+                    break
+                if not any(
+                    kept_el is found or found in kept_el.iterancestors()
+                    for other, other_keep in zip(readers, wanted, strict=True)
+                    for found in located(other.found["container"], path) for kept_el in other_keep
+                ):
+                    kept.append(path)
+                    break
     return tuple(kept)
+
+
+def _ids_in(container: HtmlElement | None) -> set[str]:
+    """The ids of the elements below `container`."""
+    found = (el.get("id") for el in container.iterdescendants(etree.Element)) if container is not None else ()
+    return {ident for ident in found if ident}
 
 
 def _wanted(reader: TemplatePage, sample: _Sample) -> list[HtmlElement]:
