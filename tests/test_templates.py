@@ -407,3 +407,31 @@ def test_a_box_of_the_articles_kind_is_pruned_by_its_place_and_not_by_the_entrys
         record = read_with_template(page, knowledge, site=_SITE)
         assert "chủ đề" not in generic.text
         assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
+
+
+def test_a_byline_closing_the_text_names_its_writer_over_the_account_the_box_above_names() -> None:
+    """The account that posted a Blogs entry is named in the box over it ("Ban Biên tập"); a line
+    closing the text signs it ("Hoàng Thu"): the writer, as on the generic path, through a template
+    that places the account's line as the byline (it is the author of the sample entries)."""
+    samples = [_blogs_entry(n, caption=n in (1, 3)) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    page = _blogs_entry(6, signed="Hoàng Thu")
+    generic = extract(page, page_class, knowledge.with_template(None))
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert generic.author == "Hoàng Thu"
+    assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_liferay_blogs_entries_are_read_through_a_template_as_the_generic_path_reads_them() -> None:
+    """liferay-laocai: the generic path reads the box over each entry with its text (trafilatura
+    takes the whole entry), sets aside the title, subtitle and date line before the first
+    paragraph, and names the author from that box. A template learned from five entries reads every
+    entry into the same record: what was set aside is no line read (and the box goes), and the
+    author's line inside the entry, over the text, is placed as its byline."""
+    knowledge, page_class, articles = _learned("liferay-laocai")
+    assert knowledge.template is not None and knowledge.template.layouts
+    for page, _ in articles:
+        generic = extract(page, page_class, knowledge.with_template(None))
+        record = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names)
+        assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url

@@ -513,6 +513,11 @@ class TemplatePage:
 
     def author(self) -> str | None:
         element = self.found["byline"]
+        if element is not None and (self.split.author or self.split.source) and self._over_the_body(element):
+            # A byline closing the text names who wrote it (or the paper it is taken from), as on the
+            # generic path (bylines.split_lines), not the account a line over the text names: "Ban
+            # Biên tập" in Liferay's Blogs entry header, "Hoàng Thu" signing the text.
+            return self.split.author
         if element is not None:
             text = clean(element.text_content())
             if source_of(text):
@@ -531,6 +536,12 @@ class TemplatePage:
         if photographer and told_in_pictures(len(self.images()), len(self.split.paragraphs)):
             return photographer
         return page_author(self.tree, self.names, self.knowledge)
+
+    def _over_the_body(self, element: HtmlElement) -> bool:
+        """Is `element` before the body's first line on the page?"""
+        _, twins = self.copy
+        first = twins.get(self.lines[0].element) if self.lines and self.lines[0].element is not None else None
+        return first is not None and _comes_before(element, first)
 
     def source(self) -> str | None:
         element = self.found["source"]
@@ -781,7 +792,7 @@ def _sample(
         dated = reader.dated_line
         parts = {
             "container": container, "heading": reader.heading[1], "date_line": dated.element if dated else None,
-            "lead": lead, "byline": _byline_element(_body_of(tree), container, record),
+            "lead": lead, "byline": _byline_element(_body_of(tree), container, record, _first_line(reader)),
             # (not when <head> names it: article:section)
             "category": None if reader.section() == record.category else _showing(
                 tree, record.category, reader.heading[1], reader.region),
@@ -790,7 +801,45 @@ def _sample(
         }
     if parts["container"] is None:
         return None
-    return _Sample(page, tree, record, parts, {block.text for block in body.blocks}, form is not None)
+    return _Sample(page, tree, record, parts, _lines_read(reader, record), form is not None)
+
+
+def _comes_before(first: HtmlElement, second: HtmlElement) -> bool:
+    """Does `first` start before `second` in the page, neither holding the other?"""
+    below: dict[HtmlElement, HtmlElement] = {}  # each ancestor of `first`: its child on the way down
+    child = first
+    for ancestor in first.iterancestors():
+        below[ancestor] = child
+        child = ancestor
+    child = second
+    for ancestor in second.iterancestors():
+        if ancestor in below:
+            return child is not first and ancestor.index(below[ancestor]) < ancestor.index(child)
+        child = ancestor
+    return False
+
+
+def _first_line(reader: GenericPage) -> HtmlElement | None:
+    """The page's element of the generic path's first line of the body."""
+    first = reader.lines[0].element if reader.lines else None
+    return reader.body.twins.get(first) if first is not None else None
+
+
+def _lines_read(reader: GenericPage, record: Article) -> set[str]:
+    """The lines of the body the generic path read (before bylines, lead and chrome are told apart),
+    less those it set aside before its first line as the heading's metadata: Liferay's Blogs entry
+    holds its title, its subtitle ("<h4 class="sub-title">Cho ý kiến vào dự thảo ...</h4>") and its
+    author in the box trafilatura reads, and the template, counting them as read, kept the subtitle
+    as the text's first paragraph."""
+    texts = [block.text for block in reader.body.blocks if block.kind == "text"]
+    kept = [block.text for block in reader.lines]
+    if reader.form is not None or not kept or kept[0] not in texts:
+        return {block.text for block in reader.body.blocks}
+    aside = set(texts[:texts.index(kept[0])]) - set(kept)
+    aside = {text for text in aside if text != record.summary and not (
+        (record.author and clean_author(text) == record.author)
+        or (record.source and source_of(text) == record.source))}
+    return {block.text for block in reader.body.blocks} - aside
 
 
 def _innermost(el: HtmlElement) -> HtmlElement:
@@ -816,16 +865,25 @@ def _outside(el: HtmlElement, container: HtmlElement | None) -> bool:
     return container is None or not (el is container or container in el.iterancestors())
 
 
-def _byline_element(root: HtmlElement, container: HtmlElement | None, record: Article) -> HtmlElement | None:
-    """The element outside the body's container that shows the author ("<div class="tacgia">Phóng
+def _byline_element(
+    root: HtmlElement, container: HtmlElement | None, record: Article, first_line: HtmlElement | None = None,
+) -> HtmlElement | None:
+    """The element outside the body's lines that shows the author ("<div class="tacgia">Phóng
     viên: Minh Hương</div>" under the title, "<p>Tác giả: Quang Hà</p>" in a box under the body),
-    when one does: the innermost, nearest the container."""
+    when one does: the innermost, nearest the container. Outside the container, or inside it before
+    `first_line`, the body's first line: Liferay's Blogs entry names its author in the box over
+    the text ("<a class="text-truncate username">Minh Hằng</a>"), which the generic path reads
+    with the text, and where nothing but a placed byline finds it once that box is pruned."""
     if not (record.author or record.source):
         return None
+    order = {el: n for n, el in enumerate(root.iter())}
+    before = order.get(first_line, -1) if first_line is not None else -1
     found: list[HtmlElement] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str) or not _outside(el, container) or (container is not None
-                                                                         and el in container.iterancestors()):
+    for el in order:
+        if not isinstance(el.tag, str) or (container is not None and el in container.iterancestors()):
+            continue
+        if not _outside(el, container) and not (
+                first_line is not None and order[el] < before and el not in first_line.iterancestors()):
             continue
         text = short_text(el, 200)
         if text and ((record.author and clean_author(text) == record.author) or (
@@ -835,7 +893,6 @@ def _byline_element(root: HtmlElement, container: HtmlElement | None, record: Ar
             found.append(inner[-1] if inner else el)
     if not found or container is None:
         return found[0] if found else None
-    order = {el: n for n, el in enumerate(root.iter())}
     return min(found, key=lambda el: abs(order.get(el, 0) - order.get(container, 0)))
 
 
