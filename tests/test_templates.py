@@ -435,3 +435,57 @@ def test_liferay_blogs_entries_are_read_through_a_template_as_the_generic_path_r
         generic = extract(page, page_class, knowledge.with_template(None))
         record = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names)
         assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
+
+
+def _publishing_page(n: int, picture: bool = True) -> Page:
+    """The n-th article of a SharePoint publishing portal (the markup of sharepoint-quangngai): the
+    title row's <h1> opens with the site's path as links and holds a script; a page layout of field
+    controls, the picture field first, the text, the byline, the date, and last the picture's
+    caption field, labelled for screen readers."""
+    topic, place = (_TOPICS + ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",))[n], (_PLACES + ("thành phố Lào Cai",))[n]
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    image = f'<div class="page-image"><img alt="" src="/xay-dung-dang/PublishingImages/anh-{n}.jpg"></div>'
+    caption = ('<div id="ctl00_caption_label" style="display:none">Chú thích Hình ảnh</div><div aria-labelledby='
+               f'"ctl00_caption_label" class="page-caption">Quang cảnh {topic.lower()} tại {place}</div>')
+    separator = '<span class="s4-titlesep"><img src="/_layouts/15/images/spcommon.png" alt=""></span>'
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic}</title></head>
+<body><form id="aspnetForm"><div id="s4-bodyContainer">
+<div id="header"><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/xay-dung-dang">Xây dựng Đảng</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></div>
+<div id="titleRow"><h1 class="ms-core-pageTitle"><span><a href="/">Tỉnh ủy Mẫu</a></span>{separator}<a
+href="/xay-dung-dang">Xây dựng Đảng</a>{separator}<span>{topic}</span><script type="text/javascript">// <![CDATA[
+_spBodyOnLoadFunctionNames.push("setupPageDescriptionCallout");
+// ]]></script></h1></div>
+<div id="contentRow"><div id="DeltaPlaceHolderMain"><div class="article">
+{image if picture else ""}
+<div class="ms-rtestate-field">{paragraphs}</div>
+<div class="byline">Minh Đức</div>
+<div class="date">{10 + n:02d}/06/2025 08:30</div>
+{caption if picture else ""}
+</div></div></div>
+<div id="footer">Bản quyền thuộc Tỉnh ủy Mẫu</div>
+</div></form></body></html>"""
+    return Page(f"https://{_SITE}/xay-dung-dang/Pages/bai-{n}.aspx", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_template_reads_the_title_row_and_the_labelled_caption_as_the_generic_path_does() -> None:
+    """sharepoint-quangngai's pages: the heading is what the title row's <h1> shows less the site's
+    path and its script (titles.heading_text, the generic path's reading), and the picture outside
+    the text is captioned by the field its label calls the caption, after the byline and the date
+    (generic.labelled_caption). Read otherwise, no sample page gave its record, and no layout was
+    learned."""
+    samples = [_publishing_page(n, picture=n != 2) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    for page in [*samples, _publishing_page(5), _publishing_page(6, picture=False)]:
+        generic = extract(page, page_class, knowledge.with_template(None))
+        record = read_with_template(page, knowledge, site=_SITE)
+        assert not generic.title.startswith("Tỉnh ủy Mẫu")
+        assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
+    record = read_with_template(_publishing_page(5), knowledge, site=_SITE)
+    assert record is not None and [image.caption for image in record.images] == [
+        "Quang cảnh ra mắt mô hình dân vận khéo tại huyện Đắk Hà"]

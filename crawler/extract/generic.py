@@ -570,11 +570,10 @@ class GenericPage:
         at = outside[0]
         if at + 1 < len(blocks) and blocks[at + 1].kind == "caption":
             return blocks
-        fields = labelled_fields_of(self.fields_frame)
-        captions = [text for label, text in fields if _CAPTION_LABEL.match(label)]
-        if len(captions) != 1 or not captions[0]:
+        caption = labelled_caption(self.fields_frame)
+        if caption is None:
             return blocks
-        return [*blocks[: at + 1], Block("caption", captions[0]), *blocks[at + 1:]]
+        return [*blocks[: at + 1], Block("caption", caption), *blocks[at + 1:]]
 
     @cached_property
     def fields_frame(self) -> HtmlElement | None:
@@ -687,6 +686,14 @@ def labelled_fields_of(frame: HtmlElement) -> Iterator[tuple[str, str]]:
         label = clean(" ".join(el.text_content() for el in labels if el is not None))
         if label:
             yield label, clean(field_el.text_content())
+
+
+def labelled_caption(frame: HtmlElement | None) -> str | None:
+    """The text of the one field of `frame` its label calls a picture's caption, if there is one."""
+    if frame is None:
+        return None
+    captions = [text for label, text in labelled_fields_of(frame) if _CAPTION_LABEL.match(label)]
+    return captions[0] if len(captions) == 1 and captions[0] else None
 
 
 def _linked_outside(block: Block, container: HtmlElement) -> bool:

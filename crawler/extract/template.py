@@ -55,7 +55,7 @@ from crawler.extract.datelines import (
     with_machine_time,
 )
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.generic import CAPTIONS, GenericPage, declared_url
+from crawler.extract.generic import CAPTIONS, GenericPage, declared_url, labelled_caption
 from crawler.extract.knowledge import (
     CHROME_LINE_MAX,
     NOTHING_KNOWN,
@@ -71,7 +71,7 @@ from crawler.extract.layout import common_ancestor, holds_prose, lead_text, read
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import clean_title, names_the_site
+from crawler.extract.titles import clean_title, declared_titles, heading_text, names_the_site
 
 # --- paths down a page ---------------------------------------------------------------------------
 
@@ -427,7 +427,9 @@ class TemplatePage:
         element = self.found["heading"]
         if element is None:
             return self.generic.title() if self.layout.heading is None else ""
-        return clean_title(clean(element.text_content()), self.names, self.knowledge)
+        # (what the heading shows, as the generic path reads it: no script, and no path of links
+        # opening SharePoint's title row when the rest is the declared title)
+        return clean_title(heading_text(element, declared_titles(self.tree)), self.names, self.knowledge)
 
     def title(self) -> str:
         return self._title
@@ -575,7 +577,13 @@ class TemplatePage:
             captions = set(select(pruned, self.caption_selector)) | set(captions_under_images(pruned))
             shown = list(walk(pruned, self.caption_selector, captions))
             mark_captions(shown)
-            blocks = [block for block in shown if block.kind in ("image", "caption")] + blocks
+            pictures = [block for block in shown if block.kind in ("image", "caption")]
+            if [block.kind for block in pictures] == ["image"] and (caption := labelled_caption(self.scope)):
+                # The one picture outside the body, captioned by the field its label calls the
+                # caption wherever the page puts it (GenericPage.with_labelled_caption): SharePoint's
+                # "Chú thích Hình ảnh" field after the byline and the date.
+                pictures.append(Block("caption", caption))
+            blocks = pictures + blocks
         else:
             # The featured picture the theme sets outside the article's region (ColorMag's above the
             # heading), which no layout places: found as the generic path finds it.

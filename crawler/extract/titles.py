@@ -242,12 +242,10 @@ def article_heading(
     ... - Ban Tuyên giáo Tỉnh ủy"), then og:title or <title> less a suffix naming the site; a
     title that is only the portal's name is none. `body_container` tells, when asked, where the
     body is: of several elements showing the title, the one nearest above it."""
-    og = _OG_TITLE(head(tree))
-    og_title = clean(og[0]) if og else ""
-    page_title = clean(tree.findtext(".//title") or "")
+    og_title, page_title = declared_titles(tree)
     candidates: list[tuple[str, HtmlElement]] = []
     for h1 in tree.iter("h1"):
-        text = _heading_text(h1, (og_title, page_title))
+        text = heading_text(h1, (og_title, page_title))
         if 10 <= len(text) <= 300 and not is_site_heading(h1, names) and not _names_the_site_after(
             text, (og_title, page_title), names
         ):
@@ -287,7 +285,13 @@ _UNLINKED = xpath(
 )
 
 
-def _heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
+def declared_titles(tree: HtmlElement) -> tuple[str, str]:
+    """The titles the page declares: og:title and <title>."""
+    og = _OG_TITLE(head(tree))
+    return clean(og[0]) if og else "", clean(tree.findtext(".//title") or "")
+
+
+def heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
     """What the heading shows (a script in it shows nothing), less the path of links it opens with
     when the rest is the page's declared title: SharePoint's title row puts the breadcrumb in the
     <h1> ("<h1><a href="/">Tỉnh ủy Quảng Ngãi</a> › <a href="/xay-dung-dang">Xây dựng Đảng</a>
