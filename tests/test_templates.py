@@ -489,3 +489,25 @@ def test_a_template_reads_the_title_row_and_the_labelled_caption_as_the_generic_
     record = read_with_template(_publishing_page(5), knowledge, site=_SITE)
     assert record is not None and [image.caption for image in record.images] == [
         "Quang cảnh ra mắt mô hình dân vận khéo tại huyện Đắk Hà"]
+
+
+def test_the_titles_a_box_lists_beside_the_pages_own_are_no_chrome_whichever_pages_were_read() -> None:
+    """A box of the newest articles is on every page; the pages' own titles in it were kept out of
+    the learned chrome lines, the others' taken in, so the knowledge learned depended on which
+    pages the crawl read first (sharepoint-bentre's "Tin mới nhất": another template from run to
+    run). A list that links one of the pages' titles lists articles: none of its lines is chrome."""
+    newest = "".join(f'<li><a href="/tin/bai-{n}-{700 + n}.html">{topic}</a> <span>({10 + n:02d}/06/2025)</span></li>'
+                     for n, topic in enumerate(_TOPICS))
+    box = f'<div class="newest"><h2>Tin mới nhất</h2><ul>{newest}</ul></div>'
+
+    def page(n: int) -> Page:
+        plain = _portal_page(n)
+        return Page(plain.url, plain.body.replace(b"<footer>", box.encode() + b"<footer>"), plain.headers)
+
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    first = learn_template([page(n) for n in range(LEARN_AFTER)], site=_SITE, site_names=page_class.site_names)
+    later = learn_template([page(n) for n in range(1, LEARN_AFTER + 1)], site=_SITE,
+                           site_names=page_class.site_names)
+    assert first.is_chrome_line("Tin mới nhất")
+    assert not any(first.is_chrome_line(topic) or later.is_chrome_line(topic) for topic in _TOPICS)
+    assert first.chrome_lines == later.chrome_lines

@@ -234,8 +234,9 @@ _LINE_ELEMENTS = ("p", "li", "a", "span", "div", "td", "th", "h1", "h2", "h3", "
 _TITLE = xpath("string(.//title)", smart_strings=False)
 
 
-def _lines(tree: HtmlElement) -> set[str]:
-    """The page's short lines: the text of each element that holds text of its own, once."""
+def short_lines(tree: HtmlElement) -> set[str]:
+    """The short lines of a page (or of an element): the text of each element that holds text of
+    its own, once, as line_key()s."""
     found: set[str] = set()
     for el in tree.iter(*_LINE_ELEMENTS):
         if not (el.text and el.text.strip()) and len(el) == 0:
@@ -269,7 +270,7 @@ def learn(pages: Iterable[Page], share: float = 0.6, at_least: int = 3) -> Porta
             suffix = title[match.end():]
             suffixes[fold(suffix)] += 1
             shown.setdefault(fold(suffix), suffix)
-        lines.update(_lines(tree))
+        lines.update(short_lines(tree))
     needed = max(at_least, share * count)
     return PortalKnowledge(
         title_suffixes=tuple(shown[key] for key, n in suffixes.most_common() if n >= needed),

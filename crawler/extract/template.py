@@ -66,6 +66,7 @@ from crawler.extract.knowledge import (
     Template,
     learn,
     line_key,
+    short_lines,
 )
 from crawler.extract.layout import common_ancestor, holds_prose, lead_text, reads_as_paragraph, set_apart
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
@@ -1009,8 +1010,10 @@ def _field_lines(
     """The lines that show a field of the pages' records (read without the lines they share): a
     small portal's one reporter signs most of its articles ("Phóng viên: Minh Hương" on three
     pages of five), and that line is its author, not the portal's chrome. Each page's date so read
-    goes into `shown`, by URL."""
+    goes into `shown`, by URL. And the lines listed with one of the pages' titles (_listed_with)."""
     keys: set[str] = set()
+    titles: set[str] = set()
+    trees: list[HtmlElement] = []
     for page in pages:
         try:
             tree = parse(page)
@@ -1018,10 +1021,12 @@ def _field_lines(
                                  caption_selector=caption_selector).to_record()
         except (NotAnArticle, ValueError, etree.ParserError):
             continue
+        trees.append(tree)
         if shown is not None:
             shown[page.url] = record.published
         keys.update(line_key(value) for value in (record.title, record.author, record.source, record.summary)
                     if value)
+        titles.add(line_key(record.title))
         if not (record.author or record.source):
             continue
         body = tree.find("body")
@@ -1032,7 +1037,29 @@ def _field_lines(
             if text and ((record.author and clean_author(text) == record.author)
                          or (record.source and source_of(text) == record.source)):
                 keys.add(line_key(text))
-    return frozenset(keys)
+    return frozenset(keys | _listed_with(trees, titles))
+
+
+_LISTS = ("ul", "ol", "table", "dl")
+
+
+def _listed_with(trees: list[HtmlElement], titles: set[str]) -> set[str]:
+    """The lines of each list that links one of the pages' titles: the titles of other articles (a
+    box of the newest, the most read), which most pages show and which are no chrome. Which of them
+    the pages' own titles kept out of the learned lines depended on which pages the crawl read first
+    (sharepoint-bentre's "Tin mới nhất" box: the template learned differed from run to run)."""
+    listed: set[str] = set()
+    for tree in trees:
+        seen: set[HtmlElement] = set()
+        for link in tree.iter("a"):
+            text = short_text(link, CHROME_LINE_MAX * 4)
+            if not text or line_key(text) not in titles:
+                continue
+            box = next(link.iterancestors(*_LISTS), None)
+            if box is not None and box not in seen:
+                seen.add(box)
+                listed |= short_lines(box)
+    return listed
 
 
 def _learn_layout(
