@@ -511,3 +511,45 @@ def test_the_titles_a_box_lists_beside_the_pages_own_are_no_chrome_whichever_pag
     assert first.is_chrome_line("Tin mới nhất")
     assert not any(first.is_chrome_line(topic) or later.is_chrome_line(topic) for topic in _TOPICS)
     assert first.chrome_lines == later.chrome_lines
+
+
+def _post(n: int, lead: bool = False) -> Page:
+    """The n-th post of a WordPress portal (Astra's single post: the entry header, then the entry
+    content's paragraphs); with `lead`, the post opens with a bold paragraph, its lead."""
+    topic, place = _TOPICS[n], _PLACES[n]
+    first = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    opening = f"<p><strong>{first}</strong></p>" if lead else f"<p>{first}</p>"
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title>
+<meta property="article:published_time" content="2025-06-{10 + n:02d}T08:{10 + n}:00+07:00"></head>
+<body><div class="site"><header class="site-header"><a href="/">Tỉnh ủy Mẫu</a><ul class="menu"><li><a
+href="/category/tin-tuc/">Tin tức</a></li><li><a href="/lien-he/">Liên hệ</a></li></ul></header>
+<div class="site-content"><main class="site-main"><article class="post type-post">
+<header class="entry-header"><h1 class="entry-title">{topic}</h1><div class="entry-meta">bởi <span
+class="author-name">Thanh Hà</span> / <span class="cat-links"><a href="/category/tin-tuc/">Tin tức</a></span></div>
+</header>
+<div class="entry-content clear">{opening}{paragraphs}</div>
+</article></main><aside class="widget-area"><h2>Bài viết mới</h2><ul><li><a href="/a-1/">Tin khác số một của cổng</a>
+</li><li><a href="/a-2/">Tin khác số hai của cổng</a></li></ul></aside></div>
+<footer class="site-footer">Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
+    return Page(f"https://{_SITE}/bai-{n}/", html.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_lead_no_sample_page_showed_is_found_by_the_generic_rule() -> None:
+    """wordpress-khanhhoa: a post's lead is a bold first paragraph that some posts have. The five
+    sample posts had none, so the layout placed none, and the template read no lead on the posts
+    that have one (3 of 11), where the generic path reads it."""
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    samples = [_post(n) for n in range(LEARN_AFTER)]
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    for page in (_post(5, lead=True), _post(5)):
+        generic = extract(page, page_class, knowledge.with_template(None))
+        record = read_with_template(page, knowledge, site=_SITE)
+        assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
+    assert record.summary is None and generic.summary is None
+    lead = read_with_template(_post(5, lead=True), knowledge, site=_SITE)
+    assert lead is not None and lead.summary == "Ngày 15/6, tại huyện Đắk Hà đã diễn ra ra mắt mô hình dân vận khéo" \
+        " với sự tham dự của lãnh đạo tỉnh."

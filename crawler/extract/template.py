@@ -68,7 +68,14 @@ from crawler.extract.knowledge import (
     line_key,
     short_lines,
 )
-from crawler.extract.layout import common_ancestor, holds_prose, lead_text, reads_as_paragraph, set_apart
+from crawler.extract.layout import (
+    common_ancestor,
+    first_prose,
+    holds_prose,
+    lead_text,
+    reads_as_paragraph,
+    set_apart,
+)
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
@@ -478,6 +485,8 @@ class TemplatePage:
         """The lead where the layout shows it, when it reads as a paragraph set apart from the
         body's (inside the container: bold over plain paragraphs; GenericPage.lead_element)."""
         lead = self.found["lead"]
+        if lead is None and self.layout.lead is None and all(name != "lead" for name, _ in self.layout.also):
+            lead = self._lead_unplaced()
         if lead is None or self.knowledge.is_chrome_line(lead.text_content()):
             return None
         # (NukeViet 3's lead is written around its picture box and the box's caption: lead_text())
@@ -497,6 +506,22 @@ class TemplatePage:
             if not set_apart(lead, following, container):
                 return None
         return lead
+
+    def _lead_unplaced(self) -> HtmlElement | None:
+        """Where the layout places no lead (no sample page showed one, or too few to place it), the
+        generic rule's: the first block after the heading that reads as a paragraph, up to the
+        body's first line (layout.first_prose), set apart as lead_element() then asks. A WordPress
+        post's lead is a bold first paragraph some posts have: the five samples had none, and the
+        template read none on the posts that do."""
+        heading, scope = self.found["heading"], self.scope
+        _, twins = self.copy
+        first = twins.get(self.lines[0].element) if self.lines and self.lines[0].element is not None else None
+        if heading is None or scope is None or first is None:
+            return None
+        candidate = first_prose(scope, heading, first)
+        if candidate is None or sum(1 for block in self.lines if twins.get(block.element) is candidate) > 1:
+            return None  # it holds several of the body's lines (between <br>s): the body, not its lead
+        return candidate
 
     def text(self) -> str:
         return self.split.text(self.summary())
