@@ -513,20 +513,22 @@ def test_the_titles_a_box_lists_beside_the_pages_own_are_no_chrome_whichever_pag
     assert first.chrome_lines == later.chrome_lines
 
 
-def _post(n: int, lead: bool = False) -> Page:
+def _post(n: int, lead: bool = False, featured: bool = False) -> Page:
     """The n-th post of a WordPress portal (Astra's single post: the entry header, then the entry
-    content's paragraphs); with `lead`, the post opens with a bold paragraph, its lead."""
+    content's paragraphs); with `lead`, the post opens with a bold paragraph, its lead; `featured`:
+    its featured image above the entry header."""
     topic, place = _TOPICS[n], _PLACES[n]
     first = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
     paragraphs = "".join(
         f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
         f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
     opening = f"<p><strong>{first}</strong></p>" if lead else f"<p>{first}</p>"
+    picture = f'<div class="featured-image"><img src="/wp-content/uploads/2025/06/anh-{n}.jpg" alt=""></div>'
     html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title>
 <meta property="article:published_time" content="2025-06-{10 + n:02d}T08:{10 + n}:00+07:00"></head>
 <body><div class="site"><header class="site-header"><a href="/">Tỉnh ủy Mẫu</a><ul class="menu"><li><a
 href="/category/tin-tuc/">Tin tức</a></li><li><a href="/lien-he/">Liên hệ</a></li></ul></header>
-<div class="site-content"><main class="site-main"><article class="post type-post">
+<div class="site-content"><main class="site-main"><article class="post type-post">{picture if featured else ""}
 <header class="entry-header"><h1 class="entry-title">{topic}</h1><div class="entry-meta">bởi <span
 class="author-name">Thanh Hà</span> / <span class="cat-links"><a href="/category/tin-tuc/">Tin tức</a></span></div>
 </header>
@@ -553,3 +555,17 @@ def test_a_lead_no_sample_page_showed_is_found_by_the_generic_rule() -> None:
     lead = read_with_template(_post(5, lead=True), knowledge, site=_SITE)
     assert lead is not None and lead.summary == "Ngày 15/6, tại huyện Đắk Hà đã diễn ra ra mắt mô hình dân vận khéo" \
         " với sự tham dự của lãnh đạo tỉnh."
+
+
+def test_a_featured_picture_no_sample_page_showed_is_found_by_the_generic_rule() -> None:
+    """wordpress-baclieu: GeneratePress sets a post's featured image right above its entry header,
+    inside the article, on some posts only; the sample posts had none, the layout placed no
+    picture, and the template read none on a post that has one, where the generic path does."""
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    samples = [_post(n) for n in range(LEARN_AFTER)]
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    page = _post(5, featured=True)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert [image.src for image in generic.images] == [f"https://{_SITE}/wp-content/uploads/2025/06/anh-5.jpg"]
+    assert record is not None and replace(record, extraction=generic.extraction) == generic

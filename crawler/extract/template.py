@@ -55,7 +55,7 @@ from crawler.extract.datelines import (
     with_machine_time,
 )
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.generic import CAPTIONS, GenericPage, declared_url, labelled_caption
+from crawler.extract.generic import CAPTIONS, GenericPage, declared_url, labelled_caption, picture_above
 from crawler.extract.knowledge import (
     CHROME_LINE_MAX,
     NOTHING_KNOWN,
@@ -565,6 +565,18 @@ class TemplatePage:
             return photographer
         return page_author(self.tree, self.names, self.knowledge)
 
+    def _picture_above(self) -> list[Block]:
+        """The picture right above the heading, inside the scope (generic.picture_above), when the
+        layout places no picture: its image blocks."""
+        heading, scope = self.found["heading"], self.scope
+        above = picture_above(heading) if heading is not None and scope is not None else None
+        if above is None or scope not in above.iterancestors():
+            return []
+        if above.tag == "img":
+            src = above.get("data-src") or above.get("src")
+            return [Block("image", src=src, element=above)] if src else []
+        return [block for block in walk(chrome.prune(above), self.caption_selector) if block.kind == "image"]
+
     def _over_the_body(self, element: HtmlElement) -> bool:
         """Is `element` before the body's first line on the page?"""
         _, twins = self.copy
@@ -612,8 +624,12 @@ class TemplatePage:
             blocks = pictures + blocks
         else:
             # The featured picture the theme sets outside the article's region (ColorMag's above the
-            # heading), which no layout places: found as the generic path finds it.
-            blocks = self.generic.featured_outside(None) + self.pictures_before_the_body() + blocks
+            # heading), which no layout places: found as the generic path finds it; or right above
+            # the heading inside it, where no sample page had one (GeneratePress's featured image,
+            # on some posts only); or between the heading and the body (Twenty Sixteen's post
+            # thumbnail).
+            blocks = (self.generic.featured_outside(None) + self._picture_above()
+                      + self.pictures_before_the_body() + blocks)
         return tuple(unique_images(uncaption_lead(blocks, self.summary()), self.page.url))
 
     def pictures_before_the_body(self) -> list[Block]:
