@@ -78,7 +78,9 @@ def test_a_template_learned_from_five_pages_reads_the_others_into_their_gold_rec
     assert held == len(articles)
 
 
-@pytest.mark.parametrize("set_name", ["dcs-ninhthuan", "nukeviet-hoabinh", "wordpress-phuyen", "wordpress-soctrang"])
+@pytest.mark.parametrize("set_name", ["dcs-ninhthuan", "nukeviet-hoabinh", "wordpress-phuyen", "wordpress-soctrang",
+                                      "nukeviet-kontum", "sharepoint-quangngai", "wordpress-khanhhoa",
+                                      "liferay-tiengiang", "wordpress-baclieu"])
 def test_a_template_learned_from_five_pages_holds_every_page_as_the_generic_path_reads_it(set_name: str) -> None:
     """dcs-ninhthuan: the header's clock, on every page, is no chrome line where it takes a page's
     date (the date rules tell a clock by its being the latest day); nukeviet-hoabinh: a table of

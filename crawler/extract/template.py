@@ -437,7 +437,8 @@ class TemplatePage:
             return self.generic.title() if self.layout.heading is None else ""
         # (what the heading shows, as the generic path reads it: no script, and no path of links
         # opening SharePoint's title row when the rest is the declared title)
-        return clean_title(heading_text(element, declared_titles(self.tree)), self.names, self.knowledge)
+        declared = declared_titles(self.tree) if element.find(".//a") is not None else ()
+        return clean_title(heading_text(element, declared), self.names, self.knowledge)
 
     def title(self) -> str:
         return self._title
