@@ -293,7 +293,7 @@ def _with_time_between(
         shown = parse_time(text) if text else None
         if shown is not None and isinstance(line.value, date):
             value = datetime(line.value.year, line.value.month, line.value.day, *shown, tzinfo=VN_TZ)
-            return DatedLine(line.element, value, line.text, line.in_pieces)
+            return DatedLine(line.element, value, line.text, line.in_pieces, line.window)
     return line
 
 
@@ -566,5 +566,5 @@ def relative_line(region: HtmlElement, made: datetime, where: Callable[[HtmlElem
             continue  # "... diễn ra 2 ngày trước Đại hội." is a sentence, not a date line
         window = ago_window(text, made)
         if window is not None:
-            return DatedLine(line, window[2], text, window[:2])
+            return DatedLine(line, window[2], text, window=window[:2])
     return None

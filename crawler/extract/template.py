@@ -457,7 +457,7 @@ class TemplatePage:
             made = self.generic.made
             window = ago_window(text, made) if made is not None else None
             if window is not None:
-                return DatedLine(element, window[2], text, window[:2])
+                return DatedLine(element, window[2], text, window=window[:2])
         if self.scope is None or "date_line" in self.layout.absent:
             return None  # (the portal's pages show their date in <head> only: nothing to search)
         _, twins = self.copy
