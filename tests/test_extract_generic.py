@@ -420,3 +420,42 @@ tập</h2><p>Ban Biên tập Trang thông tin điện tử Tỉnh ủy An Giang,
     article = extract(page(html, head=title))
     assert article.summary == lead
     assert article.text.split("\n\n")[:4] == [lead, *PARAGRAPHS]
+def test_the_logos_name_set_as_a_hidden_h1_is_not_the_title_the_page_title_opens_with() -> None:
+    # mojoPortal's framework skin: "<title>Site - Post</title>", the site's name in a screen readers'
+    # <h1> beside the logo that links home, the post's title in an <h2> over the body.
+    title = "Ban Dân vận Tỉnh ủy triển khai nhiệm vụ năm 2025"
+    head = f"<title>Tỉnh ủy Tuyên Quang - {title}</title>"
+    banner = (
+        "<header><a href='https://tinhuy.example.vn/'><img src='/logo.png' alt='Tỉnh ủy Tuyên Quang'></a>"
+        "<h1 class='x1'>Tỉnh ủy Tuyên Quang</h1></header>"
+    )
+    body = banner + article_html().replace("<h1>Hội nghị sơ kết công tác quý I năm 2024</h1>", f"<h2>{title}</h2>")
+    assert extract(page(body, head)).title == title
+    # (a picture that links elsewhere names no site: a partner's banner)
+    elsewhere = body.replace("href='https://tinhuy.example.vn/'", "href='https://dangcongsan.example/'")
+    assert extract(page(elsewhere, head)).title == "Tỉnh ủy Tuyên Quang"
+
+
+def test_a_hidden_h1_of_the_title_and_its_section_gives_the_title_the_page_shows_alone() -> None:
+    # Liferay 7's theme: a hidden "<h1>Title - Section</h1>" (the <title> less the site), the asset
+    # publisher's "<div><span>Title</span></div>" under its portlet's "<h2>Section</h2>"; beside it, a
+    # listing's links show the title too.
+    title = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 24 - Khóa XV"
+    head = f"<title>{title} - Xây dựng Đảng - Tỉnh ủy Sơn La</title>"
+    menu = "<ul><li><a href='/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/dan-van'>Dân vận</a></li></ul>"
+    teaser = "Sáng 14/1, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 24 để cho ý kiến vào các dự thảo văn kiện."
+    listing = f"<div><h4><a href='/tin-tuc/-/content/hoi-nghi'>{title}</a></h4><p>{teaser}</p></div>" * 2
+    portlet = (
+        f"<h1 class='x1'>{title} - Xây dựng Đảng</h1><div>{listing}</div>"
+        f"<div><h2>Xây dựng Đảng</h2><div><div class='x2'><span>{title}</span></div>"
+        "<div><div>Thứ Ba, 14/01/2025 | 08:35</div><div class='x3'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div></div>"
+    )
+    article = extract(page(menu + portlet, head))
+    assert (article.title, article.text) == (title, "\n\n".join(PARAGRAPHS))
+    assert article.published == "2025-01-14T08:35:00+07:00"
+    # A title with a dash whose parts the page does not show alone keeps them.
+    other = "Hội nghị sơ kết công tác quý I - Triển khai nhiệm vụ quý II"
+    head = f"<title>{other} - Tỉnh ủy Sơn La</title>"
+    shown = f"<h1>{other}</h1><div class='x3'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+    assert extract(page(menu + shown.replace("quý I -", "quý I -"), head)).title == other

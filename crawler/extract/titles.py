@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
@@ -35,14 +36,39 @@ _SITE_NAME_METAS = xpath(
 )
 _OG_TITLE = xpath('descendant::meta[@property="og:title"]/@content')
 _LINKS = xpath("descendant::a[@href]")
+# Pictures inside links, by their alternative text: the logo is one, linked to the home page.
+_LINKED_PICTURES = xpath("descendant::img[@alt][ancestor::a[@href]]")
+# The home page as a server names its default document: "/", "/index.php", "/Default.aspx".
+_HOME_PATH = re.compile(r"/?(?:(?:index|default)\.\w+)?$", re.I)
 
 
 def site_names(tree: HtmlElement, url: str, declared: Iterable[str] = ()) -> tuple[str, ...]:
     """The names a page gives its site: the caller's (a profile's, the portal's), og:site_name,
-    application-name, the host."""
+    application-name, the logo's, the host."""
     found = _SITE_NAME_METAS(head(tree))
-    names = [*declared, *(clean(n) for n in found), host_of(url)]
+    names = [*declared, *(clean(n) for n in found), *logo_names(tree, url), host_of(url)]
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def logo_names(tree: HtmlElement, url: str) -> list[str]:
+    """What the pictures linked to the portal's home page say they show: its logo's alternative
+    text names the portal ("<a href="https://tinhuy.tuyenquang.example/"><img alt="Tỉnh ủy Tuyên
+    Quang"></a>", beside the screen readers' "<h1>Tỉnh ủy Tuyên Quang</h1>" that opens the <title>
+    "Tỉnh ủy Tuyên Quang - Mặt trận và các đoàn thể ..."). A name of three words or more: "logo",
+    "Trang chủ" name no portal."""
+    body = tree.find("body")
+    host = host_of(url).removeprefix("www.")
+    names = []
+    for picture in _LINKED_PICTURES(body if body is not None else tree):
+        alt = clean(picture.get("alt") or "")
+        if not 3 <= len(alt.split()) <= 15:
+            continue
+        href = next(link.get("href") for link in picture.iterancestors("a") if link.get("href") is not None)
+        target = urlsplit(urljoin(url, href.strip()))
+        if not target.query and (target.hostname or "").lower().removeprefix("www.") == host \
+                and _HOME_PATH.match(target.path):
+            names.append(alt)
+    return names
 
 
 def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
@@ -170,6 +196,20 @@ def shown_in_page(
     if not keys:
         return None
     longest = max(len(text) for text in keys.values()) + 20
+    found = _showing(tree, keys, longest)
+    for key in keys:  # in the caller's order of preference
+        if key in found:
+            container = body_container() if body_container is not None and len(found[key]) > 1 else None
+            shown = _nearest_above(found[key], container, tree)
+            if shown is None:
+                shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
+            return short_text(shown, longest) or keys[key], shown
+    return None
+
+
+def _showing(tree: HtmlElement, keys: Iterable[str], longest: int) -> dict[str, list[HtmlElement]]:
+    """The elements of the page's body whose whole text is one of `keys` (_key() of texts), by key."""
+    wanted = set(keys)
     body = tree.find("body")
     found: dict[str, list[HtmlElement]] = {}
     for el in (body if body is not None else tree).iter(*_SHOWING):
@@ -181,15 +221,46 @@ def shown_in_page(
         if text is None:
             continue
         key = _key(text)
-        if key in keys:
+        if key in wanted:
             found.setdefault(key, []).append(el)
-    for key in keys:  # in the caller's order of preference
-        if key in found:
-            container = body_container() if body_container is not None and len(found[key]) > 1 else None
-            shown = _nearest_above(found[key], container, tree)
-            if shown is None:
-                shown = min(found[key], key=lambda el: _SHOWING.index(el.tag))
-            return short_text(shown, longest) or keys[key], shown
+    return found
+
+
+_TEXTS_HOLDING = xpath("count(descendant::text()[contains(normalize-space(.), $opening)])")
+_TEXTS_BEING = xpath("boolean(descendant::text()[normalize-space(.) = $text])")
+
+
+def _shown_with_its_section(
+    tree: HtmlElement, heading: str, body_container: Callable[[], HtmlElement | None] | None = None
+) -> tuple[str, HtmlElement] | None:
+    """A heading that is the article's title and the page's section ("A - Xây dựng Đảng"), when the
+    page shows both parts by themselves: the title over the body, the section in the menu. Liferay's
+    theme repeats <title> less the site in a hidden <h1> ("<h1 class="hide-accessible">Sơn La: 1.127
+    đảng viên ... - Xây dựng Đảng</h1>"), the asset publisher shows the article's own title in a
+    <div> ("<div class="h2"><span>Sơn La: 1.127 đảng viên ...</span></div>") under its portlet's
+    "<h2>Xây dựng Đảng</h2>". A title holding a dash whose parts the page does not show alone
+    ("Hội nghị ... lần thứ 24 - Khóa XV") is kept whole. The title, and the element showing it: of
+    several, the one nearest above the body (a listing beside the article shows its title too)."""
+    cuts = list(_SEPARATOR.finditer(heading))
+    if not cuts:
+        return None
+    parts = [(heading[: cut.start()].rstrip(), heading[cut.end():].lstrip()) for cut in reversed(cuts)]
+    parts = [(title, section) for title, section in parts if len(title) >= 10]
+    # (most pages show their title once, in the heading: one text of the page holds its opening)
+    # (asked of libxml2 first: most pages show their title once, in the heading, and no part of it
+    # as a text of its own)
+    body = tree.find("body")
+    root = body if body is not None else tree
+    parts = [(title, section) for title, section in parts if _TEXTS_BEING(root, text=section)]
+    if not parts or _TEXTS_HOLDING(root, opening=parts[-1][0][:20]) < 2:
+        return None
+    found = _showing(tree, {_key(text) for pair in parts for text in pair}, len(heading))
+    for title, section in parts:  # the longest title first
+        if _key(title) in found and _key(section) in found:
+            shown = found[_key(title)]
+            container = body_container() if body_container is not None and len(shown) > 1 else None
+            nearest = _nearest_above(shown, container, tree)
+            return title, nearest if nearest is not None else min(shown, key=lambda el: _SHOWING.index(el.tag))
     return None
 
 
@@ -231,6 +302,15 @@ def _suffixes(title: str, names: tuple[str, ...] = ()) -> list[str]:
     return [title[match.end():].lstrip() for match in cuts] if len(cuts) >= 2 else []
 
 
+def _after_the_site(title: str, names: tuple[str, ...]) -> list[str]:
+    """"Site - A - B" -> ["A - B"]: a <title> that opens with the site's name (mojoPortal's "Tỉnh ủy
+    Tuyên Quang - Mặt trận và các đoàn thể - Lan tỏa ..."), the rest; [] for any other."""
+    cut = _SEPARATOR.search(title)
+    if cut is None or not _is_only_the_site(title[: cut.start()], names):
+        return []
+    return [title[cut.end():].lstrip()]
+
+
 def article_heading(
     tree: HtmlElement, names: tuple[str, ...], knowledge: PortalKnowledge = NOTHING_KNOWN,
     body_container: Callable[[], HtmlElement | None] | None = None,
@@ -263,15 +343,19 @@ def article_heading(
         # display page's name) above the web content's own "<h1>Hội nghị ...</h1>".
         if any(other in _prefixes(text)[1:] for other, _ in agreeing):
             continue
+        shown = _shown_with_its_section(tree, text, body_container)
+        if shown is not None:
+            return clean_title(shown[0], names, knowledge), shown[1]
         return clean_title(text, names, knowledge), h1
     for declared in (og_title, page_title):
         if not declared:
             continue
-        parts = [p for p in (*_prefixes(declared), *_suffixes(declared, names)) if len(p) >= 10]
+        after_the_site = _after_the_site(declared, names)
+        parts = [p for p in (*_prefixes(declared), *_suffixes(declared, names), *after_the_site) if len(p) >= 10]
         shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)], body_container)
         if shown is not None and not _is_only_the_site(shown[0], names):
             return clean_title(shown[0], names, knowledge), shown[1]
-        title = clean_title(declared, names, knowledge)
+        title = clean_title(after_the_site[0] if after_the_site else declared, names, knowledge)
         if len(title) >= 10 and not _is_only_the_site(title, names):
             return title, None
     if candidates:
