@@ -459,3 +459,20 @@ def test_a_hidden_h1_of_the_title_and_its_section_gives_the_title_the_page_shows
     head = f"<title>{other} - Tỉnh ủy Sơn La</title>"
     shown = f"<h1>{other}</h1><div class='x3'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
     assert extract(page(menu + shown.replace("quý I -", "quý I -"), head)).title == other
+
+
+def test_a_heading_over_a_readers_comment_is_not_the_title() -> None:
+    # A blog post: its title in an <h2> over the lead and the body, then a reader's comment with its
+    # own heading and date line, under the body.
+    title = "Ban Dân vận Tỉnh ủy triển khai nhiệm vụ năm 2025"
+    head = f"<title>Tin tức - {title}</title><meta property='og:title' content='{title}'>"
+    comment = (
+        "<div><h3>Bình luận</h3><h4>Cảm ơn Ban Dân vận Tỉnh ủy</h4>"
+        "<div><span>16:02 21/03/2025</span> <span>Nguyễn Văn Chiến</span></div>"
+        "<div>Mong các mô hình dân vận khéo ở xã tôi được nhân rộng hơn nữa trong thời gian tới.</div></div>"
+    )
+    body = (
+        f"<div class='main'><header><h2>{title}</h2></header><div class='content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"</div><div>Thứ Sáu, 21/03/2025 10:30</div>{comment}</div>"
+    )
+    assert extract(page(body, head)).title == title

@@ -149,7 +149,12 @@ class GenericPage:
         """A heading (<h2>..<h6>) right above a date line that prose follows, when the <title>'s
         text is shown elsewhere: a viewer page's <title> and title row name the page ("<title>Pages -
         Chi tiết tin</title>", "<h2>Chi tiết tin</h2>"), the list item it shows has its own "<h3>Đảng
-        ủy xã An Lập ...</h3><div>Thứ Năm, 05/09/2024 - 09:15</div>" over its lead and text."""
+        ủy xã An Lập ...</h3><div>Thứ Năm, 05/09/2024 - 09:15</div>" over its lead and text.
+        Not when the element showing the title heads prose itself: a heading over a date line further
+        down heads something else, a reader's comment ("<h4>Cảm ơn Ban Dân vận</h4><div>16:02
+        21/03/2025 Nguyễn Văn Chiến</div><div>Mong các mô hình ...</div>" under a blog post)."""
+        if shown is not None and _prose_follows(shown):
+            return None
         for line in dated_lines(self.tree):
             # A short title and its date line may make one line ("<header><h3>...</h3><div>Thứ Ba,
             # 22/04/2025 - 08:30</div></header>"): the heading inside it.
