@@ -476,3 +476,15 @@ def test_a_heading_over_a_readers_comment_is_not_the_title() -> None:
         + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"</div><div>Thứ Sáu, 21/03/2025 10:30</div>{comment}</div>"
     )
     assert extract(page(body, head)).title == title
+
+
+def test_a_first_paragraph_over_subheadings_typed_in_bold_is_no_lead() -> None:
+    # Subheadings typed as bold paragraphs, not <h3>s: the first paragraph is the body's, as the next.
+    inside = "".join(f"<p><strong>Giảm 6 đầu mối cấp tỉnh</strong></p><p>{p}</p>" for p in PARAGRAPHS[1:])
+    body = (
+        "<div class='main'><h1>Hội nghị sơ kết công tác quý I năm 2024</h1>"
+        f"<div class='content'><p>{PARAGRAPHS[0]}</p>{inside}</div></div>"
+    )
+    article = extract(page(body))
+    assert article.summary is None
+    assert article.text.split("\n\n")[0] == PARAGRAPHS[0]

@@ -51,6 +51,7 @@ from crawler.extract.layout import (
     filed_under,
     first_prose,
     holds_prose,
+    is_emphasised,
     label_above,
     label_below,
     labelled_fields,
@@ -352,8 +353,10 @@ class GenericPage:
         following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
         # ...compared with the next paragraph, not a subheading between them: "<p>Sáng 10/1, ...</p>
-        # <h3>Giảm 6 đầu mối cấp tỉnh</h3><p>Theo phương án, ...</p>" is one body.
-        paragraphs = [el for el in following if el.tag not in _SUBHEADINGS]
+        # <h3>Giảm 6 đầu mối cấp tỉnh</h3><p>Theo phương án, ...</p>" is one body, and so is one whose
+        # subheadings are typed as bold paragraphs ("<p><strong>Sắp xếp phải gắn với nâng cao chất
+        # lượng</strong></p>", a phrase, no sentence).
+        paragraphs = [el for el in following if el.tag not in _SUBHEADINGS and not _typed_subheading(el)]
         following = paragraphs or following
         if not set_apart(candidate, following[0] if following else None, self.paragraphs_box(), heading_copy):
             return None
@@ -737,6 +740,11 @@ def _prose_follows(line: HtmlElement) -> bool:
 
 
 _FOLLOWING = xpath(f"following::*[position() <= {_PROSE_WITHIN}]")
+
+
+def _typed_subheading(el: HtmlElement) -> bool:
+    """A paragraph set in bold throughout that does not read as a sentence: a subheading typed so."""
+    return is_emphasised(el) and not reads_as_paragraph(clean(el.text_content()))
 
 
 def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:
