@@ -488,3 +488,33 @@ def test_a_first_paragraph_over_subheadings_typed_in_bold_is_no_lead() -> None:
     article = extract(page(body))
     assert article.summary is None
     assert article.text.split("\n\n")[0] == PARAGRAPHS[0]
+
+
+POST_TITLE = "Ban Dân vận Tỉnh ủy triển khai nhiệm vụ năm 2025"
+
+
+def _post(date_line: str) -> Page:
+    """A blog post whose author, date and category sit in one line under the body."""
+    body = (
+        "<nav><ol><li><a href='/'>Trang chủ</a></li><li><a href='/tin-tuc.aspx'>Tin tức</a></li></ol></nav>"
+        f"<article><header><h2>{POST_TITLE}</h2></header><div><div class='content'>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"</div></div>{date_line}</article>"
+    )
+    return page(body, f"<title>Tin tức - {POST_TITLE}</title><meta property='og:title' content='{POST_TITLE}'>")
+
+
+def test_who_posted_a_blog_entry_and_its_category_are_read_from_its_date_line() -> None:
+    # mojoPortal's Blog: "Đăng bởi Thu Hà", the date and "Chuyên mục: <a>Dân vận</a>" under the body.
+    line = (
+        "<div><span>Đăng bởi Thu Hà</span> <span>Thứ Sáu, 21/03/2025 10:30</span> <span>Chuyên mục:</span>"
+        " <span><a href='/Blog/ViewCategory.aspx?cat=3'>Tin huyện, thành</a></span></div>"
+    )
+    article = extract(_post(line))
+    assert (article.author, article.category) == ("Thu Hà", "Tin huyện, thành")
+    assert article.published == "2025-03-21T10:30:00+07:00"
+    assert article.text.split("\n\n") == PARAGRAPHS
+    # The name in a link after the label alone; an account's login is no writer's name.
+    linked = line.replace("<span>Đăng bởi Thu Hà</span>", "<span>Đăng bởi <a href='#'>Thu Hà</a></span>")
+    assert extract(_post(linked)).author == "Thu Hà"
+    login = line.replace("<span>Đăng bởi Thu Hà</span>", "<span>Đăng bởi <a href='#'>bientap.tgtu</a></span>")
+    assert extract(_post(login)).author is None

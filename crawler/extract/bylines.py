@@ -19,6 +19,7 @@ from crawler.extract import chrome
 from crawler.extract.chrome import class_words, is_chrome_element, is_photo_credit
 from crawler.extract.fold import fold
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
+from crawler.extract.layout import pieces_of
 from crawler.extract.page import HtmlElement, jsonld_values, xpath
 from crawler.extract.text import clean, is_shouting, title_case_name
 from crawler.extract.titles import names_the_site
@@ -28,7 +29,7 @@ _AUTHOR_PREFIX = re.compile(
     r"|phóng viên|pv|ctv"
     r"|nhóm phóng viên|nhóm pv)"
     r"\s*[:：]\s*"
-    r"|(?:by|bởi|von|par|por)\s*:?\s+)",
+    r"|(?:(?:đăng|viết|gửi|posted|written)\s+)?(?:by|bởi|von|par|por)\s*:?\s+)",
     re.I,
 )
 _SOURCE_LINE = re.compile(
@@ -371,6 +372,28 @@ def split_lines(
             body = [b for b in body if id(b) not in taken]
             break
     return Split([line.text for line in body], author, source, photographer)
+
+
+def byline_in_line(line: HtmlElement | None, names: tuple[str, ...] = ()) -> str | None:
+    """The name one part of the article's date line gives after a byline's label: blog modules
+    print who posted the entry beside its date ("<span>Đăng bởi Thu Hà</span><span>Thứ Sáu,
+    21/03/2025 10:30</span><span>Chuyên mục:</span><a>Dân vận</a>" under the body, mojoPortal's
+    "Posted by {0}"), the name in the label's part or, alone, in the next ("Đăng bởi <a>Thu Hà</a>").
+    An account's login ("Đăng bởi <a>bientap.ubkt</a>") names no writer, nor does the site's name."""
+    if line is None:
+        return None
+    pieces = pieces_of(line)
+    for index, piece in enumerate(pieces):
+        label = _AUTHOR_PREFIX.match(piece + " ")  # (the label alone: "Đăng bởi")
+        if label is None:
+            continue
+        value = (piece + " ")[label.end():].strip()
+        if not value and index + 1 < len(pieces):
+            value = pieces[index + 1]
+        name = clean_author(value) or ""
+        if len(name) <= _BYLINE_MAX and looks_like_name(name) and _syllables(name):
+            return None if _is_site(name, names) else name
+    return None
 
 
 def credit_in(texts: Iterable[str]) -> str | None:

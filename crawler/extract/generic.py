@@ -22,6 +22,7 @@ from crawler.extract.body import Body, holders_of, read_body
 from crawler.extract.bylines import (
     Line,
     Split,
+    byline_in_line,
     clean_author,
     credit_in,
     is_dated_byline,
@@ -47,6 +48,7 @@ from crawler.extract.layout import (
     Prose,
     article_region,
     breadcrumb,
+    category_in_line,
     common_ancestor,
     filed_under,
     first_prose,
@@ -445,7 +447,8 @@ class GenericPage:
         if section:
             return section
         return (
-            label_above(self.heading[1], self.names)
+            self.line_category()
+            or label_above(self.heading[1], self.names)
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
             or linked_in_metadata(self.tree, self.heading[1], self.body_start(), self.names)
@@ -456,6 +459,11 @@ class GenericPage:
     def body_start(self) -> HtmlElement | None:
         """The page's element of the body's first line (the lead's, when the page sets one apart)."""
         return self._twin(self.lines[0].element) if self.lines else None
+
+    def line_category(self) -> str | None:
+        """The category the article's date line names ("Chuyên mục: Dân vận", layout.category_in_line)."""
+        line = self.dated_line
+        return category_in_line(line.element, self.names) if line is not None and line.element is not None else None
 
     def body_end(self) -> HtmlElement | None:
         """The page's element of the body's last line."""
@@ -499,7 +507,9 @@ class GenericPage:
         if (photographer := self.photographer()) and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
             return photographer
-        return page_author(self.tree, self.names, self.knowledge)
+        # Who the date line says posted it ("Đăng bởi Thu Hà"), before what the page's metadata says.
+        line = self.dated_line.element if self.dated_line is not None else None
+        return byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""

@@ -734,6 +734,32 @@ FIELD_LABELS = {
 }
 
 
+def pieces_of(line: HtmlElement) -> list[str]:
+    """The texts a line shows, each as its element or the text between them holds it: "<span>Đăng
+    bởi Thu Hà</span> <span>Thứ Sáu, 21/03/2025 10:30</span> <span>Chuyên mục:</span> <a>Dân
+    vận</a>" -> ["Đăng bởi Thu Hà", "Thứ Sáu, 21/03/2025 10:30", "Chuyên mục:", "Dân vận"]."""
+    return [text for text in (clean(piece) for piece in _SHOWN_TEXT(line)) if text]
+
+
+def labelled_in_line(pieces: list[str], field: str) -> str | None:
+    """The value the article's metadata line gives under a label naming `field` (FIELD_LABELS), in
+    the label's piece or the next: "Chuyên mục: <a>Dân vận</a>" beside the date under a blog post."""
+    for index, piece in enumerate(pieces):
+        label, colon, value = piece.partition(":")
+        if not colon or FIELD_LABELS.get(fold(label).strip()) != field:
+            continue
+        value = value.strip() or (pieces[index + 1] if index + 1 < len(pieces) else "")
+        # (several categories are several links: the first one's piece, "Tin huyện, thành" whole)
+        return value or None
+    return None
+
+
+def category_in_line(line: HtmlElement, names: Iterable[str] = ()) -> str | None:
+    """The category the article's metadata line names under its label (labelled_in_line)."""
+    value = labelled_in_line(pieces_of(line), "category")
+    return value if value and _is_label(value, names) else None
+
+
 def labelled_fields(tree: HtmlElement) -> dict[str, HtmlElement] | None:
     """An article written as a form: rows of a short label and its value. The value elements by
     field name, when the rows name at least its title and its text."""

@@ -37,6 +37,7 @@ from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_br
 from crawler.extract.bylines import (
     Line,
     Split,
+    byline_in_line,
     clean_author,
     credit_in,
     looks_like_name,
@@ -564,7 +565,8 @@ class TemplatePage:
         photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
         if photographer and told_in_pictures(len(self.images()), len(self.split.paragraphs)):
             return photographer
-        return page_author(self.tree, self.names, self.knowledge)
+        line = self.dated_line.element if self.dated_line is not None else None
+        return byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
 
     def _picture_above(self) -> list[Block]:
         """The picture right above the heading, inside the scope (generic.picture_above), when the
