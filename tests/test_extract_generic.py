@@ -518,3 +518,15 @@ def test_who_posted_a_blog_entry_and_its_category_are_read_from_its_date_line() 
     assert extract(_post(linked)).author == "Thu Hà"
     login = line.replace("<span>Đăng bởi Thu Hà</span>", "<span>Đăng bởi <a href='#'>bientap.tgtu</a></span>")
     assert extract(_post(login)).author is None
+
+
+def test_a_date_line_read_with_the_section_beside_it_is_not_text() -> None:
+    # The reader of the page joined the date and the category link under the body into one line.
+    line = "<div>Thứ Sáu, 21/03/2025 10:30 <a href='/Blog/ViewCategory.aspx?cat=3'>Dân vận</a></div>"
+    closing = "<p style='text-align:right'><strong>Thanh Phúc</strong></p>"
+    post = _post(line)
+    post = Page(url=post.url, body=post.body.replace(b"</div></div><div>", f"{closing}</div></div><div>".encode()),
+                headers=post.headers)
+    article = extract(post)
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert article.author == "Thanh Phúc"

@@ -98,16 +98,24 @@ def looks_like_name(text: str) -> bool:
     return 1 <= len(words) <= 9 and all(_NAME_WORD.match(w) for w in words)
 
 
-# A date, then what follows it on the same line: "10/01/2025 Minh Châu - Hoàng Vũ".
-_DATE_THEN = re.compile(r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:,?\s+\d{1,2}[:h]\d{2})?)\s+(\S.*)$")
+# A date (its day of the week first, maybe), then what follows it on the same line: "10/01/2025
+# Minh Châu - Hoàng Vũ", "Thứ Sáu, 21/03/2025 10:30 Dân vận".
+_DATE_THEN = re.compile(
+    r"^((?:(?:thứ\s+\w+|chủ\s+nhật)\s*[,\-–]?\s*)?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:,?\s+\d{1,2}[:h]\d{2})?)"
+    r"\s+(\S.*)$",
+    re.I,
+)
+# A section's name: a few words, no figure, no sentence ("Dân vận", "Tin huyện, thành").
+_SHORT_LABEL = re.compile(r"^[^\W\d_]+(?:[\s,\-–]+[^\W\d_]+){0,4}$")
 
 
 def is_dated_byline(text: str) -> bool:
-    """The heading's metadata read as one line, its date and its byline ("<tr><td>10/01/2025</td>
-    <td>Minh Châu - Hoàng Vũ</td></tr>" under SharePoint 2007's heading): never a line of text,
-    wherever the reader of the page set it."""
+    """The article's metadata read as one line, its date and its byline, photo credit or section
+    ("<tr><td>10/01/2025</td><td>Minh Châu - Hoàng Vũ</td></tr>" under SharePoint 2007's heading;
+    "<span>Thứ Sáu, 21/03/2025 10:30</span> <a>Dân vận</a>" under a blog post): never a line of
+    text, wherever the reader of the page set it."""
     rest = after_date(text)
-    return rest is not None and (looks_like_name(rest) or is_photo_credit(rest))
+    return rest is not None and (looks_like_name(rest) or is_photo_credit(rest) or bool(_SHORT_LABEL.match(rest)))
 
 
 def after_date(text: str) -> str | None:
