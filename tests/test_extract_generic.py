@@ -530,3 +530,14 @@ def test_a_date_line_read_with_the_section_beside_it_is_not_text() -> None:
     article = extract(post)
     assert article.text.split("\n\n") == PARAGRAPHS
     assert article.author == "Thanh Phúc"
+
+
+def test_the_section_of_an_address_is_the_nearest_page_above_it_the_portal_links() -> None:
+    # Liferay: the article opens under its page's publisher, "/xay-dung-dang/-/asset_publisher/<id>/
+    # content/<url-title>"; the levels between are the portlet's, the page is "/xay-dung-dang".
+    url = "https://tinhuy.example.vn/xay-dung-dang/-/asset_publisher/q7Rb/content/hoi-nghi-so-ket"
+    menu = (
+        "<ul><li><a href='/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/dan-van'>Dân vận</a></li>"
+        "<li><a href='/tin-tuc'>Tin tức</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>"
+    )
+    assert extract(page(article_html() + menu, url=url)).category == "Xây dựng Đảng"

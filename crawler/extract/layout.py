@@ -645,11 +645,23 @@ def section_of_address(tree: HtmlElement, url: str, names: Iterable[str] = ()) -
     Giang</a>" on Liferay), nor a link whose text is several pieces (SharePoint's "<span>Xây dựng
     Đảng</span><span class="ms-hidden">Hiện đã chọn</span>")."""
     page = urlsplit(url)
+    parents = []
     parent = page.path.rstrip("/").rpartition("/")[0]
-    if not parent:
+    while parent:
+        parents.append(parent)
+        parent = parent.rpartition("/")[0]
+    if not parents:
         return None
     links = [(link, urlsplit(urljoin(url, (link.get("href") or "").strip()))) for link in tree.iter("a")]
     paths = [href.path for _, href in links if href.netloc == page.netloc]
+    # The nearest page above the address that the page links to: the parent, or further up when the
+    # levels between are the CMS's, not pages ("/xay-dung-dang/-/asset_publisher/q7RbWk2LmZ4c/content/
+    # hoi-nghi-..." under Liferay's page "/xay-dung-dang", "<a href="/xay-dung-dang">Xây dựng Đảng</a>").
+    linked = {href.path.rstrip("/") for _, href in links
+              if href.netloc == page.netloc and not href.query and not href.fragment}
+    parent = next((path for path in parents if path in linked), "")
+    if not parent:
+        return None
     for link, href in links:
         if href.netloc != page.netloc or href.query or href.fragment or href.path.rstrip("/") != parent:
             continue
