@@ -185,6 +185,12 @@ def test_the_cms_family_is_read_from_the_page() -> None:
         "homemade-php"
     )
     assert family("aspnet-travinh/pages/Default.aspx.html", "https://travinh.dcs.example/") == "aspnet-webforms"
+    # A packaged ASP.NET CMS names itself in its generator meta (mojoPortal), a home-made one does not;
+    # a generator on a page that is no WebForms page says nothing of the family.
+    packaged = webforms.replace(b"<html>", b'<html><head><meta name="generator" content="mojoPortal"></head>')
+    assert cms_family(Page(url="https://tinhuy.example/", body=packaged)) == "dcs"
+    other = b'<html><head><meta name="generator" content="Joomla! - Open Source"></head><body></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=other)) is None
     # DNN Platform 9 off dcs.vn, its generator meta empty: its own markup says DotNetNuke.
     assert family("dcs-vinhphuc/pages/home.html", "https://vinhphuc.dcs.example/") == "dcs"
     dnn = aspnet.replace(b"</body>", b'<div class="DnnModule DnnModule-Blog DnnModule-412">x</div></body>')

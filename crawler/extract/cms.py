@@ -97,6 +97,10 @@ def cms_family(page: Page) -> str | None:
         for pattern, family in _BY_GENERATOR:
             if pattern.search(named.encode("utf-8")):
                 return family
+        if _is_webforms_page(page):
+            # A packaged ASP.NET CMS names itself ("<meta name="generator" content="mojoPortal">" over
+            # a page in its ViewState form); a vendor's home-made WebForms application names nothing.
+            return "dcs"
     for pattern, family in _BY_MARKUP:
         if pattern.search(page.body):
             if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and not _DNN.search(page.body):
@@ -114,6 +118,13 @@ def cms_family(page: Page) -> str | None:
     if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
         return "homemade-php"
     return None
+
+
+def _is_webforms_page(page: Page) -> bool:
+    """A page of an ASP.NET WebForms application: its ViewState, or the version header ASP.NET sends."""
+    return b"__VIEWSTATE" in page.body or any(
+        key.lower() == "x-aspnet-version" for key in (page.headers or {})
+    )
 
 
 def _is_umbraco(body: bytes) -> bool:
