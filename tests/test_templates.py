@@ -34,7 +34,7 @@ from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 # a byline under the text on most).
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc", "nukeviet-backan", "dcs-vinhphuc",
           "wordpress-daknong", "dcs-thanhhoa", "nukeviet-hatinh", "nukeviet-phutho", "wordpress-angiang",
-          "sharepoint-daklak")
+          "sharepoint-daklak", "dcs-tuyenquang", "liferay-sonla")
 
 
 def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:
