@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from crawler.extract.record import Page
-from crawler.extract.text import clean
+from crawler.extract.text import clean, letters
 
 # Labels browsers read as a larger encoding (the WHATWG Encoding Standard): people.com.cn says
 # GB2312 and writes characters only GBK has, which GB2312 cannot decode.
@@ -322,7 +322,7 @@ def short_text(el: HtmlElement, limit: int) -> str | None:
     size = 0
     for piece in el.itertext():
         pieces.append(piece)
-        size += sum(map(len, piece.split()))
+        size += letters(piece)
         if size > limit:
             return None
     return clean("".join(pieces))

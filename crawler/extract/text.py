@@ -18,10 +18,21 @@ def _has_zero_width(text: str) -> bool:
     return any(char in text for char in _ZERO_WIDTH_CHARS)
 
 
+def _is_spaced(text: str) -> bool:
+    """Is every space of the text already one plain space between two words? str.isprintable()
+    is false for every other whitespace character (no-break, tabs, newlines, thin spaces: Unicode
+    categories Z and Cc) and for the zero-width ones (Cf), in one pass."""
+    return text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " "
+
+
 def clean(text: str | None) -> str:
     """NFC, zero-width characters removed, every run of spaces (no-break included) -> one space."""
     if not text:
         return ""
+    # Most texts a page's rules clean are cleaned already (a line read again by the next rule):
+    # they are returned as they are, without splitting them into words and joining them again.
+    if _is_spaced(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return text
     if not text.isascii():  # ASCII is NFC, and holds no zero-width character
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
@@ -34,6 +45,8 @@ def clean(text: str | None) -> str:
 
 def letters(text: str) -> int:
     """Characters besides spaces: what a text weighs however it is indented."""
+    if text.isprintable():  # no whitespace but plain spaces (_is_spaced): counted without a list of words
+        return len(text) - text.count(" ")
     return sum(map(len, text.split()))
 
 
