@@ -78,6 +78,12 @@ def normalized_for_hash(text: str) -> str:
     """Text as compared for exact duplicates: NFC, case-folded, whitespace collapsed."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    # An article's text is its paragraphs, each with single spaces, between blank lines: with
+    # those made spaces, a text whose every other character is printable (whitespace but the
+    # plain space is not) is collapsed already, without splitting it into its thousand words.
+    spaced = text.replace("\n\n", " ")
+    if spaced.isprintable() and "  " not in spaced and spaced[:1] != " " and spaced[-1:] != " ":
+        return spaced.casefold()
     # split() breaks on the characters regex \s matches: the same as collapsing \s+ and stripping.
     return " ".join(text.split()).casefold()
 
