@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # U+200B..U+200D zero-width space/joiners, U+2060 word joiner, U+FEFF BOM/zero-width no-break space:
 # they arrive in titles and bylines pasted from office software ("Quang\u200b Minh").
@@ -29,6 +30,17 @@ def clean(text: str | None) -> str:
     """NFC, zero-width characters removed, every run of spaces (no-break included) -> one space."""
     if not text:
         return ""
+    if type(text) is not str:  # an XPath's "smart" string holds its element, and the page with it
+        text = str(text)
+    # A page's rules clean the same lines again and again (a paragraph's text, read by the body,
+    # the byline, the caption and the lead rules: half of the calls); they are remembered, up to
+    # paragraph length (a region's whole text is cleaned once).
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _remembered(text)
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
     # Most texts a page's rules clean are cleaned already (a line read again by the next rule):
     # they are returned as they are, without splitting them into words and joining them again.
     if _is_spaced(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
@@ -41,6 +53,10 @@ def clean(text: str | None) -> str:
     # str.split() splits on exactly the characters regex \s matches (Unicode White_Space: no-break,
     # en/em/thin and ideographic spaces included), three times faster than a substitution.
     return " ".join(text.split())
+
+
+_REMEMBERED_LENGTH = 2000
+_remembered = lru_cache(maxsize=512)(_clean)
 
 
 def letters(text: str) -> int:
