@@ -146,13 +146,19 @@ def error_page_reason(tree: HtmlElement, title: str, text: str) -> str | None:
     itself an error page nowhere but in a block of its content is one when what was read of it is
     short too (the footer of a viewer page with no item to show)."""
     names = error_names(tree)
-    if not names and len(text.split()) < ERROR_PAGE_MAX_WORDS:
+    if not names and _words(text) < ERROR_PAGE_MAX_WORDS:
         names = error_messages(tree)
     if not names:
         return None
     if title and is_error_phrase(title):
         return f"an error page ({names[0]!r})"
-    words = len(text.split())
+    words = _words(text)
     if words < ERROR_PAGE_MAX_WORDS:
         return f"an error page ({names[0]!r}, {words} words)"
     return None
+
+
+def _words(text: str) -> int:
+    """The text's words, counted up to ERROR_PAGE_MAX_WORDS and one more: an article's thousand
+    words are not split out to be compared with a hundred and fifty."""
+    return len(text.split(None, ERROR_PAGE_MAX_WORDS))
