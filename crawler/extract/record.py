@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -60,8 +60,10 @@ class Article:
         return Article, tuple(self.__dict__[name] for name in _ARTICLE_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["images"] = [asdict(image) for image in self.images]
+        # The fields in order, as asdict() gives them, without its deep copy of every value (they
+        # are strings and None).
+        data = {name: self.__dict__[name] for name in _ARTICLE_FIELDS}
+        data["images"] = [{name: image.__dict__[name] for name in _IMAGE_FIELDS} for image in self.images]
         return data
 
     @classmethod
@@ -72,6 +74,7 @@ class Article:
 
 
 _ARTICLE_FIELDS = tuple(each.name for each in fields(Article))
+_IMAGE_FIELDS = tuple(each.name for each in fields(Image))
 
 
 def normalized_for_hash(text: str) -> str:
