@@ -7,10 +7,11 @@ import sys
 import unicodedata
 
 import pytest
+from lxml import etree
 
 from crawler.extract.page import parse
 from crawler.extract.record import Page, normalized_for_hash
-from crawler.extract.text import clean
+from crawler.extract.text import clean, letters
 
 _REFERENCE_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -32,6 +33,37 @@ def test_clean_removes_zero_width_characters_and_normalises() -> None:
     assert clean("So\u00adft\ufeff") == "Soft"
     decomposed = unicodedata.normalize("NFD", "Đảng ủy  xã")
     assert clean(decomposed) == "Đảng ủy xã"
+
+
+def _slow_clean(text: str) -> str:
+    text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
+
+
+def test_a_text_clean_already_or_all_but_one_character_is_cleaned_as_any_other() -> None:
+    # clean() returns a text with nothing to do as it is, and letters() counts it without splitting
+    # it: one other whitespace, zero-width or decomposed character anywhere must be seen.
+    for code in range(0x3100):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        for text in (f"Đảng{char}ủy xã", f"{char}Đảng ủy", f"Đảng ủy{char}", f"a{char}b", f"Đảng ủy {char}"):
+            assert clean(text) == _slow_clean(text), hex(code)
+            assert clean(text) == _slow_clean(text), hex(code)  # ...and remembered so
+            assert letters(text) == sum(map(len, text.split())), hex(code)
+
+
+def test_clean_gives_plain_strings_not_an_xpath_s_that_holds_its_page() -> None:
+    found = etree.fromstring("<p>Đảng ủy xã</p>").xpath("//text()")[0]
+    assert type(found) is not str
+    assert type(clean(found)) is str and clean(found) == "Đảng ủy xã"
+
+
+def test_hash_normalisation_of_paragraphs_between_blank_lines_collapses_them() -> None:
+    texts = ("Đảng ủy.\n\nXã An.", "Đảng ủy.\n\n\nXã", "Đảng ủy.\n\n Xã", "\n\nĐảng", "Đảng\n\n",
+             "Đảng\u00a0ủy\n\nxã", "")
+    for text in texts:
+        assert normalized_for_hash(text) == " ".join(text.split()).casefold(), repr(text)
 
 
 def test_hash_normalisation_collapses_and_folds() -> None:
