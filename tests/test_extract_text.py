@@ -11,7 +11,7 @@ from lxml import etree
 
 from crawler.extract.page import parse
 from crawler.extract.record import Page, normalized_for_hash
-from crawler.extract.text import clean, letters
+from crawler.extract.text import clean, has_text, letters
 
 _REFERENCE_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
@@ -51,6 +51,16 @@ def test_a_text_clean_already_or_all_but_one_character_is_cleaned_as_any_other()
             assert clean(text) == _slow_clean(text), hex(code)
             assert clean(text) == _slow_clean(text), hex(code)  # ...and remembered so
             assert letters(text) == sum(map(len, text.split())), hex(code)
+
+
+def test_has_text_is_whether_anything_is_left_once_cleaned() -> None:
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        for text in (char, f" {char}\n", f"\u200b{char}\u00a0"):
+            assert has_text(text) == bool(clean(text)), hex(code)
+    assert not has_text(None) and not has_text("")
 
 
 def test_clean_gives_plain_strings_not_an_xpath_s_that_holds_its_page() -> None:

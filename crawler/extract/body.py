@@ -20,7 +20,7 @@ from crawler.extract import chrome
 from crawler.extract.blocks import Block, background_picture, walk
 from crawler.extract.layout import common_ancestor
 from crawler.extract.page import HtmlElement, new_element, select, xpath
-from crawler.extract.text import clean, letters
+from crawler.extract.text import clean, has_text, letters
 
 if TYPE_CHECKING:
     from trafilatura.settings import Extractor
@@ -358,7 +358,7 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         holder = img
         for _ in range(8):
             parent = holder.getparent()
-            if parent is None or parent.tag in ("body", "html") or clean(parent.text_content()):
+            if parent is None or parent.tag in ("body", "html") or has_text(parent.text_content()):
                 break
             holder = parent
         named = _line_naming(holder, img)

@@ -59,6 +59,16 @@ _REMEMBERED_LENGTH = 2000
 _remembered = lru_cache(maxsize=512)(_clean)
 
 
+_SHOWN_CHARACTER = re.compile(f"[^\\s{_ZERO_WIDTH_CHARS}]")
+
+
+def has_text(text: str | None) -> bool:
+    """Is there anything left of the text once cleaned (clean(text) != "")? Read up to its first
+    character that is neither a space nor a zero-width one, not cleaned whole: a box around an
+    article's picture, asked whether it holds text, may hold the whole article."""
+    return text is not None and _SHOWN_CHARACTER.search(text) is not None
+
+
 def letters(text: str) -> int:
     """Characters besides spaces: what a text weighs however it is indented."""
     if text.isprintable():  # no whitespace but plain spaces (_is_spaced): counted without a list of words
