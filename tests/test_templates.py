@@ -515,16 +515,20 @@ def test_the_titles_a_box_lists_beside_the_pages_own_are_no_chrome_whichever_pag
     assert first.chrome_lines == later.chrome_lines
 
 
-def _post(n: int, lead: bool = False, featured: bool = False) -> Page:
+def _post(n: int, lead: bool = False, featured: bool = False, figures: bool = False) -> Page:
     """The n-th post of a WordPress portal (Astra's single post: the entry header, then the entry
     content's paragraphs); with `lead`, the post opens with a bold paragraph, its lead; `featured`:
-    its featured image above the entry header."""
+    its featured image above the entry header; `figures`: a table of figures after its first paragraph."""
     topic, place = _TOPICS[n], _PLACES[n]
     first = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
     paragraphs = "".join(
         f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
         f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
     opening = f"<p><strong>{first}</strong></p>" if lead else f"<p>{first}</p>"
+    if figures:
+        opening += ("<table><tr><th>Khối</th><th>Chỉ tiêu</th><th>Đã kết nạp</th></tr>"
+                    "<tr><td>Xã, phường</td><td>1.600</td><td>1.452</td></tr>"
+                    "<tr><td>Lực lượng vũ trang</td><td>300</td><td>256</td></tr></table>")
     picture = f'<div class="featured-image"><img src="/wp-content/uploads/2025/06/anh-{n}.jpg" alt=""></div>'
     html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title>
 <meta property="article:published_time" content="2025-06-{10 + n:02d}T08:{10 + n}:00+07:00"></head>
@@ -571,3 +575,20 @@ def test_a_featured_picture_no_sample_page_showed_is_found_by_the_generic_rule()
     record = read_with_template(page, knowledge, site=_SITE)
     assert [image.src for image in generic.images] == [f"https://{_SITE}/wp-content/uploads/2025/06/anh-5.jpg"]
     assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_a_first_paragraph_over_a_table_of_figures_is_no_lead_where_the_next_paragraph_is_like_it() -> None:
+    """sharepoint-daklak: a post opens with a plain paragraph, then a table of figures, then more
+    paragraphs like the first. No sample post showed a lead, and the generic rule the template then
+    asks compared the first paragraph with the table's first row (a line of the template's, its
+    element the row), found it set apart and read it as the lead, where the generic path compares
+    it with the next paragraph and reads none: no layout held the samples."""
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    samples = [_post(n, figures=n == 2) for n in range(LEARN_AFTER)]
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    for page in (_post(5, figures=True), _post(5, lead=True, figures=True)):
+        generic = extract(page, page_class, knowledge.with_template(None))
+        record = read_with_template(page, knowledge, site=_SITE)
+        assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
+    assert record.summary is not None and generic.summary == record.summary

@@ -503,8 +503,12 @@ class TemplatePage:
             return None
         container = self.found["container"]
         if container is not None and container in lead.iterancestors():
+            # ...compared with the body's next paragraph, not with the row of a table of figures
+            # between them (read a row a line, the row its element), which the generic path reads
+            # with no element and passes over: "<p>Theo Ban Tổ chức Tỉnh ủy, ...</p><table><tr><th>
+            # Khối</th><th>Chỉ tiêu</th>...</table><p>Một số đảng bộ ...</p>" is one body.
             following = next((twins.get(b.element) for b in self.lines if b.element is not None
-                              and twins.get(b.element) is not lead), None)
+                              and b.element.tag != "tr" and twins.get(b.element) is not lead), None)
             if not set_apart(lead, following, container):
                 return None
         return lead
