@@ -343,6 +343,49 @@ def test_what_the_rules_dropped_from_every_sample_page_is_dropped_by_its_place_o
     assert record is not None and replace(record, extraction=generic.extraction) == generic
 
 
+def _news_page(n: int, closing: str = "") -> Page:
+    """The n-th article of a NukeViet portal: heading, date line, lead, the body's <div>, then
+    `closing` (a byline line, a source line) and the share buttons."""
+    topic, place = _TOPICS[n], _PLACES[n]
+    lead = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 9))
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title></head>
+<body><div id="page"><header><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/tin">Tin tức</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></header>
+<div class="main"><div class="col-left"><div class="panel-body">
+<h1>{topic}</h1>
+<em class="time">Thứ ba - {10 + n:02d}/06/2025 08:{10 + n}</em><hr/>
+<div id="hometext"><div class="h2">{lead}</div></div>
+<div class="bodytext">{paragraphs}</div>
+{closing}
+<hr/><div class="socialicon"><a href="https://twitter.com/share">Tweet</a></div>
+</div></div><div class="col-right"><h3>Tin mới</h3><ul><li><a href="/a-1.html">Tin khác số một của cổng</a></li>
+<li><a href="/a-2.html">Tin khác số hai của cổng</a></li></ul></div></div>
+<footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
+    return Page(f"https://{_SITE}/tin/bai-{n}-{700 + n}.html", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_paper_named_in_a_line_of_its_own_after_the_byline_line_is_the_source() -> None:
+    """nukeviet-kontum: the byline and the source each in a <p> of their own after the body's <div>
+    ("<p><strong>Tác giả bài viết: </strong>Hồng Nhung</p><p><strong>Nguồn tin: </strong>Báo Kon
+    Tum</p>"), the source on a page no sample page was like. The template read the one line after
+    its container, the byline, and lost the paper the generic path names."""
+    byline = '<p class="text-right"><strong>Tác giả bài viết: </strong>Minh Hằng</p>'
+    source = '<p class="text-right"><strong>Nguồn tin: </strong>Báo Mẫu</p>'
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    samples = [_news_page(n, byline if n % 2 == 0 else "") for n in range(LEARN_AFTER)]
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    for page in (_news_page(5, byline + source), _news_page(5, source + byline)):
+        generic = extract(page, page_class, knowledge.with_template(None))
+        record = read_with_template(page, knowledge, site=_SITE)
+        assert (generic.author, generic.source) == ("Minh Hằng", "Báo Mẫu")
+        assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
 _SUBTITLES = ("Cho ý kiến vào dự thảo các văn kiện", "Nâng cao chất lượng sinh hoạt chi bộ",
               "Siết chặt kỷ luật, kỷ cương", "Đưa nghị quyết vào cuộc sống", "Tri ân những người đi trước",
               "Gần dân, hiểu dân, giúp dân",

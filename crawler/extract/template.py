@@ -40,6 +40,7 @@ from crawler.extract.bylines import (
     byline_in_line,
     clean_author,
     credit_in,
+    is_labelled,
     looks_like_name,
     page_author,
     source_of,
@@ -418,7 +419,8 @@ class TemplatePage:
                 # Bình</p></div>" is a byline and a source line, as the generic path reads them.
                 blocks = [child for child in following if isinstance(child.tag, str) and child.tag in BLOCK_TAGS]
                 lines = [Line(shown, child) for child in blocks if (shown := short_text(child, 280))]
-                return lines if len(lines) > 1 and not clean(following.text) else [Line(text, following)]
+                first = lines if len(lines) > 1 and not clean(following.text) else [Line(text, following)]
+                return first + _labelled_lines_after(following)
             box = box.getparent()
         return []
 
@@ -774,6 +776,24 @@ _NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd",
 
 
 _NOT_IN_A_DATA_ROW = ("div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
+
+
+def _labelled_lines_after(el: HtmlElement, most: int = 3) -> list[Line]:
+    """The lines that follow `el`, each a block of its own, as long as each says by its label that
+    it names the author or the paper: NukeViet's "<p class="text-right"><strong>Tác giả bài viết:
+    </strong>Hồng Nhung</p><p class="text-right"><strong>Nguồn tin: </strong>Báo Kon Tum</p>" after
+    the body's <div>, the second line on some pages only. The generic path reads them as the body's
+    closing lines; the template, reading the one line after its container, lost the paper."""
+    found: list[Line] = []
+    sibling = el.getnext()
+    while sibling is not None and len(found) < most:
+        if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style") and short_text(sibling, 0) != "":
+            text = short_text(sibling, 280)
+            if not text or not (is_labelled(text) or source_of(text)):
+                break
+            found.append(Line(text, sibling))
+        sibling = sibling.getnext()
+    return found
 
 
 def _name_over_paragraph(first: Line, second: Line) -> bool:
