@@ -295,17 +295,22 @@ _TOPICS = ("Hội nghị sơ kết công tác dân vận", "Kết nạp đảng 
 _PLACES = ("xã Đắk Long", "phường Quyết Thắng", "huyện Ngọc Hồi", "thị trấn Plei Kần", "xã Vinh Quang", "huyện Đắk Hà")
 
 
-def _portal_page(n: int, before_time: str = "") -> Page:
-    """The n-th article page of a small portal: heading, date line, lead with its picture, body,
-    a sidebar and a footer."""
+def _portal_page(n: int, before_time: str = "", *, picture: bool = True, paragraphs: int = 4,
+                 closing: str = "") -> Page:
+    """The n-th article page of a small portal (NukeViet-like): heading, date line, lead (with its
+    picture unless `picture` is false), the body's <div> of `paragraphs` paragraphs, then `closing`
+    (a byline line, a source line) and the share buttons when it is given, a sidebar and a footer."""
     topic, place = _TOPICS[n], _PLACES[n]
     lead = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
     lead_box = (
         f'<div id="hometext"><div class="imghome"><img src="/uploads/anh-{n}.jpg" alt="Ảnh {n}" width="140">'
-        f'<em class="show">Quang cảnh hội nghị số {n} tại cơ sở</em></div><div class="h2">{lead}</div></div>')
-    paragraphs = "".join(
+        f'<em class="show">Quang cảnh hội nghị số {n} tại cơ sở</em></div><div class="h2">{lead}</div></div>'
+        if picture else f'<div id="hometext"><div class="h2">{lead}</div></div>')
+    body = "".join(
         f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
-        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, paragraphs + 1))
+    after = (f'{closing}\n<hr/><div class="socialicon"><a href="https://twitter.com/share">Tweet</a></div>'
+             if closing or not picture else "")
     html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title></head>
 <body><div id="page"><header><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/tin">Tin tức</a></li>
 <li><a href="/lien-he">Liên hệ</a></li></ul></header>
@@ -314,7 +319,8 @@ def _portal_page(n: int, before_time: str = "") -> Page:
 {before_time}
 <em class="time">Thứ ba - {10 + n:02d}/06/2025 08:{10 + n}</em><hr/>
 {lead_box}
-<div class="bodytext">{paragraphs}</div>
+<div class="bodytext">{body}</div>
+{after}
 </div></div><div class="col-right"><h3>Tin mới</h3><ul><li><a href="/a-1.html">Tin khác số một của cổng</a></li>
 <li><a href="/a-2.html">Tin khác số hai của cổng</a></li></ul></div></div>
 <footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
@@ -346,26 +352,7 @@ def test_what_the_rules_dropped_from_every_sample_page_is_dropped_by_its_place_o
 def _news_page(n: int, closing: str = "") -> Page:
     """The n-th article of a NukeViet portal: heading, date line, lead, the body's <div>, then
     `closing` (a byline line, a source line) and the share buttons."""
-    topic, place = _TOPICS[n], _PLACES[n]
-    lead = f"Ngày {10 + n}/6, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh đạo tỉnh."
-    paragraphs = "".join(
-        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
-        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 9))
-    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title></head>
-<body><div id="page"><header><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/tin">Tin tức</a></li>
-<li><a href="/lien-he">Liên hệ</a></li></ul></header>
-<div class="main"><div class="col-left"><div class="panel-body">
-<h1>{topic}</h1>
-<em class="time">Thứ ba - {10 + n:02d}/06/2025 08:{10 + n}</em><hr/>
-<div id="hometext"><div class="h2">{lead}</div></div>
-<div class="bodytext">{paragraphs}</div>
-{closing}
-<hr/><div class="socialicon"><a href="https://twitter.com/share">Tweet</a></div>
-</div></div><div class="col-right"><h3>Tin mới</h3><ul><li><a href="/a-1.html">Tin khác số một của cổng</a></li>
-<li><a href="/a-2.html">Tin khác số hai của cổng</a></li></ul></div></div>
-<footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
-    return Page(f"https://{_SITE}/tin/bai-{n}-{700 + n}.html", html.encode(),
-                {"Content-Type": "text/html; charset=utf-8"})
+    return _portal_page(n, picture=False, paragraphs=8, closing=closing)
 
 
 def test_a_paper_named_in_a_line_of_its_own_after_the_byline_line_is_the_source() -> None:
