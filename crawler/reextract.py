@@ -101,9 +101,11 @@ def _reextract_one(task: tuple[int, int]) -> Result:
     page = load_raw_page(_reader, raw_page_id)
     try:
         site = article_site(_reader, article_id)
-        # Dated as the crawl dated it: by the portal's feed, when the page shows only how long ago.
-        article = dated_by_feed(extract(page, page_class_for(site, page.url), _knowledge_of(site)),
-                                feed_date_of(_reader, article_id))
+        article = extract(page, page_class_for(site, page.url), _knowledge_of(site))
+        if article.published_range is not None:
+            # Dated as the crawl dated it: by the portal's feed, the page showing only how long ago
+            # (the feed's time looked up for those pages only, not for every article re-extracted).
+            article = dated_by_feed(article, feed_date_of(_reader, article_id))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)

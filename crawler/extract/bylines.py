@@ -228,6 +228,8 @@ def _byline_name(line: Line, at_start: bool) -> str | None:
 
 # A reporter signing with initials: "P.V", "PV", "T.H".
 _INITIALS = re.compile(r"^(?:[A-ZĐ]\.?){2,4}$")
+
+
 def _avatar_of(initials: str, name: str) -> bool:
     """Are `initials` ("MH") the first letters of the words of `name` ("Minh Hằng"), a name?"""
     letters = [c for c in initials if c.isalpha()]

@@ -21,7 +21,7 @@ from lxml import etree
 from crawler.extract.chrome import is_chrome_heading
 from crawler.extract.dates import VN_TZ, parse_date, parse_iso, parse_pieces, parse_time, to_iso
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
-from crawler.extract.layout import common_ancestor, reads_as_paragraph
+from crawler.extract.layout import common_ancestor, pieces_of, reads_as_paragraph, shown_text
 from crawler.extract.page import HtmlElement, short_text, xpath
 from crawler.extract.record import Article
 from crawler.extract.text import clean, letters
@@ -100,7 +100,6 @@ _DATED_TEXT = xpath(
     " and not(ancestor::script) and not(ancestor::style) and not(ancestor::option) and not(ancestor::title)]"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SHOWN_TEXT = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 LINE_MAX = 80  # "Ngày đăng: 20/11/2026 16:40 | Lượt xem: 1.254 | In bài A- A+": a line, not a block
 _TEASER_LINK = 20  # a link with this much text beside a date is an article's title: a teaser's date
 
@@ -207,7 +206,7 @@ def dated_lines(root: HtmlElement) -> Iterator[DatedLine]:
         value = parse_date(text)
         in_pieces = False
         if value is None:
-            value, in_pieces = parse_pieces([piece for piece in map(clean, _SHOWN_TEXT(line)) if piece]), True
+            value, in_pieces = parse_pieces(pieces_of(line)), True
         if value is None or _is_teaser_date(line, holder):
             continue
         yield DatedLine(line, with_machine_time(line, value), text, in_pieces)
@@ -362,12 +361,8 @@ def _beside_the_region(line: HtmlElement, region: HtmlElement) -> bool:
     box = common_ancestor([line, region])
     if box is None or box.tag in ("body", "html") or box is region or box is line:
         return False
-    shown = letters(_text_of(box))
-    return shown <= letters(_text_of(line)) + letters(_text_of(region))
-
-
-def _text_of(el: HtmlElement) -> str:
-    return "".join(_SHOWN_TEXT(el))
+    shown = letters(shown_text(box))
+    return shown <= letters(shown_text(line)) + letters(shown_text(region))
 
 
 def _boxes_between(tree: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
@@ -519,13 +514,6 @@ def page_made(headers_date: str | None, tree: HtmlElement, raw: bytes | None = N
         if stamped.tzinfo is not None:
             return stamped
     return None
-
-
-def ago(text: str, made: datetime) -> date | None:
-    """The day a line like "Cách đây 5 Ngày" dates its article to, seen at `made`: the middle day
-    of its window (ago_window)."""
-    window = ago_window(text, made)
-    return window[2] if window is not None else None
 
 
 def ago_window(text: str, made: datetime) -> tuple[date, date, date] | None:

@@ -509,6 +509,11 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
 _SHOWN_TEXT = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 
 
+def shown_text(el: HtmlElement) -> str:
+    """All the text the element shows (none of its scripts' and styles'), as it stands."""
+    return "".join(_SHOWN_TEXT(el))
+
+
 def _shown_text(el: HtmlElement, limit: int) -> str | None:
     """short_text() of what the element shows: Liferay's fragments carry their <style> inside them
     ("<div><span>Thời sự - Chính trị</span></div><style>.component-paragraph img {...}</style>")."""

@@ -535,17 +535,9 @@ class TemplatePage:
         return self.split.text(self.summary())
 
     def _above_the_body(self, element: HtmlElement) -> bool:
-        """Does the element come before the body's container on the page?"""
+        """Does the element come before the body's container on the page (neither holding the other)?"""
         container = self.found["container"]
-        if container is None or element is container or container in element.iterancestors():
-            return False
-        mine = [element, *element.iterancestors()]
-        theirs = [container, *container.iterancestors()]
-        shared = next((el for el in mine if el in theirs), None)
-        if shared is None or shared is element or shared is container:
-            return False
-        children = list(shared)
-        return children.index(mine[mine.index(shared) - 1]) < children.index(theirs[theirs.index(shared) - 1])
+        return container is not None and _comes_before(element, container)
 
     def author(self) -> str | None:
         element = self.found["byline"]

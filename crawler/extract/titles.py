@@ -246,7 +246,6 @@ def _shown_with_its_section(
         return None
     parts = [(heading[: cut.start()].rstrip(), heading[cut.end():].lstrip()) for cut in reversed(cuts)]
     parts = [(title, section) for title, section in parts if len(title) >= 10]
-    # (most pages show their title once, in the heading: one text of the page holds its opening)
     # (asked of libxml2 first: most pages show their title once, in the heading, and no part of it
     # as a text of its own)
     body = tree.find("body")
@@ -395,9 +394,7 @@ def names_the_page(
     """Is `title` what the page's <title> or og:title says, less a suffix naming the site ("<title>Kỷ
     niệm 95 năm ... - Cổng thông tin điện tử Tỉnh ủy Đắk Lắk</title>")? A heading showing it is the
     article's, whatever other heading stands over a date line nearby."""
-    og = _OG_TITLE(head(tree))
-    declared = [clean(og[0]) if og else "", clean(tree.findtext(".//title") or "")]
-    return any(text and _key(clean_title(text, names, knowledge)) == _key(title) for text in declared)
+    return any(text and _key(clean_title(text, names, knowledge)) == _key(title) for text in declared_titles(tree))
 
 
 def _names_the_site_after(heading: str, declared: tuple[str, str], names: tuple[str, ...]) -> bool:
