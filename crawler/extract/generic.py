@@ -410,14 +410,20 @@ class GenericPage:
     def title(self) -> str:
         return self.heading[0]
 
+    @cached_property
+    def declared_date(self) -> date | datetime | None:
+        """The date the page's metadata declares (datelines.structured_date): read once for the
+        publication time and its range."""
+        return structured_date(self.tree, self.page.body)
+
     def published(self) -> str | None:
-        return to_iso(most_precise(structured_date(self.tree, self.page.body), self.date_line()))
+        return to_iso(most_precise(self.declared_date, self.date_line()))
 
     def published_range(self) -> str | None:
         """The days the article lies between when the page says only how long ago (datelines.range_of)."""
         if self.form is not None and self.field("published"):
             return None
-        return range_of(structured_date(self.tree, self.page.body), self.dated_line)
+        return range_of(self.declared_date, self.dated_line)
 
     def date_line(self) -> date | datetime | None:
         """The date the page shows near its title and body (datelines.publication_line)."""

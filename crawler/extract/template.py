@@ -27,6 +27,7 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from functools import cached_property
 
 from lxml import etree
@@ -469,12 +470,17 @@ class TemplatePage:
         return publication_line(self.tree, self.scope, self.found["heading"], body[0] if body else None,
                                 body[-1] if body else None, self.knowledge, self.generic.made)
 
+    @cached_property
+    def declared_date(self) -> date | datetime | None:
+        """The date the page's metadata declares: read once for the publication time and its range."""
+        return structured_date(self.tree, self.page.body)
+
     def published(self) -> str | None:
         shown = self.dated_line.value if self.dated_line is not None else None
-        return to_iso(most_precise(structured_date(self.tree, self.page.body), shown))
+        return to_iso(most_precise(self.declared_date, shown))
 
     def published_range(self) -> str | None:
-        return range_of(structured_date(self.tree, self.page.body), self.dated_line)
+        return range_of(self.declared_date, self.dated_line)
 
     def summary(self) -> str | None:
         return self._summary
