@@ -205,7 +205,7 @@ def save_reextraction(
             _claim_site_id(db, article_id, article.site, site_article_id)
         latest = _latest_version(db, article_id)
         if latest["content_hash"] == article.content_hash:
-            _refresh_metadata(db, article_id, article)
+            _update_article(db, article_id, metadata_columns(article))  # both indexes rewritten below
             _replace_images(db, article_id, article.images)
             _index(db, article_id, article)
             return SaveResult("duplicate", article_id, latest["version"])
@@ -554,10 +554,22 @@ def _refresh_metadata(db: Database, article_id: int, article: Article) -> None:
     (.../1-2-34842 "Xây dựng Đảng", .../1-5-34842 "Chính quyền", both rel=canonical 1-2);
     whichever a crawl fetches first, the canonical page decides. An alias fetch never does.
     """
-    before = db.conn.execute("SELECT title, summary FROM articles WHERE id = ?", [article_id]).fetchone()
+    indexed = "SELECT title, summary, site, published FROM articles WHERE id = ?"
+    before = db.conn.execute(indexed, [article_id]).fetchone()
     _update_article(db, article_id, metadata_columns(article))
-    if before is None or tuple(before) != (article.title, article.summary):
-        _index_exact(db, article_id)
+    if before is None or tuple(before) != tuple(db.conn.execute(indexed, [article_id]).fetchone()):
+        _reindex_metadata(db, article_id, article)
+
+
+def _reindex_metadata(db: Database, article_id: int, article: Article) -> None:
+    """Both index rows of the article with its new title and lead and the facet words of its row; the
+    text, unchanged, as the folded index holds it (not folded again)."""
+    facets = _index_exact(db, article_id)
+    conn = db.conn
+    indexed = conn.execute(f"SELECT text FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id]).fetchone()
+    folded = indexed[0] if indexed is not None else fold(article.text)
+    conn.execute(f"DELETE FROM [{FTS_TABLE}] WHERE rowid = ?", [article_id])
+    _insert_indexed(db, FTS_TABLE, [article_id, fold(article.title), fold(article.summary or ""), folded], facets)
 
 
 def _insert_article(

@@ -442,6 +442,31 @@ def test_the_canonical_page_decides_metadata_whatever_the_fetch_order() -> None:
         assert db["article_versions"].count == 1
 
 
+def test_metadata_the_canonical_page_brings_is_searched_both_ways() -> None:
+    """A same-text fetch at the canonical URL rewrites the title, lead and date: the folded index
+    (what a search without diacritics reads) and both indexes' portal and month words follow."""
+    from archive import open_archive, save_article, search
+    from archive.query.filters import Filters
+
+    canonical = "https://nghean.dcs.vn/vi-vn/tin/x/1-2-34842"
+    alias = "https://nghean.dcs.vn/vi-vn/tin/x/1-5-34842"
+    text = "Nâng cao chất lượng sinh hoạt chi bộ ở cơ sở. " * 5
+    db = open_archive(":memory:")
+    save_article(db, Article(url=canonical, site="nghean", title="Tin vắn", summary="Tóm tắt",
+                             published="2024-01-05T08:00:00+07:00", text=text), fetched_url=alias)
+    save_article(db, Article(url=canonical, site="nghean", title="Đảng ủy xã họp phiên thường kỳ",
+                             summary="Hội nghị lần thứ ba", published="2025-03-02T08:00:00+07:00", text=text),
+                 fetched_url=canonical)
+    assert [row["title"] for row in db["articles"].rows] == ["Đảng ủy xã họp phiên thường kỳ"]
+    for query, exact in (("dang uy", False), ("Đảng ủy", True), ("hoi nghi lan thu ba", False)):
+        assert [hit["id"] for hit in search(db, query, exact=exact)] == [1], query
+    assert search(db, "tin van") == [] and search(db, "Tin vắn", exact=True) == []
+    for exact in (False, True):
+        assert [hit["id"] for hit in search(db, "chi bo" if not exact else "chi bộ", exact=exact,
+                                             filters=Filters(since="2025", until="2025"))] == [1], exact
+        assert search(db, "chi bo" if not exact else "chi bộ", exact=exact, filters=Filters(until="2024")) == []
+
+
 def test_a_write_transaction_survives_a_commit_by_another_connection(tmp_path: Path) -> None:
     """The run lock's heartbeat commits from its own connection while the pipeline saves."""
     from archive import open_archive, save_article
