@@ -388,10 +388,15 @@ def find_original(
     which is never linked.
     """
     hashvalues = signature(text, folded=folded)
+    return original_of(db, text, hashvalues, before=before), hashvalues
+
+
+def original_of(db: Database, text: str, hashvalues: np.ndarray | None, *, before: int | None = None) -> int | None:
+    """find_original() for a text whose signature the caller made already (bench/fill.py makes
+    them in other processes): the same lookup, the same answer."""
     if hashvalues is None:
-        return None, None
-    match = _earliest_match(db, _NEWEST if before is None else before, hashvalues, _buckets(hashvalues), text)
-    return match, hashvalues
+        return None
+    return _earliest_match(db, _NEWEST if before is None else before, hashvalues, _buckets(hashvalues), text)
 
 
 def store_signature(db: Database, article_id: int, hashvalues: np.ndarray | None) -> None:

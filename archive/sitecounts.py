@@ -96,3 +96,23 @@ def site_counts(db: Database) -> dict[str, dict[str, int]]:
     """site -> its counts by name (COUNTS)."""
     return {row[0]: dict(zip(COUNTS, row[1:], strict=True)) for row in db.execute(
         f"SELECT site, {', '.join(COUNTS)} FROM site_counts")}
+
+
+def recount(db: Database) -> None:
+    """Every portal's counts and categories counted again from the articles, their versions and
+    events: for a writer that inserts rows without counting them (bench/fill.py), what the counts
+    kept save by save come to."""
+    db.execute("DELETE FROM site_counts")
+    db.execute("INSERT INTO site_counts (site, articles, near_duplicates, removed)"
+               " SELECT site, count(*), count(near_duplicate_of), count(removed) FROM articles GROUP BY site"
+               " ORDER BY min(id)")
+    db.execute("UPDATE site_counts SET versions = (SELECT count(*) FROM article_versions"
+               " JOIN articles ON articles.id = article_versions.article_id WHERE articles.site = site_counts.site)")
+    db.execute("UPDATE site_counts SET"
+               " removals = (SELECT count(*) FROM article_events AS e JOIN articles AS a ON a.id = e.article_id"
+               "   WHERE a.site = site_counts.site AND e.event = 'removed'),"
+               " returns = (SELECT count(*) FROM article_events AS e JOIN articles AS a ON a.id = e.article_id"
+               "   WHERE a.site = site_counts.site AND e.event = 'returned')")
+    db.execute("DELETE FROM category_counts")
+    db.execute("INSERT INTO category_counts (site, category, articles)"
+               " SELECT site, category, count(*) FROM articles WHERE category IS NOT NULL GROUP BY site, category")

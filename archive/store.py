@@ -331,20 +331,9 @@ def store_raw_page(
             db.execute("UPDATE raw_pages SET warc_record_id = ? WHERE id = ? AND warc_record_id IS NULL",
                        [warc_record_id, existing[0]])
         return int(existing[0])
-    row = {
-        "url": page.url,
-        "fetched_at": fetched_at,
-        "status": page.status,
-        "headers": json.dumps(page.headers, ensure_ascii=False, sort_keys=True),
-        "body": compress_body(page.body),
-        "sha256": digest,
-        "article_id": article_id,
-        "compression": RAW_PAGE_COMPRESSION,
-        "warc_record_id": warc_record_id,
-    }
-    if refused is not None:
-        row["refused"] = refused
-    return _insert(db, "raw_pages", row)
+    return _insert(db, "raw_pages", raw_page_row(page, fetched_at=fetched_at, article_id=article_id, digest=digest,
+                                                 body=compress_body(page.body), warc_record_id=warc_record_id,
+                                                 refused=refused))
 
 
 def _name_warc_record(db: Database, raw_page_id: int | None, page: Page, warc_record_id: str) -> None:
@@ -577,18 +566,54 @@ def _insert_article(
 ) -> int:
     sitecounts.count(db, article.site, articles=1, near_duplicates=int(near_duplicate_of is not None))
     sitecounts.count_category(db, article.site, article.category, 1)
-    return _insert(
-        db,
-        "articles",
-        {
-            "url": article.url,
-            **_article_columns(article),
-            "site_article_id": site_article_id,
-            "near_duplicate_of": near_duplicate_of,
-            "first_seen": seen_at,
-            "last_seen": seen_at,
-        },
-    )
+    return _insert(db, "articles", article_row(article, seen_at, site_article_id, near_duplicate_of=near_duplicate_of))
+
+
+# --- the rows a new article's save writes, for a writer that inserts many at once (bench/fill.py) -----
+
+
+def article_row(
+    article: Article, seen_at: str, site_article_id: str | None, *, near_duplicate_of: int | None
+) -> dict[str, Any]:
+    """The articles row of a new article first seen at `seen_at`."""
+    return {"url": article.url, **_article_columns(article), "site_article_id": site_article_id,
+            "near_duplicate_of": near_duplicate_of, "first_seen": seen_at, "last_seen": seen_at}
+
+
+def version_row(
+    article_id: int, version: int, article: Article, raw_page_id: int | None, fetched_at: str
+) -> dict[str, Any]:
+    """The article_versions row of `article` as version `version` of article `article_id`."""
+    return {"article_id": article_id, "version": version, "fetched_at": fetched_at, "title": article.title,
+            "text": article.text, "content_hash": article.content_hash, "raw_page_id": raw_page_id,
+            "extraction": article.extraction}
+
+
+def raw_page_row(
+    page: Page, *, fetched_at: str, article_id: int | None, digest: str, body: bytes,
+    warc_record_id: str | None = None, refused: str | None = None,
+) -> dict[str, Any]:
+    """The raw_pages row of `page`: `digest` its body's sha256, `body` the body compressed
+    (compress_body)."""
+    row = {"url": page.url, "fetched_at": fetched_at, "status": page.status,
+           "headers": json.dumps(page.headers, ensure_ascii=False, sort_keys=True), "body": body, "sha256": digest,
+           "article_id": article_id, "compression": RAW_PAGE_COMPRESSION, "warc_record_id": warc_record_id}
+    if refused is not None:
+        row["refused"] = refused
+    return row
+
+
+def image_rows(article_id: int, images: tuple[Image, ...]) -> list[tuple[int, int, str, str | None]]:
+    """The images rows of an article: (article_id, position, src, caption)."""
+    return [(article_id, position, image.src, image.caption) for position, image in enumerate(images, start=1)]
+
+
+def index_rows(article_id: int, article: Article, folded: str) -> dict[str, list[Any]]:
+    """Both full-text tables' rows (rowid, title, summary, text, facets) for `article` as its
+    articles row holds it; `folded` is fold(article.text)."""
+    facets = facet_words(article.site, article.published)
+    return {FTS_EXACT_TABLE: [article_id, article.title, article.summary, article.text, facets],
+            FTS_TABLE: [article_id, fold(article.title), fold(article.summary or ""), folded, facets]}
 
 
 def _add_version(
@@ -607,29 +632,14 @@ def _insert_version(
 ) -> None:
     # The articles row is the record's portal by now (_update_article or _insert_article before).
     sitecounts.count(db, article.site, versions=1)
-    _insert(
-        db,
-        "article_versions",
-        {
-            "article_id": article_id,
-            "version": version,
-            "fetched_at": fetched_at,
-            "title": article.title,
-            "text": article.text,
-            "content_hash": article.content_hash,
-            "raw_page_id": raw_page_id,
-            "extraction": article.extraction,
-        },
-    )
+    _insert(db, "article_versions", version_row(article_id, version, article, raw_page_id, fetched_at))
 
 
 def _replace_images(db: Database, article_id: int, images: tuple[Image, ...]) -> None:
     db.conn.execute("DELETE FROM images WHERE article_id = ?", [article_id])
     if images:
-        db.conn.executemany(
-            "INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)",
-            [(article_id, position, image.src, image.caption) for position, image in enumerate(images, start=1)],
-        )
+        db.conn.executemany("INSERT INTO images (article_id, position, src, caption) VALUES (?, ?, ?, ?)",
+                            image_rows(article_id, images))
 
 
 def _index(db: Database, article_id: int, article: Article, *, folded: str | None = None) -> str:

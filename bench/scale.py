@@ -6,10 +6,12 @@ filled through the archive's own API and measured where a user meets it.
     python -m bench.scale --work /tmp/scale --only measure  # measure archives filled by an earlier run
 
 What is measured, and against what (the targets of issue 23):
-1. fill: one archive filled with save_article() in transactions of FILL_GROUP saves (as a crawl's
-   archive writer commits, crawler/apply/recorder.py: save, the URL's crawl state, a run every
-   RUN_EVERY articles), the records made in a second process; copied aside when it holds each
-   smaller size, so the three archives hold the same first articles;
+1. fill: one archive filled with the corpus as a crawl's archive writer saves it (save_article(), the
+   URL's crawl state, a run every RUN_EVERY articles, crawler/apply/recorder.py), copied aside when
+   it holds each smaller size, so the three archives hold the same first articles. By default the
+   rows are written in bulk (bench/fill.py: the archive saves would give, tests/test_bench_fill.py
+   compares them, about ten times as fast); `--fill saves` saves each record through
+   save_article() in transactions of FILL_GROUP saves, the records made in a second process;
 2. saves/s at each size by turns: ROUNDS turns, each archive taking its share of the next records
    in each turn, committed every 100 as the writer does, the order alternating; the 2,000,000
    rate against the 10,000 one (target: at least 0.8x), and the near-duplicate lookup's share of
@@ -174,8 +176,8 @@ class NearClock:
         near.differ_in_specifics = self._compare  # type: ignore[assignment]
 
 
-def fill(work: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
-    """Fill the largest archive, copying it aside at each smaller size."""
+def fill_by_saves(work: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
+    """Fill the largest archive save by save, copying it aside at each smaller size."""
     largest = archive_path(work, sizes[-1])
     for stale in work.glob("scale-*.db*"):
         stale.unlink()
@@ -215,7 +217,7 @@ def fill(work: Path, sizes: tuple[int, ...]) -> dict[str, Any]:
     writer.close_run()
     raw[writer.made] = writer.raw_bytes
     db.close()
-    info = {"sizes": list(sizes), "seconds": time.perf_counter() - started, "progress": progress,
+    info = {"sizes": list(sizes), "how": "saves", "seconds": time.perf_counter() - started, "progress": progress,
             "raw_page_bytes": raw, "saves": writer.counts}
     (work / "fill.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
@@ -864,6 +866,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fill, measure, merge, or turns (the saves by turns alone) or search (search and the"
                              " UI's search page alone, on the largest archive) or optimize (`tinbai optimize` on the"
                              " largest archive, timed: what a deployment runs every night), comma-separated")
+    parser.add_argument("--fill", choices=("bulk", "saves"), default="bulk",
+                        help="how the archives are filled: rows in bulk (bench/fill.py, the same archive) or"
+                             " save_article() for each record")
     parser.add_argument("--merge-articles", type=int, default=200_000, help="articles in each archive merged")
     parser.add_argument("--batch", type=int, default=3000, help="saves timed at each size")
     parser.add_argument("--passes", type=int, default=5, help="passes over the search queries")
@@ -881,7 +886,12 @@ def main(argv: list[str] | None = None) -> int:
                                "sizes": list(sizes), "cores": os.cpu_count()}
     if "fill" in steps:
         say(f"filling {sizes} (load {load()})")
-        results["fill"] = fill(args.work, sizes)
+        if args.fill == "bulk":
+            from bench.fill import bulk_fill
+
+            results["fill"] = bulk_fill(args.work, sizes)
+        else:
+            results["fill"] = fill_by_saves(args.work, sizes)
     if "optimize" in steps:  # before "search": the searches then read the merged index, and say so
         results["optimize"] = optimize(archive_path(args.work, sizes[-1]))
     if "measure" in steps:

@@ -1,0 +1,109 @@
+"""bench/fill.py writes the archive that saving each record gives: two archives of bench/scale.py,
+one filled by saves and one in bulk, compared table by table."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import archive.near as near
+from archive import open_archive, search
+from archive.query.filters import Filters
+from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from bench import scale
+from bench.fill import bulk_fill
+
+SIZES = (1500, 3000)
+# Columns whose values a save takes from the clock or chance, not from the record: runs start and
+# finish now, a listing page is read now, an archive gets a random id when it is made.
+ARBITRARY = {
+    "runs": {"started", "finished"},
+    "archive_info": {"archive_id", "created"},
+    "_sqlite_migrations": {"applied_at"},
+}
+# A listing's crawl state is dated now; an article's by its fetch.
+NOW_DATED = {"discovered", "fetched", "queued"}
+SEARCHES = ("dang uy", "tinh uy", '"ban thuong vu tinh uy"', "Đảng ủy", "nong thon moi", "Dai hoi nhiem ky")
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    work = tmp_path_factory.mktemp("fill")
+    # A bucket of more than four members is crowded: at 3,000 articles a template's reports fill
+    # buckets past that, so the crowded buckets' part of the lookup, which the default (64) reaches
+    # only past 50,000 articles, decides here too.
+    patch = pytest.MonkeyPatch()
+    patch.setattr(near, "CROWDED_BUCKET", 4)
+    patch.setattr(near, "_MEMBERS", near.members_sql())
+    for directory in ("saves", "bulk"):
+        (work / directory).mkdir()
+    try:
+        scale.fill_by_saves(work / "saves", SIZES)
+        bulk_fill(work / "bulk", SIZES)
+    finally:
+        patch.undo()
+    return work / "saves", work / "bulk"
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Every table but the full-text indexes' own (compared by their rows and by searches), with
+    its primary key's columns (rowid for none)."""
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                            " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    shadow = {f"{fts}_{part}" for fts in (FTS_TABLE, FTS_EXACT_TABLE)
+              for part in ("data", "idx", "content", "docsize", "config")}
+    tables = {}
+    for name in names:
+        if name in shadow or name in (FTS_TABLE, FTS_EXACT_TABLE):
+            continue
+        info = conn.execute(f"PRAGMA table_info([{name}])").fetchall()
+        key = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
+        tables[name] = key or ["rowid"]
+    return tables
+
+
+def _rows(conn: sqlite3.Connection, table: str, key: list[str]) -> list[tuple[object, ...]]:
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")]
+    kept = [column for column in columns if column not in ARBITRARY.get(table, set())]
+    if table == "crawl_state":
+        kept = [f"CASE WHEN kind = 'article' THEN [{c}] END" if c in NOW_DATED else f"[{c}]" for c in kept]
+    else:
+        kept = [f"[{c}]" for c in kept]
+    order = ", ".join(f"[{c}]" if c != "rowid" else "rowid" for c in key)
+    return conn.execute(f"SELECT {', '.join(kept)} FROM [{table}] ORDER BY {order}").fetchall()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_bulk_fill_writes_the_archive_saves_write(filled: tuple[Path, Path], size: int) -> None:
+    saves_path, bulk_path = (directory / f"scale-{size}.db" for directory in filled)
+    saved, bulk = sqlite3.connect(saves_path), sqlite3.connect(bulk_path)
+    tables = _tables(saved)
+    assert _tables(bulk) == tables
+    for table, key in tables.items():
+        assert _rows(bulk, table, key) == _rows(saved, table, key), table
+    # What was compared holds the corpus: every kind of record and what the near-duplicate lookup
+    # decided, crowded buckets and staged ones included.
+    counts = dict(saved.execute(
+        "SELECT 'articles', count(*) FROM articles UNION ALL SELECT 'versions', count(*) FROM article_versions"
+        " UNION ALL SELECT 're-posts', count(near_duplicate_of) FROM articles"
+        " UNION ALL SELECT 'crowded', count(*) FROM article_lsh_crowded"
+        " UNION ALL SELECT 'staged', count(*) FROM article_lsh_recent"
+        " UNION ALL SELECT 'drained', count(*) FROM article_lsh").fetchall())
+    assert counts["versions"] > counts["articles"] > 0.95 * size
+    assert counts["re-posts"] > 0.03 * size
+    assert counts["crowded"] > 0 and counts["staged"] > 0 and counts["drained"] > 0
+    for fts in (FTS_TABLE, FTS_EXACT_TABLE):
+        indexed = f"SELECT rowid, * FROM [{fts}] ORDER BY rowid"
+        assert bulk.execute(indexed).fetchall() == saved.execute(indexed).fetchall(), fts
+        for query in ('"dang uy"', '"ban thuong vu tinh uy"', "nong AND thon", "facets : y2010"):
+            matched = f"SELECT rowid, rank FROM [{fts}] WHERE [{fts}] MATCH ? ORDER BY rank, rowid"
+            assert bulk.execute(matched, [query]).fetchall() == saved.execute(matched, [query]).fetchall(), query
+    saved.close()
+    bulk.close()
+    with open_archive(saves_path, readonly=True) as first, open_archive(bulk_path, readonly=True) as second:
+        site = first.execute("SELECT site FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+        for query in SEARCHES:
+            for filters in (Filters(), Filters(site=site), Filters(since="2010-01", until="2010-02")):
+                assert search(second, query, filters=filters) == search(first, query, filters=filters), query
