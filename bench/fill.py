@@ -15,8 +15,9 @@ What a save does for each record and what this does instead:
   article a text re-posts depends on what was stored before it (the buckets a lookup found crowded,
   the signatures later versions replaced), so these are not built afterwards;
 - the rows (archive/store.py's article_row, raw_page_row, version_row, image_rows, index_rows) in
-  transactions of BULK_GROUP records, without savepoints, with a large page cache and without
-  waiting for the disk (synchronous = OFF: a crash loses the fill, which is run again);
+  transactions of BULK_GROUP records, with a large page cache and without waiting for the disk
+  (synchronous = OFF: a crash loses the fill, which is run again); the full-text indexes' terms
+  written out at the saves' points (a run's start and end), so that they hold as many segments;
 - the per-portal counts (archive/sitecounts.py): counted once from the tables at the end of each
   copy instead of at every save; runs and crawl state: the same rows, by plain statements.
 tests/test_bench_fill.py fills one archive by saves and one by this and compares them table by table.
@@ -33,6 +34,7 @@ import shutil
 import time
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,9 @@ from archive.transaction import WriteGroup
 from bench.nation import Corpus, Record
 from bench.perf import load, say
 
-BULK_GROUP = 5000  # records a transaction
+# Records a transaction: those of bench/scale.py's fill by saves, so that the full-text indexes write
+# a segment at the same records and merge them as the saves' do (a search reads each segment).
+BULK_GROUP = 1000
 BULK_CACHE_KB = 2 * 1024 * 1024  # the writer's page cache: the lookups' indexes stay in memory at 2,000,000
 RUN_EVERY, LISTING_EVERY = 8, 20  # as bench/scale.py's Writer
 
@@ -222,21 +226,35 @@ class BulkWriter:
         return int(self.db.conn.execute("SELECT max(id) FROM raw_pages").fetchone()[0] or 0)
 
     # Runs as start_run() and finish_run() write them (plain statements: sqlite-utils' table
-    # methods read the schema at every call, a run's rows cost more than its eight saves).
+    # methods read the schema at every call, a run's rows cost more than its eight saves). Their
+    # sqlite-utils statements run in a savepoint, whose release makes FTS5 write the terms it holds
+    # as a segment: so do these, so that the full-text indexes hold as many segments.
     def _next_run(self, site: str) -> None:
         self.close_run()
-        self.run_id = int(self.db.conn.execute("INSERT INTO runs (site, started, status) VALUES (?, ?, 'running')",
-                                               [site, utc_now()]).lastrowid)
+        with self._savepoint():
+            self.run_id = int(self.db.conn.execute(
+                "INSERT INTO runs (site, started, status) VALUES (?, ?, 'running')", [site, utc_now()]).lastrowid)
 
     def close_run(self) -> None:
         if self.run_id is None:
             return
         counts = {key: RUN_EVERY if key in ("pages", "new") else 0 for key in RUN_COUNTS}
-        self.db.conn.execute(
-            "UPDATE runs SET " + ", ".join(f"[{key}] = :{key}" for key in counts) + ", finished = :finished,"
-            " status = 'ok', errors = 0, errors_json = '{}' WHERE id = :id",
-            {**counts, "finished": utc_now(), "id": self.run_id})
+        with self._savepoint():
+            self.db.conn.execute(
+                "UPDATE runs SET " + ", ".join(f"[{key}] = :{key}" for key in counts) + ", finished = :finished,"
+                " status = 'ok', errors = 0, errors_json = '{}' WHERE id = :id",
+                {**counts, "finished": utc_now(), "id": self.run_id})
         self.run_id = None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.flush()
+        in_transaction = self.db.conn.in_transaction
+        if in_transaction:
+            self.db.conn.execute("SAVEPOINT tinbai_run")
+        yield
+        if in_transaction:
+            self.db.conn.execute("RELEASE tinbai_run")
 
     def settle(self) -> None:
         """Everything written and counted: the archive a save would leave at this point."""
