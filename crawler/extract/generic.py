@@ -841,6 +841,7 @@ def _metadata_above(el: HtmlElement) -> bool:
 _OG_ARTICLE = xpath('/descendant::meta[@property="og:type"][translate(@content, "ARTICLE", "article")="article"]')
 _PUBLISHED_TIME = xpath('/descendant::meta[@property="article:published_time"]')
 _COUNT_ELEMENTS = xpath("count(.//*)")
+_FIRST_H1 = xpath("descendant::h1[1]")  # (find(".//h1") walks the rest of the page for a second one)
 _LINK_HEADINGS = xpath("descendant-or-self::*[self::h2 or self::h3 or self::h4][descendant::a[@href]]")
 _ALL_LINK_HEADINGS = xpath("/descendant::*[self::h2 or self::h3 or self::h4][descendant::a[@href]]")
 _ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analysis)?(?:Article|Posting)"')
@@ -861,7 +862,7 @@ def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
 
     A page that declares itself an article and has a heading is one, even when it is a list
     of linked items with summaries ("10 DIY Woodworking Projects", each a link and a blurb)."""
-    has_heading = tree.find(".//h1") is not None
+    has_heading = bool(_FIRST_H1(tree))
     if has_heading and declares_article(tree):
         return False
     if not has_heading and len(_ALL_LINK_HEADINGS(tree)) >= 5:

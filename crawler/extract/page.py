@@ -94,7 +94,10 @@ class PageElement(lxml.html.HtmlElement):
 
 @cache
 def _parser(encoding: str | None) -> lxml.html.HTMLParser:
-    parser = lxml.html.HTMLParser(encoding=encoding)
+    # collect_ids=False: libxml2 keeps no table of the page's id attributes, which only XPath's
+    # id() reads (none of the queries here or trafilatura's; lxml.html's get_element_by_id()
+    # compares @id): 3% of a portal page's parse.
+    parser = lxml.html.HTMLParser(encoding=encoding, collect_ids=False)
     # Every element a PageElement, chosen in C. lxml.html's own lookup calls back into Python
     # for each element proxy made (to give <form>, <input>, <select>... their form classes,
     # which extraction never uses): two to three times the cost of every walk over the tree.
