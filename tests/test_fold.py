@@ -53,3 +53,13 @@ def test_every_archived_fixture_text_folds_the_same_both_ways() -> None:
         assert len(text) >= _ARRAY_FROM
         assert _fold_array(unicodedata.normalize("NFC", text)) == by_dict(text)
     assert fold("Đảng ủy tỉnh Nghệ An") == "dang uy tinh nghe an"
+
+
+def test_a_short_text_folds_the_same_each_time_and_as_a_plain_string() -> None:
+    import lxml.html
+
+    for text in [*SAMPLES, "Trang chủ", ""]:
+        short = text[: _ARRAY_FROM - 1]
+        assert fold(short) == fold(short) == by_dict(short)
+    smart = lxml.html.fromstring("<p>Trang Chủ</p>").xpath("string()")
+    assert type(smart) is not str and type(fold(smart)) is str and fold(smart) == "trang chu"
