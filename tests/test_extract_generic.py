@@ -541,3 +541,56 @@ def test_the_section_of_an_address_is_the_nearest_page_above_it_the_portal_links
         "<li><a href='/tin-tuc'>Tin tức</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>"
     )
     assert extract(page(article_html() + menu, url=url)).category == "Xây dựng Đảng"
+
+
+_NAVBAR = (
+    "<nav><a href='/'><i class='icon'></i></a><ul><li><a href='/'>Trang chủ</a></li>"
+    "<li><a href='/gioi-thieu'>Giới thiệu</a></li><li><a href='/tin-tuc'>Tin tức</a></li>"
+    "<li><a href='/van-ban'>Văn bản</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul></nav>"
+)
+
+
+def test_a_menu_of_peer_sections_led_by_the_home_page_is_no_breadcrumb() -> None:
+    # Bootstrap's navbar without sub-lists (Piranha's MvcWeb layout): a list of links after "Trang
+    # chủ", as a path's crumbs are listed, but each a section beside the others, none under another.
+    url = "https://tinhuy.example.vn/bai-viet/123"
+    assert extract(page(_NAVBAR + article_html(), url=url)).category is None
+    path = (
+        "<ul><li><a href='/'>Trang chủ</a></li><li><a href='/tin-tuc'>Tin tức</a></li>"
+        "<li><a href='/tin-tuc/xay-dung-dang'>Xây dựng Đảng</a></li>"
+        "<li><a href='/tin-tuc/xay-dung-dang/to-chuc'>Công tác tổ chức</a></li></ul>"
+    )
+    assert extract(page(path + article_html(), url=url)).category == "Công tác tổ chức"
+
+
+def test_a_category_labelled_without_a_colon_beside_the_date_in_the_metadata_line() -> None:
+    # Piranha's post meta: each piece in its <span>, the label and its link without a colon, one
+    # tag whose text is a slug (no title of another article: the date is the post's own).
+    meta = (
+        "<p><span>Chuyên mục <a href='/tin-tuc/category/xay-dung-djang'>Xây dựng Đảng</a></span>"
+        " <span>Từ khóa <a href='/tin-tuc/tag/to-chuc-co-so-djang'>#to-chuc-co-so-djang</a></span>"
+        " <span>Ngày đăng 15/01/2025</span></p>"
+    )
+    article = extract(page(_NAVBAR + article_html(before=meta)))
+    assert article.category == "Xây dựng Đảng"
+    assert article.published == "2025-01-15"
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_dates_of_teasers_under_their_own_headings_do_not_date_an_archive_page() -> None:
+    # Piranha's archive says og:type "article" and has its <h1>; each teaser shows its own title
+    # (not linked), date line and excerpt, then a "Read more" button: no date is the page's.
+    teasers = "".join(
+        f"<div class='col'><article><header><h3>Hội nghị sơ kết công tác quý {n} năm 2025 của Tỉnh ủy</h3>"
+        f"<p><span>Chuyên mục <a href='/tin-tuc/category/thoi-su'>Thời sự</a></span>"
+        f" <span>Từ khóa <a href='/tin-tuc/tag/so-ket'>#so-ket</a></span> <span>Ngày đăng 0{n}/07/2025</span></p>"
+        f"<p>{PARAGRAPHS[n - 1]}</p><a href='/tin-tuc/hoi-nghi-so-ket-quy-{n}'>Xem tiếp</a></header></article></div>"
+        for n in (1, 2, 3)
+    )
+    body = (
+        "<div><span>Thứ Hai, 07/12/2026</span></div>" + _NAVBAR
+        + "<header><h1>Tin tức - Sự kiện</h1><div>Tin tức, sự kiện về hoạt động của Đảng bộ tỉnh</div></header>"
+        + f"<main>{teasers}</main>"
+    )
+    head = "<meta property='og:type' content='article'>"
+    assert extract(page(body, head=head, url="https://tinhuy.example.vn/tin-tuc/category/thoi-su")).published is None

@@ -135,8 +135,11 @@ def _line_of(el: HtmlElement, stop: HtmlElement | None) -> tuple[HtmlElement, st
 
 
 def _long_links(el: HtmlElement, date_text: str) -> bool:
+    """Does the element hold a link whose text reads as an article's title? Words, not one token: a
+    tag's "#to-chuc-co-so-djang" beside the post's "Ngày đăng 15/01/2025" titles nothing."""
     return any(
-        letters(a.text_content()) >= _TEASER_LINK and date_text not in clean(a.text_content()) for a in el.iter("a")
+        letters(text := clean(a.text_content())) >= _TEASER_LINK and len(text.split()) >= 3 and date_text not in text
+        for a in el.iter("a")
     )
 
 
@@ -315,13 +318,19 @@ def shown_line(
     first = order.get(body_start, len(order)) if body_start is not None else len(order)
     if heading is not None and heading in order:
         start = order[heading]
-        between = [line for line in lines if start < order.get(line.element, -1) < first]
+        between = [
+            line for line in lines
+            if start < order.get(line.element, -1) < first and not _under_its_own_heading(line.element, heading, heading)
+        ]
         if between:
             return between[0]
     if body_end is not None and body_end in order:
         # Elements inside the body's last paragraph come after it in document order: skip them.
         after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
-        after = [line for line in lines if order.get(line.element, -1) > after_last]
+        after = [
+            line for line in lines
+            if order.get(line.element, -1) > after_last and not _under_its_own_heading(line.element, heading, body_end)
+        ]
         if after and _close(region, body_end, after[0].element):
             return after[0]
     anchor = heading if heading is not None else body_start
@@ -337,7 +346,8 @@ def shown_line(
     latest = max((_as_date(line.value) for line in lines), default=None)
     for line in reversed(before):
         # In the article's region and close to its heading: the theme put the date line first.
-        inside = line.element is region or region in line.element.iterancestors()
+        # (a region that is the whole <body> tells nothing: the page's clock is inside it too)
+        inside = region.tag != "body" and (line.element is region or region in line.element.iterancestors())
         if inside and _close(tree, line.element, anchor):
             return line
         if latest is not None and line.has_time and _as_date(line.value) < latest:
@@ -347,10 +357,38 @@ def shown_line(
         # "Page last modified Jan. 17, 2025" under a government page's text, past its feedback
         # form: the first date after the body, unless comments or another box come first.
         end = order[body_end] + sum(1 for _ in body_end.iterdescendants())
-        following = next((line for line in lines if order.get(line.element, -1) > end), None)
+        following = next((
+            line for line in lines
+            if order.get(line.element, -1) > end and not _under_its_own_heading(line.element, heading, body_end)
+        ), None)
         if following is not None and not _boxes_between(tree, body_end, following.element):
             return following
     return None
+
+
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _under_its_own_heading(line: HtmlElement, heading: HtmlElement | None, since: HtmlElement | None) -> bool:
+    """Is the date line set under a heading of its own (after `since`: the page's heading, or the
+    body's last line), in a box the page's heading is outside of? It dates what that heading names:
+    an archive's teasers each show their title, their date line and their excerpt under the
+    archive's <h1> ("<h1>Tin tức - Sự kiện</h1> ... <article><header><h3>Kinh tế Thái Nguyên
+    ...</h3><p>... Ngày đăng 05/07/2025</p><p>Tổng sản phẩm ...</p>", Piranha's archive), not the
+    page. (A subheading above the body, its lead set as an <h3>, heads no box of its own.)"""
+    if heading is None:
+        return False
+    for box in list(line.iterancestors())[:3]:
+        if box is heading or heading in box.iterdescendants():
+            return False
+        passed = since is None or not (box is since or since in box.iterdescendants())
+        for el in box.iter(etree.Element):
+            if el is line:
+                break  # (a heading after the line heads the next box)
+            passed = passed or el is since  # (the body read may end with the next box's heading)
+            if passed and el.tag in _SUBHEADINGS and clean(el.text_content()):
+                return True
+    return False
 
 
 def _beside_the_region(line: HtmlElement, region: HtmlElement) -> bool:

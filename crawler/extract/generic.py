@@ -65,7 +65,7 @@ from crawler.extract.layout import (
     section_of_address,
     set_apart,
 )
-from crawler.extract.page import HtmlElement, head, jsonld_values, parse, xpath
+from crawler.extract.page import HtmlElement, head, jsonld_values, parse, short_text, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
 from crawler.extract.titles import (
@@ -469,7 +469,15 @@ class GenericPage:
     def line_category(self) -> str | None:
         """The category the article's date line names ("Chuyên mục: Dân vận", layout.category_in_line)."""
         line = self.dated_line
-        return category_in_line(line.element, self.names) if line is not None and line.element is not None else None
+        if line is None or line.element is None:
+            return None
+        named = category_in_line(line.element, self.names)
+        # The date may be one piece of the metadata line, the category another: "<p><span>Chuyên mục
+        # <a>Xây dựng Đảng</a></span> <span>Từ khóa ...</span> <span>Ngày đăng 20/06/2025</span></p>".
+        outer = line.element.getparent()
+        if named is None and outer is not None and short_text(outer, 200) and self.heading[1] not in outer.iter():
+            named = category_in_line(outer, self.names)
+        return named
 
     def body_end(self) -> HtmlElement | None:
         """The page's element of the body's last line."""

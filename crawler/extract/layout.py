@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -399,6 +399,12 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     marked = any(mark in between for mark in _PATH_MARKS) or _pictures_between(parent, links)
     if "|" in between or not (listed or marked):
         return []
+    # A list of three sections or more under the home page, none of them under the one before it,
+    # is a menu of peers, not a way down: "<ul><li><a href="/">Trang chủ</a></li><li><a
+    # href="/gioi-thieu">Giới thiệu</a></li><li><a href="/tin-tuc">Tin tức</a></li> ... <li><a
+    # href="/lien-he">Liên hệ</a></li></ul>" (a menu with no sub-lists, Bootstrap's navbar).
+    if not marked and len(links) >= 4 and not any(_leads_to(a, b) for a, b in pairwise(links[1:])):
+        return []
     # The last crumb may be the article's own title, as long as titles are: it is no section.
     if fold(clean(links[-1].text_content())) == folded_title:
         links = links[:-1]
@@ -763,6 +769,10 @@ def labelled_in_line(pieces: list[str], field: str) -> str | None:
     the label's piece or the next: "Chuyên mục: <a>Dân vận</a>" beside the date under a blog post."""
     for index, piece in enumerate(pieces):
         label, colon, value = piece.partition(":")
+        # ...or the label alone in its piece, its value the next one: "<span>Chuyên mục <a>Xây
+        # dựng Đảng</a></span>" (Piranha's post meta, the colon left out)
+        if not colon and index + 1 < len(pieces) and FIELD_LABELS.get(fold(piece).strip()) == field:
+            return pieces[index + 1]
         if not colon or FIELD_LABELS.get(fold(label).strip()) != field:
             continue
         value = value.strip() or (pieces[index + 1] if index + 1 < len(pieces) else "")
