@@ -577,6 +577,23 @@ def test_a_category_labelled_without_a_colon_beside_the_date_in_the_metadata_lin
     assert article.text.split("\n\n") == PARAGRAPHS
 
 
+def test_a_caption_typed_at_the_top_of_the_text_block_under_the_picture_is_its_caption() -> None:
+    # An image block with no caption field (Piranha's ImageBlock), the caption typed by the editor
+    # as the first line of the next HTML block, in small print and centred.
+    blocks = (
+        f"<div class='block'><div><p>{PARAGRAPHS[0]}</p></div></div>"
+        "<div class='block'><div><img src='/uploads/1/toan-canh_1110x740.jpg'></div></div>"
+        "<div class='block'><div><p style='text-align: center;'><small>Quang cảnh hội nghị sơ kết</small></p>"
+        f"<p>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p></div></div>"
+    )
+    body = f"<div class='main'><h1>Hội nghị sơ kết công tác quý I năm 2024</h1><main>{blocks}</main></div>"
+    article = extract(page(body))
+    assert [(image.src.rsplit("/", 1)[-1], image.caption) for image in article.images] == [
+        ("toan-canh_1110x740.jpg", "Quang cảnh hội nghị sơ kết")
+    ]
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
 def test_dates_of_teasers_under_their_own_headings_do_not_date_an_archive_page() -> None:
     # Piranha's archive says og:type "article" and has its <h1>; each teaser shows its own title
     # (not linked), date line and excerpt, then a "Read more" button: no date is the page's.

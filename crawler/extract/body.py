@@ -393,7 +393,17 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         # without the tag: SharePoint's "<div class="captioned-image"><div class="image">...")
         parent = holder.getparent()
         own_box = parent is not None and [c for c in parent if isinstance(c.tag, str)] == [holder, following]
-        if text and len(text) <= 300 and (small_table or own_box or _set_as_caption(following, text)):
+        first = _first_line_after(holder) if not in_table else None
+        if first is not None and clean(first.text_content()) != text:
+            # The next block is a passage of text whose first line is set as a caption: the editor
+            # typed the picture's caption at the top of the text block under it ("<div><img></div>
+            # <div><p style="text-align: center"><small>Quang cảnh hội nghị</small></p><p>Thảo luận
+            # tại hội nghị, ...</p></div>", a CMS whose image block has no caption field: Piranha).
+            # The line is judged alone, not by a centered line further down the passage.
+            shown = first.getparent() if first.tag in _INLINE and first.getparent() is not None else first
+            if shown is not following and _set_as_caption(shown, clean(first.text_content())):
+                yield first
+        elif text and len(text) <= 300 and (small_table or own_box or _set_as_caption(following, text)):
             yield following
     for box in _PAINTED(tree):
         if background_picture(box) and not clean(box.text_content()):
@@ -422,6 +432,7 @@ def _first_line_after(box: HtmlElement) -> HtmlElement | None:
 
 
 _ROWS = xpath(".//tr")
+_INLINE = frozenset({"small", "em", "i", "span", "b", "strong", "font"})
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
