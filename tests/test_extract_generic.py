@@ -594,6 +594,43 @@ def test_a_caption_typed_at_the_top_of_the_text_block_under_the_picture_is_its_c
     assert article.text.split("\n\n") == PARAGRAPHS
 
 
+def _wiki_page(title: str) -> str:
+    """A SharePoint 2010 wiki page: the title row (the site's name, a separator drawn from a sprite,
+    the page's title), the last-modified line, the page content, and the rating's stars after it."""
+    stars = "".join("<img src='/_layouts/Images/RatingsSmallStarFilled.png' alt=''>" for _ in range(3))
+    stars += "".join("<img src='/_layouts/Images/RatingsSmallStarEmpty.png' alt=''>" for _ in range(2))
+    return (
+        "<table><tr><td><h1><a href='/'>Tỉnh ủy Gia Lai</a></h1>"
+        "<span><span style='height:11px;width:11px;display:inline-block;overflow:hidden'>"
+        "<img src='/_layouts/images/fgimg.png' alt=':' style='position:absolute;top:-585px'></span></span>"
+        f"<h2>{title}</h2></td></tr></table>"
+        "<div><div><div>Sửa đổi lần cuối lúc 19/05/2025 11:02 SA bởi <a href='/_layouts/userdisp.aspx?ID=15'>"
+        "Ban Biên tập</a></div>"
+        f"<div><div>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}"
+        "<p style='text-align:center'><img src='/PublishingImages/hoi-nghi.jpg' alt=''></p>"
+        "<p style='text-align:center'><em>Quang cảnh hội nghị.</em></p></div></div></div>"
+        f"<div><b>Xếp hạng Trang</b><div><span title='Xếp hạng hiện tại: 3'>{stars}</span>"
+        "<span class='ms-hidden'>Xếp hạng hiện tại: 3 (3 xếp hạng)</span></div></div></div>"
+    )
+
+
+def test_a_separator_and_rating_stars_drawn_with_pictures_are_no_images_of_the_article() -> None:
+    title = "Ủy ban Kiểm tra Tỉnh ủy tổ chức Kỳ họp thứ 40"
+    article = extract(page(_wiki_page(title), head=f"<title>{title}</title>"))
+    assert [(image.src.rsplit("/", 1)[-1], image.caption) for image in article.images] == [
+        ("hoi-nghi.jpg", "Quang cảnh hội nghị.")
+    ]
+
+
+def test_the_title_row_that_holds_the_heading_is_no_line_of_the_body() -> None:
+    # A title with dates in parentheses reads as a sentence; with the site's name before it in the
+    # row, it is still the row of the heading, and the date line is the one under it.
+    title = "Gia Lai kỷ niệm 135 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2025)"
+    article = extract(page(_wiki_page(title), head=f"<title>{title}</title>"))
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert article.published == "2025-05-19T11:02:00+07:00"
+
+
 def test_dates_of_teasers_under_their_own_headings_do_not_date_an_archive_page() -> None:
     # Piranha's archive says og:type "article" and has its <h1>; each teaser shows its own title
     # (not linked), date line and excerpt, then a "Read more" button: no date is the page's.

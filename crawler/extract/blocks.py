@@ -229,10 +229,37 @@ def _file_name(src: str) -> str:
     return name if "." in name or not parts.query else f"{name}?{parts.query}"
 
 
+def _is_mark(img: HtmlElement) -> bool:
+    """One of a row of pictures side by side in one element, some of them the same file: a rating's
+    stars ("<span title="Xếp hạng hiện tại: 3"><img src="RatingsSmallStarFilled.png"> x3 <img
+    src="RatingsSmallStarEmpty.png"> x2</span>"), marks drawn with pictures. A photo is not shown
+    twice in a row."""
+    parent = img.getparent()
+    if parent is None:
+        return False
+    row = [child.get("src") for child in parent if child.tag == "img"]
+    return len(row) >= 3 and len(set(row)) < len(row)
+
+
+def _without_marks(blocks: list[Block]) -> Iterator[Block]:
+    """The blocks less the pictures that are marks (_is_mark), and the caption under them (the
+    rating's hidden "Xếp hạng hiện tại: 3 (3 xếp hạng)")."""
+    dropped = False
+    for block in blocks:
+        if block.kind == "image" and block.element is not None and _is_mark(block.element):
+            dropped = True
+            continue
+        if block.kind == "caption" and dropped:
+            continue
+        dropped = dropped and block.kind not in ("image", "text")
+        yield block
+
+
 def unique_images(blocks: list[Block], base_url: str) -> Iterator[Image]:
     """The body's images, each picture once: a thumbnail and its full size (NukeViet's
     /assets/news/... beside a hidden /uploads/news/... of the same file) are one image, at the
     thumbnail's place, with the full size's address."""
+    blocks = list(_without_marks(blocks))
     preferred: dict[str, str] = {}
     for block in blocks:
         if block.kind == "image" and block.src and block.element is not None:

@@ -267,7 +267,7 @@ class GenericPage:
             block for block in self.body.blocks
             if block.kind == "text" and block.text != title and not chrome.is_chrome_line(block.text)
             and not chrome.is_photo_credit(block.text) and not self.knowledge.is_chrome_line(block.text)
-            and not is_dated_byline(block.text)
+            and not is_dated_byline(block.text) and not self._holds_heading(block)
         ]
         # Before the body's container, what does not read as prose is the heading's metadata:
         # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
@@ -283,6 +283,22 @@ class GenericPage:
                 break
             lines.pop(0)
         return self._without_labels_after_the_lead(self._before_the_boxes(lines))
+
+    def _holds_heading(self, block: Block) -> bool:
+        """Is the block the row the heading sits in? SharePoint's title row reads as one line, the
+        site's name and the page's title ("<td><h1><a>Tỉnh ủy Gia Lai</a></h1><span><img alt=":">
+        </span><h2>Gia Lai kỷ niệm 135 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2025)
+        </h2></td>"): no paragraph of the body, however it reads."""
+        heading = self.heading[1]
+        if heading is None or self.heading[0] not in block.text:
+            return False
+        original = self._twin(block.element)
+        if original is not None:
+            return heading in original.iterdescendants()
+        # (a line no one element holds: the row's text read whole, matched to the heading's wrappers)
+        # (blocks are read apart, the row's text runs them together: spaces are not compared)
+        shown = "".join(block.text.split())
+        return any("".join(row.text_content().split()) == shown for row in list(heading.iterancestors())[:4])
 
     def _before_the_boxes(self, lines: list[Block]) -> list[Block]:
         """The body ends where the page opens a box of other articles: what the reader kept outside
@@ -816,6 +832,11 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
     if above is None or (above.tag != "img" and above.find(".//img") is None) or clean(above.text_content()):
         return None
     if any(link.get("href") for link in above.iter("a")):
+        return None
+    if any((alt := clean(img.get("alt") or "")) and not any(c.isalnum() for c in alt) for img in above.iter("img")):
+        # A picture that stands for a mark is the mark: SharePoint 2010's separator between the
+        # site's name and the page's title ("<span class="s4-titlesep"><img src="/_layouts/images/
+        # fgimg.png" alt=":"></span><h2>Ủy ban Kiểm tra ...</h2>"), no featured image.
         return None
     return above
 
