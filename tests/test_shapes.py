@@ -216,6 +216,17 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     form = b'<html><body><form method="post"><input name="ufprt" type="hidden" value="4AFA"></form></body></html>'
     assert cms_family(Page(url="https://tinhuy.example/", body=form)) == "dcs"
     assert family("dcs-thanhhoa/pages/home.html", "https://thanhhoa.dcs.example/") == "dcs"
+    # Piranha CMS, the family's ASP.NET Core CMS of posts in archives: its generator meta, or, left
+    # out, its media folders named by GUID and its manager's address.
+    assert family("dcs-thainguyen/pages/home.html", "https://thainguyen.dcs.example/") == "dcs"
+    piranha = b'<html><head><meta name="generator" content="Piranha CMS 12.2.0"></head><body></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=piranha)) == "dcs"
+    uploads = (
+        b'<html><body><img src="/uploads/f8266878-269a-5a9c-9aa6-8ebf0352878d/hoi-nghi_1110x740.jpg">'
+        b'<img src="/uploads/db7cda7d-97c3-5c0e-9ed2-592d44c04dba/cau_1110x740.jpg"><a href="/manager">x</a></body></html>'
+    )
+    assert cms_family(Page(url="https://tinhuy.example/", body=uploads)) == "dcs"
+    assert cms_family(Page(url="https://tinhuy.example/", body=uploads.replace(b"/manager", b"/lien-he"))) is None
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

@@ -3,7 +3,7 @@ paths of its scripts and styles, the markup each CMS leaves), for the crawl's hi
 portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
 
 The families: "dcs", the ASP.NET CMSs of the *.dcs.vn portals (DotNetNuke underneath:
-nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core or Umbraco on others);
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core, Umbraco or Piranha on others);
 "nukeviet" (NukeViet 3-5, PHP); "wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint"
 (Microsoft SharePoint); and two kinds of home-made portals, by the framework their pages show:
 "aspnet-webforms" (an ASP.NET WebForms application of a local vendor: its ViewState and the control
@@ -31,7 +31,7 @@ _BY_GENERATOR = (
     (re.compile(rb"wordpress", re.I), "wordpress"),
     (re.compile(rb"liferay", re.I), "liferay"),
     (re.compile(rb"sharepoint", re.I), "sharepoint"),
-    (re.compile(rb"dotnetnuke|\bdnn\b|orchard", re.I), "dcs"),
+    (re.compile(rb"dotnetnuke|\bdnn\b|orchard|piranha", re.I), "dcs"),
 )
 # What each CMS writes into every page whatever its theme: NukeViet's script globals
 # ("var nv_base_siteurl"), WordPress's /wp-content/ and /wp-includes/ and its REST link,
@@ -67,6 +67,11 @@ _UMBRACO = re.compile(
     re.I,
 )
 _UMBRACO_TO_TELL = 2  # media folders: two of them (one could be any site's "/media/<folder>/")
+# What Piranha CMS (the family's ASP.NET Core CMS of posts in archives) writes whatever its views,
+# when its generator meta is left out: its local file storage's folder per media item, named by the
+# item's GUID ("/uploads/f8266878-269a-5a9c-9aa6-8ebf0352878d/hoi-nghi_1110x740.jpg", FileStorage
+# with UniqueFolderNames), and its manager's "/manager" address.
+_PIRANHA = re.compile(rb"/uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[^\"'\s/?]+", re.I)
 # A WebForms page beyond its ViewState (which any .NET site has): the ids WebForms gives the controls
 # of a master page ("ctl00_ContentPlaceHolder1_lblTieuDe") or its script handlers (WebResource.axd).
 _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
@@ -114,6 +119,8 @@ def cms_family(page: Page) -> str | None:
                                          for key, value in (page.headers or {}).items()):
         return "dcs"
     if _is_umbraco(page.body):
+        return "dcs"
+    if len(set(_PIRANHA.findall(page.body, 0, 262144))) >= _UMBRACO_TO_TELL and b"/manager" in page.body:
         return "dcs"
     if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
         return "homemade-php"
