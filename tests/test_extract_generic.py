@@ -648,3 +648,22 @@ def test_dates_of_teasers_under_their_own_headings_do_not_date_an_archive_page()
     )
     head = "<meta property='og:type' content='article'>"
     assert extract(page(body, head=head, url="https://tinhuy.example.vn/tin-tuc/category/thoi-su")).published is None
+
+
+def test_a_wiki_pages_list_item_form_is_read_by_its_labels() -> None:
+    # SharePoint 2010's display form of an Enterprise Wiki page: the file name, then "Tiêu đề",
+    # "Nội dung Trang" (the page content) and "Danh mục Wiki" (its category) as labelled rows.
+    rows = "".join(
+        f"<tr><td class='label'><h3>{label}</h3></td><td>{value}</td></tr>" for label, value in (
+            ("Tên", "Hoi-nghi-so-ket-quy-I"),
+            ("Tiêu đề", "Hội nghị sơ kết công tác quý I năm 2024"),
+            ("Nội dung Trang", "".join(f"<p>{p}</p>" for p in PARAGRAPHS)),
+            ("Danh mục Wiki", "<a href='/Pages/Forms/TinTuc.aspx?FilterField1=Cat&FilterValue1=XDD'>Xây dựng Đảng</a>"),
+        )
+    )
+    body = (f"<h2><a href='/Pages/Forms/AllItems.aspx'>Trang</a> &gt; Hoi-nghi-so-ket-quy-I</h2><table>{rows}</table>"
+            "<div>Sửa đổi lần cuối lúc 12/03/2024 4:33 CH bởi <a href='/_layouts/userdisp.aspx?ID=3'>Biên tập</a></div>")
+    url = "https://tinhuy.example.vn/Pages/Forms/DispForm.aspx?ID=105"
+    article = extract(page(body, head="<title>Trang - Hoi-nghi-so-ket-quy-I</title>", url=url))
+    assert (article.title, article.category) == ("Hội nghị sơ kết công tác quý I năm 2024", "Xây dựng Đảng")
+    assert article.text.split("\n\n") == PARAGRAPHS
