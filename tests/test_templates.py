@@ -622,3 +622,18 @@ def test_a_first_paragraph_over_a_table_of_figures_is_no_lead_where_the_next_par
         record = read_with_template(page, knowledge, site=_SITE)
         assert record is not None and replace(record, extraction=generic.extraction) == generic, page.url
     assert record.summary is not None and generic.summary == record.summary
+
+
+def test_the_portals_home_page_laid_out_as_its_articles_is_no_article() -> None:
+    """sharepoint-gialai: the home page is a wiki page like the news, titled "Trang chủ", with a
+    welcome paragraph over the lists the template prunes as chrome: it holds the layout, and is no
+    article for it."""
+    samples = [_portal_page(n) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    article = _portal_page(5)
+    home = Page(f"https://{_SITE}/trang-chu.html", article.body.replace(_TOPICS[5].encode(), "Trang chủ".encode()),
+                article.headers)
+    assert read_with_template(article, knowledge, site=_SITE) is not None
+    assert read_with_template(home, knowledge, site=_SITE) is None

@@ -75,6 +75,7 @@ from crawler.extract.layout import (
     common_ancestor,
     first_prose,
     holds_prose,
+    is_home_crumb,
     lead_text,
     reads_as_paragraph,
     set_apart,
@@ -673,6 +674,10 @@ class TemplatePage:
         title, text = self.title(), self.text()
         if not title:
             raise NotAnArticle("no title found")
+        if is_home_crumb(title):
+            # A portal whose home page is a page of the articles' layout (a SharePoint wiki page
+            # titled "Trang chủ", its lists pruned as chrome): what is left is its welcome line.
+            raise NotAnArticle("the portal's home page, not an article")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
         if not holds_prose(text):
