@@ -36,6 +36,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -60,7 +61,7 @@ from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_fe
 from crawler.fetch.links import links_of, links_under, parse_page, scripted_links
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
-from crawler.sites.shapes import Counts, ShapeBook, page_of, shape_of
+from crawler.sites.shapes import Counts, ShapeBook, is_item_form, page_of, shape_of
 from crawler.sites.templates import TemplateWatch
 
 # A page is a listing when it links at least this many articles that the home page does not show
@@ -137,12 +138,23 @@ class DiscoveringSpider(PortalSpider):
         self.home_links: set[str] | None = None  # every link of the home page: menus, sidebars, its news
         self.trials: dict[str, Trial] = {}
         self.watch = TemplateWatch(self.profile.page_class, self.profile.key)
+        self.deferred: list[scrapy.Request] = []  # list items' forms, asked for when nothing else is left
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> DiscoveringSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.ask_deferred, signal=signals.spider_idle)
         return spider
+
+    def ask_deferred(self) -> None:
+        """When every other page was read: the list items' forms held back (_read_links)."""
+        if not self.deferred:
+            return
+        for request in self.deferred:
+            self.crawler.engine.crawl(request)
+        self.deferred = []
+        raise DontCloseSpider
 
     # --- what the archive keeps ------------------------------------------------------------------
 
@@ -381,7 +393,14 @@ class DiscoveringSpider(PortalSpider):
         self.queued.update(held)
         yield ListingRead(url, response.status, queued + pending, kind="listing" if listing else "page")
         for target, page_type in queued:
-            yield self._article(target) if page_type == "article" else self._listing(target)
+            request = self._article(target) if page_type == "article" else self._listing(target)
+            if is_item_form(target, self.cms):
+                # A list item's form is asked for once every other page was: where the item has a
+                # page of its own (a wiki page, a post), that page is met first and the form, read
+                # last, is its alias; where it has none, the form is still read (shapes.CMS_ITEM_FORMS).
+                self.deferred.append(request)
+                continue
+            yield request
         for trial in {shape_of(link): self.trials[shape_of(link)] for link in held}.values():
             yield from self._launch(trial)
         if tree is not None:
@@ -400,7 +419,9 @@ class DiscoveringSpider(PortalSpider):
         already on trial, and those of an undecided shape the page's own content shows TRIAL_AT
         times or more, whatever each link was taken for (on pages other than the home page, the
         links the home page shows too are its menus and sidebars)."""
-        own = [link for link in links if link not in self.queued and self.book.undecided(link)]
+        # (a list item's form is no shape to try: it is asked for last, _read_links)
+        own = [link for link in links if link not in self.queued and self.book.undecided(link)
+               and not is_item_form(link, self.cms)]
         shown = [*articles, *links]
         counted = shown if starting else [link for link in shown if link not in (self.home_links or ())]
         shapes = Counter(shape_of(link) for link in counted)

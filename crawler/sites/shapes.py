@@ -61,6 +61,18 @@ NOT_NEWS_SEGMENTS = frozenset(
 # "/w/", URL_SEPARATOR_FILE_ENTRY "/d/"): "/d/ke-hoach-so-125-kh-tu" shows a plan's number, title,
 # date and a table, and is no article however much it looks like one.
 CMS_NOT_NEWS_SEGMENTS: dict[str, frozenset[str]] = {"liferay": frozenset({"d"})}
+# Pages a CMS family shows any item of a list on, beside the item's own page when it has one:
+# SharePoint's display form of a list item, "/Pages/Forms/DispForm.aspx?ID=105" (the item's fields,
+# page content included, under "Trang - <file name>") for "/Pages/Trao-Huy-hieu-....aspx", and the
+# list form that redirects to it ("/_layouts/listform.aspx?PageType=4&ListId=...&ID=105").
+CMS_ITEM_FORMS: dict[str, frozenset[str]] = {"sharepoint": frozenset({"dispform", "listform"})}
+
+
+def is_item_form(url: str, cms: str | None) -> bool:
+    """Is the URL one of the pages the portal's CMS shows any list item on (CMS_ITEM_FORMS)?"""
+    forms = CMS_ITEM_FORMS.get(cms or "")
+    segments = _segments(urlsplit(url).path)
+    return bool(forms and segments and _stem(segments[-1])[0].lower() in forms)
 # Query parameters of searches and actions: "?s=dang+uy", "?keyword=", Liferay's action URLs.
 NOT_NEWS_QUERY_KEYS = frozenset(
     "q s keyword keywords tukhoa search searchtext query replytocom share action do".split()
