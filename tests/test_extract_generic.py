@@ -667,3 +667,20 @@ def test_a_wiki_pages_list_item_form_is_read_by_its_labels() -> None:
     article = extract(page(body, head="<title>Trang - Hoi-nghi-so-ket-quy-I</title>", url=url))
     assert (article.title, article.category) == ("Hội nghị sơ kết công tác quý I năm 2024", "Xây dựng Đảng")
     assert article.text.split("\n\n") == PARAGRAPHS
+
+
+
+def test_short_lines_closing_the_page_far_from_the_body_are_the_portals_imprint() -> None:
+    # A SharePoint 2010 wiki page whose names say nothing (bench/metamorphic.py's opaque names): the
+    # portal's imprint closes the page in a <div> like the others, levels away from the page content,
+    # under the rating and categories. Its lines are not the body's, and the byline closing the body
+    # (a right-aligned bold name) is its author.
+    from bench.metamorphic import Gold, transform
+
+    url = ("https://tinhuy.gialai.example/Pages/"
+           "Ban-Thuong-vu-Tinh-uy-lam-viec-voi-Dang-uy-Khoi-cac-co-quan-va-doanh-nghiep-tinh.aspx")
+    saved = saved_page("sharepoint-gialai", url)
+    plain = extract(saved)
+    opaque = extract(transform(saved, "opaque_names", Gold(plain.title, plain.text.split("\n\n"))))
+    assert opaque.text == plain.text and "Cơ quan chủ quản" not in opaque.text
+    assert opaque.author == plain.author == "Minh Nguyệt - Đức Thụy"

@@ -16,6 +16,8 @@ from itertools import takewhile
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from crawler.extract import chrome
 from crawler.extract.blocks import Block, mark_captions, uncaption_lead, unique_images, walk
 from crawler.extract.body import Body, holders_of, read_body
@@ -318,6 +320,7 @@ class GenericPage:
             order[el] = index
             if isinstance(el.tag, str) and el.text and chrome.is_chrome_heading(clean(el.text)):
                 boxes.append(index)
+        lines = self._before_a_far_footer(lines, container)
         first = self._twin(lines[0].element)
         start = order.get(first, order[container]) if first is not None else order[container]
         first_box = next((index for index in boxes if index > start), None)
@@ -331,6 +334,46 @@ class GenericPage:
             ):
                 return lines[:position]
         return lines
+
+    def _before_a_far_footer(self, lines: list[Block], container: HtmlElement) -> list[Block]:
+        """The body ends before a run of short lines that closes the page far from the body's
+        container, in a box that shares no wrapper with it short of the page's frame: the portal's
+        imprint ("Cơ quan chủ quản: ...", "Giấy phép số 15/GP-TTĐT ..."), a <div> like any other once
+        its name says nothing, under a wiki page's rating and categories. A byline or a source line
+        under the body sits beside its container, not levels away."""
+        near = list(container.iterancestors())[:_FOOTER_LEVELS]
+        for position, line in enumerate(lines):
+            original = self._twin(line.element)
+            if position == 0 or original is None or original is container or container in original.iterancestors():
+                continue
+            around = common_ancestor([container, original])
+            rest = lines[position:]
+            if (around is not None and around not in near and _follows(around, container, original)
+                    and len(rest) <= _FOOTER_LINES and all(len(each.text) <= 200 for each in rest)
+                    and self._text_skipped(around, container, original, lines)):
+                return lines[:position]
+        return lines
+
+    def _text_skipped(self, around: HtmlElement, container: HtmlElement, line: HtmlElement, lines: list[Block]) -> bool:
+        """Is there text between the end of the body's container and `line` that no line of the body
+        holds: a box the body left out between them (the wiki page's rating and categories)? The
+        next block of the body, however deep its wrappers, follows the container with nothing but
+        pictures between."""
+        held = {self._twin(each.element) for each in lines} - {None}
+        # (a picture's caption is the body's too, though no line of its text)
+        captions = {clean(el.text_content()) for el in self.body.captions} | {
+            block.text for block in self.body.blocks if block.kind == "caption"}
+        inside = False
+        for event, el in etree.iterwalk(around, events=("start", "end")):
+            if el is container and event == "end":
+                inside = True
+            elif el is line:
+                return False
+            elif (inside and event == "start" and isinstance(el.tag, str) and el.tag not in ("script", "style")
+                    and clean(el.text) and not any(el is h or h in el.iterancestors() for h in held)
+                    and clean(el.text_content()) not in captions):
+                return True
+        return False
 
     def _without_labels_after_the_lead(self, lines: list[Block]) -> list[Block]:
         """Between a lead set apart above the body and the body's container, a short line that does
@@ -842,6 +885,19 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
 
 
 _METADATA_MAX = 200  # characters of the lines between the featured image and the heading
+
+
+_FOOTER_LEVELS = 3  # a byline's box shares the container's parent, or the wrapper around it
+_FOOTER_LINES = 8  # "six lines of address and licence", and a line or two of links
+
+
+def _follows(around: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
+    """Does `second` come after `first` in `around`, their common ancestor (neither holding the other)?"""
+    def child_of_around(el: HtmlElement) -> HtmlElement:
+        while el.getparent() is not around:
+            el = el.getparent()
+        return el
+    return around.index(child_of_around(second)) > around.index(child_of_around(first))
 
 
 def _links_home(el: HtmlElement) -> bool:
