@@ -592,6 +592,12 @@ def test_a_caption_typed_at_the_top_of_the_text_block_under_the_picture_is_its_c
         ("toan-canh_1110x740.jpg", "Quang cảnh hội nghị sơ kết")
     ]
     assert article.text.split("\n\n") == PARAGRAPHS
+    # ...and so it is with the picture alone between the two passages, its block's wrappers gone
+    bare = body.replace("<div class='block'><div><img src='/uploads/1/toan-canh_1110x740.jpg'></div></div>",
+                        "<img src='/uploads/1/toan-canh_1110x740.jpg'>")
+    article = extract(page(bare))
+    assert [image.caption for image in article.images] == ["Quang cảnh hội nghị sơ kết"]
+    assert article.text.split("\n\n") == PARAGRAPHS
 
 
 def _wiki_page(title: str) -> str:

@@ -371,6 +371,8 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
             # as a caption: "<div><img ...><p><em>Trao Bằng khen ...</em></p></div>"
             below = _line_under(img)
             if below is None:
+                below = _caption_atop(img, img.getnext())
+            if below is None:
                 below = _set_right_after(img)
             if below is not None:
                 yield below
@@ -395,14 +397,9 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
         own_box = parent is not None and [c for c in parent if isinstance(c.tag, str)] == [holder, following]
         first = _first_line_after(holder) if not in_table else None
         if first is not None and clean(first.text_content()) != text:
-            # The next block is a passage of text whose first line is set as a caption: the editor
-            # typed the picture's caption at the top of the text block under it ("<div><img></div>
-            # <div><p style="text-align: center"><small>Quang cảnh hội nghị</small></p><p>Thảo luận
-            # tại hội nghị, ...</p></div>", a CMS whose image block has no caption field: Piranha).
-            # The line is judged alone, not by a centered line further down the passage.
-            shown = first.getparent() if first.tag in _INLINE and first.getparent() is not None else first
-            if shown is not following and _set_as_caption(shown, clean(first.text_content())):
-                yield first
+            atop = _caption_atop(holder, following)
+            if atop is not None:
+                yield atop
         elif text and len(text) <= 300 and (small_table or own_box or _set_as_caption(following, text)):
             yield following
     for box in _PAINTED(tree):
@@ -413,6 +410,21 @@ def captions_under_images(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 
 _PAINTED = xpath("descendant::*[contains(@style, 'url(')]")
+
+
+def _caption_atop(holder: HtmlElement, following: HtmlElement | None) -> HtmlElement | None:
+    """The first line of the passage under a picture, when it is set as a caption: the editor typed
+    the picture's caption at the top of the text block under it ("<div><img></div><div><p
+    style="text-align: center"><small>Quang cảnh hội nghị</small></p><p>Thảo luận tại hội nghị,
+    ...</p></div>", a CMS whose image block has no caption field: Piranha). The line is judged
+    alone, not by a centred line further down the passage."""
+    if following is None or not isinstance(following.tag, str) or following.find(".//img") is not None:
+        return None
+    first = _first_line_after(holder)
+    if first is None or clean(first.text_content()) == clean(following.text_content()):
+        return None
+    shown = first.getparent() if first.tag in _INLINE and first.getparent() is not None else first
+    return first if shown is not following and _set_as_caption(shown, clean(first.text_content())) else None
 
 
 def _first_line_after(box: HtmlElement) -> HtmlElement | None:
