@@ -117,6 +117,26 @@ KNOWN_MISSES = {
     # re-indented without names, the text's box the prose is found in holds its last paragraph only.
     ("wordpress-angiang", "p8351", "nameless_reindented"): "summary: the lead is read as the text's first"
     " paragraph, the box of the text's paragraphs not told from the last one's",
+    # Piranha's comments under a post: each a row of a gravatar, an <h5> of the reader's name and a long
+    # date ("Trần Văn Khải - <small>Thứ Bảy, 21 tháng 6, 2025</small>") and the comment. Once no name
+    # marks the comments' box, the first comment's heading is read as a line of the body, and the
+    # right-aligned byline is no longer the body's last line.
+    **{("dcs-thainguyen", page, name): "author, text: a reader's comment heading (name and long date) read"
+       " as a line of the body, after the byline" for page, names in (
+           ("p01", ("opaque_names", "nameless_sections")), ("p04", ("opaque_names", "nameless_sections",
+           "nameless_reindented")), ("p10", ("opaque_names", "nameless_sections", "nameless_reindented")))
+       for name in names},
+    # The <h1> in a <header> painted with the post's picture, its <title> the editors' shorter MetaTitle:
+    # with its line breaks changed, the heading is not found, and a comment's <h5> over its long date
+    # (p01) or the <title> alone (p05) is read as the title, the date line and lead with it.
+    **{("dcs-thainguyen", page, name): "title, published, category, summary, text: the <h1> is not taken for"
+       " the heading once the page's whitespace changes" for page, names in (
+           ("p01", ("whitespace_changed", "nameless_reindented", "wrappers_added")),
+           ("p05", ("whitespace_changed", "nameless_reindented"))) for name in names},
+    # <div>s made <section>/<article>: the wiki page's rating and categories box, under the page content,
+    # is read as lines of the body ("Xếp hạng Trang", "Danh mục Wiki"), after the byline.
+    **{("sharepoint-gialai", stem, "div_to_sections"): "author, text: the rating's and categories' labels read"
+       " as lines of the body" for stem in ("dan-van-kheo-ia-pa", "trao-huy-hieu-dang-dot-19-5", "ubkt-ky-hop-40")},
 }
 
 
