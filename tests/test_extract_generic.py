@@ -668,7 +668,8 @@ def test_a_wiki_pages_list_item_form_is_read_by_its_labels() -> None:
         )
     )
     body = (f"<h2><a href='/Pages/Forms/AllItems.aspx'>Trang</a> &gt; Hoi-nghi-so-ket-quy-I</h2><table>{rows}</table>"
-            "<div>Sửa đổi lần cuối lúc 12/03/2024 4:33 CH bởi <a href='/_layouts/userdisp.aspx?ID=3'>Biên tập</a></div>")
+            "<div>Sửa đổi lần cuối lúc 12/03/2024 4:33 CH bởi <a href='/_layouts/userdisp.aspx?ID=3'>Biên tập</a>"
+            "</div>")
     url = "https://tinhuy.example.vn/Pages/Forms/DispForm.aspx?ID=105"
     article = extract(page(body, head="<title>Trang - Hoi-nghi-so-ket-quy-I</title>", url=url))
     assert (article.title, article.category) == ("Hội nghị sơ kết công tác quý I năm 2024", "Xây dựng Đảng")

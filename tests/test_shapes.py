@@ -223,7 +223,8 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     assert cms_family(Page(url="https://tinhuy.example/", body=piranha)) == "dcs"
     uploads = (
         b'<html><body><img src="/uploads/f8266878-269a-5a9c-9aa6-8ebf0352878d/hoi-nghi_1110x740.jpg">'
-        b'<img src="/uploads/db7cda7d-97c3-5c0e-9ed2-592d44c04dba/cau_1110x740.jpg"><a href="/manager">x</a></body></html>'
+        b'<img src="/uploads/db7cda7d-97c3-5c0e-9ed2-592d44c04dba/cau_1110x740.jpg">'
+        b'<a href="/manager">x</a></body></html>'
     )
     assert cms_family(Page(url="https://tinhuy.example/", body=uploads)) == "dcs"
     assert cms_family(Page(url="https://tinhuy.example/", body=uploads.replace(b"/manager", b"/lien-he"))) is None

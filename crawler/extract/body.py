@@ -423,7 +423,7 @@ def _caption_atop(holder: HtmlElement, following: HtmlElement | None) -> HtmlEle
     first = _first_line_after(holder)
     if first is None or clean(first.text_content()) == clean(following.text_content()):
         return None
-    shown = first.getparent() if first.tag in _INLINE and first.getparent() is not None else first
+    shown = first.getparent() if first.tag in _INLINE_LINES and first.getparent() is not None else first
     return first if shown is not following and _set_as_caption(shown, clean(first.text_content())) else None
 
 
@@ -444,7 +444,6 @@ def _first_line_after(box: HtmlElement) -> HtmlElement | None:
 
 
 _ROWS = xpath(".//tr")
-_INLINE = frozenset({"small", "em", "i", "span", "b", "strong", "font"})
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

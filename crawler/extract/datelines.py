@@ -320,7 +320,8 @@ def shown_line(
         start = order[heading]
         between = [
             line for line in lines
-            if start < order.get(line.element, -1) < first and not _under_its_own_heading(line.element, heading, heading)
+            if start < order.get(line.element, -1) < first
+            and not _under_its_own_heading(line.element, heading, heading)
         ]
         if between:
             return between[0]

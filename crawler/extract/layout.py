@@ -753,7 +753,8 @@ FIELD_LABELS = {
     "tieu de": "title", "ten bai": "title", "ngay dang": "published", "ngay xuat ban": "published",
     "ngay dang tin": "published", "tom tat": "summary", "trich dan": "summary", "sapo": "summary",
     "noi dung": "text", "noi dung trang": "text", "tac gia": "author", "nguon tin": "source", "nguon": "source",
-    "chuyen muc": "category", "danh muc": "category", "danh muc wiki": "category", "anh dai dien": "image", "hinh anh": "image",
+    "chuyen muc": "category", "danh muc": "category", "danh muc wiki": "category", "anh dai dien": "image",
+    "hinh anh": "image",
 }
 
 
