@@ -419,9 +419,7 @@ class DiscoveringSpider(PortalSpider):
         already on trial, and those of an undecided shape the page's own content shows TRIAL_AT
         times or more, whatever each link was taken for (on pages other than the home page, the
         links the home page shows too are its menus and sidebars)."""
-        # (a list item's form is no shape to try: it is asked for last, _read_links)
-        own = [link for link in links if link not in self.queued and self.book.undecided(link)
-               and not is_item_form(link, self.cms)]
+        own = [link for link in links if link not in self.queued and self.book.undecided(link)]
         shown = [*articles, *links]
         counted = shown if starting else [link for link in shown if link not in (self.home_links or ())]
         shapes = Counter(shape_of(link) for link in counted)
@@ -441,7 +439,11 @@ class DiscoveringSpider(PortalSpider):
         """The trial's next pages, asked for as articles, when none is on its way."""
         if trial.verdict is None and not trial.in_flight:
             for url in trial.next_batch():
-                yield self._article(url, trial=trial.shape)
+                request = self._article(url, trial=trial.shape)
+                if is_item_form(url, self.cms):
+                    self.deferred.append(request)  # (tried last, as they are read last: _read_links)
+                    continue
+                yield request
 
     def _settle(self, trial: Trial, url: str | None, outcome: str) -> Iterator[Any]:
         """A tried page came back (`outcome`: article, listing, page, error), or another page of the
