@@ -117,6 +117,16 @@ def test_a_first_paragraph_like_the_others_is_no_lead() -> None:
     assert record.text.split("\n\n") == PARAGRAPHS
 
 
+@pytest.mark.parametrize("mark", ["…", " [&hellip;]", " [...]"])
+def test_the_bodys_beginning_cut_off_above_it_is_no_lead(mark: str) -> None:
+    """An automatic excerpt where the lead goes, the first words of the body run together and cut
+    off inside a word: no lead, and the body's first paragraph stays."""
+    cut = PARAGRAPHS[0] + " " + PARAGRAPHS[1][:30]
+    record = extract(page(article(before_body=f"<div class='x5'><p>{cut}{mark}</p></div>")))
+    assert record.summary is None
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
 # --- bylines -----------------------------------------------------------------------------------
 
 

@@ -260,8 +260,11 @@ def drop_cut_copies(tree: HtmlElement) -> None:
 
 def is_cut_copy(text: str, paragraphs: str) -> bool:
     """Is the text the beginning of the paragraphs (joined by spaces), cut off with an ellipsis
-    ("Ngày 10/6, ... chỉ đạo hội nghị. Trong quý II, khối dân vận các cấp…")?"""
-    if not text.endswith(("…", "...")):
+    ("Ngày 10/6, ... chỉ đạo hội nghị. Trong quý II, khối dân vận các cấp…"), bare or in brackets
+    (WordPress's own mark, "... đã xem xét kết [&hellip;]", cut inside a word)?"""
+    if text.endswith(("[…]", "[...]")):
+        text = text[: text.rindex("[")].rstrip()
+    elif not text.endswith(("…", "...")):
         return False
     start = text.rstrip(" .…")
     return len(start) >= 40 and len(paragraphs) > len(start) and paragraphs.startswith(start)
