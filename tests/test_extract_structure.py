@@ -127,6 +127,18 @@ def test_the_bodys_beginning_cut_off_above_it_is_no_lead(mark: str) -> None:
     assert record.text.split("\n\n") == PARAGRAPHS
 
 
+@pytest.mark.parametrize("frame", ["<figure class='x8'>{}</figure>", "{}"])
+def test_a_pull_quote_between_paragraphs_is_text(frame: str) -> None:
+    """A quote set apart between two paragraphs (WordPress's pull quote: a <figure> framing no
+    picture) is the article's: its words and whom they are by, a line each."""
+    words = "Văn kiện phải chỉ rõ những điểm nghẽn về hạ tầng giao thông và quy hoạch đất đai."
+    speaker = "Đồng chí Bí thư Tỉnh ủy"
+    quote = frame.format(f"<blockquote><p>{words}</p><cite>{speaker}</cite></blockquote>")
+    body = f"<div class='q7'><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{quote}<p>{PARAGRAPHS[2]}</p></div>"
+    record = extract(page(f"<div class='q4'><h1 class='q3'>{TITLE}</h1>{body}</div>"))
+    assert record.text.split("\n\n") == [PARAGRAPHS[0], PARAGRAPHS[1], words, speaker, PARAGRAPHS[2]]
+
+
 # --- bylines -----------------------------------------------------------------------------------
 
 

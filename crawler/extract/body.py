@@ -106,6 +106,7 @@ def read_body(
     chrome.prune(pruned, in_place=True)
     drop_cut_copies(pruned)
     box_loose_lines(pruned)
+    unframe_text_figures(pruned)
     caption_elements = set(select(pruned, caption_selector)) | set(captions_under_images(pruned))
     captions = {clean(el.text_content()) for el in caption_elements}
     captions.discard("")
@@ -207,6 +208,19 @@ def box_loose_lines(tree: HtmlElement) -> None:
             child.addprevious(line)
             line.tail, child.tail = child.tail, None
             line.append(child)
+
+
+_MEDIA = ("img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas", "table")
+
+
+def unframe_text_figures(tree: HtmlElement) -> None:
+    """A <figure> that frames words only is the article's text set apart, not a picture: a pull
+    quote ("<figure><blockquote><p>Văn kiện phải chỉ rõ ...</p><cite>Đồng chí Bí thư Tỉnh ủy</cite>
+    </blockquote></figure>", WordPress's block). trafilatura drops every <figure> it is given; as
+    the <div> it is used as, its lines are read."""
+    for figure in list(tree.iter("figure")):
+        if next(figure.iter(*_MEDIA), None) is None and has_text(figure.text_content()):
+            figure.tag = "div"
 
 
 def unbox_around(holder: HtmlElement) -> None:
@@ -531,7 +545,8 @@ def body_lines(body: etree._Element) -> Iterator[str]:
         yield clean(body.text)
     for child in body:
         tag = child.tag
-        if tag in ("list", "table", "div", "main"):
+        if tag in ("list", "table", "div", "main") or (tag == "quote" and child.find("p") is not None):
+            # (a quote of paragraphs, or a pull quote's words and whom they are by: a line each)
             yield from body_lines(child)
         elif tag == "row" and child.find(".//p") is not None and not _data_row(child):
             # a layout table: the cell holds the article's paragraphs, each a line of its own
