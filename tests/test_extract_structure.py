@@ -68,6 +68,18 @@ def test_date_lines_as_portals_write_them(line: str) -> None:
     assert line not in record.text
 
 
+def test_a_link_that_repeats_a_dated_title_is_no_date_line() -> None:
+    """A print link's label repeats the title between the heading and the date line ("In <title>");
+    the date the title names ("trước ngày 30/6/2025") is not the article's."""
+    title = "Điện Biên phấn đấu hoàn thành xóa nhà tạm trước ngày 30/6/2025"
+    heading = (f"<h1 class='q3'><span>{title}</span></h1><div class='q6'><a href='javascript:print()'>"
+               f"<img src='/p.png' alt=''> <span>In <span class='q9'>{title}</span></span></a></div>")
+    line = "<div class='q5'>Thứ tư, ngày 05 tháng hai năm 2025 16:45</div>"
+    record = extract(page(article(heading=heading, before_body=line)))
+    assert record.title == title
+    assert record.published == "2025-02-05T16:45:00+07:00"
+
+
 def test_the_header_clock_is_no_date_when_the_page_shows_none() -> None:
     # before the heading, far from the body, no time, the latest day on the page
     related = "<ul><li><a href='/a'>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 15</a> (20/11/2026)</li></ul>"

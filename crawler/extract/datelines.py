@@ -244,8 +244,14 @@ def publication_date(
 def _beside(lines: Iterable[DatedLine], heading: HtmlElement | None) -> Iterator[DatedLine]:
     """The dated lines, a line that holds the heading taken apart: a short title and its date line in
     one box ("<header><div>Hội nghị ...</div><div>Cập nhật: 20/10/2014</div></header>") read as
-    one line; the date line is the one inside it, beside the heading."""
+    one line; the date line is the one inside it, beside the heading.
+    A line that repeats the title is no date line: a print link's label ("<a><img> In <span>Xóa nhà
+    tạm ...: Điện Biên phấn đấu hoàn thành trước ngày 30/6/2025</span></a>" between the heading and
+    the body) shows the date the title names, not the article's."""
+    title = clean(heading.text_content()) if heading is not None else ""
     for line in lines:
+        if len(title) >= 20 and title in line.text and parse_date(line.text.replace(title, " ")) is None:
+            continue
         if heading is None or heading not in line.element.iterdescendants():
             yield line
             continue
