@@ -275,6 +275,14 @@ def test_lines_past_a_box_of_other_articles_outside_the_body_are_not_text() -> N
     assert extract(page(body)).text.split("\n\n") == PARAGRAPHS
 
 
+def test_the_posts_tags_under_a_label_are_not_text() -> None:
+    """WordPress's tags line at the end of the post, kept inside its box once the theme's <footer>
+    is a <div>: "Thẻ bài viết: #Đảng viên mới" names the tag pages, it is no paragraph."""
+    tags = ("<div><div><span><span>Thẻ bài viết: </span><a href='/tag/dang-vien-moi/' rel='tag'><span>#</span>"
+            "Đảng viên mới</a></span></div></div>")
+    assert extract(page(article_html(inside=tags))).text.split("\n\n") == PARAGRAPHS
+
+
 # A Blogs entry of Liferay 7.3: the page says only how long ago it was published, and when it was
 # made (its form's hidden "formDate", the server's clock in milliseconds: 16/06/2025 09:30 in Vietnam).
 RENDERED_AT = "<form><input name='_blogs_formDate' type='hidden' value='1750041000000'></form>"

@@ -39,6 +39,8 @@ CHROME_LINE = re.compile(
     # a link to another article inside the body: ">> Quán triệt Nghị quyết ...", "Xem thêm: ..."
     r"|^(?:>>|>\s*>)\s*\S.{0,200}$"
     r"|^(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|mời xem|có thể bạn quan tâm)\s*[:：>]"
+    # the post's tags under a label: "Thẻ bài viết: #Đảng viên mới" (WordPress), "Từ khóa: ...", "Tags: ..."
+    r"|^(?:thẻ|tags?|từ khóa)(?: bài viết)?\s*[:：]"
     # a visit counter: "Đang truy cập: 38", "Hôm nay: 1.742", "Tổng lượt truy cập: 4.815.306"
     r"|^(?:đang truy cập|đang online|trực tuyến|hôm nay|hôm qua|tuần này|tháng này|tổng lượt truy cập|"
     r"lượt truy cập|tổng truy cập|truy cập)\s*[:：]?\s*[\d.,]+$"
