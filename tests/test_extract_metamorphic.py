@@ -137,6 +137,17 @@ KNOWN_MISSES = {
     # is read as lines of the body ("Xếp hạng Trang", "Danh mục Wiki"), after the byline.
     **{("sharepoint-gialai", stem, "div_to_sections"): "author, text: the rating's and categories' labels read"
        " as lines of the body" for stem in ("dan-van-kheo-ia-pa", "trao-huy-hieu-dang-dot-19-5", "ubkt-ky-hop-40")},
+    # Kadence's short posts: the related posts' excerpts and the sidebar's widgets hold more than twice
+    # the post's prose, so the region grows to the whole site. Without names, trafilatura reads the site's
+    # column whole: the post navigation's screen-reader heading and a sidebar banner come after the body.
+    **{("wordpress-lamdong", stem, "nameless"): "text, images: \"Điều hướng bài viết\" (the post navigation's"
+       " heading, over the next post's link) read as the last line, and the sidebar's banner as a picture"
+       for stem in ("hoc-tap-quan-triet-chi-thi-45-ct-tw-ve-dai-hoi-dang-bo-cac-c",
+                    "lam-ha-nhan-rong-mo-hinh-dan-van-kheo-trong-xay-dung-nong-th")},
+    # ...and with the related posts moved before the post, trafilatura takes the first teaser's box (its
+    # "entry-content-wrap") for the article, reading none of the post's paragraphs.
+    ("wordpress-lamdong", "lam-ha-nhan-rong-mo-hinh-dan-van-kheo-trong-xay-dung-nong-th", "chrome_before"):
+    "summary, text: a related post's excerpt read as the body, the post's first paragraph as its lead",
 }
 
 
