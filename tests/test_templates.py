@@ -637,3 +637,55 @@ def test_the_portals_home_page_laid_out_as_its_articles_is_no_article() -> None:
                 article.headers)
     assert read_with_template(article, knowledge, site=_SITE) is not None
     assert read_with_template(home, knowledge, site=_SITE) is None
+
+
+_SIGNED = ("Minh Thu", "Ngọc Anh", "Lò Thu", "Thanh Hà", "Quàng Hiếu", "Hoàng Long")
+
+
+def _asset_page(n: int, related: bool = False) -> Page:
+    """The n-th article of a Liferay 6.1 portal's asset publisher: the portlet's title (the section),
+    the title header, the Journal article's box (date line, lead, text, byline), the sharing links,
+    and `related`: the Related Assets box no sample page shows."""
+    topic, place = _TOPICS[n], _PLACES[n]
+    body = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    assets = ('<div class="taglib-asset-links"><h2 class="asset-links-title">Các tài sản liên quan:</h2>'
+              '<ul class="asset-links-list"><li class="asset-links-list-item"><a class="taglib-icon" href="/tin/'
+              'content/huong-dan-sap-xep">Ban Tổ chức Tỉnh ủy hướng dẫn sắp xếp tổ chức bộ máy</a></li></ul></div>'
+              if related else "")
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>{topic} - Tin cơ sở - Tỉnh ủy Mẫu</title></head><body><div id="wrapper"><header id="banner">
+<a href="/">Tỉnh ủy Mẫu</a><ul><li><a href="/tin-co-so">Tin cơ sở</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></header><div id="content"><div class="columns-2"><div class="column-1">
+<ul><li><a href="/a-1">Tin khác số một của cổng</a></li><li><a href="/a-2">Tin khác số hai của cổng</a></li></ul></div>
+<div class="column-2"><section class="portlet"><header class="portlet-topper"><h1 class="portlet-title">
+<span class="portlet-title-text">Tin cơ sở</span></h1></header><div class="portlet-content"><div class="portlet-body">
+<div class="taglib-header"><span class="header-back-to"><a href="/tin-co-so">Quay lại</a></span>
+<h1 class="header-title"><span>{topic}</span></h1></div>
+<div class="asset-full-content"><div class="asset-content"><div class="journal-content-article"><div class="tin-bai">
+<div class="ngay-dang">Thứ ba, ngày {10 + n} tháng hai năm 2025 08:{10 + n}</div>
+<div class="sapo"><strong>Ngày {10 + n}/2, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh
+đạo tỉnh.</strong></div>
+<div class="noi-dung">{body}</div><div class="tac-gia">{_SIGNED[n]}</div>
+</div></div><div class="taglib-social-bookmarks"><ul><li><a href="https://twitter.com/">Twitter</a></li></ul></div>
+{assets}</div><div class="asset-metadata"><span>{10 + n:02d}/02/2025</span></div></div>
+</div></div></section></div></div></div><footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
+    return Page(f"https://{_SITE}/tin-co-so/-/asset_publisher/Bs4k/content/bai-{n}", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_box_no_sample_page_showed_after_the_text_is_read_on_the_next_page_as_the_generic_path_reads_it() -> None:
+    """The body's container is placed around the lines the generic path kept, not around all that
+    trafilatura read (Liferay's title header with it, and so the whole portlet): a Related Assets box
+    under the text on the next page ("Các tài sản liên quan:" and its links) is then outside it, and
+    the byline closing the text is still its author."""
+    samples = [_asset_page(n) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    page = _asset_page(5, related=True)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    assert generic.author == "Hoàng Long" and "tài sản" not in generic.text
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert record is not None and replace(record, extraction=generic.extraction) == generic

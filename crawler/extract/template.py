@@ -865,7 +865,7 @@ def _sample(
             "source": form.get("source") if record.source else None,
         }
     else:
-        container = body.twins.get(body.container) if body.container is not None else None
+        container = _lines_container(reader)
         lead = body.twins.get(reader.lead_element) if reader.lead_element is not None else None
         # (the same place on every page, whichever of a wrapper and its one child the page's reading named)
         lead = _innermost(lead) if lead is not None else None
@@ -882,6 +882,24 @@ def _sample(
     if parts["container"] is None:
         return None
     return _Sample(page, tree, record, parts, _lines_read(reader, record), form is not None)
+
+
+def _lines_container(reader: GenericPage) -> HtmlElement | None:
+    """The page's element around what the generic path read, less the title: not trafilatura's box
+    around the title too, Liferay's title header ("<div class="taglib-header"><h1>") and with it the
+    whole portlet, where a box no sample page showed (the related assets under the text: "<h2>Các
+    tài sản liên quan:</h2><ul><li><a>...") is read as the body on the next pages."""
+    body = reader.body
+    found = body.twins.get(body.container) if body.container is not None else None
+    title, heading = reader.title(), reader.heading[1]
+    read = [body.twins.get(block.element) for block in body.blocks
+            if block.element is not None and block.text != title]
+    read = [el for el in read if el is not None and el is not heading
+            and (heading is None or heading not in el.iterancestors())]
+    if found is None or not read:
+        return found
+    around = common_ancestor(read)
+    return around if around is not None and (around is found or found in around.iterancestors()) else found
 
 
 def _comes_before(first: HtmlElement, second: HtmlElement) -> bool:
