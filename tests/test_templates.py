@@ -642,7 +642,7 @@ def test_the_portals_home_page_laid_out_as_its_articles_is_no_article() -> None:
 _SIGNED = ("Minh Thu", "Ngọc Anh", "Lò Thu", "Thanh Hà", "Quàng Hiếu", "Hoàng Long")
 
 
-def _asset_page(n: int, related: bool = False) -> Page:
+def _asset_page(n: int, related: bool = False, quote: str = "") -> Page:
     """The n-th article of a Liferay 6.1 portal's asset publisher: the portlet's title (the section),
     the title header, the Journal article's box (date line, lead, text, byline), the sharing links,
     and `related`: the Related Assets box no sample page shows."""
@@ -650,6 +650,7 @@ def _asset_page(n: int, related: bool = False) -> Page:
     body = "".join(
         f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
         f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    body = body.replace("</p>", f"</p>{quote}", 1)
     assets = ('<div class="taglib-asset-links"><h2 class="asset-links-title">Các tài sản liên quan:</h2>'
               '<ul class="asset-links-list"><li class="asset-links-list-item"><a class="taglib-icon" href="/tin/'
               'content/huong-dan-sap-xep">Ban Tổ chức Tỉnh ủy hướng dẫn sắp xếp tổ chức bộ máy</a></li></ul></div>'
@@ -687,5 +688,21 @@ def test_a_box_no_sample_page_showed_after_the_text_is_read_on_the_next_page_as_
     page = _asset_page(5, related=True)
     generic = extract(page, page_class, knowledge.with_template(None))
     assert generic.author == "Hoàng Long" and "tài sản" not in generic.text
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_a_pull_quotes_speaker_is_a_line_of_the_text_through_a_template_as_on_the_generic_path() -> None:
+    """A pull quote no sample page showed, "<blockquote><p>words</p><cite>whom by</cite></blockquote>":
+    the <cite> beside the quote's paragraph is a line of its own through the template, as the generic
+    path reads it, not left out."""
+    samples = [_asset_page(n) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    quote = ("<figure class='wp-block-pullquote'><blockquote><p>Văn kiện phải chỉ rõ những điểm nghẽn về hạ tầng"
+             " giao thông và quy hoạch đất đai.</p><cite>Đồng chí Bí thư Tỉnh ủy</cite></blockquote></figure>")
+    page = _asset_page(5, quote=quote)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    assert "\n\nĐồng chí Bí thư Tỉnh ủy\n\n" in generic.text
     record = read_with_template(page, knowledge, site=_SITE)
     assert record is not None and replace(record, extraction=generic.extraction) == generic

@@ -180,7 +180,7 @@ _BLOCKS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "section", "article", "header",
     "footer", "aside", "nav", "main", "blockquote", "figure", "form", "pre", "center",
 })
-_INLINE_LINES = frozenset({"a", "span", "strong", "b", "em", "i", "font", "time", "small", "label"})
+_INLINE_LINES = frozenset({"a", "span", "strong", "b", "em", "i", "font", "time", "small", "label", "cite"})
 
 
 def box_loose_lines(tree: HtmlElement) -> None:

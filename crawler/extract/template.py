@@ -34,7 +34,13 @@ from lxml import etree
 
 from crawler.extract import chrome
 from crawler.extract.blocks import BLOCK_TAGS, Block, mark_captions, uncaption_lead, unique_images, walk
-from crawler.extract.body import captions_under_images, is_cut_copy, lines_at_breaks, short_value_cells
+from crawler.extract.body import (
+    box_loose_lines,
+    captions_under_images,
+    is_cut_copy,
+    lines_at_breaks,
+    short_value_cells,
+)
 from crawler.extract.bylines import (
     Line,
     Split,
@@ -346,6 +352,9 @@ class TemplatePage:
                     if original in copies:
                         chrome.drop(copies[original])
         chrome.prune(twin, in_place=True)
+        # Each element standing alone beside blocks a line of its own, as the generic path reads them
+        # (body.box_loose_lines): a pull quote's "<cite>Đồng chí Bí thư Tỉnh ủy</cite>" after its words.
+        box_loose_lines(twin)
         return twin, twins
 
     @cached_property
