@@ -283,6 +283,24 @@ def test_the_posts_tags_under_a_label_are_not_text() -> None:
     assert extract(page(article_html(inside=tags))).text.split("\n\n") == PARAGRAPHS
 
 
+def test_a_category_page_of_teasers_with_long_excerpts_is_no_article() -> None:
+    """WordPress's category archive (Kadence): under "Chuyên mục: Tin hoạt động" and its description,
+    each post a box of its linked title, category, author and date links, an excerpt of 55 words and
+    "Xem thêm <title>": more than 400 characters each, the excerpt itself fewer."""
+    def teaser(n: int) -> str:
+        title = f"Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ {20 + n} thảo luận dự thảo văn kiện Đại hội"
+        return (f"<article><div><header><div><a href='/c/tin-hoat-dong/'>Tin hoạt động</a></div>"
+                f"<h2><a href='/tin-hoat-dong/bai-{n}/'>{title}</a></h2><div>Bởi <a href='/author/bientap/'>Ban"
+                f" Biên tập</a> <time>{10 + n}/06/2025</time></div></header><div><p>{PARAGRAPHS[n % 3]} "
+                f"{PARAGRAPHS[(n + 1) % 3]} Hội nghị cũng đã [&hellip;]</p></div><footer><p><a href='/tin-hoat-dong/"
+                f"bai-{n}/'>Xem thêm<span> {title}</span></a></p></footer></div></article>")
+    body = ("<div class='header'><a href='/'>Trang chủ</a></div><main><h1>Chuyên mục: <span>Tin hoạt động</span></h1>"
+            "<div><p>Hoạt động của Tỉnh ủy, Ban Thường vụ Tỉnh ủy và các cơ quan tham mưu, giúp việc.</p></div>"
+            f"<div>{''.join(teaser(n) for n in range(3))}</div></main>")
+    with pytest.raises(NotAnArticle):
+        extract(page(body, url="https://tinhuy.example.vn/category/tin-hoat-dong/"))
+
+
 # A Blogs entry of Liferay 7.3: the page says only how long ago it was published, and when it was
 # made (its form's hidden "formDate", the server's clock in milliseconds: 16/06/2025 09:30 in Vietnam).
 RENDERED_AT = "<form><input name='_blogs_formDate' type='hidden' value='1750041000000'></form>"

@@ -234,8 +234,12 @@ def teaser_groups(tree: HtmlElement) -> list[HtmlElement]:
         if len(teasers) < 2 or any(counts.get(child, 0) > 1 for child in teasers):
             continue
         sizes = [len(clean(child.text_content())) for child in teasers]
+        # ...a teaser's summary short, whatever its links say besides: WordPress's excerpt of 55 words
+        # under the linked title, the category, author and date links and "Xem thêm <title>" (Kadence).
+        unlinked = [size - sum(len(clean(a.text_content())) for a in child.iter("a"))
+                    for size, child in zip(sizes, teasers, strict=True)]
         # nothing but teasers: an article body with two boxes embedded in it is not a group
-        if max(sizes) <= _TEASER_MAX and sum(sizes) >= 0.8 * len(clean(parent.text_content())):
+        if max(unlinked) <= _TEASER_MAX and sum(sizes) >= 0.8 * len(clean(parent.text_content())):
             groups.append(parent)
     # the outermost boxes only
     return [g for g in groups if not any(a in counts and a in groups for a in g.iterancestors())]
