@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -75,8 +76,9 @@ ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wor
 # and its other URLs fold into it. Liferay 6.0 the same (liferay-tiengiang: each publisher's
 # ".../-/asset_publisher/<id>/content/<url-title>" and the feeds' ".../content/id/<n>", no canonical link),
 # and Liferay 7.0 (liferay-sonla: every publisher opens the article on its own page, the category's, the
-# news page's, the home page's and the sidebar's, each URL rel=canonical to itself).
-NO_SINGLE_CANONICAL = {"liferay-hagiang", "liferay-sonla", "liferay-tiengiang"}
+# news page's, the home page's and the sidebar's, each URL rel=canonical to itself); Liferay 6.1 too
+# (liferay-dienbien: no canonical link at all, and every listing's link carries its own "?redirect=").
+NO_SINGLE_CANONICAL = {"liferay-dienbien", "liferay-hagiang", "liferay-sonla", "liferay-tiengiang"}
 
 # (set, test) that fail today, each with why: strict, so that a fix shows here. Sets retired from
 # judging (fixtures/README.md) whose discovery failures are not fixed yet.
@@ -93,6 +95,10 @@ KNOWN_MISSES = {
         " \"/<post>/feed/\", announced by those pages only) are not read: the crawl reads the feeds of news"
         " sections, and a comments feed's items are comments (\"<post>/#comment-3\"), which this test counts"
         " as links to the post; every article is reached otherwise",
+    ("wordpress-lamdong", "test_every_feed_and_sitemap_that_lists_news_is_read"):
+        "as wordpress-khanhhoa's: the feeds of three tags, of each author and of one post's comments are not"
+        " read (the crawl reads the feeds of news sections, and the site's feed and sitemap); every article is"
+        " reached otherwise",
 }
 
 
@@ -199,9 +205,19 @@ def _news_feeds(replay: Path, expected: dict[str, Any]) -> set[str]:
             parts = entry["url"].split("/", 3)
             where = ("/" + parts[3]) if len(parts) > 3 else "/"
             spellings = {where.encode(), where.replace("&", "&amp;").encode()}
-            if where == "/sitemap.xml" or any(served.count(spelling) > own.count(spelling) for spelling in spellings):
+            # ...the whole address, not the beginning of a longer one: liferay-dienbien's publishers
+            # announce ".../-/asset_publisher/<id>/rss?p_p_cacheability=cacheLevelPage", and the same
+            # feed served at ".../rss" alone is linked nowhere.
+            if where == "/sitemap.xml" or any(
+                _spelled(served, spelling) > _spelled(own, spelling) for spelling in spellings
+            ):
                 found.add(canonical_url(entry["url"]))
     return found - {canonical_url(url) for url in expected["not_fetched"]}
+
+
+def _spelled(text: bytes, address: bytes) -> int:
+    """How often the address is written whole (not followed by more of a URL)."""
+    return len(re.findall(re.escape(address) + rb"(?![^\s\"'<>])", text))
 
 
 def test_every_feed_and_sitemap_that_lists_news_is_read(
