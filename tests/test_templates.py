@@ -642,7 +642,7 @@ def test_the_portals_home_page_laid_out_as_its_articles_is_no_article() -> None:
 _SIGNED = ("Minh Thu", "Ngọc Anh", "Lò Thu", "Thanh Hà", "Quàng Hiếu", "Hoàng Long")
 
 
-def _asset_page(n: int, related: bool = False, quote: str = "") -> Page:
+def _asset_page(n: int, related: bool = False, quote: str = "", gallery: str = "", signed: bool = True) -> Page:
     """The n-th article of a Liferay 6.1 portal's asset publisher: the portlet's title (the section),
     the title header, the Journal article's box (date line, lead, text, byline), the sharing links,
     and `related`: the Related Assets box no sample page shows."""
@@ -651,6 +651,8 @@ def _asset_page(n: int, related: bool = False, quote: str = "") -> Page:
         f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
         f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
     body = body.replace("</p>", f"</p>{quote}", 1)
+    lead = (f'<div class="sapo"><strong>Ngày {10 + n}/2, tại {place} đã diễn ra {topic.lower()} với sự tham dự'
+            " của lãnh đạo tỉnh.</strong></div>")
     assets = ('<div class="taglib-asset-links"><h2 class="asset-links-title">Các tài sản liên quan:</h2>'
               '<ul class="asset-links-list"><li class="asset-links-list-item"><a class="taglib-icon" href="/tin/'
               'content/huong-dan-sap-xep">Ban Tổ chức Tỉnh ủy hướng dẫn sắp xếp tổ chức bộ máy</a></li></ul></div>'
@@ -666,9 +668,8 @@ def _asset_page(n: int, related: bool = False, quote: str = "") -> Page:
 <h1 class="header-title"><span>{topic}</span></h1></div>
 <div class="asset-full-content"><div class="asset-content"><div class="journal-content-article"><div class="tin-bai">
 <div class="ngay-dang">Thứ ba, ngày {10 + n} tháng hai năm 2025 08:{10 + n}</div>
-<div class="sapo"><strong>Ngày {10 + n}/2, tại {place} đã diễn ra {topic.lower()} với sự tham dự của lãnh
-đạo tỉnh.</strong></div>
-<div class="noi-dung">{body}</div><div class="tac-gia">{_SIGNED[n]}</div>
+{lead if signed else ""}
+{gallery}<div class="noi-dung">{body}</div>{f'<div class="tac-gia">{_SIGNED[n]}</div>' if signed else ""}
 </div></div><div class="taglib-social-bookmarks"><ul><li><a href="https://twitter.com/">Twitter</a></li></ul></div>
 {assets}</div><div class="asset-metadata"><span>{10 + n:02d}/02/2025</span></div></div>
 </div></div></section></div></div></div><footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
@@ -704,5 +705,21 @@ def test_a_pull_quotes_speaker_is_a_line_of_the_text_through_a_template_as_on_th
     page = _asset_page(5, quote=quote)
     generic = extract(page, page_class, knowledge.with_template(None))
     assert "\n\nĐồng chí Bí thư Tỉnh ủy\n\n" in generic.text
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_a_gallery_above_the_text_no_sample_page_showed_is_read_through_a_template_as_on_the_generic_path() -> None:
+    """A photo story's pictures set in the article's box above its text ("<div class="anh-item"><img>
+    <div>caption</div></div>" before the text's box, Liferay 6.0), where no sample page had any: the
+    template reads them before the body, as the generic path does."""
+    samples = [_asset_page(n, signed=False) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    gallery = "".join(f'<div class="anh-item"><img src="/image/gallery-{k}.jpg" alt=""><div class="anh-chu-thich">'
+                      f"Quang cảnh buổi lễ, ảnh số {k}</div></div>" for k in range(1, 4))
+    page = _asset_page(5, gallery=gallery, signed=False)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    assert len(generic.images) == 3
     record = read_with_template(page, knowledge, site=_SITE)
     assert record is not None and replace(record, extraction=generic.extraction) == generic

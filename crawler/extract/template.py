@@ -658,15 +658,23 @@ class TemplatePage:
         around = common_ancestor([heading, container]) if heading is not None and container is not None else None
         if heading is None or container is None or around is None or around in (heading, container):
             return []
-        first, last = heading, container
+        first = heading
         while first.getparent() is not around:
             first = first.getparent()
-        while last.getparent() is not around:
-            last = last.getparent()
+        # ...and before the body inside the boxes around it: a photo story's gallery set above its one
+        # paragraph in the article's box ("<div class="tin-chi-tiet">...<div class="anh-item"><img>
+        # ...</div><div class="tin-noi-dung"><p>...", Liferay 6.0), where the sample pages showed none.
+        chain = [container]
+        while chain[-1].getparent() is not around:
+            chain.append(chain[-1].getparent())
+        candidates: list[HtmlElement] = []
+        for el in reversed(chain):
+            preceding = list(el.itersiblings(preceding=True))
+            if el is chain[-1]:
+                preceding = preceding[:preceding.index(first)] if first in preceding else []
+            candidates += reversed(preceding)
         blocks: list[Block] = []
-        for sibling in first.itersiblings():
-            if sibling is last:
-                break
+        for sibling in candidates:
             # (a picture in a link that runs a script is a button: the search box's)
             if isinstance(sibling.tag, str) and sibling.find(".//img") is not None and not any(
                 (a.get("href") or "").strip().lower().startswith("javascript:") for a in sibling.iter("a")
@@ -901,7 +909,8 @@ def _lines_container(reader: GenericPage) -> HtmlElement | None:
     body = reader.body
     found = body.twins.get(body.container) if body.container is not None else None
     title, heading = reader.title(), reader.heading[1]
-    read = [body.twins.get(block.element) for block in body.blocks
+    # (its pictures too: a photo story's gallery beside its one paragraph is the article's)
+    read = [body.twins.get(block.element) for block in (*body.blocks, *reader.image_blocks)
             if block.element is not None and block.text != title]
     read = [el for el in read if el is not None and el is not heading
             and (heading is None or heading not in el.iterancestors())]
