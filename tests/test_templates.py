@@ -24,7 +24,7 @@ from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.page import parse
 from crawler.extract.template import learn_template, read_with_template
 from crawler.sites import templates as templates_module
-from crawler.sites.templates import LEARN_AFTER, TemplateWatch
+from crawler.sites.templates import KEEP, LEARN_AFTER, TemplateWatch
 from tests.conftest import archive_rows
 from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 
@@ -178,6 +178,70 @@ def test_a_portal_no_layout_reads_is_tried_again_less_and_less_often(monkeypatch
         watch.accepted(page, record)
     assert tries == [5, 10, 20, 40, 80, 80][: len(tries)] and len(tries) == 5
     assert not watch.serving
+
+
+def _watched(pages: list[Page], page_class: Any) -> TemplateWatch:
+    watch = TemplateWatch(page_class, page_class.site)
+    for page in pages:
+        watch.accepted(page, watch.read(page))
+    return watch
+
+
+def test_the_template_a_run_keeps_is_learned_from_its_pages_whatever_order_they_came_in() -> None:
+    """sharepoint-bentre: the template was learned again when three of its list forms had missed,
+    from the latest pages read by then, 8 to 12 of them as the crawl's timing brought them; which
+    list forms were among them decided whether their source row was placed. The version a run keeps
+    is learned from the run's sample, a set of its pages that depends on the pages alone."""
+    pages = [page for page, _ in _articles("sharepoint-bentre")]
+    page_class = _page_class("sharepoint-bentre")
+    orders = (pages, pages[::-1], [pages[n] for n in (7, 2, 9, 0, 4, 10, 1, 6, 3, 8, 5)])
+    kept = [_watched(order, page_class).settle() for order in orders]
+    assert all(each is not None for each in kept)
+    assert len({(each.version, each.pages, each.reason, each.knowledge.to_json()) for each in kept if each}) == 1
+    assert kept[0] is not None and kept[0].layouts == 2 and kept[0].reason == "first"
+
+
+def test_the_runs_sample_is_its_pages_of_the_lowest_content_hashes_each_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which pages a run learns from when it ends depends on the pages it read, not on which came
+    first, and a page read under two addresses ("/tin-tuc/pages/..." and "/tin-tuc/Pages/...") is
+    one page."""
+    taught: list[list[Page]] = []
+
+    def what_was_taught(pages: Any, **_: Any) -> PortalKnowledge:
+        taught.append(list(pages))
+        return PortalKnowledge(chrome_lines=frozenset({"Liên hệ"}))
+
+    monkeypatch.setattr(templates_module, "learn_template", what_was_taught)
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    record = extract(_news_page(0), page_class)
+    pages = [Page(f"https://{_SITE}/tin/bai-{n}.html", _news_page(n % len(_TOPICS)).body + f"<!-- {n} -->".encode())
+             for n in range(KEEP + 8)]
+    alias = Page(pages[0].url.replace("/tin/", "/Tin/"), pages[0].body)
+    kept = []
+    for order in (pages + [alias], [alias] + pages[::-1]):
+        watch = TemplateWatch(page_class, page_class.site)
+        for page in order:
+            watch.accepted(page, record)
+        learned = watch.settle()
+        assert learned is not None and learned.pages == KEEP
+        kept.append([page.body for page in taught[-1]])
+    assert kept[0] == kept[1] and len(set(kept[0])) == KEEP
+
+
+def test_two_crawls_of_a_portal_in_another_order_keep_the_same_templates(tmp_path: Path, tinbai: Any) -> None:
+    """One request at a time and thirty-two side by side bring sharepoint-bentre's pages in other
+    orders: the same template kept, the same records."""
+    expected = json.loads((FIXTURES / "sharepoint-bentre" / "expected" / "crawl.json").read_text(encoding="utf-8"))
+    tables, records = [], []
+    for at_once in (1, 32):
+        db = tmp_path / f"at-once-{at_once}.db"
+        _crawl(tinbai, expected["home"], FIXTURES / "sharepoint-bentre", db,
+               "-s", f"CONCURRENT_REQUESTS={at_once}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={at_once}")
+        tables.append(archive_rows(db, "SELECT site, version, pages, layouts, knowledge, reason FROM templates"))
+        records.append(archive_rows(db, "SELECT url, title, published, author, summary, text, source, category"
+                                        " FROM articles ORDER BY url"))
+    assert tables[0] == tables[1] and len(tables[0]) == 1
+    assert records[0] == records[1]
 
 
 def test_drift_is_a_share_that_falls_from_most_of_the_articles() -> None:

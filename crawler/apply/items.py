@@ -60,16 +60,6 @@ class ListingRead:
 
 
 @dataclass
-class SiteLearned:
-    """What a run learned of its portal: the CMS family its pages show, and its URL shapes' counts
-    of articles, listings and other pages (crawler/sites/shapes.py), to start the next run from."""
-
-    home: str
-    cms: str | None
-    shapes: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-
-
-@dataclass
 class TemplateLearned:
     """A template the run learned of its portal (crawler/extract/template.py), to store as version
     `version`: `knowledge` is PortalKnowledge.to_json(), `layouts` how many layouts it holds (0: the
@@ -81,6 +71,18 @@ class TemplateLearned:
     layouts: int
     pages: int
     reason: str
+
+
+@dataclass
+class SiteLearned:
+    """What a run learned of its portal: the CMS family its pages show, and its URL shapes' counts
+    of articles, listings and other pages (crawler/sites/shapes.py), and the template version it
+    learned, to start the next run from."""
+
+    home: str
+    cms: str | None
+    shapes: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    template: TemplateLearned | None = None
 
 
 @dataclass

@@ -200,6 +200,8 @@ class Recorder:
                           reason=item.reason, run=run.run_id)
         elif isinstance(item, SiteLearned):
             save_learning(self.db, site, item.home, item.shapes, item.cms)
+            if item.template is not None:
+                self._apply(run, item.template)
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
 

@@ -169,14 +169,17 @@ class DiscoveringSpider(PortalSpider):
             self.watch.start_from(stored[0], PortalKnowledge.from_json(stored[1], version=stored[0]))
 
     def learned(self) -> SiteLearned:
-        return SiteLearned(home=self.profile.home, cms=self.cms, shapes=self.book.learned())
+        """What the run learned of its portal, when it ends: the template among it."""
+        return SiteLearned(home=self.profile.home, cms=self.cms, shapes=self.book.learned(), template=self._template())
 
-    def _templates_learned(self) -> Iterator[TemplateLearned]:
-        """What the template watch learned since the last page, for the archive."""
-        for each in self.watch.handed():
-            self.logger.info("template %s of %s learned from %d pages (%d layouts): %s", each.version,
-                             self.profile.key, each.pages, each.layouts, each.reason)
-            yield TemplateLearned(each.version, each.knowledge.to_json(), each.layouts, each.pages, each.reason)
+    def _template(self) -> TemplateLearned | None:
+        """The template version the run learned (TemplateWatch.settle()), for the archive."""
+        each = self.watch.settle()
+        if each is None:
+            return None
+        self.logger.info("template %s of %s learned from %d pages (%d layouts): %s", each.version,
+                         self.profile.key, each.pages, each.layouts, each.reason)
+        return TemplateLearned(each.version, each.knowledge.to_json(), each.layouts, each.pages, each.reason)
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -275,12 +278,10 @@ class DiscoveringSpider(PortalSpider):
                                       warc_record_id=response.meta.get(WARC_RECORD_META))
                 if trial is not None and trial.verdict is None:
                     trial.held.append((item, response))
-                    yield from self._templates_learned()
                     yield from self._settle(trial, url, "article")
                     return
                 self.book.learn(url, "article")
                 yield item
-                yield from self._templates_learned()
                 yield from self._learned_article(url)
                 return
             if outcome is not None:

@@ -8,12 +8,15 @@ way, the watch learns the portal's template (crawler/extract/template.py) and re
 through it; a page it does not hold is read the generic way, and so is one page in CHECK_EVERY it
 does hold, to compare. When RELEARN_MISSES of the last WINDOW pages it was tried on missed (not
 held, or a record other than the generic path's: a changed layout), it is learned again from the
-latest pages. Each learned version is handed to the spider (`learned`) for the archive
+latest pages. What a run learned is one version, settled when the run ends (settle()): learned from
+the run's sample, its article pages of the KEEP lowest content hashes, so that a crawl of the same
+pages keeps the same template whichever pages reached it first; the spider hands it to the archive
 (archive/templates.py), which gives the next run the newest. Pure: no Scrapy, no archive.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -36,6 +39,12 @@ CHECK_EVERY = 10
 # The latest pages kept to learn from: those the generic path read, and those the template read.
 KEEP_GENERIC = 8
 KEEP_TEMPLATE = 4
+# The run's sample, learned from when the run ends: its article pages of the KEEP lowest content
+# hashes, a set that depends on the pages alone. sharepoint-bentre's second version, learned when
+# three of its list forms had missed, was learned from the 8, 9 or 12 pages that had arrived by then
+# (whichever the crawl's timing brought first), and placed the list form's source row only when one
+# of them showed it.
+KEEP = KEEP_GENERIC + KEEP_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -60,18 +69,21 @@ class TemplateWatch:
         self.page_class = page_class
         self.site = site
         self.knowledge: PortalKnowledge = NOTHING_KNOWN
-        self.version = 0
+        self.version = 0  # the version the run started from
+        self.started_from: PortalKnowledge = NOTHING_KNOWN
+        self.sample: dict[str, Page] = {}  # the run's sample: content hash -> page, the KEEP lowest
+        self.last_try: tuple[frozenset[str], PortalKnowledge] | None = None  # its pages, what it learned
         self.generic_pages: deque[Page] = deque(maxlen=KEEP_GENERIC)
         self.template_pages: deque[Page] = deque(maxlen=KEEP_TEMPLATE)
         self.recent: deque[bool] = deque(maxlen=WINDOW)  # each page tried: did the template hold it?
         self.reads = 0  # pages the template read
         self.since_try = 0  # pages the generic path read since the template was last learned
         self.fruitless = 0  # tries in a row that found no layout
-        self.learned: list[Learned] = []  # versions learned this run, not yet handed on
+        self.changed = False  # the run learned a template other than the one it started from
 
     def start_from(self, version: int, knowledge: PortalKnowledge) -> None:
         """What an earlier run learned: version `version` of the portal's template."""
-        self.version, self.knowledge = version, knowledge
+        self.version, self.knowledge, self.started_from = version, knowledge, knowledge
 
     @property
     def serving(self) -> bool:
@@ -111,37 +123,73 @@ class TemplateWatch:
                 self.recent.append(False)
             self.generic_pages.append(page)
             self.since_try += 1
+        self._keep(page)
         self._learn_when_due()
         return article
 
+    def _keep(self, page: Page) -> None:
+        """The page joins the run's sample when its content hash is among the KEEP lowest (a page
+        read under two addresses, sharepoint-bentre's "/tin-tuc/pages/" and "/tin-tuc/Pages/", once)."""
+        self.sample[_key(page)] = page
+        if len(self.sample) > KEEP:
+            del self.sample[max(self.sample)]
+
     def _learn_when_due(self) -> None:
         if self.serving:
-            misses = self.recent.count(False)
-            if misses >= RELEARN_MISSES:
-                self._learn(f"stopped matching: {misses} of the last {len(self.recent)} pages")
+            if self.recent.count(False) >= RELEARN_MISSES:
+                self._learn()
         elif self.since_try >= LEARN_AFTER << min(self.fruitless, FRUITLESS_MOST):
-            self._learn("first" if self.version == 0 else "learned again")
+            self._learn()
 
-    def _learn(self, reason: str) -> None:
-        pages = [*self.template_pages, *self.generic_pages]
-        names = replace(self.knowledge, title_suffixes=(), chrome_lines=frozenset(), template=None)
-        knowledge = learn_template(
-            pages, site=self.site, version=self.version + 1, knowledge=names,
-            site_names=self.page_class.site_names, caption_selector=self.page_class.caption_selector,
-        )
+    def _learn(self) -> None:
+        """Learned from the latest pages, to read the run's next pages: numbered as the version the
+        run will keep (the records it reads name it), kept when the run ends only if the run's sample
+        teaches the same (settle())."""
+        knowledge = self._learned_from([*self.template_pages, *self.generic_pages])
         self.since_try = 0
         self.recent.clear()
-        self.fruitless = 0 if knowledge.template is not None and knowledge.template.layouts else self.fruitless + 1
+        self.fruitless = 0 if _serves(knowledge) else self.fruitless + 1
         if _same(knowledge, self.knowledge):
             return
-        self.version += 1
         self.knowledge = knowledge
-        self.learned.append(Learned(self.version, knowledge, len(pages), reason))
+        self.changed = not _same(knowledge, self.started_from)
 
-    def handed(self) -> list[Learned]:
-        """The versions learned since the last call, for the archive."""
-        learned, self.learned = self.learned, []
-        return learned
+    def _learned_from(self, pages: list[Page], *, again: bool = True) -> PortalKnowledge:
+        """What the pages teach, whatever order they came in: each page once, by content hash (not
+        learned `again` from the pages of the latest try)."""
+        by_key = {_key(page): page for page in pages}
+        keys = frozenset(by_key)
+        if not again and self.last_try is not None and self.last_try[0] == keys:
+            return self.last_try[1]
+        names = replace(self.started_from, title_suffixes=(), chrome_lines=frozenset(), template=None)
+        knowledge = learn_template(
+            [by_key[key] for key in sorted(by_key)], site=self.site, version=self.version + 1, knowledge=names,
+            site_names=self.page_class.site_names, caption_selector=self.page_class.caption_selector,
+        )
+        self.last_try = (keys, knowledge)
+        return knowledge
+
+    def settle(self) -> Learned | None:
+        """The version the run learned, for the archive, when it learned one: learned from the run's
+        sample (a function of the pages the run read, not of the order they came in); when that
+        finds no layout, the one the run read with (never a template that reads less)."""
+        if not self.changed:
+            return None
+        knowledge = self._learned_from(list(self.sample.values()), again=False)
+        if not _serves(knowledge) and self.serving:
+            knowledge = self.knowledge
+        if _same(knowledge, self.started_from):
+            return None
+        reason = "first" if self.version == 0 else "stopped matching" if _serves(self.started_from) else "learned again"
+        return Learned(self.version + 1, knowledge, len(self.sample), reason)
+
+
+def _key(page: Page) -> str:
+    return hashlib.sha1(page.body).hexdigest()
+
+
+def _serves(knowledge: PortalKnowledge) -> bool:
+    return knowledge.template is not None and bool(knowledge.template.layouts)
 
 
 def _same(new: PortalKnowledge, old: PortalKnowledge) -> bool:
