@@ -64,7 +64,7 @@ class TemplateLearned:
     """A template the run learned of its portal (crawler/extract/template.py), to store as version
     `version`: `knowledge` is PortalKnowledge.to_json(), `layouts` how many layouts it holds (0: the
     generic path reads the portal from now on), `pages` how many pages it was learned from,
-    `reason` why it was learned ("first", "stopped matching: ...")."""
+    `reason` why it was learned ("first", "learned again", "stopped matching")."""
 
     version: int
     knowledge: str
