@@ -195,25 +195,6 @@ def record_listing(
         )
 
 
-def feed_date(db: Database, urls: Iterable[str]) -> str | None:
-    """The publication time a feed of the portal gave the first of `urls` it listed."""
-    for url in urls:
-        row = db.execute("SELECT published FROM feed_dates WHERE url = ?", [url]).fetchone()
-        if row is not None:
-            return str(row[0])
-    return None
-
-
-def feed_date_of(db: Database, article_id: int) -> str | None:
-    """The publication time a feed of the portal gave the archived article, under its own URL
-    first, then the others it was seen under."""
-    urls = [url for (url,) in db.execute(
-        "SELECT article_urls.url FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
-        " WHERE article_urls.article_id = ? ORDER BY article_urls.url != articles.url, article_urls.url",
-        [article_id])]
-    return feed_date(db, urls)
-
-
 def touch_article(db: Database, url: str, when: str | None = None) -> None:
     """A 304 for an archived URL: the article is still there, so its last_seen moves."""
     db.execute(

@@ -19,7 +19,8 @@ What a source brings, in this order:
    one event (the earlier sighting's), and the article marked removed, or not, by the merged history
    and by its latest sighting in either archive;
 3. its crawl state: for each URL the latest fetch of either archive, and the feed time read last
-   (`feed_dates`);
+   (`feed_dates`), which then dates the articles whose pages show only how long ago, as a crawl
+   dates them (archive/feeddates.py);
 4. the portals it knows (`sites`: those the target lacks) and what its crawls learned of their URL
    shapes (`url_shapes`: the row updated last).
 
@@ -46,6 +47,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive import sitecounts, store
+from archive.feeddates import date_all_by_feeds
 from archive.near import find_original
 from archive.store import StoredVersion, utc_now
 from archive.takedowns import add_event
@@ -105,6 +107,9 @@ def merge_archive(
     with write_transaction(target):
         counts.crawl_state = _merge_crawl_state(target, source)
         _merge_feed_dates(target, source)
+        # What either archive alone could not match: an article one archive holds whose page shows
+        # only how long ago, and a feed's time the other read, under any address the two know it by.
+        date_all_by_feeds(target)
         _merge_sites(target, source)
         target.execute("UPDATE merge_sources SET last_merged = ?, articles = ? WHERE origin = ?",
                        [utc_now(), counts.articles, origin])

@@ -410,21 +410,6 @@ def _insert(db: Database, table: str, row: dict[str, Any]) -> int:
     return int(cursor.lastrowid)
 
 
-def relative_dates(db: Database, dates: dict[str, str]) -> list[tuple[int, str, str]]:
-    """The archived articles under the URLs of `dates` (url -> a feed's publication time) whose
-    date is only a page's "how long ago" (published_range): (article id, its range, the feed time)."""
-    found: list[tuple[int, str, str]] = []
-    for url, listed in dates.items():
-        row = db.conn.execute(
-            "SELECT articles.id, articles.published_range FROM article_urls JOIN articles"
-            " ON articles.id = article_urls.article_id WHERE article_urls.url = ? AND published_range IS NOT NULL",
-            [url],
-        ).fetchone()
-        if row is not None:
-            found.append((int(row[0]), row[1], listed))
-    return found
-
-
 def redate_article(db: Database, article_id: int, published: str) -> None:
     """The article's date is now known to `published` (a feed's time in its page's range)."""
     _update_article(db, article_id, {"published": published, "published_month": published[:7],

@@ -6,7 +6,8 @@ portal's page class; the archive says what would change (archive.store.reextract
 and changes it (save_reextraction). No network: the pages come from the archive. A portal without
 a profile is read as its crawl reads it: through its newest learned template (archive/templates.py)
 where that holds the page, the generic path elsewhere; and a page that shows only how long ago is
-dated, as its crawl dated it, by the feed time the archive kept for it (feed_dates).
+dated, as its crawl dated it, by the feed time the archive kept for it under any of its addresses
+(archive/feeddates.py).
 
 With N > 1 processes, N workers read, extract and compare in parallel, each with its own
 read-only connection (the archive is in WAL mode, so they read while the parent writes); only
@@ -30,7 +31,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from archive import open_archive
-from archive.crawlstate import feed_date_of
+from archive.feeddates import feed_time_of
 from archive.store import article_site, load_raw_page, reextraction_outcome, reextraction_plan, save_reextraction
 from archive.templates import current_template
 from archive.transaction import write_transaction
@@ -105,7 +106,7 @@ def _reextract_one(task: tuple[int, int]) -> Result:
         if article.published_range is not None:
             # Dated as the crawl dated it: by the portal's feed, the page showing only how long ago
             # (the feed's time looked up for those pages only, not for every article re-extracted).
-            article = dated_by_feed(article, feed_date_of(_reader, article_id))
+            article = dated_by_feed(article, feed_time_of(_reader, article_id, article.published_range))
     except NotAnArticle as error:
         return article_id, raw_page_id, "failed", str(error), None
     profile = registry.PROFILES.get(article.site)

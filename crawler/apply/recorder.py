@@ -18,12 +18,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
-from archive.crawlstate import feed_date, touch_article
+from archive.crawlstate import touch_article
 from archive.db import ArchiveDamaged, is_damage
+from archive.feeddates import addresses, articles_listed, date_by_feed, feed_time, keep_for, undated
 from archive.sites import save_learning
-from archive.store import redate_article, relative_dates, store_raw_page, utc_now
+from archive.store import store_raw_page, utc_now
 from archive.takedowns import GONE_KINDS, article_of_url, mark_gone, mark_present
 from archive.templates import save_template
 from archive.transaction import WriteGroup, write_transaction
@@ -36,8 +38,9 @@ from crawler.apply.items import (
     Skipped,
     TemplateLearned,
 )
-from crawler.extract.datelines import dated_by_feed, feed_dated
-from crawler.extract.record import ErrorKind
+from crawler.extract.datelines import dated_by_feed
+from crawler.extract.record import Article, ErrorKind
+from crawler.extract.urls import address_key
 
 logger = logging.getLogger("crawler.pipelines")
 
@@ -89,6 +92,10 @@ class Recorder:
         # written without savepoints, and redone item by item when one of them fails.
         self.group: list[tuple[RunTally, Item]] = []
         self._isolated = False
+        # Pages that show only how long ago, saved undated from a URL that redirected to them (a
+        # feed's "?p=123" answering 301 to the permalink): address_key of the URL asked for ->
+        # (that URL, the article's own), so that the feed read after them dates them by it.
+        self.redirected: dict[str, tuple[str, str]] = {}
 
     def open_run(self, run_id: int, site: str) -> None:
         self.runs[run_id] = RunTally(site, run_id)
@@ -155,11 +162,12 @@ class Recorder:
             # The article and its URL's state together: a kill between them cannot leave an
             # article archived whose URL still looks never fetched, or the reverse.
             url = item.url or item.page.url
-            article = item.article
-            if article.published_range is not None:
+            article, window, listed = item.article, item.article.published_range, None
+            if window is not None:
                 # A page that shows only how long ago, dated by its feed's time when the feed was
-                # read first (else _date_by_feed dates it when it is).
-                article = dated_by_feed(article, feed_date(self.db, (url, item.page.url, article.url)))
+                # read first (else _date_by_feed dates it when it is), under any address it is known by.
+                listed = self._feed_time(article, url, item.page.url)
+                article = dated_by_feed(article, listed)
             result = save_article(self.db, article, page=item.page, fetched_url=item.page.url,
                                   site_article_id=item.site_article_id, warc_record_id=item.warc_record_id,
                                   requested_url=url)
@@ -171,6 +179,8 @@ class Recorder:
                 return
             record_fetch(self.db, url, site=site, kind="article", status=item.page.status,
                          headers=item.page.headers)
+            if window is not None:
+                self._date_saved(result.article_id, window, listed, url, item.page.url)
             run.group_counts[result.status] += 1
             run.group_counts["returned"] += result.returned
             run.group_counts[extraction_path(item.article.extraction)] += 1
@@ -192,7 +202,7 @@ class Recorder:
         elif isinstance(item, ListingRead):
             record_listing(self.db, item.url, site=site, status=item.status, queued=item.queued, kind=item.kind,
                            headers=item.headers, dates=item.dates)
-            self._date_by_feed(item.dates)
+            self._date_by_feed(site, item.dates)
         elif isinstance(item, Skipped):
             record_fetch(self.db, item.url, site=site, kind=item.page_type, status=None, error=item.reason)
         elif isinstance(item, TemplateLearned):
@@ -205,17 +215,40 @@ class Recorder:
         else:
             raise TypeError(f"unknown item {type(item).__name__}")
 
-    def _date_by_feed(self, dates: dict[str, str]) -> None:
+    def _feed_time(self, article: Article, url: str, fetched: str) -> str | None:
+        """The time a feed kept gives the page's article, under the URLs of this fetch or any other
+        address of the archived article it was fetched for."""
+        known = next((found for found in map(partial(article_of_url, self.db), (url, fetched, article.url))
+                      if found is not None), None)
+        urls = [url, fetched, article.url, *(addresses(self.db, known) if known is not None else ())]
+        return feed_time(self.db, article.site, article.published_range, urls)
+
+    def _date_saved(self, article_id: int, window: str, listed: str | None, url: str, fetched: str) -> None:
+        """The archived article a page that shows only how long ago (`window`) was saved to: the
+        feed's time the page was dated by (`listed`) kept where re-extraction finds it; else dated
+        by an item listed under one of its other addresses (an alias found by its text); when the
+        page came by a redirect and is still undated, its URL is remembered for the feeds read next."""
+        if listed is not None:
+            keep_for(self.db, article_id, window, (url, fetched), listed)
+        if date_by_feed(self.db, article_id, url) is None and url != fetched:
+            own = undated(self.db, article_id)
+            if own is not None:
+                self.redirected[address_key(url)] = (url, own)
+
+    def _date_by_feed(self, site: str, dates: dict[str, str]) -> None:
         """Articles archived before their feed was read (this run, its links fetched first, or an
-        earlier one) whose pages show only how long ago: dated by the feed now, by the rule the
-        spider and re-extraction follow (datelines.feed_dated)."""
+        earlier one) whose pages show only how long ago: dated by the feed now, under any address
+        they are known by, by the rule the spider and re-extraction follow (archive/feeddates.py)."""
         if not dates:
             return
         with write_transaction(self.db):
-            for article_id, published_range, listed in relative_dates(self.db, dates):
-                published = feed_dated(published_range, listed)
-                if published is not None:
-                    redate_article(self.db, article_id, published)
+            for article_id in articles_listed(self.db, site, dates):
+                date_by_feed(self.db, article_id)
+            for key in {address_key(listed) for listed in dates} & self.redirected.keys():
+                asked, own = self.redirected[key]
+                found = article_of_url(self.db, own)
+                if found is not None and date_by_feed(self.db, found, asked) is not None:
+                    del self.redirected[key]
 
     def _gone(self, item: CrawlError) -> bool:
         """An archived article's URL answered that it is gone: the article is marked removed, and

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -89,6 +89,23 @@ def _in_written_order(canonical: str, written: str) -> str:
     pairs = parts.query.split("&")
     pairs.sort(key=lambda pair: order.get(unquote_plus(pair.split("=", 1)[0]), len(order)))
     return urlunsplit(parts._replace(query="&".join(pairs)))
+
+
+@lru_cache(maxsize=16384)
+def address_key(url: str) -> str:
+    """What the addresses of one page have in common, to match a feed's item to an archived article
+    by any address it is known under: canonical_url() (tracking parameters, sessions, print copies,
+    default ports, fragments), and then neither the scheme, a leading "www.", the case of the path and
+    query nor a trailing slash. "http://www.tinhuy.example/Tin-Tuc/Ky-Niem/?utm_source=rss" and
+    "https://tinhuy.example/tin-tuc/ky-niem" are one key. A key, not an identity: a case-sensitive
+    server may serve two pages whose paths differ in case alone, so what a key matches is taken
+    only where something else agrees (a feed's time, only when it falls in the page's window)."""
+    parts = urlsplit(canonical_url(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    path = unquote(parts.path).rstrip("/")
+    query = f"?{unquote(parts.query)}" if parts.query else ""
+    return f"{host}{port}{path}{query}".casefold()
 
 
 def host_of(url: str) -> str:
