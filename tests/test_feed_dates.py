@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import scrapy
+from scrapy.http import HtmlResponse, XmlResponse
 
 from archive import open_archive, start_run
 from archive.merge import merge_archive
@@ -14,6 +16,7 @@ from crawler.apply.items import FetchedArticle, ListingRead
 from crawler.apply.recorder import Recorder
 from crawler.extract import Page, extract
 from crawler.extract.urls import address_key
+from crawler.fetch.spider import PortalSpider
 from crawler.reextract import reextract
 from crawler.sites import get
 
@@ -141,3 +144,20 @@ def test_a_merge_dates_an_article_by_the_feed_another_machine_read(tmp_path: Pat
             merge_archive(target, db, source_path=tmp_path / source)
     target.close()
     assert published(tmp_path / "national.db") == DATED
+
+
+def test_a_profiled_portal_reads_the_feeds_its_home_page_announces_for_their_times() -> None:
+    spider = PortalSpider(profile=get("nghean"))
+    home = "https://nghean.dcs.vn/"
+    body = (b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss/tin-moi.rss">'
+            b"</head><body></body></html>")
+    request = scrapy.Request(home, meta={"tinbai_url": home})
+    out = list(spider.parse(HtmlResponse(home, body=body, request=request)))
+    [asked] = [each for each in out if isinstance(each, scrapy.Request)]
+    assert asked.url == "https://nghean.dcs.vn/rss/tin-moi.rss" and asked.meta["page_type"] == "feed"
+    rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Tin mới</title>"
+           f"<item><title>Gặp mặt</title><link>{ALIASES[0].replace('&', '&amp;')}</link>"
+           "<pubDate>Sat, 14 Jun 2025 02:00:00 GMT</pubDate></item></channel></rss>").encode()
+    [read] = spider.parse_feed(XmlResponse(asked.url, body=rss, request=asked))
+    assert isinstance(read, ListingRead)
+    assert (read.kind, read.queued, read.dates) == ("feed", [], {ALIASES[0]: LISTED})

@@ -29,7 +29,7 @@ only when due, conditionally; the archive keeps what each URL was and the shapes
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,7 +39,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.apply.items import (
@@ -48,7 +47,6 @@ from crawler.apply.items import (
     ListingRead,
     NotModified,
     SiteLearned,
-    Skipped,
     TemplateLearned,
 )
 from crawler.extract import NotAnArticle
@@ -57,18 +55,16 @@ from crawler.extract.dates import parse_iso
 from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
-from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, read_feed, wanted_feed
+from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, publication_times, read_feed, wanted_feed
 from crawler.fetch.links import links_of, links_under, parse_page, scripted_links
-from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
-from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url
+from crawler.fetch.middlewares import WARC_RECORD_META
+from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url, validators
 from crawler.sites.shapes import Counts, ShapeBook, is_item_form, page_of, shape_of
 from crawler.sites.templates import TemplateWatch
 
 # A page is a listing when it links at least this many articles that the home page does not show
 # (every page's sidebar repeats the home page's newest articles: a contact page has ten of them).
 LISTING_MIN_ARTICLES = 2
-# Answers of a feed that say only that the portal has none there.
-_ABSENT = (403, 404, 410)
 # A shape is tried when a page's own content links this many of its pages, TRIAL_BATCH of them at
 # a time, at most TRIAL_MOST in all.
 TRIAL_AT = 3
@@ -182,16 +178,6 @@ class DiscoveringSpider(PortalSpider):
         return TemplateLearned(each.version, each.knowledge.to_json(), each.layouts, each.pages, each.reason)
 
     # --- requests --------------------------------------------------------------------------------
-
-    async def start(self) -> AsyncIterator[Any]:
-        async for request in super().start():
-            yield request
-        # The feeds and sitemaps an earlier run found: read again every run, like listings.
-        for url, kind in self.plan.kinds.items():
-            if kind == "feed" and self.profile.owns(url):
-                request = self._feed(url)
-                if request is not None:
-                    yield request
 
     def _article(self, url: str, trial: str | None = None) -> scrapy.Request:
         request = self._page(url, "article", priority=1)
@@ -544,9 +530,8 @@ class DiscoveringSpider(PortalSpider):
         queued: list[tuple[str, str]] = []
         feeds: list[str] = []
         # When each item was published, kept by the archive: a page that shows only how long ago
-        # is dated by it (crawler/apply/recorder.py, crawler/extract/datelines.py dated_by_feed).
-        dates = {entry.url: entry.published for entry in read.pages
-                 if entry.published is not None and self.profile.owns(entry.url)}
+        # is dated by it (archive/feeddates.py).
+        dates = publication_times(read, self.profile.owns)
         for entry in read.sitemaps:
             if self._sitemap_changed(entry.url, entry.lastmod):
                 feeds.append(entry.url)
@@ -567,7 +552,7 @@ class DiscoveringSpider(PortalSpider):
                 queued.append((target, kind))
         queued = [(target, kind) for target, kind in dict.fromkeys(queued) if target not in self.queued]
         self.queued.update(target for target, _ in queued)
-        yield ListingRead(url, response.status, queued, kind="feed", headers=_validators(response), dates=dates)
+        yield ListingRead(url, response.status, queued, kind="feed", headers=validators(response), dates=dates)
         for target, page_type in queued:
             yield self._article(target) if page_type == "article" else self._listing(target)
         for feed in feeds:
@@ -595,27 +580,3 @@ class DiscoveringSpider(PortalSpider):
         if not isinstance(changed, datetime):
             return changed >= read.date()  # a day only: changed that day may be after the read
         return changed > read
-
-    def on_feed_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request  # type: ignore[attr-defined]
-        url = requested_url(request)
-        if failure.check(HttpError) and failure.value.response.status in _ABSENT:
-            # No feed there (asked on the chance the portal's CMS keeps one there, or named by
-            # robots.txt and gone): no article is lost, the portal is read through its links.
-            yield Skipped(url, f"http_{failure.value.response.status}", page_type="feed")
-            return
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            yield CrawlError(url, f"http_{status}", f"HTTP {status}", status=status, page_type="feed")
-            return
-        kind = error_kind(failure.value)
-        if kind is ErrorKind.ROBOTS_FORBIDDEN:
-            yield Skipped(url, kind, page_type="feed")
-        else:
-            yield CrawlError(url, kind, str(failure.value)[:300], page_type="feed")
-
-
-def _validators(response: Response) -> dict[str, str]:
-    """The validators of a feed's answer, for the next run's conditional request."""
-    headers = headers_of(response)
-    return {key: value for key, value in headers.items() if key.lower() in ("etag", "last-modified")}

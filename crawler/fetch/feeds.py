@@ -10,6 +10,7 @@ where a portal keeps them: the `Sitemap:` lines of its robots.txt, /sitemap.xml,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -120,6 +121,12 @@ def _published(entry: dict[str, Any]) -> str | None:
         return None
     year, month, day, hour, minute, second = parsed[:6]
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
+
+
+def publication_times(read: FeedRead, owns: Callable[[str], bool]) -> dict[str, str]:
+    """When each item a feed lists on the portal (`owns`) was published: url -> ISO 8601 (UTC),
+    kept by the archive (feed_dates) to date a page that shows only how long ago."""
+    return {entry.url: entry.published for entry in read.pages if entry.published is not None and owns(entry.url)}
 
 
 def read_feed(body: bytes, url: str) -> FeedRead:

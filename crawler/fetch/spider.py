@@ -31,7 +31,9 @@ from crawler.apply.items import CrawlError, FetchedArticle, ListingRead, NotModi
 from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.cms import cms_family
 from crawler.extract.record import ErrorKind, http_error
-from crawler.fetch.links import links_of
+from crawler.extract.urls import canonical_url
+from crawler.fetch.feeds import alternate_feeds, publication_times, read_feed
+from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.sites import SiteProfile
 
@@ -51,6 +53,16 @@ def requested_url(response_or_request: Response | scrapy.Request) -> str:
     """The URL the spider asked for: redirects do not change which crawl state row it is."""
     meta = response_or_request.meta
     return meta.get("tinbai_url") or (meta.get("redirect_urls") or [response_or_request.url])[0]
+
+
+# Answers of a feed that say only that the portal has none there.
+ABSENT = (403, 404, 410)
+
+
+def validators(response: Response) -> dict[str, str]:
+    """The validators of an answer, for the next run's conditional request."""
+    headers = headers_of(response)
+    return {key: value for key, value in headers.items() if key.lower() in ("etag", "last-modified")}
 
 
 def _page_number(url: str) -> int:
@@ -81,6 +93,7 @@ class PortalSpider(scrapy.Spider):
         self.plan = CrawlPlan()
         self.full = False
         self.cms: str | None = None  # the CMS family the portal's pages show (crawler/extract/cms.py)
+        self.feeds_asked: set[str] = set()
 
     async def start(self) -> AsyncIterator[Any]:
         self.full = self.settings.getbool("TINBAI_FULL")
@@ -92,6 +105,12 @@ class PortalSpider(scrapy.Spider):
         self.queued.update([*self.start_urls, *(url for url, _ in due)])
         for url, page_type in due:
             yield self._article(url) if page_type == "article" else self._listing(url)
+        # The feeds and sitemaps an earlier run found: read again every run, like listings.
+        for url, kind in self.plan.kinds.items():
+            if kind == "feed" and self.profile.owns(url):
+                request = self._feed(url)
+                if request is not None:
+                    yield request
 
     def _article(self, url: str) -> scrapy.Request:
         headers = self.plan.validators.get(url) if url in self.plan.known else None
@@ -105,17 +124,65 @@ class PortalSpider(scrapy.Spider):
             url, callback=self.parse, errback=self.on_error, meta={"page_type": "listing", "tinbai_url": url},
         )
 
+    def _feed(self, url: str) -> scrapy.Request | None:
+        """The feed at `url`, once a run. A profiled portal's feed is read for when its items were
+        published (feed_dates: what dates a page that shows only how long ago, "3 tuần trước"); its
+        items are not followed, the listings are the portal's index."""
+        key = canonical_url(url)
+        if key in self.feeds_asked or not self.profile.owns(url):
+            return None
+        self.feeds_asked.add(key)
+        self.queued.add(url)
+        return scrapy.Request(
+            url, callback=self.parse_feed, errback=self.on_feed_error, headers=self.plan.validators.get(url),
+            priority=2, meta={"page_type": "feed", "tinbai_url": url, "handle_httpstatus_list": [304]},
+        )
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        url = requested_url(response)
+        if response.status == 304:
+            yield NotModified(url, headers_of(response), page_type="feed")
+            return
+        read = read_feed(response.body, response.url)
+        if read.kind == "unknown":
+            yield ListingRead(url, response.status, [], kind="page")
+            return
+        yield ListingRead(url, response.status, [], kind="feed", headers=validators(response),
+                          dates=publication_times(read, self.profile.owns))
+
+    def on_feed_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        url = requested_url(request)
+        if failure.check(HttpError) and failure.value.response.status in ABSENT:
+            # No feed there (announced by a page, or named by robots.txt, and gone): no article is
+            # lost, the portal is read through its links.
+            yield Skipped(url, f"http_{failure.value.response.status}", page_type="feed")
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            yield CrawlError(url, f"http_{status}", f"HTTP {status}", status=status, page_type="feed")
+            return
+        kind = error_kind(failure.value)
+        if kind is ErrorKind.ROBOTS_FORBIDDEN:
+            yield Skipped(url, kind, page_type="feed")
+        else:
+            yield CrawlError(url, kind, str(failure.value)[:300], page_type="feed")
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         url = requested_url(response)
         if not isinstance(response, HtmlResponse):
+            if read_feed(response.body, response.url).kind != "unknown":
+                yield from self.parse_feed(response)  # a feed asked for again after a failure
+                return
             yield self._not_html(response, url, "listing")
             return
         page = page_from(response)
         if self.cms is None:
             self.cms = cms_family(page)
+        tree = parse_page(page)
         articles: list[str] = []
         listings: list[str] = []
-        for target, href in links_of(page):
+        for target, href in links_of(page, tree):
             if target is None:
                 # Counted once per run: a broken link in the portal's template is on every page.
                 if href not in self.malformed:
@@ -139,6 +206,13 @@ class PortalSpider(scrapy.Spider):
         yield ListingRead(url, response.status, queued)
         for target, page_type in queued:
             yield self._article(target) if page_type == "article" else self._listing(target)
+        if url in self.start_urls and tree is not None:
+            # The feeds the home page announces (<link rel="alternate">): their items' times date
+            # the portal's pages that show only how long ago.
+            for feed in alternate_feeds(tree, response.url):
+                request = self._feed(feed)
+                if request is not None:
+                    yield request
 
     def learned(self) -> SiteLearned:
         """What the run saw of its portal, for the archive: the CMS family of its pages."""
