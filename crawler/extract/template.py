@@ -729,6 +729,24 @@ class _Placed(GenericPage):
         lines, (_, twins) = self.reader.lines, self.reader.copy
         return twins.get(lines[-1].element) if lines and lines[-1].element is not None else None
 
+    def body_start(self) -> HtmlElement | None:
+        """The body's first line where the layout's container shows it (the links HTML marks as the
+        category are looked for up to it), as body_end(); a form's is the generic path's."""
+        if self.reader.layout.form:
+            return super().body_start()
+        lines, (_, twins) = self.reader.lines, self.reader.copy
+        return twins.get(lines[0].element) if lines and lines[0].element is not None else None
+
+    @cached_property
+    def dated_line(self) -> DatedLine | None:
+        """The date line the layout reads (TemplatePage.dated_line), for the category it names
+        ("Chuyên mục: Dân vận"): the generic path's is searched around its own body, which
+        trafilatura reads again, on each page whose category the layout does not place
+        (dcs-ninhthuan's, every one). A form's is the generic path's: it reads the whole record."""
+        if self.reader.layout.form:
+            return super().dated_line
+        return self.reader.dated_line
+
 
 def read_with_template(
     page: Page, knowledge: PortalKnowledge, *, site: str = "", site_names: tuple[str, ...] = (),
