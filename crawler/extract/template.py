@@ -89,7 +89,7 @@ from crawler.extract.layout import (
 from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
-from crawler.extract.titles import clean_title, declared_titles, heading_text, names_the_site
+from crawler.extract.titles import clean_title, declared_titles, has_a_suffix, heading_text, names_the_site
 
 # --- paths down a page ---------------------------------------------------------------------------
 
@@ -452,7 +452,10 @@ class TemplatePage:
         # (what the heading shows, as the generic path reads it: no script, and no path of links
         # opening SharePoint's title row when the rest is the declared title)
         declared = declared_titles(self.tree) if element.find(".//a") is not None else ()
-        return clean_title(heading_text(element, declared), self.names, self.knowledge)
+        shown = heading_text(element, declared)
+        # (the site's names, read from the page's metadata and its logo, only for a heading that
+        # ends with a suffix they may be: two pages in three need them for no field)
+        return clean_title(shown, self.names if has_a_suffix(shown) else (), self.knowledge)
 
     def title(self) -> str:
         return self._title

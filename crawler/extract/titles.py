@@ -104,6 +104,13 @@ def names_the_site(suffix: str, site_names: Iterable[str]) -> bool:
     return False
 
 
+def has_a_suffix(title: str) -> bool:
+    """Does the title end with a separator and a suffix ("... - Tỉnh ủy Nghệ An"), the one part of
+    it clean_title() asks the site's names about? Most headings do not: a caller that finds the
+    names by searching the page need not search it for them."""
+    return _SUFFIX.search(clean(title)) is not None
+
+
 def clean_title(title: str, site_names: Iterable[str] = (), knowledge: PortalKnowledge = NOTHING_KNOWN) -> str:
     """Drop a site suffix only when it names the site: "... giai đoạn 2023 - 2025" keeps its " - ",
     "Hội nghị ... - Cổng thông tin điện tử Tỉnh ủy Nghệ An" loses it, and so does
