@@ -334,7 +334,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
         if len(clean(group.text_content())) < limit.value:
             drop(group)
     # Before the comments' <footer>s of names and times go as minor boxes: their times tell them.
-    for box in _comment_lists(tree, limit.value):
+    for box in _comment_lists(tree, limit):
         drop(box)
     stack = list(tree.iterchildren(etree.Element, reversed=True))
     while stack:
@@ -360,7 +360,7 @@ def prune(root: HtmlElement, extra: Iterable[str] = (), in_place: bool = False) 
                 drop(el)
                 continue
         stack.extend(el.iterchildren(etree.Element, reversed=True))
-    for box in _author_boxes(tree, limit.value):
+    for box in _author_boxes(tree, limit):
         drop(box)
     # A link that runs a script is a button ("<a href="javascript:window.print();">In bài viết</a>",
     # "Gửi email", "Quay lại" in SharePoint's tool row), not text of the article. Last: the boxes
@@ -389,7 +389,7 @@ _SCRIPT_LINKS = xpath(
 _DAY = re.compile(r"\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
 
 
-def _comment_lists(tree: HtmlElement, limit: float) -> list[HtmlElement]:
+def _comment_lists(tree: HtmlElement, limit: _Limit) -> list[HtmlElement]:
     """Readers' comments: a list each of whose items holds a paragraph and the day it was written
     (a <time>, or "Đăng lúc 25/06/2025 07:41" beside the writer's name), and no long link (a teaser's
     title): "<ol><li><article><footer><time datetime="2024-09-20T10:42">...</time></footer><p>Mong
@@ -399,8 +399,8 @@ def _comment_lists(tree: HtmlElement, limit: float) -> list[HtmlElement]:
         items = [li for li in box if li.tag == "li"]
         if not items or any(not _is_comment(li) for li in items):
             continue
-        if len(clean(box.text_content())) < limit and not any(b in box.iterancestors() for b in found):
-            found.append(_comments_area(box, limit))
+        if len(clean(box.text_content())) < limit.value and not any(b in box.iterancestors() for b in found):
+            found.append(_comments_area(box, limit.value))
     return found
 
 
@@ -437,7 +437,7 @@ def _is_comment(item: HtmlElement) -> bool:
 _AUTHOR_LINKS = xpath("descendant::a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
 
 
-def _author_boxes(tree: HtmlElement, limit: float) -> list[HtmlElement]:
+def _author_boxes(tree: HtmlElement, limit: _Limit) -> list[HtmlElement]:
     """The boxes about the author under an article: the largest element around a link to the
     author's page (rel="author") whose every link goes there, with a heading or a paragraph of its
     own (a theme's author bio: "<div><a rel="author"><img></a><h2><a rel="author">Văn phòng Tỉnh
@@ -450,7 +450,7 @@ def _author_boxes(tree: HtmlElement, limit: float) -> list[HtmlElement]:
         for ancestor in link.iterancestors():
             if ancestor is tree or any(a.get("href") != href for a in ancestor.iter("a") if a.get("href")):
                 break
-            if len(clean(ancestor.text_content())) >= limit:
+            if len(clean(ancestor.text_content())) >= limit.value:
                 break
             box = ancestor
         if box is not None and box not in boxes and next(box.iter("h2", "h3", "h4", "h5", "h6", "p"), None) is not None:
