@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
+from itertools import islice
 
 from lxml import etree
 
@@ -119,11 +120,15 @@ def _marked(el: HtmlElement, step: Step) -> bool:
 
 def _like(parent: HtmlElement, step: Step) -> list[HtmlElement]:
     # (lxml picks the children of the step's tag itself: a <div> of forty children has two <h1>s)
+    if not step.classes and step.ident is None:
+        return list(parent.iterchildren(step.tag))
     return [child for child in parent.iterchildren(step.tag) if _marked(child, step)]
 
 
 def _nth_like(parent: HtmlElement, step: Step, index: int) -> HtmlElement | None:
     """The `index`-th (from 0) of _like(parent, step), without looking at the siblings after it."""
+    if not step.classes and step.ident is None:  # (a step by its tag alone: each child of the tag is one)
+        return next(islice(parent.iterchildren(step.tag), index, None), None)
     for child in parent.iterchildren(step.tag):
         if _marked(child, step):
             if not index:
