@@ -55,7 +55,15 @@ from crawler.extract.dates import parse_iso
 from crawler.extract.knowledge import PortalKnowledge
 from crawler.extract.record import Article, ErrorKind, Page
 from crawler.extract.urls import canonical_url
-from crawler.fetch.feeds import alternate_feeds, feed_paths, names_feed, publication_times, read_feed, wanted_feed
+from crawler.fetch.feeds import (
+    FeedRead,
+    alternate_feeds,
+    feed_paths,
+    names_feed,
+    publication_times,
+    read_feed,
+    wanted_feed,
+)
 from crawler.fetch.links import links_of, links_under, parse_page, scripted_links
 from crawler.fetch.middlewares import WARC_RECORD_META
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url, validators
@@ -127,7 +135,6 @@ class DiscoveringSpider(PortalSpider):
         self.book = ShapeBook()
         self.cms: str | None = None
         self.chrome: set[str] | None = None  # the home page's article links
-        self.feeds_asked: set[str] = set()
         self.robots_sitemaps: list[str] = []
         self.robots: Any = None  # the portal's robots.txt, as Scrapy parsed it
         self.listed: dict[str, set[str]] = {}  # a listing's first page -> the articles its pages read so far list
@@ -199,22 +206,14 @@ class DiscoveringSpider(PortalSpider):
             meta={"page_type": page_type, "tinbai_url": url, "handle_httpstatus_list": [304]}, dont_filter=True,
         )
 
-    def _feed(self, url: str) -> scrapy.Request | None:
-        """A request for the feed or sitemap at `url`, once a run, unless an earlier run found none
-        there (--full asks again) or its address says it lists no news (comments, accounts, tags)."""
-        # One feed under two spellings is asked for once: SharePoint's <link rel="alternate">
-        # writes "web=%2Fxay%2Ddung%2Ddang" where its RSS button has "web=%2Fxay-dung-dang".
-        key = canonical_url(url)
-        if key in self.feeds_asked or not self.profile.owns(url) or not wanted_feed(url):
-            return None
-        if not self.full and url in self.plan.known and self.plan.kinds.get(url) != "feed":
-            return None  # an earlier run found none there
-        self.feeds_asked.add(key)
-        self.queued.add(url)
-        return scrapy.Request(
-            url, callback=self.parse_feed, errback=self.on_feed_error, headers=self.plan.validators.get(url),
-            priority=2, meta={"page_type": "feed", "tinbai_url": url, "handle_httpstatus_list": [304]},
-        )
+    def _asks_for_feed(self, url: str) -> bool:
+        """Not where an earlier run found none (--full asks again) or whose address says it lists no
+        news (comments, accounts, tags). One feed under two spellings is asked for once (the base's
+        canonical key): SharePoint's <link rel="alternate"> writes "web=%2Fxay%2Ddung%2Ddang" where
+        its RSS button has "web=%2Fxay-dung-dang"."""
+        if not wanted_feed(url):
+            return False
+        return self.full or url not in self.plan.known or self.plan.kinds.get(url) == "feed"
 
     def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
         """robots.txt was read (Scrapy's robots_parsed signal): its `Sitemap:` lines are feeds, asked
@@ -513,20 +512,16 @@ class DiscoveringSpider(PortalSpider):
 
     # --- feeds and sitemaps ----------------------------------------------------------------------
 
-    def parse_feed(self, response: Response) -> Iterator[Any]:
-        url = requested_url(response)
-        if response.status == 304:
-            yield NotModified(url, headers_of(response), page_type="feed")
-            return
-        read = read_feed(response.body, response.url)
-        if read.kind == "unknown":
-            # Something else answers there (the home page, an error page with status 200), or a
-            # page of the portal's feeds: "/rss.aspx" of the *.dcs.vn CMS lists one feed per
-            # category ("/rss/xay-dung-dang-12.rss"), each asked for as a feed.
-            yield ListingRead(url, response.status, [], kind="page")
-            if isinstance(response, HtmlResponse):
-                yield from self._feeds_only(self._feeds_listed(page_from(response)))
-            return
+    def _not_a_feed(self, response: Response) -> Iterator[Any]:
+        # Something else answers there (the home page, an error page with status 200), or a page of
+        # the portal's feeds: "/rss.aspx" of the *.dcs.vn CMS lists one feed per category
+        # ("/rss/xay-dung-dang-12.rss"), each asked for as a feed.
+        if isinstance(response, HtmlResponse):
+            yield from self._feeds_only(self._feeds_listed(page_from(response)))
+
+    def _feed_read(self, url: str, response: Response, read: FeedRead) -> Iterator[Any]:
+        """A feed or sitemap read: its items queued as this portal's articles and listings, its
+        sitemaps asked for when they changed."""
         queued: list[tuple[str, str]] = []
         feeds: list[str] = []
         # When each item was published, kept by the archive: a page that shows only how long ago

@@ -32,7 +32,7 @@ from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.cms import cms_family
 from crawler.extract.record import ErrorKind, http_error
 from crawler.extract.urls import canonical_url
-from crawler.fetch.feeds import alternate_feeds, publication_times, read_feed
+from crawler.fetch.feeds import FeedRead, alternate_feeds, publication_times, read_feed
 from crawler.fetch.links import links_of, parse_page
 from crawler.fetch.middlewares import WARC_RECORD_META, error_kind
 from crawler.sites import SiteProfile
@@ -129,7 +129,7 @@ class PortalSpider(scrapy.Spider):
         published (feed_dates: what dates a page that shows only how long ago, "3 tuần trước"); its
         items are not followed, the listings are the portal's index."""
         key = canonical_url(url)
-        if key in self.feeds_asked or not self.profile.owns(url):
+        if key in self.feeds_asked or not self.profile.owns(url) or not self._asks_for_feed(url):
             return None
         self.feeds_asked.add(key)
         self.queued.add(url)
@@ -137,6 +137,10 @@ class PortalSpider(scrapy.Spider):
             url, callback=self.parse_feed, errback=self.on_feed_error, headers=self.plan.validators.get(url),
             priority=2, meta={"page_type": "feed", "tinbai_url": url, "handle_httpstatus_list": [304]},
         )
+
+    def _asks_for_feed(self, url: str) -> bool:
+        """Whether the feed at `url`, not asked for yet this run, is asked for: here, always."""
+        return True
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         url = requested_url(response)
@@ -146,7 +150,16 @@ class PortalSpider(scrapy.Spider):
         read = read_feed(response.body, response.url)
         if read.kind == "unknown":
             yield ListingRead(url, response.status, [], kind="page")
+            yield from self._not_a_feed(response)
             return
+        yield from self._feed_read(url, response, read)
+
+    def _not_a_feed(self, response: Response) -> Iterator[Any]:
+        """What follows an answer at a feed's address that is no feed: here, nothing."""
+        return iter(())
+
+    def _feed_read(self, url: str, response: Response, read: FeedRead) -> Iterator[Any]:
+        """A feed read: only when its items were published (their pages come from the listings)."""
         yield ListingRead(url, response.status, [], kind="feed", headers=validators(response),
                           dates=publication_times(read, self.profile.owns))
 
