@@ -37,7 +37,8 @@ from tests.fixtures import FIXTURES, portal_sets
 # a SharePoint 2013 Blog site and WordPress with Twenty Sixteen; then Piranha CMS, Liferay 6.1, NukeViet
 # 4.1, a SharePoint 2010 Enterprise Wiki and WordPress with Kadence; then Orchard 1.10 Blogs, BlogEngine.NET,
 # Liferay 5.2, NukeViet 4.5, SharePoint 2013 publishing with friendly URLs and WordPress with Twenty Twelve
-# and with OceanWP. Sets written for judging later are not in this list: a new set is measured by bench/portals.py before any rule is tuned on it.
+# and with OceanWP. Sets written for judging later are not in this list: a new set is measured by
+# bench/portals.py before any rule is tuned on it.
 TUNED = ("aspnet-travinh", "dcs-haiduong", "dcs-laichau", "dcs-ninhthuan", "dcs-quangtri", "dcs-thaibinh",
          "dcs-thainguyen", "dcs-thanhhoa", "dcs-tuyenquang", "dcs-vinhphuc", "liferay-dienbien",
          "liferay-hagiang", "liferay-hanam", "liferay-haugiang", "liferay-hue", "liferay-laocai",
