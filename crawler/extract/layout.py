@@ -340,8 +340,28 @@ def _link_groups(links: Iterable[HtmlElement]) -> dict[HtmlElement, list[HtmlEle
         for tag in ("span", "li"):
             if parent.tag in (tag, "li") and len(parent) <= 2 and parent.getparent() is not None:
                 parent = parent.getparent()
+        if parent.tag == "li":
+            nest = _nested_path(parent)
+            parent = nest if nest is not None else parent
         groups.setdefault(parent, []).append(link)
     return groups
+
+
+def _nested_path(item: HtmlElement) -> HtmlElement | None:
+    """The outermost list of a path drawn as lists nested one in another, each of one item that
+    holds a crumb and the list of the next: SharePoint's ListSiteMapPath, "<ul><li><a
+    href="/">Thành ủy Cần Thơ</a><ul><li><img alt=":"><a href="/quan-huyen">Tin quận, huyện</a>
+    <ul><li><span>[title]</span></li></ul></li></ul></li></ul>". None when the item's list is no
+    such nest (a menu's lists hold several items)."""
+    outermost = None
+    listing = item.getparent()
+    while listing is not None and listing.tag in ("ul", "ol") and sum(1 for c in listing if c.tag == "li") == 1:
+        outermost = listing
+        holder = listing.getparent()
+        if holder is None or holder.tag != "li":
+            break
+        listing = holder.getparent()
+    return outermost if outermost is not None and outermost is not item.getparent() else None
 
 
 def _leads_to(first: HtmlElement, second: HtmlElement) -> bool:
