@@ -129,6 +129,17 @@ def test_a_first_paragraph_like_the_others_is_no_lead() -> None:
     assert record.text.split("\n\n") == PARAGRAPHS
 
 
+def test_a_pictures_caption_above_the_date_line_is_no_lead() -> None:
+    # The picture and its caption in their box, then the date line and the byline, then the body
+    # (SharePoint's ArticleLeft layout): the caption is the picture's, not the article's lead.
+    caption = "Đại biểu tham quan mô hình chợ nổi văn minh của phường Lê Bình."
+    above = (f"<div class='z1'><div class='z2'><img src='/anh/cho-noi.jpg'></div><div class='z3'>{caption}</div></div>"
+             "<div class='z4'><div class='z5'>12/03/2024</div><div class='z6'>Minh Châu</div></div>")
+    record = extract(page(article(before_body=above, inside_before=f"<p><strong>{LEAD}</strong></p>")))
+    assert record.summary == LEAD
+    assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
 @pytest.mark.parametrize("mark", ["…", " [&hellip;]", " [...]"])
 def test_the_bodys_beginning_cut_off_above_it_is_no_lead(mark: str) -> None:
     """An automatic excerpt where the lead goes, the first words of the body run together and cut

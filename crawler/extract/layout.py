@@ -235,6 +235,29 @@ def lead_text(el: HtmlElement) -> str:
     return own_text(el) if _beside_its_picture(el) else clean(el.text_content())
 
 
+_NEXT_TEXT = xpath("following::text()[normalize-space()][1]")
+
+
+def _captions_a_picture(el: HtmlElement, text: str, body: HtmlElement | None) -> bool:
+    """Is the line the caption of a picture set apart from the body: all the text of the box that
+    shows the picture before it, with more lines (a date line, a byline) between that box and the
+    body? SharePoint's ArticleLeft layout: "<div><div><img></div><div>Đại biểu tham quan mô hình
+    chợ nổi ...</div></div><div><div>21/05/2025</div><div>Diễm My</div></div><div>[body]</div>". A
+    lead right above the body beside its picture stays the lead."""
+    if body is None or el.find(".//img") is not None:
+        return False
+    for box in el.iterancestors():
+        if box.find(".//img") is None:
+            continue
+        first = next(x for x in box.iter() if x is el or x.tag == "img")
+        if clean(box.text_content()) != text or first is el:
+            return False  # (the picture under its line: a lead written above it)
+        following = _NEXT_TEXT(box)
+        after = following[0].getparent() if following else None
+        return after is not None and after is not body and body not in after.iterancestors()
+    return False
+
+
 def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
     """The first element of `region` after `after` (the heading) that reads as a paragraph and is
     one block, up to and including `stop` (the body's first paragraph)."""
@@ -261,6 +284,9 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
         if el.tag in _BLOCK_TAGS and el not in inside_stop:
             text = short_text(el, 1500)
             if text and reads_as_paragraph(text) and _single_block(el):
+                if _captions_a_picture(el, text, stop):
+                    skip_below = el
+                    continue
                 return el
             if text and _beside_its_picture(el):
                 return el
