@@ -29,8 +29,37 @@ def field(number: int, label: str, inner: str) -> str:
 PICTURE = "<div class='ms-rtestate-field'><img alt='' src='/xay-dung-dang/PublishingImages/hoi-nghi.jpg'></div>"
 
 
-def publishing_page(byline: str = "Minh Châu") -> Page:
+def article_left(byline: str = "Minh Châu") -> str:
+    """The fields as ArticleLeft.aspx sets them: the picture and its caption, the date line and the
+    byline, then the body."""
     body = f"<p><strong>{LEAD}</strong></p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<div class="article article-left">
+    <div class="captioned-image"><div class="image">{field(1, "Hình ảnh Trang", PICTURE)}</div>
+     <div class="caption">{field(2, "Chú thích Hình ảnh", CAPTION)}</div></div>
+    <div class="article-header"><div class="date-line">04/03/2025</div><div class="by-line">{byline}</div></div>
+    <div class="article-content">{field(5, "Nội dung Trang", body)}</div></div>
+   <div class="tools"><a href="javascript:window.print();">In bài viết</a> | <a href="javascript:">Chia sẻ</a></div>"""
+
+
+def publishing_page(byline: str = "Minh Châu", main: str | None = None) -> Page:
+    body = f"<p><strong>{LEAD}</strong></p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    if main is None:
+        main = f"""
+   {field(1, "Hình ảnh Trang", PICTURE)}
+   {field(2, "Nội dung Trang", body)}
+   <div><div id="slwp_ctl00_PlaceHolderMain_ctl03_SummaryLinkFieldControl" class="slm-layout-main slwpmarker"><div
+    class="dfwp-column" style="width:100%"><div class="slm-layout-main groupmarker"><div
+    class="groupheader item medium">Tin
+    liên quan</div><ul class="dfwp-list"><li><div class="item link-item"><a
+    href="/xay-dung-dang/Pages/kiem-tra.aspx">Xem
+    thêm: Kiểm tra, giám sát là khâu đột phá</a></div></li></ul></div></div></div></div>
+   <div>{byline}</div>
+   <div>04/03/2025</div>
+   {field(6, "Chú thích Hình ảnh", CAPTION)}
+   <div class="zone"><div class="tools"><a href="javascript:window.print();">In bài viết</a> |
+    <a href="javascript:">Chia sẻ</a></div>
+    <div><h2>Tin cùng chuyên mục</h2><ul><li><a href="/xay-dung-dang/Pages/a.aspx">Trao Huy hiệu Đảng đợt 19/5</a></li>
+    <li><a href="/xay-dung-dang/Pages/b.aspx">Tỉnh ủy quán triệt Nghị quyết số 57-NQ/TW</a></li></ul></div></div>"""
     html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
 <form method="post" action="./hoi-nghi-so-ket.aspx" id="aspnetForm">
 <div id="s4-workspace"><div id="s4-bodyContainer">
@@ -52,22 +81,7 @@ _spBodyOnLoadFunctionNames.push("setupPageDescriptionCallout");
  <div id="contentRow">
   <div id="sideNavBox"><ul><li><a href="/thoi-su">Thời sự - Chính trị</a></li>
    <li><a href="/xay-dung-dang">Xây dựng Đảng</a></li><li><a href="/tin-dia-phuong">Tin địa phương</a></li></ul></div>
-  <div id="contentBox"><div id="DeltaPlaceHolderMain">
-   {field(1, "Hình ảnh Trang", PICTURE)}
-   {field(2, "Nội dung Trang", body)}
-   <div><div id="slwp_ctl00_PlaceHolderMain_ctl03_SummaryLinkFieldControl" class="slm-layout-main slwpmarker"><div
-    class="dfwp-column" style="width:100%"><div class="slm-layout-main groupmarker"><div
-    class="groupheader item medium">Tin
-    liên quan</div><ul class="dfwp-list"><li><div class="item link-item"><a
-    href="/xay-dung-dang/Pages/kiem-tra.aspx">Xem
-    thêm: Kiểm tra, giám sát là khâu đột phá</a></div></li></ul></div></div></div></div>
-   <div>{byline}</div>
-   <div>04/03/2025</div>
-   {field(6, "Chú thích Hình ảnh", CAPTION)}
-   <div class="zone"><div class="tools"><a href="javascript:window.print();">In bài viết</a> |
-    <a href="javascript:">Chia sẻ</a></div>
-    <div><h2>Tin cùng chuyên mục</h2><ul><li><a href="/xay-dung-dang/Pages/a.aspx">Trao Huy hiệu Đảng đợt 19/5</a></li>
-    <li><a href="/xay-dung-dang/Pages/b.aspx">Tỉnh ủy quán triệt Nghị quyết số 57-NQ/TW</a></li></ul></div></div>
+  <div id="contentBox"><div id="DeltaPlaceHolderMain">{main}
   </div></div>
  </div>
  <div id="footer"><p>Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy</p></div>
@@ -117,3 +131,14 @@ alt="Tìm kiếm"></a></div></div>
 <div><div><img src="/PublishingImages/hoi-nghi.jpg" alt=""></div><div>{body}</div></div></div></body></html>"""
     article = extract(Page(url=URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"}))
     assert [image.src for image in article.images] == ["https://tinhuy.example.vn/PublishingImages/hoi-nghi.jpg"]
+
+
+def test_a_byline_under_the_date_line_above_the_body_is_the_author_when_the_heading_is_in_the_title_row() -> None:
+    # ArticleLeft.aspx: picture, caption, date line, byline, then the body; the title only in the
+    # master's title row, which goes with its menus.
+    article = extract(publishing_page(main=article_left()))
+    assert (article.author, article.published, article.summary) == ("Minh Châu", "2025-03-04", LEAD)
+    assert article.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+    assert [(image.src, image.caption) for image in article.images] == [
+        ("https://tinhuy.example.vn/xay-dung-dang/PublishingImages/hoi-nghi.jpg", CAPTION)
+    ]

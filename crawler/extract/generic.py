@@ -448,8 +448,15 @@ class GenericPage:
             heading = self.heading[1]
             heading_copy = self.copy_of(heading)
             stop = self.lead_element if self.lead_element is not None else self.lines[0].element
-            before = [Line(text, el) for el, text in lines_between(pruned, heading_copy, stop, limit=4)
-                      if text != lead and heading_copy is not None]
+            around, frame = pruned, self.copy_of(self.fields_frame)
+            if heading_copy is not None and pruned not in heading_copy.iterancestors() and frame is not None:
+                # The heading went with the box it sits in (SharePoint's title row): the lines above
+                # the body are the last ones of the article's box of fields before it ("<div>21/05/2025
+                # </div><div>Diễm My</div>" under ArticleLeft's picture).
+                around, heading_copy = frame, None
+            found = lines_between(around, heading_copy, stop, limit=4 if around is pruned else 40)[-4:]
+            before = [Line(text, el) for el, text in found
+                      if text != lead and (heading_copy is not None or around is frame)]
             last = self.lines[-1].element
             if last is not None:
                 after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
