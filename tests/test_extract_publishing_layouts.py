@@ -41,7 +41,7 @@ def article_left(byline: str = "Minh Châu") -> str:
    <div class="tools"><a href="javascript:window.print();">In bài viết</a> | <a href="javascript:">Chia sẻ</a></div>"""
 
 
-def publishing_page(byline: str = "Minh Châu", main: str | None = None) -> Page:
+def publishing_page(byline: str = "Minh Châu", main: str | None = None, browser_title: str = TITLE) -> Page:
     body = f"<p><strong>{LEAD}</strong></p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     if main is None:
         main = f"""
@@ -60,7 +60,7 @@ def publishing_page(byline: str = "Minh Châu", main: str | None = None) -> Page
     <a href="javascript:">Chia sẻ</a></div>
     <div><h2>Tin cùng chuyên mục</h2><ul><li><a href="/xay-dung-dang/Pages/a.aspx">Trao Huy hiệu Đảng đợt 19/5</a></li>
     <li><a href="/xay-dung-dang/Pages/b.aspx">Tỉnh ủy quán triệt Nghị quyết số 57-NQ/TW</a></li></ul></div></div>"""
-    html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+    html = f"""<html><head><meta charset="utf-8"><title>{browser_title}</title></head><body>
 <form method="post" action="./hoi-nghi-so-ket.aspx" id="aspnetForm">
 <div id="s4-workspace"><div id="s4-bodyContainer">
  <div id="s4-titlerow"><div id="titleAreaBox">
@@ -142,3 +142,9 @@ def test_a_byline_under_the_date_line_above_the_body_is_the_author_when_the_head
     assert [(image.src, image.caption) for image in article.images] == [
         ("https://tinhuy.example.vn/xay-dung-dang/PublishingImages/hoi-nghi.jpg", CAPTION)
     ]
+
+
+def test_the_heading_is_the_title_when_the_browser_title_shortens_it() -> None:
+    # SharePoint's SEO browser title, shorter than the page's title and shown nowhere in the page.
+    article = extract(publishing_page(main=article_left(), browser_title="Ban Thường vụ cho ý kiến chuẩn bị đại hội"))
+    assert (article.title, article.author, article.published) == (TITLE, "Minh Châu", "2025-03-04")

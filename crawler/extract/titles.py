@@ -377,6 +377,13 @@ def article_heading(
             return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(after_the_site[0] if after_the_site else declared, names, knowledge)
         if len(title) >= 10 and not _is_only_the_site(title, names):
+            written_out = [(text, h1) for text, h1 in candidates if _written_out(title, text)]
+            if len(written_out) == 1:
+                # A browser title shortened from the heading, which nowhere shows it: SharePoint's SEO
+                # title "<title>Sơ kết 3 năm Nghị quyết 21-NQ/TW</title>" for "<h1>Sơ kết 3 năm thực
+                # hiện Nghị quyết số 21-NQ/TW về tăng cường ...</h1>".
+                text, h1 = written_out[0]
+                return clean_title(text, names, knowledge), h1
             return title, None
     if candidates:
         return clean_title(candidates[0][0], names, knowledge), candidates[0][1]
@@ -387,6 +394,12 @@ _SHOWN = xpath("descendant::text()[not(ancestor::script) and not(ancestor::style
 _UNLINKED = xpath(
     "descendant::text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]", smart_strings=False
 )
+
+
+def _written_out(short: str, heading: str) -> bool:
+    """Does the heading hold every word of the shorter title, in the same order, and more?"""
+    words, held = _key(short).split(), iter(_key(heading).split())
+    return len(words) >= 3 and len(heading) > len(short) and all(word in held for word in words)
 
 
 def declared_titles(tree: HtmlElement) -> tuple[str, str]:
@@ -405,8 +418,9 @@ def heading_text(h1: HtmlElement, declared: tuple[str, ...]) -> str:
     if h1.find(".//a") is None:
         return text
     unlinked = clean("".join(_UNLINKED(h1)))
-    if unlinked != text and any(_key(unlinked) == _key(title) for title in declared if title):
-        return unlinked
+    if unlinked != text and any(_key(unlinked) == _key(title) or _written_out(title, unlinked)
+                                for title in declared if title):
+        return unlinked  # (...or writes out a browser title shortened from it)
     return text
 
 
