@@ -68,6 +68,15 @@ def test_date_lines_as_portals_write_them(line: str) -> None:
     assert line not in record.text
 
 
+def test_a_dated_title_is_no_date_line_when_its_heading_holds_a_script() -> None:
+    # SharePoint's <h1>: the title in a <span>, then the page description's box and its script.
+    title = "Cần Thơ tổ chức Lễ kỷ niệm 135 năm Ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890 - 19/5/2025)"
+    heading = (f"<h1 class='q3'><span>{title}</span><div><span></span><script>"
+               "_spBodyOnLoadFunctionNames.push('setupPageDescriptionCallout');</script></div></h1>")
+    record = extract(page(article(heading=heading, before_body="<div class='q5'>18/05/2025</div>")))
+    assert (record.title, record.published) == (title, "2025-05-18")
+
+
 def test_a_link_that_repeats_a_dated_title_is_no_date_line() -> None:
     """A print link's label repeats the title between the heading and the date line ("In <title>");
     the date the title names ("trước ngày 30/6/2025") is not the article's."""

@@ -248,7 +248,8 @@ def _beside(lines: Iterable[DatedLine], heading: HtmlElement | None) -> Iterator
     A line that repeats the title is no date line: a print link's label ("<a><img> In <span>Xóa nhà
     tạm ...: Điện Biên phấn đấu hoàn thành trước ngày 30/6/2025</span></a>" between the heading and
     the body) shows the date the title names, not the article's."""
-    title = clean(heading.text_content()) if heading is not None else ""
+    # (what the heading shows: SharePoint's <h1> holds a script after the title)
+    title = clean(shown_text(heading)) if heading is not None else ""
     for line in lines:
         if len(title) >= 20 and title in line.text and parse_date(line.text.replace(title, " ")) is None:
             continue
