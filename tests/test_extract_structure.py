@@ -315,13 +315,15 @@ def test_the_breadcrumb_is_found_around_the_heading_s_outer_boxes(where: str) ->
     assert extract(page(body)).category == "Xây dựng Đảng"
 
 
-def test_a_breadcrumb_of_nested_lists_gives_the_category() -> None:
+@pytest.mark.parametrize(("wrap", "unwrap"), [("", ""), ("<div>", "</div>")])
+def test_a_breadcrumb_of_nested_lists_gives_the_category(wrap: str, unwrap: str) -> None:
     # Each crumb an item whose own list holds the next (SharePoint's ListSiteMapPath), the last the
-    # title with no link, hidden in the title row's drop-down box beside the menu.
+    # title with no link, hidden in the title row's drop-down box beside the menu; each list maybe
+    # in a wrapper of its own.
     arrow = "<span><img src='/_layouts/15/images/fgimg.png' alt=':'></span>"
-    crumbs = (f"<div style='display:none'><ul class='z3'><li><a href='/'>Tỉnh ủy</a><ul><li>{arrow}"
-              f"<a href='/xay-dung-dang'>Xây dựng Đảng</a><ul><li>{arrow}<span>{TITLE}</span></li></ul>"
-              "</li></ul></li></ul></div>")
+    crumbs = (f"<div style='display:none'><ul class='z3'><li><a href='/'>Tỉnh ủy</a>{wrap}<ul><li>{arrow}"
+              f"<a href='/xay-dung-dang'>Xây dựng Đảng</a>{wrap}<ul><li>{arrow}<span>{TITLE}</span></li></ul>"
+              f"{unwrap}</li></ul>{unwrap}</li></ul></div>")
     menu = ("<ul class='z4'><li><a href='/'>Trang chủ</a></li><li><a href='/tin-tuc'>Tin tức - Sự kiện</a></li>"
             "<li><a href='/xay-dung-dang'>Xây dựng Đảng</a></li><li><a href='/lien-he'>Liên hệ</a></li></ul>")
     heading = f"<div class='z5'>{crumbs}{menu}</div><h1>{TITLE}</h1>"

@@ -384,10 +384,18 @@ def _nested_path(item: HtmlElement) -> HtmlElement | None:
     while listing is not None and listing.tag in ("ul", "ol") and sum(1 for c in listing if c.tag == "li") == 1:
         outermost = listing
         holder = listing.getparent()
+        # (through wrappers of the list alone: "<li><a>...</a><div><ul>...")
+        while holder is not None and holder.tag != "li" and _wraps_only(holder):
+            holder = holder.getparent()
         if holder is None or holder.tag != "li":
             break
         listing = holder.getparent()
     return outermost if outermost is not None and outermost is not item.getparent() else None
+
+
+def _wraps_only(el: HtmlElement) -> bool:
+    """Does the element hold one element and no text of its own?"""
+    return len(el) == 1 and not (el.text or "").strip() and not (el[0].tail or "").strip()
 
 
 def _leads_to(first: HtmlElement, second: HtmlElement) -> bool:
