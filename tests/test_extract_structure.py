@@ -208,6 +208,18 @@ def test_a_name_block_between_the_heading_and_the_body() -> None:
     assert record.author == "Phan Hoàng"
 
 
+def test_a_byline_above_the_body_past_a_menu_under_the_heading() -> None:
+    # The page's side menu between the heading and the article's fields (SharePoint's quick launch
+    # between its title row and the content box), the date line and the byline right above the body.
+    menu = "".join(f"<li><a href='/{slug}'>{name}</a></li>" for slug, name in (
+        ("tin-tuc", "Tin tức - Sự kiện"), ("xay-dung-dang", "Xây dựng Đảng"), ("quan-huyen", "Tin quận, huyện"),
+        ("van-ban", "Văn bản"), ("luu-tru", "Lưu trữ tin")))
+    fields = "<div class='x3'><div class='x4'>12/03/2024</div><div class='x5'>Diễm My</div></div>"
+    record = extract(page(article(before_body=f"<ul class='x2'>{menu}</ul>{fields}")))
+    assert (record.author, record.published) == ("Diễm My", "2024-03-12")
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
 def test_a_sentence_naming_an_office_is_text() -> None:
     last = "Sở Y tế, Ban Tuyên giáo Tỉnh ủy và các địa phương sẽ tiếp tục triển khai kế hoạch trong quý II"
     record = extract(page(article(inside_after=f"<p>{last}</p>")))

@@ -454,7 +454,11 @@ class GenericPage:
                 # the body are the last ones of the article's box of fields before it ("<div>21/05/2025
                 # </div><div>Diễm My</div>" under ArticleLeft's picture).
                 around, heading_copy = frame, None
-            found = lines_between(around, heading_copy, stop, limit=4 if around is pruned else 40)[-4:]
+            found = lines_between(around, heading_copy, stop, limit=40)
+            # The metadata sits under the heading or right above the body, the page's menus maybe
+            # between them (SharePoint's quick launch, between its title row and the content box):
+            # the first lines after the heading and the last ones before the body.
+            found = found[-4:] if around is frame else [*found[:4], *found[4:][-4:]]
             before = [Line(text, el) for el, text in found
                       if text != lead and (heading_copy is not None or around is frame)]
             last = self.lines[-1].element
