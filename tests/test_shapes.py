@@ -29,6 +29,9 @@ WORDPRESS = FIXTURES / "wordpress-binhphuoc"
     ("https://dangbo.example/2025/05/20/tong-ket-cong-tac-dan-van/", "article"),
     ("https://dangbo.example/2025/05/", "listing"),
     ("https://dangbo.example/ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/", "article"),
+    # ...and a name as long as a headline, its numbers and all (SharePoint's friendly URLs)
+    ("https://tinhuy.example/quan-huyen/quan-uy-ninh-kieu-tong-ket-5-nam-phong-trao-dan-van-kheo", "article"),
+    ("https://tinhuy.example/xay-dung-dang/so-ket-3-nam-thuc-hien-nghi-quyet-21-nq-tw", "article"),
     ("https://dangbo.example/category/dan-van/page/2/", "listing"),
     # Liferay's asset publisher and friendly URLs; SharePoint's dated pages
     ("https://tinhuy.example/web/guest/tin-tuc/-/asset_publisher/Ab3dEf/content/hoi-nghi-tinh-uy", "article"),

@@ -249,8 +249,12 @@ def guess(url: str, cms: str | None = None) -> Kind:
         return "article"
     if _dated(lowered):
         return "article"
-    if len(_WORDS.split(last.strip("-_"))) >= 5 and not _DIGITS.search(last) and cms not in _ARTICLES_NAMED_BY_ID:
-        return "article"  # WordPress /%postname%/: /ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/
+    words = len(_WORDS.split(last.strip("-_")))
+    if (words >= TITLE_WORDS or words >= 5 and not _DIGITS.search(last)) and cms not in _ARTICLES_NAMED_BY_ID:
+        # WordPress /%postname%/: /ban-thuong-vu-tinh-uy-hop-phien-thuong-ky/; a name as long as a
+        # headline, its numbers and all: SharePoint's friendly URL of a page named after its title,
+        # /quan-huyen/quan-uy-ninh-kieu-tong-ket-5-nam-phong-trao-dan-van-kheo.
+        return "article"
     return "listing"
 
 
