@@ -221,12 +221,17 @@ def _full_size(img: HtmlElement) -> str | None:
     return href
 
 
+_PICTURE_EXTENSIONS = frozenset("jpg jpeg png gif webp bmp svg tif tiff avif jfif".split())
+
+
 def _file_name(src: str) -> str:
     """The picture's file name; a picture a script serves is named by its query too: Liferay's
-    "/image/image_gallery?uuid=b627ee80-...&groupId=10180" is one picture per uuid."""
+    "/image/image_gallery?uuid=b627ee80-...&groupId=10180" is one picture per uuid, and so is a
+    handler's, BlogEngine.NET's "/image.axd?picture=/2025/04/sin-ho-dan-van-kheo.jpg"."""
     parts = urlsplit(src)
     name = parts.path.rsplit("/", 1)[-1]
-    return name if "." in name or not parts.query else f"{name}?{parts.query}"
+    picture = "." in name and name.rsplit(".", 1)[1].lower() in _PICTURE_EXTENSIONS
+    return name if picture or not parts.query else f"{name}?{parts.query}"
 
 
 def _is_mark(img: HtmlElement) -> bool:
