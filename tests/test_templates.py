@@ -787,3 +787,43 @@ def test_a_gallery_above_the_text_no_sample_page_showed_is_read_through_a_templa
     assert len(generic.images) == 3
     record = read_with_template(page, knowledge, site=_SITE)
     assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_a_label_of_categories_is_placed_where_one_page_lists_two() -> None:
+    """BlogEngine.NET's post info shows a post's categories as links in one label: "<span><i></i>
+    <a>Dân vận</a></span>", "<a>Tin huyện, thành phố</a>, <a>Tin hoạt động</a>" on a post filed
+    under two. The label is the category's place on every sample (not the first link on one), and
+    the name with a comma in it is one category where the label holds one link (the page's path names
+    it too, outside the article)."""
+    names = ["Dân vận", "Xây dựng Đảng", "Tin huyện, thành phố", "Kiểm tra, giám sát", "Dân vận", "Tin huyện, thành phố"]
+
+    def post(n: int) -> Page:
+        links = [f'<a href="/category/c{n}">{names[n]}</a>']
+        if n == 2:
+            links.append('<a href="/category/tin-hoat-dong">Tin hoạt động</a>')
+        topic = _TOPICS[n]
+        body = "".join(f"<p>Đoạn {k}: {topic.lower()} tại {_PLACES[n]} được tổ chức nghiêm túc, bảo đảm đúng kế"
+                       f" hoạch, có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+        html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title>
+</head><body><nav><a href="/"><img src="/logo.png" alt=""></a><ul class="nav"><li><a href="/gioi-thieu">Giới thiệu</a></li>
+<li><a href="/category/c0">Dân vận</a></li><li><a href="/category/c1">Xây dựng Đảng</a></li>
+<li><a href="/category/c3">Kiểm tra, giám sát</a></li><li><a href="/tin-tuc">Tin tức - Sự kiện</a></li>
+<li><a href="/van-ban">Văn bản</a></li><li><a href="/lien-he">Liên hệ</a></li></ul></nav>
+<div class="path"><a href="/">Trang chủ</a> » <a href="/category/c{n}">{names[n]}</a></div><div class="main"><article><header><h1>{topic}</h1>
+<div class="meta"><span class="date"><i class="fa"></i> Thứ Ba, {10 + n:02d}/06/2025 08:{10 + n}</span>
+<span class="cat"><i class="fa"></i> {", ".join(links)}</span> <span class="views">Lượt xem: {300 + n}</span></div>
+</header><section class="body">{body}</section></article><aside><h3>Tin mới</h3><ul><li><a href="/post/a-1">Tin khác
+số một của cổng</a></li><li><a href="/post/a-2">Tin khác số hai của cổng</a></li></ul></aside></div>
+<footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></body></html>"""
+        return Page(f"https://{_SITE}/post/2025/06/{10 + n}/bai-{n}", html.encode(),
+                    {"Content-Type": "text/html; charset=utf-8"})
+
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    assert [extract(post(n), page_class).category for n in range(6)] == names
+    knowledge = learn_template([post(n) for n in range(LEARN_AFTER)], site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    assert all(layout.category is not None for layout in knowledge.template.layouts)
+    record = read_with_template(post(5), knowledge, site=_SITE)
+    generic = extract(post(5), page_class, knowledge.with_template(None))
+    assert record is not None and record.category == "Tin huyện, thành phố"
+    assert replace(record, extraction=generic.extraction) == generic

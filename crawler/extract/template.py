@@ -624,7 +624,7 @@ class TemplatePage:
         element = self.found["category"]
         if element is not None and not self.layout.form:
             shown = short_text(element, 200)
-            if shown and "," not in shown:
+            if shown and ("," not in shown or _one_link(element, shown)):
                 return self.generic.section() or shown
             # A label listing several where the sample pages showed one ("Xây dựng Đảng, Thời sự -
             # Chính trị" in liferay-haugiang's one <span>): the generic rules tell which is the page's.
@@ -1054,6 +1054,13 @@ def _source_element(region: HtmlElement, container: HtmlElement | None, record: 
     return found
 
 
+def _one_link(element: HtmlElement, shown: str) -> bool:
+    """Is all the element shows one link's text: one category with a comma in its name ("<span><i>
+    </i> <a>Tin huyện, thành phố</a></span>"), not a list of several?"""
+    links = [a for a in element.iter("a") if clean(a.text_content())]
+    return len(links) == 1 and clean(links[0].text_content()) == shown
+
+
 def _showing(tree: HtmlElement, text: str | None, near: HtmlElement | None, region: HtmlElement) -> HtmlElement | None:
     """The element of the page's body that shows `text` as its whole text, nearest `near`: the last
     crumb of a breadcrumb, not the menu's item of the same name."""
@@ -1067,7 +1074,20 @@ def _showing(tree: HtmlElement, text: str | None, near: HtmlElement | None, regi
         return None
     anchor = order.get(near, 0) if near is not None else 0
     # in the article's region first: a menu's item of the same name is further from the heading
-    return min(shown, key=lambda el: (not (el is region or region in el.iterancestors()), abs(order[el] - anchor)))
+    found = min(shown, key=lambda el: (not (el is region or region in el.iterancestors()), abs(order[el] - anchor)))
+    # The first of several categories a label lists is placed as the label, where the other pages
+    # show their one: "<span><i></i> <a>Tin huyện, thành phố</a>, <a>Tin hoạt động</a></span>"
+    # beside the other posts' "<span><i></i> <a>Dân vận</a></span>" (BlogEngine.NET's post info).
+    label = found.getparent()
+    if found.tag == "a" and label is not None and label.find(".//a") is found:
+        links = [a for a in label.iter("a") if clean(a.text_content())]
+        between = short_text(label, 200) or ""
+        for link in links:
+            between = between.replace(clean(link.text_content()), "", 1)
+        # (nothing but the links, set apart by commas: not a menu's box, whose links sit in lists)
+        if len(links) > 1 and all(a.getparent() is label for a in links) and not between.strip(" ,;|/"):
+            return label
+    return found
 
 
 def _figure(
