@@ -231,6 +231,12 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     )
     assert cms_family(Page(url="https://tinhuy.example/", body=uploads)) == "dcs"
     assert cms_family(Page(url="https://tinhuy.example/", body=uploads.replace(b"/manager", b"/lien-he"))) is None
+    # BlogEngine.NET, the family's WebForms blog engine: no generator meta; its feed and semantic-web
+    # handlers in <head>, its script object. Its ViewState and WebResource.axd alone are any WebForms site's.
+    blog = webforms.replace(b"<html>", b'<html><head><link rel="alternate" type="application/rss+xml"'
+                            b' href="https://tinhuy.example/syndication.axd"><link type="application/rdf+xml"'
+                            b' rel="meta" href="https://tinhuy.example/sioc.axd"></head>')
+    assert cms_family(Page(url="https://tinhuy.example/", body=blog)) == "dcs"
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

@@ -3,7 +3,8 @@ paths of its scripts and styles, the markup each CMS leaves), for the crawl's hi
 portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
 
 The families: "dcs", the ASP.NET CMSs of the *.dcs.vn portals (DotNetNuke underneath:
-nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core, Umbraco or Piranha on others);
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core, Umbraco, Piranha or
+BlogEngine.NET on others);
 "nukeviet" (NukeViet 3-5, PHP); "wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint"
 (Microsoft SharePoint); and two kinds of home-made portals, by the framework their pages show:
 "aspnet-webforms" (an ASP.NET WebForms application of a local vendor: its ViewState and the control
@@ -79,6 +80,11 @@ _WEBFORMS = re.compile(rb"\bctl00[_$]|/WebResource\.axd|/ScriptResource\.axd")
 # "/DetailView/25662/38/Kien-dinh-muc-tieu-....html", "/ListView/38/Xay-dung-Dang.html"
 # (tuyenquang.dcs.vn's, as public sources show them).
 _DCS_PATHS = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*/(?:DetailView/\d+/\d+|ListView/\d+)/""", re.I)
+# What BlogEngine.NET (the family's WebForms blog engine) writes whatever its theme, with no generator
+# meta: its HTTP handlers for the blog's feeds and semantic-web documents, announced in every page's
+# <head> ("/syndication.axd", "/sioc.axd", "/apml.axd", "/foaf.axd"), and its script object
+# ("BlogEngine.search('/', 'txt-3f1c')").
+_BLOGENGINE = re.compile(rb"/(?:syndication|sioc|apml|foaf)\.axd\b|\bBlogEngine\.\w+\(")
 # Links through a PHP front script that routes by query string: href='index.php?mod=news&cat=7'.
 _PHP_ROUTES = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*\.php\?\w+=""", re.I)
 _ROUTES_TO_TELL = 3
@@ -109,7 +115,7 @@ def cms_family(page: Page) -> str | None:
     for pattern, family in _BY_MARKUP:
         if pattern.search(page.body):
             if family == "dcs" and not host_of(page.url).endswith("dcs.vn") and not _DNN.search(page.body):
-                if _DCS_PATHS.search(page.body):
+                if _DCS_PATHS.search(page.body) or _BLOGENGINE.search(page.body):
                     return family
                 if b"__VIEWSTATE" in page.body and _WEBFORMS.search(page.body):
                     return "aspnet-webforms"
