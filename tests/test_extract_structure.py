@@ -327,6 +327,16 @@ def test_the_breadcrumb_is_found_around_the_heading_s_outer_boxes(where: str) ->
     assert extract(page(body)).category == "Xây dựng Đảng"
 
 
+def test_a_comment_form_above_the_heading_is_no_label() -> None:
+    # A WebForms page's comment form (no <form> of its own) moved above the article: its hidden
+    # "cancel reply" link is no category.
+    crumbs = "<div class='z1'><a href='/'>Trang chủ</a> » <a href='/xay-dung-dang/'>Xây dựng Đảng</a></div>"
+    form = ("<div class='z2'><h3>Thêm bình luận</h3><input type='text' name='txtName'><textarea name='txtContent'>"
+            "</textarea><p style='display:none'><a href='javascript:void(0);'>Hủy trả lời tin nhắn</a></p>"
+            "<input type='hidden' name='hiddenReplyTo'></div>")
+    assert extract(page(article(heading=f"{crumbs}{form}<h1>{TITLE}</h1>"))).category == "Xây dựng Đảng"
+
+
 @pytest.mark.parametrize(("wrap", "unwrap"), [("", ""), ("<div>", "</div>")])
 def test_a_breadcrumb_of_nested_lists_gives_the_category(wrap: str, unwrap: str) -> None:
     # Each crumb an item whose own list holds the next (SharePoint's ListSiteMapPath), the last the

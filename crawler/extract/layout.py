@@ -555,8 +555,11 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 return None
             if not text:
                 continue
-            if sibling.tag in ("ul", "ol", "table", "form", "nav"):
-                return None  # a list or a form above the heading is a box, not its label
+            if sibling.tag in ("ul", "ol", "table", "form", "nav") or _holds_fields(sibling):
+                # a list or a form above the heading is a box, not its label: a comment form's "<div>
+                # <h3>Thêm bình luận</h3><input ...><textarea></textarea><p style="display:none"><a>Hủy
+                # trả lời tin nhắn</a></p></div>" as WebForms pages write it, no <form> of its own
+                return None
             text = _first_item(sibling) or text
             if not _is_label(text, names) and "," in text and sibling.find(".//a") is None:
                 # Too long for one label, a list of them: "Xây dựng Đảng, Thời sự - Chính trị" in one <span>.
@@ -583,6 +586,13 @@ def _shown_text(el: HtmlElement, limit: int) -> str | None:
     if sum(len("".join(piece.split())) for piece in pieces) > limit:
         return None
     return clean("".join(pieces))
+
+
+def _holds_fields(box: HtmlElement) -> bool:
+    """Does the box hold a form's fields a reader fills in (a text area, a shown input)?"""
+    if box.find(".//textarea") is not None:
+        return True
+    return any((field.get("type") or "text").lower() not in ("hidden",) for field in box.iter("input"))
 
 
 def _first_item(label: HtmlElement) -> str | None:
