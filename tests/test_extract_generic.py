@@ -166,7 +166,9 @@ def test_a_photo_credit_over_a_photo_story_names_its_author() -> None:
     assert extract(page(words)).author is None
 
 
-@pytest.mark.parametrize("script", ["/image/image_gallery?uuid={}&amp;groupId=10180", "/image.axd?picture=/2025/04/{}.jpg"])
+@pytest.mark.parametrize(
+    "script", ["/image/image_gallery?uuid={}&amp;groupId=10180", "/image.axd?picture=/2025/04/{}.jpg"]
+)
 def test_pictures_a_script_serves_are_told_apart_by_their_query(script: str) -> None:
     # Liferay's gallery; a handler whose own name has an extension (BlogEngine.NET's image.axd)
     inside = "".join(f"<p><img src='{script.format(name)}'></p>" for name in ("b627ee80", "f50c02d0"))

@@ -795,7 +795,8 @@ def test_a_label_of_categories_is_placed_where_one_page_lists_two() -> None:
     under two. The label is the category's place on every sample (not the first link on one), and
     the name with a comma in it is one category where the label holds one link (the page's path names
     it too, outside the article)."""
-    names = ["Dân vận", "Xây dựng Đảng", "Tin huyện, thành phố", "Kiểm tra, giám sát", "Dân vận", "Tin huyện, thành phố"]
+    names = ["Dân vận", "Xây dựng Đảng", "Tin huyện, thành phố", "Kiểm tra, giám sát", "Dân vận",
+             "Tin huyện, thành phố"]
 
     def post(n: int) -> Page:
         links = [f'<a href="/category/c{n}">{names[n]}</a>']
@@ -805,11 +806,13 @@ def test_a_label_of_categories_is_placed_where_one_page_lists_two() -> None:
         body = "".join(f"<p>Đoạn {k}: {topic.lower()} tại {_PLACES[n]} được tổ chức nghiêm túc, bảo đảm đúng kế"
                        f" hoạch, có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
         html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title>
-</head><body><nav><a href="/"><img src="/logo.png" alt=""></a><ul class="nav"><li><a href="/gioi-thieu">Giới thiệu</a></li>
-<li><a href="/category/c0">Dân vận</a></li><li><a href="/category/c1">Xây dựng Đảng</a></li>
+</head><body><nav><a href="/"><img src="/logo.png" alt=""></a><ul class="nav">
+<li><a href="/gioi-thieu">Giới thiệu</a></li><li><a href="/category/c0">Dân vận</a></li>
+<li><a href="/category/c1">Xây dựng Đảng</a></li>
 <li><a href="/category/c3">Kiểm tra, giám sát</a></li><li><a href="/tin-tuc">Tin tức - Sự kiện</a></li>
 <li><a href="/van-ban">Văn bản</a></li><li><a href="/lien-he">Liên hệ</a></li></ul></nav>
-<div class="path"><a href="/">Trang chủ</a> » <a href="/category/c{n}">{names[n]}</a></div><div class="main"><article><header><h1>{topic}</h1>
+<div class="path"><a href="/">Trang chủ</a> » <a href="/category/c{n}">{names[n]}</a></div>
+<div class="main"><article><header><h1>{topic}</h1>
 <div class="meta"><span class="date"><i class="fa"></i> Thứ Ba, {10 + n:02d}/06/2025 08:{10 + n}</span>
 <span class="cat"><i class="fa"></i> {", ".join(links)}</span> <span class="views">Lượt xem: {300 + n}</span></div>
 </header><section class="body">{body}</section></article><aside><h3>Tin mới</h3><ul><li><a href="/post/a-1">Tin khác
