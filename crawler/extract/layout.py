@@ -589,10 +589,8 @@ def _shown_text(el: HtmlElement, limit: int) -> str | None:
 
 
 def _holds_fields(box: HtmlElement) -> bool:
-    """Does the box hold a form's fields a reader fills in (a text area, a shown input)?"""
-    if box.find(".//textarea") is not None:
-        return True
-    return any((field.get("type") or "text").lower() not in ("hidden",) for field in box.iter("input"))
+    """Does the box hold a form a reader writes in (a text area: a comment form, not a search box)?"""
+    return box.find(".//textarea") is not None
 
 
 def _first_item(label: HtmlElement) -> str | None:
