@@ -185,12 +185,24 @@ def test_a_pull_quote_between_paragraphs_is_text(frame: str) -> None:
         ("<p>Nguyễn Văn An, Học viện Chính trị khu vực III, Bộ Quốc phòng</p>", "Nguyễn Văn An"),
         ("<p><strong>Tác giả:</strong> Lê Thu Hà</p>", "Lê Thu Hà"),
         ("<p>Bài và ảnh: Phan Hoàng</p>", "Phan Hoàng"),
+        # An office under its label, no name of a person: NukeViet's "<p class="h5 text-right"><strong>
+        # Tác giả: </strong>Ban Tuyên giáo và Dân vận Tỉnh ủy</p>".
+        ("<p><strong>Tác giả: </strong>Ban Tuyên giáo và Dân vận Tỉnh ủy</p>", "Ban Tuyên giáo và Dân vận Tỉnh ủy"),
     ],
 )
 def test_a_byline_closing_the_body(line: str, author: str) -> None:
     record = extract(page(article(inside_after=line)))
     assert record.author == author
     assert record.text.split("\n\n") == PARAGRAPHS
+
+
+def test_an_office_under_the_byline_label_is_the_author_unless_it_links_to_its_account() -> None:
+    # WordPress's meta line names the desk that posted the article, a link to its account's page
+    # ("<span>Tác giả bài viết:</span><a href="/author/bientap">Ban Biên tập</a>"): no signature.
+    office = "<p><strong>Tác giả: </strong>Ban Tuyên giáo và Dân vận Tỉnh ủy</p>"
+    assert extract(page(article(after=office))).author == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    account = "<p><span>Tác giả: </span><a href='/author/bientap'>Ban Biên tập</a></p>"
+    assert extract(page(article(after=account))).author is None
 
 
 def test_a_magazines_byline_block_opens_the_body() -> None:

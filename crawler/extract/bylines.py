@@ -221,6 +221,13 @@ def _byline_name(line: Line, at_start: bool) -> str | None:
         if at_start and not labelled and len(text.split()) < 2:
             return None
         return clean_author(text)
+    if (labelled and is_institution(named := _AUTHOR_PREFIX.sub("", clean(text))) and len(named) <= _BYLINE_MAX
+            and line.element is not None and line.element.find(".//a") is None):
+        # An office typed under the label, no person's name: "Tác giả: Ban Tuyên giáo và Dân vận Tỉnh
+        # ủy" under NukeViet's body, as an office signs the article set apart. Not a link to an
+        # account's page: "Tác giả bài viết: <a href="/author/bientap">Ban Biên tập</a>" is the desk
+        # that posted it (WordPress's meta line).
+        return named
     if labelled or _set_apart(line) or not at_start:
         return with_affiliation(text)
     return None
