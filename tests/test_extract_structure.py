@@ -445,6 +445,19 @@ def test_a_bar_of_links_set_apart_by_pipes_is_no_path() -> None:
     assert extract(page(article(outside=footer), url=url)).category is None
 
 
+def test_the_home_page_and_a_tool_outside_its_pages_are_no_path() -> None:
+    # Liferay 5.2's dock: "<ul><li><a href="/web/guest">Trang chủ</a></li><li><a
+    # href="/c/portal/login?p_l_id=10149">Đăng nhập</a></li></ul>" in the banner, listed as a path's
+    # crumbs are, but its second link leaves the portal's pages: sign-in, no section under the home.
+    dock = ("<ul class='d1'><li><a href='https://tinhuy.example.vn/web/guest'>Trang chủ</a></li>"
+            "<li><a href='https://tinhuy.example.vn/c/portal/login?p_l_id=10149'>Đăng nhập</a></li></ul>")
+    url = "https://tinhuy.example.vn/web/guest/xay-dung-dang/-/asset_publisher/Xd5p/content/hoi-nghi"
+    assert extract(page(dock + article(), url=url)).category is None
+    path = ("<ul class='d1'><li><a href='https://tinhuy.example.vn/web/guest'>Trang chủ</a></li>"
+            "<li><a href='https://tinhuy.example.vn/web/guest/xay-dung-dang'>Xây dựng Đảng</a></li></ul>")
+    assert extract(page(path + article(), url=url)).category == "Xây dựng Đảng"
+
+
 def test_the_menu_item_the_address_lies_under_is_the_category() -> None:
     # No path, no label: the post is a child of its section's page (Umbraco's Starter Kit), the
     # nearest of the menu's items above it names the section, not the home page.

@@ -408,6 +408,20 @@ def _leads_to(first: HtmlElement, second: HtmlElement) -> bool:
     return bool(root) and under.startswith(root + "/") and len(under.rstrip("/")) > len(root) + 1
 
 
+def _leaves_the_home(home: HtmlElement, crumb: HtmlElement) -> bool:
+    """Does the crumb lead out of the folder the home page's address lies in? A path goes down from
+    the home page; Liferay 5.2's dock lists "<a href="/web/guest">Trang chủ</a>" and "<a
+    href="/c/portal/login?p_l_id=10149">Đăng nhập</a>" as crumbs are listed, the sign-in page
+    outside "/web/". A home page at the root ("/", "/trang-chu", "/index.php") has every page in its
+    folder, and a home page that is a file names no folder of the site's pages (SharePoint's
+    "/Pages/default.aspx" over "/tin-tuc/Pages/...")."""
+    root, under = urlsplit((home.get("href") or "").strip()), urlsplit((crumb.get("href") or "").strip())
+    folder, _, name = root.path.rstrip("/").rpartition("/")
+    if not folder or "." in name or not under.path.startswith("/") or (under.netloc and under.netloc != root.netloc):
+        return False
+    return not under.path.startswith(folder + "/")
+
+
 def _has_text(link: HtmlElement) -> bool:
     return bool(link.text and link.text.strip()) or bool(clean(link.text_content()))
 
@@ -440,6 +454,8 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
         return []
     first = short_text(links[0], 60)
     if first is None or not (home_icon or _is_home(links[0], first) or _leads_to(links[0], links[1])):
+        return []
+    if any(_leaves_the_home(links[0], link) for link in links[1:]):
         return []
     # Nothing but the path in the group's element: a menu has more links in its sub-lists.
     if sum(1 for link in parent.iter("a") if _has_text(link)) != len(links):
