@@ -295,6 +295,26 @@ def test_the_headline_over_the_body_is_the_title_when_the_title_tag_is_a_short_n
     assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
 
 
+def test_a_section_page_showing_one_article_by_its_query_is_titled_by_the_article() -> None:
+    # Liferay 5.2's Journal Articles maximized: "/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&
+    # ...articleId=15240", whose <title> and portlet title are the section's page ("Hoạt động cơ sở",
+    # the menu's link to "/web/guest/hoat-dong-co-so"), the article's own title a <div> over its date.
+    section = "Hoạt động cơ sở"
+    menu = (f"<ul class='m'><li><a href='/web/guest/tin-tuc'>Tin tức</a></li>"
+            f"<li><a href='/web/guest/hoat-dong-co-so'>{section}</a></li></ul>")
+    body = (f"{menu}<div class='p'><div class='t'><span class='n'>{section}</span> "
+            f"<a href='/web/guest/hoat-dong-co-so'>Trở về trang đầy đủ</a></div><div class='c'>"
+            f"<div class='x4'>{TITLE}</div><div class='x5'>Thứ năm, 19/04/2012 - 10:00</div>{paragraphs()}</div></div>")
+    url = "https://tinhuy.example.vn/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&_62_INSTANCE_Hd3c_articleId=15240"
+    record = extract(page(body, head=f"<title>{section} - Tỉnh ủy Thừa Thiên Huế</title>", url=url))
+    assert (record.title, record.published, record.category) == (TITLE, "2012-04-19T10:00:00+07:00", section)
+    assert record.text.split("\n\n") == PARAGRAPHS
+    # The section's page itself, no query: its name is its title.
+    listing = extract(page(body, head=f"<title>{section} - Tỉnh ủy Thừa Thiên Huế</title>",
+                           url="https://tinhuy.example.vn/web/guest/hoat-dong-co-so"))
+    assert listing.title == section
+
+
 def test_a_readers_comment_under_the_body_gives_neither_the_title_nor_the_date() -> None:
     # "Ý kiến bạn đọc (1)" over a comment dated the next day: a heading over a date line over prose.
     comments = ("<div class='c'><h3>Ý kiến bạn đọc (1)</h3><div><p><strong>Nguyễn Văn Tùng</strong> "

@@ -100,6 +100,8 @@ class GenericPage:
         self.tree = tree if tree is not None else parse(page)
         self.declared_names = site_names
         self.caption_selector = caption_selector
+        # The section whose page shows the article, when its <title> names the section (heading)
+        self.own_section: str | None = None
 
     extraction: ClassVar[str] = "generic"
 
@@ -132,6 +134,11 @@ class GenericPage:
         if title and element is None:
             shown = self.heading_over_the_body(title)
             if shown is not None:
+                return shown
+        if title and element is not None and element.tag != "h1" and self.names_its_own_section(title):
+            shown = self.heading_over_a_date_line(element)
+            if shown is not None:
+                self.own_section = title
                 return shown
         if title and element is not None and names_the_page(self.tree, title, self.names, self.knowledge):
             # The heading shows the page's <title> less the site's name: the article's, not the count of
@@ -170,6 +177,38 @@ class GenericPage:
                 if heading is not None and heading is not shown and _prose_follows(line.element):
                     return clean_title(text, self.names, self.knowledge), heading
                 break
+        return None
+
+    def names_its_own_section(self, title: str) -> bool:
+        """Is `title` the name the page's menu gives its address less the query, while the query picks
+        what it shows? Liferay 5.2 opens an article of its Journal Articles list in the section's
+        own page, maximized ("/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&...&articleId=15240"),
+        under "<title>Hoạt động cơ sở - Tỉnh ủy ...</title>", the menu's "<a href="/web/guest/hoat-
+        dong-co-so">Hoạt động cơ sở</a>": the section's name, not the article's."""
+        page = urlsplit(self.page.url)
+        if not page.query:
+            return False
+        key = fold(title)
+        for link in self.tree.iter("a"):
+            href = urlsplit(urljoin(self.page.url, (link.get("href") or "").strip()))
+            if (href.netloc == page.netloc and href.path.rstrip("/") == page.path.rstrip("/") and not href.query
+                    and fold(clean(link.text_content())) == key):
+                return True
+        return False
+
+    def heading_over_a_date_line(self, shown: HtmlElement) -> tuple[str, HtmlElement] | None:
+        """The heading-like line right above the first date line after `shown`, prose following
+        ("<div class="tieu-de">Đảng bộ xã Hồng Hạ ...</div><div class="ngay-dang">Thứ năm, 19/04/2012
+        - 10:00</div>" under the portlet's title). A later page of the section's list, its address's
+        query a page number, shows a linked title over the first date, or none."""
+        order = {el: index for index, el in enumerate(self.tree.iter())}
+        after = [line for line in dated_lines(self.tree) if order.get(line.element, -1) > order[shown]]
+        if not after:
+            return None
+        first = min(after, key=lambda line: order[line.element])
+        for text, element in heading_above(first.element, self.names):
+            if order.get(element, -1) > order[shown] and _prose_follows(first.element):
+                return clean_title(text, self.names, self.knowledge), element
         return None
 
     def heading_over_the_body(self, name: str) -> tuple[str, HtmlElement] | None:
@@ -522,6 +561,8 @@ class GenericPage:
         section = self.section()
         if section:
             return section
+        if self.heading[1] is not None and self.own_section:
+            return self.own_section
         return (
             self.line_category()
             or label_above(self.heading[1], self.names)
