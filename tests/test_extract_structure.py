@@ -196,6 +196,14 @@ def test_a_byline_closing_the_body(line: str, author: str) -> None:
     assert record.text.split("\n\n") == PARAGRAPHS
 
 
+def test_a_source_line_under_the_byline_under_the_body() -> None:
+    # Each in a box of its own after the body's ("<div class="noi-dung">...</div><div class="tac-gia">Kim
+    # Oanh</div><div class="nguon">Theo Báo Thừa Thiên Huế</div>", a Journal template of Liferay 5.2).
+    record = extract(page(article(after="<div class='a'>Kim Oanh</div><div class='b'>Theo Báo Thừa Thiên Huế</div>")))
+    assert (record.author, record.source) == ("Kim Oanh", "Báo Thừa Thiên Huế")
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
 def test_an_office_under_the_byline_label_is_the_author_unless_it_links_to_its_account() -> None:
     # WordPress's meta line names the desk that posted the article, a link to its account's page
     # ("<span>Tác giả bài viết:</span><a href="/author/bientap">Ban Biên tập</a>"): no signature.

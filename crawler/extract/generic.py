@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cached_property
-from itertools import takewhile
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -505,7 +504,15 @@ class GenericPage:
                 after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
                 # Only what closes the body: inside its container or right after it, unless labelled
                 # ("Tác giả: ..." under NukeViet's body); "ÖNERİLEN VİDEO" further down heads a box.
-                after = list(takewhile(lambda line: self.closes_body(line) or is_labelled(line.text), after))
+                # ...and what follows such a line box by box: "<div>Kim Oanh</div><div>Theo Báo Thừa
+                # Thiên Huế</div>" under the body's box (a Journal template of Liferay 5.2).
+                closing: list[Line] = []
+                for line in after:
+                    if not (self.closes_body(line) or is_labelled(line.text)
+                            or (closing and _right_after(closing[-1].element, line.element))):
+                        break
+                    closing.append(line)
+                after = closing
         return split_lines(lines, before, after, self.knowledge)
 
     # --- fields --------------------------------------------------------------------------
@@ -880,6 +887,16 @@ _FOLLOWING = xpath(f"following::*[position() <= {_PROSE_WITHIN}]")
 def _typed_subheading(el: HtmlElement) -> bool:
     """A paragraph set in bold throughout that does not read as a sentence: a subheading typed so."""
     return is_emphasised(el) and not reads_as_paragraph(clean(el.text_content()))
+
+
+def _right_after(before: HtmlElement | None, el: HtmlElement | None) -> bool:
+    """Is `el` (or the box holding it) the element right after `before`?"""
+    if before is None or el is None:
+        return False
+    following = before.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    return following is not None and (following is el or following in el.iterancestors())
 
 
 def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:
