@@ -45,6 +45,9 @@ KNOWN_MISSES = {
     # "Hồng Hạnh (Trung tâm Truyền thông tỉnh)" -> "Hồng Hạnh").
     ("liferay-laocai", "a05"): (("author",), "the gold keeps a byline's workplace in parentheses, which"
        " the archive's convention (clean_author) takes off"),
+    ("liferay-hue", "a15240"): (("source",), "the gold keeps the word \"Theo\" of the source line \"Theo Báo Thừa"
+    " Thiên Huế\", which the archive's convention takes off (bylines.source_of: \"Theo Báo Nghệ An\" -> \"Báo Nghệ"
+    " An\", as every other gold record's source is written); the line is read as the source"),
     ("liferay-tiengiang", "a41252"): (("url", "title"), "the gold keeps what the archive's conventions drop:"
     " the media marker of \"[Ảnh] Lễ kỷ niệm ...\" (a stray marker, tests/test_extract_fields.py, like"
     " \"[Video] ...\"), and \"%5Banh%5D\" in the address, which canonical_url() writes \"[anh]\" as w3lib"
