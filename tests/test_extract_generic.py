@@ -719,3 +719,19 @@ def test_short_lines_closing_the_page_far_from_the_body_are_the_portals_imprint(
     opaque = extract(transform(saved, "opaque_names", Gold(plain.title, plain.text.split("\n\n"))))
     assert opaque.text == plain.text and "Cơ quan chủ quản" not in opaque.text
     assert opaque.author == plain.author == "Minh Nguyệt - Đức Thụy"
+
+
+def test_a_byline_in_a_grid_under_the_body_is_no_imprint_however_wrapped() -> None:
+    # Liferay 7.4's content page sets the byline in a row of columns under the body ("<div class="row">
+    # <div class="col"><h6>Tác giả:</h6></div><div class="col">...<div>Hữu Nghĩa</div>"), as many levels
+    # under the column they share as the body's box, or more. With a wrapper around every block it is as
+    # far from the body's box as a footer, yet no imprint: those hang higher, in the page's frame.
+    from bench.metamorphic import Gold, transform
+
+    saved = saved_page(
+        "liferay-haugiang",
+        "https://tinhuy.haugiang.example/w/huyen-uy-vi-thuy-ra-mat-mo-hinh-dan-van-kheo-trong-xay-dung-nong-thon-moi")
+    plain = extract(saved)
+    wrapped = extract(transform(saved, "wrappers_added", Gold(plain.title, plain.text.split("\n\n"))))
+    assert wrapped.author == plain.author == "Hữu Nghĩa"
+    assert wrapped.text == plain.text

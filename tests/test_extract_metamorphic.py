@@ -138,11 +138,6 @@ KNOWN_MISSES = {
     # is read as lines of the body ("Xếp hạng Trang", "Danh mục Wiki"), after the byline.
     **{("sharepoint-gialai", stem, "div_to_sections"): "author, text: the rating's and categories' labels read"
        " as lines of the body" for stem in ("dan-van-kheo-ia-pa", "trao-huy-hieu-dang-dot-19-5", "ubkt-ky-hop-40")},
-    # Wrappers added around liferay-haugiang's blocks put its closing source line ("Ban Tổ chức Tỉnh ủy") as
-    # many levels from the body's container as the portal's footer: the rule that drops a run of short
-    # lines far from the body's container past a box the body left out (416b34f) takes it for footer.
-    **{("liferay-haugiang", stem, "wrappers_added"): "source: the closing source line taken for the footer"
-       " once wrappers are added" for stem in ("a07", "a08", "a10")},
     # Kadence's short posts: the related posts' excerpts and the sidebar's widgets hold more than twice
     # the post's prose, so the region grows to the whole site. Without names, trafilatura reads the site's
     # column whole: the post navigation's screen-reader heading and a sidebar banner come after the body.

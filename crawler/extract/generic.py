@@ -387,6 +387,7 @@ class GenericPage:
             around = common_ancestor([container, original])
             rest = lines[position:]
             if (around is not None and around not in near and _follows(around, container, original)
+                    and _hangs_higher(original, container, around)
                     and len(rest) <= _FOOTER_LINES and all(len(each.text) <= 200 for each in rest)
                     and self._text_skipped(around, container, original, lines)):
                 return lines[:position]
@@ -958,6 +959,20 @@ _METADATA_MAX = 200  # characters of the lines between the featured image and th
 
 _FOOTER_LEVELS = 3  # a byline's box shares the container's parent, or the wrapper around it
 _FOOTER_LINES = 8  # "six lines of address and licence", and a line or two of links
+
+
+def _hangs_higher(line: HtmlElement, container: HtmlElement, around: HtmlElement) -> bool:
+    """Does the line sit fewer levels under `around` (their common ancestor) than the body's container?
+    The imprint closes the page in the frame, a level or two under it ("<div><p>Cơ quan chủ quản: ...
+    </p></div>" beside the column ten levels down to the body); a byline in a grid of boxes under the
+    body sits as deep as the body, or deeper (Liferay 7.4's content page: "<div class="row"><div
+    class="col"><div><div><div>Hữu Nghĩa</div>", however many wrappers are added to each)."""
+    def depth(el: HtmlElement) -> int:
+        levels = 0
+        while el is not around and el is not None:
+            el, levels = el.getparent(), levels + 1
+        return levels
+    return depth(line) < depth(container)
 
 
 def _follows(around: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
