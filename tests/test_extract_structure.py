@@ -196,10 +196,14 @@ def test_a_byline_closing_the_body(line: str, author: str) -> None:
     assert record.text.split("\n\n") == PARAGRAPHS
 
 
-def test_a_source_line_under_the_byline_under_the_body() -> None:
+@pytest.mark.parametrize("wrappers", [0, 2])
+def test_a_source_line_under_the_byline_under_the_body(wrappers: int) -> None:
     # Each in a box of its own after the body's ("<div class="noi-dung">...</div><div class="tac-gia">Kim
-    # Oanh</div><div class="nguon">Theo Báo Thừa Thiên Huế</div>", a Journal template of Liferay 5.2).
-    record = extract(page(article(after="<div class='a'>Kim Oanh</div><div class='b'>Theo Báo Thừa Thiên Huế</div>")))
+    # Oanh</div><div class="nguon">Theo Báo Thừa Thiên Huế</div>", a Journal template of Liferay 5.2),
+    # however many wrappers hold each alone.
+    after = "".join("<div>" * wrappers + line + "</div>" * wrappers for line in (
+        "<div class='a'>Kim Oanh</div>", "<div class='b'>Theo Báo Thừa Thiên Huế</div>"))
+    record = extract(page(article(after=after)))
     assert (record.author, record.source) == ("Kim Oanh", "Báo Thừa Thiên Huế")
     assert record.text.split("\n\n") == PARAGRAPHS
 
@@ -303,16 +307,19 @@ def test_the_headline_over_the_body_is_the_title_when_the_title_tag_is_a_short_n
     assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
 
 
-def test_a_section_page_showing_one_article_by_its_query_is_titled_by_the_article() -> None:
+@pytest.mark.parametrize("frame", ["{}", "<header>{}</header>"])
+def test_a_section_page_showing_one_article_by_its_query_is_titled_by_the_article(frame: str) -> None:
     # Liferay 5.2's Journal Articles maximized: "/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&
     # ...articleId=15240", whose <title> and portlet title are the section's page ("Hoạt động cơ sở",
-    # the menu's link to "/web/guest/hoat-dong-co-so"), the article's own title a <div> over its date.
+    # the menu's link to "/web/guest/hoat-dong-co-so"), the article's own title a <div> over its date
+    # (the two in one <header> as well).
     section = "Hoạt động cơ sở"
     menu = (f"<ul class='m'><li><a href='/web/guest/tin-tuc'>Tin tức</a></li>"
             f"<li><a href='/web/guest/hoat-dong-co-so'>{section}</a></li></ul>")
     body = (f"{menu}<div class='p'><div class='t'><span class='n'>{section}</span> "
             f"<a href='/web/guest/hoat-dong-co-so'>Trở về trang đầy đủ</a></div><div class='c'>"
-            f"<div class='x4'>{TITLE}</div><div class='x5'>Thứ năm, 19/04/2012 - 10:00</div>{paragraphs()}</div></div>")
+            + frame.format(f"<div class='x4'>{TITLE}</div><div class='x5'>Thứ năm, 19/04/2012 - 10:00</div>")
+            + f"{paragraphs()}</div></div>")
     url = "https://tinhuy.example.vn/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&_62_INSTANCE_Hd3c_articleId=15240"
     record = extract(page(body, head=f"<title>{section} - Tỉnh ủy Thừa Thiên Huế</title>", url=url))
     assert (record.title, record.published, record.category) == (TITLE, "2012-04-19T10:00:00+07:00", section)

@@ -196,17 +196,30 @@ class GenericPage:
         return False
 
     def heading_over_a_date_line(self, shown: HtmlElement) -> tuple[str, HtmlElement] | None:
-        """The heading-like line right above the first date line after `shown`, prose following
-        ("<div class="tieu-de">Đảng bộ xã Hồng Hạ ...</div><div class="ngay-dang">Thứ năm, 19/04/2012
-        - 10:00</div>" under the portlet's title). A later page of the section's list, its address's
-        query a page number, shows a linked title over the first date, or none."""
-        order = {el: index for index, el in enumerate(self.tree.iter())}
-        after = [line for line in dated_lines(self.tree) if order.get(line.element, -1) > order[shown]]
-        if not after:
+        """The heading-like line right above the last date line before the page's prose, the prose
+        following it ("<div class="tieu-de">Đảng bộ xã Hồng Hạ ...</div><div class="ngay-dang">Thứ
+        năm, 19/04/2012 - 10:00</div>" over the lead and the body, under the portlet's title). A later
+        page of the section's list, its address's query a page number, shows linked titles over its
+        dates, or none."""
+        container = self.page_prose.container
+        if container is None:
             return None
-        first = min(after, key=lambda line: order[line.element])
-        for text, element in heading_above(first.element, self.names):
-            if order.get(element, -1) > order[shown] and _prose_follows(first.element):
+        order = {el: index for index, el in enumerate(self.tree.iter())}
+        before = [line for line in dated_lines(self.tree) if order.get(line.element, -1) < order[container]
+                  and container not in line.element.iterancestors() and line.element not in container.iterancestors()]
+        if not before:
+            return None
+        nearest = max(before, key=lambda line: order[line.element])
+        if not _prose_follows(nearest.element):
+            return None
+        # The title may open the date's line, as short as the two are: "<header><div>Đảng bộ xã Hồng
+        # Hạ ...</div><div>Thứ năm, 19/04/2012 - 10:00</div></header>".
+        opening = [child for child in nearest.element if isinstance(child.tag, str)][:1]
+        inside = [(clean(el.text_content()), el) for el in opening if len(nearest.element) >= 2]
+        inside = [(text, el) for text, el in inside
+                  if 10 <= len(text) <= 300 and el.find(".//a") is None and parse_date(text) is None]
+        for text, element in inside or heading_above(nearest.element, self.names):
+            if element is not shown and element.tag not in ("head", "title"):
                 return clean_title(text, self.names, self.knowledge), element
         return None
 
@@ -891,13 +904,21 @@ def _typed_subheading(el: HtmlElement) -> bool:
 
 
 def _right_after(before: HtmlElement | None, el: HtmlElement | None) -> bool:
-    """Is `el` (or the box holding it) the element right after `before`?"""
+    """Is `el` (or the box holding it) the element right after `before`, or after the wrappers that
+    hold `before` alone ("<div><div>Kim Oanh</div></div><div><div>Theo Báo ...</div></div>")?"""
     if before is None or el is None:
         return False
-    following = before.getnext()
-    while following is not None and not isinstance(following.tag, str):
-        following = following.getnext()
-    return following is not None and (following is el or following in el.iterancestors())
+    box: HtmlElement | None = before
+    for _ in range(6):
+        if box is None or el in box.iterancestors():
+            return False
+        following = box.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()
+        if following is not None:
+            return following is el or following in el.iterancestors()
+        box = box.getparent()
+    return False
 
 
 def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:
