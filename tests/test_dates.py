@@ -21,6 +21,9 @@ from crawler.fetch.feeds import read_feed
         ("ngày 8 tháng Bảy năm 2024", "2024-07-08"),
         ("Thứ Hai, 12 tháng Mười Hai 2022 09:05", "2022-12-12T09:05:00+07:00"),
         ("2023-09-20T01:15:00Z", "2023-09-20T08:15:00+07:00"),
+        # WordPress's vi language pack writes "g:i a" with "sáng" (morning) and "chiều" (afternoon)
+        ("29 Tháng Sáu, 2016 at 7:32 sáng", "2016-06-29T07:32:00+07:00"),
+        ("28 Tháng Sáu, 2016 at 4:45 chiều", "2016-06-28T16:45:00+07:00"),
     ],
 )
 def test_day_first_forms(line: str, expected: str) -> None:

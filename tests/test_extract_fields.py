@@ -194,3 +194,20 @@ def test_a_comments_microdata_date_above_the_post_is_not_its_date() -> None:
         f"<div class='content'>{BODY}</div></article>"
     )
     assert extract(page("", comment + post)).published == "2025-01-15T11:25:00+07:00"
+
+
+def test_a_time_shown_as_the_date_links_tooltip_is_the_portals_and_the_offset_beside_it_is_not() -> None:
+    # WordPress before 5.3 with Twenty Twelve: the day shown, its time as the link's title, and the
+    # local wall time written with +00:00 in <time datetime> and article:published_time (PHP's date()
+    # under UTC). 16:45 in Tây Ninh, not 23:45; and 17:15 on 30/05, not 00:15 the next day.
+    for shown, tooltip, declared, expected in (
+        ("28 Tháng Sáu, 2016", "4:45 chiều", "2016-06-28T16:45:00+00:00", "2016-06-28T16:45:00+07:00"),
+        ("30 Tháng Năm, 2016", "5:15 chiều", "2016-05-30T17:15:00+00:00", "2016-05-30T17:15:00+07:00"),
+    ):
+        head = f"<meta property='article:published_time' content='{declared}'>"
+        body = (
+            f"<article><h1>Hội nghị sơ kết quý I</h1><div class='content'>{BODY}</div><footer>Đăng tại"
+            f" <a href='/c/'>Tin hoạt động</a> on <a href='/p/' title='{tooltip}' rel='bookmark'><time"
+            f" datetime='{declared}'>{shown}</time></a></footer></article>"
+        )
+        assert extract(page(head, body)).published == expected

@@ -30,10 +30,11 @@ _EN_MONTH = (
     r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-# "16:40", "16h40", "16 giờ 40 phút", "4:20:15 CH" (.NET's vi-VN culture: SA morning, CH afternoon).
+# "16:40", "16h40", "16 giờ 40 phút", "4:20:15 CH" (.NET's vi-VN culture: SA morning, CH afternoon),
+# "4:45 chiều" (WordPress's vi language pack writes "g:i a" with "sáng" and "chiều").
 _TIME = (
     r"(?P<H>[01]?\d|2[0-3])\s*(?:[:hg]|giờ)\s*(?P<M>[0-5]\d)(?:\s*(?::\s*(?P<S>[0-5]\d)|phút))?"
-    r"(?:\s*(?P<ampm>[AaPp][Mm]|SA|CH)\b)?"
+    r"(?:\s*(?P<ampm>[AaPp][Mm]|SA|CH|sáng|chiều|tối)\b)?"
 )
 _NUMERIC_DATE = r"(?P<d>[0-3]?\d)\s*[/.-]\s*(?P<m>[01]?\d)\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
 _WORD_DATE = (
@@ -78,9 +79,9 @@ def _build(groups: dict[str, str | None]) -> date | datetime | None:
         return day_value
     hour = int(groups["H"] or 0)
     ampm = (groups.get("ampm") or "").lower()
-    if ampm in ("pm", "ch") and hour < 12:
+    if ampm in ("pm", "ch", "chiều", "tối") and hour < 12:
         hour += 12
-    elif ampm in ("am", "sa") and hour == 12:
+    elif ampm in ("am", "sa", "sáng") and hour == 12:
         hour = 0
     return datetime(year, month, day, hour, int(groups["M"] or 0), int(groups.get("S") or 0), tzinfo=VN_TZ)
 
