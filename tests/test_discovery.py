@@ -73,6 +73,11 @@ def test_every_tuning_set_is_asserted() -> None:
 ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
                       "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
                       "sharepoint-quangngai", "nukeviet-ninhbinh"}
+# sharepoint-quangngai: a removed page linked inside one article's text only; wordpress-tayninh: a
+# deleted post and an old CMS's ".asp" address that no page of the set links, served only when asked for).
+ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
+                      "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
+                      "sharepoint-quangngai", "wordpress-tayninh"}
 # Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
 # URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
 # lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which
@@ -123,6 +128,10 @@ KNOWN_MISSES = {
         "as wordpress-khanhhoa's: the feeds of three tags, of each author and of one post's comments are not"
         " read (the crawl reads the feeds of news sections, and the site's feed and sitemap); every article is"
         " reached otherwise",
+    ("wordpress-tayninh", "test_every_feed_and_sitemap_that_lists_news_is_read"):
+        "as wordpress-khanhhoa's: the feeds of two tags, of each author, of two posts' comments, the site's"
+        " comments feed and a search's feed are not read (the crawl reads the feeds of news sections, and the"
+        " site's feed and sitemaps); every article is reached otherwise",
 }
 
 

@@ -735,3 +735,26 @@ def test_a_byline_in_a_grid_under_the_body_is_no_imprint_however_wrapped() -> No
     wrapped = extract(transform(saved, "wrappers_added", Gold(plain.title, plain.text.split("\n\n"))))
     assert wrapped.author == plain.author == "Hữu Nghĩa"
     assert wrapped.text == plain.text
+def _whole_post(slug: str, title: str, paragraphs: list[str]) -> str:
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<article><header><h1><a href='/2016/05/{slug}/' rel='bookmark'>{title}</a></h1></header>"
+            f"<div class='entry-content'>{text}</div><footer>Đăng tại <a href='/category/tin/'>Tin hoạt động"
+            f"</a></footer></article>")
+
+
+def test_a_listing_that_shows_each_post_whole_is_not_an_article() -> None:
+    # Twenty Twelve's category page: every post whole under its title linked to its own page, the
+    # page's own heading "Nhóm lưu trữ: Tin hoạt động" above them; read as an article, it was archived
+    # with the last post's text and then held that post's place.
+    others = [p.replace("quý I", "quý II") for p in PARAGRAPHS]
+    body = (
+        "<h1>Nhóm lưu trữ: <span>Tin hoạt động</span></h1>"
+        + _whole_post("hoi-nghi-quy-1", "Hội nghị sơ kết công tác quý I năm 2024", PARAGRAPHS)
+        + _whole_post("hoi-nghi-quy-2", "Hội nghị sơ kết công tác quý II năm 2024", others)
+    )
+    with pytest.raises(NotAnArticle, match="whole posts"):
+        extract(page(body, url="https://tinhuy.example.vn/category/tin/"))
+    # The post's own page, its title linked to itself, is its article.
+    single = _whole_post("hoi-nghi-quy-1", "Hội nghị sơ kết công tác quý I năm 2024", PARAGRAPHS)
+    article = extract(page(single, url="https://tinhuy.example.vn/2016/05/hoi-nghi-quy-1/"))
+    assert article.text.split("\n\n") == PARAGRAPHS

@@ -798,6 +798,8 @@ class GenericPage:
             raise NotAnArticle("no title found")
         if looks_like_listing(self.tree, self.split.paragraphs):
             raise NotAnArticle("page is a list of articles, not an article")
+        if lists_whole_posts(self.tree, self.url(), self.split.paragraphs):
+            raise NotAnArticle("page is a list of whole posts, not an article")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
         if not holds_prose(text):
@@ -1044,6 +1046,52 @@ def declares_article(tree: HtmlElement) -> bool:
         return True
     scripts = (el.text or "" for el in tree.iter("script") if el.get("type") == "application/ld+json")
     return any(_ARTICLE_TYPES.search(s) for s in scripts)
+
+
+_HEADINGS_AND_PARAGRAPHS = xpath(
+    "/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
+)
+
+
+def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> bool:
+    """A blog's listing that shows each post whole: the body read is the paragraphs under a
+    heading that links to another page of the portal (the post's own), and another such heading
+    has paragraphs of prose of its own. Twenty Twelve's category page: "<article><h1
+    class="entry-title"><a href="/2016/05/ban-thuong-vu-.../">Ban Thường vụ ...</a></h1><div
+    class="entry-content"><p>Sáng 23/5, ...</p><p>...</p></div></article>", once per post. An
+    article's own heading is not linked, or links to the article itself; and a page that declares
+    itself an article is one (a round-up whose items link to the stories: looks_like_listing)."""
+    if not paragraphs or declares_article(tree):
+        return False
+    first = holders_of(paragraphs[:1], tree).get(paragraphs[0], [])
+    if not first:
+        return False
+    own = {canonical_url(url)}
+    posts: dict[HtmlElement, int] = {}
+    current: HtmlElement | None = None
+    body_under: HtmlElement | None = None
+    for el in _HEADINGS_AND_PARAGRAPHS(tree):
+        if el.tag != "p":
+            current = el if _links_elsewhere(el, url, own) else None
+            continue
+        if current is None:
+            continue
+        if any(el is holder or el in holder.iterancestors() for holder in first):
+            body_under = current
+        if reads_as_paragraph(short_text(el, 1500) or ""):
+            posts[current] = posts.get(current, 0) + 1
+    if body_under is None:
+        return False
+    return sum(1 for heading, count in posts.items() if heading is not body_under and count >= 2) >= 1
+
+
+def _links_elsewhere(heading: HtmlElement, url: str, own: set[str]) -> bool:
+    """Is the heading, all of it, one link to another page of the portal?"""
+    links = [a for a in heading.iter("a") if (a.get("href") or "").strip()]
+    if len(links) != 1 or clean(links[0].text_content()) != clean(heading.text_content()):
+        return False
+    target = urljoin(url, (links[0].get("href") or "").strip())
+    return host_of(target) == host_of(url) and canonical_url(target) not in own
 
 
 def looks_like_listing(tree: HtmlElement, paragraphs: list[str]) -> bool:
