@@ -146,7 +146,9 @@ def test_time_element_marked_published() -> None:
     "line",
     [">> Quán triệt Nghị quyết Trung ương 5", "Xem thêm: Sơ kết công tác tổ chức", "Nguồn: null",
      "Cỡ chữ: A- A A+ | Đã xem: 856 | In bài", "Phản hồi (2)", "Thứ tư - 28/09/2022 21:45",
-     "Ngày 14 tháng 6 năm 2021 | 10:20", "| | | Chia sẻ Facebook", "Lượt xem: 1609 | In bài | Chia sẻ lên Zalo"],
+     "Ngày 14 tháng 6 năm 2021 | 10:20", "| | | Chia sẻ Facebook", "Lượt xem: 1609 | In bài | Chia sẻ lên Zalo",
+     # .NET's vi-VN long date, the month's name and the half of the day in words (Orchard's date line)
+     "30 Tháng Mười 2025 2:05:00 CH", "07 Tháng Mười Một 2025 9:30:00 SA"],
 )
 def test_widget_link_and_date_lines_are_not_text(line: str) -> None:
     assert is_chrome_line(line)
@@ -211,3 +213,14 @@ def test_a_time_shown_as_the_date_links_tooltip_is_the_portals_and_the_offset_be
             f" datetime='{declared}'>{shown}</time></a></footer></article>"
         )
         assert extract(page(head, body)).published == expected
+
+
+def test_a_date_line_in_wrappers_that_hold_the_heading_too_is_found() -> None:
+    # Orchard's post header, every block in a wrapper of its own: the heading, the tags and the date line
+    # all fit one short line, and so does each wrapper around them down to the date's own.
+    body = (
+        "<article><div><header><div><h1>Trao Huy hiệu Đảng đợt 7/11 cho 312 đảng viên</h1></div>"
+        "<div><p>Tags: <a href='/Tags/x'>Huy hiệu Đảng</a></p></div><div><div><div>07 Tháng Mười Một 2025"
+        f" 9:30:00 SA</div></div></div></header></div><div class='content'>{BODY}</div></article>"
+    )
+    assert extract(page("", body)).published == "2025-11-07T09:30:00+07:00"

@@ -758,3 +758,20 @@ def test_a_listing_that_shows_each_post_whole_is_not_an_article() -> None:
     single = _whole_post("hoi-nghi-quy-1", "Hội nghị sơ kết công tác quý I năm 2024", PARAGRAPHS)
     article = extract(page(single, url="https://tinhuy.example.vn/2016/05/hoi-nghi-quy-1/"))
     assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_lead_in_bold_under_the_authors_line_is_the_summary() -> None:
+    # Orchard's blog post: the author's text field between the date line and the body, then the
+    # lead in bold; the author's line is no line of the body that would keep the lead from being one.
+    lead = "Chiều 30/10, Ban Dân vận Tỉnh ủy tổ chức hội nghị tổng kết công tác dân vận năm 2025, triển khai nhiệm vụ."
+    paragraphs = "".join(f"<p style='text-align: justify;'>{p}</p>" for p in PARAGRAPHS)
+    body = (
+        "<div class='header'><a href='/'>Trang chủ</a></div><article><header><h1>Tổng kết công tác dân vận năm"
+        " 2025</h1><div class='metadata'><div>30 Tháng Mười 2025 2:05:00 CH</div></div></header>"
+        "<p class='text-field'><span>Tác giả:</span> <span>Lê Trường</span></p>"
+        f"<p><strong>{lead}</strong></p>{paragraphs}</article>"
+    )
+    article = extract(page(body))
+    assert article.summary == lead
+    assert article.author == "Lê Trường"
+    assert article.text.split("\n\n") == [lead, *PARAGRAPHS]

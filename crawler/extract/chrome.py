@@ -119,7 +119,13 @@ def _row_of_buttons(text: str) -> bool:
     return all(not part or CHROME_LINE.match(part) or _SHARE_BUTTON.match(part) for part in parts)
 
 
-_DATE_WORDS = re.compile(r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|[^\w]", re.I)
+# ...with the months' names ("30 Tháng Mười 2025 2:05:00 CH", .NET's vi-VN long date) and the halves of
+# the day ("SA"/"CH", "sáng"/"chiều", "AM"/"PM")
+_DATE_WORDS = re.compile(
+    r"\d+|thứ|chủ nhật|ngày|tháng|năm|giờ|cập nhật|đăng|lúc|gmt|hai|ba|tư|năm|sáu|bảy|mười|một|giêng|chạp|bốn"
+    r"|tám|chín|sáng|chiều|tối|\b(?:sa|ch|am|pm)\b|[^\w]",
+    re.I,
+)
 
 
 def is_date_line(text: str) -> bool:

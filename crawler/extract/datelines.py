@@ -273,9 +273,20 @@ def _beside(lines: Iterable[DatedLine], heading: HtmlElement | None) -> Iterator
         if heading is None or heading not in line.element.iterdescendants():
             yield line
             continue
-        for inner in dated_lines(line.element):
-            if inner.element is not heading and heading not in inner.element.iterdescendants():
-                yield inner
+        yield from _apart_from(line.element, heading)
+
+
+def _apart_from(holder: HtmlElement, heading: HtmlElement) -> Iterator[DatedLine]:
+    """The dated lines inside `holder` that do not hold the heading, however many wrappers hold both
+    ("<div><header><div><h1>...</h1></div><div><div class="published">07 Tháng Mười Một 2025</div></div>
+    </header></div>": the line inside the <div> is the <header>, which holds the heading too)."""
+    for inner in dated_lines(holder):
+        if inner.element is heading:
+            continue
+        if heading not in inner.element.iterdescendants():
+            yield inner
+        elif inner.element is not holder:
+            yield from _apart_from(inner.element, heading)
 
 
 def publication_line(

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cached_property
+from itertools import dropwhile, takewhile
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
@@ -34,6 +35,7 @@ from crawler.extract.bylines import (
     told_in_pictures,
 )
 from crawler.extract.datelines import (
+    LINE_MAX,
     DatedLine,
     dated_lines,
     most_precise,
@@ -457,13 +459,16 @@ class GenericPage:
             # The heading went with the box it sits in (SharePoint's title row, its <h1> holding the
             # breadcrumb): the lead is looked for from the top of what is left, as if none were given.
             heading_copy = None
-        first = self.lines[0].element
+        # (an author's line above the body is no line of it: Orchard's text field "<p class="text-field">
+        # Tác giả: Lê Trường</p>" between the date line and a lead in bold)
+        lines = list(dropwhile(lambda b: is_labelled(b.text) and len(b.text) <= LINE_MAX, self.lines)) or self.lines
+        first = lines[0].element
         candidate = first_prose(pruned, heading_copy, first)
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):
             return None
-        if sum(1 for b in self.lines if b.element is candidate) > 1:
+        if sum(1 for b in lines if b.element is candidate) > 1:
             return None  # it holds several of the body's lines (between <br>s): the body, not its lead
-        following = [b.element for b in self.lines if b.element is not None and b.element is not candidate]
+        following = [b.element for b in lines if b.element is not None and b.element is not candidate]
         following = [el for el in following if candidate not in el.iterancestors()]
         # ...compared with the next paragraph, not a subheading between them: "<p>Sáng 10/1, ...</p>
         # <h3>Giảm 6 đầu mối cấp tỉnh</h3><p>Theo phương án, ...</p>" is one body, and so is one whose
@@ -513,6 +518,11 @@ class GenericPage:
             found = found[-4:] if around is frame else [*found[:4], *found[4:][-4:]]
             before = [Line(text, el) for el, text in found
                       if text != lead and (heading_copy is not None or around is frame)]
+            before = [Line(text, el) for el, text in lines_between(pruned, heading_copy, stop, limit=4)
+                      if text != lead and heading_copy is not None]
+            # (a labelled line above a lead set apart is read there, not as the body's: lead_element)
+            outside = {id(line.element) for line in before if line.element is not None}
+            lines = [line for line in lines if line.element is None or id(line.element) not in outside]
             last = self.lines[-1].element
             if last is not None:
                 after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
