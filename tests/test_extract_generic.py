@@ -775,3 +775,22 @@ def test_a_lead_in_bold_under_the_authors_line_is_the_summary() -> None:
     assert article.summary == lead
     assert article.author == "Lê Trường"
     assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
+def test_a_featured_image_above_the_heading_keeps_its_caption() -> None:
+    # OceanWP: the post's thumbnail and its caption in one box above the entry header.
+    caption = "Đồng chí Bí thư Tỉnh ủy phát biểu kết luận hội nghị"
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    body = (
+        "<div class='header'><a href='/'>Trang chủ</a></div><article><div><img src='/uploads/hoi-nghi.jpg'"
+        f" alt=''><div>{caption}</div></div><header><h2>Hội nghị sơ kết công tác quý I năm 2024</h2></header>"
+        f"<ul><li>17/06/2025</li></ul><div class='content'>{paragraphs}</div></article>"
+    )
+    article = extract(page(body))
+    assert [(image.src, image.caption) for image in article.images] == [
+        ("https://tinhuy.example.vn/uploads/hoi-nghi.jpg", caption)]
+    assert article.text.split("\n\n") == PARAGRAPHS
+    # A box whose text comes before its picture is no captioned picture: a section's name over a banner.
+    banner = body.replace(f"<img src='/uploads/hoi-nghi.jpg' alt=''><div>{caption}</div>",
+                          "<div>Tin hoạt động</div><img src='/uploads/banner.jpg' alt=''>")
+    assert extract(page(banner)).images == ()

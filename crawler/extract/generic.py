@@ -777,7 +777,9 @@ class GenericPage:
         if above.tag == "img":
             src = above.get("data-src") or above.get("src")
             return [Block("image", src=src, element=above)] if src else []
-        return [block for block in walk(above, self.caption_selector) if block.kind == "image"]
+        found = list(walk(above, self.caption_selector))
+        mark_captions(found)
+        return [block for block in found if block.kind in ("image", "caption")]
 
     def picture_beside_region(self) -> HtmlElement | None:
         """The one picture set alone in a box beside the article's region, in the element around
@@ -975,7 +977,9 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
         above = heading.getprevious()
     if between > _METADATA_MAX:
         return None
-    if above is None or (above.tag != "img" and above.find(".//img") is None) or clean(above.text_content()):
+    if above is None or (above.tag != "img" and above.find(".//img") is None):
+        return None
+    if clean(above.text_content()) and not _captioned_picture(above):
         return None
     if any(link.get("href") for link in above.iter("a")):
         return None
@@ -988,6 +992,28 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
 
 
 _METADATA_MAX = 200  # characters of the lines between the featured image and the heading
+_CAPTION_MAX = 200  # characters of a featured image's caption
+
+
+def _captioned_picture(box: HtmlElement) -> bool:
+    """One picture and, after it, a short line of text: a featured image with its caption (OceanWP's
+    "<div class="thumbnail"><img ...><div class="thumbnail-caption">Đồng chí Bí thư Tỉnh ủy phát biểu
+    kết luận hội nghị</div></div>" above the post's title)."""
+    pictures = list(box.iter("img"))
+    if len(pictures) != 1:
+        return False
+    text = clean(box.text_content())
+    if len(text) > _CAPTION_MAX:
+        return False
+    around = set(pictures[0].iterancestors())
+    before = []
+    for el in box.iter():
+        if el is pictures[0]:
+            break
+        before.append(el.text if isinstance(el.tag, str) else "")
+        if el not in around:  # (the tail of an element around the picture follows it)
+            before.append(el.tail or "")
+    return not clean(" ".join(text or "" for text in before))
 
 
 _FOOTER_LEVELS = 3  # a byline's box shares the container's parent, or the wrapper around it
