@@ -7,6 +7,7 @@ import pytest
 
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
 from crawler.extract.body import captions_under_images
+from crawler.extract.generic import lists_whole_posts
 from tests.fixtures import saved_page
 
 URL = "https://tinhuy.example.vn/tin-tuc/bai-viet-123.html"
@@ -752,7 +753,7 @@ def test_a_listing_that_shows_each_post_whole_is_not_an_article() -> None:
         + _whole_post("hoi-nghi-quy-1", "Hội nghị sơ kết công tác quý I năm 2024", PARAGRAPHS)
         + _whole_post("hoi-nghi-quy-2", "Hội nghị sơ kết công tác quý II năm 2024", others)
     )
-    with pytest.raises(NotAnArticle, match="whole posts"):
+    with pytest.raises(NotAnArticle, match="posts under their linked titles"):
         extract(page(body, url="https://tinhuy.example.vn/category/tin/"))
     # The post's own page, its title linked to itself, is its article.
     single = _whole_post("hoi-nghi-quy-1", "Hội nghị sơ kết công tác quý I năm 2024", PARAGRAPHS)
@@ -794,3 +795,38 @@ def test_a_featured_image_above_the_heading_keeps_its_caption() -> None:
     banner = body.replace(f"<img src='/uploads/hoi-nghi.jpg' alt=''><div>{caption}</div>",
                           "<div>Tin hoạt động</div><img src='/uploads/banner.jpg' alt=''>")
     assert extract(page(banner)).images == ()
+
+
+def test_a_listing_of_summaries_under_linked_titles_is_not_an_article() -> None:
+    # Orchard's archive pages: each post's summary, "<h1><a>title</a></h1>", its date line and an
+    # excerpt of a paragraph or two; the page's own "<h1>Archives</h1>" says nothing of an article.
+    summaries = "".join(
+        f"<li><article><header><h1><a href='/xay-dung-dang/bai-{n}'>Hội nghị sơ kết công tác xây dựng Đảng"
+        f" đợt {n}</a></h1><div>0{n} Tháng Mười 2025 10:00:00 SA</div></header><p>{PARAGRAPHS[n - 1]} Đợt {n}.</p>"
+        f"<p>Từ đầu nhiệm kỳ đến nay … <a href='/xay-dung-dang/bai-{n}'>more</a></p></article></li>"
+        for n in (1, 2, 3)
+    )
+    body = f"<h1>Archives</h1><ul>{summaries}</ul>"
+    with pytest.raises(NotAnArticle, match="posts under their linked titles"):
+        extract(page(body, url="https://tinhuy.example.vn/xay-dung-dang/archive/2025"))
+    # A section's name linked above an article's body is no post's title, though related posts follow.
+    section = (
+        "<h2><a href='/tin-tuc'>Tin tức</a></h2><div class='title'>Hội nghị sơ kết công tác quý I năm 2024</div>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + summaries.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
+    )
+    assert not lists_whole_posts(lxml.html.fromstring(f"<html><body>{section}</body></html>"), URL, PARAGRAPHS)
+
+
+def test_an_article_shown_at_another_address_is_archived_at_the_one_its_comments_link() -> None:
+    # Orchard's unmanaged alias "/hoi-nghi-lan-thu-22" shows the post with no canonical link; its
+    # comments link to themselves at the post's permalink.
+    comments = (
+        "<ul><li id='comment-412'><p>Hội nghị rất thiết thực, mong các nghị quyết sớm đi vào cuộc sống.</p>"
+        "<a href='/tin-tuc/hoi-nghi-lan-thu-22#comment-412'>10 days ago</a></li></ul>"
+    )
+    alias = "https://tinhuy.example.vn/hoi-nghi-lan-thu-22"
+    assert extract(page(article_html(after=comments), url=alias)).url == (
+        "https://tinhuy.example.vn/tin-tuc/hoi-nghi-lan-thu-22")
+    # A widget's links to comments this page does not hold name other posts.
+    widget = "<ul><li><a href='/tin-tuc/bai-khac#comment-9'>Trần Văn A: Hội nghị rất thiết thực</a></li></ul>"
+    assert extract(page(article_html(after=widget), url=alias)).url == alias

@@ -208,6 +208,13 @@ def test_the_cms_family_is_read_from_the_page() -> None:
     assert cms_family(Page(url="https://tinhuy.example/", body=plain)) is None
     orchard = b'<html><head><meta name="generator" content="Orchard"></head></html>'
     assert cms_family(Page(url="https://tinhuy.example/", body=orchard)) == "dcs"
+    # Classic Orchard 1.x (ASP.NET MVC): no generator meta, no ViewState; its modules' and core's
+    # resources on every page, a content item's display route.
+    assert family("dcs-quangtri/pages/home.html", "https://tinhuy.quangtri.example/") == "dcs"
+    modules = b'<html><head><script src="/Modules/Orchard.Resources/scripts/jquery.min.js"></script></head></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=modules)) == "dcs"
+    item = b'<html><body><a href="/Contents/Item/Display/231">x</a></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=item)) == "dcs"
     # Umbraco, another ASP.NET Core CMS of the family: no generator, no ViewState; its media folders
     # of eight characters, a rich text's UDIs, its forms' route token.
     media = b'<html><body><img src="/media/bn2lq0vx/banner.jpg"><img src="/media/k3fzt1ad/logo.png"></body></html>'

@@ -56,7 +56,12 @@ _DNN = re.compile(rb"DotNetNuke|__dnnVariable|\bDnnModule\b|/Portals/_default/|/
 # and no ViewState: every content item's display route "/Contents/ContentItems/4vaj5x8oxy4b99t0cm6u0o8bkt"
 # (linked where a widget lists items by id), a list's feed "/rss?contentItemId=4035kbaqqwf67xdc27xbs27o9p"
 # announced in <head>; and its answer's "X-Powered-By: OrchardCore" (PoweredByMiddleware).
-_ORCHARD = re.compile(rb"/Contents/ContentItems/\w+|[?&;]contentItemId=\w+")
+# Classic Orchard (1.x, ASP.NET MVC) the same way: its modules' and core's resources
+# ("/Modules/Orchard.Resources/scripts/jquery.min.js", "/Core/Shapes/scripts/html5.js") on every page
+# whatever its theme, and a content item's display route "/Contents/Item/Display/231".
+_ORCHARD = re.compile(
+    rb"/Contents/ContentItems/\w+|[?&;]contentItemId=\w+|/Modules/Orchard\.\w+/|/Core/Shapes/|/Contents/Item/Display/\d+"
+)
 # What Umbraco (the family's other ASP.NET Core CMS) writes whatever its views, with no generator meta
 # and no ViewState: its media library's folders, eight characters each ("/media/bn2lq0vx/banner.jpg",
 # Umbraco 8 and later), a rich text's links to its items by UDI ("data-udi="umb://media/372a61a0..."),

@@ -70,7 +70,7 @@ from crawler.extract.layout import (
 )
 from crawler.extract.page import HtmlElement, head, jsonld_values, parse, short_text, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
-from crawler.extract.text import clean
+from crawler.extract.text import clean, letters
 from crawler.extract.titles import (
     article_heading,
     clean_title,
@@ -810,8 +810,8 @@ class GenericPage:
             raise NotAnArticle("no title found")
         if looks_like_listing(self.tree, self.split.paragraphs):
             raise NotAnArticle("page is a list of articles, not an article")
-        if lists_whole_posts(self.tree, self.url(), self.split.paragraphs):
-            raise NotAnArticle("page is a list of whole posts, not an article")
+        if lists_whole_posts(self.tree, self.page.url, self.split.paragraphs):
+            raise NotAnArticle("page is a list of posts under their linked titles, not an article")
         if len(text) < 80:
             raise NotAnArticle("no article text found")
         if not holds_prose(text):
@@ -847,7 +847,32 @@ def declared_url(tree: HtmlElement, url: str, heading: Callable[[], HtmlElement 
         absolute = urljoin(url, href)
         if not href.startswith(("#", "javascript:")) and host_of(absolute) == host_of(url):
             return canonical_url(absolute)
-    return canonical_url(url)
+    return own_anchors_address(tree, url) or canonical_url(url)
+
+
+_FRAGMENT_LINKS = xpath("/descendant::a[contains(@href, '#')]/@href")
+
+
+def own_anchors_address(tree: HtmlElement, url: str) -> str | None:
+    """The address the page's links to its own anchors give it, when they all give the same other
+    one: a post's comments link to themselves at the post's permalink, whatever address showed the
+    post (Orchard's unmanaged alias "/hoi-nghi-lan-thu-22" and "/Contents/Item/Display/231" both
+    show "<li id="comment-412">...<a href="/tin-tuc/hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-22
+    #comment-412">10 days ago</a>"). A link to an anchor the page does not hold (a widget's latest
+    comments on other posts) says nothing of this page."""
+    addresses = set()
+    for href in _FRAGMENT_LINKS(tree):
+        address, _, anchor = href.strip().partition("#")
+        if not address or not anchor or address.startswith("javascript:"):
+            continue
+        absolute = urljoin(url, address)
+        if host_of(absolute) != host_of(url) or not tree.xpath("/descendant::*[@id=$anchor][1]", anchor=anchor):
+            continue
+        addresses.add(canonical_url(absolute))
+    if len(addresses) != 1:
+        return None
+    [address] = addresses
+    return address if address != canonical_url(url) else None
 
 
 # A field's label that names a picture's caption: "Chú thích Hình ảnh", "Chú thích ảnh", SharePoint's
@@ -1084,6 +1109,7 @@ def declares_article(tree: HtmlElement) -> bool:
     return any(_ARTICLE_TYPES.search(s) for s in scripts)
 
 
+_TITLE_LETTERS = 20  # a post's title, not a section's name ("Tin tức")
 _HEADINGS_AND_PARAGRAPHS = xpath(
     "/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
 )
@@ -1102,7 +1128,8 @@ def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> boo
     first = holders_of(paragraphs[:1], tree).get(paragraphs[0], [])
     if not first:
         return False
-    own = {canonical_url(url)}
+    # (the page's own addresses: where it was fetched and its canonical link, not a heading's link)
+    own = {canonical_url(url)} | {canonical_url(urljoin(url, href.strip())) for href in _CANONICAL(head(tree))}
     posts: dict[HtmlElement, int] = {}
     current: HtmlElement | None = None
     body_under: HtmlElement | None = None
@@ -1118,13 +1145,20 @@ def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> boo
             posts[current] = posts.get(current, 0) + 1
     if body_under is None:
         return False
-    return sum(1 for heading, count in posts.items() if heading is not body_under and count >= 2) >= 1
+    # Another post shown whole, or two more shown by their summaries (Orchard's archives: each post's
+    # "<h1><a href="/xay-dung-dang/...">title</a></h1>", its date line and a 200-character excerpt).
+    others = [count for heading, count in posts.items() if heading is not body_under]
+    return any(count >= 2 for count in others) or len(others) >= 2
 
 
 def _links_elsewhere(heading: HtmlElement, url: str, own: set[str]) -> bool:
-    """Is the heading, all of it, one link to another page of the portal?"""
+    """Is the heading, all of it, one link to another page of the portal, its text a title's (words,
+    not a section's name: "<h2><a href="/tin-tuc">Tin tức</a></h2>" over an article heads no post)?"""
     links = [a for a in heading.iter("a") if (a.get("href") or "").strip()]
     if len(links) != 1 or clean(links[0].text_content()) != clean(heading.text_content()):
+        return False
+    text = clean(heading.text_content())
+    if letters(text) < _TITLE_LETTERS or len(text.split()) < 4:
         return False
     target = urljoin(url, (links[0].get("href") or "").strip())
     return host_of(target) == host_of(url) and canonical_url(target) not in own
