@@ -31,10 +31,12 @@ from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 # ...and, retired from judging: nukeviet-phutho; wordpress-angiang (a featured picture between the title and
 # the text on one post of eleven, none of the five sample pages, read where the generic path reads it);
 # sharepoint-daklak (a blog: who posted a post named above its text, an office's account on most posts,
-# a byline under the text on most).
+# a byline under the text on most); wordpress-tayninh (an empty "more" anchor opening a paragraph, and
+# texts signed under the body where the entry's footer names the desk's account); dcs-quangtri (the
+# author's labelled field between the date line and a lead in bold).
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc", "nukeviet-backan", "dcs-vinhphuc",
           "wordpress-daknong", "dcs-thanhhoa", "nukeviet-hatinh", "nukeviet-phutho", "wordpress-angiang",
-          "sharepoint-daklak", "dcs-tuyenquang", "liferay-sonla")
+          "sharepoint-daklak", "dcs-tuyenquang", "liferay-sonla", "wordpress-tayninh", "dcs-quangtri")
 
 
 def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:
@@ -97,6 +99,14 @@ def test_a_template_learned_from_five_pages_holds_every_page_as_the_generic_path
         record = read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names)
         assert record is not None, page.url
         assert replace(record, extraction=generic.extraction) == generic, page.url
+
+
+def test_a_listing_that_shows_its_posts_in_the_articles_layout_is_no_article_through_the_template() -> None:
+    # Twenty Twelve's category page shows each post whole, in the single post's own markup: the layout
+    # learned from the posts finds one of them on it.
+    knowledge, page_class, _ = _learned("wordpress-tayninh")
+    page = saved_page("wordpress-tayninh", "https://tinhuy.tayninh.example/category/tin-hoat-dong/")
+    assert read_with_template(page, knowledge, site=page_class.site, site_names=page_class.site_names) is None
 
 
 def test_a_page_laid_out_otherwise_is_not_held_and_is_read_the_generic_way() -> None:

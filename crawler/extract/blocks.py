@@ -76,6 +76,10 @@ def _holding_blocks(root: HtmlElement, captions: set[HtmlElement]) -> set[HtmlEl
     in one pass, not by searching below every element on the way down (quadratic on deep pages)."""
     holding: set[HtmlElement] = set()
     for el in root.iterdescendants(etree.Element):
+        if el not in captions and _empty(el):
+            # An empty element is no block: WordPress's "<p><span id="more-1562"></span>Đồng chí ...</p>"
+            # marks where the teaser ends, and the paragraph around it is one line all the same.
+            continue
         if el.tag in BLOCK_TAGS or el.tag in CONTAINER_TAGS or el.tag == "figure" or el in captions:
             for ancestor in el.iterancestors():
                 if ancestor in holding:
@@ -84,6 +88,11 @@ def _holding_blocks(root: HtmlElement, captions: set[HtmlElement]) -> set[HtmlEl
                 if ancestor is root:
                     break
     return holding
+
+
+def _empty(el: HtmlElement) -> bool:
+    """An element that shows nothing: no child, no text, no background picture."""
+    return len(el) == 0 and not (el.text or "").strip() and background_picture(el) is None
 
 
 def _walk_element(el: HtmlElement, captions: set[HtmlElement], holding: set[HtmlElement]) -> Iterator[Block]:

@@ -447,6 +447,13 @@ class GenericPage:
         return lines
 
     @cached_property
+    def body_lines(self) -> list[Block]:
+        """The body's lines from its first that is no author's labelled line: Orchard's text field
+        "<p class="text-field">Tác giả: Lê Trường</p>" between the date line and a lead in bold is
+        read as the heading's metadata, not as the body's first line."""
+        return list(dropwhile(lambda b: is_labelled(b.text) and len(b.text) <= LINE_MAX, self.lines)) or self.lines
+
+    @cached_property
     def lead_element(self) -> HtmlElement | None:
         """The first block after the heading that reads as a paragraph, when the page sets it apart
         from the body's paragraphs (outside their container, another element, bold): the lead."""
@@ -459,9 +466,7 @@ class GenericPage:
             # The heading went with the box it sits in (SharePoint's title row, its <h1> holding the
             # breadcrumb): the lead is looked for from the top of what is left, as if none were given.
             heading_copy = None
-        # (an author's line above the body is no line of it: Orchard's text field "<p class="text-field">
-        # Tác giả: Lê Trường</p>" between the date line and a lead in bold)
-        lines = list(dropwhile(lambda b: is_labelled(b.text) and len(b.text) <= LINE_MAX, self.lines)) or self.lines
+        lines = self.body_lines
         first = lines[0].element
         candidate = first_prose(pruned, heading_copy, first)
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):
@@ -1125,29 +1130,32 @@ def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> boo
     itself an article is one (a round-up whose items link to the stories: looks_like_listing)."""
     if not paragraphs or declares_article(tree):
         return False
-    first = holders_of(paragraphs[:1], tree).get(paragraphs[0], [])
-    if not first:
-        return False
     # (the page's own addresses: where it was fetched and its canonical link, not a heading's link)
     own = {canonical_url(url)} | {canonical_url(urljoin(url, href.strip())) for href in _CANONICAL(head(tree))}
     posts: dict[HtmlElement, int] = {}
+    under: list[tuple[HtmlElement, HtmlElement]] = []  # each paragraph under a post's linked title
     current: HtmlElement | None = None
-    body_under: HtmlElement | None = None
     for el in _HEADINGS_AND_PARAGRAPHS(tree):
         if el.tag != "p":
             current = el if _links_elsewhere(el, url, own) else None
+            if current is not None:
+                posts[current] = 0
             continue
         if current is None:
             continue
-        if any(el is holder or el in holder.iterancestors() for holder in first):
-            body_under = current
+        under.append((el, current))
         if reads_as_paragraph(short_text(el, 1500) or ""):
-            posts[current] = posts.get(current, 0) + 1
+            posts[current] += 1
+    if sum(1 for count in posts.values() if count) < 2:
+        return False  # (most pages: asked before the body's paragraphs are looked for on the page)
+    first = holders_of(paragraphs[:1], tree).get(paragraphs[0], [])
+    body_under = next((heading for el, heading in under
+                       if any(el is holder or el in holder.iterancestors() for holder in first)), None)
     if body_under is None:
         return False
     # Another post shown whole, or two more shown by their summaries (Orchard's archives: each post's
     # "<h1><a href="/xay-dung-dang/...">title</a></h1>", its date line and a 200-character excerpt).
-    others = [count for heading, count in posts.items() if heading is not body_under]
+    others = [count for heading, count in posts.items() if heading is not body_under and count]
     return any(count >= 2 for count in others) or len(others) >= 2
 
 

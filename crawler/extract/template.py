@@ -65,7 +65,14 @@ from crawler.extract.datelines import (
     with_machine_time,
 )
 from crawler.extract.dates import parse_date, to_iso
-from crawler.extract.generic import CAPTIONS, GenericPage, declared_url, labelled_caption, picture_above
+from crawler.extract.generic import (
+    CAPTIONS,
+    GenericPage,
+    declared_url,
+    labelled_caption,
+    lists_whole_posts,
+    picture_above,
+)
 from crawler.extract.knowledge import (
     CHROME_LINE_MAX,
     NOTHING_KNOWN,
@@ -565,10 +572,14 @@ class TemplatePage:
 
     def author(self) -> str | None:
         element = self.found["byline"]
-        if element is not None and (self.split.author or self.split.source) and self._over_the_body(element):
+        if element is not None and (self.split.author or self.split.source) and (
+            self._over_the_body(element) or self._under_the_body(element)
+        ):
             # A byline closing the text names who wrote it (or the paper it is taken from), as on the
             # generic path (bylines.split_lines), not the account a line over the text names: "Ban
-            # Biên tập" in Liferay's Blogs entry header, "Hoàng Thu" signing the text.
+            # Biên tập" in Liferay's Blogs entry header, "Hoàng Thu" signing the text; nor the account
+            # the entry's metadata names under it (Twenty Twelve's "... by Ban Biên tập" footer under
+            # a text signed "Thanh Tâm").
             return self.split.author
         if element is not None:
             text = clean(element.text_content())
@@ -601,6 +612,12 @@ class TemplatePage:
             src = above.get("data-src") or above.get("src")
             return [Block("image", src=src, element=above)] if src else []
         return [block for block in walk(chrome.prune(above), self.caption_selector) if block.kind == "image"]
+
+    def _under_the_body(self, element: HtmlElement) -> bool:
+        """Is `element` after the body's last line on the page?"""
+        _, twins = self.copy
+        last = twins.get(self.lines[-1].element) if self.lines and self.lines[-1].element is not None else None
+        return last is not None and _comes_before(last, element)
 
     def _over_the_body(self, element: HtmlElement) -> bool:
         """Is `element` before the body's first line on the page?"""
@@ -707,6 +724,9 @@ class TemplatePage:
             raise NotAnArticle("no article text found")
         if not holds_prose(text):
             raise NotAnArticle("no paragraph of prose: a page of fields or captions, not an article")
+        if lists_whole_posts(self.tree, self.page.url, self.split.paragraphs):
+            # (a blog's listing of whole posts reads as the post its layout finds: GenericPage.check)
+            raise NotAnArticle("page is a list of posts under their linked titles, not an article")
         return Article(
             url=self.url(), site=self.generic.site(), title=title, text=text, published=self.published(),
             author=self.author(), category=self.category(), summary=self.summary(), source=self.source(),
@@ -962,8 +982,10 @@ def _comes_before(first: HtmlElement, second: HtmlElement) -> bool:
 
 
 def _first_line(reader: GenericPage) -> HtmlElement | None:
-    """The page's element of the generic path's first line of the body."""
-    first = reader.lines[0].element if reader.lines else None
+    """The page's element of the generic path's first line of the body; an author's labelled line
+    over a lead set apart is the heading's metadata, not the body's (GenericPage.body_lines)."""
+    lines = reader.body_lines if reader.lead_element is not None else reader.lines
+    first = lines[0].element if lines else None
     return reader.body.twins.get(first) if first is not None else None
 
 
