@@ -795,6 +795,10 @@ def test_a_featured_image_above_the_heading_keeps_its_caption() -> None:
     banner = body.replace(f"<img src='/uploads/hoi-nghi.jpg' alt=''><div>{caption}</div>",
                           "<div>Tin hoạt động</div><img src='/uploads/banner.jpg' alt=''>")
     assert extract(page(banner)).images == ()
+    # Nor a title bar's icon beside its name (Liferay's portlet header over the article).
+    icon = "<header><h1><img src='/html/icons/asset_publisher.png' alt=''> <span>Tin tức</span></h1></header>"
+    bar = body.replace(f"<div><img src='/uploads/hoi-nghi.jpg' alt=''><div>{caption}</div></div>", icon)
+    assert extract(page(bar)).images == ()
 
 
 def test_a_listing_of_summaries_under_linked_titles_is_not_an_article() -> None:

@@ -525,9 +525,10 @@ class GenericPage:
                       if text != lead and (heading_copy is not None or around is frame)]
             before = [Line(text, el) for el, text in lines_between(pruned, heading_copy, stop, limit=4)
                       if text != lead and heading_copy is not None]
-            # (a labelled line above a lead set apart is read there, not as the body's: lead_element)
-            outside = {id(line.element) for line in before if line.element is not None}
-            lines = [line for line in lines if line.element is None or id(line.element) not in outside]
+            if self.lead_element is not None:
+                # (a labelled line above a lead set apart is read there, not as the body's: body_lines)
+                outside = {id(line.element) for line in before if line.element is not None}
+                lines = [line for line in lines if line.element is None or id(line.element) not in outside]
             last = self.lines[-1].element
             if last is not None:
                 after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
@@ -1030,8 +1031,8 @@ def _captioned_picture(box: HtmlElement) -> bool:
     "<div class="thumbnail"><img ...><div class="thumbnail-caption">Đồng chí Bí thư Tỉnh ủy phát biểu
     kết luận hội nghị</div></div>" above the post's title)."""
     pictures = list(box.iter("img"))
-    if len(pictures) != 1:
-        return False
+    if len(pictures) != 1 or next(box.iter("h1", "h2", "h3", "h4", "h5", "h6"), None) is not None:
+        return False  # (a title bar's icon beside its name: Liferay's "<h1><img class="icon"> Tin tức</h1>")
     text = clean(box.text_content())
     if len(text) > _CAPTION_MAX:
         return False
