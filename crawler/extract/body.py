@@ -20,6 +20,7 @@ from crawler.extract import chrome
 from crawler.extract.blocks import Block, background_picture, walk
 from crawler.extract.layout import common_ancestor
 from crawler.extract.page import HtmlElement, new_element, select, xpath
+from crawler.extract.queries import in_python_list, python_queries
 from crawler.extract.text import clean, has_text, letters
 
 if TYPE_CHECKING:
@@ -346,23 +347,26 @@ def _trafilatura_body(pruned: HtmlElement, url: str, whole: bool) -> etree._Elem
     choice): what the fallbacks would weigh against, the page around the article, is not there,
     and they cost as much as the main pass (a portal's article: 1.3 ms with them, 0.8 without).
     trafilatura is pinned (pyproject.toml): these are its 2.3.1 stages, in bare_extraction's order.
+    Its class and id queries are asked in Python (queries.py): the same answers, sooner.
     """
     import trafilatura
 
     options = _trafilatura_options(url)
     if whole:
         # trafilatura prunes the tree it is given (comment boxes, by its own rules) before it copies it.
-        document = trafilatura.bare_extraction(pruned, options=options)
+        with python_queries():
+            document = trafilatura.bare_extraction(pruned, options=options)
         return getattr(document, "body", None)
     from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
     from trafilatura.main_extractor import extract_content
     from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
     # what trafilatura prunes first: its own boilerplate, and comment boxes when comments are off
-    prune_unwanted_nodes(pruned, RAW_TREE_PRUNE_XPATH)
-    prune_unwanted_nodes(pruned, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    prune_unwanted_nodes(pruned, in_python_list(tuple(RAW_TREE_PRUNE_XPATH)))
+    prune_unwanted_nodes(pruned, in_python_list(tuple(REMOVE_COMMENTS_AND_LISTS_XPATH)))
     cleaned = convert_tags(tree_cleaning(copy.copy(pruned), options), options, url)
-    body, _ = extract_content(cleaned, options)
+    with python_queries():
+        body, _ = extract_content(cleaned, options)
     return body
 
 
