@@ -523,8 +523,6 @@ class GenericPage:
             found = found[-4:] if around is frame else [*found[:4], *found[4:][-4:]]
             before = [Line(text, el) for el, text in found
                       if text != lead and (heading_copy is not None or around is frame)]
-            before = [Line(text, el) for el, text in lines_between(pruned, heading_copy, stop, limit=4)
-                      if text != lead and heading_copy is not None]
             if self.lead_element is not None:
                 # (a labelled line above a lead set apart is read there, not as the body's: body_lines)
                 outside = {id(line.element) for line in before if line.element is not None}
