@@ -69,16 +69,12 @@ def test_every_tuning_set_is_asserted() -> None:
 # a deleted Blogs entry and a removed page that no page of the set links, served only when asked for;
 # wordpress-khanhhoa the same: a deleted post and "/lich-cong-tac/" that no page of the set links;
 # sharepoint-quangngai: a removed page linked inside one article's text only; nukeviet-ninhbinh as
-# nukeviet-backan: a removed article's ".html" address linked inside 3112's text only).
-ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
-                      "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
-                      "sharepoint-quangngai", "nukeviet-ninhbinh"}
-# sharepoint-quangngai: a removed page linked inside one article's text only; wordpress-tayninh: a
+# nukeviet-backan: a removed article's ".html" address linked inside 3112's text only; wordpress-tayninh: a
 # deleted post and an old CMS's ".asp" address that no page of the set links, served only when asked for;
 # wordpress-hungyen the same: a deleted post and "/lich-cong-tac" that no page of the set links).
 ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
                       "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
-                      "sharepoint-quangngai", "wordpress-tayninh", "wordpress-hungyen"}
+                      "sharepoint-quangngai", "nukeviet-ninhbinh", "wordpress-tayninh", "wordpress-hungyen"}
 # Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
 # URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
 # lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which
