@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from functools import cached_property
-from itertools import dropwhile, takewhile
+from itertools import dropwhile
 from typing import ClassVar
 from urllib.parse import urljoin, urlsplit
 
