@@ -21,7 +21,8 @@ from contextlib import contextmanager
 from functools import cache
 
 from lxml import etree
-from lxml.etree import _Element as Element
+
+from crawler.extract.page import HtmlElement as Element
 
 
 def _first(el: Element, *names: str) -> str:
