@@ -512,8 +512,18 @@ def _earliest_match(
     (MIN_SHARED_BANDS, less one for each crowded bucket, which it may share too); numpy compares
     the candidates' signatures at once. Only the texts of the candidates within THRESHOLD are read.
     """
-    import numpy as np
+    shared, crowded, newly_crowded = shared_buckets(db, article_id, buckets)
+    if newly_crowded:
+        _remember_crowded(db, newly_crowded)
+    return match_among(db, shared, crowded, hashvalues, text)
 
+
+def shared_buckets(
+    db: Database, article_id: int, buckets: list[tuple[int, int]]
+) -> tuple[dict[int, int], int, list[tuple[int, int]]]:
+    """What _earliest_match reads from the LSH tables, without writing: how many of `buckets` each
+    article older than `article_id` shares (crowded buckets left out), how many of them are crowded,
+    and which of those no lookup had found crowded before (the caller remembers them)."""
     known_crowded = _known_crowded(db, buckets)
     # A bucket known crowded is not read: NULL matches no bucket (one seek, no rows).
     looked_up = [value for band, bucket in buckets for value in (band, None if (band, bucket) in known_crowded
@@ -532,8 +542,15 @@ def _earliest_match(
             continue
         for member in set(ids):
             shared[member] = shared.get(member, 0) + 1
-    if newly_crowded:
-        _remember_crowded(db, newly_crowded)
+    return shared, crowded, newly_crowded
+
+
+def match_among(db: Database, shared: dict[int, int], crowded: int, hashvalues: np.ndarray, text: str) -> int | None:
+    """The rest of _earliest_match, once the buckets' members are read: `shared` counts the
+    buckets each member shares with `hashvalues` (crowded buckets left out), `crowded` how many of
+    the 32 were crowded. bench/fill.py reads the members from an index in memory and calls this."""
+    import numpy as np
+
     needed = max(1, MIN_SHARED_BANDS - crowded)
     candidates = sorted(member for member, count in shared.items() if count >= needed)
     if candidates:

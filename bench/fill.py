@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import open_archive, record_fetch, record_listing, save_article
-from archive.near import original_of, signature, store_signature
+from archive.near import signature, store_signature
 from archive.runs import RUN_COUNTS
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
 from archive.sitecounts import recount
@@ -54,6 +54,7 @@ from archive.store import (
     version_row,
 )
 from archive.transaction import WriteGroup
+from bench.lsh_memory import MemoryLSH
 from bench.nation import Corpus, Record
 from bench.perf import load, say
 
@@ -134,6 +135,7 @@ class BulkWriter:
     known: set[int] = field(default_factory=set)  # URLs, (portal, id), contents and pages seen
     pending: dict[str, list[Any]] = field(default_factory=dict)
     next_raw_page: int = 0
+    lsh: MemoryLSH = field(default_factory=MemoryLSH)  # the LSH buckets, for the re-post lookups
 
     def __post_init__(self) -> None:
         self._resume()
@@ -142,6 +144,7 @@ class BulkWriter:
         """What the archive holds already (a fill carried on from a copy)."""
         conn = self.db.conn
         self.next_raw_page = self._last_raw_page() + 1
+        self.lsh = MemoryLSH.load(self.db)
         if not self.known:
             for (url,) in conn.execute("SELECT url FROM article_urls"):
                 self.known.add(_key(url))
@@ -160,8 +163,11 @@ class BulkWriter:
             keys.append(_key(article.content_hash))
         if any(key in self.known for key in keys):
             self.flush()
-            status: str = save_article(self.db, article, page=record.page, fetched_at=record.fetched_at,
-                                  site_article_id=record.site_article_id).status
+            saved = save_article(self.db, article, page=record.page, fetched_at=record.fetched_at,
+                                 site_article_id=record.site_article_id)
+            status: str = saved.status
+            if status in ("new", "updated"):
+                self.lsh.replaced(self.db, saved.article_id)  # its signature and its lookup's crowded buckets
             self.next_raw_page = self._last_raw_page() + 1
         else:
             status = self._new(item)
@@ -180,7 +186,7 @@ class BulkWriter:
         """A record no archived article has: what save_article() writes for a new article."""
         record, article = item.record, item.record.article
         started = time.perf_counter()
-        original = original_of(self.db, article.text, item.hashvalues)
+        original = self.lsh.original_of(self.db, article.text, item.hashvalues)
         self.lookup_seconds += time.perf_counter() - started
         self.lookups += 1
         row = article_row(article, record.fetched_at, record.site_article_id, near_duplicate_of=original)
@@ -194,6 +200,7 @@ class BulkWriter:
         for table, indexed in item.indexed.items():
             self.pending.setdefault(table, []).append([article_id, *indexed[1:]])
         store_signature(self.db, article_id, item.hashvalues)
+        self.lsh.add(article_id, item.hashvalues)
         for url in dict.fromkeys((article.url, record.page.url)):
             self.pending.setdefault("article_urls", []).append((url, article_id))
         return "new"
@@ -296,9 +303,12 @@ def bulk_fill(work: Path, sizes: tuple[int, ...], processes: int | None = None) 
             now = time.perf_counter()
             rate = (writer.made - window[1]) / (now - window[0])
             lookup_ms = (writer.lookup_seconds - window[2]) / max(1, writer.lookups - window[3]) * 1000
+            lsh_bytes = writer.lsh.nbytes()
             progress.append({"articles": writer.made, "articles_per_s": round(rate, 1),
-                             "lookup_ms": round(lookup_ms, 3), "elapsed_s": round(now - started)})
-            say(f"  bulk fill: {writer.made} written, {rate:.0f}/s, re-post lookup {lookup_ms:.2f} ms (load {load()})")
+                             "lookup_ms": round(lookup_ms, 3), "elapsed_s": round(now - started),
+                             "lsh_bytes": lsh_bytes})
+            say(f"  bulk fill: {writer.made} written, {rate:.0f}/s, re-post lookup {lookup_ms:.2f} ms, buckets in"
+                f" memory {lsh_bytes / 2**20:.0f} MiB ({lsh_bytes / writer.made:.0f} bytes an article) (load {load()})")
             window = (now, writer.made, writer.lookup_seconds, writer.lookups)
         if writer.made in sizes[:-1]:
             writer.settle()

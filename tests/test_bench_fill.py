@@ -12,8 +12,9 @@ import archive.near as near
 from archive import open_archive, search
 from archive.query.filters import Filters
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
-from bench import scale
+from bench import lsh_memory, scale
 from bench.fill import bulk_fill
+from bench.lsh_memory import MemoryLSH
 
 SIZES = (1500, 3000)
 # Columns whose values a save takes from the clock or chance, not from the record: runs start and
@@ -28,6 +29,37 @@ NOW_DATED = {"discovered", "fetched", "queued"}
 SEARCHES = ("dang uy", "tinh uy", '"ban thuong vu tinh uy"', "Đảng ủy", "nong thon moi", "Dai hoi nhiem ky")
 
 
+# What the bulk fill's lookups met, counted by _checked_lookups.
+LOOKUPS: dict[str, int] = {}
+
+
+def _checked_lookups(patch: pytest.MonkeyPatch) -> None:
+    """Every re-post lookup of the bulk fill made on the tables too, before and after the one in
+    memory (bench/lsh_memory.py): the buckets' members each counts, the crowded buckets, and the
+    article linked must be the same."""
+    found_in_memory = MemoryLSH.original_of
+
+    def checked(self: MemoryLSH, db: object, text: str, hashvalues: object) -> int | None:
+        if hashvalues is None:
+            return found_in_memory(self, db, text, hashvalues)
+        buckets = near._buckets(hashvalues)
+        expected = near.shared_buckets(db, near._NEWEST, buckets)
+        assert self.shared_buckets(buckets) == expected
+        stored, members = self._stored(buckets), self.members(buckets)
+        stale = sum(len(stored[band]) - len(members[band]) for band, bucket in buckets
+                    if (band, bucket) not in self.crowded)
+        original = found_in_memory(self, db, text, hashvalues)
+        assert near.original_of(db, text, hashvalues) == original
+        for name, counted in (("lookups", 1), ("members", sum(expected[0].values())), ("crowded", expected[1]),
+                              ("newly crowded", len(expected[2])), ("stale members left out", stale),
+                              ("linked", original is not None)):
+            LOOKUPS[name] = LOOKUPS.get(name, 0) + int(counted)
+        LOOKUPS["merges"], LOOKUPS["large merges"] = self.merges, self.large_merges
+        return original
+
+    patch.setattr(MemoryLSH, "original_of", checked)
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("fill")
@@ -37,6 +69,11 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     patch = pytest.MonkeyPatch()
     patch.setattr(near, "CROWDED_BUCKET", 4)
     patch.setattr(near, "_MEMBERS", near.members_sql())
+    # The buckets in memory merged into the middle level every 128 signatures, into the large one
+    # every 512: the lookups read the three.
+    patch.setattr(lsh_memory, "MERGE_EVERY", 128)
+    patch.setattr(lsh_memory, "MIDDLE_EVERY", 512)
+    _checked_lookups(patch)
     for directory in ("saves", "bulk"):
         (work / directory).mkdir()
     try:
@@ -111,3 +148,14 @@ def test_bulk_fill_writes_the_archive_saves_write(filled: tuple[Path, Path], siz
         for query in SEARCHES:
             for filters in (Filters(), Filters(site=site), Filters(since="2010-01", until="2010-02")):
                 assert search(second, query, filters=filters) == search(first, query, filters=filters), query
+
+
+def test_bulk_fill_lookups_in_memory_read_what_the_tables_hold(filled: tuple[Path, Path]) -> None:
+    """The lookups checked against the tables met every case: members shared, buckets crowded
+    (known and newly found), later versions' signatures replacing their buckets, both merges."""
+    assert LOOKUPS["lookups"] > 2500 and LOOKUPS["linked"] > 50
+    assert LOOKUPS["members"] > 0 and LOOKUPS["crowded"] > LOOKUPS["newly crowded"] > 0
+    assert LOOKUPS["stale members left out"] > 0
+    assert LOOKUPS["merges"] >= 20 and LOOKUPS["large merges"] >= 5
+
+
