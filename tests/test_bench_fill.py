@@ -3,18 +3,26 @@ one filled by saves and one in bulk, compared table by table."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import archive.near as near
 from archive import open_archive, search
+from archive.near import signature
 from archive.query.filters import Filters
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
+from archive.store import compress_body, index_rows
+from archive.transaction import WriteGroup
 from bench import lsh_memory, scale
-from bench.fill import bulk_fill
+from bench.fill import BulkWriter, Prepared, bulk_fill, open_bulk
 from bench.lsh_memory import MemoryLSH
+from bench.nation import Corpus, Record
+from crawler.extract.fold import fold
 
 SIZES = (1500, 3000)
 # Columns whose values a save takes from the clock or chance, not from the record: runs start and
@@ -33,13 +41,16 @@ SEARCHES = ("dang uy", "tinh uy", '"ban thuong vu tinh uy"', "Đảng ủy", "no
 LOOKUPS: dict[str, int] = {}
 
 
-def _checked_lookups(patch: pytest.MonkeyPatch) -> None:
+def _checked_lookups(patch: pytest.MonkeyPatch, counts: dict[str, int]) -> None:
     """Every re-post lookup of the bulk fill made on the tables too, before and after the one in
     memory (bench/lsh_memory.py): the buckets' members each counts, the crowded buckets, and the
     article linked must be the same."""
-    found_in_memory = MemoryLSH.original_of
+    found_in_memory, read_back = MemoryLSH.original_of, MemoryLSH.replaced
 
-    def checked(self: MemoryLSH, db: object, text: str, hashvalues: object) -> int | None:
+    def crowded_as_the_table(self: MemoryLSH, db: Any) -> None:
+        assert self.crowded == set(db.conn.execute("SELECT band, bucket FROM article_lsh_crowded").fetchall())
+
+    def checked(self: MemoryLSH, db: Any, text: str, hashvalues: object) -> int | None:
         if hashvalues is None:
             return found_in_memory(self, db, text, hashvalues)
         buckets = near._buckets(hashvalues)
@@ -49,15 +60,24 @@ def _checked_lookups(patch: pytest.MonkeyPatch) -> None:
         stale = sum(len(stored[band]) - len(members[band]) for band, bucket in buckets
                     if (band, bucket) not in self.crowded)
         original = found_in_memory(self, db, text, hashvalues)
+        crowded_as_the_table(self, db)
         assert near.original_of(db, text, hashvalues) == original
         for name, counted in (("lookups", 1), ("members", sum(expected[0].values())), ("crowded", expected[1]),
                               ("newly crowded", len(expected[2])), ("stale members left out", stale),
                               ("linked", original is not None)):
-            LOOKUPS[name] = LOOKUPS.get(name, 0) + int(counted)
-        LOOKUPS["merges"], LOOKUPS["large merges"] = self.merges, self.large_merges
+            counts[name] = counts.get(name, 0) + int(counted)
+        counts["merges"], counts["large merges"] = self.merges, self.large_merges
         return original
 
+    def replaced(self: MemoryLSH, db: Any, article_id: int) -> None:
+        known = len(self.crowded)
+        read_back(self, db, article_id)
+        crowded_as_the_table(self, db)
+        counts["saved"] = counts.get("saved", 0) + 1
+        counts["crowded by a save"] = counts.get("crowded by a save", 0) + len(self.crowded) - known
+
     patch.setattr(MemoryLSH, "original_of", checked)
+    patch.setattr(MemoryLSH, "replaced", replaced)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +93,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     # every 512: the lookups read the three.
     patch.setattr(lsh_memory, "MERGE_EVERY", 128)
     patch.setattr(lsh_memory, "MIDDLE_EVERY", 512)
-    _checked_lookups(patch)
+    _checked_lookups(patch, LOOKUPS)
     for directory in ("saves", "bulk"):
         (work / directory).mkdir()
     try:
@@ -159,3 +179,43 @@ def test_bulk_fill_lookups_in_memory_read_what_the_tables_hold(filled: tuple[Pat
     assert LOOKUPS["merges"] >= 20 and LOOKUPS["large merges"] >= 5
 
 
+
+
+
+def _prepared(record: Record, text: str) -> Prepared:
+    article = replace(record.article, text=text, content_hash="")
+    return Prepared(replace(record, article=article), signature(text), compress_body(record.page.body),
+                    hashlib.sha256(record.page.body).hexdigest(), index_rows(0, article, fold(text)))
+
+
+def test_bulk_lookups_in_memory_after_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later version saved by save_article() replaces its article's buckets, and its lookup on
+    the tables finds a bucket crowded: the lookups in memory after it read both as the tables do."""
+    monkeypatch.setattr(near, "CROWDED_BUCKET", 2)
+    monkeypatch.setattr(near, "_MEMBERS", near.members_sql())
+    counts: dict[str, int] = {}
+    _checked_lookups(monkeypatch, counts)
+    corpus = Corpus()
+    records = [record for record in map(corpus.record, range(1, 200)) if record.kind == "news"][:8]
+    template = records[0].article.text
+    variant = [f"{template}\nBài viết bổ sung lần thứ {number}." for number in range(7)]
+    db = open_bulk(tmp_path / "archive.db")
+    writer, group = BulkWriter(db), WriteGroup(db)
+    group.begin()
+    # Three reports of one template share their buckets (two members each at the third: not crowded).
+    for number in (1, 2, 3):
+        writer.write(_prepared(records[number], variant[number]))
+    # Another article, whose later version is a fourth report of the template, saved by save_article():
+    # its lookup (on the tables, below its own id) finds three members in the template's buckets.
+    writer.write(_prepared(records[4], records[4].article.text))
+    writer.write(_prepared(records[4], variant[4]))
+    assert counts["saved"] == 1 and counts["crowded by a save"] > 0
+    # The first report rewritten as another text: its members in the template's buckets are stale.
+    writer.write(_prepared(records[1], records[5].article.text[:2000]))
+    for number in (5, 6):
+        writer.write(_prepared(records[number + 1], variant[number]))
+    writer.flush()
+    group.commit()
+    assert counts["saved"] == 2 and counts["lookups"] == 6
+    assert counts["crowded"] > 0 and counts["stale members left out"] > 0
+    db.close()
