@@ -10,10 +10,12 @@ What a save does for each record and what this does instead:
   record that any of them may know (a false alarm costs nothing) is saved by save_article() itself,
   after everything written so far is in the tables, so that the rare cases (a later version, an
   alias, a refused page) are decided and written by the save path, not by a copy of it;
-- a new article's re-post link: archive/near.py's own lookup (original_of) in the live LSH tables,
-  and its signature stored by store_signature(), in the same order as the saves: which earlier
-  article a text re-posts depends on what was stored before it (the buckets a lookup found crowded,
-  the signatures later versions replaced), so these are not built afterwards;
+- a new article's re-post link: archive/near.py's lookup in the same order as the saves, its 32
+  buckets' members read from an index in memory (bench/lsh_memory.py) that holds what the LSH tables
+  hold, the crowded buckets included, and the rest of it (sketches, signatures, texts) near.py's own
+  (match_among) on the archive; its signature stored by store_signature(): which earlier article a
+  text re-posts depends on what was stored before it (the buckets a lookup found crowded, the
+  signatures later versions replaced), so these are not built afterwards;
 - the rows (archive/store.py's article_row, raw_page_row, version_row, image_rows, index_rows) in
   transactions of BULK_GROUP records, with a large page cache and without waiting for the disk
   (synchronous = OFF: a crash loses the fill, which is run again); the full-text indexes' terms
@@ -54,7 +56,7 @@ from archive.store import (
     version_row,
 )
 from archive.transaction import WriteGroup
-from bench.lsh_memory import MemoryLSH
+from bench.lsh_memory import MemoryLSH, TablesLSH
 from bench.nation import Corpus, Record
 from bench.perf import load, say
 
@@ -135,7 +137,8 @@ class BulkWriter:
     known: set[int] = field(default_factory=set)  # URLs, (portal, id), contents and pages seen
     pending: dict[str, list[Any]] = field(default_factory=dict)
     next_raw_page: int = 0
-    lsh: MemoryLSH = field(default_factory=MemoryLSH)  # the LSH buckets, for the re-post lookups
+    lookup: str = "memory"  # where the re-post lookups read the LSH buckets: "memory" or "tables"
+    lsh: MemoryLSH | TablesLSH = field(default_factory=TablesLSH)
 
     def __post_init__(self) -> None:
         self._resume()
@@ -144,7 +147,7 @@ class BulkWriter:
         """What the archive holds already (a fill carried on from a copy)."""
         conn = self.db.conn
         self.next_raw_page = self._last_raw_page() + 1
-        self.lsh = MemoryLSH.load(self.db)
+        self.lsh = MemoryLSH.load(self.db) if self.lookup == "memory" else TablesLSH()
         if not self.known:
             for (url,) in conn.execute("SELECT url FROM article_urls"):
                 self.known.add(_key(url))

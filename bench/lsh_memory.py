@@ -287,3 +287,21 @@ class MemoryLSH:
         return (self.large.nbytes + self.middle.nbytes + sum(sys.getsizeof(recent) for recent in self.recent)
                 + entries * (32 + 64) + sys.getsizeof(self.crowded) + 100 * len(self.crowded)
                 + sys.getsizeof(self.current) + 300 * len(self.current))
+
+
+class TablesLSH:
+    """The lookup bench/fill.py made before, on the tables (near.original_of), for comparisons."""
+
+    merges = large_merges = 0
+
+    def original_of(self, db: Any, text: str, hashvalues: np.ndarray | None) -> int | None:
+        return near.original_of(db, text, hashvalues)
+
+    def add(self, article_id: int, hashvalues: np.ndarray | None) -> None:
+        pass
+
+    def replaced(self, db: Any, article_id: int) -> None:
+        pass
+
+    def nbytes(self) -> int:
+        return 0
