@@ -68,7 +68,7 @@ from crawler.extract.layout import (
     section_of_address,
     set_apart,
 )
-from crawler.extract.page import HtmlElement, head, jsonld_values, parse, short_text, xpath
+from crawler.extract.page import HtmlElement, element_after, head, jsonld_values, parse, short_text, xpath
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean, letters
 from crawler.extract.titles import (
@@ -948,20 +948,11 @@ def _typed_subheading(el: HtmlElement) -> bool:
 
 def _right_after(before: HtmlElement | None, el: HtmlElement | None) -> bool:
     """Is `el` (or the box holding it) the element right after `before`, or after the wrappers that
-    hold `before` alone ("<div><div>Kim Oanh</div></div><div><div>Theo Báo ...</div></div>")?"""
-    if before is None or el is None:
+    `before` closes ("<div><div>Kim Oanh</div></div><div><div>Theo Báo ...</div></div>")?"""
+    if before is None or el is None or el in before.iterancestors():
         return False
-    box: HtmlElement | None = before
-    for _ in range(6):
-        if box is None or el in box.iterancestors():
-            return False
-        following = box.getnext()
-        while following is not None and not isinstance(following.tag, str):
-            following = following.getnext()
-        if following is not None:
-            return following is el or following in el.iterancestors()
-        box = box.getparent()
-    return False
+    following = element_after(before, levels=6)
+    return following is not None and (following is el or following in el.iterancestors())
 
 
 def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:

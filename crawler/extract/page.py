@@ -318,6 +318,21 @@ def head(tree: HtmlElement) -> HtmlElement:
     return found if found is not None else tree
 
 
+def element_after(el: HtmlElement, levels: int | None = None) -> HtmlElement | None:
+    """The first element after `el`, or after the ancestors it is the last element of (at most
+    `levels` of them, counting `el`; any number for None), within the page's <body>."""
+    node: HtmlElement | None = el
+    climbed = 0
+    while node is not None and node.tag not in ("body", "html") and (levels is None or climbed < levels):
+        sibling = node.getnext()
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is not None:
+            return sibling
+        node, climbed = node.getparent(), climbed + 1
+    return None
+
+
 def short_text(el: HtmlElement, limit: int) -> str | None:
     """The element's text, cleaned, when it holds at most `limit` characters besides spaces;
     None otherwise, without reading the rest of a big container."""

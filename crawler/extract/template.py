@@ -94,7 +94,7 @@ from crawler.extract.layout import (
     reads_as_paragraph,
     set_apart,
 )
-from crawler.extract.page import HtmlElement, parse, region_of, select, short_text
+from crawler.extract.page import HtmlElement, element_after, parse, region_of, select, short_text
 from crawler.extract.record import Article, Image, NotAnArticle, Page
 from crawler.extract.text import clean
 from crawler.extract.titles import clean_title, declared_titles, has_a_suffix, heading_text, names_the_site
@@ -1540,7 +1540,7 @@ def _marker_candidates(group: list[_Sample], layout: Layout) -> Iterable[Layout]
     if scope is None:
         return
     raw = first.page.body
-    following = _following(scope)
+    following = element_after(scope)
     ends: list[bytes | None] = [*(_tag_markers(raw, following) if following is not None else []), None]
     anchor: HtmlElement | None = scope
     for cut_at in range(min(_CUT_LEVELS, len(layout.scope))):
@@ -1551,19 +1551,6 @@ def _marker_candidates(group: list[_Sample], layout: Layout) -> Iterable[Layout]
                 for end in ends:
                     yield replace(layout, markers=(start, end), cut_at=cut_at)
         anchor = anchor.getparent()
-
-
-def _following(el: HtmlElement) -> HtmlElement | None:
-    """The first element after `el` (after its ancestors, when it is their last)."""
-    node: HtmlElement | None = el
-    while node is not None and node.tag not in ("body", "html"):
-        sibling = node.getnext()
-        while sibling is not None and not isinstance(sibling.tag, str):
-            sibling = sibling.getnext()
-        if sibling is not None:
-            return sibling
-        node = node.getparent()
-    return None
 
 
 def _tag_markers(raw: bytes, el: HtmlElement) -> list[bytes]:
