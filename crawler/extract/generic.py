@@ -855,6 +855,7 @@ def declared_url(tree: HtmlElement, url: str, heading: Callable[[], HtmlElement 
 
 
 _FRAGMENT_LINKS = xpath("/descendant::a[contains(@href, '#')]/@href")
+_IDS = xpath("/descendant::*/@id")
 
 
 def own_anchors_address(tree: HtmlElement, url: str) -> str | None:
@@ -865,14 +866,18 @@ def own_anchors_address(tree: HtmlElement, url: str) -> str | None:
     #comment-412">10 days ago</a>"). A link to an anchor the page does not hold (a widget's latest
     comments on other posts) says nothing of this page."""
     addresses = set()
+    ids: set[str] | None = None  # the page's anchors, read once, when a link to one is found
     for href in _FRAGMENT_LINKS(tree):
         address, _, anchor = href.strip().partition("#")
         if not address or not anchor or address.startswith("javascript:"):
             continue
         absolute = urljoin(url, address)
-        if host_of(absolute) != host_of(url) or not tree.xpath("/descendant::*[@id=$anchor][1]", anchor=anchor):
+        if host_of(absolute) != host_of(url):
             continue
-        addresses.add(canonical_url(absolute))
+        if ids is None:
+            ids = set(_IDS(tree))
+        if anchor in ids:
+            addresses.add(canonical_url(absolute))
     if len(addresses) != 1:
         return None
     [address] = addresses
