@@ -840,3 +840,47 @@ số một của cổng</a></li><li><a href="/post/a-2">Tin khác số hai của
     generic = extract(post(5), page_class, knowledge.with_template(None))
     assert record is not None and record.category == "Tin huyện, thành phố"
     assert replace(record, extraction=generic.extraction) == generic
+
+
+_BYLINES = ("Hữu Phước", "Minh Khoa", "Thu Hà", "Diễm My", "Minh Khoa", "Thu Hà")
+
+
+def _fields_box_page(n: int, reprint: bool = False) -> Page:
+    """The n-th article of a SharePoint publishing portal laid out as sharepoint-cantho's ArticleLeft:
+    the title row's <h1>, then the article's box of fields, the date line and the byline in a box
+    over the text, and the text closing with "Theo Báo Mẫu" when `reprint`."""
+    topic, place = _TOPICS[n], _PLACES[n]
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    closing = '<p style="text-align:right"><em>Theo Báo Mẫu</em></p>' if reprint else ""
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic}</title></head>
+<body><form id="aspnetForm"><div id="s4-bodyContainer">
+<div id="header"><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/tin-tuc">Tin tức</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></div>
+<div id="titleRow"><h1>{topic}</h1></div>
+<div id="contentRow"><div id="DeltaPlaceHolderMain"><div class="article">
+<div class="article-header"><div class="date-line">{10 + n:02d}/06/2025</div><div class="by-line">{_BYLINES[n]}</div></div>
+<div class="article-content"><div class="ms-rtestate-field">{paragraphs}{closing}</div></div>
+</div></div></div>
+<div id="footer">Bản quyền thuộc Tỉnh ủy Mẫu</div>
+</div></form></body></html>"""
+    return Page(f"https://{_SITE}/tin-tuc/Pages/bai-{n}.aspx", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_reprints_source_under_the_text_does_not_hide_the_byline_placed_over_it() -> None:
+    """sharepoint-cantho: the byline in the box of fields over the text ("<div class="by-line">Hữu
+    Phước</div>"), and one sample page a reprint closing with "Theo Báo Mẫu". The generic path names
+    both the writer and the paper; the template took the source line for a reprint's, where the
+    account over the text did not write it, read that page with no author, and learned no layout
+    from pages that all read alike (the set's template held none of its pages)."""
+    samples = [_fields_box_page(n, reprint=n == 1) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    page = _fields_box_page(5, reprint=True)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert (generic.author, generic.source) == ("Thu Hà", "Báo Mẫu")
+    assert record is not None and replace(record, extraction=generic.extraction) == generic

@@ -417,7 +417,18 @@ class TemplatePage:
         # places ("<div class="tin-tac-gia">Hải Yến</div><div class="tin-noi-dung"><p>Ngày 26/2, ..."),
         # is read as the generic path reads the lines between the heading and the body's first one.
         before = lines[:1] if len(lines) >= 2 and _name_over_paragraph(lines[0], lines[1]) else []
-        return split_lines(lines[len(before):], before, self.after)
+        return split_lines(lines[len(before):], before + self.byline_over(), self.after)
+
+    def byline_over(self) -> list[Line]:
+        """The placed byline when it sits over the body, outside it: a line the generic path reads
+        among those above the body (GenericPage.split), so that a reprint's "Theo Báo Cần Thơ" under
+        the text does not hide the name over it ("<div class="by-line">Hữu Phước</div>" in
+        SharePoint's box of fields)."""
+        element = self.found["byline"]
+        if element is None or not self.lines or any(line.element is element for line in self.lines):
+            return []
+        text = short_text(element, 280)
+        return [Line(text, element)] if text and self._over_the_body(element) else []
 
     @cached_property
     def after(self) -> list[Line]:
