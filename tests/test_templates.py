@@ -883,4 +883,43 @@ def test_a_reprints_source_under_the_text_does_not_hide_the_byline_placed_over_i
     generic = extract(page, page_class, knowledge.with_template(None))
     record = read_with_template(page, knowledge, site=_SITE)
     assert (generic.author, generic.source) == ("Thu Hà", "Báo Mẫu")
+def _publisher_page(n: int, box: str, page: str = "xay-dung-dang") -> Page:
+    """The n-th article of a Liferay 6.1 portal (the markup of liferay-dienbien), opened in the full
+    content view of the asset publisher titled `box`: a section's on the section's page, the
+    featured box's on the home page."""
+    topic, place = (_TOPICS + ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",))[n], (_PLACES + ("thành phố Lào Cai",))[n]
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 5))
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title></head>
+<body><div id="wrapper"><header id="banner"><a href="/">Tỉnh ủy Mẫu</a><nav><ul>
+<li><a href="/trang-chu">Trang chủ</a></li>
+<li><a href="/xay-dung-dang">Xây dựng Đảng</a></li><li><a href="/tin-co-so">Tin cơ sở</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></nav></header>
+<div id="content"><div class="column-2"><section class="portlet"><header class="portlet-topper">
+<h1 class="portlet-title">
+<span class="portlet-title-text">{box}</span></h1></header><div class="portlet-content">
+<div class="taglib-header"><h1 class="header-title"><span>{topic}</span></h1></div>
+<div class="asset-full-content"><div class="journal-content-article"><div class="tin-bai">
+<div class="ngay-dang">Ngày {10 + n:02d}/02/2025 16:45</div><div class="noi-dung">{paragraphs}</div>
+</div></div></div></div></section></div></div>
+<footer id="footer">Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>"""
+    return Page(f"https://{_SITE}/{page}/-/asset_publisher/Qd5t/content/bai-{n}", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_boxs_heading_where_the_samples_showed_their_category_is_no_category() -> None:
+    """liferay-dienbien: the asset publisher's title over the article is its section on the sample
+    pages ("Xây dựng Đảng", opened from the section's page), and the layout places the category
+    there. An article opened from the home page's featured box shows that box's heading there ("Tin
+    nổi bật"), and nothing else on the page names its section: no category, as the generic path
+    reads it."""
+    samples = [_publisher_page(n, ("Xây dựng Đảng", "Tin cơ sở")[n % 2]) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and any(layout.category for layout in knowledge.template.layouts)
+    page = _publisher_page(5, "Tin nổi bật", page="trang-chu")
+    generic = extract(page, page_class, knowledge.with_template(None))
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert generic.category is None
     assert record is not None and replace(record, extraction=generic.extraction) == generic

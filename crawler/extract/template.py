@@ -652,6 +652,13 @@ class TemplatePage:
         element = self.found["category"]
         if element is not None and not self.layout.form:
             shown = short_text(element, 200)
+            if shown and (chrome.is_chrome_heading(shown) or chrome.is_chrome_line(shown)):
+                # The place shows a box's heading, not a category: the portlet whose title the sample
+                # pages showed as their category ("Xây dựng Đảng" over an article opened from its
+                # section) is, on the home page, the featured box ("<span class="portlet-title-text">
+                # Tin nổi bật</span>" over the same article, liferay-dienbien); the generic rules, which
+                # take no such heading for a label (layout.label_above), look elsewhere.
+                return self.generic.category()
             if shown and ("," not in shown or _one_link(element, shown)):
                 return self.generic.section() or shown
             # A label listing several where the sample pages showed one ("Xây dựng Đảng, Thời sự -
