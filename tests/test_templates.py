@@ -883,6 +883,45 @@ def test_a_reprints_source_under_the_text_does_not_hide_the_byline_placed_over_i
     generic = extract(page, page_class, knowledge.with_template(None))
     record = read_with_template(page, knowledge, site=_SITE)
     assert (generic.author, generic.source) == ("Thu Hà", "Báo Mẫu")
+def _field_page(n: int, byline: str = "Minh Đức", pictures: int = 0) -> Page:
+    """The n-th article of a SharePoint publishing portal (the markup of sharepoint-binhdinh): the
+    title, then a row of the date and the byline fields over the text; a photo story's text one
+    paragraph over its captioned pictures."""
+    topic, place = (_TOPICS + ("Hội nghị Ban Chấp hành Đảng bộ tỉnh",))[n], (_PLACES + ("thành phố Lào Cai",))[n]
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 2 if pictures else 5))
+    figures = "".join(
+        f'<table><tr><td><img src="/tintuc/PublishingImages/anh-{n}-{k}.jpg" alt=""></td></tr>'
+        f"<tr><td><em>Quang cảnh thứ {k} của buổi lễ tại {place}</em></td></tr></table>"
+        for k in range(1, pictures + 1))
+    html = f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{topic}</title></head>
+<body><div id="header"><a href="/">Tỉnh ủy Mẫu</a><ul class="nav"><li><a href="/tintuc">Tin tức - Sự kiện</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul></div>
+<div class="mainContainer"><div class="pageTitle">{topic}</div><div class="mainContent">
+<table class="header"><tr><td class="dateLine">{10 + n:02d}/06/2025</td><td class="byLine">{byline}</td></tr></table>
+<div class="pageContent"><div class="field">{paragraphs}{figures}</div></div>
+<div class="articleTools">Lượt xem: {300 + n} | In bài viết</div></div></div>
+<div id="footer">Bản quyền thuộc Tỉnh ủy Mẫu</div></body></html>"""
+    return Page(f"https://{_SITE}/tintuc/Pages/bai-{n}.aspx", html.encode(),
+                {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_photo_credit_in_the_byline_place_signs_a_story_told_in_pictures_through_a_template() -> None:
+    """sharepoint-binhdinh's photo story: its byline field holds the photo credit alone ("Ảnh: Đình
+    Phú") over one paragraph and four pictures. The generic path names the photographer (the credit
+    among the lines over the text); the template, which places the byline field, does the same."""
+    samples = [_field_page(n) for n in range(LEARN_AFTER)]
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    page = _field_page(5, byline="Ảnh: Đình Phú", pictures=4)
+    generic = extract(page, page_class, knowledge.with_template(None))
+    record = read_with_template(page, knowledge, site=_SITE)
+    assert generic.author == "Đình Phú"
+    assert record is not None and record.author == "Đình Phú"
+
+
 def _publisher_page(n: int, box: str, page: str = "xay-dung-dang") -> Page:
     """The n-th article of a Liferay 6.1 portal (the markup of liferay-dienbien), opened in the full
     content view of the asset publisher titled `box`: a section's on the section's page, the

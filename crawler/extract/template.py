@@ -607,6 +607,11 @@ class TemplatePage:
             return self.split.author  # a reprint: the account that posted it did not write it
         # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline (GenericPage.author)
         photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
+        if photographer is None and element is not None:
+            # ...or the byline's place holds the credit alone ("<td class="byLine">Ảnh: Đình Phú</td>"
+            # over a photo story, where the other pages name their writer), as the generic path reads
+            # it among the lines over the text
+            photographer = credit_in([clean(element.text_content())])
         if photographer and told_in_pictures(len(self.images()), len(self.split.paragraphs)):
             return photographer
         line = self.dated_line.element if self.dated_line is not None else None
