@@ -391,6 +391,18 @@ def split_lines(
     return Split([line.text for line in body], author, source, photographer)
 
 
+def byline_over(lines: Iterable[Line]) -> str | None:
+    """The name the first of the lines over the body gives in words that say it is a byline: after
+    a label ("Tin, ảnh: Hữu Thành") or as who posted the entry ("do <a>Phạm Thu Hà</a> lúc 14:00
+    trong ..."). Never a bare name: over a text it may be any label (a picture field's "Hình ảnh
+    Trang", written for screen readers)."""
+    for line in lines:
+        name = _after_label(line.text) or _posted_by(line.text)
+        if name:
+            return name
+    return None
+
+
 def byline_in_line(line: HtmlElement | None, names: tuple[str, ...] = ()) -> str | None:
     """The name one part of the article's date line gives after a byline's label: blog modules
     print who posted the entry beside its date ("<span>Đăng bởi Thu Hà</span><span>Thứ Sáu,

@@ -46,6 +46,7 @@ from crawler.extract.bylines import (
     Line,
     Split,
     byline_in_line,
+    byline_over,
     clean_author,
     credit_in,
     is_labelled,
@@ -91,6 +92,7 @@ from crawler.extract.layout import (
     holds_prose,
     is_home_crumb,
     lead_text,
+    lines_between,
     reads_as_paragraph,
     set_apart,
 )
@@ -431,6 +433,21 @@ class TemplatePage:
         return [Line(text, element)] if text and self._over_the_body(element) else []
 
     @cached_property
+    def over(self) -> list[Line]:
+        """The short lines between the heading and the container, where the generic path reads a
+        byline too (GenericPage.split: the lines between its heading and body): the entry's metadata
+        line, which no sample page needed where each was signed under its text ("do <a>Phạm Thu
+        Hà</a> lúc 14:00 trong <a>Xây dựng Đảng</a>" over an unsigned SharePoint blog post)."""
+        heading, container = self.found["heading"], self.found["container"]
+        if heading is None or container is None or self.scope is None or not _comes_before(heading, container):
+            return []
+        found = lines_between(self.scope, heading, container, limit=40)
+        # (the first lines after the heading and the last ones before the body, as the generic path)
+        found = [*found[:4], *found[4:][-4:]]
+        shown = {self.title(), self.summary()}
+        return [Line(text, el) for el, text in found if text not in shown]
+
+    @cached_property
     def after(self) -> list[Line]:
         """The lines right after the container: the element that follows it (or the wrapper it
         closes), when that is a short line ("<div class="by-line">Mỹ Linh</div>" after SharePoint's
@@ -605,6 +622,8 @@ class TemplatePage:
                 return name
         if self.split.author or self.split.source:
             return self.split.author  # a reprint: the account that posted it did not write it
+        if element is None and (named := byline_over(self.over)):
+            return named  # the layout places no byline: the metadata over the text names who posted it
         # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline (GenericPage.author)
         photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
         if photographer is None and element is not None:
