@@ -24,6 +24,9 @@ from crawler.fetch.feeds import read_feed
         # WordPress's vi language pack writes "g:i a" with "sáng" (morning) and "chiều" (afternoon)
         ("29 Tháng Sáu, 2016 at 7:32 sáng", "2016-06-29T07:32:00+07:00"),
         ("28 Tháng Sáu, 2016 at 4:45 chiều", "2016-06-28T16:45:00+07:00"),
+        # .NET's vi-VN culture formats "dddd, MMMM dd, yyyy" with the month first (Articulate's VAPOR)
+        ("Thứ Ba, Tháng Ba 04, 2025", "2025-03-04"),
+        ("Thứ Hai, Tháng Mười Hai 01, 2025", "2025-12-01"),
     ],
 )
 def test_day_first_forms(line: str, expected: str) -> None:

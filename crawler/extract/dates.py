@@ -41,6 +41,10 @@ _WORD_DATE = (
     r"(?:ngày\s+)?(?P<d>[0-3]?\d)\s+tháng\s+(?P<m>[01]?\d|[^\W\d_]+(?:\s+(?:một|hai))?)\s*"
     r"(?:,\s*|\s+năm\s+|\s+)(?P<y>(?:19|20)\d\d)"
 )
+# .NET's vi-VN culture writes "MMMM dd, yyyy" month first: "Thứ Ba, Tháng Ba 04, 2025".
+_WORD_MONTH_FIRST = (
+    r"\btháng\s+(?P<m>[01]?\d|[^\W\d_]+(?:\s+(?:một|hai))?)\s+(?P<d>[0-3]?\d)\s*,\s*(?P<y>(?:19|20)\d\d)"
+)
 _EN_DATE = rf"\b{_EN_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
 _EN_DAY_FIRST = rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+{_EN_MONTH},?\s+(?P<y>(?:19|20)\d\d)"
 # Python's re has no duplicate group names, so each shape is its own pattern.
@@ -49,6 +53,7 @@ _PATTERNS = [
     re.compile(rf"{_TIME}[^\d]{{0,12}}?{_WORD_DATE}", re.I),
     re.compile(rf"{_NUMERIC_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
     re.compile(rf"{_WORD_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
+    re.compile(rf"{_WORD_MONTH_FIRST}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
     re.compile(rf"{_EN_DATE}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
     re.compile(rf"{_EN_DAY_FIRST}(?:[^\d]{{0,12}}?{_TIME})?", re.I),
 ]
