@@ -28,3 +28,12 @@ def test_query_parameters_keep_the_order_the_page_wrote() -> None:
     # w3lib sorts them; "index.php?act=detail&id=3872&mod=news" is no address the portal showed.
     url = "https://bacgiang.dcs.example/index.php?mod=news&act=detail&id=3872&utm_source=zalo"
     assert canonical_url(url) == "https://bacgiang.dcs.example/index.php?mod=news&act=detail&id=3872"
+
+
+def test_a_delimiter_written_escaped_in_a_path_stays_escaped() -> None:
+    # A comma in an Articulate category's name: IIS serves the escaped form, not "Ki%E1%BB%83m%20tra,%20...".
+    url = "https://tinhuy.langson.example/chuyen-muc/Ki%e1%bb%83m%20tra%2c%20gi%c3%a1m%20s%c3%a1t"
+    assert canonical_url(url) == "https://tinhuy.langson.example/chuyen-muc/Ki%E1%BB%83m%20tra%2C%20gi%C3%A1m%20s%C3%A1t"
+    assert canonical_url("https://x.example/a%26b%2Bc%3dd/(e)") == "https://x.example/a%26b%2Bc%3Dd/(e)"
+    # ...and one written plain stays plain; the query is w3lib's as before
+    assert canonical_url("https://x.example/a,b/?q=a%2cb") == "https://x.example/a,b/?q=a%2Cb"

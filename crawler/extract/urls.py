@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, unquote, unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -66,7 +66,7 @@ def canonical_url(url: str) -> str:
     slashes, session ids, print and AMP copies, a language switch to the default language.
     """
     url = SESSION_PARAMETER.sub("", strip_tracking(url.strip()))
-    parts = urlsplit(_in_written_order(canonicalize_url(url, keep_fragments=False), url))
+    parts = urlsplit(_in_written_order(_canonicalize(url), url))
     netloc = (parts.hostname or "").rstrip(".")
     if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
         netloc = f"{netloc}:{parts.port}"
@@ -74,6 +74,28 @@ def canonical_url(url: str) -> str:
     if path != "/":
         path = VARIANT_SUFFIX.sub("", path) or "/"
     return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+# A delimiter written escaped in a path is data, not the delimiter (RFC 3986, 2.2 and 6.2.2.2): IIS
+# serves "/chuyen-muc/Ki%e1%bb%83m%20tra%2c%20gi%c3%a1m%20s%c3%a1t" (Articulate's category, a comma in
+# its name), not ".../Ki%E1%BB%83m%20tra,%20gi%C3%A1m%20s%C3%A1t", which w3lib makes of it (it keeps
+# the escapes of "/", "?" and ";" only). Each such escape goes through w3lib as a private-use
+# character and comes back as the escape, its hex in capitals.
+_ESCAPED_DELIMITER = re.compile(r"%(2[146789ABCabc]|3[Aa]|3[Dd]|40)")
+_KEPT = {quote(chr(0xE000 + code)): f"%{code:02X}" for code in (
+    0x21, 0x24, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x3A, 0x3D, 0x40)}
+_KEPT_BACK = re.compile("|".join(re.escape(placeholder) for placeholder in _KEPT))
+
+
+def _canonicalize(url: str) -> str:
+    """w3lib's canonicalize_url, the escaped delimiters of the path kept escaped."""
+    parts = urlsplit(url) if "%" in url else None
+    path = parts.path if parts is not None else ""
+    kept = _ESCAPED_DELIMITER.sub(lambda m: chr(0xE000 + int(m.group(1), 16)), path)
+    if parts is None or kept == path:
+        return canonicalize_url(url, keep_fragments=False)
+    canonical = canonicalize_url(urlunsplit(parts._replace(path=kept)), keep_fragments=False)
+    return _KEPT_BACK.sub(lambda m: _KEPT[m.group(0)], canonical)
 
 
 def _in_written_order(canonical: str, written: str) -> str:
