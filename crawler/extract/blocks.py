@@ -150,6 +150,8 @@ def _is_caption_like(block: Block) -> bool:
     style = (el.get("style") or "").replace(" ", "").lower()
     if "text-align:center" in style or (el.get("align") or "").lower() == "center":
         return True
+    if "text-align:right" in style or (el.get("align") or "").lower() == "right":
+        return False  # a byline or a source line, as editors set them (body._set_as_caption)
     # ...or in small print: "<div class="cover-image-caption"><small>Quang cảnh ...</small></div>"
     emphasis = "".join(e.text_content() for e in el.iter("em", "i", "small"))
     return clean(emphasis) == block.text

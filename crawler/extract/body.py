@@ -529,11 +529,15 @@ def _line_under(img: HtmlElement) -> HtmlElement | None:
 
 
 def _set_as_caption(el: HtmlElement, text: str) -> bool:
-    """Centered, or in italics or small print throughout (the element or what it wraps)."""
+    """Centered, or in italics or small print throughout (the element or what it wraps); not aligned
+    right, as editors set a byline or a source line: "<p style="text-align: right;"><em>Theo Báo Lạng
+    Sơn</em></p>" under the body's last picture is the article's source."""
     for part in el.iter():
         if not isinstance(part.tag, str):
             continue
         style = (part.get("style") or "").replace(" ", "").lower()
+        if "text-align:right" in style or (part.get("align") or "").lower() == "right":
+            return False
         if "text-align:center" in style or (part.get("align") or "").lower() == "center" or part.tag == "center":
             return True
     emphasis = clean("".join(e.text_content() for e in el.iter("em", "i", "small")))

@@ -320,6 +320,7 @@ def split_lines(
     never kept as text."""
     body = join_labels(line for line in lines if not knowledge.is_chrome_line(line.text))
     after = join_labels(after)
+    body, boxed = _without_author_box(body)
     author: str | None = None
     source: str | None = None
     photographer = next((credited(line.text) for line in before if is_photo_credit(line.text)), None)
@@ -388,7 +389,23 @@ def split_lines(
                 taken.add(id(head[index + 1]))
             body = [b for b in body if id(b) not in taken]
             break
-    return Split([line.text for line in body], author, source, photographer)
+    return Split([line.text for line in body], author or boxed, source, photographer)
+
+
+_BOX_LINES = 3  # the label, the name, a line about the writer
+
+
+def _without_author_box(body: list[Line]) -> tuple[list[Line], str | None]:
+    """The body without the author box that closes it, and the person the box names: a label
+    alone on its line ("Tác giả", no colon), the name on the next, maybe a line about the writer
+    ("Phóng viên Trung tâm Thông tin ..."), read into the body once nothing names the box. An
+    account ("Ban Biên tập") names no one; a byline signed in the body comes first (split_lines)."""
+    for index in range(max(0, len(body) - _BOX_LINES), len(body) - 1):
+        if _LABEL_WITHOUT_VALUE.match(body[index].text) and index > 0:
+            name = clean_author(body[index + 1].text) or ""
+            named = name if looks_like_name(name) and _syllables(name) else None
+            return body[:index], named
+    return body, None
 
 
 def byline_over(lines: Iterable[Line]) -> str | None:
@@ -422,6 +439,32 @@ def byline_in_line(line: HtmlElement | None, names: tuple[str, ...] = ()) -> str
         name = clean_author(value) or ""
         if len(name) <= _BYLINE_MAX and looks_like_name(name) and _syllables(name):
             return None if _is_site(name, names) else name
+    return None
+
+
+_LABEL_WITHOUT_VALUE = re.compile(r"^(?:tác giả(?:\s+bài viết)?|người viết)\s*[:：]?$", re.I)
+_NEXT_WITH_TEXT = xpath("following::*[normalize-space()][1]")
+
+
+def name_after_label(region: HtmlElement | None, names: tuple[str, ...] = ()) -> str | None:
+    """The name on the line after a byline's label that stands alone in the article's box: a blog
+    theme's author box under the post ("<p>Tác giả</p><h4><a>Hoàng Thu Trang</a></h4><p>Phóng viên
+    ...</p>", Articulate's VAPOR), the label and the name in elements of their own. An account
+    that is no one's name ("Ban Biên tập") or the site's names no writer."""
+    if region is None:
+        return None
+    for el in region.iter():
+        if not isinstance(el.tag, str) or not el.text or not _LABEL_WITHOUT_VALUE.match(clean(el.text)):
+            continue
+        if clean(el.text_content()) != clean(el.text):
+            continue  # (the label opens a line that goes on: "Tác giả <b>...</b>" is read as a line)
+        following = _NEXT_WITH_TEXT(el)
+        if not following or region not in following[0].iterancestors():
+            return None
+        name = clean_author(following[0].text_content()) or ""
+        if looks_like_name(name) and _syllables(name) and not _is_site(name, names):
+            return name
+        return None
     return None
 
 

@@ -30,6 +30,7 @@ from crawler.extract.bylines import (
     is_dated_byline,
     is_labelled,
     join_labels,
+    name_after_label,
     page_author,
     split_lines,
     told_in_pictures,
@@ -337,7 +338,7 @@ class GenericPage:
             if lines[0].element is not None and self.in_container(lines[0]) and not given:
                 break
             lines.pop(0)
-        return self._without_labels_after_the_lead(self._before_the_boxes(lines))
+        return self._without_labels_after_the_lead(self._before_the_left_out(self._before_the_boxes(lines)))
 
     def _holds_heading(self, block: Block) -> bool:
         """Is the block the row the heading sits in? SharePoint's title row reads as one line, the
@@ -385,6 +386,26 @@ class GenericPage:
                 original is not None and order.get(original, -1) > first_box
                 and original is not container and container not in original.iterancestors()
             ):
+                return lines[:position]
+        return lines
+
+    def _before_the_left_out(self, lines: list[Block]) -> list[Block]:
+        """The body ends before prose that follows the boxes it left out after its container: the
+        article's share links and author box ("<section>Chia sẻ bài viết</section><footer><p>Tác
+        giả</p><h4>...</h4><p>bio</p></footer>"), then a paragraph that is the page's, not the
+        writer's (Articulate's "To enable comments sign up for a Disqus account ..." under the post's
+        footer). A byline or a source line there is no paragraph, and stays for the bylines' rules."""
+        container = self.container
+        if container is None or container.tag in ("body", "html") or self.form is not None or len(lines) < 2:
+            return lines
+        for position, line in enumerate(lines[1:], start=1):
+            original = self._twin(line.element)
+            if original is None or original is container or container in original.iterancestors():
+                continue
+            around = common_ancestor([container, original])
+            if (around is not None and around is not original and _follows(around, container, original)
+                    and all(reads_as_paragraph(each.text) for each in lines[position:])
+                    and self._text_skipped(around, container, original, lines)):
                 return lines[:position]
         return lines
 
@@ -662,14 +683,17 @@ class GenericPage:
             return clean_author(self.field("author") or "") or self.split.author
         if self.split.author or self.split.source:
             # "Theo Báo Quảng Bình" and no byline: a reprint; the account that posted it, named
-            # in the page's metadata, did not write it.
-            return self.split.author
+            # in the page's metadata, did not write it. A person the article's box names under a
+            # byline's label did ("Nguồn: Ủy ban Kiểm tra Tỉnh ủy" over "<p>Tác giả</p><h4>Hoàng Thu
+            # Trang</h4>"; an account, "Ban Biên tập", is no one's name).
+            return self.split.author or name_after_label(self.region, self.names)
         if (photographer := self.photographer()) and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
             return photographer
         # Who the date line says posted it ("Đăng bởi Thu Hà"), before what the page's metadata says.
         line = self.dated_line.element if self.dated_line is not None else None
-        return byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
+        return (byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
+                or name_after_label(self.region, self.names))
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""

@@ -1,0 +1,77 @@
+"""A blog post's box closed by a footer of its own: share links, an author box whose label and name
+stand on lines of their own ("Tác giả" over the linked name and a bio), then a line the blog
+engine adds under it (a comments widget's prompt). Articulate's VAPOR theme lays its posts out so;
+no class name here says what a box is."""
+
+from __future__ import annotations
+
+from crawler.extract import Page, extract
+
+URL = "https://tinhuy.example.vn/tin-bai/2025/03/11/huyen-uy-tong-ket/"
+TITLE = "Huyện ủy Cao Lộc tổng kết 5 năm thực hiện Chỉ thị số 05-CT/TW"
+PARAGRAPHS = [
+    "Sáng 11/3, Ban Thường vụ Huyện ủy Cao Lộc tổ chức hội nghị tổng kết 5 năm thực hiện Chỉ thị số 05-CT/TW.",
+    "Sau 5 năm, 100% tổ chức cơ sở đảng trên địa bàn huyện đã xây dựng kế hoạch thực hiện chuyên đề hằng năm.",
+    "Hội nghị đề ra 5 nhiệm vụ, giải pháp trọng tâm cho giai đoạn tới, chú trọng vai trò nêu gương của người đứng đầu.",
+]
+PROMPT = ("To enable comments sign up for a Disqus account and enter your Disqus shortname in the"
+          " Articulate node settings.")
+
+
+def post(body: str = "", writer: str = "Hoàng Thu Trang", bio: str = "Phóng viên Trung tâm Thông tin.",
+         prompt: str = PROMPT) -> Page:
+    body = body or "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE} - Đảng bộ tỉnh</title></head><body>
+<div><span>Thứ Hai, 16/06/2025</span> <a href="/lien-he/">Liên hệ</a></div>
+<header><a href="/"><div></div></a><h1><a href="/">Đảng bộ tỉnh</a></h1>
+<nav><ul><li><a href="/">Trang chủ</a></li><li><a href="/gioi-thieu/">Giới thiệu</a></li>
+<li><a href="/chuyen-muc/Dan%20van">Dân vận</a></li><li><a href="/van-ban/">Văn bản</a></li></ul></nav></header>
+<div><main><article>
+<header><h1>{TITLE}</h1><div><time datetime="2025-03-11">Thứ Ba, Tháng Ba 11, 2025</time></div>
+<div><div>Chuyên mục <a href="/chuyen-muc/Dan%20van">Dân vận</a></div></div></header>
+<section><img alt="{TITLE}" src="/media/1082/hoi-nghi.jpg?upscale=false"><div>{body}</div></section>
+<section><p>Chia sẻ bài viết</p><a href="https://www.facebook.com/sharer/sharer.php?u={URL}">Facebook</a>
+<a href="javascript:window.print();">In bài</a></section>
+<footer><section><p>Tác giả</p><h4><a href="/tac-gia/x/">{writer}</a></h4><p>{bio}</p></section></footer>
+<p><em>{prompt}</em></p>
+</article></main>
+<aside><h3>Tin mới</h3><ul><li><a href="/tin-bai/2025/06/12/ky-hop/">Ủy ban Kiểm tra Tỉnh ủy tổ chức Kỳ họp thứ 32</a>
+</li></ul></aside></div>
+<footer><p>Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy</p></footer></body></html>"""
+    return Page(url=URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_the_name_under_an_author_boxs_label_is_the_author() -> None:
+    article = extract(post())
+    assert article.author == "Hoàng Thu Trang"
+    assert article.published == "2025-03-11"
+
+
+def test_an_account_in_the_author_box_is_no_writer_and_the_bodys_byline_is() -> None:
+    signed = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p style="text-align: right;"><strong>Nông Minh Đức</strong></p>'
+    assert extract(post(writer="Ban Biên tập", bio="")).author is None
+    assert extract(post(signed, writer="Ban Biên tập", bio="")).author == "Nông Minh Đức"
+
+
+def test_a_person_in_the_author_box_wrote_what_a_source_line_credits() -> None:
+    sourced = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p style="text-align: right;"><em>Nguồn: Ủy ban Kiểm tra Tỉnh ủy</em></p>'
+    article = extract(post(sourced))
+    assert (article.author, article.source) == ("Hoàng Thu Trang", "Ủy ban Kiểm tra Tỉnh ủy")
+    assert extract(post(sourced.replace("Nguồn: Ủy ban Kiểm tra Tỉnh ủy", "Theo Báo Lạng Sơn"),
+                        writer="Ban Biên tập", bio="")).author is None
+
+
+def test_a_paragraph_after_the_boxes_the_body_left_out_is_not_the_bodys() -> None:
+    article = extract(post())
+    assert article.text == "\n\n".join(PARAGRAPHS)
+    assert "Disqus" not in article.text and "Phóng viên" not in article.text
+
+
+def test_a_source_line_aligned_right_under_a_picture_is_not_its_caption() -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        '<p style="text-align: center;"><img src="/media/1092/nha-van-hoa.jpg?width=700&amp;height=467" alt=""></p>'
+        '<p style="text-align: right;"><em>Theo Báo Lạng Sơn</em></p>')
+    article = extract(post(body, writer="Ban Biên tập", bio=""))
+    assert article.source == "Báo Lạng Sơn"
+    assert [image.caption for image in article.images] == [None, None]
+
