@@ -5,7 +5,11 @@ no class name here says what a box is."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crawler.extract import Page, extract
+from crawler.extract.template import learn_template, read_with_template
+from crawler.sites.templates import LEARN_AFTER
 
 URL = "https://tinhuy.example.vn/tin-bai/2025/03/11/huyen-uy-tong-ket/"
 TITLE = "Huyện ủy Cao Lộc tổng kết 5 năm thực hiện Chỉ thị số 05-CT/TW"
@@ -75,3 +79,25 @@ def test_a_source_line_aligned_right_under_a_picture_is_not_its_caption() -> Non
     assert article.source == "Báo Lạng Sơn"
     assert [image.caption for image in article.images] == [None, None]
 
+
+def _posts(count: int) -> list[Page]:
+    """Posts of one blog, each its own title, text and writer."""
+    pages = []
+    for number in range(count):
+        paragraphs = [f"{p[:-1]} (bài {number + 1}, đoạn {index + 1})." for index, p in enumerate(PARAGRAPHS)]
+        page = post("".join(f"<p>{p}</p>" for p in paragraphs), writer=("Hoàng Thu Trang", "Lộc Văn Thành")[number % 2])
+        body = page.body.decode("utf-8").replace(TITLE, f"{TITLE} (kỳ {number + 1})")
+        pages.append(Page(url=f"{URL}{number}/", body=body.encode("utf-8"), headers=page.headers))
+    return pages
+
+
+def test_a_template_learned_from_such_posts_reads_them_as_the_generic_path() -> None:
+    pages = _posts(7)
+    knowledge = learn_template(pages[:LEARN_AFTER], site="tinhuy.example.vn")
+    assert knowledge.template is not None
+    for page in pages:
+        record = read_with_template(page, knowledge, site="tinhuy.example.vn")
+        assert record is not None, page.url
+        generic = extract(page, knowledge=knowledge.with_template(None))
+        assert replace(record, extraction=generic.extraction) == generic
+        assert "Disqus" not in record.text and record.author in ("Hoàng Thu Trang", "Lộc Văn Thành")

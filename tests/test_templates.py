@@ -33,10 +33,12 @@ from tests.fixtures import FIELDS, FIXTURES, load_gold, saved_page
 # sharepoint-daklak (a blog: who posted a post named above its text, an office's account on most posts,
 # a byline under the text on most); wordpress-tayninh (an empty "more" anchor opening a paragraph, and
 # texts signed under the body where the entry's footer names the desk's account); dcs-quangtri (the
-# author's labelled field between the date line and a lead in bold).
+# author's labelled field between the date line and a lead in bold); dcs-langson (the author box's label and
+# name on lines of their own under the post, and the comments widget's prompt after it).
 TUNING = ("php-bacgiang", "nukeviet-quangbinh", "wordpress-binhphuoc", "nukeviet-backan", "dcs-vinhphuc",
           "wordpress-daknong", "dcs-thanhhoa", "nukeviet-hatinh", "nukeviet-phutho", "wordpress-angiang",
-          "sharepoint-daklak", "dcs-tuyenquang", "liferay-sonla", "wordpress-tayninh", "dcs-quangtri")
+          "sharepoint-daklak", "dcs-tuyenquang", "liferay-sonla", "wordpress-tayninh", "dcs-quangtri",
+          "dcs-langson")
 
 
 def _articles(set_name: str) -> list[tuple[Page, dict[str, Any]]]:

@@ -51,6 +51,7 @@ from crawler.extract.bylines import (
     credit_in,
     is_labelled,
     looks_like_name,
+    name_after_label,
     page_author,
     source_of,
     split_lines,
@@ -624,6 +625,9 @@ class TemplatePage:
             return self.split.author  # a reprint: the account that posted it did not write it
         if element is None and (named := byline_over(self.over)):
             return named  # the layout places no byline: the metadata over the text names who posted it
+            # a reprint: the account that posted it did not write it; a person named in the article's
+            # author box did (GenericPage.author)
+            return self.split.author or name_after_label(self.scope, self.names)
         # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline (GenericPage.author)
         photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
         if photographer is None and element is not None:
@@ -634,7 +638,8 @@ class TemplatePage:
         if photographer and told_in_pictures(len(self.images()), len(self.split.paragraphs)):
             return photographer
         line = self.dated_line.element if self.dated_line is not None else None
-        return byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
+        return (byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
+                or name_after_label(self.scope, self.names))
 
     def _picture_above(self) -> list[Block]:
         """The picture right above the heading, inside the scope (generic.picture_above), when the
@@ -1045,6 +1050,11 @@ def _lines_read(reader: GenericPage, record: Article) -> set[str]:
     aside = {text for text in aside if text != record.summary and not (
         (record.author and clean_author(text) == record.author)
         or (record.source and source_of(text) == record.source))}
+    # ...and the prose it left after its last line, past the boxes it left out (GenericPage's
+    # _before_the_left_out: the comments widget's prompt under the post's footer)
+    if kept[-1] in texts:
+        last = len(texts) - 1 - texts[::-1].index(kept[-1])
+        aside |= {text for text in texts[last + 1:] if text not in kept and reads_as_paragraph(text)}
     return {block.text for block in reader.body.blocks} - aside
 
 
