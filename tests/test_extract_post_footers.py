@@ -52,13 +52,15 @@ def test_the_name_under_an_author_boxs_label_is_the_author() -> None:
 
 
 def test_an_account_in_the_author_box_is_no_writer_and_the_bodys_byline_is() -> None:
-    signed = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p style="text-align: right;"><strong>Nông Minh Đức</strong></p>'
+    signed = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        '<p style="text-align: right;"><strong>Nông Minh Đức</strong></p>')
     assert extract(post(writer="Ban Biên tập", bio="")).author is None
     assert extract(post(signed, writer="Ban Biên tập", bio="")).author == "Nông Minh Đức"
 
 
 def test_a_person_in_the_author_box_wrote_what_a_source_line_credits() -> None:
-    sourced = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + '<p style="text-align: right;"><em>Nguồn: Ủy ban Kiểm tra Tỉnh ủy</em></p>'
+    sourced = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        '<p style="text-align: right;"><em>Nguồn: Ủy ban Kiểm tra Tỉnh ủy</em></p>')
     article = extract(post(sourced))
     assert (article.author, article.source) == ("Hoàng Thu Trang", "Ủy ban Kiểm tra Tỉnh ủy")
     assert extract(post(sourced.replace("Nguồn: Ủy ban Kiểm tra Tỉnh ủy", "Theo Báo Lạng Sơn"),

@@ -31,7 +31,8 @@ CHROME_HEADINGS = re.compile(
 )
 # Whole lines that are widgets, counters or CMS leftovers, never article text.
 CHROME_LINE = re.compile(
-    r"^(?:(?:lượt xem|số lượt xem|đã xem|lượt đọc|phản hồi|bình luận|in bài|bản in|gửi bài|gửi email|chia sẻ(?: bài viết| bài| tin)?|"
+    r"^(?:(?:lượt xem|số lượt xem|đã xem|lượt đọc|phản hồi|bình luận|in bài|bản in|gửi bài|gửi email|"
+    r"chia sẻ(?: bài viết| bài| tin)?|"
     r"lên đầu trang|về trang trước|quay lại|xuất bản thông tin|chi tiết bài viết|cỡ chữ|a-|a\+|"
     r"null|none|undefined|anh-tin-bai|image banner|no image|a)(?=[\s:0-9.,()|-]|$)[\s:0-9.,()|-]*)+$"
     # an empty CMS field printed as text: "Nguồn: null" (Liferay)
