@@ -405,7 +405,7 @@ class GenericPage:
             around = common_ancestor([container, original])
             if (around is not None and around is not original and _follows(around, container, original)
                     and all(reads_as_paragraph(each.text) for each in lines[position:])
-                    and self._text_skipped(around, container, original, lines)):
+                    and self._text_skipped(around, container, original, lines, by_text=True)):
                 return lines[:position]
         return lines
 
@@ -429,12 +429,16 @@ class GenericPage:
                 return lines[:position]
         return lines
 
-    def _text_skipped(self, around: HtmlElement, container: HtmlElement, line: HtmlElement, lines: list[Block]) -> bool:
+    def _text_skipped(
+        self, around: HtmlElement, container: HtmlElement, line: HtmlElement, lines: list[Block], by_text: bool = False,
+    ) -> bool:
         """Is there text between the end of the body's container and `line` that no line of the body
         holds: a box the body left out between them (the wiki page's rating and categories)? The
         next block of the body, however deep its wrappers, follows the container with nothing but
-        pictures between."""
+        pictures between. `by_text`: text a line of the body shows is held too, whatever element
+        shows it (a table's cells, read a row a line with no element of their own)."""
         held = {self._twin(each.element) for each in lines} - {None}
+        shown = " ".join(each.text for each in lines) if by_text else ""
         # (a picture's caption is the body's too, though no line of its text)
         captions = {clean(el.text_content()) for el in self.body.captions} | {
             block.text for block in self.body.blocks if block.kind == "caption"}
@@ -446,7 +450,7 @@ class GenericPage:
                 return False
             elif (inside and event == "start" and isinstance(el.tag, str) and el.tag not in ("script", "style")
                     and clean(el.text) and not any(el is h or h in el.iterancestors() for h in held)
-                    and clean(el.text_content()) not in captions):
+                    and clean(el.text_content()) not in captions and not (shown and clean(el.text) in shown)):
                 return True
         return False
 
