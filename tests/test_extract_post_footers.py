@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from crawler.extract import Page, extract
+import pytest
+
+from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.template import learn_template, read_with_template
 from crawler.sites.templates import LEARN_AFTER
 
@@ -115,3 +117,26 @@ def test_a_paragraph_after_a_table_under_the_bodys_box_is_the_bodys() -> None:
         f"<div><p>{last}</p></div>")
     article = extract(post(body))
     assert article.text.endswith(last)
+
+
+
+def listing(teaser: str = "<div><p>{text}</p></div>") -> Page:
+    """A page of posts: each its box of one shape, its linked title, its excerpt and its date line."""
+    teasers = "".join(
+        f'<article><header><h2><a href="/tin-bai/2025/03/{11 + n}/bai-{n}/">Tin thứ {n}: {TITLE}</a></h2></header>'
+        + teaser.format(text=PARAGRAPHS[n % 3])
+        + f'<footer><span>Ngày {11 + n}/03/2025</span> <a href="/chuyen-muc/Dan%20van">Dân vận</a>'
+        f' <a href="/tin-bai/2025/03/{11 + n}/bai-{n}/">Đọc tiếp</a></footer></article>'
+        for n in range(1, 4))
+    html = f"""<html><head><meta charset="utf-8"><title>Đảng bộ tỉnh - Trang 3 / 4</title></head><body>
+<header><h1><a href="/">Đảng bộ tỉnh</a></h1><nav><a href="/">Trang chủ</a> <a href="/gioi-thieu/">Giới thiệu</a></nav>
+</header><div><main>{teasers}<nav><a href="/page/2">Mới hơn</a> <a href="/page/4">Cũ hơn</a></nav></main></div>
+<footer><p>Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy</p></footer></body></html>"""
+    return Page(url="https://tinhuy.example.vn/page/3", body=html.encode("utf-8"),
+                headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_a_listings_next_teaser_is_no_line_left_after_a_box() -> None:
+    # The last excerpt follows the other posts' boxes, and the page stays a list of posts.
+    with pytest.raises(NotAnArticle):
+        extract(listing())

@@ -394,7 +394,8 @@ class GenericPage:
         article's share links and author box ("<section>Chia sẻ bài viết</section><footer><p>Tác
         giả</p><h4>...</h4><p>bio</p></footer>"), then a paragraph that is the page's, not the
         writer's (Articulate's "To enable comments sign up for a Disqus account ..." under the post's
-        footer). A byline or a source line there is no paragraph, and stays for the bylines' rules."""
+        footer). A byline or a source line there is no paragraph, and stays for the bylines' rules; a
+        box like the container's (a listing's next teaser) is not left out."""
         container = self.container
         if container is None or container.tag in ("body", "html") or self.form is not None or len(lines) < 2:
             return lines
@@ -404,6 +405,7 @@ class GenericPage:
                 continue
             around = common_ancestor([container, original])
             if (around is not None and around is not original and _follows(around, container, original)
+                    and not _in_a_box_like(around, container, original)
                     and all(reads_as_paragraph(each.text) for each in lines[position:])
                     and self._text_skipped(around, container, original, lines, by_text=True)):
                 return lines[:position]
@@ -1085,6 +1087,23 @@ def _hangs_higher(line: HtmlElement, container: HtmlElement, around: HtmlElement
             el, levels = el.getparent(), levels + 1
         return levels
     return depth(line) < depth(container)
+
+
+def _tags_down(around: HtmlElement, el: HtmlElement) -> list[str]:
+    """The tags from the child of `around` down to `el`."""
+    tags = []
+    while el is not around and el is not None:
+        tags.append(el.tag)
+        el = el.getparent()
+    return tags[::-1]
+
+
+def _in_a_box_like(around: HtmlElement, container: HtmlElement, el: HtmlElement) -> bool:
+    """Does `el` sit in a box shaped as the container is, down from `around` (the same tags, whatever
+    their classes): a listing's next teaser ("<article><div><p>" beside the container's "<article><div>"),
+    not a box of another kind after the body ("<p>" after "<section><div>")?"""
+    shape, own = _tags_down(around, container), _tags_down(around, el)
+    return len(own) > len(shape) and own[:len(shape)] == shape
 
 
 def _follows(around: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:
