@@ -12,6 +12,7 @@ import pytest
 from crawler.extract import NotAnArticle, Page, extract
 from crawler.extract.template import learn_template, read_with_template
 from crawler.sites.templates import LEARN_AFTER
+from tests.fixtures import saved_page
 
 URL = "https://tinhuy.example.vn/tin-bai/2025/03/11/huyen-uy-tong-ket/"
 TITLE = "Huyện ủy Cao Lộc tổng kết 5 năm thực hiện Chỉ thị số 05-CT/TW"
@@ -120,16 +121,21 @@ def test_a_paragraph_after_a_table_under_the_bodys_box_is_the_bodys() -> None:
 
 
 
-def listing(teaser: str = "<div><p>{text}</p></div>") -> Page:
-    """A page of posts: each its box of one shape, its linked title, its excerpt and its date line."""
+def listing() -> Page:
+    """A page of posts as Twenty Nineteen shows them: each its box of one shape (its own id and
+    classes), its linked title, its excerpt with a "more" link, and its meta line."""
     teasers = "".join(
-        f'<article><header><h2><a href="/tin-bai/2025/03/{11 + n}/bai-{n}/">Tin thứ {n}: {TITLE}</a></h2></header>'
-        + teaser.format(text=PARAGRAPHS[n % 3])
-        + f'<footer><span>Ngày {11 + n}/03/2025</span> <a href="/chuyen-muc/Dan%20van">Dân vận</a>'
-        f' <a href="/tin-bai/2025/03/{11 + n}/bai-{n}/">Đọc tiếp</a></footer></article>'
+        f'<article id="post-{n}" class="post-{n} post type-post entry"><header class="entry-header">'
+        f'<h2 class="entry-title"><a href="/archives/{n}" rel="bookmark">Tin thứ {n}: {TITLE}</a></h2></header>'
+        f'<div class="entry-content"><p>{PARAGRAPHS[3 - n]}</p> <a href="/archives/{n}#more-{n}" class="more-link">'
+        f'Đọc tiếp</a></div><footer class="entry-footer"><span class="byline"><span>Đăng bởi</span> <a'
+        f' href="/archives/author/thanhtung">Thanh Tùng</a></span><span class="posted-on"><a href="/archives/{n}">'
+        f'<time datetime="2025-03-{10 + n}T08:15:00+07:00">{10 + n}/03/2025</time></a></span><span> <a'
+        f' href="/archives/category/dan-van" rel="category tag">Dân vận</a></span></footer></article>'
         for n in range(1, 4))
-    html = f"""<html><head><meta charset="utf-8"><title>Đảng bộ tỉnh - Trang 3 / 4</title></head><body>
-<header><h1><a href="/">Đảng bộ tỉnh</a></h1><nav><a href="/">Trang chủ</a> <a href="/gioi-thieu/">Giới thiệu</a></nav>
+    html = f"""<html><head><meta charset="utf-8"><title>Cổng thông tin điện tử Đảng bộ tỉnh - Trang 3 / 4</title>
+</head><body>
+<header><p><a href="/">Đảng bộ tỉnh</a></p><nav><a href="/">Trang chủ</a> <a href="/gioi-thieu/">Giới thiệu</a></nav>
 </header><div><main>{teasers}<nav><a href="/page/2">Mới hơn</a> <a href="/page/4">Cũ hơn</a></nav></main></div>
 <footer><p>Cơ quan chủ quản: Ban Thường vụ Tỉnh ủy</p></footer></body></html>"""
     return Page(url="https://tinhuy.example.vn/page/3", body=html.encode("utf-8"),
@@ -140,3 +146,10 @@ def test_a_listings_next_teaser_is_no_line_left_after_a_box() -> None:
     # The last excerpt follows the other posts' boxes, and the page stays a list of posts.
     with pytest.raises(NotAnArticle):
         extract(listing())
+
+
+def test_a_saved_listings_last_excerpt_keeps_it_a_listing() -> None:
+    # Twenty Nineteen's third page of posts (wordpress-binhthuan): its first excerpt set apart as a lead,
+    # its last one after the other posts' boxes; read as an article when that one was cut.
+    with pytest.raises(NotAnArticle):
+        extract(saved_page("wordpress-binhthuan", "https://tinhuy.binhthuan.example/page/3"))
