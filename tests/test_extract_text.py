@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 import unicodedata
@@ -9,7 +10,7 @@ import unicodedata
 import pytest
 from lxml import etree
 
-from crawler.extract.page import parse
+from crawler.extract.page import nfc, parse
 from crawler.extract.record import Page, normalized_for_hash
 from crawler.extract.text import clean, has_text, letters
 
@@ -110,6 +111,20 @@ def test_bytes_that_are_not_the_labelled_utf8_are_decoded_with_replacement() -> 
 def test_unlabelled_bytes_that_are_not_utf8_are_read_as_windows_1258() -> None:
     body = "<html><body><p>Nghê\u0323 An</p></body></html>".encode("cp1258")
     assert _paragraph(_page(body, "text/html")) == "Nghệ An"
+
+
+def test_a_legacy_page_normalised_line_by_line_is_normalised_as_a_whole() -> None:
+    # marks at the start and the end of lines, after a break, after "<" (which composes with U+0338),
+    # out of canonical order, Hangul jamo (which compose with each other), and lines of ASCII
+    pick = random.Random(18)
+    pieces = ["\n", "\r\n", "<", ">", "=", " ", "e", "a", "o", "u\u031b", "\u0301", "\u0300", "\u0303", "\u0309",
+              "\u0323", "\u0338", "\u0302", "\u0306", "ê", "ơ", "Đ", "\u1100", "\u1161", "\u11a8", "\u0344",
+              "\u212b", "<p>", "</p>\n", "Nghê\u0323 An", "x" * 30, "\u00a0", "\ufeff"]
+    for _ in range(3000):
+        text = "".join(pick.choice(pieces) for _ in range(pick.randint(0, 40)))
+        assert nfc(text) == unicodedata.normalize("NFC", text), ascii(text)
+    page = unicodedata.normalize("NFD", "<html>\n<body>\n<p>Tác giả: Đảng ủy</p>\n</body>\n</html>\n")
+    assert nfc(page) == unicodedata.normalize("NFC", page)
 
 
 def test_a_page_of_whitespace_is_empty() -> None:

@@ -75,6 +75,18 @@ def _decode(body: bytes, content_type: str | None, candidates: list[str] | None 
     return encoding, body.decode(encoding, errors="replace")
 
 
+def nfc(text: str) -> str:
+    """unicodedata.normalize("NFC", text), line by line, the lines of markup and ASCII left as they
+    are. A line break is a boundary that normalisation never crosses (of canonical class 0, in no
+    composition, it neither reorders nor composes with what is around it), so the text's lines
+    normalised are the text normalised. normalize() checks a text first and hands it back when it
+    is NFC already, but when it is not (a legacy Vietnamese page, its tone marks decoded as
+    combining marks) it rebuilds every character of it: on a windows-1258 portal page, half of its
+    characters are in lines of tags, scripts and styles written in ASCII, and the normalisation took
+    three times the page's parse."""
+    return "\n".join(line if line.isascii() else unicodedata.normalize("NFC", line) for line in text.split("\n"))
+
+
 def decode(page: Page) -> str:
     text = _decode(page.body, page.header("Content-Type"))[1].removeprefix("\ufeff")
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -152,9 +164,7 @@ def parse(page: Page) -> HtmlElement:
         raise ValueError("empty page")
     bom = html.startswith("\ufeff")
     html = html.removeprefix("\ufeff")
-    # normalize() checks first and hands back the same text when it is NFC already; a separate
-    # is_normalized() would do the whole normalisation twice on a decomposed legacy page.
-    normalized = unicodedata.normalize("NFC", html)
+    normalized = nfc(html)
     if encoding == "utf-8" and not bom and normalized == html:
         return lxml.html.document_fromstring(body, parser=_parser(encoding), base_url=page.url)
     html = normalized
