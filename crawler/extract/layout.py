@@ -118,17 +118,26 @@ def body_container(tree: HtmlElement) -> HtmlElement | None:
 
 
 def common_ancestor(elements: Iterable[HtmlElement]) -> HtmlElement | None:
-    """The deepest element holding all of them (itself when one holds the others)."""
-    chains = [[*reversed(list(el.iterancestors())), el] for el in elements]
-    if not chains:
+    """The deepest element holding all of them (itself when one holds the others).
+
+    The first element's line of ancestors is listed, and each other element climbs only until it
+    meets that line, above the deepest point met so far (a body's thirty paragraphs each climbed
+    to the <html> before, to be compared level by level)."""
+    given = iter(elements)
+    first = next(given, None)
+    if first is None:
         return None
-    common = None
-    for level in zip(*chains, strict=False):
-        if all(el is level[0] for el in level):
-            common = level[0]
-        else:
-            break
-    return common
+    line = [*reversed(list(first.iterancestors())), first]
+    depth = {el: index for index, el in enumerate(line)}
+    deepest = len(line) - 1
+    for el in given:
+        node: HtmlElement | None = el
+        while node is not None and depth.get(node, deepest + 1) > deepest:
+            node = node.getparent()
+        if node is None:  # another document
+            return None
+        deepest = depth[node]
+    return line[deepest]
 
 
 def article_region(tree: HtmlElement, heading: HtmlElement | None, found: Prose) -> HtmlElement:
