@@ -834,3 +834,26 @@ def test_an_article_shown_at_another_address_is_archived_at_the_one_its_comments
     # A widget's links to comments this page does not hold name other posts.
     widget = "<ul><li><a href='/tin-tuc/bai-khac#comment-9'>Trần Văn A: Hội nghị rất thiết thực</a></li></ul>"
     assert extract(page(article_html(after=widget), url=alias)).url == alias
+
+
+def test_a_page_title_with_the_section_added_is_not_the_title_when_both_are_shown_alone() -> None:
+    """Liferay 6.2's classic theme shows "<h2 class="page-title">Hội nghị ... - Tin tức</h2>" (the
+    page's subtitle and its name) above the Blogs portlet, whose title is the section's "<h1>Tin
+    tức</h1>" and whose entry shows its own "<h3>Hội nghị ...</h3>" over its date line."""
+    title = "Hội nghị sơ kết công tác quý I năm 2024"
+    head = f"<title>{title} - Tin tức - Tỉnh ủy Nam Định</title>"
+    body = (
+        f"<header><h1><a href='/'><span>Tỉnh ủy Nam Định</span></a></h1><h2><span>{title} - Tin tức</span></h2>"
+        "</header><nav><a href='/tin-tuc'>Tin tức</a></nav><section><header><h1><span>Tin tức</span></h1></header>"
+        f"<div><div><span><a href='/tin-tuc/-/blogs' title='Quay lại'><span>Quay lại</span></a></span><h3><span>"
+        f"{title}</span></h3></div><form><input type='hidden' value='248311'><div><div><div><span>Ngày xuất bản"
+        "</span> 16:20 21/05/2025</div></div><div><div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div></div></div></form></div></section>"
+    )
+    article = extract(page(body, head))
+    assert article.title == title
+    assert article.published == "2025-05-21T16:20:00+07:00"
+    # a title holding a dash whose parts the page does not show alone is kept whole
+    dashed = "Nam Định - Ninh Bình thống nhất lộ trình sắp xếp"
+    assert extract(page(body.replace(title, dashed), head.replace(title, dashed))).title == dashed
+

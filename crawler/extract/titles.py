@@ -374,6 +374,11 @@ def article_heading(
         parts = [p for p in (*_prefixes(declared), *_suffixes(declared, names), *after_the_site) if len(p) >= 10]
         shown = shown_in_page(tree, [p for p in parts if not _is_only_the_site(p, names)], body_container)
         if shown is not None and not _is_only_the_site(shown[0], names):
+            # The part shown may still hold the section, shown alone too: Liferay 6.2's classic theme
+            # shows "<h2 class="page-title">Hội nghị ... - Tin tức</h2>" (the page's subtitle and its
+            # name) above the Blogs portlet's "<h1>Tin tức</h1>" and the entry's "<h3>Hội nghị ...</h3>".
+            shown = _shown_with_its_section(tree, shown[0], body_container) or shown
+            return clean_title(shown[0], names, knowledge), shown[1]
             return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(after_the_site[0] if after_the_site else declared, names, knowledge)
         if len(title) >= 10 and not _is_only_the_site(title, names):
