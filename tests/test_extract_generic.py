@@ -857,3 +857,26 @@ def test_a_page_title_with_the_section_added_is_not_the_title_when_both_are_show
     dashed = "Nam Định - Ninh Bình thống nhất lộ trình sắp xếp"
     assert extract(page(body.replace(title, dashed), head.replace(title, dashed))).title == dashed
 
+
+def test_a_comments_panel_under_the_body_is_not_text() -> None:
+    """Liferay's Blogs entry: under the body the panel "Các lời bình" ("comments") opens with the
+    entry's trackback address, then "Chưa có lời bình nào." when no one has commented (trafilatura
+    keeps both, the entry's date in a "entry-content" box and the page's column its role="main")."""
+    title = "Tổng kết Cuộc thi viết về bảo vệ nền tảng tư tưởng của Đảng năm 2025"
+    panel = (
+        "<div><div><div><div><span>Các lời bình</span></div></div><div><span>URL Trackback</span> "
+        "<span>https://tinhuy.example.vn/tin-tuc/-/blogs/trackback/tong-ket-cuoc-thi</span><div><form><fieldset>"
+        "<div>Chưa có lời bình nào. <a href='javascript:;'>Hãy là người đầu tiên.</a></div></fieldset></form>"
+        "</div></div></div></div>"
+    )
+    body = (
+        "<div role='main'><div><div><section><header><h1><span>Tin tức</span></h1></header><div><div><div><div>"
+        f"<span><a href='/tin-tuc/-/blogs'><span>Quay lại</span></a></span><h3><span>{title}</span></h3></div>"
+        "<form><div><div class='entry-content'><div>16:20 21/05/2025</div></div><div><div>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div><div class='entry-footer'><div"
+        f" class='entry-author'>Bởi Trần Thu Hà</div></div></div></form>{panel}</div></div></div></section></div>"
+        "</div></div>"
+    )
+    article = extract(page(body, f"<title>{title} - Tin tức - Tỉnh ủy Nam Định</title>"))
+    assert article.text.split("\n\n") == PARAGRAPHS
+

@@ -24,7 +24,7 @@ CHROME_HEADINGS = re.compile(
     r"^(?:tin|bài( viết)?)\s+(?:cùng chuyên mục|cùng danh mục|liên quan|khác|mới( nhất| hơn)?|đã đưa|đã đăng|cũ hơn|"
     r"đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm|trước|sau|tiếp theo)\b"
     r"|^(?:các|những) (?:tin|bài)( viết)? (?:khác|liên quan|đã đưa|cùng chuyên mục|mới hơn|cũ hơn|mới nhất)"
-    r"|^(?:xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|"
+    r"|^(?:xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|(?:các )?lời bình|"
     r"ý kiến của bạn|phản hồi|liên kết website|thư viện ảnh|video clip|thăm dò ý kiến|tags?|từ khóa|"
     r"thống kê truy cập|văn bản mới)\b",
     re.I,
@@ -273,7 +273,7 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "p", "div", 
 # First words of CHROME_HEADINGS: most elements are ruled out without reading their text.
 _HEADING_FIRST_WORDS = {
     "tin", "bài", "các", "những", "xem", "đọc", "có", "ý", "bình", "gửi", "phản", "liên", "thư", "video", "thăm",
-    "tag", "tags", "từ", "thống", "văn",
+    "tag", "tags", "từ", "thống", "văn", "lời",
 }
 
 
