@@ -880,3 +880,32 @@ def test_a_comments_panel_under_the_body_is_not_text() -> None:
     article = extract(page(body, f"<title>{title} - Tin tức - Tỉnh ủy Nam Định</title>"))
     assert article.text.split("\n\n") == PARAGRAPHS
 
+
+def test_the_box_of_metadata_closing_the_body_gives_the_byline_and_category_not_text() -> None:
+    """Liferay 6.2's Blogs entry ends with a box of the entry's metadata after the body's container:
+    who posted it ("Bởi Vũ Minh Đức"), views and comments, the category under its label, ratings. Not
+    lines of the text, whatever the box is named (an element named "footer" is pruned whole, with the
+    byline); the sidebar's list of other entries, each "Bởi <a>Trần Thu Hà</a>,", names other writers."""
+    box = (
+        "<div class='{name}'><div>Bởi Vũ Minh Đức</div><div><span>702 Xem,</span> <span>0 Các lời bình</span></div>"
+        "<span><span>Chuyên mục: <a href='/tin-tuc?categoryId=31502'>Tin hoạt động</a></span></span>"
+        "<div><div>Bình chọn</div></div><div><div>Trung bình (2 Bình chọn)</div></div></div>"
+    )
+    teasers = "".join(
+        f"<div><div><span><a href='/c/blogs/find_entry?entryId={n}'>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ {n}"
+        f"</a></span> <span>Bởi <a href='/c/blogs/find_entry?entryId={n}&amp;showAllEntries=1'>Trần Thu Hà</a>,"
+        f"</span> <span>Vào ngày 16:20 21/05/2025</span></div></div>" for n in (30, 31)
+    )
+    breadcrumb = "<ul class='breadcrumb'><li><a href='/'>Trang chủ</a></li><li><a href='/tin-tuc'>Tin tức</a></li></ul>"
+    for name in ("entry-footer", "x08f722"):
+        body = breadcrumb + article_html(after=box.format(name=name)) + f"<div class='sidebar'>{teasers}</div>"
+        article = extract(page(body))
+        assert article.text.split("\n\n") == PARAGRAPHS, name
+        assert (article.author, article.category) == ("Vũ Minh Đức", "Tin hoạt động"), name
+    # a column of widgets under their headings after the body is no such box: a blog's categories
+    widgets = (
+        "<div><h3>Chuyên mục</h3><ul><li><a href='/Blog/ViewCategory.aspx?cat=1'>Tin hoạt động (2)</a></li>"
+        "<li><a href='/Blog/ViewCategory.aspx?cat=2'>Dân vận (2)</a></li></ul><h3>Lưu trữ</h3><ul><li><a"
+        " href='/Blog/ViewArchive.aspx?month=2'>Tháng Hai 2025 (1)</a></li></ul></div>"
+    )
+    assert extract(page(breadcrumb + article_html(after=widgets))).category == "Tin tức"

@@ -64,6 +64,7 @@ from crawler.extract.layout import (
     lead_text,
     lines_between,
     linked_in_metadata,
+    pieces_of,
     prose,
     reads_as_paragraph,
     section_of_address,
@@ -339,6 +340,25 @@ class GenericPage:
                 break
             lines.pop(0)
         return self._without_labels_after_the_lead(self._before_the_left_out(self._before_the_boxes(lines)))
+        return self._without_labels_after_the_lead(self._before_the_metadata(self._before_the_boxes(lines)))
+
+    def _before_the_metadata(self, lines: list[Block]) -> list[Block]:
+        """The body ends at the box of its metadata under it (box_after_body): "Bởi Trần Thu Hà",
+        "702 Xem, 0 Các lời bình", "Chuyên mục: Xây dựng Đảng", "Bình chọn" are lines of no article
+        once no class name gets the box pruned. Its byline and source are read from it (split)."""
+        box = self.box_after_body
+        if box is None:
+            return lines
+        shown = " ".join(pieces_of(box))
+        for position, line in enumerate(lines):
+            original = self._twin(line.element)
+            if position > 0 and original is not None and (original is box or box in original.iterancestors()):
+                # ...unless a line of the box came before, unplaced: the box's rows were read as lines
+                # (a layout's labelled rows, "Tác giả:" and "Nguồn:" over their values, Liferay 7.4's
+                # fragments), and are read as the body's end (split).
+                before = lines[position - 1]
+                return lines if before.element is None and before.text in shown else lines[:position]
+        return lines
 
     def _holds_heading(self, block: Block) -> bool:
         """Is the block the row the heading sits in? SharePoint's title row reads as one line, the
@@ -627,6 +647,7 @@ class GenericPage:
             return self.own_section
         return (
             self.line_category()
+            or (category_in_line(self.box_after_body, self.names) if self.box_after_body is not None else None)
             or label_above(self.heading[1], self.names)
             or breadcrumb(self.tree, self.heading[1], self.title())
             or filed_under(self.region)
@@ -696,10 +717,38 @@ class GenericPage:
         if (photographer := self.photographer()) and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
             return photographer
-        # Who the date line says posted it ("Đăng bởi Thu Hà"), before what the page's metadata says.
+        # Who the date line says posted it ("Đăng bởi Thu Hà"), or the metadata box that closes the
+        # body, before what the page's metadata says.
         line = self.dated_line.element if self.dated_line is not None else None
         return (byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
                 or name_after_label(self.region, self.names))
+        return (
+            byline_in_line(line, self.names) or byline_in_line(self.box_after_body, self.names)
+            or page_author(self.tree, self.names, self.knowledge)
+        )
+
+    @cached_property
+    def box_after_body(self) -> HtmlElement | None:
+        """The short box of the article's metadata right after its body's container, however many
+        wrappers the container closes: Liferay 6.2's Blogs entry ends "<div class="entry-body">...
+        </div><div class="entry-footer"><div>Bởi Vũ Minh Đức</div><div>1287 Xem, ...</div><span>
+        Chuyên mục: <a>Tin hoạt động</a></span>...</div>" (a box pruning drops whole, as chrome, when
+        its name says "footer"). A box of more text, or of prose, is another article's, the comments' or
+        the body's own last paragraph set apart."""
+        container = self.container
+        if container is None or container.tag in ("body", "html") or self.form is not None:
+            return None
+        after = element_after(container, levels=6)
+        if after is None or not isinstance(after.tag, str) or short_text(after, _METADATA_BOX) is None:
+            return None
+        # (several pieces: a labelled row alone, "<h6>Tác giả:</h6>" over an empty value, is one field of
+        # a layout whose next rows give the source, read from the lines after the body)
+        # ...and no heading: a column of widgets under their headings follows a blog's archive page ("<h3>Chuyên
+        # mục</h3><ul><li><a>Tin hoạt động (2)</a></li>...", mojoPortal's blog navigation).
+        if next(after.iter(*_HEADINGS), None) is not None:
+            return None
+        pieces = pieces_of(after)
+        return after if len(pieces) >= 2 and not any(reads_as_paragraph(piece) for piece in pieces) else None
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
@@ -1072,6 +1121,9 @@ def _captioned_picture(box: HtmlElement) -> bool:
 
 
 _FOOTER_LEVELS = 3  # a byline's box shares the container's parent, or the wrapper around it
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# The letters of an article's box of metadata under its body: byline, counters, category, tags, buttons.
+_METADATA_BOX = 300
 _FOOTER_LINES = 8  # "six lines of address and licence", and a line or two of links
 
 
