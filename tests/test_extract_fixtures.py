@@ -45,6 +45,10 @@ KNOWN_MISSES = {
     # "Hồng Hạnh (Trung tâm Truyền thông tỉnh)" -> "Hồng Hạnh").
     ("liferay-laocai", "a05"): (("author",), "the gold keeps a byline's workplace in parentheses, which"
        " the archive's convention (clean_author) takes off"),
+    # The same convention on a district report's byline, set apart in bold under the body: "Thanh Tùng
+    # (Trung tâm Văn hóa - Thông tin Hải Hậu)" is read "Thanh Tùng".
+    ("liferay-namdinh", "a03"): (("author",), "the gold keeps a byline's workplace in parentheses, which"
+       " the archive's convention (clean_author) takes off, as liferay-laocai a05's"),
     ("liferay-hue", "a15240"): (("source",), "the gold keeps the word \"Theo\" of the source line \"Theo Báo Thừa"
     " Thiên Huế\", which the archive's convention takes off (bylines.source_of: \"Theo Báo Nghệ An\" -> \"Báo Nghệ"
     " An\", as every other gold record's source is written); the line is read as the source"),
