@@ -136,10 +136,6 @@ KNOWN_MISSES = {
        " the heading once the page's whitespace changes" for page, names in (
            ("p01", ("whitespace_changed", "nameless_reindented", "wrappers_added")),
            ("p05", ("whitespace_changed", "nameless_reindented"))) for name in names},
-    # <div>s made <section>/<article>: the wiki page's rating and categories box, under the page content,
-    # is read as lines of the body ("Xếp hạng Trang", "Danh mục Wiki"), after the byline.
-    **{("sharepoint-gialai", stem, "div_to_sections"): "author, text: the rating's and categories' labels read"
-       " as lines of the body" for stem in ("dan-van-kheo-ia-pa", "trao-huy-hieu-dang-dot-19-5", "ubkt-ky-hop-40")},
     # Kadence's short posts: the related posts' excerpts and the sidebar's widgets hold more than twice
     # the post's prose, so the region grows to the whole site. Without names, trafilatura reads the site's
     # column whole: the post navigation's screen-reader heading and a sidebar banner come after the body.
