@@ -717,6 +717,20 @@ def label_below(
     article's tags, which no menu names."""
     if body_end is None or heading is None:
         return None
+    above: set[str] | None = None  # (read only for a line that reads as a label: most pages have none)
+    for block, text in lines_between(tree, body_end, None, limit=3, longest=80):
+        if block.tag == "a" or block.find(".//a") is not None:
+            return None  # a link under the body leads on: a tag, a related article, a share button
+        if _is_label(text, names):
+            if above is None:
+                above = _menu_items_above(tree, heading, names)
+            if fold(text) in above:
+                return text
+    return None
+
+
+def _menu_items_above(tree: HtmlElement, heading: HtmlElement, names: Iterable[str]) -> set[str]:
+    """The folded texts of the links before the heading that stay on the site."""
     above: set[str] = set()
     for el in tree.iter():
         if el is heading:
@@ -725,14 +739,7 @@ def label_below(
             text = clean(el.text_content())
             if text:
                 above.add(fold(text))
-    if not above:
-        return None
-    for block, text in lines_between(tree, body_end, None, limit=3, longest=80):
-        if block.tag == "a" or block.find(".//a") is not None:
-            return None  # a link under the body leads on: a tag, a related article, a share button
-        if _is_label(text, names) and fold(text) in above:
-            return text
-    return None
+    return above
 
 
 def section_of_address(tree: HtmlElement, url: str, names: Iterable[str] = ()) -> str | None:
