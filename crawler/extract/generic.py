@@ -1209,9 +1209,9 @@ def declares_article(tree: HtmlElement) -> bool:
 
 
 _TITLE_LETTERS = 20  # a post's title, not a section's name ("Tin tức")
-_HEADINGS_AND_PARAGRAPHS = xpath(
-    "/descendant::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
-)
+# (walked by lxml's iter() in C: the XPath "/descendant::*[self::h1 or ... or self::p]" tested seven
+# node sets on every element, 0.14 ms of a 2 ms template read on dcs-quangtri's 200-element pages)
+_HEADINGS_AND_PARAGRAPHS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
 
 
 def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> bool:
@@ -1229,7 +1229,7 @@ def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> boo
     posts: dict[HtmlElement, int] = {}
     under: list[tuple[HtmlElement, HtmlElement]] = []  # each paragraph under a post's linked title
     current: HtmlElement | None = None
-    for el in _HEADINGS_AND_PARAGRAPHS(tree):
+    for el in tree.getroottree().getroot().iter(*_HEADINGS_AND_PARAGRAPHS):
         if el.tag != "p":
             current = el if _links_elsewhere(el, url, own) else None
             if current is not None:
