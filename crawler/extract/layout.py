@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain, pairwise
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml import etree
 
@@ -757,7 +758,8 @@ def section_of_address(tree: HtmlElement, url: str, names: Iterable[str] = ()) -
         parent = parent.rpartition("/")[0]
     if not parents:
         return None
-    links = [(link, urlsplit(urljoin(url, (link.get("href") or "").strip()))) for link in tree.iter("a")]
+    origin = f"{page.scheme}://{page.netloc}/" if page.scheme in ("http", "https") and page.netloc else None
+    links = [(link, link_address(url, origin, link.get("href") or "")) for link in tree.iter("a")]
     paths = [href.path for _, href in links if href.netloc == page.netloc]
     # The nearest page above the address that the page links to: the parent, or further up when the
     # levels between are the CMS's, not pages ("/xay-dung-dang/-/asset_publisher/q7RbWk2LmZ4c/content/
@@ -777,6 +779,25 @@ def section_of_address(tree: HtmlElement, url: str, names: Iterable[str] = ()) -
         if len(pieces) == 1 and text and _is_label(text, names):
             return text
     return None
+
+
+def link_address(url: str, origin: str | None, href: str) -> SplitResult:
+    """urlsplit(urljoin(url, href.strip())): a link's address on the page at `url`. A path from the
+    host's root ("/tin-tuc") resolves under the page's scheme and host alone (`origin`,
+    "https://host/"), the same on every page of the portal: its menus' links are resolved once, not
+    on each page. Not "//" (an empty host and path, which stands for the page's own path), nor what
+    reads so once urlsplit() drops tabs and line breaks ("/\t/")."""
+    href = href.strip()
+    if origin is not None and href.startswith("/"):
+        read = href.replace("\t", "").replace("\r", "").replace("\n", "")
+        if not read.startswith("//"):
+            return _resolved(origin, href)
+    return urlsplit(urljoin(url, href))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(base: str, href: str) -> SplitResult:
+    return urlsplit(urljoin(base, href))
 
 
 # --- lines around the body ------------------------------------------------------------------------
