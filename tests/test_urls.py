@@ -37,3 +37,16 @@ def test_a_delimiter_written_escaped_in_a_path_stays_escaped() -> None:
     assert canonical_url("https://x.example/a%26b%2Bc%3dd/(e)") == "https://x.example/a%26b%2Bc%3Dd/(e)"
     # ...and one written plain stays plain; the query is w3lib's as before
     assert canonical_url("https://x.example/a,b/?q=a%2cb") == "https://x.example/a,b/?q=a%2Cb"
+def test_a_query_route_keeps_its_language_and_its_slashes_as_written() -> None:
+    # NukeViet with rewriting off: the query is the route, "language=vi" one of its parts (the
+    # address without it answers a redirect back), and "op" holds a path whose slash is written as is.
+    article = "https://tinhuy.bacninh.example/index.php?language=vi&nv=news&op=tin-co-so/dang-bo-phuong-2202.html"
+    assert canonical_url(article) == article
+    assert canonical_url(article + "&utm_source=facebook&utm_medium=social") == article
+    # An escaped slash stays escaped (Liferay's "redirect=%2Fweb%2Fguest%2F...").
+    liferay = "https://tinhuy.hue.example/web/guest/x/-/asset_publisher/Xd5p/content/a?redirect=%2Fweb%2Fguest%2Fx"
+    assert canonical_url(liferay) == liferay
+    # A language switch alone on an address chosen by its path adds nothing.
+    assert canonical_url("https://nghean.dcs.vn/vi-vn/tin/x/1-2-3?lang=vi&utm_source=zalo") == (
+        "https://nghean.dcs.vn/vi-vn/tin/x/1-2-3"
+    )

@@ -25,6 +25,9 @@ PRINT_PARAMETERS = re.compile(r"^(print|isprint|printable|printview|inbai)$", re
 PRINT_VALUES = {"view": "print", "mode": "print", "format": "print", "layout": "print", "type": "print"}
 # A language switch that names the language the portal already serves ("?lang=vi" on a
 # /vi-vn/ page, the link of the "Tiếng Việt" button) adds nothing; "?lang=en" is another page.
+# Where the query is the route itself, the language is one of its parts, not a switch: NukeViet
+# with rewriting off writes every address "/index.php?language=vi&nv=news&op=tin-co-so/...-2202.html"
+# and answers the same address without "language=vi" by a redirect back to it.
 LANGUAGE_PARAMETERS = re.compile(r"^(lang|language|hl|culture|locale|ln)$", re.I)
 DEFAULT_LANGUAGES = {"vi", "vi-vn", "vi_vn", "vn", "vie"}
 # Path forms of the same copies: ".../1-2-21523/print", ".../1-2-21523/amp".
@@ -39,8 +42,10 @@ SESSION_QUERY = re.compile(r"^(jsessionid|phpsessid|aspsessionid[a-z]*|sessionid
 def _drop(name: str, value: str) -> bool:
     if TRACKING_PARAMETERS.match(name) or PRINT_PARAMETERS.match(name) or SESSION_QUERY.match(name):
         return True
-    if PRINT_VALUES.get(name.lower()) == value.lower():
-        return True
+    return PRINT_VALUES.get(name.lower()) == value.lower()
+
+
+def _default_language(name: str, value: str) -> bool:
     return bool(LANGUAGE_PARAMETERS.match(name)) and value.lower() in DEFAULT_LANGUAGES
 
 
@@ -51,9 +56,11 @@ def strip_tracking(url: str) -> str:
         return url
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(name, value) for name, value in pairs if not _drop(name, value)]
+    if all(_default_language(name, value) for name, value in kept):
+        kept = []
     if len(kept) == len(pairs):
         return urlunsplit(parts._replace(fragment=""))
-    return urlunsplit(parts._replace(query=urlencode(kept), fragment=""))
+    return urlunsplit(parts._replace(query=urlencode(kept, safe="/"), fragment=""))
 
 
 # Listing pages repeat the portal's menus and sidebars: the same few hundred links on every page
@@ -104,13 +111,24 @@ def _in_written_order(canonical: str, written: str) -> str:
     "index.php?mod=news&act=detail&id=3872"."""
     parts = urlsplit(canonical)
     if "&" not in parts.query:
-        return canonical
+        return _slashes_as_written(canonical, written)
     order: dict[str, int] = {}
     for position, (name, _) in enumerate(parse_qsl(urlsplit(written).query, keep_blank_values=True)):
         order.setdefault(name, position)
     pairs = parts.query.split("&")
     pairs.sort(key=lambda pair: order.get(unquote_plus(pair.split("=", 1)[0]), len(order)))
-    return urlunsplit(parts._replace(query="&".join(pairs)))
+    return _slashes_as_written(urlunsplit(parts._replace(query="&".join(pairs))), written)
+
+
+def _slashes_as_written(canonical: str, written: str) -> str:
+    """w3lib escapes a slash in a query value ("op=tin-co-so%2F...-2202.html"); a query may hold one
+    as it is (RFC 3986, 3.4), and an address is kept as the portal writes it: NukeViet's rewrite-off
+    "&op=tin-co-so/...-2202.html" keeps its slash, Liferay's "redirect=%2Fweb%2Fguest" its escapes."""
+    written_query = urlsplit(written).query
+    if "/" not in written_query or "%2f" in written_query.lower():
+        return canonical
+    parts = urlsplit(canonical)
+    return urlunsplit(parts._replace(query=parts.query.replace("%2F", "/")))
 
 
 @lru_cache(maxsize=16384)
