@@ -909,3 +909,18 @@ def test_the_box_of_metadata_closing_the_body_gives_the_byline_and_category_not_
         " href='/Blog/ViewArchive.aspx?month=2'>Tháng Hai 2025 (1)</a></li></ul></div>"
     )
     assert extract(page(breadcrumb + article_html(after=widgets))).category == "Tin tức"
+def test_a_reuse_notice_under_the_byline_is_not_text() -> None:
+    # NukeViet's news module prints its copyright setting in a box under the labelled byline, inside
+    # the same panel as the body: "Ghi rõ nguồn “...” khi phát hành lại thông tin từ website này."
+    # Under a short item it weighs as much as the body, and was read as its last paragraph.
+    notice = "Ghi rõ nguồn “Trang thông tin điện tử Tỉnh ủy” khi phát hành lại thông tin từ website này."
+    body = (
+        "<div class='a'><div class='b'><h1>Hội nghị sơ kết công tác quý I năm 2024</h1>"
+        "<span class='c'>Thứ sáu - 04/12/2026 16:20</span>"
+        f"<div class='d'><p>{PARAGRAPHS[0]}</p></div>"
+        "<div class='e'><p class='f'><strong>Tác giả bài viết: </strong>Ban Tuyên giáo và Dân vận Tỉnh ủy</p></div>"
+        f"<div class='g'>{notice}</div></div></div>"
+    )
+    article = extract(page(body))
+    assert article.text == PARAGRAPHS[0]
+    assert article.author == "Ban Tuyên giáo và Dân vận Tỉnh ủy"

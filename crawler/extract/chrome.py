@@ -45,6 +45,9 @@ CHROME_LINE = re.compile(
     # a visit counter: "Đang truy cập: 38", "Hôm nay: 1.742", "Tổng lượt truy cập: 4.815.306"
     r"|^(?:đang truy cập|đang online|trực tuyến|hôm nay|hôm qua|tuần này|tháng này|tổng lượt truy cập|"
     r"lượt truy cập|tổng truy cập|truy cập)\s*[:：]?\s*[\d.,]+$"
+    # a reuse notice under every article: "Ghi rõ nguồn “Trang thông tin điện tử Tỉnh ủy ...” khi phát
+    # hành lại thông tin từ website này." (NukeViet's news module prints its copyright setting there)
+    r"|^(?:ghi rõ|ghi|nêu rõ|trích dẫn) nguồn\b.{0,200}\bkhi (?:phát hành|đăng|sử dụng|trích dẫn) lại\b"
     # a link back: "« Quay lại danh sách", "Trở về trang trước"
     r"|^[«‹<\s]*(?:quay lại|trở về|trở lại|về)\s+(?:danh sách|trang trước|trang chủ|đầu trang)[\s»›>]*$",
     re.I,
