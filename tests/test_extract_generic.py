@@ -924,3 +924,14 @@ def test_a_reuse_notice_under_the_byline_is_not_text() -> None:
     article = extract(page(body))
     assert article.text == PARAGRAPHS[0]
     assert article.author == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+
+
+def test_a_byline_label_in_its_own_element_stays_a_word_apart() -> None:
+    # Twenty Nineteen's entry meta: "<span class="byline"><span class="screen-reader-text">Đăng
+    # bởi</span><span class="author vcard"><a>Thanh Tùng</a></span></span>"; read whole it was
+    # "Đăng bởiThanh Tùng", a label glued to the name.
+    meta = (
+        "<div class='meta'><span class='byline'><span class='sr'>Đăng bởi</span>"
+        "<span class='x'><a href='/archives/author/thanhtung'>Thanh Tùng</a></span></span></div>"
+    )
+    assert extract(page(article_html(before=meta))).author == "Thanh Tùng"

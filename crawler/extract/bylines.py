@@ -593,7 +593,9 @@ def _author_candidates(tree: HtmlElement) -> Iterator[str]:
     classed = _CLASS_OR_ID(tree) if any(part in attributes for part in _AUTHOR_CLASS_PARTS) else []
     for el in classed:
         if _is_author_box(f"{el.get('class') or ''} {el.get('id') or ''}") and el.tag not in ("meta", "link", "img"):
-            text = clean(el.text_content())
+            # (its pieces apart: a label in an element of its own is a word of its own, "<span>Đăng
+            # bởi</span><span><a>Thanh Tùng</a></span>" in a WordPress theme's byline, not "bởiThanh")
+            text = clean(" ".join(el.itertext()))
             if 2 <= len(text) <= 80 and not _in_chrome(el):
                 yield text
     yield from (clean(a.text_content()) for a in _REL_AUTHOR(tree))
