@@ -935,3 +935,22 @@ def test_a_byline_label_in_its_own_element_stays_a_word_apart() -> None:
         "<span class='x'><a href='/archives/author/thanhtung'>Thanh Tùng</a></span></span></div>"
     )
     assert extract(page(article_html(before=meta))).author == "Thanh Tùng"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Thành ủy Long Khánh sơ kết Chỉ thị 05",  # the path's row, short, is the label right above the heading
+     "Ủy ban Kiểm tra Tỉnh ủy sơ kết công tác kiểm tra, giám sát 6 tháng đầu năm 2025"],
+)
+def test_a_path_of_pages_of_one_name_leads_from_the_home_page(title: str) -> None:
+    # SharePoint Variations: each web has its own "Pages/default.aspx", the label's top web the
+    # home page's ("/vi-vn/Pages/default.aspx"); the path over the title row names the category
+    # by its last crumb, not its first.
+    url = "https://tinhuy.example.vn/vi-vn/co-so/Pages/SoKet.aspx"
+    row = (
+        "<table class='t'><tr><td class='p'><span><span><a href='/vi-vn/Pages/default.aspx'>Tỉnh ủy Đồng Nai</a>"
+        "</span><span> &gt; </span><span><a href='/vi-vn/co-so/Pages/default.aspx'>Tin huyện, thành phố</a>"
+        f"</span><span> &gt; </span><span>{title}</span></span></td></tr><tr><td><h1>{title}</h1></td></tr></table>"
+    )
+    body = row + "<div class='main'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+    assert extract(page(body, url=url)).category == "Tin huyện, thành phố"

@@ -415,7 +415,18 @@ def _leads_to(first: HtmlElement, second: HtmlElement) -> bool:
     "Trang chủ" does."""
     root = urlsplit((first.get("href") or "").strip()).path.rstrip("/")
     under = urlsplit((second.get("href") or "").strip()).path
-    return bool(root) and under.startswith(root + "/") and len(under.rstrip("/")) > len(root) + 1
+    if bool(root) and under.startswith(root + "/") and len(under.rstrip("/")) > len(root) + 1:
+        return True
+    # ...and so does a page of the same name in the folder above: each web of a SharePoint site has
+    # its own "Pages/default.aspx" ("<a href="/vi-vn/Pages/default.aspx">Tỉnh ủy Đồng Nai</a> > <a
+    # href="/vi-vn/xay-dung-dang/Pages/default.aspx">Xây dựng Đảng</a>"), a static site its "index.html".
+    roots, unders = root.split("/"), under.rstrip("/").split("/")
+    if len(roots) < 2 or "." not in roots[-1]:
+        return False
+    while len(roots) > 1 and len(unders) > 1 and roots[-1].casefold() == unders[-1].casefold():
+        roots, unders = roots[:-1], unders[:-1]
+    folder, below = "/".join(roots), "/".join(unders)
+    return len(unders) > len(roots) and below.startswith(folder + "/")
 
 
 def _leaves_the_home(home: HtmlElement, crumb: HtmlElement) -> bool:
@@ -586,7 +597,11 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 # <h3>Thêm bình luận</h3><input ...><textarea></textarea><p style="display:none"><a>Hủy
                 # trả lời tin nhắn</a></p></div>" as WebForms pages write it, no <form> of its own
                 return None
-            text = _first_item(sibling) or text
+            # A path over the heading names the category by its last crumb, not its first: SharePoint's
+            # title row "<tr><td><a href="/vi-vn/Pages/default.aspx">Tỉnh ủy Đồng Nai</a> &gt; <a
+            # href="/vi-vn/co-so/Pages/default.aspx">Tin huyện, thành phố</a> &gt; [title]</td></tr>".
+            path = _path_in(sibling)
+            text = path[-1] if path else _first_item(sibling) or text
             if not _is_label(text, names) and "," in text and sibling.find(".//a") is None:
                 # Too long for one label, a list of them: "Xây dựng Đảng, Thời sự - Chính trị" in one <span>.
                 text = text.split(",")[0].strip()
@@ -617,6 +632,15 @@ def _shown_text(el: HtmlElement, limit: int) -> str | None:
 def _holds_fields(box: HtmlElement) -> bool:
     """Does the box hold a form a reader writes in (a text area: a comment form, not a search box)?"""
     return box.find(".//textarea") is not None
+
+
+def _path_in(box: HtmlElement) -> list[str]:
+    """The crumbs of the path a box shows (_crumbs), if its links read as one."""
+    for parent, links in _link_groups(box.iter("a")).items():
+        crumbs = _crumbs(parent, links, "")
+        if crumbs:
+            return crumbs
+    return []
 
 
 def _first_item(label: HtmlElement) -> str | None:
