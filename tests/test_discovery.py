@@ -82,6 +82,12 @@ ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wor
                       "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
                       "sharepoint-quangngai", "nukeviet-ninhbinh", "wordpress-tayninh", "wordpress-hungyen",
                       "dcs-langson"}
+# nukeviet-bacninh: with URL rewriting off its tag pages answer 404, linked from the articles' tags
+# only (never news), and so does the module sitemap that only its unlinked sitemap index names).
+ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
+                      "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
+                      "sharepoint-quangngai", "nukeviet-ninhbinh", "wordpress-tayninh", "wordpress-hungyen",
+                      "nukeviet-bacninh"}
 # Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
 # URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
 # lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which

@@ -314,3 +314,19 @@ def test_the_links_under_a_pages_own_path() -> None:
                                        "https://tinhuy.example/news/thoi-su/mit-tinh-4259.html"}
     article = Page("https://tinhuy.example/news/thoi-su/hoi-nghi-4291.html", body)
     assert links_under(article, tree) == set()
+
+
+def test_a_path_held_in_the_query_is_read_as_the_path() -> None:
+    # NukeViet with URL rewriting off: "/index.php?language=vi&nv=news&op=<cat>/<alias>-<id>.html" is
+    # what it writes "/news/<cat>/<alias>-<id>.html" with it on; the category alone, its later pages
+    # and its tag pages are the same script with other values of "op".
+    base = "https://tinhuy.bacninh.example/index.php?language=vi&nv=news&op="
+    article = base + "tin-co-so/dang-bo-phuong-tu-son-tong-ket-cong-tac-dan-van-nam-2026-2202.html"
+    assert guess(article, "nukeviet") == "article"
+    assert guess(base + "tin-co-so", "nukeviet") == "listing"
+    assert guess(base + "tag/dan-van-kheo", "nukeviet") == "skip"
+    assert page_of(base + "tin-co-so/page-2") == page_of(base + "tin-co-so")[:1] + (2,)
+    assert len({shape_of(article), shape_of(base + "tin-co-so"), shape_of(base + "tin-co-so/page-2")}) == 3
+    # A value that is an address of its own is no path of the script's.
+    liferay = "https://tinhuy.example/web/guest/x?p_p_id=56&_56_struts_action=/journal/view&_56_articleId=15226"
+    assert shape_of(liferay) == shape_of(liferay.replace("15226", "15231"))

@@ -100,6 +100,27 @@ _MONTH_OR_DAY = re.compile(r"^\d{1,2}$")
 _WORDS = re.compile(r"[-_ ]+")
 # An id in the query: "?id=1234", "?newsid=1234", "?ItemID=56789".
 _ID_KEYS = re.compile(r"^(?:id|newsid|itemid|articleid|postid|p|nid|tinid|news_id|item_id|article_id)$", re.I)
+# A script that takes its page's path in a query value: NukeViet with URL rewriting off,
+# "/index.php?language=vi&nv=news&op=tin-co-so/dang-bo-phuong-tu-son-2202.html" for what it writes
+# "/news/tin-co-so/dang-bo-phuong-tu-son-2202.html" with it on.
+_SCRIPT = re.compile(r"\.(?:php|aspx?|jsp|cfm|cgi)$", re.I)
+
+
+def _path_in_query(url: str) -> str:
+    """The URL with the path a query value holds read as the path, after the script's: shapes and
+    guesses see "/index.php/tin-co-so/dang-bo-...-2202.html?language=vi&nv=news", its category and
+    its alias-id as a rewritten address shows them. A value that is an address of its own (Liferay's
+    "redirect=/web/guest", "struts_action=/journal_articles/view") is no such path."""
+    parts = urlsplit(url)
+    if "/" not in parts.query or not _SCRIPT.search(parts.path):
+        return url
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    routed = [(key, value) for key, value in query if "/" in value and not value.startswith("/") and ":" not in value]
+    if len(routed) != 1:
+        return url
+    [(key, value)] = routed
+    kept = [(k, v) for k, v in query if k != key]
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + value, query=urlencode(kept)))
 
 
 def page_of(url: str) -> tuple[str, int]:
@@ -129,6 +150,12 @@ def page_of(url: str) -> tuple[str, int]:
     if match:
         number = max(number, int(match.group(1)))
         path = path[: match.start()] + path[match.end() :]
+    # ...or in the path a query value holds: "&op=tin-co-so/page-2" (_path_in_query)
+    for index, (key, value) in enumerate(kept):
+        in_value = _PAGE_PATH.search("/" + value) if "/" in value and not value.startswith("/") else None
+        if in_value:
+            number = max(number, int(in_value.group(1)))
+            kept[index] = (key, ("/" + value)[: in_value.start()].lstrip("/") + ("/" + value)[in_value.end() :])
     stem, _extension = _stem(path.rstrip("/"))
     return urlunsplit(parts._replace(path=stem, query=urlencode(kept), fragment="")), number
 
@@ -176,7 +203,7 @@ def _form(segment: str) -> str:
 @lru_cache(maxsize=65536)
 def shape_of(url: str) -> str:
     """The URL's shape: "news/*/{slug-n}.html", "vi-vn/tin/*/{n-n}", "category/*/", "{slug}/"."""
-    parts = urlsplit(url)
+    parts = urlsplit(_path_in_query(url))
     segments = _segments(parts.path)
     tokens = []
     for number, segment in enumerate(segments):
@@ -219,7 +246,7 @@ def guess(url: str, cms: str | None = None) -> Kind:
     contact, documents, tags...), "article" (an id, a date, Liferay's /content/, a long slug unless
     the portal's CMS (`cms`) names articles otherwise) or "listing" (anything else on the portal:
     categories, sections, their pages)."""
-    parts = urlsplit(url)
+    parts = urlsplit(_path_in_query(url))
     segments = _segments(parts.path)
     lowered = [_stem(segment)[0].lower() for segment in segments]
     if segments and _stem(segments[-1])[1].lstrip(".") in FILE_EXTENSIONS:
