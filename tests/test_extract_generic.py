@@ -954,3 +954,23 @@ def test_a_path_of_pages_of_one_name_leads_from_the_home_page(title: str) -> Non
     )
     body = row + "<div class='main'>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
     assert extract(page(body, url=url)).category == "Tin huyện, thành phố"
+
+
+def test_the_byline_beside_the_date_in_one_metadata_line() -> None:
+    # A WordPress entry header with its class names said nothing of (the title in the site's header,
+    # Twenty Nineteen's featured-image posts): "<div><span><span>Đăng bởi</span><span><a>Ngọc Lan</a>
+    # </span></span> <span><a><time>17/06/2025</time></a></span> <span>Để lại bình luận ...</span></div>";
+    # the date is one piece of the metadata line, the byline another.
+    title = "Huyện ủy Hàm Thuận Bắc sơ kết 5 năm thực hiện Chỉ thị 05-CT/TW"
+    site = "Đảng bộ tỉnh Bình Thuận"
+    head = f"<title>{title} - {site}</title><meta property='og:site_name' content='{site}'>"
+    body = (
+        "<div><span>Thứ Sáu, 20/06/2025</span></div><main><article><header><div>"
+        "<span><span>Đăng bởi</span><span><a>Ngọc Lan</a></span></span>\t<span><a><time"
+        " datetime='2025-06-17T15:10:00+07:00'>17/06/2025</time></a></span>\t<span><span><a>Để lại bình luận"
+        f"<span> trong {title}</span></a></span></span></div></header>"
+        f"<div>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div></article></main>"
+    )
+    article = extract(page(body, head=head))
+    assert article.author == "Ngọc Lan"
+    assert article.published == "2025-06-17T15:10:00+07:00"

@@ -662,16 +662,20 @@ class GenericPage:
 
     def line_category(self) -> str | None:
         """The category the article's date line names ("Chuyên mục: Dân vận", layout.category_in_line)."""
+        return next((named for line in self.metadata_lines() if (named := category_in_line(line, self.names))), None)
+
+    def metadata_lines(self) -> list[HtmlElement]:
+        """The date line's element, then the metadata line it is one piece of: "<p><span>Chuyên mục
+        <a>Xây dựng Đảng</a></span> <span>Từ khóa ...</span> <span>Ngày đăng 20/06/2025</span></p>",
+        a WordPress entry's "<div><span>Đăng bởi <a>Ngọc Lan</a></span><span><a><time>17/06/2025
+        </time></a></span></div>" (the line of the heading itself is none)."""
         line = self.dated_line
         if line is None or line.element is None:
-            return None
-        named = category_in_line(line.element, self.names)
-        # The date may be one piece of the metadata line, the category another: "<p><span>Chuyên mục
-        # <a>Xây dựng Đảng</a></span> <span>Từ khóa ...</span> <span>Ngày đăng 20/06/2025</span></p>".
+            return []
         outer = line.element.getparent()
-        if named is None and outer is not None and short_text(outer, 200) and self.heading[1] not in outer.iter():
-            named = category_in_line(outer, self.names)
-        return named
+        if outer is not None and short_text(outer, 200) and self.heading[1] not in outer.iter():
+            return [line.element, outer]
+        return [line.element]
 
     def body_end(self) -> HtmlElement | None:
         """The page's element of the body's last line."""
@@ -749,6 +753,9 @@ class GenericPage:
             return None
         pieces = pieces_of(after)
         return after if len(pieces) >= 2 and not any(reads_as_paragraph(piece) for piece in pieces) else None
+        # Who the date line says posted it ("Đăng bởi Thu Hà"), before what the page's metadata says.
+        return next((name for line in self.metadata_lines() if (name := byline_in_line(line, self.names))),
+                    None) or page_author(self.tree, self.names, self.knowledge)
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
