@@ -79,6 +79,21 @@ KNOWN_MISSES = {
                     "hoi-nghi-tinh-uy-lan-thu-38", "kiem-tra-giam-sat-khau-dot-pha",
                     "ky-niem-50-nam-giai-phong-quang-ngai", "ly-son-sinh-hoat-chi-bo", "mo-duc-so-ket-chi-thi-05",
                     "son-ha-so-ket-chi-thi-05")},
+    # SharePoint's ArticleLinks layout once its class names say nothing: the content column is one <div>
+    # around the date line, the byline and the rich-text field, and the title row sits apart above it
+    # (its <h1> away from the body); that <div> is read as the lead, date line and byline with it.
+    **{("sharepoint-dongnai", stem, name): "published, author, summary, text: the content column around the"
+       " date line, byline and body is read as the lead once its class names say nothing"
+       for stem in ("gap-mat-bao-chi-21-6", "hoi-nghi-tinh-uy-lan-thu-25")
+       for name in ("opaque_names", "nameless", "nameless_sections", "nameless_reindented")},
+    # Twenty Nineteen's entry meta line, its classes said nothing of, ends in "Để lại bình luận trong
+    # <title>": as long as a sentence, it is read as the lead over a post whose lead is not set apart.
+    **{("wordpress-binhthuan", "post-5160", name): "summary, text: the entry's metadata line (\"Đăng bởi Ban"
+       " Biên tập 19/06/2025 Để lại bình luận trong <title>\") is read as the lead once its class names say"
+       " nothing" for name in ("opaque_names", "nameless", "nameless_sections", "nameless_reindented")},
+    ("wordpress-binhthuan", "post-5120", "nameless"): "author, text: with no class names and no single"
+       " wrappers left, the post navigation's hidden label (\"Điều hướng bài viết\") is read as the body's last"
+       " line, and the entry meta's byline is not found",
     # The page's own miss (tests/test_extract_fixtures.py KNOWN_MISSES), under every transformation.
     **{("dcs-vinhphuc", "p2803", name): "summary: the bold first paragraph of an old post with an empty"
        " lead field is read as its lead, untransformed too" for name in NAMES},
