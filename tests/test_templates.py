@@ -862,7 +862,8 @@ def _fields_box_page(n: int, reprint: bool = False) -> Page:
 <li><a href="/lien-he">Liên hệ</a></li></ul></div>
 <div id="titleRow"><h1>{topic}</h1></div>
 <div id="contentRow"><div id="DeltaPlaceHolderMain"><div class="article">
-<div class="article-header"><div class="date-line">{10 + n:02d}/06/2025</div><div class="by-line">{_BYLINES[n]}</div></div>
+<div class="article-header"><div class="date-line">{10 + n:02d}/06/2025</div>
+<div class="by-line">{_BYLINES[n]}</div></div>
 <div class="article-content"><div class="ms-rtestate-field">{paragraphs}{closing}</div></div>
 </div></div></div>
 <div id="footer">Bản quyền thuộc Tỉnh ủy Mẫu</div>
@@ -885,6 +886,9 @@ def test_a_reprints_source_under_the_text_does_not_hide_the_byline_placed_over_i
     generic = extract(page, page_class, knowledge.with_template(None))
     record = read_with_template(page, knowledge, site=_SITE)
     assert (generic.author, generic.source) == ("Thu Hà", "Báo Mẫu")
+    assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
 def _blog_post(n: int, poster: str = "Cổng TTĐT Tỉnh ủy", signed: str = "Thu Hà") -> Page:
     """The n-th post of a SharePoint 2013 blog (the markup of sharepoint-daklak): the calendar leaf,
     the title, the metadata line naming the account that posted it, the text (signed or not)."""
