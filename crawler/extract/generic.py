@@ -721,14 +721,14 @@ class GenericPage:
         if (photographer := self.photographer()) and self.is_photo_story():
             # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline: who took them wrote it.
             return photographer
-        # Who the date line says posted it ("Đăng bởi Thu Hà"), or the metadata box that closes the
-        # body, before what the page's metadata says.
-        line = self.dated_line.element if self.dated_line is not None else None
-        return (byline_in_line(line, self.names) or page_author(self.tree, self.names, self.knowledge)
-                or name_after_label(self.region, self.names))
+        # Who the date line (or the metadata line it is one piece of) says posted it ("Đăng bởi Thu
+        # Hà"), or the metadata box that closes the body, before what the page's metadata says; then
+        # a name standing alone under a byline's label in the article's box.
         return (
-            byline_in_line(line, self.names) or byline_in_line(self.box_after_body, self.names)
+            next((name for line in self.metadata_lines() if (name := byline_in_line(line, self.names))), None)
+            or byline_in_line(self.box_after_body, self.names)
             or page_author(self.tree, self.names, self.knowledge)
+            or name_after_label(self.region, self.names)
         )
 
     @cached_property
@@ -753,9 +753,6 @@ class GenericPage:
             return None
         pieces = pieces_of(after)
         return after if len(pieces) >= 2 and not any(reads_as_paragraph(piece) for piece in pieces) else None
-        # Who the date line says posted it ("Đăng bởi Thu Hà"), before what the page's metadata says.
-        return next((name for line in self.metadata_lines() if (name := byline_in_line(line, self.names))),
-                    None) or page_author(self.tree, self.names, self.knowledge)
 
     def photographer(self) -> str | None:
         """Who a photo credit names, in the body ("<p><em>Ảnh: Hoàng Nam</em></p>") or around it."""
