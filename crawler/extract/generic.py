@@ -339,8 +339,9 @@ class GenericPage:
             if lines[0].element is not None and self.in_container(lines[0]) and not given:
                 break
             lines.pop(0)
-        return self._without_labels_after_the_lead(self._before_the_left_out(self._before_the_boxes(lines)))
-        return self._without_labels_after_the_lead(self._before_the_metadata(self._before_the_boxes(lines)))
+        return self._without_labels_after_the_lead(
+            self._before_the_left_out(self._before_the_metadata(self._before_the_boxes(lines)))
+        )
 
     def _before_the_metadata(self, lines: list[Block]) -> list[Block]:
         """The body ends at the box of its metadata under it (box_after_body): "Bởi Trần Thu Hà",
