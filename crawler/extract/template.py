@@ -622,12 +622,11 @@ class TemplatePage:
             if name and not (above and (names_the_site(name, self.names) or self.split.author)):
                 return name
         if self.split.author or self.split.source:
-            return self.split.author  # a reprint: the account that posted it did not write it
-        if element is None and (named := byline_over(self.over)):
-            return named  # the layout places no byline: the metadata over the text names who posted it
             # a reprint: the account that posted it did not write it; a person named in the article's
             # author box did (GenericPage.author)
             return self.split.author or name_after_label(self.scope, self.names)
+        if element is None and (named := byline_over(self.over)):
+            return named  # the layout places no byline: the metadata over the text names who posted it
         # "Ảnh: Hoàng Nam" under a story told in pictures, and no other byline (GenericPage.author)
         photographer = credit_in(block.text for block in self.blocks if block.kind == "text") or self.split.photographer
         if photographer is None and element is not None:
