@@ -379,7 +379,6 @@ def article_heading(
             # name) above the Blogs portlet's "<h1>Tin tức</h1>" and the entry's "<h3>Hội nghị ...</h3>".
             shown = _shown_with_its_section(tree, shown[0], body_container) or shown
             return clean_title(shown[0], names, knowledge), shown[1]
-            return clean_title(shown[0], names, knowledge), shown[1]
         title = clean_title(after_the_site[0] if after_the_site else declared, names, knowledge)
         if len(title) >= 10 and not _is_only_the_site(title, names):
             written_out = [(text, h1) for text, h1 in candidates if _written_out(title, text)]
