@@ -271,6 +271,11 @@ _POSTED_BY = re.compile(
 )
 
 
+def _is_person(name: str) -> bool:
+    """Does the text read as a person's name: name-like words, Vietnamese syllables?"""
+    return looks_like_name(name) and bool(_syllables(name))
+
+
 def _posted_by(text: str) -> str | None:
     """The person a metadata line says posted the article (an office's account, "do Cổng TTĐT
     Tỉnh ủy lúc 15:40", names nobody)."""
@@ -280,7 +285,7 @@ def _posted_by(text: str) -> str | None:
     name = clean_author(match.group("name")) or ""
     if names_the_site(name, ()) or is_institution(name):
         return None
-    return name if looks_like_name(name) and _syllables(name) else None
+    return name if _is_person(name) else None
 
 
 def _in_microdata(line: Line) -> bool:
@@ -403,7 +408,7 @@ def _without_author_box(body: list[Line]) -> tuple[list[Line], str | None]:
     for index in range(max(0, len(body) - _BOX_LINES), len(body) - 1):
         if _LABEL_WITHOUT_VALUE.match(body[index].text) and index > 0:
             name = clean_author(body[index + 1].text) or ""
-            named = name if looks_like_name(name) and _syllables(name) else None
+            named = name if _is_person(name) else None
             return body[:index], named
     return body, None
 
@@ -437,7 +442,7 @@ def byline_in_line(line: HtmlElement | None, names: tuple[str, ...] = ()) -> str
         if not value and index + 1 < len(pieces):
             value = pieces[index + 1]
         name = clean_author(value) or ""
-        if len(name) <= _BYLINE_MAX and looks_like_name(name) and _syllables(name):
+        if len(name) <= _BYLINE_MAX and _is_person(name):
             return None if _is_site(name, names) else name
     return None
 
@@ -462,7 +467,7 @@ def name_after_label(region: HtmlElement | None, names: tuple[str, ...] = ()) ->
         if not following or region not in following[0].iterancestors():
             return None
         name = clean_author(following[0].text_content()) or ""
-        if looks_like_name(name) and _syllables(name) and not _is_site(name, names):
+        if _is_person(name) and not _is_site(name, names):
             return name
         return None
     return None

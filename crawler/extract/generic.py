@@ -55,6 +55,7 @@ from crawler.extract.layout import (
     category_in_line,
     common_ancestor,
     filed_under,
+    first_and_last,
     first_prose,
     holds_prose,
     is_emphasised,
@@ -568,7 +569,7 @@ class GenericPage:
             # The metadata sits under the heading or right above the body, the page's menus maybe
             # between them (SharePoint's quick launch, between its title row and the content box):
             # the first lines after the heading and the last ones before the body.
-            found = found[-4:] if around is frame else [*found[:4], *found[4:][-4:]]
+            found = found[-4:] if around is frame else first_and_last(found)
             before = [Line(text, el) for el, text in found
                       if text != lead and (heading_copy is not None or around is frame)]
             if self.lead_element is not None:
@@ -1216,7 +1217,7 @@ def declares_article(tree: HtmlElement) -> bool:
 _TITLE_LETTERS = 20  # a post's title, not a section's name ("Tin tức")
 # (walked by lxml's iter() in C: the XPath "/descendant::*[self::h1 or ... or self::p]" tested seven
 # node sets on every element, 0.14 ms of a 2 ms template read on dcs-quangtri's 200-element pages)
-_HEADINGS_AND_PARAGRAPHS = ("h1", "h2", "h3", "h4", "h5", "h6", "p")
+_HEADINGS_AND_PARAGRAPHS = (*_HEADINGS, "p")
 
 
 def lists_whole_posts(tree: HtmlElement, url: str, paragraphs: list[str]) -> bool:

@@ -843,6 +843,12 @@ def _block_of(el: HtmlElement) -> HtmlElement:
     return block
 
 
+def first_and_last(found: list[tuple[HtmlElement, str]], each: int = 4) -> list[tuple[HtmlElement, str]]:
+    """The first `each` and the last `each` of the lines found between a heading and a body: the
+    metadata sits under the heading or right above the body, the page's menus maybe between them."""
+    return [*found[:each], *found[each:][-each:]]
+
+
 def lines_between(
     root: HtmlElement, start: HtmlElement | None, stop: HtmlElement | None, limit: int = 3, longest: int = 280
 ) -> list[tuple[HtmlElement, str]]:

@@ -89,6 +89,7 @@ from crawler.extract.knowledge import (
 )
 from crawler.extract.layout import (
     common_ancestor,
+    first_and_last,
     first_prose,
     holds_prose,
     is_home_crumb,
@@ -444,7 +445,7 @@ class TemplatePage:
             return []
         found = lines_between(self.scope, heading, container, limit=40)
         # (the first lines after the heading and the last ones before the body, as the generic path)
-        found = [*found[:4], *found[4:][-4:]]
+        found = first_and_last(found)
         shown = {self.title(), self.summary()}
         return [Line(text, el) for el, text in found if text not in shown]
 
