@@ -8,6 +8,7 @@ import pytest
 from crawler.extract import ArticlePage, NotAnArticle, Page, extract
 from crawler.extract.body import captions_under_images
 from crawler.extract.generic import lists_whole_posts
+from crawler.extract.layout import first_prose
 from tests.fixtures import saved_page
 
 URL = "https://tinhuy.example.vn/tin-tuc/bai-viet-123.html"
@@ -974,3 +975,37 @@ def test_the_byline_beside_the_date_in_one_metadata_line() -> None:
     article = extract(page(body, head=head))
     assert article.author == "Ngọc Lan"
     assert article.published == "2025-06-17T15:10:00+07:00"
+
+
+def test_the_entry_meta_line_around_the_time_is_no_lead() -> None:
+    # Twenty Nineteen's entry meta once its class names say nothing: the byline, the <time> and the
+    # comments link ("Để lại bình luận trong <title>", as long as a sentence) in one box under the heading.
+    lead = ("Sáng 18/6, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 28 (mở rộng) cho ý kiến vào dự thảo"
+            " văn kiện.")
+    title = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 28 (mở rộng)"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (
+        f"<div><div><h1>{title}</h1><div><span><span>Đăng bởi</span><span><a href='/archives/author/bbt'>Ban Biên"
+        " tập</a></span></span> <span><a href='/archives/5160'><time datetime='2025-06-19T08:40:00+07:00'>19/06/2025"
+        f"</time></a></span> <span><span><a href='/archives/5160#respond'>Để lại bình luận<span> trong {title}</span>"
+        f"</a></span></span></div></div></div><div><div><p><strong>{lead}</strong></p>{body}</div></div>"
+    )
+    article = extract(page(html))
+    assert article.summary == lead
+    assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
+def test_a_column_around_the_date_line_byline_and_body_is_no_lead() -> None:
+    # SharePoint's ArticleLinks layout once its class names say nothing: one column whose one box holds
+    # the date line, the byline and the rich-text field. Where the page's body is read from the whole
+    # <form> (the title row's breadcrumb its first line), the lead is looked for from the top: the
+    # column, one child deep, is no block of its own, and the bold paragraph in the field is the lead.
+    lead = "Chiều 18/6, Ban Thường vụ Tỉnh ủy tổ chức gặp mặt các cơ quan báo chí nhân kỷ niệm 100 năm Ngày Báo chí."
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    column = lxml.html.fromstring(
+        "<div><a name='mainContent'></a><div><div><div style='display:none'>Liên kết Tóm tắt</div><div></div></div>"
+        "<div><div>19/06/2025</div><div>Minh Châu - Đức Anh</div></div><div><div style='display:none'>Nội dung"
+        f" Trang</div><div style='display:inline'><div><p><strong>{lead}</strong></p>{body}</div></div></div></div>"
+        "</div>")
+    found = first_prose(column, None, None)
+    assert found is not None and found.tag == "p" and found.text_content() == lead

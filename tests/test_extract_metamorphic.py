@@ -81,16 +81,18 @@ KNOWN_MISSES = {
                     "son-ha-so-ket-chi-thi-05")},
     # SharePoint's ArticleLinks layout once its class names say nothing: the content column is one <div>
     # around the date line, the byline and the rich-text field, and the title row sits apart above it
-    # (its <h1> away from the body); that <div> is read as the lead, date line and byline with it.
-    **{("sharepoint-dongnai", stem, name): "published, author, summary, text: the content column around the"
-       " date line, byline and body is read as the lead once its class names say nothing"
+    # (its <h1> away from the body), the page's body read from the whole <form>: the title row's
+    # breadcrumb is read as a line of the text after the lead, and the date line ("19/06/2025" in a
+    # <div> of its own at the column's top) is not read as the page's date.
+    **{("sharepoint-dongnai", stem, name): "published, text: the title row's breadcrumb read as a line of"
+       " the text, and the date line not read, once the class names say nothing"
        for stem in ("gap-mat-bao-chi-21-6", "hoi-nghi-tinh-uy-lan-thu-25")
-       for name in ("opaque_names", "nameless", "nameless_sections", "nameless_reindented")},
-    # Twenty Nineteen's entry meta line, its classes said nothing of, ends in "Để lại bình luận trong
-    # <title>": as long as a sentence, it is read as the lead over a post whose lead is not set apart.
-    **{("wordpress-binhthuan", "post-5160", name): "summary, text: the entry's metadata line (\"Đăng bởi Ban"
-       " Biên tập 19/06/2025 Để lại bình luận trong <title>\") is read as the lead once its class names say"
-       " nothing" for name in ("opaque_names", "nameless", "nameless_sections", "nameless_reindented")},
+       for name in ("opaque_names", "nameless", "nameless_reindented")},
+    # ...and with its blocks in <section>s, the column's date line, byline and field run together
+    # ("19/06/2025 Minh Châu - Đức Anh Chiều 18/6, ...") and are read as the lead.
+    **{("sharepoint-dongnai", stem, "nameless_sections"): "published, author, summary, text: the content"
+       " column's date line, byline and body, run together, read as the lead"
+       for stem in ("gap-mat-bao-chi-21-6", "hoi-nghi-tinh-uy-lan-thu-25")},
     ("wordpress-binhthuan", "post-5120", "nameless"): "author, text: with no class names and no single"
        " wrappers left, the post navigation's hidden label (\"Điều hướng bài viết\") is read as the body's last"
        " line, and the entry meta's byline is not found",

@@ -216,12 +216,17 @@ def _single_block(el: HtmlElement) -> bool:
     with text of its own beside inline markup."""
     if next(el.iter("img", "figure", "video", "table", "ul", "ol", "iframe"), None) is not None:
         return False
-    blocks = sum(
-        1 for child in el
+    blocks = [
+        child for child in el
         if isinstance(child.tag, str) and child.tag in ("p", "div", "section", "h2", "h3", "h4", "blockquote")
         and clean(child.text_content())
-    )
-    return blocks <= 1
+    ]
+    if len(blocks) == 1 and clean(blocks[0].text_content()) == clean(el.text_content()):
+        # ...through wrappers: a box whose one child holds all its text is that child's block (SharePoint's
+        # content column, "<div><div><div>19/06/2025</div><div>byline</div><div><p>..</p><p>..</p></div></div>
+        # </div>", once its class names say nothing).
+        return _single_block(blocks[0])
+    return len(blocks) <= 1
 
 
 def own_text(el: HtmlElement) -> str:
@@ -286,7 +291,9 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
         if not isinstance(el.tag, str):
             continue
         # (not an element around the body: ASP.NET WebForms pages hold all of theirs in one <form>)
-        if el.tag in _NOT_PROSE and el not in inside_stop:
+        # ...nor a line that holds a <time>: the page's date line and what shares its box (WordPress's
+        # entry meta, "Đăng bởi Ban Biên tập <time>19/06/2025</time> Để lại bình luận trong <title>").
+        if (el.tag in _NOT_PROSE or el.tag == "time" or el.find(".//time") is not None) and el not in inside_stop:
             skip_below = el
             if el is stop:
                 return None
