@@ -51,6 +51,7 @@ class CrawlPlan:
     """What a run of one site knows when it starts."""
 
     known: set[str] = field(default_factory=set)  # URLs fetched (or archived) before this run
+    archived: set[str] = field(default_factory=set)  # the URLs of the site's archived articles
     due: list[tuple[str, str]] = field(default_factory=list)  # (url, kind) to fetch whatever the listings say
     validators: dict[str, dict[str, str]] = field(default_factory=dict)  # url -> conditional request headers
     # What each URL fetched before turned out to be, when not an article: "listing", "feed", "page"
@@ -88,12 +89,13 @@ def load_plan(
     """
     now = now or datetime.now(UTC)
     plan = CrawlPlan()
-    plan.known.update(
+    plan.archived.update(
         row[0] for row in db.execute(
             "SELECT article_urls.url FROM article_urls JOIN articles ON articles.id = article_urls.article_id"
             " WHERE articles.site = ?", [site],
         )
     )
+    plan.known.update(plan.archived)
     rows = db.execute(
         "SELECT crawl_state.url, kind, discovered, fetched, queued, error, failures, etag, last_modified,"
         " (SELECT articles.published FROM article_urls JOIN articles ON articles.id = article_urls.article_id"

@@ -1007,3 +1007,25 @@ def test_a_boxs_heading_where_the_samples_showed_their_category_is_no_category()
     record = read_with_template(page, knowledge, site=_SITE)
     assert generic.category is None
     assert record is not None and replace(record, extraction=generic.extraction) == generic
+
+
+def test_a_page_laid_out_as_the_portals_articles_is_held_whatever_its_address() -> None:
+    """The crawl takes a page named in run-together words ("/tin-tuc/Pages/HoiNghiTinhUy25.aspx") for
+    a listing by its address; once the portal's template is learned, the page's own markup tells: the
+    template learned from its articles holds it. An "about" page of the same portal is not held."""
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    watch = _watched([_portal_page(n) for n in range(LEARN_AFTER)], page_class)
+    assert watch.serving
+    odd = _portal_page(5)
+    odd = Page(f"https://{_SITE}/tin/Pages/HoiNghiTinhUy25.aspx", odd.body, odd.headers)
+    record = watch.held(odd)
+    assert record is not None and record.extraction.startswith("template:") and record.published
+    about = Page(f"https://{_SITE}/gioi-thieu", (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Giới thiệu - Tỉnh ủy Mẫu</title></head>'
+        '<body><div id="page"><header><a href="/">Tỉnh ủy Mẫu</a></header><div class="main"><h2>Giới thiệu</h2>'
+        + "".join(f"<p>Đoạn {k} giới thiệu về lịch sử, truyền thống của Đảng bộ tỉnh qua các thời kỳ xây dựng"
+                  " và phát triển.</p>" for k in range(5))
+        + "</div><footer>Bản quyền thuộc Tỉnh ủy Mẫu</footer></div></body></html>").encode(),
+        {"Content-Type": "text/html; charset=utf-8"})
+    assert watch.held(about) is None
+    assert TemplateWatch(page_class, page_class.site).held(odd) is None  # (no template yet: nothing held)

@@ -274,6 +274,14 @@ class DiscoveringSpider(PortalSpider):
                 if trial is not None:
                     yield from self._settle(trial, url, "error")
                 return
+        if page_type == "listing" and not starting and trial is None:
+            held = self._laid_out_as_articles(page, url)
+            if held is not None:
+                self.book.learn(url, "article")
+                yield FetchedArticle(page=page, article=held, url=url,
+                                     warc_record_id=response.meta.get(WARC_RECORD_META))
+                yield from self._learned_article(url)
+                return
         read = yield from self._read_links(response, page, url, starting)
         if trial is not None:
             yield from self._settle(trial, url, read)
@@ -288,6 +296,20 @@ class DiscoveringSpider(PortalSpider):
             return False
         under = [target for target in links_under(page, tree) if self.book.kind(target) == "article"]
         return len(under) >= LISTING_MIN_ARTICLES
+
+    def _laid_out_as_articles(self, page: Page, url: str) -> Article | None:
+        """The article of a page linked under an address that says nothing (taken for a listing by
+        its form, its shape decided by no page), when its own markup does: the template learned from
+        the portal's articles holds it, and it is dated and the folder of no articles. A SharePoint
+        page named in run-together words ("/tin-tuc/Pages/HoiNghiTinhUy25.aspx") is a shape of its
+        own, one page, too few for a trial; the portal's "about" and contact pages, laid out otherwise
+        or undated, are read for their links."""
+        if not self.watch.serving or page.url != url or not self.book.undecided(url) or url in self.plan.kinds:
+            return None
+        article = self.watch.held(page)
+        if article is None or article.published is None or self._lists_its_own(page):
+            return None
+        return self.watch.accepted(page, article)
 
     def _article_of(self, page: Page, url: str) -> Article | CrawlError | None:
         """The page's article; None when the page is not one; a CrawlError when it could not be
@@ -331,7 +353,9 @@ class DiscoveringSpider(PortalSpider):
                     continue
                 if not self.profile.owns(target) or not self._allowed(target):
                     continue
-                kind = self.book.kind(target)
+                # (a link the archive holds an article under is one, whatever its shape says: a page
+                # taken for an article by its own markup, _laid_out_as_articles)
+                kind = "article" if target in self.plan.archived else self.book.kind(target)
                 if kind == "article":
                     articles.append(target)
                 elif kind == "listing":

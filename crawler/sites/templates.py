@@ -24,7 +24,7 @@ from crawler.extract import extract
 from crawler.extract.article import ArticlePage
 from crawler.extract.knowledge import NOTHING_KNOWN, PortalKnowledge
 from crawler.extract.record import Article, NotAnArticle, Page
-from crawler.extract.template import learn_template
+from crawler.extract.template import learn_template, read_with_template
 
 # Learned after this many article pages, and again after this many more when a try found no layout,
 # twice as many after each such try: a portal whose pages no layout reads (liferay-tiengiang: 38
@@ -94,6 +94,20 @@ class TemplateWatch:
         """The page's record (NotAnArticle when it holds none), through the template when it holds
         the page."""
         return extract(page, self.page_class, self.knowledge)
+
+    def held(self, page: Page) -> Article | None:
+        """The page's record when the template learned from the portal's articles holds it (its
+        heading, date line and body where theirs are), else None; None while no template serves."""
+        if not self.serving or read_with_template(
+            page, self.knowledge, site_names=self.page_class.site_names,
+            caption_selector=self.page_class.caption_selector,
+        ) is None:
+            return None
+        try:
+            article = self.read(page)
+        except NotAnArticle:
+            return None
+        return article if article.extraction.startswith("template:") else None
 
     def accepted(self, page: Page, article: Article) -> Article:
         """The crawl took the page for an article, read as `article`: the record to archive (the
