@@ -116,12 +116,6 @@ KNOWN_MISSES = {
     ("sharepoint-quangngai", "test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run"):
         "SharePoint publishing puts a section's listing and its articles alike at \"/<section>/Pages/<name>.aspx\":"
         " no non-article page of the set has a URL shape of its own, so none is stored apart from the articles'",
-    ("liferay-hue", "test_the_portals_cms_and_url_shapes_are_kept_for_the_next_run"):
-        "Liferay 5.2's Journal Articles portlet opens an article maximized at the section page's own address and"
-        " a query (\"/web/guest/hoat-dong-co-so?p_p_id=62_INSTANCE_Hd3c&p_p_state=maximized&...&articleId=15240\"),"
-        " which the crawl queues from the section's table as a page of that listing and reads for links: the three"
-        " articles are archived under their other URLs (the feed's Journal Content page, the publishers'), and the"
-        " maximized view's shape is stored as no article's",
     ("sharepoint-dongnai", "test_every_article_is_found_under_its_canonical_url"):
         "the home page links one article as \"/VI-VN/Tin-Tuc/Pages/Bi-Thu-...\" (SharePoint matches without"
         " regard to case, the page names no canonical link): archived under that address, as sharepoint-cantho's",

@@ -67,7 +67,7 @@ from crawler.fetch.feeds import (
 from crawler.fetch.links import links_of, links_under, parse_page, scripted_links
 from crawler.fetch.middlewares import WARC_RECORD_META
 from crawler.fetch.spider import PortalSpider, headers_of, page_from, requested_url, validators
-from crawler.sites.shapes import Counts, ShapeBook, is_item_form, page_of, shape_of
+from crawler.sites.shapes import TITLE_WORDS, Counts, ShapeBook, is_item_form, page_of, shape_of
 from crawler.sites.templates import TemplateWatch
 
 # A page is a listing when it links at least this many articles that the home page does not show
@@ -302,12 +302,14 @@ class DiscoveringSpider(PortalSpider):
         its form, its shape decided by no page), when its own markup does: the template learned from
         the portal's articles holds it, and it is dated and the folder of no articles. A SharePoint
         page named in run-together words ("/tin-tuc/Pages/HoiNghiTinhUy25.aspx") is a shape of its
-        own, one page, too few for a trial; the portal's "about" and contact pages, laid out otherwise
-        or undated, are read for their links."""
+        own, one page, too few for a trial. Its title is as long as a headline (shapes.TITLE_WORDS): the
+        portal's "about" page may be laid out as its articles are, dated and all (sharepoint-gialai's
+        "/Pages/Gioi-thieu.aspx", "Giới thiệu"); it and the contact pages are read for their links."""
         if not self.watch.serving or page.url != url or not self.book.undecided(url) or url in self.plan.kinds:
             return None
         article = self.watch.held(page)
-        if article is None or article.published is None or self._lists_its_own(page):
+        if (article is None or article.published is None or len(article.title.split()) < TITLE_WORDS
+                or self._lists_its_own(page)):
             return None
         return self.watch.accepted(page, article)
 
