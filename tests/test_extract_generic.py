@@ -1009,3 +1009,17 @@ def test_a_column_around_the_date_line_byline_and_body_is_no_lead() -> None:
         "</div>")
     found = first_prose(column, None, None)
     assert found is not None and found.tag == "p" and found.text_content() == lead
+
+
+def test_a_box_with_the_date_line_over_the_lead_is_looked_into() -> None:
+    # The date line (a <time>) and the lead in one box under the heading, the body in the next: the
+    # box holds a line with a <time>, but it is no date line as a whole; its paragraph is the lead.
+    lead = ("Sáng 18/6, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 28 (mở rộng) cho ý kiến vào dự thảo"
+            " văn kiện trình Đại hội.")
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    region = lxml.html.fromstring(
+        "<div><h1>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 28</h1><div><div><time datetime='2025-06-19T08:40'>"
+        f"19/06/2025 08:40</time></div><p>{lead}</p></div><div>{body}</div></div>")
+    stop = region.findall("./div")[1].find("p")
+    found = first_prose(region, region.find(".//h1"), stop)
+    assert found is not None and found.text_content() == lead

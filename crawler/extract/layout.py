@@ -273,6 +273,21 @@ def _captions_a_picture(el: HtmlElement, text: str, body: HtmlElement | None) ->
     return False
 
 
+def _dated_line(el: HtmlElement) -> bool:
+    """Is `el` a line that holds a <time>: the page's date line and what shares its box, with no
+    paragraph of its own beside it? A box that holds the date line and a paragraph apart from it (a
+    header with the date over the lead) is looked into, not skipped."""
+    if el.find(".//time") is None:
+        return False
+    for block in el.iter("p", "div", "section", "article", "blockquote"):
+        if block is el or block.find(".//time") is not None:
+            continue
+        text = short_text(block, 1500)
+        if text and reads_as_paragraph(text):
+            return False
+    return True
+
+
 def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
     """The first element of `region` after `after` (the heading) that reads as a paragraph and is
     one block, up to and including `stop` (the body's first paragraph)."""
@@ -293,7 +308,7 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
         # (not an element around the body: ASP.NET WebForms pages hold all of theirs in one <form>)
         # ...nor a line that holds a <time>: the page's date line and what shares its box (WordPress's
         # entry meta, "Đăng bởi Ban Biên tập <time>19/06/2025</time> Để lại bình luận trong <title>").
-        if (el.tag in _NOT_PROSE or el.tag == "time" or el.find(".//time") is not None) and el not in inside_stop:
+        if (el.tag in _NOT_PROSE or el.tag == "time" or _dated_line(el)) and el not in inside_stop:
             skip_below = el
             if el is stop:
                 return None
