@@ -256,3 +256,20 @@ def test_scale_runs_end_to_end_on_tiny_archives(tmp_path: Path, capsys: pytest.C
     assert alone["search_articles"] > results["archived"]["300"]  # the turns and the crawl saved more since
     assert alone["search"]["queries"] == len(scale.search_cases()) and alone["ui"]["search_p50_ms"] > 0
     assert "search p50 by kind" in capsys.readouterr().out
+
+
+def test_scale_makes_no_backup_the_disk_cannot_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The backup is a whole copy of the archive: with too little room for it, the archive is checked
+    # but no copy is begun (one that filled the disk would fail the other work on the machine).
+    import shutil
+
+    from bench import scale
+
+    path = tmp_path / "archive.db"
+    with scale.open_archive(path):
+        pass
+    monkeypatch.setattr(scale.shutil, "disk_usage", lambda _where: shutil._ntuple_diskusage(2**30, 2**30, 0))
+    results = scale.backup_and_check(tmp_path, path, 0)
+    assert results["available"] and results["check"]["exit"] == 0
+    assert results["backup"] == {"skipped": f"0.0 GiB free for a copy of {path.stat().st_size * 1.1 / 2**30:.1f} GiB"}
+    assert not (tmp_path / "backup.db").exists()
