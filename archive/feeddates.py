@@ -9,10 +9,12 @@ a merge (archive/merge.py) dates what the merged archives together know: one mat
 them, so the same page and the same kept times give the same record whichever came first.
 
 An item dates an article when it is listed under any address the archive knows the article by
-(`article_urls`: its canonical URL, where it was fetched, the other categories and aliases it was
-seen under), compared by crawler/extract/urls.py address_key (tracking parameters, the scheme,
-"www.", the case of the path, a trailing slash set aside), and when its time falls on a day of the
-article's window (crawler/extract/datelines.py feed_dated).
+(`article_urls`: its canonical URL, where it was fetched, the URLs that redirected the crawl to it,
+the other categories and aliases it was seen under; archive/store.py save_article registers them),
+compared by crawler/extract/urls.py address_key (tracking parameters, the scheme, "www.", the case
+of the path, a trailing slash set aside), and when its time falls on a day of the article's window
+(crawler/extract/datelines.py feed_dated). A feed read in a later run than the page, or by another
+machine, finds the article under the address it lists as one read in the same run does.
 """
 
 from __future__ import annotations
@@ -57,63 +59,29 @@ def addresses(db: Database, article_id: int) -> list[str]:
         [article_id])]
 
 
-def feed_time_of(db: Database, article_id: int, published_range: str | None, *also: str) -> str | None:
-    """feed_time() of an archived article, by every address it is known under (and `also`: the
-    address a save asked for, before a redirect)."""
+def feed_time_of(db: Database, article_id: int, published_range: str | None) -> str | None:
+    """feed_time() of an archived article, by every address it is known under."""
     if published_range is None:
         return None
     row = db.execute("SELECT site FROM articles WHERE id = ?", [article_id]).fetchone()
     if row is None:
         return None
-    return feed_time(db, row[0], published_range, [*addresses(db, article_id), *also])
+    return feed_time(db, row[0], published_range, addresses(db, article_id))
 
 
-def date_by_feed(db: Database, article_id: int, *also: str) -> str | None:
+def date_by_feed(db: Database, article_id: int) -> str | None:
     """Date the archived article by its feed when its page shows only how long ago and a feed's
-    time falls in its window; returns the feed item's time used, else None. An item listed only
-    under `also` (the address a save asked for, which redirected to the article) is kept under the
-    article's own address too, so that re-extraction and a merge find it."""
-    row = db.execute("SELECT url, site, published_range FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row is None or row[2] is None:
+    time falls in its window; returns the feed item's time used, else None."""
+    row = db.execute("SELECT site, published_range FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None or row[1] is None:
         return None
-    url, site, published_range = row
+    site, published_range = row
     listed = feed_time(db, site, published_range, addresses(db, article_id))
-    if listed is None and also:
-        listed = feed_time(db, site, published_range, also)
-        if listed is not None:
-            _keep_under(db, url, site, also, listed)
     published = feed_dated(published_range, listed)
     if published is None:
         return None
     redate_article(db, article_id, published)
     return listed
-
-
-def undated(db: Database, article_id: int) -> str | None:
-    """The archived article's own URL while its date is only a page's window, else None."""
-    row = db.execute("SELECT url FROM articles WHERE id = ? AND published_range IS NOT NULL", [article_id]).fetchone()
-    return None if row is None else str(row[0])
-
-
-def keep_for(db: Database, article_id: int, published_range: str, asked: Iterable[str], listed: str) -> None:
-    """A save dated the page by the feed's item `listed` under one of the addresses it `asked` for:
-    when that address is none the archive knows the article by (a URL that redirected to it), the
-    item's time is kept under the article's own address too, for re-extraction and merges."""
-    if feed_time_of(db, article_id, published_range) == listed:
-        return
-    row = db.execute("SELECT url, site FROM articles WHERE id = ?", [article_id]).fetchone()
-    if row is not None:
-        _keep_under(db, row[0], row[1], asked, listed)
-
-
-def _keep_under(db: Database, url: str, site: str, listed_as: Iterable[str], listed: str) -> None:
-    keys = {address_key(each) for each in listed_as}
-    for item, feed, seen in db.execute(
-            "SELECT url, feed, seen FROM feed_dates WHERE site = ? AND published = ?", [site, listed]).fetchall():
-        if address_key(item) in keys:
-            db.execute("INSERT INTO feed_dates (url, site, published, feed, seen) VALUES (?, ?, ?, ?, ?)"
-                       " ON CONFLICT(url) DO NOTHING", [url, site, listed, feed, seen])
-            return
 
 
 def articles_listed(db: Database, site: str, dates: dict[str, str]) -> list[int]:

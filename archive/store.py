@@ -87,6 +87,8 @@ def save_article(
       it was fetched from) but is not a version of it (archive/identity.py): another article, or
       another title over another text. Nothing is archived from it; its raw page is kept, flagged,
       with an article_events row for the article.
+    - Every URL the page was reached by (the canonical, `fetched_url`, `requested_url`) is
+      registered for the article it was saved to (article_urls; one another article holds stays its).
 
     `page` is the fetched page the article was extracted from; its body is kept
     (compressed, once per distinct body) with the version it produced.
@@ -99,12 +101,16 @@ def save_article(
     if fetched_url is None and page is not None:
         fetched_url = page.url
     urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
+    # Every address the page was reached by is one of the article's, the URL asked for too: a
+    # redirect to it (a feed's "?p=123", a second category's URL answering 301 to the first) finds
+    # it in a later run, for a feed's date, a takedown or `tinbai history`, as an alias does.
+    addresses = list(dict.fromkeys([*urls, *([requested_url] if requested_url else [])]))
 
     with write_transaction(db):
         # The article whose URL was fetched, and the article the page itself says it is (its
         # canonical URL first: when the canonical and the fetched URL belong to two different
         # articles, the canonical one decides).
-        known = _articles_of(db, [*urls, *([requested_url] if requested_url else [])])
+        known = _articles_of(db, addresses)
         fetched_for = next((known[url] for url in (requested_url, fetched_url) if url in known), None)
         article_id = next((known[url] for url in urls if url in known), None)
         if article_id is None and site_article_id is not None:
@@ -126,7 +132,7 @@ def save_article(
             returned = mark_present(db, article_id, url=requested_url or fetched_url or article.url, when=seen_at)
             if latest["content_hash"] == article.content_hash:
                 _touch(db, article_id, seen_at)
-                _register_urls(db, article_id, urls)
+                _register_urls(db, article_id, addresses)
                 if fetched_url == article.url:
                     _refresh_metadata(db, article_id, article)
                 if page is not None and latest["raw_page_id"] is None:
@@ -145,14 +151,14 @@ def save_article(
             folded = _index(db, article_id, article)
             link_near_duplicate(db, article_id, article.text, folded=folded)
             _touch(db, article_id, seen_at)
-            _register_urls(db, article_id, urls)
+            _register_urls(db, article_id, addresses)
             return SaveResult("updated", article_id, version, returned=returned)
 
         alias_of = _article_with_content(db, article)
         if alias_of is not None:
             returned = mark_present(db, alias_of, url=fetched_url or article.url, when=seen_at)
             _touch(db, alias_of, seen_at)
-            _register_urls(db, alias_of, urls)
+            _register_urls(db, alias_of, addresses)
             return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"], returned=returned)
 
         # The re-post link is found first and inserted with the row: every stored article is
@@ -164,7 +170,7 @@ def save_article(
         _replace_images(db, article_id, article.images)
         _index(db, article_id, article, folded=folded)
         store_signature(db, article_id, hashvalues)
-        _register_urls(db, article_id, urls)
+        _register_urls(db, article_id, addresses)
         return SaveResult("new", article_id, 1)
 
 

@@ -129,12 +129,12 @@ def test_a_feed_read_in_a_later_run_dates_the_article_under_the_address_it_was_r
     assert in_runs(tmp_path / "b.db", [fetched()], [feed(PHYSICAL), fetched(PHYSICAL, at=CANONICAL)]) == DATED
 
 
-@pytest.mark.xfail(strict=True, reason="the address that redirected to an undated article is remembered by the"
-                   " run's writer only (Recorder.redirected): a feed read in a later run that lists the article"
-                   " under that address (a shortlink, \"?p=123\") finds no article known by it; keeping it needs"
-                   " the redirect kept in the archive")
 def test_a_feed_read_in_a_later_run_dates_the_article_a_redirect_led_to(tmp_path: Path) -> None:
+    # The feed lists a shortlink the crawl read before, in an earlier run, and was redirected by to
+    # the article: the archive keeps that URL as one of the article's (article_urls).
     assert in_runs(tmp_path / "a.db", [fetched(PHYSICAL, at=CANONICAL)], [feed(PHYSICAL)]) == DATED
+    with open_archive(tmp_path / "a.db", readonly=True) as db:
+        assert db.execute("SELECT url FROM article_urls ORDER BY url").fetchall() == [(PHYSICAL,), (CANONICAL,)]
 
 
 def test_another_article_or_a_time_outside_the_window_dates_nothing(tmp_path: Path) -> None:
@@ -167,6 +167,28 @@ def test_a_merge_dates_an_article_by_the_feed_another_machine_read(tmp_path: Pat
     writer.db.close()
     target = open_archive(tmp_path / "national.db")
     for source in ("pages.db", "feeds.db"):
+        with open_archive(tmp_path / source, readonly=True) as db:
+            merge_archive(target, db, source_path=tmp_path / source)
+    target.close()
+    assert published(tmp_path / "national.db") == DATED
+
+
+@pytest.mark.parametrize("order", ["pages first", "feeds first"])
+def test_a_merge_dates_an_article_by_another_machine_s_feed_that_lists_the_url_which_redirected_to_it(
+        tmp_path: Path, order: str) -> None:
+    # One machine was redirected from the physical path to the article, the other read the feed
+    # that lists the physical path: the merged archive knows the article by that address.
+    assert written(tmp_path / "pages.db", fetched(PHYSICAL, at=CANONICAL)) == UNDATED
+    db = open_archive(tmp_path / "feeds.db")
+    run_id = start_run(db, "nghean")
+    db.close()
+    writer = Recorder(str(tmp_path / "feeds.db"), "nghean", run_id)
+    writer.apply(feed(PHYSICAL))
+    writer.commit()
+    writer.db.close()
+    target = open_archive(tmp_path / "national.db")
+    sources = ["pages.db", "feeds.db"] if order == "pages first" else ["feeds.db", "pages.db"]
+    for source in sources:
         with open_archive(tmp_path / source, readonly=True) as db:
             merge_archive(target, db, source_path=tmp_path / source)
     target.close()

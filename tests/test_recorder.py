@@ -130,3 +130,26 @@ def test_a_feed_time_outside_the_pages_window_leaves_its_day(tmp_path: Path) -> 
     writer.commit()
     writer.finish(reason="finished", pages=2, errors={})
     assert _dates(tmp_path) == [("2025-06-13", "2025-06-13/2025-06-14")]
+
+
+def test_a_url_that_redirected_to_an_article_is_one_of_its_addresses_in_later_runs(tmp_path: Path) -> None:
+    # The crawl asked for the physical path and was redirected to the friendly URL: in a later run
+    # that path answering 404 is the article's own URL gone (no other of its URLs answered since).
+    asked = "https://nghean.dcs.vn/Default.aspx?tabid=110&NewsID=4"
+    writer = recorder(tmp_path)
+    writer.apply(replace(fetched(4), url=asked))
+    writer.commit()
+    writer.finish(reason="finished", pages=1, errors={})
+    writer.close()
+    connection = sqlite3.connect(tmp_path / "a.db")
+    assert {row[0] for row in connection.execute("SELECT url FROM article_urls")} == {asked, f"{SITE}/bai-4/1-2-4"}
+    connection.close()
+    db = open_archive(tmp_path / "a.db")
+    run_id = start_run(db, "nghean")
+    db.close()
+    later = Recorder(str(tmp_path / "a.db"), "nghean", run_id)
+    later.apply(CrawlError(asked, "http_404", status=404), run_id)
+    later.commit()
+    later.close()
+    connection = sqlite3.connect(tmp_path / "a.db")
+    assert connection.execute("SELECT removed IS NOT NULL FROM articles").fetchall() == [(1,)]

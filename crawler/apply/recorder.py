@@ -23,7 +23,7 @@ from functools import partial
 from archive import finish_run, open_archive, record_fetch, record_listing, save_article
 from archive.crawlstate import touch_article
 from archive.db import ArchiveDamaged, is_damage
-from archive.feeddates import addresses, articles_listed, date_by_feed, feed_time, keep_for, undated
+from archive.feeddates import addresses, articles_listed, date_by_feed, feed_time
 from archive.sites import save_learning
 from archive.store import store_raw_page, utc_now
 from archive.takedowns import GONE_KINDS, article_of_url, mark_gone, mark_present
@@ -40,7 +40,6 @@ from crawler.apply.items import (
 )
 from crawler.extract.datelines import dated_by_feed
 from crawler.extract.record import Article, ErrorKind
-from crawler.extract.urls import address_key
 
 logger = logging.getLogger("crawler.pipelines")
 
@@ -92,10 +91,6 @@ class Recorder:
         # written without savepoints, and redone item by item when one of them fails.
         self.group: list[tuple[RunTally, Item]] = []
         self._isolated = False
-        # Pages that show only how long ago, saved undated from a URL that redirected to them (a
-        # feed's "?p=123" answering 301 to the permalink): address_key of the URL asked for ->
-        # (that URL, the article's own), so that the feed read after them dates them by it.
-        self.redirected: dict[str, tuple[str, str]] = {}
 
     def open_run(self, run_id: int, site: str) -> None:
         self.runs[run_id] = RunTally(site, run_id)
@@ -180,7 +175,9 @@ class Recorder:
             record_fetch(self.db, url, site=site, kind="article", status=item.page.status,
                          headers=item.page.headers)
             if window is not None:
-                self._date_saved(result.article_id, window, listed, url, item.page.url)
+                # A duplicate's record is not rewritten: dated by the kept time under any of its
+                # addresses (the URL asked for among them, save_article registered it).
+                date_by_feed(self.db, result.article_id)
             run.group_counts[result.status] += 1
             run.group_counts["returned"] += result.returned
             run.group_counts[extraction_path(item.article.extraction)] += 1
@@ -223,18 +220,6 @@ class Recorder:
         urls = [url, fetched, article.url, *(addresses(self.db, known) if known is not None else ())]
         return feed_time(self.db, article.site, article.published_range, urls)
 
-    def _date_saved(self, article_id: int, window: str, listed: str | None, url: str, fetched: str) -> None:
-        """The archived article a page that shows only how long ago (`window`) was saved to: the
-        feed's time the page was dated by (`listed`) kept where re-extraction finds it; else dated
-        by an item listed under one of its other addresses (an alias found by its text); when the
-        page came by a redirect and is still undated, its URL is remembered for the feeds read next."""
-        if listed is not None:
-            keep_for(self.db, article_id, window, (url, fetched), listed)
-        if date_by_feed(self.db, article_id, url) is None and url != fetched:
-            own = undated(self.db, article_id)
-            if own is not None:
-                self.redirected[address_key(url)] = (url, own)
-
     def _date_by_feed(self, site: str, dates: dict[str, str]) -> None:
         """Articles archived before their feed was read (this run, its links fetched first, or an
         earlier one) whose pages show only how long ago: dated by the feed now, under any address
@@ -244,11 +229,6 @@ class Recorder:
         with write_transaction(self.db):
             for article_id in articles_listed(self.db, site, dates):
                 date_by_feed(self.db, article_id)
-            for key in {address_key(listed) for listed in dates} & self.redirected.keys():
-                asked, own = self.redirected[key]
-                found = article_of_url(self.db, own)
-                if found is not None and date_by_feed(self.db, found, asked) is not None:
-                    del self.redirected[key]
 
     def _gone(self, item: CrawlError) -> bool:
         """An archived article's URL answered that it is gone: the article is marked removed, and
