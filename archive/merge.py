@@ -9,15 +9,17 @@ What a source brings, in this order:
    (archive_info.archive_id) and its id there, so that a run merged twice is one row;
 2. its articles, in id order, in transactions of BATCH. A source article is the target's article
    with the same portal id (site, site_article_id), else with one of its URLs, else with the same
-   latest text (an alias); otherwise it is new, inserted with its re-post link found among the
-   target's articles (near duplicates are kept and linked, as a crawl keeps them). For a known
-   article the source's versions are fitted in among the target's by fetch time (interleave()):
-   two machines that saw the same content one after the other make one version, an edit seen in
-   between makes its own; the article shows the latest. The target's URLs, portal id and sightings widen to include the
-   source's. Its takedown history is fitted in the same way (interleave_events()): the source's
-   takedowns, returns and refused pages among the target's by time, the same takedown seen by both
-   one event (the earlier sighting's), and the article marked removed, or not, by the merged history
-   and by its latest sighting in either archive;
+   latest text (an alias);
+   otherwise it is new, inserted with its re-post link found among the target's articles (near
+   duplicates are kept and linked, as a crawl keeps them). For a known article the source's versions
+   are fitted in among the target's by fetch time (interleave()): two machines that saw the same
+   content one after the other make one version, an edit seen in between makes its own; the article
+   shows the latest. The target's URLs, portal id and sightings widen to include the source's (a URL
+   either archive saw the article at is one it was seen at, not one that only redirected to it). Its
+   takedown history is fitted in the same way (interleave_events()): the source's takedowns,
+   returns, refused pages and redirects gone or back among the target's by time, the same takedown
+   seen by both one event (the earlier sighting's), and the article marked removed, or not, by the
+   merged history and by its latest sighting in either archive;
 3. its crawl state: for each URL the latest fetch of either archive, and the feed time read last
    (`feed_dates`), which then dates the articles whose pages show only how long ago, as a crawl
    dates them (archive/feeddates.py);
@@ -227,6 +229,7 @@ class _Source:
     first_seen: str
     last_seen: str
     urls: list[str]
+    redirects: frozenset[str]  # those of `urls` that only redirected to it (article_urls.redirected)
     versions: list[StoredVersion]
     removed: str | None  # since when it is gone from its portal (NULL: it is there)
     removed_last_seen: str | None
@@ -245,11 +248,13 @@ def _read(source: Database, source_id: int, names: dict[str, str]) -> _Source:
                      extraction=names.get(row["extraction"] or "generic", row["extraction"] or "generic"),
                      content_hash=row["content_hash"])
     # The canonical URL first: it decides which target article the URLs name.
-    urls = [row["url"]] + sorted(url for (url,) in source.execute(
-        "SELECT url FROM article_urls WHERE article_id = ? AND url != ?", [source_id, row["url"]]))
+    others = source.execute("SELECT url, redirected FROM article_urls WHERE article_id = ? AND url != ?",
+                            [source_id, row["url"]]).fetchall()
+    urls = [row["url"]] + sorted(url for url, _ in others)
+    redirects = frozenset(url for url, redirected in others if redirected)
     versions = [replace(version, extraction=_renamed(version.extraction, names)) if version.extraction in names
                 else version for version in store.article_versions(source, source_id)]
-    return _Source(source_id, record, row["site_article_id"], row["first_seen"], row["last_seen"], urls,
+    return _Source(source_id, record, row["site_article_id"], row["first_seen"], row["last_seen"], urls, redirects,
                    versions, row["removed"], row["removed_last_seen"], _events(source, source_id))
 
 
@@ -296,7 +301,7 @@ def _insert(target: Database, source: Database, article: _Source, counts: MergeC
     pages = _copy_pages(target, source, article.versions, article_id)
     store.replace_versions(target, article_id, [_here(version, pages) for version in article.versions])
     store.index_new_article(target, article_id, article.record, hashvalues)
-    store.register_urls(target, article_id, article.urls)
+    store.register_urls(target, article_id, article.urls, article.redirects)
     counts.new += 1
     counts.near_duplicates += original is not None
     return article_id
@@ -317,12 +322,15 @@ def _merge_into(target: Database, source: Database, article_id: int, article: _S
         if kept and merged[-1] == _here(kept[-1], pages) and merged[-1].content_hash != current:
             # The source saw the latest content: its record is the article's now.
             store.show_latest(target, article_id, article.record)
-    urls_before = target.execute("SELECT count(*) FROM article_urls WHERE article_id = ?", [article_id]).fetchone()[0]
-    store.register_urls(target, article_id, article.urls)
+    # Every URL and which of them only redirected: a URL one machine saw the article at and the
+    # other was only redirected by is one it was seen at.
+    urls_query = "SELECT count(*), sum(redirected) FROM article_urls WHERE article_id = ?"
+    urls_before = target.execute(urls_query, [article_id]).fetchone()
+    store.register_urls(target, article_id, article.urls, article.redirects)
     if article.site_article_id is not None:
         store.claim_site_id(target, article_id, article.record.site, article.site_article_id)
     store.seen_between(target, article_id, article.first_seen, article.last_seen)
-    urls_after = target.execute("SELECT count(*) FROM article_urls WHERE article_id = ?", [article_id]).fetchone()[0]
+    urls_after = target.execute(urls_query, [article_id]).fetchone()
     return changed or urls_after != urls_before
 
 
@@ -355,8 +363,10 @@ def interleave(ours: list[StoredVersion], theirs: list[StoredVersion]) -> list[S
 
 @dataclass(frozen=True)
 class TakedownEvent:
-    """A row of article_events: a takedown ("removed"), a return ("returned") or a page refused as
-    not this article ("not_this_article"). `id` is its row in the target (None: not there yet)."""
+    """A row of article_events: a takedown ("removed"), a return ("returned"), a page refused as
+    not this article ("not_this_article"), a URL that only redirected to the article found gone or
+    leading to it again ("redirect_gone", "redirect_back"). `id` is its row in the target (None: not
+    there yet)."""
 
     at: str
     event: str
@@ -373,7 +383,7 @@ class TakedownEvent:
 
 
 # The events that change whether the article is on its portal; the others (a page refused as not
-# this article) are kept as they are, for audit.
+# this article, a redirect gone or back) are kept as they are, for audit.
 TRANSITIONS = ("removed", "returned")
 
 

@@ -72,9 +72,12 @@ def m001_initial(db: Database) -> None:
     raw_pages.create_index(["article_id"])
 
     db.table("article_urls").create(
-        {"url": str, "article_id": int},
+        # `redirected` since m135 (an archive made before gets it there): written by every save
+        # today, so that this code saves into an archive of any earlier schema it upgrades.
+        {"url": str, "article_id": int, "redirected": int},
         pk="url",
-        not_null={"article_id"},
+        not_null={"article_id", "redirected"},
+        defaults={"redirected": 0},
         foreign_keys=[("article_id", "articles", "id")],
     )
     db.table("article_urls").create_index(["article_id"])
@@ -394,7 +397,7 @@ def m104_takedowns_and_refused_pages(db: Database) -> None:
             "id": int,
             "article_id": int,
             "at": str,  # UTC, when the crawl saw it
-            "event": str,  # "removed", "returned", "not_this_article"
+            "event": str,  # "removed", "returned", "not_this_article" (since m135 "redirect_gone", "redirect_back")
             "reason": str,  # the error kind: http_404, http_410, soft_404, not_this_article
             "url": str,  # the URL fetched
             "status": int,
@@ -615,6 +618,17 @@ def m134_feed_dates(db: Database) -> None:
         {"url": str, "site": str, "published": str, "feed": str, "seen": str}, pk="url",
     )
     db.table("feed_dates").create_index(["site"])
+
+
+@migrations()
+def m135_addresses_that_only_redirected(db: Database) -> None:
+    """`article_urls.redirected`: 1 for an address that only ever redirected the crawl to the
+    article (a shortlink, "?p=123", an old category path answering 301), 0 for one the article was
+    seen at (its canonical URL, a URL that served its page). A dead redirect says nothing of the
+    article itself (archive/takedowns.py). Every row an archive held before is 0: it registered only
+    the URLs its articles were seen at."""
+    if "redirected" not in db.table("article_urls").columns_dict:
+        db.table("article_urls").add_column("redirected", int, not_null_default=0)
 
 
 def migrate(db: Database) -> None:

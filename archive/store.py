@@ -27,10 +27,11 @@ from archive.facets import FACETS_COLUMN, facet_words
 from archive.identity import Archived, not_this_article
 from archive.near import find_original, link_near_duplicate, store_signature
 from archive.schema import FTS_EXACT_TABLE, FTS_TABLE
-from archive.takedowns import add_event, mark_present
+from archive.takedowns import add_event, mark_present, redirect_back
 from archive.transaction import write_transaction
 from crawler.extract.fold import fold
 from crawler.extract.record import Article, Image, Page
+from crawler.extract.urls import address_key
 
 SaveStatus = Literal["new", "updated", "duplicate", "alias", "refused"]
 
@@ -88,7 +89,9 @@ def save_article(
       another title over another text. Nothing is archived from it; its raw page is kept, flagged,
       with an article_events row for the article.
     - Every URL the page was reached by (the canonical, `fetched_url`, `requested_url`) is
-      registered for the article it was saved to (article_urls; one another article holds stays its).
+      registered for the article it was saved to (article_urls; one another article holds stays its),
+      `requested_url` as one that only redirected to it (`redirected`) when it is not the address of
+      either of the others: its going dead does not take the article down (archive/takedowns.py).
 
     `page` is the fetched page the article was extracted from; its body is kept
     (compressed, once per distinct body) with the version it produced.
@@ -103,14 +106,17 @@ def save_article(
     urls = list(dict.fromkeys(url for url in (article.url, fetched_url) if url))
     # Every address the page was reached by is one of the article's, the URL asked for too: a
     # redirect to it (a feed's "?p=123", a second category's URL answering 301 to the first) finds
-    # it in a later run, for a feed's date, a takedown or `tinbai history`, as an alias does.
-    addresses = list(dict.fromkeys([*urls, *([requested_url] if requested_url else [])]))
+    # it in a later run, for a feed's date or `tinbai history`, as an alias does. One that only
+    # redirected is registered as such: its going dead says nothing of the article (takedowns.py).
+    redirects = [requested_url] if requested_url and not _same_address(requested_url, urls) else []
+    seen_at_urls = list(dict.fromkeys([*urls, *([requested_url] if requested_url and not redirects else [])]))
+    addresses = [*seen_at_urls, *redirects]
 
     with write_transaction(db):
         # The article whose URL was fetched, and the article the page itself says it is (its
         # canonical URL first: when the canonical and the fetched URL belong to two different
         # articles, the canonical one decides).
-        known = _articles_of(db, addresses)
+        known, _ = _articles_of(db, addresses)
         fetched_for = next((known[url] for url in (requested_url, fetched_url) if url in known), None)
         article_id = next((known[url] for url in urls if url in known), None)
         if article_id is None and site_article_id is not None:
@@ -132,7 +138,7 @@ def save_article(
             returned = mark_present(db, article_id, url=requested_url or fetched_url or article.url, when=seen_at)
             if latest["content_hash"] == article.content_hash:
                 _touch(db, article_id, seen_at)
-                _register_urls(db, article_id, addresses)
+                _register_urls(db, article_id, seen_at_urls, redirects, seen_at)
                 if fetched_url == article.url:
                     _refresh_metadata(db, article_id, article)
                 if page is not None and latest["raw_page_id"] is None:
@@ -151,14 +157,14 @@ def save_article(
             folded = _index(db, article_id, article)
             link_near_duplicate(db, article_id, article.text, folded=folded)
             _touch(db, article_id, seen_at)
-            _register_urls(db, article_id, addresses)
+            _register_urls(db, article_id, seen_at_urls, redirects, seen_at)
             return SaveResult("updated", article_id, version, returned=returned)
 
         alias_of = _article_with_content(db, article)
         if alias_of is not None:
             returned = mark_present(db, alias_of, url=fetched_url or article.url, when=seen_at)
             _touch(db, alias_of, seen_at)
-            _register_urls(db, alias_of, addresses)
+            _register_urls(db, alias_of, seen_at_urls, redirects, seen_at)
             return SaveResult("alias", alias_of, _latest_version(db, alias_of)["version"], returned=returned)
 
         # The re-post link is found first and inserted with the row: every stored article is
@@ -170,7 +176,7 @@ def save_article(
         _replace_images(db, article_id, article.images)
         _index(db, article_id, article, folded=folded)
         store_signature(db, article_id, hashvalues)
-        _register_urls(db, article_id, addresses)
+        _register_urls(db, article_id, seen_at_urls, redirects, seen_at)
         return SaveResult("new", article_id, 1)
 
 
@@ -449,13 +455,14 @@ def _versions(db: Database) -> Table:
     return db.table("article_versions")
 
 
-def _articles_of(db: Database, urls: list[str]) -> dict[str, int]:
-    """The archived article each of `urls` was seen under (URLs never seen are left out)."""
+def _articles_of(db: Database, urls: list[str]) -> tuple[dict[str, int], set[str]]:
+    """The archived article each of `urls` was seen under or redirected to (URLs never seen are left
+    out), and those of them that only ever redirected to it."""
     distinct = list(dict.fromkeys(urls))
     marks = ", ".join("?" * len(distinct))
-    return {url: int(article_id) for url, article_id in db.conn.execute(
-        f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", distinct
-    )}
+    rows = db.conn.execute(f"SELECT url, article_id, redirected FROM article_urls WHERE url IN ({marks})",
+                           distinct).fetchall()
+    return {url: int(article_id) for url, article_id, _ in rows}, {url for url, _, redirected in rows if redirected}
 
 
 def _article_with_site_id(db: Database, site: str, site_article_id: str) -> int | None:
@@ -698,11 +705,31 @@ def _touch(db: Database, article_id: int, seen_at: str) -> None:
     )
 
 
-def _register_urls(db: Database, article_id: int, urls: list[str]) -> None:
-    # OR IGNORE: a URL already registered stays with the article it was first seen for.
+def _register_urls(db: Database, article_id: int, urls: list[str], redirects: list[str] | tuple[str, ...] = (),
+                   when: str | None = None) -> None:
+    """The article was seen at `urls` and reached through `redirects` (URLs that answered with a
+    redirect to it). A URL already registered stays with the article it was first seen for; one that
+    only redirected before and now served the article is one it was seen at from now on."""
     db.conn.executemany(
-        "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?, ?)", [(url, article_id) for url in urls]
+        "INSERT INTO article_urls (url, article_id, redirected) VALUES (?, ?, 0) ON CONFLICT(url) DO UPDATE"
+        " SET redirected = 0 WHERE article_urls.article_id = excluded.article_id AND article_urls.redirected",
+        [(url, article_id) for url in urls],
     )
+    if redirects:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO article_urls (url, article_id, redirected) VALUES (?, ?, 1)",
+            [(url, article_id) for url in redirects],
+        )
+        if when is not None:
+            for url in redirects:
+                redirect_back(db, article_id, url=url, when=when)
+
+
+def _same_address(url: str, urls: list[str]) -> bool:
+    """`url` is one of `urls` but for the scheme, "www.", the case of the path, a trailing slash or
+    tracking parameters: a redirect from http:// to https:// leads to the page's own address."""
+    key = address_key(url)
+    return any(address_key(other) == key for other in urls)
 
 
 # --- the parts of a save, for an article that comes from another archive (archive/merge.py) ----------
@@ -772,9 +799,11 @@ def seen_between(db: Database, article_id: int, first_seen: str, last_seen: str)
                [first_seen, last_seen, article_id])
 
 
-def register_urls(db: Database, article_id: int, urls: list[str]) -> None:
-    """The article was seen under these URLs (a URL already registered stays with its article)."""
-    _register_urls(db, article_id, urls)
+def register_urls(db: Database, article_id: int, urls: list[str], redirects: frozenset[str] = frozenset()) -> None:
+    """The article was seen under these URLs, those of `redirects` only redirecting to it (a URL
+    already registered stays with its article; one it was seen at in either archive stays so)."""
+    _register_urls(db, article_id, [url for url in urls if url not in redirects],
+                   [url for url in urls if url in redirects])
 
 
 def claim_site_id(db: Database, article_id: int, site: str, site_article_id: str) -> None:
@@ -788,7 +817,7 @@ def article_with_site_id(db: Database, site: str, site_article_id: str) -> int |
 
 def article_with_url(db: Database, urls: list[str]) -> int | None:
     """The article the first of `urls` already registered belongs to."""
-    known = _articles_of(db, urls)
+    known, _ = _articles_of(db, urls)
     return next((known[url] for url in urls if url in known), None)
 
 

@@ -11,6 +11,13 @@ and every page refused as not this article, with the raw page that showed it.
 A removal is noticed when the article's URL is fetched again, which the refresh schedule decides
 (archive/crawlstate.py): every 6 hours for 2 days, every 2 days until 2 weeks, every 2 weeks until
 90 days, then only by `tinbai crawl --full`.
+
+An address that only ever redirected the crawl to the article (`article_urls.redirected`: a
+shortlink, "?p=123", an old category path answering 301 after the portal changed its URL scheme)
+is not the article: when it is gone, the portal may have dropped the redirect and kept the article.
+It marks nothing; a "redirect_gone" event keeps it in the article's history (once, until it leads to
+the article again: "redirect_back"), and the article's own URL is queued, so that the next run
+decides by what that URL answers.
 """
 
 from __future__ import annotations
@@ -58,13 +65,33 @@ def _still_there(db: Database, article_id: int, url: str, when: str) -> bool:
     return row is not None
 
 
+def only_redirected(db: Database, article_id: int, url: str) -> bool:
+    """`url` is an address of article `article_id` that only ever redirected the crawl to it."""
+    row = db.conn.execute("SELECT redirected FROM article_urls WHERE url = ? AND article_id = ?",
+                          [url, article_id]).fetchone()
+    return row is not None and bool(row[0])
+
+
+def _last_redirect_event(db: Database, article_id: int, url: str) -> str | None:
+    row = db.conn.execute(
+        "SELECT event FROM article_events WHERE article_id = ? AND url = ?"
+        " AND event IN ('redirect_gone', 'redirect_back') ORDER BY at DESC, id DESC LIMIT 1",
+        [article_id, url],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def mark_gone(
     db: Database, article_id: int, *, url: str, reason: str, when: str, status: int | None = None,
     detail: str | None = None, raw_page_id: int | None = None,
 ) -> str:
     """`url` of article `article_id` was found gone at `when` (UTC): "removed" when this starts a
     takedown (an event is written), "still_removed" when it was already gone (its last seen gone
-    moves), "still_there" when another of its URLs answered with it within STILL_THERE_WITHIN."""
+    moves), "still_there" when another of its URLs answered with it within STILL_THERE_WITHIN,
+    "redirect_gone" when `url` only ever redirected to the article (redirect_gone())."""
+    if only_redirected(db, article_id, url):
+        return redirect_gone(db, article_id, url=url, reason=reason, when=when, status=status, detail=detail,
+                             raw_page_id=raw_page_id)
     if _still_there(db, article_id, url, when):
         return "still_there"
     site, removed = db.conn.execute("SELECT site, removed FROM articles WHERE id = ?", [article_id]).fetchone()
@@ -79,6 +106,38 @@ def mark_gone(
     add_event(db, article_id, "removed", at=when, url=url, reason=reason, status=status, detail=detail,
               raw_page_id=raw_page_id)
     return "removed"
+
+
+def redirect_gone(
+    db: Database, article_id: int, *, url: str, reason: str, when: str, status: int | None = None,
+    detail: str | None = None, raw_page_id: int | None = None,
+) -> str:
+    """`url`, which only ever redirected to article `article_id`, was found gone at `when`. The
+    article is not marked: a "redirect_gone" event is written unless the address was found gone
+    before and has not led to the article since, and unless another of its URLs answered with it
+    within STILL_THERE_WITHIN, the article's own URL is queued for the next run (its crawl_state
+    row asked for again, as a listing asks for a link), which decides by what it answers."""
+    if _last_redirect_event(db, article_id, url) != "redirect_gone":
+        add_event(db, article_id, "redirect_gone", at=when, url=url, reason=reason, status=status, detail=detail,
+                  raw_page_id=raw_page_id)
+    if _still_there(db, article_id, url, when):
+        return "redirect_gone"
+    own, site = db.conn.execute("SELECT url, site FROM articles WHERE id = ?", [article_id]).fetchone()
+    db.conn.execute(
+        "INSERT INTO crawl_state (url, site, kind, discovered, queued, failures) VALUES (?, ?, 'article', ?, ?, 0)"
+        " ON CONFLICT(url) DO UPDATE SET queued = max(coalesce(crawl_state.queued, ''), excluded.queued)",
+        [own, site, when, when],
+    )
+    return "redirect_gone"
+
+
+def redirect_back(db: Database, article_id: int, *, url: str, when: str) -> bool:
+    """`url`, an address that only redirected to article `article_id`, led to it again at `when`:
+    after a "redirect_gone", a "redirect_back" event. Returns whether one was written."""
+    if _last_redirect_event(db, article_id, url) != "redirect_gone":
+        return False
+    add_event(db, article_id, "redirect_back", at=when, url=url)
+    return True
 
 
 def mark_present(db: Database, article_id: int, *, url: str, when: str) -> bool:

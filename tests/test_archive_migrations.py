@@ -183,3 +183,41 @@ def test_articles_are_found_by_url_without_their_own_index(tmp_path: Path) -> No
                                            text="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ hai."))
     assert (again.status, again.article_id) == ("duplicate", second.article_id)
     upgraded.close()
+
+
+def test_addresses_registered_before_are_ones_the_article_was_seen_at(tmp_path: Path) -> None:
+    """m135: `article_urls.redirected`; every row an older archive holds is an address its article
+    was seen at (0), and a save after the upgrade registers a URL that only redirected as one (1)."""
+    from archive.takedowns import article_of_url, mark_gone
+
+    path = tmp_path / "m134.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m135_addresses_that_only_redirected")
+    # An archive of that schema had no column to say so (m001 creates it today).
+    db.execute("CREATE TABLE article_urls_old (url TEXT PRIMARY KEY, article_id INTEGER NOT NULL)")
+    db.execute("DROP TABLE article_urls")
+    db.execute("ALTER TABLE article_urls_old RENAME TO article_urls")
+    db.execute("CREATE INDEX idx_article_urls_article_id ON article_urls (article_id)")
+    own = "https://nghean.dcs.vn/vi-vn/tin/a/1-2-1"
+    text = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ nhất bàn nhiệm vụ năm 2025."
+    db.execute("INSERT INTO articles (id, url, site, title, text, content_hash, first_seen, last_seen)"
+               " VALUES (1, ?, 'nghean', 'Một', ?, ?, '2024-07-08T05:00:00+00:00', '2024-07-08T05:00:00+00:00')",
+               [own, text, content_hash(text)])
+    db.execute("INSERT INTO article_versions (article_id, version, fetched_at, title, text, content_hash)"
+               " VALUES (1, 1, '2024-07-08T05:00:00+00:00', 'Một', ?, ?)", [text, content_hash(text)])
+    db.execute("INSERT INTO article_urls (url, article_id) VALUES (?, 1), (?, 1)",
+               [own, "https://nghean.dcs.vn/vi-vn/tin/b/1-2-1"])
+    db.conn.commit()
+    db.close()
+
+    upgraded = open_archive(path)
+    assert upgraded.execute("SELECT url, redirected FROM article_urls ORDER BY url").fetchall() == [
+        (own, 0), ("https://nghean.dcs.vn/vi-vn/tin/b/1-2-1", 0)]
+    short = "https://nghean.dcs.vn/?p=1"
+    result = save_article(upgraded, Article(url=own, site="nghean", title="Một", text=text), fetched_url=own,
+                          requested_url=short)
+    assert (result.status, result.article_id) == ("duplicate", 1)
+    assert upgraded.execute("SELECT redirected FROM article_urls WHERE url = ?", [short]).fetchone() == (1,)
+    assert article_of_url(upgraded, short) == 1
+    assert mark_gone(upgraded, 1, url=short, reason="http_404", when="2026-12-07T00:00:00+00:00") == "redirect_gone"
+    upgraded.close()

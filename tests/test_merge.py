@@ -572,3 +572,37 @@ def test_the_feed_time_read_last_by_either_machine_is_kept(tmp_path: Path) -> No
 def archive_published(path: Path, url: str) -> str:
     with open_archive(path, readonly=True) as db:
         return str(db.execute("SELECT published FROM feed_dates WHERE url = ?", [url]).fetchone()[0])
+
+
+@pytest.mark.parametrize("order", ["redirected first", "seen first"])
+def test_an_address_either_machine_saw_the_article_at_is_not_a_mere_redirect(tmp_path: Path, order: str) -> None:
+    # One machine was redirected by the old category path to the article; the other, before the
+    # portal changed its URL scheme, saw the article at that path. Merged, the path is one the
+    # article was seen at: its 404 takes the article down, as on the second machine. A path both
+    # machines were only redirected by stays a redirect, and its 404 does not.
+    own = "https://nghean.dcs.vn/vi-vn/tin/chinh-quyen/hop/1-2-500"
+    old = "https://nghean.dcs.vn/vi-vn/tin/thoi-su/hop/1-2-500"
+    short = "https://nghean.dcs.vn/?p=500"
+    text = "Sáng 8/7, Ban Thường vụ Tỉnh ủy Nghệ An họp phiên thường kỳ tháng 7, bàn nhiệm vụ trọng tâm quý III."
+    article = Article(url=own, site="nghean", title="Tỉnh ủy họp", text=text)
+    paths = {name: tmp_path / f"{name}.db" for name in ("redirected", "seen")}
+    db = open_archive(paths["redirected"])
+    save_article(db, article, fetched_url=own, requested_url=old)
+    save_article(db, article, fetched_url=own, requested_url=short)
+    db.close()
+    db = open_archive(paths["seen"])
+    save_article(db, article, fetched_url=old)
+    save_article(db, article, fetched_url=own, requested_url=short)
+    db.close()
+    sources = [paths["redirected"], paths["seen"]]
+    _merge(tmp_path / "national.db", *(sources if order == "redirected first" else reversed(sources)))
+    db = open_archive(tmp_path / "national.db")
+    assert db.execute("SELECT url, redirected FROM article_urls ORDER BY url").fetchall() == [
+        (short, 1), (own, 0), (old, 0)]
+    article_id = article_of_url(db, own)
+    assert article_id is not None
+    with write_transaction(db):
+        assert mark_gone(db, article_id, url=short, reason="http_404", when="2026-12-07T00:00:00+00:00") \
+            == "redirect_gone"
+        assert mark_gone(db, article_id, url=old, reason="http_404", when="2026-12-07T00:00:00+00:00") == "removed"
+    db.close()

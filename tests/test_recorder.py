@@ -12,6 +12,8 @@ import pytest
 
 import crawler.apply.recorder
 from archive import open_archive, start_run
+from archive.crawlstate import load_plan
+from archive.query.history import article_history
 from crawler.apply.items import CrawlError, FetchedArticle, ListingRead
 from crawler.apply.recorder import Recorder
 from crawler.extract.record import Article, Page
@@ -132,24 +134,92 @@ def test_a_feed_time_outside_the_pages_window_leaves_its_day(tmp_path: Path) -> 
     assert _dates(tmp_path) == [("2025-06-13", "2025-06-13/2025-06-14")]
 
 
-def test_a_url_that_redirected_to_an_article_is_one_of_its_addresses_in_later_runs(tmp_path: Path) -> None:
-    # The crawl asked for the physical path and was redirected to the friendly URL: in a later run
-    # that path answering 404 is the article's own URL gone (no other of its URLs answered since).
-    asked = "https://nghean.dcs.vn/Default.aspx?tabid=110&NewsID=4"
+ASKED = "https://nghean.dcs.vn/Default.aspx?tabid=110&NewsID=4"
+
+
+def redirected_then(tmp_path: Path, *gone: str) -> sqlite3.Connection:
+    """The crawl asked for the physical path ASKED and was redirected to article 4's friendly URL;
+    in a later run each of `gone` answers 404."""
     writer = recorder(tmp_path)
-    writer.apply(replace(fetched(4), url=asked))
+    writer.apply(replace(fetched(4), url=ASKED))
     writer.commit()
     writer.finish(reason="finished", pages=1, errors={})
     writer.close()
-    connection = sqlite3.connect(tmp_path / "a.db")
-    assert {row[0] for row in connection.execute("SELECT url FROM article_urls")} == {asked, f"{SITE}/bai-4/1-2-4"}
+    for url in gone:
+        db = open_archive(tmp_path / "a.db")
+        run_id = start_run(db, "nghean")
+        db.close()
+        later = Recorder(str(tmp_path / "a.db"), "nghean", run_id)
+        later.apply(CrawlError(url, "http_404", status=404), run_id)
+        later.commit()
+        later.close()
+    return sqlite3.connect(tmp_path / "a.db")
+
+
+def test_a_url_that_redirected_to_an_article_is_one_of_its_addresses_in_later_runs(tmp_path: Path) -> None:
+    connection = redirected_then(tmp_path)
+    assert connection.execute("SELECT url, redirected FROM article_urls ORDER BY url").fetchall() == [
+        (ASKED, 1), (f"{SITE}/bai-4/1-2-4", 0)]
+
+
+def test_a_dead_redirect_to_a_live_article_does_not_take_it_down(tmp_path: Path) -> None:
+    # The portal dropped its old addresses' redirects and kept the article: the physical path that
+    # only ever redirected to it answering 404 (twice, on two runs) says nothing of the article.
+    # It is kept in its history once, and the article's own URL is due, to decide by what it answers.
+    own = f"{SITE}/bai-4/1-2-4"
+    connection = redirected_then(tmp_path, ASKED, ASKED)
+    assert connection.execute("SELECT removed FROM articles").fetchall() == [(None,)]
+    assert connection.execute("SELECT event, reason, url FROM article_events").fetchall() == [
+        ("redirect_gone", "http_404", ASKED)]
+    assert connection.execute("SELECT sum(removed), sum(removals) FROM site_counts").fetchone() == (0, 0)
+    db = open_archive(tmp_path / "a.db")
+    assert load_plan(db, "nghean").is_due(own)
+    assert article_history(db, 1)["redirects"] == [ASKED]
+    db.close()
+
+
+def test_an_article_whose_own_url_answers_404_is_removed_though_a_redirect_leads_to_it(tmp_path: Path) -> None:
+    own = f"{SITE}/bai-4/1-2-4"
+    connection = redirected_then(tmp_path, ASKED, own)
+    assert connection.execute("SELECT removed IS NOT NULL FROM articles").fetchall() == [(1,)]
+    assert connection.execute("SELECT event, url FROM article_events ORDER BY id").fetchall() == [
+        ("redirect_gone", ASKED), ("removed", own)]
+
+
+def test_a_redirect_that_leads_to_the_article_again_is_back_in_its_history(tmp_path: Path) -> None:
+    connection = redirected_then(tmp_path, ASKED)
     connection.close()
     db = open_archive(tmp_path / "a.db")
     run_id = start_run(db, "nghean")
     db.close()
     later = Recorder(str(tmp_path / "a.db"), "nghean", run_id)
-    later.apply(CrawlError(asked, "http_404", status=404), run_id)
+    later.apply(replace(fetched(4), url=ASKED), run_id)
+    later.apply(CrawlError(ASKED, "http_404", status=404), run_id)
     later.commit()
     later.close()
     connection = sqlite3.connect(tmp_path / "a.db")
+    assert [row[0] for row in connection.execute("SELECT event FROM article_events ORDER BY id")] == [
+        "redirect_gone", "redirect_back", "redirect_gone"]
+    assert connection.execute("SELECT removed FROM articles").fetchall() == [(None,)]
+
+
+def test_a_redirect_to_the_same_address_over_https_is_the_article_s_own_url(tmp_path: Path) -> None:
+    # http:// answering 301 to https:// is the article's own address, not an alias that only
+    # redirected: its 404 is the article's own URL gone.
+    plain = f"{SITE}/bai-4/1-2-4".replace("https://", "http://")
+    writer = recorder(tmp_path)
+    writer.apply(replace(fetched(4), url=plain))
+    writer.commit()
+    writer.finish(reason="finished", pages=1, errors={})
+    writer.close()
+    db = open_archive(tmp_path / "a.db")
+    run_id = start_run(db, "nghean")
+    db.close()
+    later = Recorder(str(tmp_path / "a.db"), "nghean", run_id)
+    later.apply(CrawlError(plain, "http_404", status=404), run_id)
+    later.commit()
+    later.close()
+    connection = sqlite3.connect(tmp_path / "a.db")
+    assert connection.execute("SELECT redirected FROM article_urls WHERE url = ?", [plain]).fetchall() == [(0,)]
     assert connection.execute("SELECT removed IS NOT NULL FROM articles").fetchall() == [(1,)]
+

@@ -37,14 +37,17 @@ def find_article(db: Database, ref: str | int) -> int:
 
 def article_history(db: Database, article_id: int) -> dict[str, Any]:
     """The article's latest record (with `removed`: when it was first seen gone from its portal, or
-    None), every URL it was seen under, every version and every event (takedowns, returns, pages
-    refused as not this article), oldest first."""
+    None), every URL it was seen under (`redirects`: those that only redirected to it), every version
+    and every event (takedowns, returns, pages refused as not this article, redirects found gone and
+    leading to it again), oldest first."""
     article = next(db.query("SELECT * FROM articles WHERE id = ?", [article_id]), None)
     if article is None:
         raise NoSuchArticle(f"no article with id {article_id}")
-    article["urls"] = [row["url"] for row in db.query(
-        "SELECT url FROM article_urls WHERE article_id = ? ORDER BY url", [article_id]
-    )]
+    rows = db.execute("SELECT url, redirected FROM article_urls WHERE article_id = ? ORDER BY url",
+                      [article_id]).fetchall()
+    article["urls"] = [url for url, _ in rows]
+    # Those that only ever redirected the crawl to it (a shortlink, "?p=123"): not where it was seen.
+    article["redirects"] = [url for url, redirected in rows if redirected]
     article["images"] = list(db.query(
         "SELECT position, src, caption FROM images WHERE article_id = ? ORDER BY position", [article_id]
     ))

@@ -232,8 +232,8 @@ class Recorder:
 
     def _gone(self, item: CrawlError) -> bool:
         """An archived article's URL answered that it is gone: the article is marked removed, and
-        what was served instead (an error page, a redirect) kept for audit. Whether this started a
-        takedown."""
+        what was served instead (an error page, a redirect) kept for audit; a URL that only ever
+        redirected to it marks nothing (archive/takedowns.py). Whether this started a takedown."""
         article_id = article_of_url(self.db, item.url)
         if article_id is None:
             return False  # never archived: nothing to mark

@@ -128,12 +128,13 @@ def article_text(history: dict[str, Any], related: dict[str, Any], versions: tup
               + f" · {history['extraction'] or '?'}",
               f"first seen {utc_time(history['first_seen'])} · last seen {utc_time(history['last_seen'])}",
               f"seen under {len(history['urls'])} URL{'' if len(history['urls']) == 1 else 's'}:"]
-    lines += [f"  {url}" for url in history["urls"]]
+    lines += [f"  {url}" + ("  (redirected here)" if url in history.get("redirects", ()) else "")
+              for url in history["urls"]]
     if related["reposts"]:
         lines.append("re-posted as:")
         lines += [f"  {other['id']}  {other['title']} ({other['site']})" for other in related["reposts"]]
     if history.get("events"):
-        lines.append("takedowns, returns, pages refused:")
+        lines.append("takedowns, returns, pages refused, redirects gone:")
         for event in history["events"]:
             lines.append(f"  {utc_time(event['at'])}  {event['event']}  {event['reason'] or ''}  {event['url']}"
                          + (f"  ({event['detail']})" if event["detail"] else ""))
