@@ -8,8 +8,8 @@ What a source brings, in this order:
 1. its runs, each kept with its origin: the id of the archive it was crawled into
    (archive_info.archive_id) and its id there, so that a run merged twice is one row;
 2. its articles, in id order, in transactions of BATCH. A source article is the target's article
-   with the same portal id (site, site_article_id), else with one of its URLs, else with the same
-   latest text (an alias);
+   with the same portal id (site, site_article_id), else with one of its URLs (one it was seen at in
+   both archives, not one that only redirected to it), else with the same latest text (an alias);
    otherwise it is new, inserted with its re-post link found among the target's articles (near
    duplicates are kept and linked, as a crawl keeps them). For a known article the source's versions
    are fitted in among the target's by fetch time (interleave()): two machines that saw the same
@@ -267,7 +267,7 @@ def _match(target: Database, article: _Source) -> tuple[int | None, str]:
         found = store.article_with_site_id(target, article.record.site, article.site_article_id)
         if found is not None:
             return found, "site_article_id"
-    found = store.article_with_url(target, article.urls)
+    found = store.article_with_url(target, [url for url in article.urls if url not in article.redirects])
     if found is not None:
         return found, "url"
     found = store.article_with_content(target, article.record)

@@ -91,7 +91,8 @@ def save_article(
     - Every URL the page was reached by (the canonical, `fetched_url`, `requested_url`) is
       registered for the article it was saved to (article_urls; one another article holds stays its),
       `requested_url` as one that only redirected to it (`redirected`) when it is not the address of
-      either of the others: its going dead does not take the article down (archive/takedowns.py).
+      either of the others: its going dead does not take the article down (archive/takedowns.py), and
+      leading to another article later it refuses nothing.
 
     `page` is the fetched page the article was extracted from; its body is kept
     (compressed, once per distinct body) with the version it produced.
@@ -116,11 +117,20 @@ def save_article(
         # The article whose URL was fetched, and the article the page itself says it is (its
         # canonical URL first: when the canonical and the fetched URL belong to two different
         # articles, the canonical one decides).
-        known, _ = _articles_of(db, addresses)
-        fetched_for = next((known[url] for url in (requested_url, fetched_url) if url in known), None)
+        known, only_redirected = _articles_of(db, addresses)
+        fetched_for = next((known[url] for url in (requested_url, fetched_url)
+                            if url in known and url not in only_redirected), None)
         article_id = next((known[url] for url in urls if url in known), None)
         if article_id is None and site_article_id is not None:
             article_id = _article_with_site_id(db, article.site, site_article_id)
+        if article_id is None and fetched_for is None and requested_url in only_redirected:
+            # An address that only ever redirected to an article is not that article's: leading
+            # elsewhere now (a shortlink the portal gave a newer article), the page is judged as its
+            # own rather than refused as not the other; leading to a version of it, it is one.
+            led_to = known[requested_url]
+            if _latest_version(db, led_to)["content_hash"] == article.content_hash or not_this_article(
+                    _archived(db, led_to), article.title, article.text, site_article_id) is None:
+                article_id = led_to
         if fetched_for is not None and article_id not in (None, fetched_for):
             return _refuse(db, fetched_for, article, page, seen_at, requested_url or fetched_url or article.url,
                            f"the page is archived article {article_id}", warc_record_id)
@@ -816,9 +826,10 @@ def article_with_site_id(db: Database, site: str, site_article_id: str) -> int |
 
 
 def article_with_url(db: Database, urls: list[str]) -> int | None:
-    """The article the first of `urls` already registered belongs to."""
-    known, _ = _articles_of(db, urls)
-    return next((known[url] for url in urls if url in known), None)
+    """The article the first of `urls` already registered belongs to, as an address it was seen at
+    (one that only redirected to it may since lead to another: a shortlink given a newer article)."""
+    known, only_redirected = _articles_of(db, urls)
+    return next((known[url] for url in urls if url in known and url not in only_redirected), None)
 
 
 def article_with_content(db: Database, article: Article) -> int | None:

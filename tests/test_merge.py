@@ -606,3 +606,22 @@ def test_an_address_either_machine_saw_the_article_at_is_not_a_mere_redirect(tmp
             == "redirect_gone"
         assert mark_gone(db, article_id, url=old, reason="http_404", when="2026-12-07T00:00:00+00:00") == "removed"
     db.close()
+
+
+def test_a_shortlink_each_machine_followed_to_another_article_does_not_merge_them(tmp_path: Path) -> None:
+    # The portal gave the shortlink to a newer article between the two machines' crawls: the two
+    # articles it led to stay two, each with its own text.
+    short = "https://nghean.dcs.vn/?p=500"
+    texts = {"first": "Sáng 8/7, Ban Thường vụ Tỉnh ủy Nghệ An họp phiên thường kỳ tháng 7, bàn nhiệm vụ quý III.",
+             "second": "Chiều 20/9, Ủy ban Kiểm tra Tỉnh ủy Nghệ An tổng kết công tác kiểm tra, giám sát năm 2025."}
+    paths = []
+    for number, (name, text) in enumerate(texts.items(), start=1):
+        paths.append(tmp_path / f"{name}.db")
+        db = open_archive(paths[-1])
+        own = f"https://nghean.dcs.vn/vi-vn/tin/{name}/1-2-{500 + number}"
+        save_article(db, Article(url=own, site="nghean", title=name, text=text), fetched_url=own, requested_url=short)
+        db.close()
+    _merge(tmp_path / "national.db", *paths)
+    db = open_archive(tmp_path / "national.db")
+    assert db.execute("SELECT title FROM articles ORDER BY id").fetchall() == [("first",), ("second",)]
+    db.close()

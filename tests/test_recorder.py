@@ -223,3 +223,19 @@ def test_a_redirect_to_the_same_address_over_https_is_the_article_s_own_url(tmp_
     assert connection.execute("SELECT redirected FROM article_urls WHERE url = ?", [plain]).fetchall() == [(0,)]
     assert connection.execute("SELECT removed IS NOT NULL FROM articles").fetchall() == [(1,)]
 
+
+def test_a_redirect_given_to_another_article_later_archives_that_article(tmp_path: Path) -> None:
+    # The shortlink that led to article 4 leads to a newer article now: that page is archived as
+    # its own, not refused as "not article 4", and article 4 keeps its record.
+    connection = redirected_then(tmp_path)
+    connection.close()
+    db = open_archive(tmp_path / "a.db")
+    run_id = start_run(db, "nghean")
+    db.close()
+    writer = Recorder(str(tmp_path / "a.db"), "nghean", run_id)
+    writer.apply(replace(fetched(7), url=ASKED), run_id)
+    writer.commit()
+    writer.close()
+    assert archived(tmp_path) == ["Bài 4", "Bài 7"]
+    connection = sqlite3.connect(tmp_path / "a.db")
+    assert connection.execute("SELECT count(*) FROM article_events").fetchone() == (0,)
