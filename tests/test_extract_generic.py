@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
 
@@ -1023,3 +1025,104 @@ def test_a_box_with_the_date_line_over_the_lead_is_looked_into() -> None:
     stop = region.findall("./div")[1].find("p")
     found = first_prose(region, region.find(".//h1"), stop)
     assert found is not None and found.text_content() == lead
+# NukeViet 3's "modern" theme: the site's name in an <h1> of its own, a path whose marks are drawn by
+# the style sheet, the newest article's teaser over the article in the same column, e-mail and print
+# buttons beside the heading, the date line in the heading's box, the lead in a box of its own.
+MODERN_URL = "https://tinhuy.example.vn/news/xay-dung-dang/hoi-nghi-so-ket-cong-tac-quy-i-1820/"
+MODERN_LEAD = (
+    "Chiều 9/1, Ủy ban Kiểm tra Tỉnh ủy tổng kết công tác kiểm tra, giám sát năm 2024, triển khai nhiệm vụ năm 2025."
+)
+MODERN_TEASER = (
+    "<div><div><a href='/news/xay-dung-dang/so-ket-6-thang-1876/'><img src='/t.jpg' alt=''></a>"
+    "<h3><a href='/news/xay-dung-dang/so-ket-6-thang-1876/'>Tỉnh ủy sơ kết công tác 6 tháng đầu năm 2025</a></h3>"
+    "<p>Chiều 26/6, Ban Chấp hành Đảng bộ tỉnh tổ chức hội nghị sơ kết công tác 6 tháng đầu năm, triển khai nhiệm"
+    " vụ trọng tâm.</p><p><a href='/news/xay-dung-dang/so-ket-6-thang-1876/'>Xem tiếp...</a></p></div></div>"
+)
+MODERN_CRUMBS = (
+    "<div><a href='/'><img src='/home.png' alt='Trang nhất'></a><span>&nbsp;</span><a href='/news/'>Tin tức</a>"
+    "<span>&nbsp;</span><a href='/news/xay-dung-dang/'>Xây dựng Đảng</a></div>"
+)
+MODERN_BUTTONS = (
+    "<div><a href='javascript:void(0);' onclick=\"NewWindow('/news/sendmail/x/')\">Gửi bài viết qua email</a><br>"
+    "<a href='javascript: void(0)'>In ra</a><br></div>"
+)
+MODERN_COMMENTS = (
+    "<div><div><div><a href='javascript:void(0);'>+ Xem phản hồi</a>&nbsp;&nbsp;<a href='javascript:void(0);'>- Gửi"
+    " phản hồi</a></div><h3>Ý kiến bạn đọc</h3></div><div><div></div></div><div><div><div>"
+    "<input id='n' type='text' value='Tên của bạn'><input id='e' type='text' value='Email'></div>"
+    "<p><textarea id='c' cols='1' rows='1'>Nội dung</textarea></p>"
+    "<p>Mã an toàn: &nbsp; <img id='v' alt='Mã chống spam' src='/index.php?scaptcha=captcha' width='120'>"
+    "&nbsp; <input id='s' type='text'>&nbsp; <input id='b' type='submit' value='Gửi bình luận'></p></div></div></div>"
+)
+
+
+def modern(
+    body: list[str] = PARAGRAPHS, lead: str = MODERN_LEAD, teaser: str = MODERN_TEASER, after: str = "",
+    names: bool = True,
+) -> Page:
+    paragraphs = "".join(f"<p>{p}</p>" for p in body)
+    html = (
+        "<html><head><meta charset='utf-8'><title>Hội nghị sơ kết công tác quý I - Đảng bộ tỉnh</title></head><body>"
+        "<div class='wrapper'><div class='header'><div class='logo'><h1><a href='/'>Đảng bộ tỉnh</a></h1></div></div>"
+        f"<div class='main'>{MODERN_CRUMBS}</div><div class='main'><div class='col-a1'>{teaser}"
+        f"<div class='header-details'>{MODERN_BUTTONS}<div class='title'><h1>Hội nghị sơ kết công tác quý I</h1>"
+        "<span class='small'>Đăng lúc: Thứ hai - 24/03/2025  10:10 \n- Người đăng bài viết: <a href='#'>Ban Biên"
+        f" tập</a></span></div></div><div class='short-desc'>{lead}</div><div class='details-content'>{paragraphs}"
+        "<p style='text-align: right;'><em>(Theo Báo Vĩnh Long)</em></p></div>"
+        f"{after}</div><div class='col-a2'><h3>Thăm dò ý kiến</h3><p>Bạn đọc tin qua kênh nào?</p></div></div></div>"
+        "</body></html>"
+    )
+    if not names:
+        html = re.sub(r" (?:class|id)='[^']*'", "", html)
+    return Page(url=MODERN_URL, body=html.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_another_articles_teaser_above_the_heading_is_not_the_body() -> None:
+    # The newest article's linked title, lead and "Xem tiếp..." over the article, in its column:
+    # read as the body's first paragraph, it put the date line after the body's start.
+    article = extract(modern())
+    assert article.text.split("\n\n") == [MODERN_LEAD, *PARAGRAPHS]
+    assert article.published == "2025-03-24T10:10:00+07:00"
+
+
+def test_the_date_line_in_the_headings_box_is_no_line_of_a_short_body() -> None:
+    # Two paragraphs and a lead in a box of its own: the column holds the most prose, the date
+    # line beside the heading is inside it and was read as the body's first line.
+    article = extract(modern(body=PARAGRAPHS[:2], teaser=""))
+    assert article.text.split("\n\n") == [MODERN_LEAD, *PARAGRAPHS[:2]]
+    assert article.published == "2025-03-24T10:10:00+07:00"
+    assert article.source == "Báo Vĩnh Long"
+
+
+def test_a_path_whose_marks_the_style_sheet_draws_names_the_category() -> None:
+    # "<a href="/"><img></a><span>&nbsp;</span><a href="/news/">Tin tức</a><span>&nbsp;</span><a
+    # href="/news/xay-dung-dang/">Xây dựng Đảng</a>": no mark between the crumbs, each under the one
+    # before; and the e-mail and print buttons over the heading are no label.
+    assert extract(modern()).category == "Xây dựng Đảng"
+
+
+def test_buttons_over_the_heading_are_no_category_label() -> None:
+    layout_page = modern().body.replace(MODERN_CRUMBS.encode(), b"")
+    page = Page(url=MODERN_URL, body=layout_page, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert extract(page).category != "Gửi bài viết qua email"
+
+
+def test_a_lead_written_around_its_picture_is_read_once() -> None:
+    # "<div>lead<div><img><p><em>caption</em></p></div></div>": the lead's box read whole (the
+    # caption after the lead) is the lead, not a first paragraph of the body.
+    picture = (
+        "<div style='width:460px;margin:10px auto;'><img alt='Quang cảnh' src='/uploads/news/2025_01/hoi-nghi.jpg'"
+        " width='460'><p style='text-align: center;'><em>Quang cảnh hội nghị sơ kết</em></p></div>"
+    )
+    article = extract(modern(body=PARAGRAPHS[:2], teaser="", lead=MODERN_LEAD + picture))
+    assert article.summary == MODERN_LEAD
+    assert article.text.split("\n\n") == [MODERN_LEAD, *PARAGRAPHS[:2]]
+    assert [image.caption for image in article.images] == ["Quang cảnh hội nghị sơ kết"]
+
+
+def test_a_form_rows_label_is_no_line_of_the_body() -> None:
+    # A comment box written without a <form>, its names gone: "Mã an toàn:" over the captcha's
+    # field closed the body, and the source line above it was no longer its last line.
+    article = extract(modern(body=PARAGRAPHS[:2], teaser="", after=MODERN_COMMENTS, names=False))
+    assert article.text.split("\n\n") == [MODERN_LEAD, *PARAGRAPHS[:2]]
+    assert article.source == "Báo Vĩnh Long"

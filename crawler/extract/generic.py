@@ -325,8 +325,9 @@ class GenericPage:
             block for block in self.body.blocks
             if block.kind == "text" and block.text != title and not chrome.is_chrome_line(block.text)
             and not chrome.is_photo_credit(block.text) and not self.knowledge.is_chrome_line(block.text)
-            and not is_dated_byline(block.text) and not self._holds_heading(block)
+            and not is_dated_byline(block.text) and not self._holds_heading(block) and not self._form_row(block)
         ]
+        lines = self._after_the_heading(lines)
         # Before the body's container, what does not read as prose is the heading's metadata:
         # "Đăng ngày 14/03/2024 bởi bientap" in a WordPress entry header (its bylines are read
         # from the lines around the body, in `split`). trafilatura drops <time>: such a line is
@@ -337,12 +338,53 @@ class GenericPage:
             # ...and so is a value given as microdata, wherever it sits: "<span itemprop="name">Nguyễn
             # Thị Hằng</span>" under the <h1>, the account NukeViet names and hides.
             given = lines[0].element is not None and lines[0].element.get("itemprop") is not None
-            if lines[0].element is not None and self.in_container(lines[0]) and not given:
+            if (lines[0].element is not None and self.in_container(lines[0]) and not given
+                    and not self._dated_beside_heading(lines[0])):
                 break
             lines.pop(0)
         return self._without_labels_after_the_lead(
             self._before_the_left_out(self._before_the_metadata(self._before_the_boxes(lines)))
         )
+
+    def _form_row(self, block: Block) -> bool:
+        """Is the block a row of a form, the label of the fields it holds ("<p>Mã an toàn: <img
+        alt="Mã chống spam"> <input id="seccode"> <input type="submit" value="Gửi bình luận"></p>" under
+        a comment box written without a <form>)? Pruning takes the fields out, the label stays: no
+        line of the article, however near its body."""
+        original = self._twin(block.element)
+        return original is not None and any(
+            (field.get("type") or "").lower() != "hidden" for field in original.iter("input", "textarea", "select")
+        )
+
+    def _dated_beside_heading(self, line: Block) -> bool:
+        """Is the line a date line in the heading's own box ("<div><h1>...</h1><span>Đăng lúc: Thứ
+        hai - 24/03/2025 10:10 - Người đăng bài viết: ...</span></div>")? The heading's metadata,
+        however wide the element found to hold the body's paragraphs (a short body's column)."""
+        heading, original = self.heading[1], self._twin(line.element)
+        if heading is None or original is None or heading.getparent() is None:
+            return False
+        return heading.getparent() in original.iterancestors() and parse_date(line.text) is not None
+
+    def _after_the_heading(self, lines: list[Block]) -> list[Block]:
+        """The body starts after its heading: a line above the heading, in a box of its own that
+        holds a linked heading of its own, is another article's teaser ("<div><h3><a>Tỉnh ủy ...
+        </a></h3><p>Chiều 26/6, ...</p><p><a>Xem tiếp...</a></p></div>" over the article, the newest
+        article a theme shows on every page of its news, in the article's column)."""
+        heading = self.heading[1]
+        if heading is None or not lines:
+            return lines
+        order = {el: index for index, el in enumerate(self.tree.iter())}
+        start = order.get(heading)
+        if start is None:
+            return lines
+        kept = []
+        for line in lines:
+            original = self._twin(line.element)
+            above = original is not None and order.get(original, start) < start
+            if above and heading not in original.iterdescendants() and _in_a_teaser(original, heading):
+                continue
+            kept.append(line)
+        return kept or lines
 
     def _before_the_metadata(self, lines: list[Block]) -> list[Block]:
         """The body ends at the box of its metadata under it (box_after_body): "Bởi Trần Thu Hà",
@@ -551,7 +593,11 @@ class GenericPage:
     def split(self) -> Split:
         """The body's paragraphs without the lead, bylines and source lines, and what they said."""
         lead = self.summary()
-        lines = [Line(block.text, block.element) for block in self.lines if block.text != lead]
+        # (the lead's box read whole too: written around its picture box, its line holds the box's
+        # caption, which the lead leaves out: layout.lead_text)
+        whole = "".join(self.lead_element.text_content().split()) if self.lead_element is not None else None
+        lines = [Line(block.text, block.element) for block in self.lines
+                 if block.text != lead and "".join(block.text.split()) != whole]
         pruned = self.body.pruned
         before: list[Line] = []
         after: list[Line] = []
@@ -1162,6 +1208,19 @@ def _in_a_box_like(around: HtmlElement, container: HtmlElement, el: HtmlElement)
     not a box of another kind after the body ("<p>" after "<section><div>")?"""
     shape, own = _tags_down(around, container), _tags_down(around, el)
     return len(own) > len(shape) and own[:len(shape)] == shape
+
+
+def _in_a_teaser(line: HtmlElement, heading: HtmlElement) -> bool:
+    """Is the line in a box, short of the one that holds the page's heading, whose own heading
+    (<h2>..<h6>) links to another page by a title of some words: another article's teaser?"""
+    for box in line.iterancestors():
+        if heading in box.iterdescendants():
+            return False
+        for sub in box.iter(*_SUBHEADINGS):
+            links = [a for a in sub.iter("a") if not _leads_nowhere((a.get("href") or "").strip())]
+            if any(len(clean(a.text_content()).split()) >= 3 for a in links):
+                return True
+    return False
 
 
 def _follows(around: HtmlElement, first: HtmlElement, second: HtmlElement) -> bool:

@@ -509,7 +509,7 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
     for link in links:
         between = between.replace(clean(link.text_content()), " ", 1)
     listed = all(_in_list_item(link) for link in links)
-    marked = any(mark in between for mark in _PATH_MARKS) or _pictures_between(parent, links)
+    marked = any(mark in between for mark in _PATH_MARKS) or _pictures_between(parent, links) or _way_down(links)
     if "|" in between or not (listed or marked):
         return []
     # A list of three sections or more under the home page, none of them under the one before it,
@@ -526,6 +526,16 @@ def _crumbs(parent: HtmlElement, links: list[HtmlElement], folded_title: str) ->
         return []
     crumbs = [text for link, text in zip(links, texts, strict=True) if text and not _is_home(link, text)]
     return [text for text in crumbs if fold(text) != folded_title]
+
+
+def _way_down(links: list[HtmlElement]) -> bool:
+    """Do the crumbs after the home page lead each one under the one before, two of them at least?
+    A path whose marks are drawn by the style sheet alone ("<a href="/"><img alt="Trang nhất"></a>
+    <span class="spector">&nbsp;</span><a href="/news/">Tin tức</a><span class="spector">&nbsp;
+    </span><a href="/news/xay-dung-dang/">Xây dựng Đảng</a>", NukeViet 3's modern theme) shows no
+    mark between its links; the addresses still go down the portal's tree, as a menu's do not."""
+    steps = [link for link in links if not _is_home(link, clean(link.text_content()))]
+    return len(steps) >= 2 and all(_leads_to(first, second) for first, second in pairwise(steps))
 
 
 def _pictures_between(parent: HtmlElement, links: list[HtmlElement]) -> bool:
@@ -619,6 +629,11 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 # <h3>Thêm bình luận</h3><input ...><textarea></textarea><p style="display:none"><a>Hủy
                 # trả lời tin nhắn</a></p></div>" as WebForms pages write it, no <form> of its own
                 return None
+            if _buttons(sibling):
+                # a row of links that run scripts ("<a href="javascript:void(0);" onclick="NewWindow(
+                # '/news/sendmail/...')">Gửi bài viết qua email</a><br><a>In ra</a>") is the page's
+                # buttons, beside the heading as a label would be, naming no category
+                continue
             # A path over the heading names the category by its last crumb, not its first: SharePoint's
             # title row "<tr><td><a href="/vi-vn/Pages/default.aspx">Tỉnh ủy Đồng Nai</a> &gt; <a
             # href="/vi-vn/co-so/Pages/default.aspx">Tin huyện, thành phố</a> &gt; [title]</td></tr>".
@@ -663,6 +678,14 @@ def _path_in(box: HtmlElement) -> list[str]:
         if crumbs:
             return crumbs
     return []
+
+
+def _buttons(el: HtmlElement) -> bool:
+    """Is every link of the element one that runs a script, its text all the element shows?"""
+    links = list(el.iter("a"))
+    if not links or any(not (a.get("href") or "").strip().lower().startswith("javascript:") for a in links):
+        return False
+    return "".join("".join(a.text_content() for a in links).split()) == "".join(el.text_content().split())
 
 
 def _first_item(label: HtmlElement) -> str | None:
