@@ -1029,3 +1029,48 @@ def test_a_page_laid_out_as_the_portals_articles_is_held_whatever_its_address() 
         {"Content-Type": "text/html; charset=utf-8"})
     assert watch.held(about) is None
     assert TemplateWatch(page_class, page_class.site).held(odd) is None  # (no template yet: nothing held)
+def _modern_article(n: int) -> Page:
+    """The n-th newest article of a NukeViet 3 portal with the modern theme: the newest article's teaser
+    (its thumbnail, title, lead and "Xem tiếp...") over every article page, in its column; the lead in
+    a box of its own with the article's picture after it, then the text."""
+    topic, place = _TOPICS[n], _PLACES[n]
+
+    def lead_of(k: int) -> str:
+        return f"Ngày {20 - k}/6, tại {_PLACES[k]} đã diễn ra {_TOPICS[k].lower()} với sự tham dự của lãnh đạo tỉnh."
+
+    def address(k: int) -> str:
+        return f"/news/tin-tuc/bai-viet-so-{k}-{1870 - k}/"
+
+    paragraphs = "".join(
+        f"<p>Đoạn {k} của bài: {topic.lower()} tại {place} được tổ chức nghiêm túc, bảo đảm đúng kế hoạch,"
+        f" có {k * 17 + n} đại biểu tham dự và nhiều ý kiến đóng góp.</p>" for k in range(1, 4))
+    html = f"""<html><head><meta charset="utf-8"><title>{topic} - Tỉnh ủy Mẫu</title></head><body>
+<div class="wrapper"><div class="header"><div class="logo"><h1><a href="/">Tỉnh ủy Mẫu</a></h1></div></div>
+<div class="main"><div class="col-a1"><div id="hot-news"><div class="content-box"><a href="{address(0)}"><img
+src="/files/news/thumb/anh-0.jpg" alt=""></a><h3><a href="{address(0)}">{_TOPICS[0]}</a></h3><p>{lead_of(0)}</p>
+<p class="aright"><a href="{address(0)}">Xem tiếp...</a></p></div></div>
+<div class="header-details"><div class="title"><h1>{topic}</h1><span class="small">Đăng lúc: Thứ hai -
+{20 - n:02d}/06/2025 08:{10 + n} - Người đăng bài viết: <a href="#">Ban Biên tập</a></span></div></div>
+<div id="hometext" class="short-desc clearfix">{lead_of(n)}<div style="width:460px;margin:10px auto;"><img
+src="/uploads/news/2025_06/anh-{n}.jpg" alt="" width="460"><p style="text-align: center;"><em>Quang cảnh buổi lễ số
+{n}</em></p></div></div><div id="bodytext" class="details-content clearfix">{paragraphs}</div></div>
+<div class="col-a2"><h3>Thăm dò ý kiến</h3></div></div>
+</div></body></html>"""
+    return Page(f"https://{_SITE}{address(n)}", html.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def test_the_newest_articles_teaser_over_its_own_page_is_no_part_of_the_layout() -> None:
+    """NukeViet 3's modern theme: the newest article's teaser sits over every article, in its column. On
+    the newest article's own page it repeats the article's lead and shows its thumbnail, whose file is
+    named as the article's picture: what the generic path read there is the lead's box and the
+    picture after it, not the teaser, which the layout prunes from every page (no layout was learned:
+    the teaser, wanted on that page, was read on all the others)."""
+    page_class = sites.discovered_profile(f"https://{_SITE}/").page_class
+    samples = [_modern_article(n) for n in range(LEARN_AFTER)]
+    knowledge = learn_template(samples, site=_SITE, site_names=page_class.site_names)
+    assert knowledge.template is not None and knowledge.template.layouts
+    for n, page in ((0, samples[0]), (5, _modern_article(5))):
+        generic = extract(page, page_class, knowledge.with_template(None))
+        assert [image.src for image in generic.images] == [f"https://{_SITE}/uploads/news/2025_06/anh-{n}.jpg"]
+        record = read_with_template(page, knowledge, site=_SITE)
+        assert record is not None and replace(record, extraction=generic.extraction) == generic

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from itertools import islice
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -1492,19 +1493,46 @@ def _wanted(reader: TemplatePage, sample: _Sample) -> list[HtmlElement]:
     record = sample.record
     _, twins = reader.copy
     keep: list[HtmlElement] = []
+    # The lead where the generic path read it, not wherever its words are shown again: the newest
+    # article's teaser, its title and lead over every page of the news (NukeViet 3's modern theme),
+    # repeats the article's own lead on the newest article's page, and is no part of any article.
+    lead = sample.parts.get("lead")
     for block in reader.blocks:
         original = twins.get(block.element) if block.element is not None else None
         if original is None or block.kind != "text":
+            continue
+        if block.text == record.summary and lead is not None:
+            if original is lead or lead in original.iterancestors() or original in lead.iterancestors():
+                keep.append(original)
             continue
         if block.text in sample.lines or block.text == record.summary:
             keep.append(original)
     names = {image.src.rsplit("/", 1)[-1] for image in record.images}
     container = reader.found["container"]
     if container is not None and names:
-        for img in container.iter("img"):
-            if any((img.get(attr) or "").rsplit("/", 1)[-1] in names for attr in ("src", "data-src", "data-original")):
+        # A picture shown where its own address is written (its file, or the link around its
+        # thumbnail) is the article's; another of the same file name is not, where one is: the newest
+        # article's teaser over its own page shows its thumbnail, "/files/news/thumb/so-ket.jpg",
+        # beside the article's "/uploads/news/2025_06/so-ket.jpg".
+        addresses = {image.src for image in record.images}
+        shown = {img: _addresses(img, sample.page.url) for img in container.iter("img")}
+        exact = {address.rsplit("/", 1)[-1] for img_addresses in shown.values() for address in img_addresses
+                 if address in addresses}
+        for img, img_addresses in shown.items():
+            if img_addresses & addresses:
+                keep.append(img)
+            elif any((img.get(attr) or "").rsplit("/", 1)[-1] in names - exact
+                     for attr in ("src", "data-src", "data-original")):
                 keep.append(img)
     return keep
+
+
+def _addresses(img: HtmlElement, url: str) -> set[str]:
+    """The addresses a picture shows: its file's, and the link's around it."""
+    link = next(img.iterancestors("a"), None)
+    values = [img.get(attr) for attr in ("src", "data-src", "data-original")]
+    values.append(link.get("href") if link is not None else None)
+    return {urljoin(url, value.strip()) for value in values if value and value.strip()}
 
 
 def _not_read(reader: TemplatePage, keep: list[HtmlElement]) -> list[HtmlElement]:
