@@ -164,6 +164,13 @@ KNOWN_MISSES = {
     # "entry-content-wrap") for the article, reading none of the post's paragraphs.
     ("wordpress-lamdong", "lam-ha-nhan-rong-mo-hinh-dan-van-kheo-trong-xay-dung-nong-th", "chrome_before"):
     "summary, text: a related post's excerpt read as the body, the post's first paragraph as its lead",
+    # NukeViet 3's modern theme writes each reader's comment as a box of boxes, no list and no paragraph:
+    # "<div><div><a><img avatar></a></div><div><strong>Trần Văn Phúc</strong> - <span>Đăng lúc: 13/06/2025
+    # 20:14</span><br>Phong trào rất ý nghĩa. ...</div></div>". With its <div>s made <section>s and
+    # <article>s and no name left, trafilatura reads the comments' text after the body, past the byline.
+    ("nukeviet-vinhlong", "1865", "nameless_sections"): "author, text: the two readers' comments (boxes of a"
+    " name, a date line and the comment after a <br>, no list) are read as the body's last lines, after its"
+    " byline",
 }
 
 
