@@ -31,20 +31,20 @@ def test_a_template_reads_a_row_of_values_each_in_a_paragraph_as_one_row() -> No
     """A table of figures whose editor set each value in a <p> ("<td><p>14.206</p></td>") is read a
     row a line by a learned template, as by the generic path; a layout table's cells of paragraphs
     stay lines of their own."""
-    from crawler.extract.template import _data_row
+    from crawler.extract.body import data_row
 
     figures = html.fromstring(
         "<div><table><tr><td><p><strong>Đảng bộ</strong></p></td><td><p>Tỷ lệ</p></td></tr>"
         "<tr><td><p>Thành ủy Quy Nhơn</p></td><td><p>98,9%</p></td></tr></table></div>"
     )
-    rows = [_data_row(block) for block in walk(figures, CAPTIONS) if block.kind == "text"]
+    rows = [data_row(block) for block in walk(figures, CAPTIONS) if block.kind == "text"]
     assert len(rows) == 4 and None not in rows and len(set(rows)) == 2
     layout = html.fromstring(
         "<div><table><tr><td><p>Ngày 26/2, Ủy ban Kiểm tra Tỉnh ủy tổ chức kỳ họp thứ 39.</p>"
         "<p>Tại kỳ họp, Ủy ban Kiểm tra Tỉnh ủy đã xem xét kết quả kiểm tra khi có dấu hiệu vi phạm"
         " đối với Ban Thường vụ Đảng ủy xã Tân Hương.</p></td><td><p>Ảnh</p></td></tr></table></div>"
     )
-    assert all(_data_row(block) is None for block in walk(layout, CAPTIONS) if block.kind == "text")
+    assert all(data_row(block) is None for block in walk(layout, CAPTIONS) if block.kind == "text")
 
 
 def test_an_empty_anchor_inside_a_paragraph_leaves_it_one_line() -> None:

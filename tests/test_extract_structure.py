@@ -460,6 +460,21 @@ def test_an_article_laid_out_as_labelled_fields() -> None:
     assert record.text.split("\n\n") == [LEAD, *PARAGRAPHS]
 
 
+def test_a_table_of_figures_in_a_forms_text_field_is_read_a_row_a_line() -> None:
+    # SharePoint's rich text field holding a table: each row one line, its cells joined by a space
+    # (the header row, its cells in bold, too), as trafilatura's rows are read.
+    table = ("<table><tbody><tr><td><strong>Chỉ tiêu</strong></td><td><strong>Kế hoạch năm</strong></td>"
+             "<td><strong>6 tháng</strong></td></tr><tr><td>Kết nạp đảng viên</td><td>200</td><td>96</td></tr>"
+             "</tbody></table>")
+    body = f"<div><p>{PARAGRAPHS[0]}</p>{table}<p>{PARAGRAPHS[1]}</p></div>"
+    rows = [("Tiêu đề", TITLE), ("Ngày đăng", "12/03/2024 09:30"), ("Nội dung", body), ("Tác giả", "Hữu Hiệp")]
+    form = "<table class='x1'>" + "".join(f"<tr><td><h3>{k}</h3></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+    record = extract(page(f"<h1>Tin hoạt động</h1>{form}", head="<title>Tin hoạt động - Đảng bộ tỉnh</title>"))
+    assert record.text.split("\n\n") == [
+        PARAGRAPHS[0], "Chỉ tiêu Kế hoạch năm 6 tháng", "Kết nạp đảng viên 200 96", PARAGRAPHS[1]
+    ]
+
+
 def test_the_label_over_the_heading_is_the_category() -> None:
     heading = f"<div class='x5'><span><span>Xây dựng Đảng</span></span></div><div><h1>{TITLE}</h1></div>"
     assert extract(page(article(heading=heading))).category == "Xây dựng Đảng"

@@ -310,6 +310,8 @@ def _read_lines(
     for block in walk(holder, caption_selector, captions):
         if block.kind == "text" and block.element is not None and block.element.find(".//br") is not None:
             blocks += [Block("text", line, element=block.element) for line in lines_at_breaks(block.element)]
+        elif join_data_row(blocks, block):
+            continue
         elif block.kind in ("text", "caption"):
             blocks.append(block)
     return Body(blocks, holder, pruned, twins, captions)
@@ -585,6 +587,44 @@ def short_value_cells(cells: list[etree._Element], text_of: Callable[[etree._Ele
     (read a row a line by the generic path, and by a learned template as it does)."""
     return len(cells) >= 2 and all(len(cell.findall(".//p")) <= 1 and len(clean(text_of(cell))) <= 80
                                    for cell in cells)
+
+
+_NOT_IN_A_DATA_ROW = ("div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
+
+
+def data_row(block: Block) -> HtmlElement | None:
+    """The table row a text block is a cell (or a cell's one paragraph) of, when the row is one of
+    data: cells of a few words and figures, no list or picture in any ("<tr><td>Kiểm tra đảng
+    viên</td><td>118</td><td>19</td></tr>", or each value in a <p>: "<td><p>14.206</p></td>"), as
+    trafilatura's body is read (_data_row). A layout table's cells hold paragraphs, each a line
+    of its own."""
+    el = block.element
+    if block.kind != "text" or el is None:
+        return None
+    cell = el.getparent() if el.tag == "p" else el
+    if cell is None or cell.tag not in ("td", "th"):
+        return None
+    row = cell.getparent()
+    if row is None or row.tag != "tr" or any(True for _ in row.iterdescendants(*_NOT_IN_A_DATA_ROW)):
+        return None
+    cells = [cell for cell in row if cell.tag in ("td", "th")]
+    if row.find(".//p") is not None and not short_value_cells(cells, lambda cell: cell.text_content()):
+        return None
+    return row
+
+
+def join_data_row(blocks: list[Block], block: Block) -> bool:
+    """Add a cell of a table of figures to the line of its row (data_row), the cells' texts joined
+    by spaces, as trafilatura's <row> with no paragraph in it is read (body_lines): True when the
+    block was one. A walk of the body's element meets each cell as a block of its own."""
+    row = data_row(block)
+    if row is None:
+        return False
+    if blocks and blocks[-1].element is row:
+        blocks[-1] = Block("text", f"{blocks[-1].text} {block.text}", element=row)
+    else:
+        blocks.append(Block("text", block.text, element=row))
+    return True
 
 
 _INLINE = {"hi", "ref", "del"}

@@ -40,8 +40,8 @@ from crawler.extract.body import (
     box_loose_lines,
     captions_under_images,
     is_cut_copy,
+    join_data_row,
     lines_at_breaks,
-    short_value_cells,
 )
 from crawler.extract.bylines import (
     Line,
@@ -383,15 +383,11 @@ class TemplatePage:
         captions = set(select(pruned, self.caption_selector)) | set(captions_under_images(pruned))
         blocks: list[Block] = []
         for block in walk(pruned, self.caption_selector, captions):
-            row = _data_row(block)
-            if row is not None:
-                # A table of figures is read a row a line, its cells' texts joined by spaces, as the
-                # generic path reads it (body.body_lines: trafilatura's <row> with no paragraph in it).
-                if blocks and blocks[-1].element is row:
-                    blocks[-1] = Block("text", f"{blocks[-1].text} {block.text}", element=row)
-                else:
-                    blocks.append(Block("text", block.text, element=row))
-            elif block.kind == "text" and self.layout.breaks and block.element is not None \
+            # A table of figures is read a row a line, its cells' texts joined by spaces, as the
+            # generic path reads it (body.body_lines: trafilatura's <row> with no paragraph in it).
+            if join_data_row(blocks, block):
+                continue
+            if block.kind == "text" and self.layout.breaks and block.element is not None \
                     and block.element.find(".//br") is not None:
                 blocks += [Block("text", line, element=block.element) for line in lines_at_breaks(block.element)]
             else:
@@ -889,9 +885,6 @@ LAYOUT_PAGES = 2
 _NOT_CUTTABLE = {"body", "html", "td", "th", "tr", "tbody", "thead", "li", "dd", "dt", "option"}
 
 
-_NOT_IN_A_DATA_ROW = ("div", "li", "table", "ul", "ol", "h2", "h3", "h4", "blockquote", "img")
-
-
 def _labelled_lines_after(el: HtmlElement, most: int = 3) -> list[Line]:
     """The lines that follow `el`, each a block of its own, as long as each says by its label that
     it names the author or the paper: NukeViet's "<p class="text-right"><strong>Tác giả bài viết:
@@ -915,27 +908,6 @@ def _name_over_paragraph(first: Line, second: Line) -> bool:
     box, paragraph = first.element, second.element
     return (box is not None and paragraph is not None and box.tag not in BLOCK_TAGS
             and paragraph.tag in BLOCK_TAGS and looks_like_name(first.text))
-
-
-def _data_row(block: Block) -> HtmlElement | None:
-    """The table row a text block is a cell (or a cell's one paragraph) of, when the row is one of
-    data: cells of a few words and figures, no list or picture in any ("<tr><td>Kiểm tra đảng
-    viên</td><td>118</td><td>19</td></tr>", or each value in a <p>: "<td><p>14.206</p></td>"), as
-    the generic path reads it (body._data_row). A layout table's cells hold paragraphs, each a line
-    of its own."""
-    el = block.element
-    if block.kind != "text" or el is None:
-        return None
-    cell = el.getparent() if el.tag == "p" else el
-    if cell is None or cell.tag not in ("td", "th"):
-        return None
-    row = cell.getparent()
-    if row is None or row.tag != "tr" or any(True for _ in row.iterdescendants(*_NOT_IN_A_DATA_ROW)):
-        return None
-    cells = [cell for cell in row if cell.tag in ("td", "th")]
-    if row.find(".//p") is not None and not short_value_cells(cells, lambda cell: cell.text_content()):
-        return None
-    return row
 
 
 @dataclass
