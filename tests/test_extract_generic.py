@@ -804,6 +804,29 @@ def test_a_featured_image_above_the_heading_keeps_its_caption() -> None:
     assert extract(page(bar)).images == ()
 
 
+def test_the_picture_the_page_declares_its_own_above_the_whole_content_area_is_its_featured_image() -> None:
+    # Twenty Seventeen's single post: the featured image in a box of its own after the masthead,
+    # above the content area's seven levels of wrappers down to the post's header and heading;
+    # og:image names it (a sized copy of the file). A picture at that place that the page does not
+    # declare its own is the site's, not the post's.
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    body = (
+        "<div id='page'><header id='masthead'><a href='/' rel='home'>Tỉnh ủy</a></header>"
+        "<div class='q1'><img src='/wp-content/uploads/2025/06/hoi-nghi.jpg' alt=''></div>"
+        "<div class='q2'><div class='q3'><div class='q4'><div class='q5'><main><article><header>"
+        "<div class='q6'><span>Đăng vào 18/06/2025</span></div><h1>Hội nghị sơ kết công tác quý I năm 2024</h1>"
+        f"</header><div class='q7'>{paragraphs}</div></article></main></div></div></div></div></div>"
+    )
+    declared = "<meta property='og:image' content='https://tinhuy.example.vn/wp-content/uploads/2025/06/hoi-nghi-1024x683.jpg'>"
+    article = extract(page(body, head=declared))
+    assert [(image.src, image.caption) for image in article.images] == [
+        ("https://tinhuy.example.vn/wp-content/uploads/2025/06/hoi-nghi.jpg", None)]
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert extract(page(body)).images == ()
+    other = declared.replace("hoi-nghi-1024x683.jpg", "logo.png")
+    assert extract(page(body, head=other)).images == ()
+
+
 def test_a_listing_of_summaries_under_linked_titles_is_not_an_article() -> None:
     # Orchard's archive pages: each post's summary, "<h1><a>title</a></h1>", its date line and an
     # excerpt of a paragraph or two; the page's own "<h1>Archives</h1>" says nothing of an article.

@@ -79,6 +79,14 @@ KNOWN_MISSES = {
                     "hoi-nghi-tinh-uy-lan-thu-38", "kiem-tra-giam-sat-khau-dot-pha",
                     "ky-niem-50-nam-giai-phong-quang-ngai", "ly-son-sinh-hoat-chi-bo", "mo-duc-so-ket-chi-thi-05",
                     "son-ha-so-ket-chi-thi-05")},
+    # Twenty Seventeen's featured image: a box of its own above the whole content area, outside <main>
+    # and the article, found as the picture right above the wrappers that open with the heading, which
+    # og:image declares the page's own. Moving what precedes or follows the article's region moves it
+    # too: below the article, or apart from the heading by the sidebar and footer set between them.
+    **{("wordpress-danang", stem, name): "images: the featured image above the content area, outside the"
+       " article's region, is moved with the chrome away from the heading"
+       for stem in ("hoi-nghi-thanh-uy-lan-thu-22-khoa-xxii", "quan-uy-son-tra-so-ket-5-nam-thuc-hien-nghi-quyet-43",
+                    "trien-khai-hoc-tap-chuyen-de-nam-2025") for name in ("chrome_before", "chrome_after")},
     # SharePoint's ArticleLinks layout once its class names say nothing: the content column is one <div>
     # around the date line, the byline and the rich-text field, and the title row sits apart above it
     # (its <h1> away from the body), the page's body read from the whole <form>: the title row's

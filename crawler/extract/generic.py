@@ -904,7 +904,7 @@ class GenericPage:
         page itself: the region holds the heading and the body, not what the theme puts above them."""
         if above_copy is not None:
             return []
-        above = picture_above(self.heading[1])
+        above = picture_above(self.heading[1], _declared_picture(self.tree))
         if above is None:
             above = self.picture_beside_region()
         if above is None or self.region in above.iterancestors():
@@ -1099,12 +1099,53 @@ def _heading_in(element: HtmlElement, text: str) -> HtmlElement | None:
     return inside[0] if len(inside) == 1 else None
 
 
-def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
+_OG_IMAGE = xpath('descendant::meta[@property="og:image"]/@content')
+
+
+def _declared_picture(tree: HtmlElement) -> str | None:
+    """The picture the page declares as its own (og:image), when it declares one."""
+    found = _OG_IMAGE(head(tree))
+    return clean(found[0]) or None if found else None
+
+
+# A picture's file name less the size a CMS writes into its copies: "hoi-nghi-1024x683.jpg".
+_SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+
+
+def _same_picture(src: str, declared: str) -> bool:
+    """Do two addresses name the same picture file (one maybe a sized copy of the other)?"""
+    def name(address: str) -> str:
+        return _SIZED.sub("", urlsplit(address.strip()).path.rsplit("/", 1)[-1]).lower()
+    return bool(name(src)) and name(src) == name(declared)
+
+
+_WRAPPER_LEVELS = 6  # levels of wrappers between the heading and a featured image right above them
+# ...and, for the picture the page declares its own (og:image), any level up to <body>: a theme sets
+# it above the whole content area, outside <main> and the article (Twenty Seventeen's single post,
+# seven levels up; fourteen when each of the wrappers is wrapped again).
+_DECLARED_PICTURE_LEVELS = 32
+
+
+def picture_above(heading: HtmlElement | None, declared: str | None = None) -> HtmlElement | None:
     """The picture set right above the heading, nothing else in its element: the article's
     featured image where the template puts it first ("<figure class="wp-block-post-featured-image">
-    <img ...></figure><h1>...", WordPress block themes). A picture that links elsewhere is a banner."""
+    <img ...></figure><h1>...", WordPress block themes). A picture that links elsewhere is a banner.
+    Further up, above the content area that opens with the heading ("<div
+    class="single-featured-image-header"><img></div><div class="site-content-contain"><div
+    id="content"><div class="wrap"><div id="primary"><main><article><header><h1>", seven levels
+    up), only the picture the page `declared` its own (og:image)."""
     if heading is None:
         return None
+    above = _picture_over(heading, _WRAPPER_LEVELS)
+    if above is None and declared:
+        above = _picture_over(heading, _DECLARED_PICTURE_LEVELS)
+        if above is not None and not any(_same_picture(img.get("src") or "", declared) for img in above.iter("img")):
+            return None
+    return above
+
+
+def _picture_over(heading: HtmlElement, levels: int) -> HtmlElement | None:
+    """picture_above() through up to `levels` levels of wrappers."""
     # The heading alone in its wrappers ("<header><h1>...</h1><div>date</div></header>" counts:
     # the picture is above the header): the first of its element's children, up to six levels
     # (wrappers of one child each count).
@@ -1116,7 +1157,7 @@ def picture_above(heading: HtmlElement | None) -> HtmlElement | None:
     above = heading.getprevious()
     between = 0
     levels_with_lines = 0
-    for _ in range(6):
+    for _ in range(levels):
         skipped = False
         while above is not None and (not isinstance(above.tag, str) or _metadata_above(above)):
             if isinstance(above.tag, str):
