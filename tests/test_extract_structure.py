@@ -330,6 +330,20 @@ def test_a_section_page_showing_one_article_by_its_query_is_titled_by_the_articl
     assert listing.title == section
 
 
+def test_a_captioned_picture_opening_the_body_does_not_hide_the_prose_under_the_heading() -> None:
+    # Rank Math's title, shown nowhere, a shorter name of the one <h1> (heading_over_the_body), whose
+    # body opens with a captioned picture: the caption is no line of prose, the paragraph after it is.
+    heading = "Ban Thường vụ Thành ủy làm việc với Đảng ủy Khu công nghệ cao"
+    seo = "Làm việc với Đảng ủy Khu công nghệ cao Đà Nẵng - Cổng thông tin điện tử Đảng bộ thành phố"
+    figure = ("<figure><img src='/uploads/khao-sat.jpg' alt=''><figcaption><em>Đoàn công tác khảo sát nhà máy"
+              " sản xuất linh kiện</em></figcaption></figure>")
+    body = (f"<div class='q0'>{MENU}</div><article><header><div>Đăng vào 18/06/2025</div><h1>{heading}</h1></header>"
+            f"<div class='q7'>{figure}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></article>")
+    record = extract(page(body, head=f"<title>{seo}</title><meta property='og:title' content='{seo}'>"))
+    assert record.title == heading
+    assert record.text.split("\n\n") == PARAGRAPHS
+
+
 def test_a_readers_comment_under_the_body_gives_neither_the_title_nor_the_date() -> None:
     # "Ý kiến bạn đọc (1)" over a comment dated the next day: a heading over a date line over prose.
     comments = ("<div class='c'><h3>Ý kiến bạn đọc (1)</h3><div><p><strong>Nguyễn Văn Tùng</strong> "

@@ -1064,9 +1064,11 @@ _PROSE_WITHIN = 12  # elements after a date line to its article's first paragrap
 
 
 def _prose_follows(line: HtmlElement) -> bool:
-    """Is the first block of text after the line (and outside it) a paragraph of prose?"""
+    """Is the first block of text after the line (and outside it) a paragraph of prose? A picture's
+    caption is none: the body may open with a figure ("<figure><img><figcaption>Đoàn công tác khảo
+    sát nhà máy ...</figcaption></figure><p>Chiều 5/6, ...")."""
     for el in _FOLLOWING(line):
-        if el.tag in ("script", "style"):
+        if el.tag in ("script", "style", "figcaption") or next(el.iterancestors("figcaption"), None) is not None:
             continue
         own = (el.text or "").strip()
         if len(own) >= 25:
