@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -87,6 +88,12 @@ ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wor
                       "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
                       "sharepoint-quangngai", "nukeviet-ninhbinh", "wordpress-tayninh", "wordpress-hungyen",
                       "dcs-langson", "nukeviet-bacninh", "sharepoint-dongnai", "nukeviet-vinhlong"}
+# page linked from one article's related links only; wordpress-danang: a deleted post linked from 4062's
+# "Xem thêm" in the text only, and a category's "/page/9/" beyond its last page that no page links).
+ERRORS_NOT_REACHED = {"php-bacgiang", "aspnet-travinh", "wordpress-phuyen", "wordpress-soctrang", "wordpress-daknong",
+                      "nukeviet-backan", "wordpress-baclieu", "liferay-laocai", "wordpress-khanhhoa",
+                      "sharepoint-quangngai", "nukeviet-ninhbinh", "wordpress-tayninh", "wordpress-hungyen",
+                      "dcs-langson", "nukeviet-bacninh", "sharepoint-dongnai", "wordpress-danang"}
 # Sets whose articles have many URLs and pages that name none of them canonical (Liferay 6.2: every
 # URL of an article, "/web/guest/-/<url-title>", ".../content/<url-title>" under each category that
 # lists it, ".../content/id/<n>", is rel=canonical to itself, and nothing on the pages says which
@@ -255,7 +262,12 @@ def _news_feeds(replay: Path, expected: dict[str, Any]) -> set[str]:
             continue
         own = (replay / entry["file"]).read_bytes()
         read = read_feed(own, entry["url"])
-        if read.kind in ("feed", "urlset") and {canonical_url(page.url) for page in read.pages} & article_urls:
+        listed = {canonical_url(page.url) for page in read.pages}
+        if len(listed) == 1 and all(urlsplit(page.url).fragment for page in read.pages):
+            # One post's comment feed (WordPress's ".../<post>/feed/", its items' <wfw:commentRss>):
+            # its items are the post's comments, "<post>#comment-311", no list of news.
+            continue
+        if read.kind in ("feed", "urlset") and listed & article_urls:
             # A feed the portal links nowhere (aspnet-travinh's "/rss.aspx?catid=12", known from
             # its README only) cannot be found but by guessing; nor can one that only names itself
             # (dcs-tuyenquang's per-category "/Blog/RSS.aspx?p=2~5~1", in its own <atom:link rel="self">).
