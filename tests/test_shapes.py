@@ -244,6 +244,17 @@ def test_the_cms_family_is_read_from_the_page() -> None:
                             b' href="https://tinhuy.example/syndication.axd"><link type="application/rdf+xml"'
                             b' rel="meta" href="https://tinhuy.example/sioc.axd"></head>')
     assert cms_family(Page(url="https://tinhuy.example/", body=blog)) == "dcs"
+    # Oqtane, the family's ASP.NET Core CMS of Blazor modules: no generator meta, no ViewState; its App's
+    # stylesheet slots in <head> and the render mode comment before each module, beside Blazor's script
+    # (which alone is any Blazor application's).
+    oqtane = (
+        b'<html><head><base href="/" /><link id="app-stylesheet-page" /></head><body><main role="main">'
+        b'<div class="container-fluid"><!-- rendermode: Static --><div>Tin</div></div></main>'
+        b'<script src="_framework/blazor.web.js"></script></body></html>'
+    )
+    assert cms_family(Page(url="https://tinhuy.example/", body=oqtane)) == "dcs"
+    blazor = b'<html><body><div>Tin</div><script src="_framework/blazor.web.js"></script></body></html>'
+    assert cms_family(Page(url="https://tinhuy.example/", body=blazor)) is None
 
 
 def test_sitemaps_and_feeds_list_their_pages() -> None:

@@ -3,8 +3,8 @@ paths of its scripts and styles, the markup each CMS leaves), for the crawl's hi
 portal's feeds and URLs (crawler/fetch/discover.py) and for `tinbai sites`. Pure.
 
 The families: "dcs", the ASP.NET CMSs of the *.dcs.vn portals (DotNetNuke underneath:
-nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core, Umbraco, Piranha or
-BlogEngine.NET on others);
+nghean.dcs.vn's <meta name="generator" content="DotNetNuke">; Orchard Core, Umbraco, Piranha,
+Oqtane or BlogEngine.NET on others);
 "nukeviet" (NukeViet 3-5, PHP); "wordpress"; "liferay" (Liferay Portal 6.2-7.x, Java); "sharepoint"
 (Microsoft SharePoint); and two kinds of home-made portals, by the framework their pages show:
 "aspnet-webforms" (an ASP.NET WebForms application of a local vendor: its ViewState and the control
@@ -90,6 +90,13 @@ _DCS_PATHS = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*/(?:DetailView/\d+/\d+|Lis
 # <head> ("/syndication.axd", "/sioc.axd", "/apml.axd", "/foaf.axd"), and its script object
 # ("BlogEngine.search('/', 'txt-3f1c')").
 _BLOGENGINE = re.compile(rb"/(?:syndication|sioc|apml|foaf)\.axd\b|\bBlogEngine\.\w+\(")
+# What Oqtane (the family's ASP.NET Core CMS of Blazor modules) writes whatever its theme, with no
+# generator meta and no ViewState: Blazor's script ("_framework/blazor.web.js"), and the marks of its
+# own App and module frames, "<link id="app-stylesheet-page" />" in <head> and the render mode
+# comment before every module ("<!-- rendermode: Static -->", ModuleInstance.razor); Blazor alone is
+# any .NET application's.
+_BLAZOR = re.compile(rb"_framework/blazor\.(?:web|server|webassembly)\.js")
+_OQTANE = re.compile(rb"""<link\s+id\s*=\s*["']app-stylesheet-(?:page|module)["']|<!--\s*rendermode:\s*\w+\s*-->""")
 # Links through a PHP front script that routes by query string: href='index.php?mod=news&cat=7'.
 _PHP_ROUTES = re.compile(rb"""href\s*=\s*["']?[^"'>\s]*\.php\?\w+=""", re.I)
 _ROUTES_TO_TELL = 3
@@ -132,6 +139,8 @@ def cms_family(page: Page) -> str | None:
     if _is_umbraco(page.body):
         return "dcs"
     if len(set(_PIRANHA.findall(page.body, 0, 262144))) >= _UMBRACO_TO_TELL and b"/manager" in page.body:
+        return "dcs"
+    if _BLAZOR.search(page.body) and _OQTANE.search(page.body):
         return "dcs"
     if len(_PHP_ROUTES.findall(page.body, 0, 262144)) >= _ROUTES_TO_TELL:
         return "homemade-php"
