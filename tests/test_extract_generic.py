@@ -1149,3 +1149,15 @@ def test_a_form_rows_label_is_no_line_of_the_body() -> None:
     article = extract(modern(body=PARAGRAPHS[:2], teaser="", after=MODERN_COMMENTS, names=False))
     assert article.text.split("\n\n") == [MODERN_LEAD, *PARAGRAPHS[:2]]
     assert article.source == "Báo Vĩnh Long"
+def test_a_link_back_to_the_list_shown_over_and_under_the_article_is_no_label_of_it() -> None:
+    # An Oqtane.Blogs post: the module's title, then "View All" over the post and again under it.
+    back = "<div><a href='/tin-hoat-dong'>Xem tất cả tin</a></div>"
+    body = (
+        "<div><div><h2>Tin hoạt động</h2><hr></div>"
+        f"<div><div>{back}<br><div><h2>Hội nghị sơ kết công tác quý I năm 2024</h2>"
+        "<p>12/03/2024 | Người đăng: bientap</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + f"</div>{back}</div></div></div>"
+    )
+    article = extract(page(body))
+    assert article.category == "Tin hoạt động"

@@ -624,6 +624,12 @@ def label_above(heading: HtmlElement | None, names: Iterable[str] = ()) -> str |
                 return None
             if not text:
                 continue
+            if _shown_twice(sibling, parent):
+                # A button that leads back to the list, printed above the article and again under it
+                # ("<div><a href="/tin-hoat-dong">Xem tất cả tin</a></div>" over and under an
+                # Oqtane.Blogs post, in one box): no label of it; the label may be further up (the
+                # module's title).
+                continue
             if sibling.tag in ("ul", "ol", "table", "form", "nav") or _holds_fields(sibling):
                 # a list or a form above the heading is a box, not its label: a comment form's "<div>
                 # <h3>Thêm bình luận</h3><input ...><textarea></textarea><p style="display:none"><a>Hủy
@@ -664,6 +670,19 @@ def _shown_text(el: HtmlElement, limit: int) -> str | None:
     if sum(len("".join(piece.split())) for piece in pieces) > limit:
         return None
     return clean("".join(pieces))
+
+
+def _shown_twice(box: HtmlElement, around: HtmlElement | None) -> bool:
+    """Is `box` one link that the element around it (and the heading's branch) shows again, the same
+    words to the same address?"""
+    links = box.findall(".//a") if box.tag != "a" else [box]
+    if around is None or len(links) != 1 or not links[0].get("href"):
+        return False
+    own, href, text = links[0], links[0].get("href", "").strip(), clean(links[0].text_content())
+    if not text or clean(box.text_content()) != text:
+        return False
+    return any(link is not own and (link.get("href") or "").strip() == href and clean(link.text_content()) == text
+               for link in around.iter("a"))
 
 
 def _holds_fields(box: HtmlElement) -> bool:
