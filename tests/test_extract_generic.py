@@ -1161,3 +1161,19 @@ def test_a_link_back_to_the_list_shown_over_and_under_the_article_is_no_label_of
     )
     article = extract(page(body))
     assert article.category == "Tin hoạt động"
+
+
+def test_the_headline_shown_again_under_a_hidden_one_is_not_the_lead() -> None:
+    # Liferay 7's frame gives the title to screen readers in an <h1> and the asset publisher shows
+    # it again in an <h4>; this one ends as a sentence may, with a parenthesis.
+    title = "Kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt Nam (3/2/1930 - 3/2/2025)"
+    lead = "Tối 1/2, Tỉnh ủy tổ chức lễ kỷ niệm 95 năm Ngày thành lập Đảng và trao Huy hiệu Đảng cho đảng viên."
+    body = (
+        f"<h1 style='position:absolute'>{title}</h1><div><div><h4><span>{title}</span></h4></div>"
+        f"<div><div>Thứ Bảy, 01/02/2025, 19:30</div><div>{lead}</div>"
+        "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div>"
+    )
+    article = extract(page(body, head=f"<title>{title} - Tỉnh ủy Quảng Ninh</title>"))
+    assert article.title == title
+    assert article.summary == lead
+    assert article.text.split("\n\n") == [lead, *PARAGRAPHS]

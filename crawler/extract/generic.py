@@ -559,7 +559,7 @@ class GenericPage:
             heading_copy = None
         lines = self.body_lines
         first = lines[0].element
-        candidate = first_prose(pruned, heading_copy, first)
+        candidate = first_prose(pruned, heading_copy, first, self.heading[0])
         if candidate is None or self.knowledge.is_chrome_line(candidate.text_content()):
             return None
         if sum(1 for b in lines if b.element is candidate) > 1:

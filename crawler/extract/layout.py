@@ -289,8 +289,14 @@ def _dated_line(el: HtmlElement) -> bool:
 
 
 def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
+def first_prose(
+    region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None, title: str = ""
+) -> HtmlElement | None:
     """The first element of `region` after `after` (the heading) that reads as a paragraph and is
-    one block, up to and including `stop` (the body's first paragraph)."""
+    one block, up to and including `stop` (the body's first paragraph). Not the article's `title`
+    shown again: a page may give its headline twice, once hidden for screen readers ("<h1
+    class="sr-only">") and once shown ("<h4><span>Kỷ niệm 95 năm Ngày thành lập Đảng Cộng sản Việt
+    Nam (3/2/1930 - 3/2/2025)</span></h4>", which ends as a sentence may), on Liferay 7."""
     started = after is None
     inside_stop = set(stop.iterancestors()) if stop is not None else set()
     skip_below: HtmlElement | None = None
@@ -315,6 +321,9 @@ def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElemen
             continue
         if el.tag in _BLOCK_TAGS and el not in inside_stop:
             text = short_text(el, 1500)
+            if text and title and text == title:
+                skip_below = el
+                continue
             if text and reads_as_paragraph(text) and _single_block(el):
                 if _captions_a_picture(el, text, stop):
                     skip_below = el

@@ -584,7 +584,7 @@ class TemplatePage:
         first = twins.get(self.lines[0].element) if self.lines and self.lines[0].element is not None else None
         if heading is None or scope is None or first is None:
             return None
-        candidate = first_prose(scope, heading, first)
+        candidate = first_prose(scope, heading, first, self._title)
         if candidate is None or sum(1 for block in self.lines if twins.get(block.element) is candidate) > 1:
             return None  # it holds several of the body's lines (between <br>s): the body, not its lead
         return candidate
