@@ -1177,3 +1177,12 @@ def test_the_headline_shown_again_under_a_hidden_one_is_not_the_lead() -> None:
     assert article.title == title
     assert article.summary == lead
     assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
+def test_a_byline_right_after_the_body_with_a_long_newsroom_in_parentheses() -> None:
+    # Nine words in all ("Vũ Hồng Nhung (Trung tâm Truyền thông Đông Triều)"): more than a bare name
+    # has, yet a name, then where its writer works.
+    after = "<div>Vũ Hồng Nhung (Trung tâm Truyền thông Đông Triều)</div><div><a href='/tag/a'>Đông Triều</a></div>"
+    article = extract(page(article_html(after=after)))
+    assert article.author == "Vũ Hồng Nhung"
+    assert article.text.split("\n\n") == PARAGRAPHS

@@ -359,8 +359,11 @@ def split_lines(
         # Right after the body (the caller keeps only those lines, and labelled ones) a name of two
         # to five syllables, or one set apart: "<div class="by-line">Mỹ Linh</div>" under
         # SharePoint's content field; links ("Facebook Twitter") and a box's title ("Zero Trust
-        # Access Simplified") are no name.
-        if author is None and (name := _byline_name(line, at_start=not _syllables(line.text))):
+        # Access Simplified") are no name. So is a name with the newsroom after it in parentheses,
+        # however many words that takes: "<div>Vũ Hồng Nhung (Trung tâm Truyền thông Đông Triều)</div>"
+        # under a Liferay Journal template's body.
+        named = _syllables(line.text) or with_affiliation(line.text) is not None
+        if author is None and (name := _byline_name(line, at_start=not named)):
             author = name
         elif source is None and (found_source := source_of(line.text)):
             source = found_source
