@@ -1186,3 +1186,18 @@ def test_a_byline_right_after_the_body_with_a_long_newsroom_in_parentheses() -> 
     article = extract(page(article_html(after=after)))
     assert article.author == "Vũ Hồng Nhung"
     assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_date_line_the_articles_box_opens_with_under_its_heading_is_no_text() -> None:
+    # An Oqtane.Blogs post whose class names say nothing: the heading, the meta line, the lead in bold,
+    # the body, all in one <div>.
+    lead = "Ngày 5/11, Ban Chấp hành Đảng bộ tỉnh tổ chức hội nghị lần thứ 12 để đánh giá kết quả 10 tháng năm 2026."
+    body = (
+        "<div><div><h2>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12</h2>"
+        "<p>tháng 11 06, 2026 | Người đăng: bientap.ttdt | Lượt xem: 1284</p>"
+        f"<p><strong>{lead}</strong></p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div>"
+    )
+    article = extract(page(body))
+    assert article.published == "2026-11-06"
+    assert article.summary == lead
+    assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
