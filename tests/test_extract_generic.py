@@ -1201,3 +1201,19 @@ def test_a_date_line_the_articles_box_opens_with_under_its_heading_is_no_text() 
     assert article.published == "2026-11-06"
     assert article.summary == lead
     assert article.text.split("\n\n") == [lead, *PARAGRAPHS]
+
+
+def test_the_heading_over_a_date_line_is_found_when_the_links_under_it_are_indented() -> None:
+    # The <title> names the section first ("Tin hoạt động | ..."), shown alone as the module's title;
+    # the post's heading is the one over the date line that prose follows, a list of short links
+    # between them, however deep their text is indented.
+    title = "Hội nghị sơ kết công tác quý I năm 2024 của Ban Thường vụ Tỉnh ủy"
+    body = (
+        "<div><h2><span>Tin hoạt động</span></h2><hr></div>"
+        f"<div><h2>{title}</h2><p>12/03/2024 | Người đăng: bientap</p>"
+        "<ul><li><a href='/tin-hoat-dong?Category=3'>Xây\n                          dựng Đảng</a></li></ul>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+    )
+    article = extract(page(body, head=f"<title>Tin hoạt động | {title}</title>"))
+    assert article.title == title
+    assert article.published == "2024-03-12"

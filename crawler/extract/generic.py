@@ -1074,10 +1074,12 @@ def _prose_follows(line: HtmlElement) -> bool:
     """Is the first block of text after the line (and outside it) a paragraph of prose? A picture's
     caption is none: the body may open with a figure ("<figure><img><figcaption>Đoàn công tác khảo
     sát nhà máy ...</figcaption></figure><p>Chiều 5/6, ...")."""
+    """Is the first block of text after the line (and outside it) a paragraph of prose? (Its own
+    words, not their indentation: "<a>Xây\n      dựng Đảng</a>" is a short link.)"""
     for el in _FOLLOWING(line):
         if el.tag in ("script", "style", "figcaption") or next(el.iterancestors("figcaption"), None) is not None:
             continue
-        own = (el.text or "").strip()
+        own = clean(el.text or "")
         if len(own) >= 25:
             return reads_as_paragraph(clean(el.text_content()))
     return False
