@@ -1217,3 +1217,15 @@ def test_the_heading_over_a_date_line_is_found_when_the_links_under_it_are_inden
     article = extract(page(body, head=f"<title>Tin hoạt động | {title}</title>"))
     assert article.title == title
     assert article.published == "2024-03-12"
+
+
+def test_the_date_lines_under_the_headline_shown_again_date_the_article() -> None:
+    # Liferay 7: the title in a hidden <h1>, then the asset publisher's box showing it again in an <h4>
+    # over its metadata and the Journal template's date line: no other box's heading.
+    title = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 22: Cho ý kiến vào dự thảo văn kiện"
+    body = (
+        f"<h1 style='position:absolute'>{title}</h1><div><div><h4><span>{title}</span></h4>"
+        "<div><div>Thứ Sáu, 10/01/2025, 08:15</div>"
+        "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div></div>"
+    )
+    assert extract(page(body, head=f"<title>{title} - Tỉnh ủy</title>")).published == "2025-01-10T08:15:00+07:00"

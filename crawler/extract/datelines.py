@@ -414,6 +414,10 @@ def _under_its_own_heading(line: HtmlElement, heading: HtmlElement | None, since
     page. (A subheading above the body, its lead set as an <h3>, heads no box of its own.)"""
     if heading is None:
         return False
+    # (a subheading showing the page's title again is the article's own: Liferay 7 gives the title to
+    # screen readers in a hidden <h1> and shows it in the asset publisher's "<h4><span>Hội nghị ...
+    # </span></h4>" over the date lines)
+    title = clean(heading.text_content())
     for box in list(line.iterancestors())[:3]:
         if box is heading or heading in box.iterdescendants():
             return False
@@ -422,7 +426,7 @@ def _under_its_own_heading(line: HtmlElement, heading: HtmlElement | None, since
             if el is line:
                 break  # (a heading after the line heads the next box)
             passed = passed or el is since  # (the body read may end with the next box's heading)
-            if passed and el.tag in _SUBHEADINGS and clean(el.text_content()):
+            if passed and el.tag in _SUBHEADINGS and (shown := clean(el.text_content())) and shown != title:
                 return True
     return False
 
