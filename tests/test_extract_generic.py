@@ -1229,3 +1229,14 @@ def test_the_date_lines_under_the_headline_shown_again_date_the_article() -> Non
         "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div></div>"
     )
     assert extract(page(body, head=f"<title>{title} - Tỉnh ủy</title>")).published == "2025-01-10T08:15:00+07:00"
+
+
+def test_of_two_date_lines_of_one_day_over_the_body_the_one_with_the_time_dates_it() -> None:
+    # Liferay's asset metadata gives the day, the Journal template's line under it the day and time.
+    body = (
+        "<div><h1>Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 22</h1>"
+        "<div><strong>Ban Biên tập</strong> <span>Đã xuất bản 10/01/2025</span> <span>1423 Lượt xem</span></div>"
+        "<div><div>Thứ Sáu, 10/01/2025, 08:15</div>"
+        "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div>"
+    )
+    assert extract(page(body)).published == "2025-01-10T08:15:00+07:00"

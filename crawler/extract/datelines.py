@@ -359,7 +359,11 @@ def shown_line(
             and not _under_its_own_heading(line.element, heading, heading)
         ]
         if between:
-            return between[0]
+            # The day given twice, once with its time: the time's line ("Đã xuất bản 10/01/2025" in
+            # Liferay's asset metadata, then the Journal template's "Thứ Sáu, 10/01/2025, 08:15").
+            same_day = (line for line in between[1:]
+                        if line.has_time and _as_date(line.value) == _as_date(between[0].value))
+            return between[0] if between[0].has_time else next(same_day, between[0])
     if body_end is not None and body_end in order:
         # Elements inside the body's last paragraph come after it in document order: skip them.
         after_last = order[body_end] + sum(1 for _ in body_end.iterdescendants())
