@@ -1240,3 +1240,16 @@ def test_of_two_date_lines_of_one_day_over_the_body_the_one_with_the_time_dates_
         "<div>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div></div></div>"
     )
     assert extract(page(body)).published == "2025-01-10T08:15:00+07:00"
+
+
+def test_the_byline_under_a_body_that_ends_with_a_captioned_picture() -> None:
+    caption = "Chương trình nghệ thuật chào mừng tại Quảng trường 30/10, thành phố Hạ Long."
+    inside = (
+        "<p style='text-align: center;'><img src='/documents/ky-niem-95-nam.jpg'></p>"
+        f"<p style='text-align: center;'><em>{caption}</em></p>"
+    )
+    after = "<div>Thu Trang</div><div><a href='/tag/a'>kỷ niệm</a></div>"
+    article = extract(page(article_html(inside=inside, after=after)))
+    assert article.author == "Thu Trang"
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert [image.caption for image in article.images] == [caption]

@@ -631,7 +631,13 @@ class GenericPage:
                 lines = [line for line in lines if line.element is None or id(line.element) not in outside]
             last = self.lines[-1].element
             if last is not None:
-                after = join_labels(Line(text, el) for el, text in lines_between(pruned, last, None))
+                # (not a picture's caption: the body's last picture and its caption may close it, the
+                # byline under them, "<p><img></p><p><em>Chương trình nghệ thuật ...</em></p></div><div>
+                # Thu Trang</div>")
+                captions = {block.text for block in self.image_blocks if block.kind == "caption"}
+                shown = [(el, text) for el, text in lines_between(pruned, last, None, limit=3 + len(captions))
+                         if text not in captions][:3]
+                after = join_labels(Line(text, el) for el, text in shown)
                 # Only what closes the body: inside its container or right after it, unless labelled
                 # ("Tác giả: ..." under NukeViet's body); "ÖNERİLEN VİDEO" further down heads a box.
                 # ...and what follows such a line box by box: "<div>Kim Oanh</div><div>Theo Báo Thừa
