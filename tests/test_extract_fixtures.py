@@ -52,6 +52,16 @@ KNOWN_MISSES = {
     ("liferay-hue", "a15240"): (("source",), "the gold keeps the word \"Theo\" of the source line \"Theo Báo Thừa"
     " Thiên Huế\", which the archive's convention takes off (bylines.source_of: \"Theo Báo Nghệ An\" -> \"Báo Nghệ"
     " An\", as every other gold record's source is written); the line is read as the source"),
+    ("dcs-kiengiang", "n1023"): (("source",), "the gold keeps the word \"Theo\" of the source line \"Theo Báo Kiên"
+    " Giang\", which the archive's convention takes off (bylines.source_of), as liferay-hue a15240's"),
+    # An article of liferay-quangninh is filed under the category page that lists it ("/xay-dung-dang",
+    # its menu's "Xây dựng Đảng"): its own page names no category (no label, path, metadata or <head>
+    # field; the menu marks no item as the current one, the display page "/-/<urlTitle>" is under none).
+    **{("liferay-quangninh", page): (("category",), "the page names no category: only the category page"
+       " that lists the article does (\"An article's category is its category page's name\", the set's"
+       " README), which a page alone cannot see")
+       for page in ("q51204", "q51237", "q51260", "q51288", "q51302", "q51319", "q51333", "q51348", "q51366",
+                    "q51381", "q51397")},
     ("liferay-tiengiang", "a41252"): (("url", "title"), "the gold keeps what the archive's conventions drop:"
     " the media marker of \"[Ảnh] Lễ kỷ niệm ...\" (a stray marker, tests/test_extract_fields.py, like"
     " \"[Video] ...\"), and \"%5Banh%5D\" in the address, which canonical_url() writes \"[anh]\" as w3lib"
