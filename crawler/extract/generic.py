@@ -338,15 +338,14 @@ class GenericPage:
             # ...and so is a value given as microdata, wherever it sits: "<span itemprop="name">Nguyễn
             # Thị Hằng</span>" under the <h1>, the account NukeViet names and hides.
             given = lines[0].element is not None and lines[0].element.get("itemprop") is not None
-            if (lines[0].element is not None and self.in_container(lines[0]) and not given
-                    and not self._dated_beside_heading(lines[0])):
             # ...and so is a date line the container opens with, under the heading it holds: "<div><h2>
             # Hội nghị ...</h2><p>tháng 11 06, 2026 | Người đăng: bientap | Lượt xem: 1284</p><p><strong>
             # Ngày 5/11, ...</strong></p>" (an Oqtane.Blogs post once no class name gets trafilatura to
-            # drop the line).
+            # drop the line), and a date line in the heading's own box (`_dated_beside_heading`).
             dated = parse_date(lines[0].text) is not None and self.heading[1] is not None and (
                 self.container is not None and self.container in self.heading[1].iterancestors())
-            if lines[0].element is not None and self.in_container(lines[0]) and not given and not dated:
+            if (lines[0].element is not None and self.in_container(lines[0]) and not given and not dated
+                    and not self._dated_beside_heading(lines[0])):
                 break
             lines.pop(0)
         return self._without_labels_after_the_lead(

@@ -288,7 +288,6 @@ def _dated_line(el: HtmlElement) -> bool:
     return True
 
 
-def first_prose(region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None) -> HtmlElement | None:
 def first_prose(
     region: HtmlElement, after: HtmlElement | None, stop: HtmlElement | None, title: str = ""
 ) -> HtmlElement | None:
