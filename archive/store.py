@@ -31,7 +31,6 @@ from archive.takedowns import add_event, mark_present, redirect_back
 from archive.transaction import write_transaction
 from crawler.extract.fold import fold
 from crawler.extract.record import Article, Image, Page
-from crawler.extract.urls import address_key
 
 SaveStatus = Literal["new", "updated", "duplicate", "alias", "refused"]
 
@@ -109,7 +108,8 @@ def save_article(
     # redirect to it (a feed's "?p=123", a second category's URL answering 301 to the first) finds
     # it in a later run, for a feed's date or `tinbai history`, as an alias does. One that only
     # redirected is registered as such: its going dead says nothing of the article (takedowns.py).
-    redirects = [requested_url] if requested_url and not _same_address(requested_url, urls) else []
+    redirects = ([requested_url] if requested_url and requested_url not in urls
+                 and not _same_address(requested_url, urls) else [])
     seen_at_urls = list(dict.fromkeys([*urls, *([requested_url] if requested_url and not redirects else [])]))
     addresses = [*seen_at_urls, *redirects]
 
@@ -738,6 +738,10 @@ def _register_urls(db: Database, article_id: int, urls: list[str], redirects: li
 def _same_address(url: str, urls: list[str]) -> bool:
     """`url` is one of `urls` but for the scheme, "www.", the case of the path, a trailing slash or
     tracking parameters: a redirect from http:// to https:// leads to the page's own address."""
+    # (imported here: the archive loads no more of the crawler than the record type and folding,
+    # tests/test_layering.py; a save asks this only when the crawl was redirected)
+    from crawler.extract.urls import address_key
+
     key = address_key(url)
     return any(address_key(other) == key for other in urls)
 
