@@ -136,11 +136,6 @@ KNOWN_MISSES = {
         " \"/<post>/feed/\", announced by those pages only) are not read: the crawl reads the feeds of news"
         " sections, and a comments feed's items are comments (\"<post>/#comment-3\"), which this test counts"
         " as links to the post; every article is reached otherwise",
-    ("dcs-laichau", "test_every_feed_and_sitemap_that_lists_news_is_read"):
-        "BlogEngine.NET announces each post's comment feed in the post's <head> (\"/post/feed/<date>/<slug>"
-        "?format=ATOM\"), and the two of them that hold comments list the post's address with the comment's"
-        " anchor (\"<post>#id_...\"): the crawl reads the feeds of news sections (syndication.axd, each"
-        " category's), not a post's comments; every article is reached otherwise",
     ("wordpress-lamdong", "test_every_feed_and_sitemap_that_lists_news_is_read"):
         "as wordpress-khanhhoa's: the feeds of three tags, of each author and of one post's comments are not"
         " read (the crawl reads the feeds of news sections, and the site's feed and sitemap); every article is"

@@ -387,7 +387,8 @@ class GenericPage:
         for line in lines:
             original = self._twin(line.element)
             above = original is not None and order.get(original, start) < start
-            if above and heading not in original.iterdescendants() and _in_a_teaser(original, heading):
+            if (above and original is not None and heading not in original.iterdescendants()
+                    and _in_a_teaser(original, heading)):
                 continue
             kept.append(line)
         return kept or lines
