@@ -631,6 +631,19 @@ def m135_addresses_that_only_redirected(db: Database) -> None:
         db.table("article_urls").add_column("redirected", int, not_null_default=0)
 
 
+
+@migrations()
+def m136_runs_read_without_a_profile(db: Database) -> None:
+    """An index of each portal's runs that read articles without its profile (by the learned
+    template or the generic path), by id: `recent_runs` shows beside each run the share of the last
+    such earlier run of its portal (drift), which without it read every earlier run of the portal
+    from the table (a profiled portal's runs never pass the condition): 3.9 s for `tinbai runs
+    --site nghean` among 250,250 runs at 1.9 million articles."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_runs_site_unprofiled ON runs (site, id)"
+        " WHERE coalesce(by_template, 0) + coalesce(by_generic, 0) > 0"
+    )
+
 def migrate(db: Database) -> None:
     """Apply pending migrations; a no-op on an archive that is up to date."""
     migrations.apply(db)

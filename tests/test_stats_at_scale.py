@@ -10,7 +10,7 @@ from pathlib import Path
 from archive import open_archive, save_article
 from archive.merge import merge_archive
 from archive.query.portal import categories, portals
-from archive.runs import finish_run, start_run, stats
+from archive.runs import finish_run, recent_runs, start_run, stats
 from archive.store import save_reextraction
 from archive.takedowns import article_of_url, mark_gone, mark_present
 from archive.transaction import write_transaction
@@ -138,4 +138,26 @@ def test_stats_and_the_month_facet_read_no_table_whole(tmp_path: Path) -> None:
     assert scans == [], scans
     assert any("idx_articles_site_month" in plan for plan in plans)
     assert "a portal without articles" in {row["site"] for row in stats(db)}
+    db.close()
+
+
+def test_a_portals_runs_find_the_share_of_its_last_run_without_its_profile_by_an_index(tmp_path: Path) -> None:
+    # Each run shown carries the share of the last earlier run of its portal that read articles
+    # without the profile (drift). A profiled portal's runs never read any that way: the lookup must
+    # seek that run in an index, not read every earlier run of the portal from the table.
+    db = open_archive(tmp_path / "a.db")
+    for site, counts in (("nghean", {"by_profile": 5}), ("hanoi.dcs.vn", {"by_template": 3, "by_generic": 1}),
+                         ("hanoi.dcs.vn", {"by_template": 1, "by_generic": 3}), ("nghean", {"by_profile": 4})):
+        run = start_run(db, site)
+        finish_run(db, run, status="ok", counts=counts, errors={})
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    shown = {site: recent_runs(db, site=site) for site in ("nghean", "hanoi.dcs.vn")}
+    db.conn.set_trace_callback(None)
+    plans = [row[-1] for statement in statements if statement.lstrip().upper().startswith("SELECT")
+             for row in db.execute(f"EXPLAIN QUERY PLAN {statement}")]
+    assert any("idx_runs_site_unprofiled (site=? AND id<?)" in plan for plan in plans), plans
+    assert [run["previous_template_share"] for run in shown["hanoi.dcs.vn"]] == [0.75, None]
+    assert [run["template_share"] for run in shown["hanoi.dcs.vn"]] == [0.25, 0.75]
+    assert [run["previous_template_share"] for run in shown["nghean"]] == [None, None]
     db.close()
